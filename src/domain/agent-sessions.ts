@@ -1,0 +1,202 @@
+import { HomeSessionNotClosableError, MaxSessionsReachedError, SessionNotFoundError } from './errors';
+import { isSentimentAlert, sentimentAlertTooltip } from './sentiment';
+import type { SentimentLevel, SentimentThreshold } from './sentiment';
+import { sessionIcon } from './session-icon';
+import { unreadBadge, unreadTooltip } from './unread';
+
+export const HOME_SESSION_ID = 'home';
+export const HOME_TITLE = 'Home';
+
+/** A conversation session is the agent's tab on a work item; case and contact sessions open a record. */
+export type SessionKind = 'conversation' | 'case' | 'contact';
+export type PanelMode = 'expanded' | 'collapsed';
+
+/** Unsaved work kept per session so switching loses nothing. */
+export interface Draft {
+  readonly reply: string;
+  readonly caseFields: Readonly<Record<string, string>>;
+}
+
+export interface Session {
+  /** A conversation session's id is its work item's id. */
+  readonly id: string;
+  readonly kind: SessionKind;
+  readonly title: string;
+  readonly openedAt: number;
+  readonly unread: number;
+  readonly sentiment: SentimentLevel;
+  /** A Closed work item opened for its history: no reply, no capacity. */
+  readonly readOnly: boolean;
+  readonly draft: Draft;
+}
+
+/** The agent's session panel: Home is implicit and always first; `sessions` are the others, in opening order. */
+export interface AgentSessions {
+  readonly sessions: readonly Session[];
+  readonly focusedSessionId: string;
+  readonly panelMode: PanelMode;
+}
+
+export interface OpenSessionRequest {
+  readonly id: string;
+  readonly kind: SessionKind;
+  readonly title: string;
+  readonly readOnly?: boolean;
+  readonly sentiment?: SentimentLevel;
+}
+
+export interface PanelRow {
+  readonly id: string;
+  readonly title: string;
+  readonly icon: string;
+  readonly kind: SessionKind | 'home';
+  readonly focused: boolean;
+  readonly closable: boolean;
+  readonly badge?: string;
+  readonly alert: boolean;
+  readonly unreadText?: string;
+  readonly alertText?: string;
+  /** The alert text if the alert is on, else the unread text, else the title. */
+  readonly tooltip: string;
+}
+
+export const EMPTY_DRAFT: Draft = { reply: '', caseFields: {} };
+
+export function emptyAgentSessions(): AgentSessions {
+  return { sessions: [], focusedSessionId: HOME_SESSION_ID, panelMode: 'expanded' };
+}
+
+export function findSession(panel: AgentSessions, sessionId: string): Session | undefined {
+  return panel.sessions.find((session) => session.id === sessionId);
+}
+
+function requireSession(panel: AgentSessions, sessionId: string): Session {
+  const session = findSession(panel, sessionId);
+  if (!session) throw new SessionNotFoundError(sessionId);
+  return session;
+}
+
+function replaceSession(panel: AgentSessions, updated: Session): AgentSessions {
+  return {
+    ...panel,
+    sessions: panel.sessions.map((session) => (session.id === updated.id ? updated : session)),
+  };
+}
+
+/** Opens and focuses a session; opening one that is already open just focuses it. */
+export function openSession(
+  panel: AgentSessions,
+  request: OpenSessionRequest,
+  limits: { maxSessions: number; now: number },
+): AgentSessions {
+  if (request.id === HOME_SESSION_ID) return focusSession(panel, HOME_SESSION_ID);
+  if (findSession(panel, request.id)) return focusSession(panel, request.id);
+  if (panel.sessions.length >= limits.maxSessions) throw new MaxSessionsReachedError();
+  const session: Session = {
+    id: request.id,
+    kind: request.kind,
+    title: request.title,
+    openedAt: limits.now,
+    unread: 0,
+    sentiment: request.sentiment ?? 'Neutral',
+    readOnly: request.readOnly ?? false,
+    draft: EMPTY_DRAFT,
+  };
+  return { ...panel, sessions: [...panel.sessions, session], focusedSessionId: session.id };
+}
+
+/** Home can never be closed; closing the focused session returns focus to Home. */
+export function closeSession(panel: AgentSessions, sessionId: string): AgentSessions {
+  if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
+  requireSession(panel, sessionId);
+  return {
+    ...panel,
+    sessions: panel.sessions.filter((session) => session.id !== sessionId),
+    focusedSessionId: panel.focusedSessionId === sessionId ? HOME_SESSION_ID : panel.focusedSessionId,
+  };
+}
+
+/** Focusing a session clears its unread count. */
+export function focusSession(panel: AgentSessions, sessionId: string): AgentSessions {
+  if (sessionId === HOME_SESSION_ID) return { ...panel, focusedSessionId: HOME_SESSION_ID };
+  const session = requireSession(panel, sessionId);
+  return { ...replaceSession(panel, { ...session, unread: 0 }), focusedSessionId: sessionId };
+}
+
+/** A customer message counts as unread only while its session is not focused. */
+export function recordCustomerMessage(
+  panel: AgentSessions,
+  sessionId: string,
+  sentiment: SentimentLevel,
+): AgentSessions {
+  const session = requireSession(panel, sessionId);
+  const unread = panel.focusedSessionId === sessionId ? 0 : session.unread + 1;
+  return replaceSession(panel, { ...session, unread, sentiment });
+}
+
+/** Keeps the unsaved reply and case-form fields of a session; fields given replace, others stay. */
+export function saveDraft(
+  panel: AgentSessions,
+  sessionId: string,
+  change: { reply?: string; caseFields?: Readonly<Record<string, string>> },
+): AgentSessions {
+  const session = requireSession(panel, sessionId);
+  const draft: Draft = {
+    reply: change.reply ?? session.draft.reply,
+    caseFields: change.caseFields
+      ? { ...session.draft.caseFields, ...change.caseFields }
+      : session.draft.caseFields,
+  };
+  return replaceSession(panel, { ...session, draft });
+}
+
+export function clearReplyDraft(panel: AgentSessions, sessionId: string): AgentSessions {
+  return saveDraft(panel, sessionId, { reply: '' });
+}
+
+export function togglePanelMode(panel: AgentSessions): AgentSessions {
+  return { ...panel, panelMode: panel.panelMode === 'expanded' ? 'collapsed' : 'expanded' };
+}
+
+/** Active conversations consume capacity; read-only and record sessions do not. */
+export function usedCapacityUnits(panel: AgentSessions, unitsPerConversation: number): number {
+  return (
+    panel.sessions.filter((session) => session.kind === 'conversation' && !session.readOnly).length *
+    unitsPerConversation
+  );
+}
+
+/** The panel as the agent sees it: Home first and anchored, then each session with icon, badge and alert. */
+export function panelRows(panel: AgentSessions, threshold: SentimentThreshold): PanelRow[] {
+  const home: PanelRow = {
+    id: HOME_SESSION_ID,
+    title: HOME_TITLE,
+    icon: sessionIcon(HOME_TITLE),
+    kind: 'home',
+    focused: panel.focusedSessionId === HOME_SESSION_ID,
+    closable: false,
+    alert: false,
+    tooltip: HOME_TITLE,
+  };
+  return [home, ...panel.sessions.map((session) => sessionRow(session, panel.focusedSessionId, threshold))];
+}
+
+function sessionRow(session: Session, focusedSessionId: string, threshold: SentimentThreshold): PanelRow {
+  const alert = isSentimentAlert(session.sentiment, threshold);
+  const badge = unreadBadge(session.unread);
+  const unreadText = badge ? unreadTooltip(session.title, session.unread) : undefined;
+  const alertText = alert ? sentimentAlertTooltip(session.title) : undefined;
+  return {
+    id: session.id,
+    title: session.title,
+    icon: sessionIcon(session.title),
+    kind: session.kind,
+    focused: session.id === focusedSessionId,
+    closable: true,
+    alert,
+    tooltip: alertText ?? unreadText ?? session.title,
+    ...(badge ? { badge } : {}),
+    ...(unreadText ? { unreadText } : {}),
+    ...(alertText ? { alertText } : {}),
+  };
+}

@@ -1,0 +1,64 @@
+/** Every rule the domain refuses is a typed error with a stable code the edge can map to a card or HTTP answer. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class MaxSessionsReachedError extends DomainError {
+  readonly code = 'max-sessions-reached';
+
+  constructor() {
+    super('Maximum sessions reached. Close a session before opening another.');
+  }
+}
+
+export class HomeSessionNotClosableError extends DomainError {
+  readonly code = 'home-not-closable';
+
+  constructor() {
+    super('The Home session is anchored and cannot be closed.');
+  }
+}
+
+export class SessionNotFoundError extends DomainError {
+  readonly code = 'session-not-found';
+
+  constructor(readonly sessionId: string) {
+    super(`There is no session "${sessionId}".`);
+  }
+}
+
+export class IllegalTransitionError extends DomainError {
+  readonly code = 'illegal-transition';
+
+  constructor(
+    readonly workItemId: string,
+    readonly from: string,
+    readonly move: string,
+  ) {
+    super(`Work item "${workItemId}" cannot ${move} while it is ${from}.`);
+  }
+}
+
+export class OfferNotFoundError extends DomainError {
+  readonly code = 'offer-not-found';
+
+  constructor(readonly workItemId: string) {
+    super('This request is no longer available.');
+  }
+}
+
+export class NotOfferedToAgentError extends DomainError {
+  readonly code = 'not-offered-to-agent';
+
+  constructor(
+    readonly workItemId: string,
+    readonly agentId: string,
+  ) {
+    super('This request was offered to another agent.');
+  }
+}

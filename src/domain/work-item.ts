@@ -1,0 +1,144 @@
+import { IllegalTransitionError } from './errors';
+import { recordSentimentScore } from './sentiment';
+import type { CustomerIdentity } from './session-title';
+
+/** Omnichannel's conversation states; Wrap-up exists in the model but no move uses it yet. */
+export const WORK_ITEM_STATES = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
+export type WorkItemState = (typeof WORK_ITEM_STATES)[number];
+
+export type ClosedReason = 'ended' | 'expired';
+
+/** A customer conversation. It is the source of truth for who, if anyone, it is assigned to. */
+export interface WorkItem {
+  readonly id: string;
+  readonly workstream: string;
+  /** `channelId + from.id` of the customer. */
+  readonly customerId: string;
+  readonly channelId: string;
+  readonly customer: CustomerIdentity;
+  readonly title: string;
+  readonly state: WorkItemState;
+  readonly createdAt: number;
+  readonly stateChangedAt: number;
+  /** Set while Active. */
+  readonly assignedAgentId?: string;
+  /** The agent who had it last; preferred when it resumes. */
+  readonly lastAgentId?: string;
+  readonly closedReason?: ClosedReason;
+  /** Latest customer message scores, newest last, at most the sentiment window. */
+  readonly sentimentScores: readonly number[];
+  readonly customerMessageCount: number;
+}
+
+export interface NewWorkItem {
+  readonly id: string;
+  readonly workstream: string;
+  readonly customerId: string;
+  readonly channelId: string;
+  readonly customer: CustomerIdentity;
+  readonly title: string;
+  readonly now: number;
+}
+
+export function openWorkItem(init: NewWorkItem): WorkItem {
+  return {
+    id: init.id,
+    workstream: init.workstream,
+    customerId: init.customerId,
+    channelId: init.channelId,
+    customer: init.customer,
+    title: init.title,
+    state: 'open',
+    createdAt: init.now,
+    stateChangedAt: init.now,
+    sentimentScores: [],
+    customerMessageCount: 0,
+  };
+}
+
+function requireState(item: WorkItem, move: string, allowed: readonly WorkItemState[]): void {
+  if (!allowed.includes(item.state)) throw new IllegalTransitionError(item.id, item.state, move);
+}
+
+function withoutAssignment(item: WorkItem): WorkItem {
+  const { assignedAgentId: _assigned, ...rest } = item;
+  return rest;
+}
+
+/** Accept or pick: Open → Active. */
+export function assignWorkItem(item: WorkItem, agentId: string, now: number): WorkItem {
+  requireState(item, 'be assigned', ['open']);
+  return { ...item, state: 'active', assignedAgentId: agentId, lastAgentId: agentId, stateChangedAt: now };
+}
+
+/** Closing the session without ending it: Active → Waiting, which frees the agent's capacity. */
+export function moveWorkItemToWaiting(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'move to waiting', ['active']);
+  return { ...withoutAssignment(item), state: 'waiting', stateChangedAt: now };
+}
+
+/** The agent opens a Waiting item again: Waiting → Active. */
+export function resumeWorkItemByAgent(item: WorkItem, agentId: string, now: number): WorkItem {
+  requireState(item, 'be resumed by an agent', ['waiting']);
+  return { ...item, state: 'active', assignedAgentId: agentId, lastAgentId: agentId, stateChangedAt: now };
+}
+
+/** The customer writes again while Waiting: back to the queue (Open), keeping its history. */
+export function requeueWorkItem(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'return to the queue', ['waiting']);
+  return { ...item, state: 'open', stateChangedAt: now };
+}
+
+/** End finishes the conversation for good. */
+export function endWorkItem(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'end', ['active', 'waiting', 'wrap-up']);
+  return { ...withoutAssignment(item), state: 'closed', closedReason: 'ended', stateChangedAt: now };
+}
+
+export function isWaitingPeriodOver(item: WorkItem, now: number, waitingPeriodMs: number): boolean {
+  return item.state === 'waiting' && now - item.stateChangedAt > waitingPeriodMs;
+}
+
+/** A Waiting item left longer than the waiting period closes. */
+export function expireWorkItem(item: WorkItem, now: number, waitingPeriodMs: number): WorkItem {
+  requireState(item, 'expire', ['waiting']);
+  if (!isWaitingPeriodOver(item, now, waitingPeriodMs)) {
+    throw new IllegalTransitionError(item.id, 'within its waiting period', 'expire');
+  }
+  return { ...item, state: 'closed', closedReason: 'expired', stateChangedAt: now };
+}
+
+/** Counts a customer message and keeps its sentiment score; a Closed item takes no more messages. */
+export function recordCustomerMessageOnWorkItem(item: WorkItem, score: number): WorkItem {
+  requireState(item, 'take a customer message', ['open', 'active', 'waiting', 'wrap-up']);
+  return {
+    ...item,
+    sentimentScores: recordSentimentScore(item.sentimentScores, score),
+    customerMessageCount: item.customerMessageCount + 1,
+  };
+}
+
+/**
+ * Where a customer's new message goes, given their latest work item:
+ * the same live item, that item resumed from Waiting, or a fresh one (after End or expiry no history carries over).
+ */
+export type CustomerMessageRoute =
+  | { readonly kind: 'append'; readonly item: WorkItem }
+  | { readonly kind: 'resume'; readonly item: WorkItem; readonly preferredAgentId?: string }
+  | { readonly kind: 'start-new'; readonly expired?: WorkItem };
+
+export function routeCustomerMessage(
+  latest: WorkItem | undefined,
+  now: number,
+  waitingPeriodMs: number,
+): CustomerMessageRoute {
+  if (!latest || latest.state === 'closed') return { kind: 'start-new' };
+  if (latest.state !== 'waiting') return { kind: 'append', item: latest };
+  if (isWaitingPeriodOver(latest, now, waitingPeriodMs)) {
+    return { kind: 'start-new', expired: expireWorkItem(latest, now, waitingPeriodMs) };
+  }
+  const resumed = requeueWorkItem(latest, now);
+  return latest.lastAgentId
+    ? { kind: 'resume', item: resumed, preferredAgentId: latest.lastAgentId }
+    : { kind: 'resume', item: resumed };
+}

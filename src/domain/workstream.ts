@@ -1,0 +1,34 @@
+import type { SentimentThreshold } from './sentiment';
+
+/** The admin's rules for one stream of conversations (Omnichannel's workstream). */
+export interface WorkstreamSettings {
+  readonly name: string;
+  /** Capacity one conversation consumes while it is Active. */
+  readonly capacityUnitsPerConversation: number;
+  /** Capacity each agent has. */
+  readonly agentCapacityUnits: number;
+  /** Sessions an agent may have open besides Home. */
+  readonly maxSessions: number;
+  readonly notificationTimeoutMs: number;
+  readonly waitingPeriodMs: number;
+  /** Offer a resumed conversation to the agent who had it before. */
+  readonly keepSameAgent: boolean;
+  readonly sentimentThreshold: SentimentThreshold;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const DEFAULT_WORKSTREAM: WorkstreamSettings = {
+  name: 'default',
+  capacityUnitsPerConversation: 1,
+  agentCapacityUnits: 10,
+  maxSessions: 10,
+  notificationTimeoutMs: 120_000,
+  waitingPeriodMs: 28 * DAY_MS,
+  keepSameAgent: true,
+  sentimentThreshold: 'slightly-negative',
+};
+
+export function daysToMs(days: number): number {
+  return days * DAY_MS;
+}
