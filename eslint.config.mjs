@@ -21,8 +21,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['botbuilder*', 'restify*', 'better-sqlite3', 'pino'], message: 'domain and app talk to ports, not to the edge' },
-            { group: ['**/store/*', '**/server/*', '**/teams/*'], message: 'domain and app talk to ports, not to the edge' },
+            {
+              group: ['botbuilder*', 'restify*', 'better-sqlite3', 'pino'],
+              message: 'domain and app talk to ports, not to the edge',
+            },
+            {
+              group: ['**/store/*', '!**/store/keys', '**/server/*', '**/teams/*'],
+              message: 'domain and app talk to ports, not to the edge',
+            },
           ],
         },
       ],
@@ -30,7 +36,9 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { loadConfig, readEnvFile, resolveEnvironment, type ConfigResult } from './config/config';
+import { createLogger } from './logging/logger';
+import type { RunningRelaydesk } from './app-host';
+
+async function main(): Promise<void> {
+  const result = loadFromEnvironment();
+  if (!result.ok) {
+    process.stderr.write(['relaydesk: configuration error', ...result.errors].join('\n') + '\n');
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger({ level: result.config.logLevel });
+
+  // Loaded only after the config is valid. restify pulls in http-deceiver, whose load-time process.binding()
+  // deprecation warning users can do nothing about, so it is muted for this one import.
+  process.noDeprecation = true;
+  const { startRelaydesk } = await import('./app-host');
+  process.noDeprecation = false;
+
+  let app: RunningRelaydesk;
+  try {
+    app = await startRelaydesk(result.config, logger);
+  } catch (error) {
+    logger.error({ err: error }, 'relaydesk failed to start');
+    process.stderr.write(
+      `relaydesk: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal, exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'relaydesk shutting down');
+    app.close().then(
+      () => {
+        logger.info({}, 'relaydesk stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'relaydesk did not shut down cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function loadFromEnvironment(): ConfigResult {
+  const envPath = resolve('.env');
+  let fileValues: Record<string, string>;
+  try {
+    fileValues = readEnvFile(envPath);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [`.env: cannot read ${envPath} (${reason})`] };
+  }
+  return loadConfig(resolveEnvironment(process.env, fileValues));
+}
+
+main().catch((error: unknown) => {
+  // Only a bug gets here; its stack is what someone needs to fix it.
+  process.stderr.write(
+    `relaydesk: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,260 @@
+import { loadConfig, PLAYGROUND_AGENT_IDS, type Config, type Env } from '../../src/config/config';
+
+function configFrom(env: Env): Config {
+  const result = loadConfig(env);
+  if (!result.ok) throw new Error(`expected a valid config, got:\n${result.errors.join('\n')}`);
+  return result.config;
+}
+
+function errorsFrom(env: Env): string[] {
+  const result = loadConfig(env);
+  if (result.ok) throw new Error('expected configuration errors');
+  return result.errors;
+}
+
+const registeredBot = {
+  MicrosoftAppId: 'app-id',
+  MicrosoftAppPassword: 'pa55-word',
+  AGENT_IDS: 'aad-1',
+};
+
+describe('loadConfig', () => {
+  it('gives every key its default when the environment is empty', () => {
+    expect(configFrom({})).toEqual({
+      port: 3978,
+      host: '127.0.0.1',
+      microsoftAppId: '',
+      microsoftAppPassword: '',
+      microsoftAppTenantId: '',
+      microsoftAppType: 'MultiTenant',
+      anonymous: true,
+      store: 'sqlite',
+      sqlitePath: 'data/relaydesk.db',
+      azureStorageConnectionString: '',
+      azureStorageContainer: 'relaydesk',
+      agentIds: ['00000000-0000-0000-0000-0000000000020', 'user-id-0'],
+      maxSessions: 10,
+      agentCapacity: 10,
+      notificationTimeoutSeconds: 120,
+      waitingPeriodDays: 28,
+      sentimentThreshold: 'slightly-negative',
+      rateLimitPerMinute: 60,
+      maxBodyKb: 256,
+      maxTextChars: 4000,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    expect(configFrom({ PORT: '', STORE: '   ', MAX_SESSIONS: '' })).toMatchObject({
+      port: 3978,
+      store: 'sqlite',
+      maxSessions: 10,
+    });
+  });
+
+  it('coerces numbers, trims values and accepts enum values in any case', () => {
+    expect(
+      configFrom({
+        PORT: ' 8080 ',
+        HOST: ' 0.0.0.0 ',
+        STORE: 'Memory',
+        MAX_SESSIONS: '3',
+        NOTIFICATION_TIMEOUT_S: '5',
+        SENTIMENT_THRESHOLD: 'OFF',
+        RATE_LIMIT_PER_MINUTE: '0',
+        LOG_LEVEL: 'silent',
+      }),
+    ).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      store: 'memory',
+      maxSessions: 3,
+      notificationTimeoutSeconds: 5,
+      sentimentThreshold: 'off',
+      rateLimitPerMinute: 0,
+      logLevel: 'silent',
+    });
+  });
+
+  it('accepts port 0 so tests can ask for a free port', () => {
+    expect(configFrom({ PORT: '0' }).port).toBe(0);
+  });
+
+  it('defaults AGENT_CAPACITY to MAX_SESSIONS, and takes it when set', () => {
+    expect(configFrom({ MAX_SESSIONS: '4' }).agentCapacity).toBe(4);
+    expect(configFrom({ MAX_SESSIONS: '4', AGENT_CAPACITY: '7' }).agentCapacity).toBe(7);
+  });
+
+  it.each<[string, string, string]>([
+    ['PORT', 'abc', 'PORT: "abc" is not a number between 0 and 65535'],
+    ['PORT', '65536', 'PORT: "65536" is not a number between 0 and 65535'],
+    ['HOST', 'http://example.com', 'HOST: "http://example.com" is not a host name or IP address'],
+    [
+      'MicrosoftAppType',
+      'Everyone',
+      'MicrosoftAppType: "Everyone" is not one of MultiTenant, SingleTenant, UserAssignedMSI',
+    ],
+    ['STORE', 'nope', 'STORE: "nope" is not one of sqlite, memory, azure-blob'],
+    ['MAX_SESSIONS', '0', 'MAX_SESSIONS: "0" is not a whole number between 1 and 100'],
+    ['MAX_SESSIONS', '101', 'MAX_SESSIONS: "101" is not a whole number between 1 and 100'],
+    ['MAX_SESSIONS', '2.5', 'MAX_SESSIONS: "2.5" is not a whole number between 1 and 100'],
+    ['AGENT_CAPACITY', 'lots', 'AGENT_CAPACITY: "lots" is not a whole number between 1 and 1000'],
+    ['NOTIFICATION_TIMEOUT_S', '4', 'NOTIFICATION_TIMEOUT_S: "4" is not a whole number between 5 and 86400'],
+    ['WAITING_PERIOD_DAYS', '0', 'WAITING_PERIOD_DAYS: "0" is not a whole number between 1 and 3650'],
+    [
+      'SENTIMENT_THRESHOLD',
+      'grumpy',
+      'SENTIMENT_THRESHOLD: "grumpy" is not one of slightly-negative, negative, very-negative, off',
+    ],
+    [
+      'RATE_LIMIT_PER_MINUTE',
+      '-1',
+      'RATE_LIMIT_PER_MINUTE: "-1" is not a whole number between 0 and 100000 (0 turns it off)',
+    ],
+    ['MAX_BODY_KB', '0', 'MAX_BODY_KB: "0" is not a whole number between 1 and 10240'],
+    ['MAX_TEXT_CHARS', 'x', 'MAX_TEXT_CHARS: "x" is not a whole number between 1 and 100000'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      'AGENT_IDS',
+      ' , ,',
+      'AGENT_IDS: ", ," is not a comma-separated list of user ids (AAD object ids or Teams user ids)',
+    ],
+    [
+      'AZURE_STORAGE_CONTAINER',
+      'Bad_Name',
+      'AZURE_STORAGE_CONTAINER: "Bad_Name" is not a blob container name (3-63 lowercase letters, digits and single hyphens)',
+    ],
+  ])('reports a bad %s value %j as one line naming key, value and expectation', (key, value, message) => {
+    expect(errorsFrom({ [key]: value })).toEqual([message]);
+  });
+
+  it('reports several bad keys as several lines, in .env.example order', () => {
+    expect(errorsFrom({ LOG_LEVEL: 'loud', STORE: 'nope', HOST: 'a b', PORT: 'abc' })).toEqual([
+      'PORT: "abc" is not a number between 0 and 65535',
+      'HOST: "a b" is not a host name or IP address',
+      'STORE: "nope" is not one of sqlite, memory, azure-blob',
+      'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+
+  it('keeps every error on one line', () => {
+    const errors = errorsFrom({ PORT: 'a\nb', MicrosoftAppId: 'app-id' });
+    expect(errors.length).toBeGreaterThan(1);
+    for (const line of errors) expect(line).not.toContain('\n');
+  });
+
+  describe('anonymous mode', () => {
+    it('is on when MicrosoftAppId is unset, and AGENT_IDS defaults to the Agents Playground user', () => {
+      const config = configFrom({});
+      expect(config.anonymous).toBe(true);
+      expect(config.agentIds).toEqual(['00000000-0000-0000-0000-0000000000020', 'user-id-0']);
+      expect(config.agentIds).toEqual(PLAYGROUND_AGENT_IDS);
+    });
+
+    it('uses AGENT_IDS as given when set: trimmed, empties and duplicates dropped', () => {
+      expect(configFrom({ AGENT_IDS: ' 29:abc , ,aad-2,29:abc,' }).agentIds).toEqual(['29:abc', 'aad-2']);
+    });
+  });
+
+  describe('with a registered bot (MicrosoftAppId set)', () => {
+    it('is not anonymous and uses the given credentials', () => {
+      expect(configFrom(registeredBot)).toMatchObject({
+        anonymous: false,
+        microsoftAppId: 'app-id',
+        microsoftAppPassword: 'pa55-word',
+        agentIds: ['aad-1'],
+      });
+    });
+
+    it('requires AGENT_IDS', () => {
+      expect(errorsFrom({ MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'pa55-word' })).toEqual([
+        'AGENT_IDS: is required when MicrosoftAppId is set (comma-separated AAD object ids or Teams user ids)',
+      ]);
+    });
+
+    it('requires MicrosoftAppPassword for MultiTenant and SingleTenant', () => {
+      expect(errorsFrom({ MicrosoftAppId: 'app-id', AGENT_IDS: 'a' })).toEqual([
+        'MicrosoftAppPassword: is required when MicrosoftAppId is set and MicrosoftAppType is MultiTenant',
+      ]);
+      expect(
+        errorsFrom({
+          MicrosoftAppId: 'app-id',
+          MicrosoftAppType: 'SingleTenant',
+          MicrosoftAppTenantId: 'tenant',
+          AGENT_IDS: 'a',
+        }),
+      ).toEqual([
+        'MicrosoftAppPassword: is required when MicrosoftAppId is set and MicrosoftAppType is SingleTenant',
+      ]);
+    });
+
+    it('requires MicrosoftAppTenantId for SingleTenant', () => {
+      expect(errorsFrom({ ...registeredBot, MicrosoftAppType: 'SingleTenant' })).toEqual([
+        'MicrosoftAppTenantId: is required when MicrosoftAppType is SingleTenant',
+      ]);
+      expect(
+        configFrom({ ...registeredBot, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'tenant' }),
+      ).toMatchObject({ microsoftAppType: 'SingleTenant', microsoftAppTenantId: 'tenant' });
+    });
+
+    it('requires MicrosoftAppId for SingleTenant and UserAssignedMSI', () => {
+      expect(errorsFrom({ MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 't' })).toEqual([
+        'MicrosoftAppId: is required when MicrosoftAppType is SingleTenant',
+      ]);
+      expect(errorsFrom({ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' })).toEqual([
+        'MicrosoftAppId: is required when MicrosoftAppType is UserAssignedMSI',
+      ]);
+    });
+
+    it('takes UserAssignedMSI with a tenant and no password, and refuses a password with it', () => {
+      const msi = { MicrosoftAppId: 'client-id', MicrosoftAppType: 'UserAssignedMSI', AGENT_IDS: 'a' };
+      expect(configFrom({ ...msi, MicrosoftAppTenantId: 't' })).toMatchObject({
+        microsoftAppType: 'UserAssignedMSI',
+        anonymous: false,
+      });
+      expect(errorsFrom({ ...msi, MicrosoftAppTenantId: 't', MicrosoftAppPassword: 'x' })).toEqual([
+        'MicrosoftAppPassword: must not be set when MicrosoftAppType is UserAssignedMSI',
+      ]);
+    });
+
+    it('skips the credential checks when MicrosoftAppType itself is bad', () => {
+      expect(errorsFrom({ ...registeredBot, MicrosoftAppPassword: '', MicrosoftAppType: 'Nope' })).toEqual([
+        'MicrosoftAppType: "Nope" is not one of MultiTenant, SingleTenant, UserAssignedMSI',
+      ]);
+    });
+  });
+
+  describe('azure-blob store', () => {
+    it('requires AZURE_STORAGE_CONNECTION_STRING and defaults the container to relaydesk', () => {
+      expect(errorsFrom({ STORE: 'azure-blob' })).toEqual([
+        'AZURE_STORAGE_CONNECTION_STRING: is required when STORE is azure-blob',
+      ]);
+      expect(
+        configFrom({ STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }),
+      ).toMatchObject({
+        store: 'azure-blob',
+        azureStorageConnectionString: 'UseDevelopmentStorage=true',
+        azureStorageContainer: 'relaydesk',
+      });
+    });
+  });
+
+  it('never echoes the password or the connection string, whatever else is wrong', () => {
+    const password = 'Super$ecret-Pa55';
+    const connection = 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=S3cretKey==';
+    const result = loadConfig({
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: password,
+      MicrosoftAppType: 'UserAssignedMSI',
+      AZURE_STORAGE_CONNECTION_STRING: connection,
+      STORE: 'azure-blob',
+      PORT: 'abc',
+    });
+    expect(result.ok).toBe(false);
+    const text = JSON.stringify(result);
+    expect(text).toContain('MicrosoftAppPassword: must not be set');
+    expect(text).not.toContain(password);
+    expect(text).not.toContain('S3cretKey');
+  });
+});

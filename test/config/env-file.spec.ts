@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, readEnvFile, resolveEnvironment } from '../../src/config/config';
+
+describe('readEnvFile', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'relaydesk-env-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('parses a .env file: comments, quotes and export prefixes', () => {
+    const path = join(dir, '.env');
+    writeFileSync(
+      path,
+      ['# a comment', 'PORT=4000', 'STORE="memory"', "AGENT_IDS='a, b'", 'export LOG_LEVEL=debug', ''].join(
+        '\n',
+      ),
+    );
+    expect(readEnvFile(path)).toEqual({
+      PORT: '4000',
+      STORE: 'memory',
+      AGENT_IDS: 'a, b',
+      LOG_LEVEL: 'debug',
+    });
+  });
+
+  it('returns no values when the file does not exist', () => {
+    expect(readEnvFile(join(dir, 'missing.env'))).toEqual({});
+  });
+
+  it('throws when the path exists but cannot be read as a file', () => {
+    expect(() => readEnvFile(dir)).toThrow(/EISDIR/);
+  });
+
+  it('reads .env.example into exactly the defaults', () => {
+    const example = readEnvFile(join(__dirname, '..', '..', '.env.example'));
+    expect(loadConfig(example)).toEqual(loadConfig({}));
+  });
+
+  it('documents every configuration key in .env.example', () => {
+    const example = readEnvFile(join(__dirname, '..', '..', '.env.example'));
+    expect(Object.keys(example).sort()).toEqual(
+      [
+        'PORT',
+        'HOST',
+        'MicrosoftAppId',
+        'MicrosoftAppPassword',
+        'MicrosoftAppTenantId',
+        'MicrosoftAppType',
+        'STORE',
+        'SQLITE_PATH',
+        'AZURE_STORAGE_CONNECTION_STRING',
+        'AZURE_STORAGE_CONTAINER',
+        'AGENT_IDS',
+        'MAX_SESSIONS',
+        'AGENT_CAPACITY',
+        'NOTIFICATION_TIMEOUT_S',
+        'WAITING_PERIOD_DAYS',
+        'SENTIMENT_THRESHOLD',
+        'RATE_LIMIT_PER_MINUTE',
+        'MAX_BODY_KB',
+        'MAX_TEXT_CHARS',
+        'LOG_LEVEL',
+      ].sort(),
+    );
+  });
+});
+
+describe('resolveEnvironment', () => {
+  it('lets the real environment win over the .env file', () => {
+    const env = resolveEnvironment({ PORT: '5000', HOME: '/home/x' }, { PORT: '4000', STORE: 'memory' });
+    expect(env).toEqual({ PORT: '5000', HOME: '/home/x', STORE: 'memory' });
+  });
+
+  it('keeps a key the environment sets to empty, so the default applies rather than the file', () => {
+    const env = resolveEnvironment({ STORE: '' }, { STORE: 'memory' });
+    expect(env.STORE).toBe('');
+    expect(loadConfig(env)).toMatchObject({ ok: true, config: { store: 'sqlite' } });
+  });
+
+  it('ignores undefined environment entries', () => {
+    expect(resolveEnvironment({ PORT: undefined }, { PORT: '4000' })).toEqual({ PORT: '4000' });
+  });
+});
