@@ -57,4 +57,5 @@ export interface DocumentStore {
     key: string,
     change: (current: Readonly<T> | undefined) => T | undefined,
   ): Promise<T | undefined>;
+  delete(key: string): Promise<void>;
 }

@@ -1,0 +1,383 @@
+import {
+  HOME_SESSION_ID,
+  clearReplyDraft,
+  closeSession,
+  findSession,
+  focusSession,
+  openSession,
+  saveDraft,
+  togglePanelMode,
+} from '../domain/agent-sessions';
+import type { Session } from '../domain/agent-sessions';
+import {
+  DomainError,
+  MaxSessionsReachedError,
+  OfferNotFoundError,
+  SessionNotFoundError,
+} from '../domain/errors';
+import { SELECTABLE_PRESENCE, isPresenceStatus } from '../domain/presence';
+import { pickFromQueue } from '../domain/routing';
+import type { WorkQueue } from '../domain/routing';
+import { conversationSentiment } from '../domain/sentiment';
+import {
+  assignWorkItem,
+  endWorkItem,
+  moveWorkItemToWaiting,
+  resumeWorkItemByAgent,
+} from '../domain/work-item';
+import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { capText, customerWording } from './customer-wording';
+import type { DeskContext } from './desk-context';
+import { keys } from './documents';
+import type { AgentDocument, WorkItemDocument } from './documents';
+import { dispatchOffers, readWorkItem, showKb } from './routing';
+import {
+  NO_LONGER_AVAILABLE,
+  activeConversationView,
+  dashboardView,
+  notice,
+  offerView,
+  panelView,
+  refusal,
+} from './view-builders';
+import type { AgentView } from './views';
+import { indexWorkItem, readWorkItemIndex } from './work-item-index';
+
+/** An action on a work item the agent no longer holds (ended, moved, taken by someone else). */
+class NoLongerAvailableError extends DomainError {
+  readonly code = 'no-longer-available';
+
+  constructor() {
+    super(NO_LONGER_AVAILABLE);
+  }
+}
+
+function threshold(ctx: DeskContext) {
+  return ctx.settings.workstream.sentimentThreshold;
+}
+
+/** Runs an action, turning a refused one into a clear card and a log line instead of a thrown error. */
+async function guarded(
+  ctx: DeskContext,
+  fields: Record<string, unknown>,
+  action: () => Promise<AgentView>,
+): Promise<AgentView> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    ctx.logger.info({ ...fields, reason: error.code }, 'agent action refused');
+    return refusal(error);
+  }
+}
+
+function requireSession(agent: AgentDocument, sessionId: string): Session {
+  const session = findSession(agent.panel, sessionId);
+  if (!session) throw new SessionNotFoundError(sessionId);
+  return session;
+}
+
+/** Changes a work item only while it is Active and assigned to this agent; keeps the dashboard index in step. */
+async function updateOwnedItem(
+  ctx: DeskContext,
+  agentId: string,
+  workItemId: string,
+  change: (doc: WorkItemDocument) => WorkItemDocument,
+): Promise<WorkItemDocument> {
+  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) => {
+    if (!current || current.item.state !== 'active' || current.item.assignedAgentId !== agentId) {
+      throw new NoLongerAvailableError();
+    }
+    return change(current);
+  });
+  if (!doc) throw new NoLongerAvailableError();
+  await indexWorkItem(ctx, doc.item);
+  return doc;
+}
+
+export async function showPanel(ctx: DeskContext, agentId: string, name?: string): Promise<AgentView> {
+  const agent = await ensureAgent(ctx, agentId, name);
+  await refreshPanel(ctx, agent);
+  return panelView(agent, threshold(ctx));
+}
+
+export async function showDashboard(ctx: DeskContext, agentId: string): Promise<AgentView> {
+  return dashboardView(await readWorkItemIndex(ctx), agentId);
+}
+
+export function focus(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'focus' }, async () => {
+    const agent = await updateAgent(ctx, agentId, (current) => ({
+      ...current,
+      panel: focusSession(current.panel, sessionId),
+    }));
+    await refreshPanel(ctx, agent);
+    return panelView(agent, threshold(ctx));
+  });
+}
+
+export function togglePanel(ctx: DeskContext, agentId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, action: 'togglePanel' }, async () => {
+    const agent = await updateAgent(ctx, agentId, (current) => ({
+      ...current,
+      panel: togglePanelMode(current.panel),
+    }));
+    await refreshPanel(ctx, agent);
+    return panelView(agent, threshold(ctx));
+  });
+}
+
+export function setPresence(ctx: DeskContext, agentId: string, status: unknown): Promise<AgentView> {
+  return guarded(ctx, { agentId, action: 'presence', status }, async () => {
+    if (!isPresenceStatus(status) || !SELECTABLE_PRESENCE.includes(status)) {
+      return notice('Unknown presence', `Choose one of: ${SELECTABLE_PRESENCE.join(', ')}.`, 'warning');
+    }
+    // The agent's own choice is kept as is; the capacity rule applies again at the next session start or end.
+    const agent = await ctx.store.update<AgentDocument>(keys.agent(agentId), (current) =>
+      current ? { ...current, presence: status } : current,
+    );
+    if (!agent) throw new SessionNotFoundError(HOME_SESSION_ID);
+    ctx.logger.info({ agentId, presence: status }, 'presence set');
+    await refreshPanel(ctx, agent);
+    await dispatchOffers(ctx);
+    return panelView(agent, threshold(ctx));
+  });
+}
+
+/** Close asks first; nothing changes until closeConfirm. */
+export function requestClose(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'close' }, async () => {
+    const agent = await ensureAgent(ctx, agentId);
+    if (sessionId === HOME_SESSION_ID) return refusal(new SessionNotFoundError(sessionId));
+    const session = requireSession(agent, sessionId);
+    return { kind: 'close-confirm', sessionId, title: session.title };
+  });
+}
+
+export function cancelClose(ctx: DeskContext, agentId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, action: 'closeCancel' }, async () => {
+    const agent = await ensureAgent(ctx, agentId);
+    return panelView(agent, threshold(ctx), 'Close cancelled.');
+  });
+}
+
+/** Closing a conversation without ending it moves it to Waiting (persistent chat) and frees capacity. */
+export function confirmClose(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'closeConfirm' }, async () => {
+    const now = ctx.clock.now();
+    const before = await ensureAgent(ctx, agentId);
+    const session = requireSession(before, sessionId);
+    if (session.kind === 'conversation' && !session.readOnly) {
+      const doc = await readWorkItem(ctx, sessionId);
+      if (doc?.item.state === 'active' && doc.item.assignedAgentId === agentId) {
+        await updateOwnedItem(ctx, agentId, sessionId, (d) => ({
+          ...d,
+          item: moveWorkItemToWaiting(d.item, now),
+        }));
+      }
+    }
+    const agent = await updateAgent(ctx, agentId, (current) =>
+      findSession(current.panel, sessionId)
+        ? { ...current, panel: closeSession(current.panel, sessionId) }
+        : current,
+    );
+    ctx.logger.info({ agentId, sessionId }, 'session closed');
+    await refreshPanel(ctx, agent);
+    await dispatchOffers(ctx);
+    return notice(
+      `${session.title} closed`,
+      session.kind === 'conversation' && !session.readOnly
+        ? 'The conversation is Waiting; the customer can pick it up again.'
+        : 'The session is closed.',
+      'good',
+    );
+  });
+}
+
+/** End finishes the conversation: the customer is told, and their next message starts afresh. */
+export function end(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'end' }, async () => {
+    const now = ctx.clock.now();
+    const before = await ensureAgent(ctx, agentId);
+    const session = requireSession(before, sessionId);
+    const doc = await updateOwnedItem(ctx, agentId, session.id, (d) => ({
+      ...d,
+      item: endWorkItem(d.item, now),
+    }));
+    const agent = await updateAgent(ctx, agentId, (current) =>
+      findSession(current.panel, sessionId)
+        ? { ...current, panel: closeSession(current.panel, sessionId) }
+        : current,
+    );
+    ctx.logger.info({ agentId, sessionId }, 'conversation ended');
+    await ctx.notifier.toCustomer(doc.item.customerId, customerWording.ended(agent.name));
+    await refreshPanel(ctx, agent);
+    await dispatchOffers(ctx);
+    return notice(`${session.title} ended`, 'The conversation is closed.', 'good');
+  });
+}
+
+/** A reply to one session's customer, without changing focus. */
+export function reply(
+  ctx: DeskContext,
+  agentId: string,
+  sessionId: string,
+  rawText: unknown,
+): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'reply' }, async () => {
+    const text = typeof rawText === 'string' ? rawText.trim() : '';
+    if (!text) return notice('Nothing to send', 'Type a reply first.', 'warning');
+    const now = ctx.clock.now();
+    const agent = await ensureAgent(ctx, agentId);
+    const session = requireSession(agent, sessionId);
+    if (session.readOnly) throw new NoLongerAvailableError();
+    const capped = capText(text, ctx.settings.maxTextChars).text;
+    const doc = await updateOwnedItem(ctx, agentId, sessionId, (d) => ({
+      ...d,
+      transcript: [...d.transcript, { from: 'agent', text: capped, at: now, agentId }],
+    }));
+    await updateAgent(ctx, agentId, (current) =>
+      findSession(current.panel, sessionId)
+        ? { ...current, panel: clearReplyDraft(current.panel, sessionId) }
+        : current,
+    );
+    await ctx.notifier.toCustomer(doc.item.customerId, capped);
+    return notice(`Sent to ${session.title}`, capped, 'good');
+  });
+}
+
+/** Plain text from the agent goes to the focused session; with Home focused they get the panel and a hint. */
+export async function agentText(
+  ctx: DeskContext,
+  agentId: string,
+  text: string,
+  name?: string,
+): Promise<AgentView> {
+  const agent = await ensureAgent(ctx, agentId, name);
+  const focused = agent.panel.focusedSessionId;
+  if (focused === HOME_SESSION_ID) {
+    const view = panelView(
+      agent,
+      threshold(ctx),
+      'Home is focused: select a session to reply to its customer, or type "help".',
+    );
+    await ctx.notifier.toAgent(agentId, view, { slot: 'panel' });
+    return view;
+  }
+  return reply(ctx, agentId, focused, text);
+}
+
+export function saveReplyDraft(
+  ctx: DeskContext,
+  agentId: string,
+  sessionId: string,
+  change: { reply?: string; caseFields?: Readonly<Record<string, string>> },
+): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'draft' }, async () => {
+    const agent = await updateAgent(ctx, agentId, (current) => ({
+      ...current,
+      panel: saveDraft(current.panel, sessionId, change),
+    }));
+    return panelView(agent, threshold(ctx));
+  });
+}
+
+async function startSession(ctx: DeskContext, agentId: string, doc: WorkItemDocument, readOnly: boolean) {
+  const now = ctx.clock.now();
+  const agent = await updateAgent(ctx, agentId, (current) => ({
+    ...current,
+    panel: openSession(
+      current.panel,
+      {
+        id: doc.item.id,
+        kind: 'conversation',
+        title: doc.item.title,
+        readOnly,
+        sentiment: conversationSentiment(doc.item.sentimentScores),
+      },
+      { maxSessions: ctx.settings.workstream.maxSessions, now },
+    ),
+  }));
+  if (!readOnly) await ctx.notifier.toCustomer(doc.item.customerId, customerWording.joined(agent.name));
+  await ctx.notifier.toAgent(agentId, activeConversationView(doc, readOnly));
+  if (!readOnly) await showKb(ctx, agentId, doc);
+  await refreshPanel(ctx, agent);
+  return agent;
+}
+
+function assertRoomForSession(ctx: DeskContext, agent: AgentDocument, workItemId: string): void {
+  if (
+    !findSession(agent.panel, workItemId) &&
+    agent.panel.sessions.length >= ctx.settings.workstream.maxSessions
+  ) {
+    throw new MaxSessionsReachedError();
+  }
+}
+
+/** Pick an Open item from the queue; a live offer of it to someone else is withdrawn. */
+export function pick(ctx: DeskContext, agentId: string, workItemId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, workItemId, action: 'pick' }, async () => {
+    const now = ctx.clock.now();
+    assertRoomForSession(ctx, await ensureAgent(ctx, agentId), workItemId);
+    const workstream = ctx.settings.workstream.name;
+    let cancelled: ReturnType<typeof pickFromQueue>['cancelledOffer'];
+    await ctx.store.update<WorkQueue>(keys.queue(workstream), (queue) => {
+      const picked = pickFromQueue(queue ?? { workstream, entries: [] }, workItemId);
+      cancelled = picked.cancelledOffer;
+      return picked.queue;
+    });
+    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+      current ? { ...current, item: assignWorkItem(current.item, agentId, now) } : current,
+    );
+    if (!doc) throw new OfferNotFoundError(workItemId);
+    await indexWorkItem(ctx, doc.item);
+    if (cancelled) {
+      const view = offerView(doc, cancelled, 'unavailable', ctx.settings.workstream.notificationTimeoutMs);
+      await ctx.notifier.toAgent(cancelled.agentId, view, { slot: `offer:${cancelled.id}` });
+    }
+    ctx.logger.info({ agentId, workItemId }, 'picked');
+    const agent = await startSession(ctx, agentId, doc, false);
+    return panelView(agent, threshold(ctx));
+  });
+}
+
+/** Open a Waiting item (it becomes Active again), the agent's own Active one, or a Closed one read-only. */
+export function open(ctx: DeskContext, agentId: string, workItemId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, workItemId, action: 'open' }, async () => {
+    const now = ctx.clock.now();
+    const agent = await ensureAgent(ctx, agentId);
+    const existing = await readWorkItem(ctx, workItemId);
+    if (!existing) throw new NoLongerAvailableError();
+    const { item } = existing;
+    if (item.state === 'open') return pick(ctx, agentId, workItemId);
+    if (item.state === 'active') {
+      if (item.assignedAgentId !== agentId) throw new NoLongerAvailableError();
+      return focus(ctx, agentId, workItemId);
+    }
+    assertRoomForSession(ctx, agent, workItemId);
+    if (item.state === 'closed' || item.state === 'wrap-up') {
+      return panelView(await startSession(ctx, agentId, existing, true), threshold(ctx));
+    }
+    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+      current ? { ...current, item: resumeWorkItemByAgent(current.item, agentId, now) } : current,
+    );
+    if (!doc) throw new NoLongerAvailableError();
+    await indexWorkItem(ctx, doc.item);
+    ctx.logger.info({ agentId, workItemId }, 'opened waiting item');
+    return panelView(await startSession(ctx, agentId, doc, false), threshold(ctx));
+  });
+}
+
+export function searchKb(
+  ctx: DeskContext,
+  agentId: string,
+  sessionId: string,
+  query: unknown,
+): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'kbSearch' }, async () => {
+    const agent = await ensureAgent(ctx, agentId);
+    requireSession(agent, sessionId);
+    const text = typeof query === 'string' ? query.slice(0, 500) : '';
+    return { kind: 'kb-search', sessionId, query: text, results: ctx.kb.search(text, 5) };
+  });
+}

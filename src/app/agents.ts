@@ -1,0 +1,55 @@
+import { emptyAgentSessions, usedCapacityUnits } from '../domain/agent-sessions';
+import { presenceAfterCapacityChange } from '../domain/presence';
+import type { DeskContext } from './desk-context';
+import { keys } from './documents';
+import type { AgentDocument } from './documents';
+import { panelView } from './view-builders';
+
+/** The agent's document, created on first contact; an agent is Available from then on. */
+export async function ensureAgent(ctx: DeskContext, agentId: string, name?: string): Promise<AgentDocument> {
+  const now = ctx.clock.now();
+  const agent = await ctx.store.update<AgentDocument>(keys.agent(agentId), (current) => {
+    if (current) return name && name !== current.name ? { ...current, name } : current;
+    return {
+      id: agentId,
+      name: name || agentId,
+      presence: 'available',
+      panel: emptyAgentSessions(),
+      firstSeenAt: now,
+    };
+  });
+  if (!agent) throw new Error(`The agent document for ${agentId} was not written.`);
+  return agent;
+}
+
+/**
+ * Changes an agent's document and re-applies the capacity rule to their presence.
+ * `change` may throw a domain error to refuse; it runs again on every eTag conflict, so it must be pure.
+ */
+export async function updateAgent(
+  ctx: DeskContext,
+  agentId: string,
+  change: (agent: AgentDocument) => AgentDocument,
+): Promise<AgentDocument> {
+  const { capacityUnitsPerConversation, agentCapacityUnits } = ctx.settings.workstream;
+  const updated = await ctx.store.update<AgentDocument>(keys.agent(agentId), (current) => {
+    if (!current) throw new Error(`Unknown agent ${agentId}.`);
+    const next = change(current);
+    if (next === current) return current;
+    const presence = presenceAfterCapacityChange(
+      next.presence,
+      usedCapacityUnits(next.panel, capacityUnitsPerConversation),
+      agentCapacityUnits,
+    );
+    return presence === next.presence ? next : { ...next, presence };
+  });
+  if (!updated) throw new Error(`Unknown agent ${agentId}.`);
+  return updated;
+}
+
+/** Re-sends the agent's panel card, updated in place. */
+export async function refreshPanel(ctx: DeskContext, agent: AgentDocument, notice?: string): Promise<void> {
+  await ctx.notifier.toAgent(agent.id, panelView(agent, ctx.settings.workstream.sentimentThreshold, notice), {
+    slot: 'panel',
+  });
+}

@@ -1,0 +1,16 @@
+/** Everything the customer is ever told, in one place. Close (to Waiting) tells them nothing. */
+export const customerWording = {
+  queued: "Thanks! You're in the queue; an agent will be with you shortly.",
+  joined: (agentName: string) => `You're now chatting with ${agentName}.`,
+  ended: (agentName: string) =>
+    `${agentName} has ended the conversation. Send a message any time to start a new one.`,
+  rateLimited: "You're sending messages quickly — please wait a moment.",
+} as const;
+
+export const TRUNCATION_NOTE = '(truncated)';
+
+/** Caps text at `maxChars`, marking the cut visibly. */
+export function capText(text: string, maxChars: number): { text: string; truncated: boolean } {
+  if (text.length <= maxChars) return { text, truncated: false };
+  return { text: `${text.slice(0, maxChars)} ${TRUNCATION_NOTE}`, truncated: true };
+}

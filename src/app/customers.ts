@@ -1,0 +1,219 @@
+import { findSession, recordCustomerMessage } from '../domain/agent-sessions';
+import { enqueue } from '../domain/routing';
+import type { WorkQueue } from '../domain/routing';
+import { conversationSentiment, isSentimentAlert } from '../domain/sentiment';
+import { sessionIcon } from '../domain/session-icon';
+import { isAuthenticated, sessionTitle } from '../domain/session-title';
+import type { CustomerIdentity } from '../domain/session-title';
+import { openWorkItem, recordCustomerMessageOnWorkItem, routeCustomerMessage } from '../domain/work-item';
+import { refreshPanel, updateAgent } from './agents';
+import { capText, customerWording } from './customer-wording';
+import type { DeskContext } from './desk-context';
+import { keys } from './documents';
+import type { CustomerDocument, WorkItemDocument } from './documents';
+import { dispatchOffers, readWorkItem } from './routing';
+import { nextVisitorNumber } from './visitor-numbers';
+import type { PrechatAnswer } from './views';
+import { indexWorkItem } from './work-item-index';
+
+export interface CustomerMessage {
+  /** `channelId + from.id`. */
+  readonly customerId: string;
+  readonly channelId: string;
+  readonly text: string;
+  /** Set when the channel or the contacts directory knows who this is. */
+  readonly identity?: CustomerIdentity;
+  readonly prechat?: readonly PrechatAnswer[];
+}
+
+export type CustomerMessageOutcome =
+  | { readonly kind: 'rate-limited' }
+  | { readonly kind: 'queued'; readonly workItemId: string; readonly isNew: boolean }
+  | { readonly kind: 'relayed'; readonly workItemId: string; readonly agentId: string }
+  | { readonly kind: 'waiting-in-queue'; readonly workItemId: string };
+
+const RATE_WINDOW_MS = 60_000;
+/** Attempts to settle which work item a message belongs to while other messages race for it. */
+const ROUTE_ATTEMPTS = 20;
+
+/**
+ * A customer writes: the message joins their live work item, resumes a Waiting one, or starts a new
+ * one (queued and offered); messages to an Active item are relayed to its agent.
+ */
+export async function receiveCustomerMessage(
+  ctx: DeskContext,
+  message: CustomerMessage,
+): Promise<CustomerMessageOutcome> {
+  const now = ctx.clock.now();
+  const log = ctx.logger.child({ customerId: message.customerId, channelId: message.channelId });
+  if (!(await withinRateLimit(ctx, message, now))) {
+    log.info({}, 'customer rate-limited');
+    await ctx.notifier.toCustomer(message.customerId, customerWording.rateLimited);
+    return { kind: 'rate-limited' };
+  }
+
+  const { text, truncated } = capText(message.text, ctx.settings.maxTextChars);
+  const score = ctx.scorer.score(text);
+  const { doc, isNew, resumedFor } = await appendToWorkItem(ctx, message, text, score, now);
+  const item = doc.item;
+  log.info({ workItemId: item.id, state: item.state, isNew, truncated }, 'customer message');
+
+  if (item.state === 'active' && item.assignedAgentId) {
+    await relayToAgent(ctx, doc, text, truncated, now);
+    return { kind: 'relayed', workItemId: item.id, agentId: item.assignedAgentId };
+  }
+  if (isNew || resumedFor !== undefined) {
+    await indexWorkItem(ctx, item);
+    const workstream = ctx.settings.workstream.name;
+    await ctx.store.update<WorkQueue>(keys.queue(workstream), (queue) =>
+      enqueue(queue ?? { workstream, entries: [] }, item.id, now, resumedFor || undefined),
+    );
+    await ctx.notifier.toCustomer(message.customerId, customerWording.queued);
+    await dispatchOffers(ctx);
+    return { kind: 'queued', workItemId: item.id, isNew };
+  }
+  return { kind: 'waiting-in-queue', workItemId: item.id };
+}
+
+async function withinRateLimit(ctx: DeskContext, message: CustomerMessage, now: number): Promise<boolean> {
+  const limit = ctx.settings.rateLimitPerMinute;
+  let allowed = true;
+  await ctx.store.update<CustomerDocument>(keys.customer(message.customerId), (current) => {
+    const base: CustomerDocument = current ?? {
+      id: message.customerId,
+      channelId: message.channelId,
+      identity: message.identity ?? {},
+      rateWindow: { startedAt: now, count: 0 },
+    };
+    const fresh = now - base.rateWindow.startedAt >= RATE_WINDOW_MS;
+    const window = fresh ? { startedAt: now, count: 0 } : base.rateWindow;
+    allowed = limit === 0 || window.count < limit;
+    return { ...base, rateWindow: { startedAt: window.startedAt, count: window.count + (allowed ? 1 : 0) } };
+  });
+  return allowed;
+}
+
+/**
+ * Settles the message's work item with compare-and-swap on the customer document, so two messages
+ * arriving together never open two items, then appends it to that item in arrival order.
+ */
+async function appendToWorkItem(
+  ctx: DeskContext,
+  message: CustomerMessage,
+  text: string,
+  score: number,
+  now: number,
+): Promise<{ doc: WorkItemDocument; isNew: boolean; resumedFor?: string }> {
+  const waitingPeriodMs = ctx.settings.workstream.waitingPeriodMs;
+  for (let attempt = 0; attempt < ROUTE_ATTEMPTS; attempt += 1) {
+    const customer = (await ctx.store.get<CustomerDocument>(keys.customer(message.customerId)))?.value;
+    const latestId = customer?.latestWorkItemId;
+    const latest = latestId ? await readWorkItem(ctx, latestId) : undefined;
+    const route = routeCustomerMessage(latest?.item, now, waitingPeriodMs);
+
+    if (route.kind === 'start-new') {
+      if (route.expired) await indexWorkItem(ctx, route.expired);
+      const identity = message.identity ?? customer?.identity ?? {};
+      const known = isAuthenticated(identity) || identity.visitorNumber !== undefined;
+      const fullIdentity = known
+        ? identity
+        : { ...identity, visitorNumber: await nextVisitorNumber(ctx.store) };
+      const workItemId = ctx.ids.next();
+      const created = openWorkItem({
+        id: workItemId,
+        workstream: ctx.settings.workstream.name,
+        customerId: message.customerId,
+        channelId: message.channelId,
+        customer: fullIdentity,
+        title: sessionTitle(fullIdentity),
+        now,
+      });
+      // The item exists before the customer points at it, so a message that loses the race finds it.
+      const doc = await writeMessage(ctx, workItemId, text, score, now, {
+        item: created,
+        transcript: [],
+        prechat: message.prechat ?? [],
+        waitingSince: now,
+      });
+      let claimed = false;
+      await ctx.store.update<CustomerDocument>(keys.customer(message.customerId), (current) => {
+        claimed = current !== undefined && current.latestWorkItemId === latestId;
+        if (!current || !claimed) return current;
+        return { ...current, identity: fullIdentity, latestWorkItemId: workItemId };
+      });
+      if (!claimed) {
+        await ctx.store.delete(keys.workItem(workItemId));
+        continue;
+      }
+      return { doc, isNew: true };
+    }
+
+    let resumed = false;
+    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(route.item.id), (current) => {
+      if (!current) return current;
+      const again = routeCustomerMessage(current.item, now, waitingPeriodMs);
+      if (again.kind === 'start-new') return current;
+      resumed = again.kind === 'resume';
+      const item = recordCustomerMessageOnWorkItem(again.item, score);
+      return {
+        ...current,
+        item,
+        transcript: [...current.transcript, { from: 'customer', text, at: now }],
+        waitingSince: resumed ? now : current.waitingSince,
+      };
+    });
+    if (!doc || doc.item.state === 'closed') continue;
+    if (resumed) return { doc, isNew: false, resumedFor: doc.item.lastAgentId ?? '' };
+    return { doc, isNew: false };
+  }
+  throw new Error(`Could not settle a work item for customer ${message.customerId}.`);
+}
+
+async function writeMessage(
+  ctx: DeskContext,
+  workItemId: string,
+  text: string,
+  score: number,
+  now: number,
+  initial: WorkItemDocument,
+): Promise<WorkItemDocument> {
+  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) => {
+    const base = current ?? initial;
+    return {
+      ...base,
+      item: recordCustomerMessageOnWorkItem(base.item, score),
+      transcript: [...base.transcript, { from: 'customer', text, at: now }],
+    };
+  });
+  if (!doc) throw new Error(`Work item ${workItemId} was not written.`);
+  return doc;
+}
+
+async function relayToAgent(
+  ctx: DeskContext,
+  doc: WorkItemDocument,
+  text: string,
+  truncated: boolean,
+  now: number,
+): Promise<void> {
+  const agentId = doc.item.assignedAgentId;
+  if (!agentId) return;
+  const sentiment = conversationSentiment(doc.item.sentimentScores);
+  const agent = await updateAgent(ctx, agentId, (current) =>
+    findSession(current.panel, doc.item.id)
+      ? { ...current, panel: recordCustomerMessage(current.panel, doc.item.id, sentiment) }
+      : current,
+  );
+  await ctx.notifier.toAgent(agentId, {
+    kind: 'customer-message',
+    sessionId: doc.item.id,
+    title: doc.item.title,
+    icon: sessionIcon(doc.item.title),
+    text,
+    truncated,
+    sentiment,
+    alert: isSentimentAlert(sentiment, ctx.settings.workstream.sentimentThreshold),
+    sentAt: now,
+  });
+  await refreshPanel(ctx, agent);
+}

@@ -1,0 +1,44 @@
+import type { WorkstreamSettings } from '../domain/workstream';
+import type { Clock, DocumentStore, IdGenerator, Logger, SentimentScorer } from './ports';
+import type { AgentView, KbArticleHit } from './views';
+
+/** Where the desk's messages go; the edge renders views as cards and keeps the activity ids. */
+export interface Notifier {
+  /** A plain message to the customer of a work item. */
+  toCustomer(customerId: string, text: string): Promise<void>;
+  /**
+   * A view to an agent. With a `slot`, the card sent before under the same slot is updated in place
+   * (the panel, an offer's card) instead of a new one being posted.
+   */
+  toAgent(agentId: string, view: AgentView, options?: { slot?: string }): Promise<void>;
+}
+
+export interface KnowledgeBase {
+  search(query: string, limit?: number): KbArticleHit[];
+}
+
+export interface KnownAgent {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface DeskSettings {
+  readonly workstream: WorkstreamSettings;
+  readonly maxTextChars: number;
+  /** 0 turns the per-customer limit off. */
+  readonly rateLimitPerMinute: number;
+}
+
+/** Everything a use case needs, given once; no use case reaches for a global. */
+export interface DeskContext {
+  readonly store: DocumentStore;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly scorer: SentimentScorer;
+  readonly kb: KnowledgeBase;
+  readonly logger: Logger;
+  readonly settings: DeskSettings;
+  /** Agents routing may offer work to (AGENT_IDS), whether or not they have written yet. */
+  readonly agents: () => Promise<readonly string[]>;
+}

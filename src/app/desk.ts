@@ -1,0 +1,98 @@
+import * as actions from './agent-actions';
+import { receiveCustomerMessage } from './customers';
+import type { CustomerMessage, CustomerMessageOutcome } from './customers';
+import type { DeskContext } from './desk-context';
+import { accept, reject, sweepOffers } from './routing';
+import type { AgentView } from './views';
+
+export interface OfferAnswer {
+  readonly agentId: string;
+  readonly workItemId: string;
+  readonly offerId: string;
+}
+
+/** The use cases the edge (chat, tab, sweeper) calls; each takes plain data and returns a view. */
+export class Desk {
+  constructor(private readonly ctx: DeskContext) {}
+
+  customerMessage(message: CustomerMessage): Promise<CustomerMessageOutcome> {
+    return receiveCustomerMessage(this.ctx, message);
+  }
+
+  accept(answer: OfferAnswer): Promise<AgentView> {
+    return accept(this.ctx, answer);
+  }
+
+  reject(answer: OfferAnswer): Promise<AgentView> {
+    return reject(this.ctx, answer);
+  }
+
+  /** One sweeper pass: missed offers go to the next agent. */
+  sweep(): Promise<unknown> {
+    return sweepOffers(this.ctx);
+  }
+
+  showPanel(agentId: string, name?: string): Promise<AgentView> {
+    return actions.showPanel(this.ctx, agentId, name);
+  }
+
+  showDashboard(agentId: string): Promise<AgentView> {
+    return actions.showDashboard(this.ctx, agentId);
+  }
+
+  agentText(agentId: string, text: string, name?: string): Promise<AgentView> {
+    return actions.agentText(this.ctx, agentId, text, name);
+  }
+
+  focus(agentId: string, sessionId: string): Promise<AgentView> {
+    return actions.focus(this.ctx, agentId, sessionId);
+  }
+
+  togglePanel(agentId: string): Promise<AgentView> {
+    return actions.togglePanel(this.ctx, agentId);
+  }
+
+  setPresence(agentId: string, status: unknown): Promise<AgentView> {
+    return actions.setPresence(this.ctx, agentId, status);
+  }
+
+  requestClose(agentId: string, sessionId: string): Promise<AgentView> {
+    return actions.requestClose(this.ctx, agentId, sessionId);
+  }
+
+  confirmClose(agentId: string, sessionId: string): Promise<AgentView> {
+    return actions.confirmClose(this.ctx, agentId, sessionId);
+  }
+
+  cancelClose(agentId: string): Promise<AgentView> {
+    return actions.cancelClose(this.ctx, agentId);
+  }
+
+  end(agentId: string, sessionId: string): Promise<AgentView> {
+    return actions.end(this.ctx, agentId, sessionId);
+  }
+
+  reply(agentId: string, sessionId: string, text: unknown): Promise<AgentView> {
+    return actions.reply(this.ctx, agentId, sessionId, text);
+  }
+
+  pick(agentId: string, workItemId: string): Promise<AgentView> {
+    return actions.pick(this.ctx, agentId, workItemId);
+  }
+
+  open(agentId: string, workItemId: string): Promise<AgentView> {
+    return actions.open(this.ctx, agentId, workItemId);
+  }
+
+  saveDraft(
+    agentId: string,
+    sessionId: string,
+    change: { reply?: string; caseFields?: Readonly<Record<string, string>> },
+  ): Promise<AgentView> {
+    return actions.saveReplyDraft(this.ctx, agentId, sessionId, change);
+  }
+
+  searchKb(agentId: string, sessionId: string, query: unknown): Promise<AgentView> {
+    return actions.searchKb(this.ctx, agentId, sessionId, query);
+  }
+}

@@ -1,0 +1,66 @@
+import type { AgentSessions } from '../domain/agent-sessions';
+import type { PresenceStatus } from '../domain/presence';
+import type { WorkQueue } from '../domain/routing';
+import type { CustomerIdentity } from '../domain/session-title';
+import type { WorkItem, WorkItemState } from '../domain/work-item';
+import { storeKey } from '../store/keys';
+import type { PrechatAnswer } from './views';
+
+/** The documents the desk keeps, one owner each, and the one place their keys are built. */
+
+export interface AgentDocument {
+  readonly id: string;
+  readonly name: string;
+  readonly presence: PresenceStatus;
+  readonly panel: AgentSessions;
+  readonly firstSeenAt: number;
+  readonly lastOfferedAt?: number;
+}
+
+export interface TranscriptMessage {
+  readonly from: 'customer' | 'agent';
+  readonly text: string;
+  readonly at: number;
+  readonly agentId?: string;
+}
+
+export interface WorkItemDocument {
+  readonly item: WorkItem;
+  readonly transcript: readonly TranscriptMessage[];
+  readonly prechat: readonly PrechatAnswer[];
+  /** When the customer last started waiting for an agent (queued or re-queued). */
+  readonly waitingSince: number;
+}
+
+export interface CustomerDocument {
+  readonly id: string;
+  readonly channelId: string;
+  readonly identity: CustomerIdentity;
+  readonly latestWorkItemId?: string;
+  /** Start of the current one-minute rate window and the messages counted in it. */
+  readonly rateWindow: { readonly startedAt: number; readonly count: number };
+}
+
+export interface WorkItemIndexEntry {
+  readonly workItemId: string;
+  readonly title: string;
+  readonly channel: string;
+  readonly state: WorkItemState;
+  readonly since: number;
+  readonly agentId?: string;
+}
+
+/** A small index of work items for the Home dashboard; Closed ones are trimmed to the latest few. */
+export interface WorkItemIndexDocument {
+  readonly entries: readonly WorkItemIndexEntry[];
+}
+
+export const keys = {
+  agent: (agentId: string) => storeKey('agent', agentId),
+  workItem: (workItemId: string) => storeKey('workitem', workItemId),
+  customer: (customerId: string) => storeKey('customer', customerId),
+  queue: (workstream: string) => storeKey('queue', workstream),
+  workItemIndex: (workstream: string) => storeKey('index', `workitems:${workstream}`),
+};
+
+export type { WorkQueue };

@@ -1,0 +1,207 @@
+import { openSession } from '../domain/agent-sessions';
+import { MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
+import { acceptOffer, emptyQueue, expireOffers, planOffers, rejectOffer } from '../domain/routing';
+import type { Offer, RoutingCandidate, WorkQueue } from '../domain/routing';
+import { conversationSentiment } from '../domain/sentiment';
+import { assignWorkItem } from '../domain/work-item';
+import { refreshPanel, updateAgent } from './agents';
+import { customerWording } from './customer-wording';
+import type { DeskContext } from './desk-context';
+import { keys } from './documents';
+import type { AgentDocument, WorkItemDocument } from './documents';
+import { activeConversationView, offerView, refusal } from './view-builders';
+import type { AgentView, OfferStatus } from './views';
+import { indexWorkItem } from './work-item-index';
+
+async function readWorkItem(ctx: DeskContext, workItemId: string): Promise<WorkItemDocument | undefined> {
+  return (await ctx.store.get<WorkItemDocument>(keys.workItem(workItemId)))?.value;
+}
+
+async function updateQueue<R>(
+  ctx: DeskContext,
+  change: (queue: WorkQueue) => { queue: WorkQueue; result: R },
+): Promise<R> {
+  const name = ctx.settings.workstream.name;
+  let result: R | undefined;
+  await ctx.store.update<WorkQueue>(keys.queue(name), (current) => {
+    const outcome = change(current ?? emptyQueue(name));
+    result = outcome.result;
+    return outcome.queue === current ? current : outcome.queue;
+  });
+  return result as R;
+}
+
+async function candidates(ctx: DeskContext): Promise<RoutingCandidate[]> {
+  const agentIds = await ctx.agents();
+  const docs = await ctx.store.getMany<AgentDocument>(agentIds.map((id) => keys.agent(id)));
+  const units = ctx.settings.workstream.capacityUnitsPerConversation;
+  return agentIds.flatMap((id) => {
+    const agent = docs.get(keys.agent(id))?.value;
+    if (!agent) return [];
+    const active = agent.panel.sessions.filter((s) => s.kind === 'conversation' && !s.readOnly).length;
+    return [
+      {
+        id,
+        presence: agent.presence,
+        usedUnits: active * units,
+        sessionCount: agent.panel.sessions.length,
+        // The agent's document exists only once they have written to the bot, which is when we can reach them.
+        reachable: true,
+        ...(agent.lastOfferedAt !== undefined ? { lastOfferedAt: agent.lastOfferedAt } : {}),
+      },
+    ];
+  });
+}
+
+async function sendOfferCard(ctx: DeskContext, offer: Offer, status: OfferStatus): Promise<void> {
+  const doc = await readWorkItem(ctx, offer.workItemId);
+  if (!doc) return;
+  const view = offerView(doc, offer, status, ctx.settings.workstream.notificationTimeoutMs);
+  await ctx.notifier.toAgent(offer.agentId, view, { slot: `offer:${offer.id}` });
+}
+
+/** Offers every waiting item to an eligible agent, oldest first, and sends the offer cards. */
+export async function dispatchOffers(ctx: DeskContext): Promise<Offer[]> {
+  const now = ctx.clock.now();
+  const pool = await candidates(ctx);
+  const offers = await updateQueue(ctx, (queue) => {
+    const planned = planOffers(queue, pool, ctx.settings.workstream, now, () => ctx.ids.next());
+    return { queue: planned.queue, result: planned.offers };
+  });
+  for (const offer of offers) {
+    ctx.logger.info({ workItemId: offer.workItemId, agentId: offer.agentId, offerId: offer.id }, 'offered');
+    await ctx.store.update<AgentDocument>(keys.agent(offer.agentId), (agent) =>
+      agent ? { ...agent, lastOfferedAt: now } : agent,
+    );
+    await sendOfferCard(ctx, offer, 'pending');
+  }
+  return offers;
+}
+
+/** Accept: the agent takes the offered item; it becomes Active and a focused session. */
+export async function accept(
+  ctx: DeskContext,
+  request: { agentId: string; workItemId: string; offerId: string },
+): Promise<AgentView> {
+  const now = ctx.clock.now();
+  const { workstream } = ctx.settings;
+  const log = ctx.logger.child({ ...request, action: 'accept' });
+  const agentBefore = (await ctx.store.get<AgentDocument>(keys.agent(request.agentId)))?.value;
+  if (agentBefore && agentBefore.panel.sessions.length >= workstream.maxSessions) {
+    log.info({}, 'accept refused: maximum sessions');
+    return refusal(new MaxSessionsReachedError());
+  }
+  let offer: Offer;
+  try {
+    offer = await updateQueue(ctx, (queue) => {
+      const accepted = acceptOffer(queue, { ...request, now });
+      return { queue: accepted.queue, result: accepted.offer };
+    });
+  } catch (error) {
+    log.info({ reason: error instanceof Error ? error.message : String(error) }, 'accept refused');
+    return refusalOfferView(ctx, request, error);
+  }
+
+  const updated = await ctx.store.update<WorkItemDocument>(keys.workItem(request.workItemId), (doc) =>
+    doc ? { ...doc, item: assignWorkItem(doc.item, request.agentId, now) } : doc,
+  );
+  if (!updated) throw new Error(`Work item ${request.workItemId} vanished while being accepted.`);
+  await indexWorkItem(ctx, updated.item);
+
+  const agent = await updateAgent(ctx, request.agentId, (current) => ({
+    ...current,
+    panel: openSession(
+      current.panel,
+      {
+        id: updated.item.id,
+        kind: 'conversation',
+        title: updated.item.title,
+        sentiment: conversationSentiment(updated.item.sentimentScores),
+      },
+      { maxSessions: workstream.maxSessions, now },
+    ),
+  }));
+  log.info({}, 'accepted');
+
+  await ctx.notifier.toCustomer(updated.item.customerId, customerWording.joined(agent.name));
+  await ctx.notifier.toAgent(agent.id, activeConversationView(updated, false));
+  await showKb(ctx, agent.id, updated);
+  await refreshPanel(ctx, agent);
+  return offerView(updated, offer, 'accepted', workstream.notificationTimeoutMs);
+}
+
+/** Reject: the item goes back to its place in the queue and on to the next agent. */
+export async function reject(
+  ctx: DeskContext,
+  request: { agentId: string; workItemId: string; offerId: string },
+): Promise<AgentView> {
+  const now = ctx.clock.now();
+  let offer: Offer;
+  try {
+    offer = await updateQueue(ctx, (queue) => {
+      const rejected = rejectOffer(queue, { ...request, now });
+      return { queue: rejected.queue, result: rejected.offer };
+    });
+  } catch (error) {
+    return refusalOfferView(ctx, request, error);
+  }
+  ctx.logger.info({ ...request }, 'rejected');
+  await dispatchOffers(ctx);
+  const doc = await readWorkItem(ctx, request.workItemId);
+  return doc
+    ? offerView(doc, offer, 'rejected', ctx.settings.workstream.notificationTimeoutMs)
+    : refusal(undefined);
+}
+
+async function refusalOfferView(
+  ctx: DeskContext,
+  request: { agentId: string; workItemId: string; offerId: string },
+  error: unknown,
+): Promise<AgentView> {
+  const doc = await readWorkItem(ctx, request.workItemId);
+  if (!doc) return refusal(error);
+  const placeholder: Offer = {
+    id: request.offerId,
+    workItemId: request.workItemId,
+    agentId: request.agentId,
+    offeredAt: 0,
+    expiresAt: 0,
+  };
+  const view = offerView(doc, placeholder, 'unavailable', ctx.settings.workstream.notificationTimeoutMs);
+  return error instanceof OfferNotFoundError ? view : refusal(error);
+}
+
+/** Opens the KB search for a session, seeded with the customer's first message. */
+export async function showKb(
+  ctx: DeskContext,
+  agentId: string,
+  doc: WorkItemDocument,
+  query?: string,
+): Promise<void> {
+  const seed = query ?? doc.transcript.find((m) => m.from === 'customer')?.text ?? '';
+  const results = ctx.kb.search(seed, 5);
+  await ctx.notifier.toAgent(agentId, { kind: 'kb-search', sessionId: doc.item.id, query: seed, results });
+}
+
+/**
+ * The sweeper: offers not answered in time become Missed and go to the next agent.
+ * One pass over the queue per tick, driven by the injected clock — no timer per offer.
+ */
+export async function sweepOffers(ctx: DeskContext): Promise<{ missed: Offer[]; offered: Offer[] }> {
+  const now = ctx.clock.now();
+  const missed = await updateQueue(ctx, (queue) => {
+    const expired = expireOffers(queue, now);
+    return { queue: expired.queue, result: expired.expired };
+  });
+  for (const offer of missed) {
+    ctx.logger.info(
+      { workItemId: offer.workItemId, agentId: offer.agentId, offerId: offer.id },
+      'offer missed',
+    );
+    await sendOfferCard(ctx, offer, 'missed');
+  }
+  const offered = await dispatchOffers(ctx);
+  return { missed, offered };
+}
+
+export { readWorkItem };

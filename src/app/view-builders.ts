@@ -1,0 +1,114 @@
+import { HOME_SESSION_ID, HOME_TITLE, findSession, panelRows } from '../domain/agent-sessions';
+import { DomainError } from '../domain/errors';
+import { PRESENCE_LABELS } from '../domain/presence';
+import type { Offer } from '../domain/routing';
+import { conversationSentiment, isSentimentAlert } from '../domain/sentiment';
+import type { SentimentThreshold } from '../domain/sentiment';
+import { sessionIcon } from '../domain/session-icon';
+import type { AgentDocument, WorkItemDocument, WorkItemIndexEntry } from './documents';
+import type {
+  ActiveConversationView,
+  DashboardView,
+  NoticeView,
+  OfferStatus,
+  OfferView,
+  PanelView,
+  WorkItemRow,
+} from './views';
+
+/** Lines of transcript the Active Conversation card summarises. */
+export const SUMMARY_LINES = 6;
+
+export function panelView(agent: AgentDocument, threshold: SentimentThreshold, notice?: string): PanelView {
+  const focused = findSession(agent.panel, agent.panel.focusedSessionId);
+  return {
+    kind: 'panel',
+    agentName: agent.name,
+    presence: agent.presence,
+    presenceLabel: PRESENCE_LABELS[agent.presence],
+    mode: agent.panel.panelMode,
+    rows: panelRows(agent.panel, threshold),
+    focusedTitle: agent.panel.focusedSessionId === HOME_SESSION_ID || !focused ? HOME_TITLE : focused.title,
+    ...(notice ? { notice } : {}),
+  };
+}
+
+export function offerView(
+  doc: WorkItemDocument,
+  offer: Offer,
+  status: OfferStatus,
+  timeoutMs: number,
+): OfferView {
+  const first = doc.transcript.find((message) => message.from === 'customer');
+  return {
+    kind: 'offer',
+    workItemId: doc.item.id,
+    offerId: offer.id,
+    title: doc.item.title,
+    icon: sessionIcon(doc.item.title),
+    channel: doc.item.channelId,
+    firstMessage: first?.text ?? '',
+    waitingSince: doc.waitingSince,
+    offeredAt: offer.offeredAt,
+    expiresAt: offer.expiresAt,
+    timeoutSeconds: Math.round(timeoutMs / 1000),
+    prechat: doc.prechat,
+    status,
+  };
+}
+
+export function activeConversationView(doc: WorkItemDocument, readOnly: boolean): ActiveConversationView {
+  const { item } = doc;
+  return {
+    kind: 'active-conversation',
+    sessionId: item.id,
+    title: item.title,
+    ...(item.customer.contactName ? { contactName: item.customer.contactName } : {}),
+    ...(item.customer.accountName ? { accountName: item.customer.accountName } : {}),
+    ...(item.customer.caseTitle ? { caseTitle: item.customer.caseTitle } : {}),
+    channel: item.channelId,
+    startedAt: item.createdAt,
+    summary: doc.transcript.slice(-SUMMARY_LINES).map(({ from, text, at }) => ({ from, text, at })),
+    sentiment: conversationSentiment(item.sentimentScores),
+    prechat: doc.prechat,
+    readOnly,
+    state: item.state,
+  };
+}
+
+export function dashboardView(entries: readonly WorkItemIndexEntry[], agentId: string): DashboardView {
+  const row = (entry: WorkItemIndexEntry): WorkItemRow => ({
+    workItemId: entry.workItemId,
+    title: entry.title,
+    channel: entry.channel,
+    state: entry.state,
+    since: entry.since,
+  });
+  const newestFirst = [...entries].sort((a, b) => b.since - a.since);
+  return {
+    kind: 'dashboard',
+    myItems: newestFirst.filter((e) => e.state === 'active' && e.agentId === agentId).map(row),
+    openItems: [...entries]
+      .filter((e) => e.state === 'open')
+      .sort((a, b) => a.since - b.since)
+      .map(row),
+    waitingItems: newestFirst.filter((e) => e.state === 'waiting').map(row),
+    closedItems: newestFirst.filter((e) => e.state === 'closed').map(row),
+  };
+}
+
+export function isAlert(doc: WorkItemDocument, threshold: SentimentThreshold): boolean {
+  return isSentimentAlert(conversationSentiment(doc.item.sentimentScores), threshold);
+}
+
+export const NO_LONGER_AVAILABLE = 'This request is no longer available.';
+
+export function notice(title: string, text: string, tone: NoticeView['tone'] = 'default'): NoticeView {
+  return { kind: 'notice', title, text, tone };
+}
+
+/** The card a refused action gets; domain errors carry the words the agent should read. */
+export function refusal(error: unknown): NoticeView {
+  if (error instanceof DomainError) return notice('Not possible', error.message, 'attention');
+  return notice('Something went wrong', 'The action could not be completed. Please try again.', 'attention');
+}

@@ -1,0 +1,146 @@
+import type { PanelMode, PanelRow } from '../domain/agent-sessions';
+import type { PresenceStatus } from '../domain/presence';
+import type { SentimentLevel } from '../domain/sentiment';
+import type { WorkItemState } from '../domain/work-item';
+
+/** What the use cases ask the edge to show; the edge renders each view as an Adaptive Card. */
+
+export interface PrechatAnswer {
+  readonly question: string;
+  readonly answer: string;
+}
+
+/** The session panel, kept as one card per agent and updated in place. */
+export interface PanelView {
+  readonly kind: 'panel';
+  readonly agentName: string;
+  readonly presence: PresenceStatus;
+  readonly presenceLabel: string;
+  readonly mode: PanelMode;
+  /** Home first, then the sessions in opening order. */
+  readonly rows: readonly PanelRow[];
+  /** The title of the focused session ("Home" when Home is). */
+  readonly focusedTitle: string;
+  /** A one-line message shown at the top, e.g. a refusal or a hint. */
+  readonly notice?: string;
+}
+
+export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'missed' | 'unavailable';
+
+/** An incoming conversation offered to one agent. */
+export interface OfferView {
+  readonly kind: 'offer';
+  readonly workItemId: string;
+  readonly offerId: string;
+  readonly title: string;
+  readonly icon: string;
+  readonly channel: string;
+  readonly firstMessage: string;
+  /** When the customer started waiting (epoch ms). */
+  readonly waitingSince: number;
+  readonly offeredAt: number;
+  readonly expiresAt: number;
+  readonly timeoutSeconds: number;
+  readonly prechat: readonly PrechatAnswer[];
+  readonly status: OfferStatus;
+}
+
+/** One customer message relayed to the agent, with a reply box for that session. */
+export interface CustomerMessageView {
+  readonly kind: 'customer-message';
+  readonly sessionId: string;
+  readonly title: string;
+  readonly icon: string;
+  /** Already capped; the edge escapes it for display. */
+  readonly text: string;
+  readonly truncated: boolean;
+  readonly sentiment: SentimentLevel;
+  readonly alert: boolean;
+  readonly sentAt: number;
+}
+
+export interface TranscriptLine {
+  readonly from: 'customer' | 'agent';
+  readonly text: string;
+  readonly at: number;
+}
+
+/** The Active Conversation page loaded when a session starts. */
+export interface ActiveConversationView {
+  readonly kind: 'active-conversation';
+  readonly sessionId: string;
+  readonly title: string;
+  readonly contactName?: string;
+  readonly accountName?: string;
+  readonly caseTitle?: string;
+  readonly channel: string;
+  readonly startedAt: number;
+  readonly summary: readonly TranscriptLine[];
+  readonly sentiment: SentimentLevel;
+  readonly prechat: readonly PrechatAnswer[];
+  readonly readOnly: boolean;
+  readonly state: WorkItemState;
+}
+
+export interface KbArticleHit {
+  readonly id: string;
+  readonly title: string;
+  readonly snippet: string;
+}
+
+/** The KB search opened for a session. */
+export interface KbSearchView {
+  readonly kind: 'kb-search';
+  readonly sessionId: string;
+  readonly query: string;
+  readonly results: readonly KbArticleHit[];
+}
+
+export interface WorkItemRow {
+  readonly workItemId: string;
+  readonly title: string;
+  readonly channel: string;
+  readonly state: WorkItemState;
+  /** When it entered its current state (epoch ms). */
+  readonly since: number;
+}
+
+/** Home: the agent dashboard. */
+export interface DashboardView {
+  readonly kind: 'dashboard';
+  readonly myItems: readonly WorkItemRow[];
+  readonly openItems: readonly WorkItemRow[];
+  readonly waitingItems: readonly WorkItemRow[];
+  readonly closedItems: readonly WorkItemRow[];
+}
+
+export interface CloseConfirmView {
+  readonly kind: 'close-confirm';
+  readonly sessionId: string;
+  readonly title: string;
+}
+
+export type NoticeTone = 'default' | 'good' | 'warning' | 'attention';
+
+/** A short statement: a refusal, "This request is no longer available.", a confirmation. */
+export interface NoticeView {
+  readonly kind: 'notice';
+  readonly title: string;
+  readonly text: string;
+  readonly tone: NoticeTone;
+}
+
+export interface HelpView {
+  readonly kind: 'help';
+}
+
+export type AgentView =
+  | PanelView
+  | OfferView
+  | CustomerMessageView
+  | ActiveConversationView
+  | KbSearchView
+  | DashboardView
+  | CloseConfirmView
+  | NoticeView
+  | HelpView;

@@ -1,0 +1,32 @@
+import type { WorkItem } from '../domain/work-item';
+import type { DeskContext } from './desk-context';
+import { keys } from './documents';
+import type { WorkItemIndexDocument, WorkItemIndexEntry } from './documents';
+
+/** Closed items kept on the dashboard; older ones stay in the store but leave the list. */
+export const CLOSED_ITEMS_LISTED = 50;
+
+/** Keeps the dashboard's index in step with a work item's state. */
+export async function indexWorkItem(ctx: DeskContext, item: WorkItem): Promise<void> {
+  const entry: WorkItemIndexEntry = {
+    workItemId: item.id,
+    title: item.title,
+    channel: item.channelId,
+    state: item.state,
+    since: item.stateChangedAt,
+    ...(item.assignedAgentId ? { agentId: item.assignedAgentId } : {}),
+  };
+  await ctx.store.update<WorkItemIndexDocument>(keys.workItemIndex(item.workstream), (current) => {
+    const others = (current?.entries ?? []).filter((e) => e.workItemId !== item.id);
+    const closed = others.filter((e) => e.state === 'closed').sort((a, b) => b.since - a.since);
+    const dropped = new Set(
+      closed.slice(CLOSED_ITEMS_LISTED - (entry.state === 'closed' ? 1 : 0)).map((e) => e.workItemId),
+    );
+    return { entries: [...others.filter((e) => !dropped.has(e.workItemId)), entry] };
+  });
+}
+
+export async function readWorkItemIndex(ctx: DeskContext): Promise<readonly WorkItemIndexEntry[]> {
+  const stored = await ctx.store.get<WorkItemIndexDocument>(keys.workItemIndex(ctx.settings.workstream.name));
+  return stored?.value.entries ?? [];
+}

@@ -1,0 +1,90 @@
+import { MemoryStorage } from 'botbuilder';
+import type { DeskContext, Notifier } from '../../src/app/desk-context';
+import { Desk } from '../../src/app/desk';
+import type { AgentView, KbArticleHit } from '../../src/app/views';
+import { DEFAULT_WORKSTREAM } from '../../src/domain/workstream';
+import type { WorkstreamSettings } from '../../src/domain/workstream';
+import { createVaderScorer } from '../../src/sentiment/vader-scorer';
+import { StateStore } from '../../src/store/state-store';
+import { silentLogger } from '../../src/app/ports';
+
+export interface Sent {
+  readonly to: string;
+  readonly view?: AgentView;
+  readonly text?: string;
+  readonly slot?: string;
+}
+
+/** Records every message instead of delivering it. */
+export class RecordingNotifier implements Notifier {
+  readonly sent: Sent[] = [];
+
+  async toCustomer(customerId: string, text: string): Promise<void> {
+    this.sent.push({ to: customerId, text });
+  }
+
+  async toAgent(agentId: string, view: AgentView, options?: { slot?: string }): Promise<void> {
+    this.sent.push({ to: agentId, view, ...(options?.slot ? { slot: options.slot } : {}) });
+  }
+
+  textsTo(customerId: string): string[] {
+    return this.sent.filter((s) => s.to === customerId && s.text !== undefined).map((s) => s.text as string);
+  }
+
+  viewsTo<K extends AgentView['kind']>(agentId: string, kind: K): Extract<AgentView, { kind: K }>[] {
+    return this.sent
+      .filter((s) => s.to === agentId && s.view?.kind === kind)
+      .map((s) => s.view as Extract<AgentView, { kind: K }>);
+  }
+
+  lastPanel(agentId: string) {
+    return this.viewsTo(agentId, 'panel').at(-1);
+  }
+
+  clear(): void {
+    this.sent.length = 0;
+  }
+}
+
+export class FakeClock {
+  constructor(public ms = Date.UTC(2026, 10, 24, 9, 0, 0)) {}
+  now = (): number => this.ms;
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export function createDesk(
+  options: {
+    agents?: string[];
+    workstream?: Partial<WorkstreamSettings>;
+    maxTextChars?: number;
+    rateLimitPerMinute?: number;
+    store?: StateStore;
+  } = {},
+) {
+  const clock = new FakeClock();
+  const notifier = new RecordingNotifier();
+  const store =
+    options.store ?? new StateStore({ storage: new MemoryStorage(), delay: async () => undefined });
+  let n = 0;
+  const kbHits: KbArticleHit[] = [
+    { id: 'reset-password', title: 'Reset your password', snippet: 'Go to Sign in…' },
+  ];
+  const ctx: DeskContext = {
+    store,
+    notifier,
+    clock,
+    ids: { next: () => `id-${(n += 1)}` },
+    scorer: createVaderScorer(),
+    kb: { search: (query) => (query.trim() ? kbHits : []) },
+    logger: silentLogger,
+    settings: {
+      workstream: { ...DEFAULT_WORKSTREAM, agentCapacityUnits: 10, ...options.workstream },
+      maxTextChars: options.maxTextChars ?? 4000,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    },
+    agents: async () => options.agents ?? ['alice', 'bob'],
+  };
+  return { desk: new Desk(ctx), ctx, clock, notifier, store };
+}

@@ -1,0 +1,417 @@
+import { keys } from '../../src/app/documents';
+import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
+import type { WorkQueue } from '../../src/domain/routing';
+import { createDesk } from './desk-harness';
+
+const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
+const customer = (id: string, text: string) => ({
+  customerId: `emulator:${id}`,
+  channelId: 'emulator',
+  text,
+});
+
+async function agentDoc(store: ReturnType<typeof createDesk>['store'], id: string) {
+  return (await store.get<AgentDocument>(keys.agent(id)))?.value;
+}
+async function itemDoc(store: ReturnType<typeof createDesk>['store'], id: string) {
+  return (await store.get<WorkItemDocument>(keys.workItem(id)))?.value;
+}
+
+/** Alice alone is an agent who has written to the bot; a customer arrives and is offered to her. */
+async function offeredToAlice(agents = ['alice']) {
+  const harness = createDesk({ agents });
+  for (const id of agents) await harness.desk.showPanel(id, id === 'alice' ? 'Alice' : 'Bob');
+  const outcome = await harness.desk.customerMessage(customer('c1', 'Hi, my router is broken'));
+  const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
+  if (outcome.kind !== 'queued' || !offer) throw new Error('expected an offer to alice');
+  return { ...harness, workItemId: outcome.workItemId, offer };
+}
+
+async function activeWithAlice() {
+  const harness = await offeredToAlice();
+  await harness.desk.accept({
+    agentId: 'alice',
+    workItemId: harness.workItemId,
+    offerId: harness.offer.offerId,
+  });
+  harness.notifier.clear();
+  return harness;
+}
+
+describe('desk', () => {
+  describe('an agent on first contact', () => {
+    it('is Available with only Home in the panel', async () => {
+      const { desk } = createDesk();
+      const view = await desk.showPanel('alice', 'Alice');
+      expect(view).toMatchObject({
+        kind: 'panel',
+        agentName: 'Alice',
+        presence: 'available',
+        mode: 'expanded',
+      });
+      expect(view.kind === 'panel' && view.rows.map((r) => r.id)).toEqual(['home']);
+    });
+  });
+
+  describe('a new customer', () => {
+    it('is told they are queued and offered to an eligible agent as Visitor 1', async () => {
+      const { notifier, offer, workItemId } = await offeredToAlice();
+      expect(notifier.textsTo('emulator:c1')).toEqual([QUEUED]);
+      expect(offer).toMatchObject({
+        workItemId,
+        title: 'Visitor 1',
+        icon: 'Vi',
+        channel: 'emulator',
+        firstMessage: 'Hi, my router is broken',
+        timeoutSeconds: 120,
+        status: 'pending',
+      });
+      expect(notifier.sent.find((s) => s.view?.kind === 'offer')?.slot).toBe(`offer:${offer.offerId}`);
+    });
+
+    it('waits in the queue when no agent has written to the bot yet', async () => {
+      const { desk, notifier, store } = createDesk();
+      const outcome = await desk.customerMessage(customer('c1', 'hello'));
+      expect(outcome.kind).toBe('queued');
+      expect(notifier.sent.filter((s) => s.view)).toEqual([]);
+      const queue = (await store.get<WorkQueue>(keys.queue('default')))?.value;
+      expect(queue?.entries.map((e) => e.offer)).toEqual([undefined]);
+    });
+
+    it('sending two messages at once opens exactly one work item with both messages', async () => {
+      const { desk, store } = createDesk();
+      const outcomes = await Promise.all([
+        desk.customerMessage(customer('c1', 'first')),
+        desk.customerMessage(customer('c1', 'second')),
+      ]);
+      const ids = new Set(outcomes.map((o) => ('workItemId' in o ? o.workItemId : '')));
+      expect(ids.size).toBe(1);
+      const doc = await itemDoc(store, [...ids][0] ?? '');
+      expect(doc?.transcript.map((m) => m.text).sort()).toEqual(['first', 'second']);
+      const queue = (await store.get<WorkQueue>(keys.queue('default')))?.value;
+      expect(queue?.entries).toHaveLength(1);
+    });
+
+    it('gets a new visitor number each, counted per deployment', async () => {
+      const { desk, store } = createDesk();
+      const a = await desk.customerMessage(customer('c1', 'hi'));
+      const b = await desk.customerMessage(customer('c2', 'hi'));
+      const titles = await Promise.all(
+        [a, b].map(async (o) => (await itemDoc(store, 'workItemId' in o ? o.workItemId : ''))?.item.title),
+      );
+      expect(titles).toEqual(['Visitor 1', 'Visitor 2']);
+    });
+
+    it('who floods is asked to slow down beyond the per-minute limit, and may write again a minute later', async () => {
+      const { desk, notifier, clock } = createDesk({ rateLimitPerMinute: 3 });
+      const outcomes = [];
+      for (let i = 0; i < 5; i += 1)
+        outcomes.push((await desk.customerMessage(customer('c1', `m${i}`))).kind);
+      expect(outcomes.filter((k) => k === 'rate-limited')).toHaveLength(2);
+      expect(notifier.textsTo('emulator:c1')).toContain(
+        "You're sending messages quickly — please wait a moment.",
+      );
+      clock.advance(60_000);
+      expect((await desk.customerMessage(customer('c1', 'again'))).kind).not.toBe('rate-limited');
+    });
+  });
+
+  describe('accept', () => {
+    it('starts a focused session, tells the customer, and loads Active Conversation and KB search', async () => {
+      const { desk, notifier, store, workItemId, offer } = await offeredToAlice();
+      const view = await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId });
+      expect(view).toMatchObject({ kind: 'offer', status: 'accepted' });
+      expect(notifier.textsTo('emulator:c1')).toContain("You're now chatting with Alice.");
+      expect(notifier.viewsTo('alice', 'active-conversation')[0]).toMatchObject({
+        sessionId: workItemId,
+        title: 'Visitor 1',
+        channel: 'emulator',
+        readOnly: false,
+      });
+      expect(notifier.viewsTo('alice', 'kb-search')[0]).toMatchObject({ query: 'Hi, my router is broken' });
+      const agent = await agentDoc(store, 'alice');
+      expect(agent?.panel.focusedSessionId).toBe(workItemId);
+      expect(agent?.presence).toBe('busy');
+      expect((await itemDoc(store, workItemId))?.item).toMatchObject({
+        state: 'active',
+        assignedAgentId: 'alice',
+      });
+    });
+
+    it('by an agent the offer was not made to is refused and changes nothing', async () => {
+      const { desk, store, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      const target = offer.offerId;
+      const before = await itemDoc(store, workItemId);
+      const view = await desk.accept({ agentId: 'mallory', workItemId, offerId: target });
+      expect(view).toMatchObject({ kind: 'notice', text: 'This request was offered to another agent.' });
+      expect(await itemDoc(store, workItemId)).toEqual(before);
+    });
+
+    it('pressed twice: the second is no longer available', async () => {
+      const { desk, workItemId, offer } = await offeredToAlice();
+      await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId });
+      expect(await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
+        kind: 'offer',
+        status: 'unavailable',
+      });
+    });
+
+    it('after the notification timeout is no longer available', async () => {
+      const { desk, clock, workItemId, offer } = await offeredToAlice();
+      clock.advance(120_000);
+      expect(await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
+        status: 'unavailable',
+      });
+    });
+  });
+
+  describe('reject and timeout', () => {
+    it('a rejected offer goes to the next agent', async () => {
+      const { desk, notifier, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      const view = await desk.reject({ agentId: 'alice', workItemId, offerId: offer.offerId });
+      expect(view).toMatchObject({ kind: 'offer', status: 'rejected' });
+      expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({ workItemId, status: 'pending' });
+    });
+
+    it('a missed offer turns Missed on the sweep after the timeout and goes to the next agent', async () => {
+      const { desk, notifier, clock, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      clock.advance(119_000);
+      await desk.sweep();
+      expect(notifier.viewsTo('bob', 'offer')).toEqual([]);
+      clock.advance(1_000);
+      await desk.sweep();
+      const missed = notifier.sent.filter((s) => s.slot === `offer:${offer.offerId}`).at(-1);
+      expect(missed?.view).toMatchObject({ status: 'missed' });
+      expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({ workItemId, status: 'pending' });
+    });
+  });
+
+  describe('relay', () => {
+    it('a customer message reaches the agent as a card with its sentiment', async () => {
+      const { desk, notifier, workItemId } = await activeWithAlice();
+      await desk.customerMessage(customer('c1', 'Thanks, that is great!'));
+      expect(notifier.viewsTo('alice', 'customer-message')[0]).toMatchObject({
+        sessionId: workItemId,
+        title: 'Visitor 1',
+        text: 'Thanks, that is great!',
+        truncated: false,
+      });
+    });
+
+    it("the agent's plain text goes to the focused session's customer", async () => {
+      const { desk, notifier, store, workItemId } = await activeWithAlice();
+      await desk.agentText('alice', 'Have you tried turning it off and on?');
+      expect(notifier.textsTo('emulator:c1')).toEqual(['Have you tried turning it off and on?']);
+      expect((await itemDoc(store, workItemId))?.transcript.at(-1)).toMatchObject({
+        from: 'agent',
+        agentId: 'alice',
+      });
+    });
+
+    it('with Home focused the agent gets the panel and a hint, and nothing goes to customers', async () => {
+      const { desk, notifier } = createDesk();
+      const view = await desk.agentText('alice', 'hello?', 'Alice');
+      expect(view).toMatchObject({ kind: 'panel', notice: expect.stringContaining('select a session') });
+      expect(notifier.sent.filter((s) => s.text)).toEqual([]);
+    });
+
+    it('messages to a session that is not focused raise its unread count; 12 show 9+ and focus clears it', async () => {
+      const { desk, notifier, workItemId } = await activeWithAlice();
+      await desk.focus('alice', 'home');
+      for (let i = 0; i < 12; i += 1) await desk.customerMessage(customer('c1', `message ${i}`));
+      const row = notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId);
+      expect(row).toMatchObject({ badge: '9+', tooltip: 'Visitor 1. 12 new updates in your conversation.' });
+      const focused = await desk.focus('alice', workItemId);
+      expect(
+        focused.kind === 'panel' && focused.rows.find((r) => r.id === workItemId)?.badge,
+      ).toBeUndefined();
+    });
+
+    it('a negative conversation raises the sentiment alert on the row', async () => {
+      const { desk, notifier, workItemId } = await activeWithAlice();
+      await desk.customerMessage(customer('c1', 'This is terrible, I am furious and want a refund!!'));
+      const row = notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId);
+      expect(row).toMatchObject({
+        alert: true,
+        tooltip: 'Visitor 1. Urgent attention is needed in your conversation.',
+      });
+    });
+
+    it('text over the cap is cut with a visible "(truncated)"', async () => {
+      const harness = createDesk({ agents: ['alice'], maxTextChars: 10 });
+      await harness.desk.showPanel('alice');
+      await harness.desk.customerMessage(customer('c1', 'x'.repeat(50)));
+      expect(harness.notifier.viewsTo('alice', 'offer')[0]?.firstMessage).toBe(
+        `${'x'.repeat(10)} (truncated)`,
+      );
+    });
+  });
+
+  describe('close and end', () => {
+    it('close asks for confirmation and changes nothing until confirmed', async () => {
+      const { desk, store, workItemId } = await activeWithAlice();
+      expect(await desk.requestClose('alice', workItemId)).toEqual({
+        kind: 'close-confirm',
+        sessionId: workItemId,
+        title: 'Visitor 1',
+      });
+      expect((await itemDoc(store, workItemId))?.item.state).toBe('active');
+      expect(await desk.cancelClose('alice')).toMatchObject({ kind: 'panel', notice: 'Close cancelled.' });
+    });
+
+    it('confirmed close moves the item to Waiting, frees capacity and says nothing to the customer', async () => {
+      const { desk, store, notifier, workItemId } = await activeWithAlice();
+      await desk.confirmClose('alice', workItemId);
+      expect((await itemDoc(store, workItemId))?.item.state).toBe('waiting');
+      const agent = await agentDoc(store, 'alice');
+      expect(agent?.panel.sessions).toEqual([]);
+      expect(agent?.panel.focusedSessionId).toBe('home');
+      expect(agent?.presence).toBe('available');
+      expect(notifier.textsTo('emulator:c1')).toEqual([]);
+    });
+
+    it('a customer who writes again while Waiting resumes the same item, with history, offered to the same agent', async () => {
+      const { desk, store, notifier, workItemId, clock } = await activeWithAlice();
+      await desk.confirmClose('alice', workItemId);
+      clock.advance(3 * 24 * 3600 * 1000);
+      const outcome = await desk.customerMessage(customer('c1', 'It broke again'));
+      expect(outcome).toMatchObject({ kind: 'queued', workItemId, isNew: false });
+      expect((await itemDoc(store, workItemId))?.transcript.map((m) => m.text)).toEqual([
+        'Hi, my router is broken',
+        'It broke again',
+      ]);
+      expect(notifier.viewsTo('alice', 'offer').at(-1)).toMatchObject({ workItemId, status: 'pending' });
+    });
+
+    it('the agent can open a Waiting item again', async () => {
+      const { desk, store, workItemId } = await activeWithAlice();
+      await desk.confirmClose('alice', workItemId);
+      await desk.open('alice', workItemId);
+      expect((await itemDoc(store, workItemId))?.item).toMatchObject({
+        state: 'active',
+        assignedAgentId: 'alice',
+      });
+    });
+
+    it('end tells the customer, and their next message starts a new item with no old history', async () => {
+      const { desk, store, notifier, workItemId } = await activeWithAlice();
+      await desk.end('alice', workItemId);
+      expect(notifier.textsTo('emulator:c1')).toEqual([
+        'Alice has ended the conversation. Send a message any time to start a new one.',
+      ]);
+      expect((await itemDoc(store, workItemId))?.item.state).toBe('closed');
+      const next = await desk.customerMessage(customer('c1', 'One more question'));
+      expect(next.kind).toBe('queued');
+      const fresh = await itemDoc(store, 'workItemId' in next ? next.workItemId : '');
+      expect(fresh?.item.id).not.toBe(workItemId);
+      expect(fresh?.transcript.map((m) => m.text)).toEqual(['One more question']);
+      expect(fresh?.item.title).toBe('Visitor 1');
+    });
+
+    it('end by another agent is refused and changes nothing', async () => {
+      const { desk, store, workItemId } = await activeWithAlice();
+      await desk.showPanel('bob');
+      expect(await desk.end('bob', workItemId)).toMatchObject({ kind: 'notice', tone: 'attention' });
+      expect((await itemDoc(store, workItemId))?.item.state).toBe('active');
+    });
+
+    it('a stale end after the item ended is no longer available', async () => {
+      const { desk, workItemId } = await activeWithAlice();
+      await desk.end('alice', workItemId);
+      expect(await desk.end('alice', workItemId)).toMatchObject({ kind: 'notice', tone: 'attention' });
+    });
+
+    it('a Closed item opens read-only, using no capacity', async () => {
+      const { desk, store, notifier, workItemId } = await activeWithAlice();
+      await desk.end('alice', workItemId);
+      await desk.open('alice', workItemId);
+      expect(notifier.viewsTo('alice', 'active-conversation').at(-1)).toMatchObject({ readOnly: true });
+      const agent = await agentDoc(store, 'alice');
+      expect(agent?.panel.sessions[0]?.readOnly).toBe(true);
+      expect(agent?.presence).toBe('available');
+      expect(await desk.reply('alice', workItemId, 'hello')).toMatchObject({
+        kind: 'notice',
+        tone: 'attention',
+      });
+    });
+  });
+
+  describe('pick and the session maximum', () => {
+    it('pick takes a queued item and withdraws its live offer', async () => {
+      const { desk, notifier, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      await desk.pick('bob', workItemId);
+      const withdrawn = notifier.sent.filter((s) => s.slot === `offer:${offer.offerId}`).at(-1);
+      expect(withdrawn?.view).toMatchObject({ status: 'unavailable' });
+      expect(await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
+        status: 'unavailable',
+      });
+    });
+
+    it('the 11th session is refused with the exact message', async () => {
+      const { desk } = createDesk({ agents: ['alice'], workstream: { agentCapacityUnits: 20 } });
+      await desk.showPanel('alice');
+      for (let i = 0; i < 11; i += 1) await desk.customerMessage(customer(`c${i}`, 'hi'));
+      const picks = [];
+      for (let i = 1; i <= 30 && picks.length < 11; i += 1) {
+        const view = await desk.pick('alice', `id-${i}`);
+        if (view.kind === 'panel' || (view.kind === 'notice' && view.text.startsWith('Maximum')))
+          picks.push(view);
+      }
+      expect(picks.at(-1)).toMatchObject({
+        kind: 'notice',
+        text: 'Maximum sessions reached. Close a session before opening another.',
+      });
+    });
+  });
+
+  describe('presence', () => {
+    it('Away stops offers, and choosing Available again brings the waiting item', async () => {
+      const { desk, notifier } = createDesk({ agents: ['alice'] });
+      await desk.showPanel('alice');
+      await desk.setPresence('alice', 'away');
+      await desk.customerMessage(customer('c1', 'hi'));
+      expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
+      await desk.setPresence('alice', 'available');
+      expect(notifier.viewsTo('alice', 'offer')).toHaveLength(1);
+    });
+
+    it('an unknown status is refused', async () => {
+      const { desk } = createDesk();
+      await desk.showPanel('alice');
+      expect(await desk.setPresence('alice', 'asleep')).toMatchObject({ kind: 'notice', tone: 'warning' });
+    });
+  });
+
+  describe('drafts and the dashboard', () => {
+    it('keeps a reply draft per session across switching', async () => {
+      const { desk, store, workItemId } = await activeWithAlice();
+      await desk.saveDraft('alice', workItemId, { reply: 'Let me check' });
+      await desk.focus('alice', 'home');
+      await desk.focus('alice', workItemId);
+      expect((await agentDoc(store, 'alice'))?.panel.sessions[0]?.draft.reply).toBe('Let me check');
+    });
+
+    it('lists my, open, waiting and closed work items', async () => {
+      const { desk, workItemId } = await activeWithAlice();
+      await desk.customerMessage(customer('c2', 'hello'));
+      const dashboard = await desk.showDashboard('alice');
+      expect(dashboard).toMatchObject({ kind: 'dashboard' });
+      if (dashboard.kind !== 'dashboard') return;
+      expect(dashboard.myItems.map((r) => r.workItemId)).toEqual([workItemId]);
+      expect(dashboard.openItems).toHaveLength(1);
+      await desk.confirmClose('alice', workItemId);
+      const after = await desk.showDashboard('alice');
+      expect(after.kind === 'dashboard' && after.waitingItems.map((r) => r.workItemId)).toEqual([workItemId]);
+    });
+  });
+
+  it('unknown session ids are refused with a clear card', async () => {
+    const { desk } = createDesk();
+    await desk.showPanel('alice');
+    expect(await desk.focus('alice', 'nope')).toMatchObject({
+      kind: 'notice',
+      text: 'There is no session "nope".',
+    });
+    expect(await desk.requestClose('alice', 'home')).toMatchObject({ kind: 'notice' });
+  });
+});
