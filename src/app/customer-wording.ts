@@ -12,5 +12,7 @@ export const TRUNCATION_NOTE = '(truncated)';
 /** Caps text at `maxChars`, marking the cut visibly. */
 export function capText(text: string, maxChars: number): { text: string; truncated: boolean } {
   if (text.length <= maxChars) return { text, truncated: false };
-  return { text: `${text.slice(0, maxChars)} ${TRUNCATION_NOTE}`, truncated: true };
+  // Never cut a surrogate pair in half, which would leave an invalid character before the note.
+  const end = /[\uDC00-\uDFFF]/.test(text.charAt(maxChars)) ? maxChars - 1 : maxChars;
+  return { text: `${text.slice(0, end)} ${TRUNCATION_NOTE}`, truncated: true };
 }

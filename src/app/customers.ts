@@ -7,6 +7,7 @@ import { isAuthenticated, sessionTitle } from '../domain/session-title';
 import type { CustomerIdentity } from '../domain/session-title';
 import { openWorkItem, recordCustomerMessageOnWorkItem, routeCustomerMessage } from '../domain/work-item';
 import { refreshPanel, updateAgent } from './agents';
+import { findContact } from './contacts';
 import { capText, customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
@@ -113,7 +114,8 @@ async function appendToWorkItem(
 
     if (route.kind === 'start-new') {
       if (route.expired) await indexWorkItem(ctx, route.expired);
-      const identity = message.identity ?? customer?.identity ?? {};
+      const identity =
+        message.identity ?? (await findContact(ctx.store, message.customerId)) ?? customer?.identity ?? {};
       const known = isAuthenticated(identity) || identity.visitorNumber !== undefined;
       const fullIdentity = known
         ? identity
