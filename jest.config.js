@@ -3,6 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
+  moduleNameMapper: {
+    // adaptivecards 3.x ships extensionless ESM in lib/; its UMD bundle loads under Node (parsing needs no DOM).
+    '^adaptivecards$': 'adaptivecards/dist/adaptivecards.min.js',
+  },
   transform: {
     '^.+\\.ts$': 'ts-jest',
   },

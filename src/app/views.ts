@@ -51,7 +51,7 @@ export interface CustomerMessageView {
   readonly sessionId: string;
   readonly title: string;
   readonly icon: string;
-  /** Already capped; the edge escapes it for display. */
+  /** Already capped, ending in the visible "(truncated)" note when cut; the edge escapes it for display. */
   readonly text: string;
   readonly truncated: boolean;
   readonly sentiment: SentimentLevel;

@@ -1,0 +1,375 @@
+import type {
+  ActiveConversationView,
+  AgentView,
+  CloseConfirmView,
+  CustomerMessageView,
+  DashboardView,
+  HelpView,
+  KbSearchView,
+  NoticeView,
+  OfferView,
+  PanelView,
+  PrechatAnswer,
+  WorkItemRow,
+} from '../app/views';
+import type { PanelRow } from '../domain/agent-sessions';
+import { PRESENCE_LABELS, SELECTABLE_PRESENCE } from '../domain/presence';
+import { escapeCardText, plainCardText } from './escape';
+import {
+  type CardColor,
+  NOTICE_COLORS,
+  OFFER_STATUS_COLORS,
+  OFFER_STATUS_TEXT,
+  PRESENCE_COLORS,
+  WORK_ITEM_STATE_LABELS,
+  channelLabel,
+  formatMoment,
+} from './format';
+
+/*
+ * The data each template in cards/ is expanded with. Every field a template refers to is always present
+ * (adaptivecards-templating leaves `${field}` in the card when a field is undefined), optional parts are
+ * switched with booleans read by `$when`, and every string that came from a customer (or any other
+ * outside source) is already escaped with escapeCardText. Tooltips and input values are plain text
+ * (plainCardText); ids are passed through as they are.
+ */
+
+export type ContainerStyle = 'default' | 'emphasis' | 'accent' | 'good' | 'attention' | 'warning';
+
+export interface FactData {
+  readonly title: string;
+  readonly value: string;
+}
+
+export interface PanelRowData {
+  readonly id: string;
+  readonly icon: string;
+  readonly iconStyle: ContainerStyle;
+  readonly title: string;
+  readonly titleWeight: 'Bolder' | 'Default';
+  readonly tooltip: string;
+  readonly hasBadge: boolean;
+  readonly badge: string;
+  readonly alert: boolean;
+  /** Expanded mode: the title and the texts that apply are shown. */
+  readonly expanded: boolean;
+  readonly showUnreadText: boolean;
+  readonly unreadText: string;
+  readonly showAlertText: boolean;
+  readonly alertText: string;
+  /** Expanded mode and a closable row (never Home). */
+  readonly showClose: boolean;
+}
+
+export interface PanelCardData {
+  readonly hasNotice: boolean;
+  readonly notice: string;
+  readonly agentName: string;
+  readonly presenceLabel: string;
+  readonly presenceColor: CardColor;
+  readonly focusedTitle: string;
+  readonly expanded: boolean;
+  readonly toggleTooltip: string;
+  readonly rows: readonly PanelRowData[];
+  /** The current presence if the agent may choose it, else "" (Inactive is set by the system only). */
+  readonly presenceValue: string;
+  readonly presenceChoices: readonly FactData[];
+}
+
+export interface OfferCardData {
+  readonly workItemId: string;
+  readonly offerId: string;
+  readonly title: string;
+  readonly icon: string;
+  readonly channel: string;
+  readonly firstMessage: string;
+  readonly waitingSince: string;
+  readonly hasPrechat: boolean;
+  readonly prechat: readonly FactData[];
+  readonly pending: boolean;
+  readonly timeoutSeconds: number;
+  readonly statusText: string;
+  readonly statusColor: CardColor;
+}
+
+export interface CustomerMessageCardData {
+  readonly sessionId: string;
+  readonly title: string;
+  readonly icon: string;
+  readonly text: string;
+  readonly sentiment: string;
+  readonly alert: boolean;
+  readonly sentAt: string;
+}
+
+export interface TranscriptLineData {
+  readonly label: string;
+  readonly text: string;
+  readonly at: string;
+}
+
+export interface ActiveConversationCardData {
+  readonly sessionId: string;
+  readonly title: string;
+  readonly facts: readonly FactData[];
+  readonly hasPrechat: boolean;
+  readonly prechat: readonly FactData[];
+  readonly hasSummary: boolean;
+  readonly summary: readonly TranscriptLineData[];
+  readonly readOnly: boolean;
+  readonly canReply: boolean;
+}
+
+export interface KbResultData {
+  readonly id: string;
+  readonly title: string;
+  readonly snippet: string;
+}
+
+export interface KbSearchCardData {
+  readonly sessionId: string;
+  /** The query as the value of the query input: plain text, not markdown. */
+  readonly queryValue: string;
+  readonly query: string;
+  readonly hasResults: boolean;
+  readonly results: readonly KbResultData[];
+  readonly showNoResults: boolean;
+  readonly showPrompt: boolean;
+}
+
+export interface WorkItemRowData {
+  readonly workItemId: string;
+  readonly title: string;
+  readonly details: string;
+}
+
+export interface DashboardSectionData {
+  readonly count: number;
+  readonly isEmpty: boolean;
+  readonly items: readonly WorkItemRowData[];
+}
+
+export interface DashboardCardData {
+  readonly my: DashboardSectionData;
+  readonly open: DashboardSectionData;
+  readonly waiting: DashboardSectionData;
+  readonly closed: DashboardSectionData;
+}
+
+export interface CloseConfirmCardData {
+  readonly sessionId: string;
+  readonly title: string;
+}
+
+export interface NoticeCardData {
+  readonly title: string;
+  readonly text: string;
+  readonly color: CardColor;
+}
+
+export type HelpCardData = Readonly<Record<string, never>>;
+
+export interface CardDataByKind {
+  readonly panel: PanelCardData;
+  readonly offer: OfferCardData;
+  readonly 'customer-message': CustomerMessageCardData;
+  readonly 'active-conversation': ActiveConversationCardData;
+  readonly 'kb-search': KbSearchCardData;
+  readonly dashboard: DashboardCardData;
+  readonly 'close-confirm': CloseConfirmCardData;
+  readonly notice: NoticeCardData;
+  readonly help: HelpCardData;
+}
+
+export type CardKind = AgentView['kind'];
+
+/** The conversation summary shows at most this many of the latest lines. */
+export const SUMMARY_MAX_LINES = 20;
+
+export interface DataOptions {
+  /** Epoch ms used to shorten times on the same UTC day to "HH:MM UTC". */
+  readonly now?: number;
+}
+
+const text = escapeCardText;
+
+function prechatFacts(prechat: readonly PrechatAnswer[]): FactData[] {
+  return prechat.map((answer) => ({ title: text(answer.question), value: text(answer.answer) }));
+}
+
+function panelRowData(row: PanelRow, expanded: boolean): PanelRowData {
+  return {
+    id: row.id,
+    icon: text(row.icon),
+    iconStyle: row.focused ? 'accent' : 'emphasis',
+    title: text(row.title),
+    titleWeight: row.focused ? 'Bolder' : 'Default',
+    tooltip: plainCardText(row.tooltip),
+    hasBadge: row.badge !== undefined,
+    badge: row.badge ?? '',
+    alert: row.alert,
+    expanded,
+    showUnreadText: expanded && row.unreadText !== undefined,
+    unreadText: text(row.unreadText ?? ''),
+    showAlertText: expanded && row.alertText !== undefined,
+    alertText: text(row.alertText ?? ''),
+    showClose: expanded && row.closable && row.kind !== 'home',
+  };
+}
+
+export function panelData(view: PanelView): PanelCardData {
+  const expanded = view.mode === 'expanded';
+  const notice = view.notice ?? '';
+  return {
+    hasNotice: notice.trim() !== '',
+    notice: text(notice),
+    agentName: text(view.agentName),
+    presenceLabel: text(view.presenceLabel),
+    presenceColor: PRESENCE_COLORS[view.presence],
+    focusedTitle: text(view.focusedTitle),
+    expanded,
+    toggleTooltip: expanded ? 'Collapse the session list' : 'Expand the session list',
+    rows: view.rows.map((row) => panelRowData(row, expanded)),
+    presenceValue: SELECTABLE_PRESENCE.includes(view.presence) ? view.presence : '',
+    presenceChoices: SELECTABLE_PRESENCE.map((status) => ({ title: PRESENCE_LABELS[status], value: status })),
+  };
+}
+
+export function offerData(view: OfferView, options: DataOptions): OfferCardData {
+  const pending = view.status === 'pending';
+  return {
+    workItemId: view.workItemId,
+    offerId: view.offerId,
+    title: text(view.title),
+    icon: text(view.icon),
+    channel: text(channelLabel(view.channel)),
+    firstMessage: text(view.firstMessage),
+    waitingSince: formatMoment(view.waitingSince, options.now),
+    hasPrechat: view.prechat.length > 0,
+    prechat: prechatFacts(view.prechat),
+    pending,
+    timeoutSeconds: view.timeoutSeconds,
+    statusText: view.status === 'pending' ? '' : OFFER_STATUS_TEXT[view.status],
+    statusColor: view.status === 'pending' ? 'Default' : OFFER_STATUS_COLORS[view.status],
+  };
+}
+
+export function customerMessageData(
+  view: CustomerMessageView,
+  options: DataOptions,
+): CustomerMessageCardData {
+  return {
+    sessionId: view.sessionId,
+    title: text(view.title),
+    icon: text(view.icon),
+    text: text(view.text),
+    sentiment: view.sentiment,
+    alert: view.alert,
+    sentAt: formatMoment(view.sentAt, options.now),
+  };
+}
+
+export function activeConversationData(
+  view: ActiveConversationView,
+  options: DataOptions,
+): ActiveConversationCardData {
+  const facts: FactData[] = [
+    { title: 'Customer', value: text(view.contactName ?? view.title) },
+    { title: 'Account', value: view.accountName !== undefined ? text(view.accountName) : '—' },
+    { title: 'Case', value: view.caseTitle !== undefined ? text(view.caseTitle) : '—' },
+    { title: 'Channel', value: text(channelLabel(view.channel)) },
+    { title: 'Started', value: formatMoment(view.startedAt, options.now) },
+    { title: 'Sentiment', value: view.sentiment },
+    { title: 'Status', value: WORK_ITEM_STATE_LABELS[view.state] },
+  ];
+  const summary = view.summary.slice(-SUMMARY_MAX_LINES).map((line) => ({
+    label: line.from === 'customer' ? 'Customer' : 'You',
+    text: text(line.text),
+    at: formatMoment(line.at, options.now),
+  }));
+  return {
+    sessionId: view.sessionId,
+    title: text(view.title),
+    facts,
+    hasPrechat: view.prechat.length > 0,
+    prechat: prechatFacts(view.prechat),
+    hasSummary: summary.length > 0,
+    summary,
+    readOnly: view.readOnly,
+    canReply: !view.readOnly,
+  };
+}
+
+export function kbSearchData(view: KbSearchView): KbSearchCardData {
+  const searched = view.query.trim() !== '';
+  return {
+    sessionId: view.sessionId,
+    queryValue: plainCardText(view.query),
+    query: text(view.query),
+    hasResults: view.results.length > 0,
+    results: view.results.map((hit) => ({ id: hit.id, title: text(hit.title), snippet: text(hit.snippet) })),
+    showNoResults: searched && view.results.length === 0,
+    showPrompt: !searched && view.results.length === 0,
+  };
+}
+
+function workItemRowData(row: WorkItemRow, options: DataOptions): WorkItemRowData {
+  return {
+    workItemId: row.workItemId,
+    title: text(row.title),
+    details: `${text(channelLabel(row.channel))} · ${WORK_ITEM_STATE_LABELS[row.state]} since ${formatMoment(row.since, options.now)}`,
+  };
+}
+
+function section(rows: readonly WorkItemRow[], options: DataOptions): DashboardSectionData {
+  return {
+    count: rows.length,
+    isEmpty: rows.length === 0,
+    items: rows.map((row) => workItemRowData(row, options)),
+  };
+}
+
+export function dashboardData(view: DashboardView, options: DataOptions): DashboardCardData {
+  return {
+    my: section(view.myItems, options),
+    open: section(view.openItems, options),
+    waiting: section(view.waitingItems, options),
+    closed: section(view.closedItems, options),
+  };
+}
+
+export function closeConfirmData(view: CloseConfirmView): CloseConfirmCardData {
+  return { sessionId: view.sessionId, title: text(view.title) };
+}
+
+export function noticeData(view: NoticeView): NoticeCardData {
+  return { title: text(view.title), text: text(view.text), color: NOTICE_COLORS[view.tone] };
+}
+
+export function helpData(_view: HelpView): HelpCardData {
+  return {};
+}
+
+/** The template data for a view: the one place that decides what each card shows. */
+export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDataByKind[CardKind] {
+  switch (view.kind) {
+    case 'panel':
+      return panelData(view);
+    case 'offer':
+      return offerData(view, options);
+    case 'customer-message':
+      return customerMessageData(view, options);
+    case 'active-conversation':
+      return activeConversationData(view, options);
+    case 'kb-search':
+      return kbSearchData(view);
+    case 'dashboard':
+      return dashboardData(view, options);
+    case 'close-confirm':
+      return closeConfirmData(view);
+    case 'notice':
+      return noticeData(view);
+    case 'help':
+      return helpData(view);
+  }
+}
