@@ -1,15 +1,41 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Storage } from 'botbuilder';
-import type { Clock, Logger } from './app/ports';
+import { Desk } from './app/desk';
+import type { DeskContext, DeskSettings } from './app/desk-context';
+import { systemClock, type Clock, type IdGenerator, type Logger } from './app/ports';
+import { CardRenderer } from './cards/render-card';
 import type { Config } from './config/config';
+import { DEFAULT_WORKSTREAM, daysToMs } from './domain/workstream';
+import { KbSearch } from './kb/kb-search';
+import { createVaderScorer } from './sentiment/vader-scorer';
 import { createHttpServer, httpUrl, type BoundAddress } from './server/http-server';
 import { createStorage } from './store/create-storage';
+import { StateStore } from './store/state-store';
+import { createAdapter } from './teams/adapter';
+import { ConversationReferences } from './teams/conversation-references';
+import { Delivery, type RetryOptions } from './teams/delivery';
+import { registerMessagesEndpoint } from './teams/messages-endpoint';
+import { ProactiveNotifier, type RenderCard } from './teams/proactive-notifier';
+import { RelaydeskBot } from './teams/relaydesk-bot';
+import { DEFAULT_SWEEP_INTERVAL_MS, Sweeper } from './teams/sweeper';
 
 export interface StartOptions {
   /** Defaults to package.json's version. */
   version?: string;
+  /** Defaults to the system clock; tests move a fake one. */
   clock?: Clock;
+  /** Ids for work items, offers and outbound sends; defaults to random UUIDs. */
+  ids?: IdGenerator;
+  /** How often the sweeper looks for missed offers; 0 runs it only through RunningRelaydesk.sweep(). */
+  sweepIntervalMs?: number;
+  /** Retries of outbound sends (attempts, backoff, the delay function). */
+  sendRetry?: RetryOptions;
+  /** Defaults to the Adaptive Card templates in cards/. */
+  renderCard?: RenderCard;
+  /** Where Bot Framework token signing keys are looked up (OpenID metadata URL); defaults to Microsoft's. */
+  openIdMetadataUrl?: string;
 }
 
 export interface RunningRelaydesk {
@@ -18,7 +44,9 @@ export interface RunningRelaydesk {
   /** e.g. http://127.0.0.1:3978 */
   baseUrl: string;
   storage: Storage;
-  /** Stops accepting requests, then closes the store; safe to call twice. */
+  /** One sweeper pass now (missed offers go to the next agent), as the timer would run it. */
+  sweep(): Promise<void>;
+  /** Stops the sweeper and accepting requests, then closes the store; safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -29,22 +57,20 @@ export async function startRelaydesk(
   options: StartOptions = {},
 ): Promise<RunningRelaydesk> {
   const version = options.version ?? packageVersion();
+  const clock = options.clock ?? systemClock;
   const store = createStorage({ kind: config.store, sqlitePath: config.sqlitePath });
-  const http = createHttpServer({
-    config,
-    logger,
-    storeKind: config.store,
-    version,
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const http = createHttpServer({ config, logger, storeKind: config.store, version, clock });
 
+  let sweeper: Sweeper;
   let address: BoundAddress;
   try {
+    sweeper = wireBot(config, logger, options, clock, store.storage, http.restify);
     address = await http.listen();
   } catch (error) {
     await store.close();
     throw error;
   }
+  sweeper.start();
 
   const baseUrl = httpUrl(address);
   const url = `${baseUrl}/api/messages`;
@@ -64,12 +90,92 @@ export async function startRelaydesk(
     url,
     baseUrl,
     storage: store.storage,
+    sweep: () => sweeper.runOnce(),
     close: () => {
-      // Server first, so no request is still using the store when it closes.
-      closing ??= http.close().finally(() => store.close());
+      // Sweeper and server first, so nothing is still using the store when it closes.
+      closing ??= sweeper
+        .stop()
+        .then(() => http.close())
+        .finally(() => store.close());
       return closing;
     },
   };
+}
+
+/** The desk and its Bot Framework edge: the use cases, the proactive notifier, the bot on POST /api/messages. */
+function wireBot(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  clock: Clock,
+  storage: Storage,
+  server: Parameters<typeof registerMessagesEndpoint>[0],
+): Sweeper {
+  const stateStore = new StateStore({ storage, logger });
+  const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
+  const renderer = new CardRenderer();
+  const renderCard: RenderCard =
+    options.renderCard ?? ((view) => renderer.renderAgentView(view, { now: clock.now() }));
+  const delivery = new Delivery({ ...options.sendRetry, logger: logger.child({ component: 'delivery' }) });
+  const adapter = createAdapter(
+    config,
+    logger,
+    options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {},
+  );
+  const references = new ConversationReferences(stateStore, clock);
+  const notifier = new ProactiveNotifier({
+    adapter,
+    appId: config.microsoftAppId,
+    references,
+    store: stateStore,
+    renderCard,
+    delivery,
+    ids,
+    logger,
+    now: () => clock.now(),
+  });
+  const settings: DeskSettings = {
+    workstream: {
+      ...DEFAULT_WORKSTREAM,
+      maxSessions: config.maxSessions,
+      agentCapacityUnits: config.agentCapacity,
+      notificationTimeoutMs: config.notificationTimeoutSeconds * 1000,
+      waitingPeriodMs: daysToMs(config.waitingPeriodDays),
+      sentimentThreshold: config.sentimentThreshold,
+    },
+    maxTextChars: config.maxTextChars,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  };
+  const agentIds = [...config.agentIds];
+  const context: DeskContext = {
+    store: stateStore,
+    notifier,
+    clock,
+    ids,
+    scorer: createVaderScorer({ maxChars: config.maxTextChars }),
+    kb: new KbSearch(),
+    logger: logger.child({ component: 'desk' }),
+    settings,
+    agents: async () => agentIds,
+  };
+  const desk = new Desk(context);
+  const bot = new RelaydeskBot({
+    desk,
+    store: stateStore,
+    references,
+    notifier,
+    renderCard,
+    delivery,
+    ids,
+    directory: { agentIds, anonymous: config.anonymous },
+    logger,
+  });
+  registerMessagesEndpoint(server, { adapter, bot, anonymous: config.anonymous, logger });
+  return new Sweeper({
+    sweep: () => desk.sweep(),
+    intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    logger,
+  });
 }
 
 // package.json sits one level above both src/ (tsx, jest) and dist/ (the build).

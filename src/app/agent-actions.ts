@@ -11,6 +11,7 @@ import {
 import type { Session } from '../domain/agent-sessions';
 import {
   DomainError,
+  HomeSessionNotClosableError,
   MaxSessionsReachedError,
   OfferNotFoundError,
   SessionNotFoundError,
@@ -107,6 +108,7 @@ export async function showDashboard(ctx: DeskContext, agentId: string): Promise<
 
 export function focus(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
   return guarded(ctx, { agentId, sessionId, action: 'focus' }, async () => {
+    await ensureAgent(ctx, agentId);
     const agent = await updateAgent(ctx, agentId, (current) => ({
       ...current,
       panel: focusSession(current.panel, sessionId),
@@ -118,6 +120,7 @@ export function focus(ctx: DeskContext, agentId: string, sessionId: string): Pro
 
 export function togglePanel(ctx: DeskContext, agentId: string): Promise<AgentView> {
   return guarded(ctx, { agentId, action: 'togglePanel' }, async () => {
+    await ensureAgent(ctx, agentId);
     const agent = await updateAgent(ctx, agentId, (current) => ({
       ...current,
       panel: togglePanelMode(current.panel),
@@ -132,6 +135,7 @@ export function setPresence(ctx: DeskContext, agentId: string, status: unknown):
     if (!isPresenceStatus(status) || !SELECTABLE_PRESENCE.includes(status)) {
       return notice('Unknown presence', `Choose one of: ${SELECTABLE_PRESENCE.join(', ')}.`, 'warning');
     }
+    await ensureAgent(ctx, agentId);
     // The agent's own choice is kept as is; the capacity rule applies again at the next session start or end.
     const agent = await ctx.store.update<AgentDocument>(keys.agent(agentId), (current) =>
       current ? { ...current, presence: status } : current,
@@ -148,7 +152,7 @@ export function setPresence(ctx: DeskContext, agentId: string, status: unknown):
 export function requestClose(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
   return guarded(ctx, { agentId, sessionId, action: 'close' }, async () => {
     const agent = await ensureAgent(ctx, agentId);
-    if (sessionId === HOME_SESSION_ID) return refusal(new SessionNotFoundError(sessionId));
+    if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
     const session = requireSession(agent, sessionId);
     return { kind: 'close-confirm', sessionId, title: session.title };
   });
@@ -165,6 +169,7 @@ export function cancelClose(ctx: DeskContext, agentId: string): Promise<AgentVie
 export function confirmClose(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
   return guarded(ctx, { agentId, sessionId, action: 'closeConfirm' }, async () => {
     const now = ctx.clock.now();
+    if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
     const before = await ensureAgent(ctx, agentId);
     const session = requireSession(before, sessionId);
     if (session.kind === 'conversation' && !session.readOnly) {
@@ -274,6 +279,7 @@ export function saveReplyDraft(
   change: { reply?: string; caseFields?: Readonly<Record<string, string>> },
 ): Promise<AgentView> {
   return guarded(ctx, { agentId, sessionId, action: 'draft' }, async () => {
+    await ensureAgent(ctx, agentId);
     const agent = await updateAgent(ctx, agentId, (current) => ({
       ...current,
       panel: saveDraft(current.panel, sessionId, change),

@@ -1,5 +1,15 @@
 /** The kinds of document the desk stores; every key starts with one of them. */
-export const documentKinds = ['agent', 'workitem', 'queue', 'counter', 'customer', 'contact', 'index', 'card', 'reference'] as const;
+export const documentKinds = [
+  'agent',
+  'workitem',
+  'queue',
+  'counter',
+  'customer',
+  'contact',
+  'index',
+  'card',
+  'reference',
+] as const;
 
 export type DocumentKind = (typeof documentKinds)[number];
 

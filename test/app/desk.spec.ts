@@ -415,3 +415,19 @@ describe('desk', () => {
     expect(await desk.requestClose('alice', 'home')).toMatchObject({ kind: 'notice' });
   });
 });
+
+describe('desk, for an agent it has not seen yet', () => {
+  it('focus, toggle and presence work from first contact instead of failing', async () => {
+    const { desk } = createDesk();
+    expect(await desk.togglePanel('carol')).toMatchObject({ kind: 'panel', mode: 'collapsed' });
+    expect(await desk.focus('carol', 'home')).toMatchObject({ kind: 'panel' });
+    expect(await desk.setPresence('carol', 'busy')).toMatchObject({ kind: 'panel', presence: 'busy' });
+  });
+
+  it('closing Home is refused with the anchored-Home message', async () => {
+    const { desk } = createDesk();
+    const text = 'The Home session is anchored and cannot be closed.';
+    expect(await desk.requestClose('carol', 'home')).toMatchObject({ kind: 'notice', text });
+    expect(await desk.confirmClose('carol', 'home')).toMatchObject({ kind: 'notice', text });
+  });
+});

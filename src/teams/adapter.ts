@@ -1,0 +1,142 @@
+import {
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import type { Logger } from '../app/ports';
+import type { Config } from '../config/config';
+import { messageOf } from './delivery';
+
+/** What the user reads when a turn fails; the details go to the log only. */
+export const TURN_ERROR_TEXT = 'Sorry, something went wrong. Please try again.';
+
+export type AdapterConfig = Pick<
+  Config,
+  'microsoftAppId' | 'microsoftAppPassword' | 'microsoftAppTenantId' | 'microsoftAppType'
+>;
+
+export interface AdapterOptions {
+  /**
+   * Where the Bot Framework (and Emulator) token signing keys are looked up: an OpenID metadata URL whose
+   * jwks_uri lists them. Defaults to Microsoft's; tests point it at a local server.
+   */
+  readonly openIdMetadataUrl?: string;
+}
+
+/**
+ * botbuilder uses its public-cloud settings only when none of them is given; overriding one (the OpenID
+ * metadata) means giving them all, so these are its public-cloud values.
+ */
+const PUBLIC_CLOUD: ConfigurationBotFrameworkAuthenticationOptions = {
+  ValidateAuthority: true,
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  CallerId: CallerIdConstants.PublicAzureChannel,
+};
+
+type ConnectorFactoryOf = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+type ClaimsIdentityOf = Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>[0];
+type AuthenticateResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+/**
+ * The connector client's HTTP pipeline retries 429 and 5xx on its own, sleeping for real and hiding the failure;
+ * outbound sends are retried by Delivery instead (bounded, injectable delay), so that policy is taken out.
+ */
+function withoutPipelineRetry(factory: ConnectorFactoryOf, logger: Logger): ConnectorFactoryOf {
+  return {
+    async create(serviceUrl: string, audience?: string) {
+      const client = await factory.create(serviceUrl, audience);
+      // ServiceClientContext keeps its @azure/core-client ServiceClient private; its pipeline is public there.
+      const inner = (client as unknown as { client?: { pipeline?: PipelineLike } }).client;
+      if (inner?.pipeline) inner.pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+      else logger.warn({}, 'connector client pipeline not found: sends may be retried twice');
+      return client;
+    },
+  };
+}
+
+interface PipelineLike {
+  removePolicy(policy: { name: string }): unknown;
+}
+
+/** What jsonwebtoken throws for a token that is forged, expired or not yet valid. */
+const TOKEN_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'JsonWebTokenError',
+  'NotBeforeError',
+  'TokenExpiredError',
+]);
+
+class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    settings: ConfigurationBotFrameworkAuthenticationOptions,
+    private readonly logger: Logger,
+  ) {
+    super(settings);
+  }
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateResult> {
+    let result: AuthenticateResult;
+    try {
+      result = await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      if (!(error instanceof Error) || !TOKEN_ERROR_NAMES.has(error.name)) throw error;
+      // A bad signature surfaces as a plain jsonwebtoken error, which CloudAdapter would answer with 500.
+      // Asking again without a token makes botbuilder throw its own AuthenticationError: a 401, and no fetch.
+      this.logger.info({ reason: error.message, activityId: activity.id }, 'token refused');
+      await super.authenticateRequest(activity, '');
+      throw error;
+    }
+    const factory = result.connectorFactory;
+    return factory ? { ...result, connectorFactory: withoutPipelineRetry(factory, this.logger) } : result;
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentityOf): ConnectorFactoryOf {
+    return withoutPipelineRetry(super.createConnectorFactory(claimsIdentity), this.logger);
+  }
+}
+
+/** The CloudAdapter for our Config: an empty MicrosoftAppId is anonymous mode (no JWT), as the local clients use. */
+export function createAdapter(
+  config: AdapterConfig,
+  logger: Logger,
+  options: AdapterOptions = {},
+): CloudAdapter {
+  const settings: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: config.microsoftAppId,
+    MicrosoftAppPassword: config.microsoftAppPassword,
+    MicrosoftAppTenantId: config.microsoftAppTenantId,
+    MicrosoftAppType: config.microsoftAppType,
+    ...(options.openIdMetadataUrl
+      ? {
+          ...PUBLIC_CLOUD,
+          ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: options.openIdMetadataUrl,
+        }
+      : {}),
+  };
+  const log = logger.child({ component: 'adapter' });
+  const adapter = new CloudAdapter(new RelaydeskAuthentication(settings, log));
+  adapter.onTurnError = (context, error) => handleTurnError(log, context, error);
+  return adapter;
+}
+
+async function handleTurnError(logger: Logger, context: TurnContext, error: unknown): Promise<void> {
+  const activity = context.activity;
+  const fields = {
+    conversationId: activity?.conversation?.id,
+    activityId: activity?.id,
+    activityType: activity?.type,
+    channelId: activity?.channelId,
+  };
+  logger.error({ ...fields, err: error }, 'turn failed');
+  try {
+    await context.sendActivity({ type: 'message', text: TURN_ERROR_TEXT, textFormat: 'plain' });
+  } catch (sendError) {
+    logger.warn({ ...fields, reason: messageOf(sendError) }, 'could not tell the user the turn failed');
+  }
+}

@@ -1,0 +1,74 @@
+/** Cheap checks on a POST to /api/messages, made before botbuilder sees it. */
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const MAX_FIELD_CHARS = 1000;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function decodesToObject(segment: string): boolean {
+  try {
+    return isObject(JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why an Authorization header cannot be a Bot Framework token, or undefined when it might be one.
+ * Refusing these here means a missing or garbled header never makes botbuilder fetch signing keys.
+ */
+export function authorizationProblem(header: string | string[] | undefined): string | undefined {
+  if (header === undefined || header === '') return 'the Authorization header is missing';
+  if (Array.isArray(header)) return 'there is more than one Authorization header';
+  const match = /^Bearer ([^\s]+)$/.exec(header.trim());
+  if (!match?.[1]) return 'the Authorization header is not a Bearer token';
+  const segments = match[1].split('.');
+  const [head, payload, signature] = segments;
+  if (segments.length !== 3 || head === undefined || payload === undefined || signature === undefined) {
+    return 'the bearer token is not a JWT';
+  }
+  if (![head, payload, signature].every((part) => BASE64URL.test(part)))
+    return 'the bearer token is not a JWT';
+  if (!decodesToObject(head) || !decodesToObject(payload)) return 'the bearer token is not a JWT';
+  return undefined;
+}
+
+function text(value: unknown, path: string, required: boolean): string | undefined {
+  if ((value === undefined || value === null) && !required) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') return `${path} must be a non-empty string`;
+  if (value.length > MAX_FIELD_CHARS) return `${path} is longer than ${MAX_FIELD_CHARS} characters`;
+  return undefined;
+}
+
+function httpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Why a request body is not an activity the bot can answer, or undefined when it is one. */
+export function activityProblem(body: unknown): string | undefined {
+  if (!isObject(body)) return 'the body must be a JSON object (an activity)';
+  const problems = [
+    text(body['type'], 'type', true),
+    text(body['channelId'], 'channelId', true),
+    httpUrl(body['serviceUrl']) ? undefined : 'serviceUrl must be an http(s) URL',
+    isObject(body['conversation'])
+      ? text(body['conversation']['id'], 'conversation.id', true)
+      : 'conversation must be an object',
+    isObject(body['from']) ? text(body['from']['id'], 'from.id', true) : 'from must be an object',
+    text(body['id'], 'id', false),
+    text(body['replyToId'], 'replyToId', false),
+    text(body['name'], 'name', false),
+    body['text'] === undefined || body['text'] === null || typeof body['text'] === 'string'
+      ? undefined
+      : 'text must be a string',
+  ];
+  return problems.find((problem) => problem !== undefined);
+}

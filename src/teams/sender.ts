@@ -1,0 +1,39 @@
+import type { Activity } from 'botbuilder';
+
+/** Who wrote: an agent (keyed by their AGENT_IDS entry) or a customer (`channelId:from.id`). */
+export type Sender =
+  | { readonly kind: 'agent'; readonly agentId: string; readonly name?: string }
+  | { readonly kind: 'customer'; readonly customerId: string; readonly channelId: string };
+
+export interface AgentDirectory {
+  readonly agentIds: readonly string[];
+  /** No MicrosoftAppId: local Emulator / Agents Playground, where from.id is all there is. */
+  readonly anonymous: boolean;
+}
+
+export function customerIdOf(channelId: string, userId: string): string {
+  return `${channelId}:${userId}`;
+}
+
+/**
+ * An AGENT_IDS entry matches `from.aadObjectId` on any channel, or `from.id` only on Teams or in anonymous
+ * mode: elsewhere `from.id` is whatever the client says (a web chat user picks their own), so it proves nothing.
+ * Undefined when the activity names no sender.
+ */
+export function classifySender(activity: Partial<Activity>, directory: AgentDirectory): Sender | undefined {
+  const from = activity.from;
+  const channelId = activity.channelId;
+  if (!from || typeof from.id !== 'string' || from.id === '' || typeof channelId !== 'string' || !channelId) {
+    return undefined;
+  }
+  const aadObjectId = typeof from.aadObjectId === 'string' ? from.aadObjectId : undefined;
+  const trustsFromId = channelId === 'msteams' || directory.anonymous;
+  const agentId =
+    (aadObjectId !== undefined ? directory.agentIds.find((entry) => entry === aadObjectId) : undefined) ??
+    (trustsFromId ? directory.agentIds.find((entry) => entry === from.id) : undefined);
+  if (agentId !== undefined) {
+    const name = typeof from.name === 'string' && from.name.trim() !== '' ? from.name.trim() : undefined;
+    return { kind: 'agent', agentId, ...(name ? { name } : {}) };
+  }
+  return { kind: 'customer', customerId: customerIdOf(channelId, from.id), channelId };
+}

@@ -1,0 +1,68 @@
+import type { Activity } from 'botbuilder';
+import { classifySender, customerIdOf } from '../../src/teams/sender';
+
+const agentIds = ['aad-alex', 'user-id-0'];
+
+function from(channelId: string, account: Record<string, string>): Partial<Activity> {
+  return { channelId, from: account as unknown as Activity['from'] };
+}
+
+describe('telling agents from customers', () => {
+  describe('with MicrosoftAppId set', () => {
+    const directory = { agentIds, anonymous: false };
+
+    it('an AGENT_IDS entry equal to from.aadObjectId is that agent, on any channel', () => {
+      for (const channel of ['msteams', 'webchat', 'directline']) {
+        expect(
+          classifySender(from(channel, { id: 'x', aadObjectId: 'aad-alex', name: 'Alex' }), directory),
+        ).toEqual({
+          kind: 'agent',
+          agentId: 'aad-alex',
+          name: 'Alex',
+        });
+      }
+    });
+
+    it('an entry equal to from.id makes an agent only on Teams', () => {
+      expect(classifySender(from('msteams', { id: 'user-id-0' }), directory)).toEqual({
+        kind: 'agent',
+        agentId: 'user-id-0',
+      });
+    });
+
+    it('a web chat user who sets their from.id to an agent id stays a customer', () => {
+      expect(classifySender(from('webchat', { id: 'user-id-0' }), directory)).toEqual({
+        kind: 'customer',
+        customerId: 'webchat:user-id-0',
+        channelId: 'webchat',
+      });
+    });
+  });
+
+  describe('in anonymous mode (Emulator, Agents Playground)', () => {
+    const directory = { agentIds, anonymous: true };
+
+    it('an entry equal to from.id makes an agent on any channel', () => {
+      expect(classifySender(from('emulator', { id: 'user-id-0', name: ' ' }), directory)).toEqual({
+        kind: 'agent',
+        agentId: 'user-id-0',
+      });
+    });
+
+    it('everyone else is a customer keyed by channel and user id', () => {
+      expect(classifySender(from('emulator', { id: 'someone' }), directory)).toEqual({
+        kind: 'customer',
+        customerId: customerIdOf('emulator', 'someone'),
+        channelId: 'emulator',
+      });
+      expect(customerIdOf('emulator', 'someone')).toBe('emulator:someone');
+    });
+  });
+
+  it('an activity without a sender or a channel is nobody', () => {
+    const directory = { agentIds, anonymous: true };
+    expect(classifySender({ channelId: 'emulator' }, directory)).toBeUndefined();
+    expect(classifySender(from('emulator', { id: '' }), directory)).toBeUndefined();
+    expect(classifySender({ from: { id: 'x', name: 'x' } }, directory)).toBeUndefined();
+  });
+});
