@@ -7,6 +7,7 @@ import type { WorkstreamSettings } from '../../src/domain/workstream';
 import { createVaderScorer } from '../../src/sentiment/vader-scorer';
 import { StateStore } from '../../src/store/state-store';
 import { silentLogger } from '../../src/app/ports';
+import { FakeClock } from '../support/fake-clock';
 
 export interface Sent {
   readonly to: string;
@@ -46,14 +47,6 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
-export class FakeClock {
-  constructor(public ms = Date.UTC(2026, 10, 24, 9, 0, 0)) {}
-  now = (): number => this.ms;
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
-
 export function createDesk(
   options: {
     agents?: string[];
@@ -63,7 +56,7 @@ export function createDesk(
     store?: StateStore;
   } = {},
 ) {
-  const clock = new FakeClock();
+  const clock = new FakeClock(Date.UTC(2026, 10, 24, 9, 0, 0));
   const notifier = new RecordingNotifier();
   const store =
     options.store ?? new StateStore({ storage: new MemoryStorage(), delay: async () => undefined });

@@ -1,19 +1,9 @@
+import { FakeClock } from './fake-clock';
+
+export { FakeClock };
 import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../src/app-host';
-import type { Clock } from '../../src/app/ports';
 import { loadConfig, type Config, type Env } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
-
-export class FakeClock implements Clock {
-  constructor(public time: number) {}
-
-  now(): number {
-    return this.time;
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
 
 export function configFrom(env: Env): Config {
   const result = loadConfig(env);
