@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Storage } from 'botbuilder';
+import { parseContactRecord, seedContacts, type ContactRecord } from './app/contacts';
 import { Desk } from './app/desk';
 import type { DeskContext, DeskSettings } from './app/desk-context';
 import { systemClock, type Clock, type IdGenerator, type Logger } from './app/ports';
@@ -19,7 +20,7 @@ import { Delivery, type RetryOptions } from './teams/delivery';
 import { registerMessagesEndpoint } from './teams/messages-endpoint';
 import { ProactiveNotifier, type RenderCard } from './teams/proactive-notifier';
 import { RelaydeskBot } from './teams/relaydesk-bot';
-import { DEFAULT_SWEEP_INTERVAL_MS, Sweeper } from './teams/sweeper';
+import { Sweeper } from './teams/sweeper';
 
 export interface StartOptions {
   /** Defaults to package.json's version. */
@@ -63,8 +64,11 @@ export async function startRelaydesk(
 
   let sweeper: Sweeper;
   let address: BoundAddress;
+  let contacts = 0;
   try {
-    sweeper = wireBot(config, logger, options, clock, store.storage, http.restify);
+    const wired = wireBot(config, logger, options, clock, store.storage, http.restify);
+    sweeper = wired.sweeper;
+    contacts = await loadContacts(config.contactsFile, wired.store, logger.child({ component: 'contacts' }));
     address = await http.listen();
   } catch (error) {
     await store.close();
@@ -80,6 +84,7 @@ export async function startRelaydesk(
       store: config.store,
       agents: config.agentIds,
       auth: config.anonymous ? 'anonymous' : config.microsoftAppType,
+      contacts,
       version,
     },
     `relaydesk listening on ${url}`,
@@ -110,7 +115,7 @@ function wireBot(
   clock: Clock,
   storage: Storage,
   server: Parameters<typeof registerMessagesEndpoint>[0],
-): Sweeper {
+): { sweeper: Sweeper; store: StateStore } {
   const stateStore = new StateStore({ storage, logger });
   const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
   const renderer = new CardRenderer();
@@ -157,6 +162,7 @@ function wireBot(
     logger: logger.child({ component: 'desk' }),
     settings,
     agents: async () => agentIds,
+    canReach: async (agentId) => (await references.get({ kind: 'agent', id: agentId })) !== undefined,
   };
   const desk = new Desk(context);
   const bot = new RelaydeskBot({
@@ -171,11 +177,43 @@ function wireBot(
     logger,
   });
   registerMessagesEndpoint(server, { adapter, bot, anonymous: config.anonymous, logger });
-  return new Sweeper({
+  const sweeper = new Sweeper({
     sweep: () => desk.sweep(),
-    intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    intervalMs: options.sweepIntervalMs ?? config.sweepIntervalSeconds * 1000,
     logger,
   });
+  return { sweeper, store: stateStore };
+}
+
+/**
+ * Seeds the contacts directory into the store. A missing file is only a warning (a deployment may have none);
+ * a file that is not a JSON array stops the start; a bad record is skipped with a warning naming it.
+ */
+async function loadContacts(path: string, store: StateStore, logger: Logger): Promise<number> {
+  if (!path) return 0;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    logger.warn({ path, err: error }, 'contacts directory not found; every customer is a visitor');
+    return 0;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `CONTACTS_FILE: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  if (!Array.isArray(raw)) throw new Error(`CONTACTS_FILE: ${path} must hold a JSON array of contacts`);
+  const records: ContactRecord[] = [];
+  raw.forEach((entry: unknown, index) => {
+    const parsed = parseContactRecord(entry);
+    if (typeof parsed === 'string') logger.warn({ path, index, reason: parsed }, 'contact skipped');
+    else records.push(parsed);
+  });
+  return seedContacts(store, records);
 }
 
 // package.json sits one level above both src/ (tsx, jest) and dist/ (the build).

@@ -41,4 +41,6 @@ export interface DeskContext {
   readonly settings: DeskSettings;
   /** Agents routing may offer work to (AGENT_IDS), whether or not they have written yet. */
   readonly agents: () => Promise<readonly string[]>;
+  /** Whether an offer can be delivered to the agent (the bot holds a conversation reference for them). */
+  readonly canReach: (agentId: string) => Promise<boolean>;
 }

@@ -35,7 +35,8 @@ async function candidates(ctx: DeskContext): Promise<RoutingCandidate[]> {
   const agentIds = await ctx.agents();
   const docs = await ctx.store.getMany<AgentDocument>(agentIds.map((id) => keys.agent(id)));
   const units = ctx.settings.workstream.capacityUnitsPerConversation;
-  return agentIds.flatMap((id) => {
+  const reachable = await Promise.all(agentIds.map((id) => ctx.canReach(id)));
+  return agentIds.flatMap((id, index) => {
     const agent = docs.get(keys.agent(id))?.value;
     if (!agent) return [];
     const active = agent.panel.sessions.filter((s) => s.kind === 'conversation' && !s.readOnly).length;
@@ -45,8 +46,7 @@ async function candidates(ctx: DeskContext): Promise<RoutingCandidate[]> {
         presence: agent.presence,
         usedUnits: active * units,
         sessionCount: agent.panel.sessions.length,
-        // The agent's document exists only once they have written to the bot, which is when we can reach them.
-        reachable: true,
+        reachable: reachable[index] ?? false,
         ...(agent.lastOfferedAt !== undefined ? { lastOfferedAt: agent.lastOfferedAt } : {}),
       },
     ];

@@ -38,7 +38,17 @@ export interface Config {
   rateLimitPerMinute: number;
   maxBodyKb: number;
   maxTextChars: number;
+  /** The contacts directory seeded into the store at start; '' when CONTACTS_FILE=off. */
+  contactsFile: string;
+  /** Pre-chat questions asked before a new conversation is queued; none = no pre-chat survey. */
+  prechatQuestions: readonly PrechatQuestion[];
+  sweepIntervalSeconds: number;
   logLevel: LogLevel;
+}
+
+export interface PrechatQuestion {
+  readonly id: string;
+  readonly prompt: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -62,6 +72,33 @@ const oneOf = <T extends string>(values: readonly T[]) =>
 const hostName = z.string().regex(/^[A-Za-z0-9._:%-]+$/);
 
 const containerName = z.string().regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
+
+const MAX_PRECHAT_QUESTIONS = 5;
+
+// `name=What is your name?;topic=What can we help you with?` — ids are short keys, prompts are what the customer reads.
+const prechatList = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(';')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,30}=[^=].{0,199}$/)
+          .transform((entry): PrechatQuestion => {
+            const at = entry.indexOf('=');
+            return { id: entry.slice(0, at), prompt: entry.slice(at + 1).trim() };
+          }),
+      )
+      .min(1)
+      .max(MAX_PRECHAT_QUESTIONS),
+  )
+  .refine((questions) => new Set(questions.map((q) => q.id)).size === questions.length);
 
 const idList = z
   .string()
@@ -138,6 +175,15 @@ export function loadConfig(env: Env): ConfigResult {
   );
   const maxBodyKb = read('MAX_BODY_KB', integer(1, 10240), 256, wholeBetween(1, 10240));
   const maxTextChars = read('MAX_TEXT_CHARS', integer(1, 100000), 4000, wholeBetween(1, 100000));
+  const contactsFileRaw = raw('CONTACTS_FILE') ?? 'contacts/contacts.json';
+  const contactsFile = contactsFileRaw.toLowerCase() === 'off' ? '' : contactsFileRaw;
+  const prechatQuestions = read<readonly PrechatQuestion[]>(
+    'PRECHAT_QUESTIONS',
+    prechatList,
+    [],
+    `a list of up to ${MAX_PRECHAT_QUESTIONS} "id=Question" entries separated by ";" (distinct ids of letters, digits, _ or -)`,
+  );
+  const sweepIntervalSeconds = read('SWEEP_INTERVAL_S', integer(1, 3600), 5, wholeBetween(1, 3600));
   const logLevel = read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', listOf(LOG_LEVELS));
 
   const anonymous = microsoftAppId === '';
@@ -193,6 +239,9 @@ export function loadConfig(env: Env): ConfigResult {
       rateLimitPerMinute,
       maxBodyKb,
       maxTextChars,
+      contactsFile,
+      prechatQuestions,
+      sweepIntervalSeconds,
       logLevel,
     },
   };

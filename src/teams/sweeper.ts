@@ -9,8 +9,6 @@ export interface SweeperOptions {
   readonly logger: Logger;
 }
 
-export const DEFAULT_SWEEP_INTERVAL_MS = 5000;
-
 /** Runs the sweep on a timer that never keeps the process alive; passes never overlap. */
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;

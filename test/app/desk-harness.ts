@@ -54,6 +54,7 @@ export function createDesk(
     maxTextChars?: number;
     rateLimitPerMinute?: number;
     store?: StateStore;
+    unreachable?: string[];
   } = {},
 ) {
   const clock = new FakeClock(Date.UTC(2026, 10, 24, 9, 0, 0));
@@ -78,6 +79,7 @@ export function createDesk(
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     },
     agents: async () => options.agents ?? ['alice', 'bob'],
+    canReach: async (agentId) => !(options.unreachable ?? []).includes(agentId),
   };
   return { desk: new Desk(ctx), ctx, clock, notifier, store };
 }

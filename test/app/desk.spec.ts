@@ -69,6 +69,14 @@ describe('desk', () => {
       expect(notifier.sent.find((s) => s.view?.kind === 'offer')?.slot).toBe(`offer:${offer.offerId}`);
     });
 
+    it('is not offered to an agent the bot cannot reach', async () => {
+      const { desk, notifier } = createDesk({ agents: ['alice'], unreachable: ['alice'] });
+      await desk.showPanel('alice');
+      notifier.clear();
+      expect((await desk.customerMessage(customer('c1', 'hello'))).kind).toBe('queued');
+      expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
+    });
+
     it('waits in the queue when no agent has written to the bot yet', async () => {
       const { desk, notifier, store } = createDesk();
       const outcome = await desk.customerMessage(customer('c1', 'hello'));

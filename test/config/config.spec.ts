@@ -41,7 +41,38 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 60,
       maxBodyKb: 256,
       maxTextChars: 4000,
+      contactsFile: 'contacts/contacts.json',
+      prechatQuestions: [],
+      sweepIntervalSeconds: 5,
       logLevel: 'info',
+    });
+  });
+
+  describe('pre-chat questions and contacts', () => {
+    it('reads "id=Question" entries separated by semicolons', () => {
+      const result = loadConfig({
+        PRECHAT_QUESTIONS: 'name=What is your name?; topic=What can we help you with?',
+      });
+      expect(result.ok && result.config.prechatQuestions).toEqual([
+        { id: 'name', prompt: 'What is your name?' },
+        { id: 'topic', prompt: 'What can we help you with?' },
+      ]);
+    });
+
+    it.each([['name'], ['=Question'], ['a=x;a=y'], ['a=1;b=2;c=3;d=4;e=5;f=6']])(
+      'refuses the malformed list %p in one line',
+      (value) => {
+        const result = loadConfig({ PRECHAT_QUESTIONS: value });
+        expect(result.ok).toBe(false);
+        expect(!result.ok && result.errors).toEqual([
+          expect.stringMatching(/^PRECHAT_QUESTIONS: .* is not a list of up to 5/),
+        ]);
+      },
+    );
+
+    it('turns the contacts directory off with CONTACTS_FILE=off', () => {
+      const result = loadConfig({ CONTACTS_FILE: 'off' });
+      expect(result.ok && result.config.contactsFile).toBe('');
     });
   });
 

@@ -64,6 +64,9 @@ describe('readEnvFile', () => {
         'RATE_LIMIT_PER_MINUTE',
         'MAX_BODY_KB',
         'MAX_TEXT_CHARS',
+        'CONTACTS_FILE',
+        'PRECHAT_QUESTIONS',
+        'SWEEP_INTERVAL_S',
         'LOG_LEVEL',
       ].sort(),
     );

@@ -1,26 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRelaydesk } from '../../src/app-host';
-import { loadConfig, type Config, type Env } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
 import { createStorage } from '../../src/store/create-storage';
-
-function configFrom(env: Env): Config {
-  const result = loadConfig(env);
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
-}
-
-function collectingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  });
-  return { logger, lines };
-}
+import { collectingLogger, configFrom } from '../support/harness';
 
 describe('startRelaydesk', () => {
   let dir: string;
@@ -58,6 +42,7 @@ describe('startRelaydesk', () => {
         url: running.url,
         store: 'sqlite',
         agents: ['00000000-0000-0000-0000-0000000000020', 'user-id-0'],
+        contacts: 4,
         msg: `relaydesk listening on ${running.url}`,
       });
       expect(existsSync(sqlitePath)).toBe(true);
@@ -123,5 +108,68 @@ describe('startRelaydesk', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+});
+
+describe('startRelaydesk with a contacts directory', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'relaydesk-contacts-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = (contactsFile: string) =>
+    startRelaydesk(
+      configFrom({ PORT: '0', STORE: 'memory', CONTACTS_FILE: contactsFile }),
+      collectingLogger().logger,
+      {
+        sweepIntervalMs: 0,
+      },
+    );
+
+  it('seeds the valid records and skips a bad one with a warning naming it', async () => {
+    const path = join(dir, 'contacts.json');
+    writeFileSync(
+      path,
+      JSON.stringify([
+        { channelId: 'emulator', userId: 'kenny', contactName: 'Kenny Smith' },
+        { userId: 'x' },
+      ]),
+    );
+    const { logger, lines } = collectingLogger();
+    const running = await startRelaydesk(
+      configFrom({ PORT: '0', STORE: 'memory', CONTACTS_FILE: path }),
+      logger,
+      {
+        sweepIntervalMs: 0,
+      },
+    );
+    try {
+      expect(lines.find((line) => line.msg === 'contact skipped')).toMatchObject({ index: 1, path });
+      expect(lines.at(-1)).toMatchObject({ contacts: 1 });
+      const stored = await running.storage.read(['contact/emulator:kenny']);
+      expect(stored['contact/emulator:kenny']).toMatchObject({ identity: { contactName: 'Kenny Smith' } });
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('refuses to start on a file that is not JSON, saying which key and file', async () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{ not json');
+    await expect(start(path)).rejects.toThrow(`CONTACTS_FILE: ${path} is not valid JSON`);
+  });
+
+  it('refuses to start on JSON that is not an array', async () => {
+    const path = join(dir, 'object.json');
+    writeFileSync(path, '{}');
+    await expect(start(path)).rejects.toThrow('must hold a JSON array of contacts');
+  });
+
+  it('starts with no contacts when the file is missing', async () => {
+    const running = await start(join(dir, 'missing.json'));
+    await running.close();
   });
 });
