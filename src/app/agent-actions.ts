@@ -40,6 +40,7 @@ import {
   offerView,
   panelView,
   refusal,
+  replyDraft,
 } from './view-builders';
 import type { AgentView } from './views';
 import { indexWorkItem, readWorkItemIndex } from './work-item-index';
@@ -106,6 +107,11 @@ export async function showDashboard(ctx: DeskContext, agentId: string): Promise<
   return dashboardView(await readWorkItemIndex(ctx), agentId);
 }
 
+/**
+ * Focus a session (from the panel, a card or "open" on the agent's own Active item). Focusing a conversation
+ * session also sends its Active Conversation view again, its reply box pre-filled with the saved draft, so
+ * switching back in chat shows the unsaved reply. The answer stays the panel.
+ */
 export function focus(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
   return guarded(ctx, { agentId, sessionId, action: 'focus' }, async () => {
     await ensureAgent(ctx, agentId);
@@ -114,6 +120,14 @@ export function focus(ctx: DeskContext, agentId: string, sessionId: string): Pro
       panel: focusSession(current.panel, sessionId),
     }));
     await refreshPanel(ctx, agent);
+    const session = findSession(agent.panel, sessionId);
+    if (session?.kind === 'conversation') {
+      const doc = await readWorkItem(ctx, sessionId);
+      if (doc) {
+        const view = activeConversationView(doc, session.readOnly, replyDraft(agent, sessionId));
+        await ctx.notifier.toAgent(agentId, view);
+      }
+    }
     return panelView(agent, threshold(ctx));
   });
 }
@@ -272,6 +286,11 @@ export async function agentText(
   return reply(ctx, agentId, focused, text);
 }
 
+/**
+ * Keeps unsaved work of a session (refused with a card for a session the agent does not have). A reply draft
+ * longer than MAX_TEXT_CHARS is cut there without a note: a reply is capped at that length anyway, and the
+ * draft goes back into the cards' reply boxes, which must stay small.
+ */
 export function saveReplyDraft(
   ctx: DeskContext,
   agentId: string,
@@ -280,12 +299,22 @@ export function saveReplyDraft(
 ): Promise<AgentView> {
   return guarded(ctx, { agentId, sessionId, action: 'draft' }, async () => {
     await ensureAgent(ctx, agentId);
+    const capped =
+      change.reply === undefined
+        ? change
+        : { ...change, reply: capDraft(change.reply, ctx.settings.maxTextChars) };
     const agent = await updateAgent(ctx, agentId, (current) => ({
       ...current,
-      panel: saveDraft(current.panel, sessionId, change),
+      panel: saveDraft(current.panel, sessionId, capped),
     }));
     return panelView(agent, threshold(ctx));
   });
+}
+
+function capDraft(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  // Never cut a surrogate pair in half.
+  return text.slice(0, /[\uDC00-\uDFFF]/.test(text.charAt(maxChars)) ? maxChars - 1 : maxChars);
 }
 
 async function startSession(ctx: DeskContext, agentId: string, doc: WorkItemDocument, readOnly: boolean) {
@@ -305,7 +334,7 @@ async function startSession(ctx: DeskContext, agentId: string, doc: WorkItemDocu
     ),
   }));
   if (!readOnly) await ctx.notifier.toCustomer(doc.item.customerId, customerWording.joined(agent.name));
-  await ctx.notifier.toAgent(agentId, activeConversationView(doc, readOnly));
+  await ctx.notifier.toAgent(agentId, activeConversationView(doc, readOnly, replyDraft(agent, doc.item.id)));
   if (!readOnly) await showKb(ctx, agentId, doc);
   await refreshPanel(ctx, agent);
   return agent;

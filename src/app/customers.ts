@@ -1,8 +1,7 @@
 import { findSession, recordCustomerMessage } from '../domain/agent-sessions';
 import { enqueue } from '../domain/routing';
 import type { WorkQueue } from '../domain/routing';
-import { conversationSentiment, isSentimentAlert } from '../domain/sentiment';
-import { sessionIcon } from '../domain/session-icon';
+import { conversationSentiment } from '../domain/sentiment';
 import { isAuthenticated, sessionTitle } from '../domain/session-title';
 import type { CustomerIdentity } from '../domain/session-title';
 import { openWorkItem, recordCustomerMessageOnWorkItem, routeCustomerMessage } from '../domain/work-item';
@@ -13,6 +12,7 @@ import type { DeskContext } from './desk-context';
 import { keys } from './documents';
 import type { CustomerDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, readWorkItem } from './routing';
+import { customerMessageView } from './view-builders';
 import { nextVisitorNumber } from './visitor-numbers';
 import type { PrechatAnswer } from './views';
 import { indexWorkItem } from './work-item-index';
@@ -206,16 +206,14 @@ async function relayToAgent(
       ? { ...current, panel: recordCustomerMessage(current.panel, doc.item.id, sentiment) }
       : current,
   );
-  await ctx.notifier.toAgent(agentId, {
-    kind: 'customer-message',
-    sessionId: doc.item.id,
-    title: doc.item.title,
-    icon: sessionIcon(doc.item.title),
-    text,
-    truncated,
-    sentiment,
-    alert: isSentimentAlert(sentiment, ctx.settings.workstream.sentimentThreshold),
-    sentAt: now,
-  });
+  await ctx.notifier.toAgent(
+    agentId,
+    customerMessageView(
+      doc,
+      agent,
+      { text, truncated, sentAt: now },
+      ctx.settings.workstream.sentimentThreshold,
+    ),
+  );
   await refreshPanel(ctx, agent);
 }

@@ -9,7 +9,7 @@ import { customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
 import type { AgentDocument, WorkItemDocument } from './documents';
-import { activeConversationView, offerView, refusal } from './view-builders';
+import { activeConversationView, offerView, refusal, replyDraft } from './view-builders';
 import type { AgentView, OfferStatus } from './views';
 import { indexWorkItem } from './work-item-index';
 
@@ -124,7 +124,10 @@ export async function accept(
   log.info({}, 'accepted');
 
   await ctx.notifier.toCustomer(updated.item.customerId, customerWording.joined(agent.name));
-  await ctx.notifier.toAgent(agent.id, activeConversationView(updated, false));
+  await ctx.notifier.toAgent(
+    agent.id,
+    activeConversationView(updated, false, replyDraft(agent, updated.item.id)),
+  );
   await showKb(ctx, agent.id, updated);
   await refreshPanel(ctx, agent);
   return offerView(updated, offer, 'accepted', workstream.notificationTimeoutMs);

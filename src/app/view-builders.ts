@@ -8,6 +8,7 @@ import { sessionIcon } from '../domain/session-icon';
 import type { AgentDocument, WorkItemDocument, WorkItemIndexEntry } from './documents';
 import type {
   ActiveConversationView,
+  CustomerMessageView,
   DashboardView,
   NoticeView,
   OfferStatus,
@@ -57,7 +58,17 @@ export function offerView(
   };
 }
 
-export function activeConversationView(doc: WorkItemDocument, readOnly: boolean): ActiveConversationView {
+/** The agent's saved reply draft for a session, '' if there is none (or no such session). */
+export function replyDraft(agent: AgentDocument, sessionId: string): string {
+  return findSession(agent.panel, sessionId)?.draft.reply ?? '';
+}
+
+/** The Active Conversation view; `draft` is the session's saved reply draft (see replyDraft). */
+export function activeConversationView(
+  doc: WorkItemDocument,
+  readOnly: boolean,
+  draft: string,
+): ActiveConversationView {
   const { item } = doc;
   return {
     kind: 'active-conversation',
@@ -73,6 +84,29 @@ export function activeConversationView(doc: WorkItemDocument, readOnly: boolean)
     prechat: doc.prechat,
     readOnly,
     state: item.state,
+    draft,
+  };
+}
+
+/** One customer message relayed to the agent holding the session, with their saved reply draft for it. */
+export function customerMessageView(
+  doc: WorkItemDocument,
+  agent: AgentDocument,
+  message: { text: string; truncated: boolean; sentAt: number },
+  threshold: SentimentThreshold,
+): CustomerMessageView {
+  const sentiment = conversationSentiment(doc.item.sentimentScores);
+  return {
+    kind: 'customer-message',
+    sessionId: doc.item.id,
+    title: doc.item.title,
+    icon: sessionIcon(doc.item.title),
+    text: message.text,
+    truncated: message.truncated,
+    sentiment,
+    alert: isSentimentAlert(sentiment, threshold),
+    sentAt: message.sentAt,
+    draft: replyDraft(agent, doc.item.id),
   };
 }
 

@@ -57,6 +57,8 @@ export interface CustomerMessageView {
   readonly sentiment: SentimentLevel;
   readonly alert: boolean;
   readonly sentAt: number;
+  /** The agent's saved reply draft for this session ('' if none): the reply box starts with it. Agent text, literal. */
+  readonly draft: string;
 }
 
 export interface TranscriptLine {
@@ -80,6 +82,8 @@ export interface ActiveConversationView {
   readonly prechat: readonly PrechatAnswer[];
   readonly readOnly: boolean;
   readonly state: WorkItemState;
+  /** The agent's saved reply draft for this session ('' if none): the reply box starts with it. Agent text, literal. */
+  readonly draft: string;
 }
 
 export interface KbArticleHit {

@@ -14,7 +14,7 @@ import type {
 } from '../app/views';
 import type { PanelRow } from '../domain/agent-sessions';
 import { PRESENCE_LABELS, SELECTABLE_PRESENCE } from '../domain/presence';
-import { escapeCardText, plainCardText } from './escape';
+import { escapeCardText, plainCardText, stripControlCharacters } from './escape';
 import {
   type CardColor,
   NOTICE_COLORS,
@@ -31,7 +31,8 @@ import {
  * (adaptivecards-templating leaves `${field}` in the card when a field is undefined), optional parts are
  * switched with booleans read by `$when`, and every string that came from a customer (or any other
  * outside source) is already escaped with escapeCardText. Tooltips and input values are plain text
- * (plainCardText); ids are passed through as they are.
+ * (plainCardText); ids are passed through as they are. The reply box's value (the agent's own saved draft)
+ * only loses its control characters (replyBoxValue): it comes back as the reply, so it must stay literal.
  */
 
 export type ContainerStyle = 'default' | 'emphasis' | 'accent' | 'good' | 'attention' | 'warning';
@@ -100,6 +101,8 @@ export interface CustomerMessageCardData {
   readonly sentiment: string;
   readonly alert: boolean;
   readonly sentAt: string;
+  /** The reply box's starting value: the session's saved draft (replyBoxValue). */
+  readonly draft: string;
 }
 
 export interface TranscriptLineData {
@@ -118,6 +121,8 @@ export interface ActiveConversationCardData {
   readonly summary: readonly TranscriptLineData[];
   readonly readOnly: boolean;
   readonly canReply: boolean;
+  /** The reply box's starting value: the session's saved draft (replyBoxValue). */
+  readonly draft: string;
 }
 
 export interface KbResultData {
@@ -193,6 +198,15 @@ export interface DataOptions {
 
 const text = escapeCardText;
 
+/**
+ * The value of a reply box (Input.Text, not markdown): the agent's saved draft as typed, so that pressing
+ * Reply sends exactly it. Only control characters go (CR LF becomes LF, a tab a space); `<`, `*`, `${…}` and
+ * quotes stay, as templating and JSON carry data values literally.
+ */
+export function replyBoxValue(draft: string): string {
+  return stripControlCharacters(draft);
+}
+
 function prechatFacts(prechat: readonly PrechatAnswer[]): FactData[] {
   return prechat.map((answer) => ({ title: text(answer.question), value: text(answer.answer) }));
 }
@@ -266,6 +280,7 @@ export function customerMessageData(
     sentiment: view.sentiment,
     alert: view.alert,
     sentAt: formatMoment(view.sentAt, options.now),
+    draft: replyBoxValue(view.draft),
   };
 }
 
@@ -297,6 +312,7 @@ export function activeConversationData(
     summary,
     readOnly: view.readOnly,
     canReply: !view.readOnly,
+    draft: view.readOnly ? '' : replyBoxValue(view.draft),
   };
 }
 

@@ -29,3 +29,16 @@ export const INPUTS = {
   presence: 'presence',
   query: 'query',
 } as const;
+
+/**
+ * Data keys besides the ids of the settled contract (`sessionId`, `workItemId`, `offerId`).
+ *
+ * `cardSessionId` is the session of the card the action was pressed on. Every action on a card with a reply
+ * box (customer-message, active-conversation) carries it, and on those cards every action's `sessionId` is
+ * that same session (Reply, Open session / focus, End, Close all act on the card's own session). Each such
+ * action also submits the reply box (input `text`): for any verb but `reply`, the bot first keeps a non-empty
+ * `text` as the reply draft of `cardSessionId`, then performs the action, so typed text survives a switch.
+ */
+export const CARD_DATA = {
+  cardSessionId: 'cardSessionId',
+} as const;

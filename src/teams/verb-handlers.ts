@@ -1,6 +1,6 @@
 import type { Desk } from '../app/desk';
 import type { AgentView } from '../app/views';
-import { INPUTS, VERBS, isVerb, type Verb } from '../cards/verbs';
+import { CARD_DATA, INPUTS, VERBS, isVerb, type Verb } from '../cards/verbs';
 
 /** The use cases card actions reach. */
 export type VerbDesk = Pick<
@@ -18,6 +18,7 @@ export type VerbDesk = Pick<
   | 'reply'
   | 'setPresence'
   | 'searchKb'
+  | 'saveDraft'
 >;
 
 /** The agent pressing the button (their AGENT_IDS entry). */
@@ -68,17 +69,46 @@ function parse<T>(read: (data: CardData) => T, data: CardData): Parsed<T> {
   }
 }
 
+/**
+ * Unsent text in the reply box of the card an action came from. Cards with a reply box submit it with every
+ * action and name their own session in `cardSessionId` (see CARD_DATA); absent that key there is nothing to keep.
+ */
+interface CarriedDraft {
+  readonly cardSessionId: string;
+  readonly text: string;
+}
+
+function carriedDraft(data: CardData): CarriedDraft | undefined {
+  const key = CARD_DATA.cardSessionId;
+  if (data[key] === undefined || data[key] === null) return undefined;
+  const cardSessionId = id(data, key);
+  const text = input(data, INPUTS.text);
+  if (text === undefined || text.trim() === '') return undefined;
+  return { cardSessionId, text };
+}
+
+/**
+ * `keepsDraft`: before the use case runs, non-empty reply-box text is saved as the draft of the card's session
+ * (Desk.saveDraft; a session the agent does not have is refused there and the action still runs). Every verb
+ * but `reply` keeps it: a reply sends the text instead, and a sent reply clears the draft.
+ */
 function defineVerb<T>(
   verb: Verb,
   read: (data: CardData) => T,
   run: (desk: VerbDesk, actor: VerbActor, args: T) => Promise<AgentView>,
+  options: { keepsDraft: boolean } = { keepsDraft: true },
 ): VerbHandler {
   return {
     verb,
     async handle(desk, actor, data) {
-      const parsed = parse(read, data);
+      const parsed = parse(
+        (d) => ({ args: read(d), draft: options.keepsDraft ? carriedDraft(d) : undefined }),
+        data,
+      );
       if (!parsed.ok) return { ok: false, message: `${verb}: ${parsed.message}` };
-      return { ok: true, view: await run(desk, actor, parsed.value) };
+      const { args, draft } = parsed.value;
+      if (draft) await desk.saveDraft(actor.agentId, draft.cardSessionId, { reply: draft.text });
+      return { ok: true, view: await run(desk, actor, args) };
     },
   };
 }
@@ -104,6 +134,7 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
     VERBS.reply,
     (data) => ({ sessionId: session(data), text: input(data, INPUTS.text) }),
     (desk, { agentId }, args) => desk.reply(agentId, args.sessionId, args.text),
+    { keepsDraft: false },
   ),
   defineVerb(
     VERBS.presence,

@@ -55,13 +55,20 @@ describe('the customer message card', () => {
     expect(textBlocks(card).some((text) => text.includes('(truncated)'))).toBe(false);
   });
 
-  it('has a multiline reply box "text", Reply and Open session for its session', () => {
+  it('has a multiline reply box "text", Reply and Open session for its session, each naming the card\'s session', () => {
     expect(objectsOfType(card, 'Input.Text')).toEqual([
-      expect.objectContaining({ id: 'text', isMultiline: true }),
+      expect.objectContaining({ id: 'text', isMultiline: true, value: '' }),
     ]);
     expect(verbsAndData(card)).toEqual([
-      ['reply', { sessionId: 'wi-kenny' }],
-      ['focus', { sessionId: 'wi-kenny' }],
+      ['reply', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
+      ['focus', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
+    ]);
+  });
+
+  it("pre-fills the reply box with the session's saved draft", () => {
+    const drafted = renderer.renderAgentView(customerMessageView({ draft: 'Let me check that for you' }));
+    expect(objectsOfType(drafted, 'Input.Text')).toEqual([
+      expect.objectContaining({ id: 'text', value: 'Let me check that for you' }),
     ]);
   });
 });
@@ -109,13 +116,23 @@ describe('the active conversation card', () => {
     expect(lines.at(-1)).toBe('**Customer:** message 29');
   });
 
-  it('has the reply box and Reply, End and Close for its session', () => {
+  it("has the reply box and Reply, End and Close for its session, each naming the card's session", () => {
     expect(objectsOfType(card, 'Input.Text').map((input) => input['id'])).toEqual(['text']);
     expect(verbsAndData(card)).toEqual([
-      ['reply', { sessionId: 'wi-kenny' }],
-      ['end', { sessionId: 'wi-kenny' }],
-      ['close', { sessionId: 'wi-kenny' }],
+      ['reply', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
+      ['end', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
+      ['close', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
     ]);
+  });
+
+  it("pre-fills the reply box with the session's saved draft", () => {
+    const drafted = renderer.renderAgentView(activeConversationView({ draft: 'Try unplugging it' }), {
+      now: NOW,
+    });
+    expect(objectsOfType(drafted, 'Input.Text')).toEqual([
+      expect.objectContaining({ id: 'text', value: 'Try unplugging it' }),
+    ]);
+    expect(objectsOfType(card, 'Input.Text')[0]?.['value']).toBe('');
   });
 
   it('read only: says "Closed — read only" and has no reply box and no actions', () => {

@@ -109,6 +109,7 @@ export function customerMessageView(overrides: Partial<CustomerMessageView> = {}
     sentiment: 'Slightly negative',
     alert: true,
     sentAt: T0 + 60_000,
+    draft: '',
     ...overrides,
   };
 }
@@ -134,6 +135,7 @@ export function activeConversationView(
     prechat: [{ question: 'Topic', answer: 'Hardware' }],
     readOnly: false,
     state: 'active',
+    draft: '',
     ...overrides,
   };
 }
@@ -151,6 +153,7 @@ export function readOnlyVisitorConversation(): ActiveConversationView {
     prechat: [],
     readOnly: true,
     state: 'closed',
+    draft: '',
   };
 }
 
@@ -239,6 +242,10 @@ export function representativeViews(): Array<[string, AgentView]> {
       customerMessageView({ truncated: true, alert: false, sentiment: 'Neutral' }),
     ],
     ['active conversation', activeConversationView()],
+    [
+      'active conversation with a reply draft',
+      activeConversationView({ draft: 'Thanks, Kenny. "Reset" means:\nhold the button for 10 s' }),
+    ],
     ['active conversation, read only, visitor', readOnlyVisitorConversation()],
     ['kb search with results', kbSearchView()],
     ['kb search, nothing found', kbSearchView({ query: 'warranty', results: [] })],

@@ -164,3 +164,52 @@ describe('customer text through templating', () => {
     expect(input?.['value']).toBe('reset *router* ＜at＞');
   });
 });
+
+/** The agent's own saved reply draft: literal in the reply box (it is sent back as typed), never markup. */
+const DRAFTED: ReadonlyArray<[string, (draft: string) => AgentView]> = [
+  ['customer message', (draft) => customerMessageView({ draft })],
+  ['active conversation', (draft) => activeConversationView({ draft })],
+];
+
+function replyBox(card: ReturnType<CardRenderer['renderAgentView']>) {
+  const boxes = allObjects(card).filter((object) => object['type'] === 'Input.Text');
+  expect(boxes).toHaveLength(1);
+  return boxes[0]!;
+}
+
+describe.each(DRAFTED)('a reply draft on the %s card', (_kind, drafted) => {
+  const benign = renderer.renderAgentView(drafted(BENIGN), { now: NOW });
+
+  it.each([
+    ...HOSTILE,
+    ['a template expression', '${x}'],
+    ['quotes', `He said "it's broken" \\" '`],
+    ['newlines', 'line one\nline two\r\nline three\rline four'],
+    ['JSON punctuation', '"}]}, {"type": "Action.OpenUrl"'],
+  ])('keeps the card structure when it is %s', (_what, draft) => {
+    const card = renderer.renderAgentView(drafted(draft), { now: NOW });
+    expect(structureOf(card)).toEqual(structureOf(benign));
+    expect(executeActions(card)).toEqual(executeActions(benign));
+    expect(visibleTexts(card)).toEqual(visibleTexts(benign));
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(replyBox(card)['id']).toBe('text');
+  });
+
+  it('puts it in the reply box literally: `${x}`, quotes, newlines and markdown survive', () => {
+    const draft = 'Hi ${x} and ${$root.sessionId}, "quoted" \'single\'\nnext line **not bold** <at>me</at>';
+    expect(replyBox(renderer.renderAgentView(drafted(draft), { now: NOW }))['value']).toBe(draft);
+  });
+
+  it('only strips control characters (CR LF becomes LF, a tab a space)', () => {
+    const card = renderer.renderAgentView(drafted('a\u0000b\u001b[31m\r\nc\td\u202Ee'), { now: NOW });
+    expect(replyBox(card)['value']).toBe('ab[31m\nc de');
+  });
+});
+
+it('a read-only Active Conversation has no reply box, so no draft anywhere', () => {
+  const card = renderer.renderAgentView(activeConversationView({ readOnly: true, draft: 'secret draft' }), {
+    now: NOW,
+  });
+  expect(allObjects(card).filter((object) => object['type'] === 'Input.Text')).toEqual([]);
+  expect(allStrings(card).some((text) => text.includes('secret draft'))).toBe(false);
+});

@@ -194,15 +194,15 @@ describe('the bot on /api/messages', () => {
 
     it('answers with a new card when the card to update is gone', async () => {
       connector.forget(offer.activityId);
-      const { calls } = await send(
-        agentMessage(connector.serviceUrl, alex, undefined, {
-          value: { verb: 'focus', sessionId: workItemId },
-          replyToId: offer.activityId,
-        }),
-      );
-      const posted = inChat(calls, alex.conversationId);
-      expect(posted).toHaveLength(1);
-      expect(posted[0]?.replyToId).toBeDefined();
+      const submit = agentMessage(connector.serviceUrl, alex, undefined, {
+        value: { verb: 'focus', sessionId: workItemId },
+        replyToId: offer.activityId,
+      });
+      const { calls } = await send(submit);
+      // Focus also re-sends the session's Active Conversation card; the answer is the reply to this very submit.
+      const answers = inChat(calls, alex.conversationId).filter((call) => call.replyToId === submit['id']);
+      expect(answers).toHaveLength(1);
+      expect(answers[0]?.kind).toBe('reply');
     });
 
     it('answers a submit it cannot read with a card saying so, and a log line', async () => {

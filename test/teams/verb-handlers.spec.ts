@@ -27,6 +27,7 @@ function recordingDesk() {
     reply: record('reply'),
     setPresence: record('setPresence'),
     searchKb: record('searchKb'),
+    saveDraft: record('saveDraft'),
   };
   return { desk, calls };
 }
@@ -102,6 +103,73 @@ describe('the verb table', () => {
     const { desk, calls } = recordingDesk();
     await expect(new VerbTable().dispatch(desk, actor, verb, data)).resolves.toEqual({ ok: false, message });
     expect(calls).toEqual([]);
+  });
+
+  describe('typed text on a card with a reply box (data carries cardSessionId)', () => {
+    it("is saved as the draft of the card's session before a focus to another session", async () => {
+      const { desk, calls } = recordingDesk();
+      const data = { sessionId: 'b', cardSessionId: 'a', text: 'Half a reply\nfor A' };
+      await expect(new VerbTable().dispatch(desk, actor, 'focus', data)).resolves.toEqual({
+        ok: true,
+        view: VIEW,
+      });
+      expect(calls).toEqual([
+        ['saveDraft', 'aad-alex', 'a', { reply: 'Half a reply\nfor A' }],
+        ['focus', 'aad-alex', 'b'],
+      ]);
+    });
+
+    it.each([
+      ['focus', 'focus'],
+      ['close', 'requestClose'],
+      ['end', 'end'],
+    ])(
+      'is saved first on "%s" from the card itself (sessionId is the card\'s session)',
+      async (verb, useCase) => {
+        const { desk, calls } = recordingDesk();
+        await new VerbTable().dispatch(desk, actor, verb, {
+          sessionId: 's1',
+          cardSessionId: 's1',
+          text: 'wip',
+        });
+        expect(calls).toEqual([
+          ['saveDraft', 'aad-alex', 's1', { reply: 'wip' }],
+          [useCase, 'aad-alex', 's1'],
+        ]);
+      },
+    );
+
+    it.each([
+      ['a reply (it sends the text instead)', 'reply', { sessionId: 's1', cardSessionId: 's1', text: 'hi' }],
+      ['an empty box', 'focus', { sessionId: 's2', cardSessionId: 's1', text: '' }],
+      ['a blank box', 'focus', { sessionId: 's2', cardSessionId: 's1', text: '  \n ' }],
+      ['no box', 'focus', { sessionId: 's2', cardSessionId: 's1' }],
+      ['no cardSessionId (not a reply-box card)', 'focus', { sessionId: 's2', text: 'hi' }],
+    ])('is not saved for %s', async (_what, verb, data) => {
+      const { desk, calls } = recordingDesk();
+      await new VerbTable().dispatch(desk, actor, verb, data);
+      expect(calls.map(([name]) => name)).toEqual([verb === 'reply' ? 'reply' : 'focus']);
+    });
+
+    it.each([
+      [
+        'a blank cardSessionId',
+        { sessionId: 's2', cardSessionId: ' ', text: 'hi' },
+        '"cardSessionId" must be a non-empty string',
+      ],
+      [
+        'a text that is not a string',
+        { sessionId: 's2', cardSessionId: 's1', text: 7 },
+        '"text" must be a string',
+      ],
+    ])('refuses %s as a bad request, reaching no use case', async (_what, data, message) => {
+      const { desk, calls } = recordingDesk();
+      await expect(new VerbTable().dispatch(desk, actor, 'focus', data)).resolves.toEqual({
+        ok: false,
+        message: `focus: ${message}`,
+      });
+      expect(calls).toEqual([]);
+    });
   });
 
   it('accepts ids of exactly the limit', async () => {
