@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Storage } from 'botbuilder';
 import { parseContactRecord, seedContacts, type ContactRecord } from './app/contacts';
+import { hasLiveWorkItem } from './app/customer-status';
 import { Desk } from './app/desk';
 import type { DeskContext, DeskSettings } from './app/desk-context';
 import { systemClock, type Clock, type IdGenerator, type Logger } from './app/ports';
@@ -18,6 +19,7 @@ import { createAdapter } from './teams/adapter';
 import { ConversationReferences } from './teams/conversation-references';
 import { Delivery, type RetryOptions } from './teams/delivery';
 import { registerMessagesEndpoint } from './teams/messages-endpoint';
+import { PrechatSurvey } from './teams/prechat/prechat-survey';
 import { ProactiveNotifier, type RenderCard } from './teams/proactive-notifier';
 import { RelaydeskBot } from './teams/relaydesk-bot';
 import { Sweeper } from './teams/sweeper';
@@ -165,6 +167,17 @@ function wireBot(
     canReach: async (agentId) => (await references.get({ kind: 'agent', id: agentId })) !== undefined,
   };
   const desk = new Desk(context);
+  const prechat =
+    config.prechatQuestions.length > 0
+      ? new PrechatSurvey({
+          questions: config.prechatQuestions,
+          store: stateStore,
+          hasLiveWorkItem: (customerId) => hasLiveWorkItem(context, customerId),
+          delivery,
+          ids,
+          logger,
+        })
+      : undefined;
   const bot = new RelaydeskBot({
     desk,
     store: stateStore,
@@ -175,6 +188,7 @@ function wireBot(
     ids,
     directory: { agentIds, anonymous: config.anonymous },
     logger,
+    ...(prechat ? { prechat } : {}),
   });
   registerMessagesEndpoint(server, { adapter, bot, anonymous: config.anonymous, logger });
   const sweeper = new Sweeper({

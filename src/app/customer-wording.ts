@@ -5,6 +5,8 @@ export const customerWording = {
   ended: (agentName: string) =>
     `${agentName} has ended the conversation. Send a message any time to start a new one.`,
   rateLimited: "You're sending messages quickly — please wait a moment.",
+  /** A pre-chat question asked again after an empty answer. */
+  prechatRetry: (question: string) => `Please answer in a few words. ${question}`,
 } as const;
 
 export const TRUNCATION_NOTE = '(truncated)';

@@ -1,13 +1,17 @@
 import { CardFactory, TeamsActivityHandler, TurnContext, type InvokeResponse } from 'botbuilder';
+import { findContact } from '../app/contacts';
+import type { CustomerMessage } from '../app/customers';
 import type { Desk } from '../app/desk';
 import { keys, type AgentDocument } from '../app/documents';
 import type { DocumentStore, IdGenerator, LogFields, Logger } from '../app/ports';
 import type { AgentView, NoticeView } from '../app/views';
 import { HOME_SESSION_ID } from '../domain/agent-sessions';
+import type { CustomerIdentity } from '../domain/session-title';
 import { TURN_ERROR_TEXT } from './adapter';
 import { parseAgentCommand } from './agent-commands';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
 import { messageOf, statusOfSendError, type Delivery } from './delivery';
+import type { PrechatSurvey } from './prechat/prechat-survey';
 import { cardActivity, type ProactiveNotifier, type RenderCard } from './proactive-notifier';
 import { classifySender, type AgentDirectory, type Sender } from './sender';
 import { VerbTable, type VerbDesk } from './verb-handlers';
@@ -27,6 +31,8 @@ export interface RelaydeskBotOptions {
   readonly directory: AgentDirectory;
   readonly logger: Logger;
   readonly verbs?: VerbTable;
+  /** The pre-chat survey, when PRECHAT_QUESTIONS configures one; without it nobody is asked anything. */
+  readonly prechat?: Pick<PrechatSurvey, 'run'>;
 }
 
 type Agent = Extract<Sender, { kind: 'agent' }>;
@@ -159,11 +165,51 @@ export class RelaydeskBot extends TeamsActivityHandler {
       return;
     }
     const text = typeof activity.text === 'string' ? activity.text.trim() : '';
+    // Asked before the text check: while a survey is under way an empty message is an empty answer.
+    const prechat = await this.options.prechat?.run(context, customer.customerId, text, fields);
+    if (prechat?.kind === 'asking') return;
+    if (prechat?.kind === 'answered') {
+      await this.desk.customerMessage({
+        ...(await this.customerOf(context, customer)),
+        text: prechat.firstMessage,
+        prechat: prechat.answers,
+      });
+      return;
+    }
     if (!text) {
       this.logger.debug(fields, 'customer message without text ignored');
       return;
     }
-    await this.desk.customerMessage({ customerId: customer.customerId, channelId: customer.channelId, text });
+    await this.desk.customerMessage({ ...(await this.customerOf(context, customer)), text });
+  }
+
+  private async customerOf(
+    context: TurnContext,
+    customer: Customer,
+  ): Promise<Omit<CustomerMessage, 'text' | 'prechat'>> {
+    const identity = await this.teamsIdentity(context, customer);
+    return {
+      customerId: customer.customerId,
+      channelId: customer.channelId,
+      ...(identity ? { identity } : {}),
+    };
+  }
+
+  /**
+   * Teams has signed in a user who writes as a customer, so their Teams name titles the session — unless
+   * the contacts directory knows them, whose record the desk prefers.
+   */
+  private async teamsIdentity(
+    context: TurnContext,
+    customer: Customer,
+  ): Promise<CustomerIdentity | undefined> {
+    const { channelId, from } = context.activity;
+    if (channelId !== 'msteams' || typeof from?.aadObjectId !== 'string' || from.aadObjectId === '') {
+      return undefined;
+    }
+    const contactName = typeof from.name === 'string' ? from.name.trim() : '';
+    if (!contactName || (await findContact(this.options.store, customer.customerId))) return undefined;
+    return { contactName };
   }
 
   private async onAgentMessage(context: TurnContext, agent: Agent): Promise<void> {
