@@ -209,7 +209,8 @@ async function loadContacts(path: string, store: StateStore, logger: Logger): Pr
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    logger.warn({ path, err: error }, 'contacts directory not found; every customer is a visitor');
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.warn({ path, reason }, 'contacts directory not readable; every customer is a visitor');
     return 0;
   }
   let raw: unknown;

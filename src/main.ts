@@ -18,18 +18,9 @@ async function main(): Promise<void> {
   const { startRelaydesk } = await import('./app-host');
   process.noDeprecation = false;
 
-  let app: RunningRelaydesk;
-  try {
-    app = await startRelaydesk(result.config, logger);
-  } catch (error) {
-    logger.error({ err: error }, 'relaydesk failed to start');
-    process.stderr.write(
-      `relaydesk: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-    return;
-  }
-
+  // Signal handlers go in before the server starts listening: a SIGTERM that arrives in between would
+  // otherwise take the process down with the default action, skipping the clean close.
+  let starting: Promise<RunningRelaydesk | undefined> | undefined;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -38,19 +29,37 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'relaydesk shutting down');
-    app.close().then(
-      () => {
-        logger.info({}, 'relaydesk stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'relaydesk did not shut down cleanly');
-        process.exit(1);
-      },
-    );
+    void (starting ?? Promise.resolve(undefined))
+      .then(async (app) => {
+        // A start that failed has already said why; there is nothing to close.
+        if (!app) process.exit(1);
+        await app.close();
+      })
+      .then(
+        () => {
+          logger.info({}, 'relaydesk stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'relaydesk did not shut down cleanly');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  starting = startRelaydesk(result.config, logger).catch((error: unknown) => {
+    logger.error({ err: error }, 'relaydesk failed to start');
+    process.stderr.write(
+      `relaydesk: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    return undefined;
+  });
+  await starting;
 }
 
 function loadFromEnvironment(): ConfigResult {

@@ -1,4 +1,5 @@
 import * as actions from './agent-actions';
+import { ensureAgent } from './agents';
 import { receiveCustomerMessage } from './customers';
 import type { CustomerMessage, CustomerMessageOutcome } from './customers';
 import type { DeskContext } from './desk-context';
@@ -30,6 +31,11 @@ export class Desk {
   /** One sweeper pass: missed offers go to the next agent. */
   sweep(): Promise<unknown> {
     return sweepOffers(this.ctx);
+  }
+
+  /** Records the agent (Available on first contact) and keeps their display name current, sending nothing. */
+  async rememberAgent(agentId: string, name?: string): Promise<void> {
+    await ensureAgent(this.ctx, agentId, name);
   }
 
   showPanel(agentId: string, name?: string): Promise<AgentView> {

@@ -40,7 +40,10 @@ export function offerView(
   status: OfferStatus,
   timeoutMs: number,
 ): OfferView {
-  const first = doc.transcript.find((message) => message.from === 'customer');
+  // A conversation resumed from Waiting is offered with what the customer wrote on coming back.
+  const first =
+    doc.transcript.find((message) => message.from === 'customer' && message.at >= doc.waitingSince) ??
+    doc.transcript.find((message) => message.from === 'customer');
   return {
     kind: 'offer',
     workItemId: doc.item.id,

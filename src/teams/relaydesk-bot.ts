@@ -17,7 +17,8 @@ import { classifySender, type AgentDirectory, type Sender } from './sender';
 import { VerbTable, type VerbDesk } from './verb-handlers';
 
 /** The use cases the bot calls. */
-export type BotDesk = VerbDesk & Pick<Desk, 'customerMessage' | 'showPanel' | 'showDashboard' | 'agentText'>;
+export type BotDesk = VerbDesk &
+  Pick<Desk, 'customerMessage' | 'showPanel' | 'showDashboard' | 'agentText' | 'rememberAgent'>;
 
 export interface RelaydeskBotOptions {
   readonly desk: BotDesk;
@@ -226,6 +227,8 @@ export class RelaydeskBot extends TeamsActivityHandler {
     }
     const { agentId, name } = agent;
     const command = parseAgentCommand(text);
+    // `sessions` posts the panel itself; every other command first makes sure the agent and their name are known.
+    if (command.kind !== 'sessions') await this.ensureKnownAgent(agent);
     switch (command.kind) {
       case 'sessions':
         // The panel card is posted or updated by the use case itself.
@@ -233,7 +236,6 @@ export class RelaydeskBot extends TeamsActivityHandler {
         await this.replyCard(context, await this.desk.showDashboard(agentId), fields);
         return;
       case 'presence':
-        await this.ensureKnownAgent(agent);
         await this.replyUnlessPanel(context, await this.desk.setPresence(agentId, command.status), fields);
         return;
       case 'end':
@@ -315,10 +317,15 @@ export class RelaydeskBot extends TeamsActivityHandler {
     }
   }
 
-  /** First contact creates the agent (Available) and posts their panel. */
+  /**
+   * First contact creates the agent (Available) and posts their panel. Later activities keep the display
+   * name current: install events (as the Agents Playground sends them) carry no name, card actions do.
+   */
   private async ensureKnownAgent(agent: Agent): Promise<void> {
     const known = await this.options.store.get<AgentDocument>(keys.agent(agent.agentId));
     if (!known) await this.desk.showPanel(agent.agentId, agent.name);
+    else if (agent.name && agent.name !== known.value.name)
+      await this.desk.rememberAgent(agent.agentId, agent.name);
   }
 
   private async focusedSession(agentId: string): Promise<string> {

@@ -288,7 +288,11 @@ describe('desk', () => {
         'Hi, my router is broken',
         'It broke again',
       ]);
-      expect(notifier.viewsTo('alice', 'offer').at(-1)).toMatchObject({ workItemId, status: 'pending' });
+      expect(notifier.viewsTo('alice', 'offer').at(-1)).toMatchObject({
+        workItemId,
+        status: 'pending',
+        firstMessage: 'It broke again',
+      });
     });
 
     it('the agent can open a Waiting item again', async () => {

@@ -320,6 +320,13 @@ describe('the bot on /api/messages', () => {
       expect(inChat(added.calls, sam.conversationId)).toHaveLength(1);
       expect(cardMentions(cardOf(added.calls[0]), 'Sam Agent')).toBe(true);
     });
+
+    it('keeps the display name current from later activities (install events may carry none)', async () => {
+      const renamed: TestAgent = { ...sam, name: 'Samantha Agent' };
+      await send(agentMessage(connector.serviceUrl, renamed, 'help'));
+      const stored = await desk.app.storage.read([`agent/${sam.aadObjectId}`]);
+      expect(stored[`agent/${sam.aadObjectId}`]).toMatchObject({ name: 'Samantha Agent' });
+    });
   });
 
   describe('failures', () => {
