@@ -20,7 +20,6 @@ async function main(): Promise<void> {
 
   // Signal handlers go in before the server starts listening: a SIGTERM that arrives in between would
   // otherwise take the process down with the default action, skipping the clean close.
-  let starting: Promise<RunningRelaydesk | undefined> | undefined;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'relaydesk shutting down');
-    void (starting ?? Promise.resolve(undefined))
+    void starting
       .then(async (app) => {
         // A start that failed has already said why; there is nothing to close.
         if (!app) process.exit(1);
@@ -49,16 +48,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  starting = startRelaydesk(result.config, logger).catch((error: unknown) => {
-    logger.error({ err: error }, 'relaydesk failed to start');
-    process.stderr.write(
-      `relaydesk: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    return undefined;
-  });
+  // `stop` only ever runs from a later event-loop turn, by which time `starting` is set.
+  const starting: Promise<RunningRelaydesk | undefined> = startRelaydesk(result.config, logger).catch(
+    (error: unknown) => {
+      logger.error({ err: error }, 'relaydesk failed to start');
+      process.stderr.write(
+        `relaydesk: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 1;
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      return undefined;
+    },
+  );
   await starting;
 }
 
