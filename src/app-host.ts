@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Storage } from 'botbuilder';
+import type { JWTVerifyGetKey } from 'jose';
 import { parseContactRecord, seedContacts, type ContactRecord } from './app/contacts';
 import { hasLiveWorkItem } from './app/customer-status';
 import { Desk } from './app/desk';
@@ -23,6 +24,10 @@ import { PrechatSurvey } from './teams/prechat/prechat-survey';
 import { ProactiveNotifier, type RenderCard } from './teams/proactive-notifier';
 import { RelaydeskBot } from './teams/relaydesk-bot';
 import { Sweeper } from './teams/sweeper';
+import { AgentAuth, remoteKeys } from './web/agent-auth';
+import { registerAgentApi, type AgentApi } from './web/agent-api-routes';
+import { AgentEventHub, EventingNotifier } from './web/agent-events';
+import { registerStaticTab } from './web/static-tab';
 
 export interface StartOptions {
   /** Defaults to package.json's version. */
@@ -39,6 +44,10 @@ export interface StartOptions {
   renderCard?: RenderCard;
   /** Where Bot Framework token signing keys are looked up (OpenID metadata URL); defaults to Microsoft's. */
   openIdMetadataUrl?: string;
+  /** The workspace tab's SSO token signing keys; defaults to the key set at TAB_SSO_JWKS_URI. */
+  tabSsoKeys?: JWTVerifyGetKey;
+  /** Heartbeat comment interval of the agent API's event streams; default 15 s. */
+  eventHeartbeatMs?: number;
 }
 
 export interface RunningRelaydesk {
@@ -63,13 +72,16 @@ export async function startRelaydesk(
   const clock = options.clock ?? systemClock;
   const store = createStorage({ kind: config.store, sqlitePath: config.sqlitePath });
   const http = createHttpServer({ config, logger, storeKind: config.store, version, clock });
+  registerStaticTab(http.restify);
 
   let sweeper: Sweeper;
+  let agentApi: AgentApi;
   let address: BoundAddress;
   let contacts = 0;
   try {
     const wired = wireBot(config, logger, options, clock, store.storage, http.restify);
     sweeper = wired.sweeper;
+    agentApi = wired.agentApi;
     contacts = await loadContacts(config.contactsFile, wired.store, logger.child({ component: 'contacts' }));
     address = await http.listen();
   } catch (error) {
@@ -99,9 +111,11 @@ export async function startRelaydesk(
     storage: store.storage,
     sweep: () => sweeper.runOnce(),
     close: () => {
-      // Sweeper and server first, so nothing is still using the store when it closes.
+      // Sweeper and server first, so nothing is still using the store when it closes. The event streams end
+      // before the server closes, which would otherwise wait for them.
       closing ??= sweeper
         .stop()
+        .then(() => agentApi.close())
         .then(() => http.close())
         .finally(() => store.close());
       return closing;
@@ -117,7 +131,7 @@ function wireBot(
   clock: Clock,
   storage: Storage,
   server: Parameters<typeof registerMessagesEndpoint>[0],
-): { sweeper: Sweeper; store: StateStore } {
+): { sweeper: Sweeper; store: StateStore; agentApi: AgentApi } {
   const stateStore = new StateStore({ storage, logger });
   const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
   const renderer = new CardRenderer();
@@ -154,9 +168,15 @@ function wireBot(
     rateLimitPerMinute: config.rateLimitPerMinute,
   };
   const agentIds = [...config.agentIds];
+  // The workspace tab's live updates: every view the desk sends an agent also tells their open tabs.
+  const events = new AgentEventHub({
+    clock,
+    logger,
+    ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
+  });
   const context: DeskContext = {
     store: stateStore,
-    notifier,
+    notifier: new EventingNotifier(notifier, events),
     clock,
     ids,
     scorer: createVaderScorer({ maxChars: config.maxTextChars }),
@@ -191,12 +211,51 @@ function wireBot(
     ...(prechat ? { prechat } : {}),
   });
   registerMessagesEndpoint(server, { adapter, bot, anonymous: config.anonymous, logger });
+  const agentApi = registerAgentApi(server, {
+    desk,
+    auth: agentAuth(config, clock, logger, options.tabSsoKeys),
+    events,
+    logger,
+    maxTextChars: config.maxTextChars,
+  });
   const sweeper = new Sweeper({
     sweep: () => desk.sweep(),
     intervalMs: options.sweepIntervalMs ?? config.sweepIntervalSeconds * 1000,
     logger,
   });
-  return { sweeper, store: stateStore };
+  return { sweeper, store: stateStore, agentApi };
+}
+
+/** The agent API's token checks: dev sign-in tokens in anonymous mode, the tab's Teams SSO tokens otherwise. */
+function agentAuth(config: Config, clock: Clock, logger: Logger, keys?: JWTVerifyGetKey): AgentAuth {
+  const ssoConfigured =
+    config.tabSsoJwksUri !== '' && config.tabSsoAudience !== '' && config.tabSsoIssuer !== '';
+  if (config.anonymous && ssoConfigured) {
+    logger.info(
+      {},
+      'TAB_SSO_* are not used in anonymous mode: the workspace tab signs in with the dev sign-in',
+    );
+  }
+  if (!config.anonymous && !ssoConfigured) {
+    logger.warn(
+      {},
+      'TAB_SSO_AUDIENCE, TAB_SSO_ISSUER and TAB_SSO_JWKS_URI are unset: the workspace tab API refuses every call (503)',
+    );
+  }
+  return new AgentAuth({
+    anonymous: config.anonymous,
+    agentIds: config.agentIds,
+    clock,
+    ...(!config.anonymous && ssoConfigured
+      ? {
+          sso: {
+            audience: config.tabSsoAudience,
+            issuer: config.tabSsoIssuer,
+            keys: keys ?? remoteKeys(config.tabSsoJwksUri),
+          },
+        }
+      : {}),
+  });
 }
 
 /**

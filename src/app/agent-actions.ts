@@ -27,6 +27,7 @@ import {
   resumeWorkItemByAgent,
 } from '../domain/work-item';
 import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { caseSessionId, caseSessionTitle, initialCaseFields } from './case-sessions';
 import { capText, customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
@@ -77,6 +78,21 @@ function requireSession(agent: AgentDocument, sessionId: string): Session {
   const session = findSession(agent.panel, sessionId);
   if (!session) throw new SessionNotFoundError(sessionId);
   return session;
+}
+
+/**
+ * The agent's session for an action on a conversation; a session that has already gone (ended, closed, or
+ * taken elsewhere) while its work item still exists is a stale action, not an unknown id.
+ */
+async function requireLiveSession(
+  ctx: DeskContext,
+  agent: AgentDocument,
+  sessionId: string,
+): Promise<Session> {
+  const session = findSession(agent.panel, sessionId);
+  if (session) return session;
+  if (await readWorkItem(ctx, sessionId)) throw new NoLongerAvailableError();
+  throw new SessionNotFoundError(sessionId);
 }
 
 /** Changes a work item only while it is Active and assigned to this agent; keeps the dashboard index in step. */
@@ -167,7 +183,7 @@ export function requestClose(ctx: DeskContext, agentId: string, sessionId: strin
   return guarded(ctx, { agentId, sessionId, action: 'close' }, async () => {
     const agent = await ensureAgent(ctx, agentId);
     if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
-    const session = requireSession(agent, sessionId);
+    const session = await requireLiveSession(ctx, agent, sessionId);
     return { kind: 'close-confirm', sessionId, title: session.title };
   });
 }
@@ -185,7 +201,7 @@ export function confirmClose(ctx: DeskContext, agentId: string, sessionId: strin
     const now = ctx.clock.now();
     if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
     const before = await ensureAgent(ctx, agentId);
-    const session = requireSession(before, sessionId);
+    const session = await requireLiveSession(ctx, before, sessionId);
     if (session.kind === 'conversation' && !session.readOnly) {
       const doc = await readWorkItem(ctx, sessionId);
       if (doc?.item.state === 'active' && doc.item.assignedAgentId === agentId) {
@@ -218,7 +234,7 @@ export function end(ctx: DeskContext, agentId: string, sessionId: string): Promi
   return guarded(ctx, { agentId, sessionId, action: 'end' }, async () => {
     const now = ctx.clock.now();
     const before = await ensureAgent(ctx, agentId);
-    const session = requireSession(before, sessionId);
+    const session = await requireLiveSession(ctx, before, sessionId);
     const doc = await updateOwnedItem(ctx, agentId, session.id, (d) => ({
       ...d,
       item: endWorkItem(d.item, now),
@@ -248,7 +264,7 @@ export function reply(
     if (!text) return notice('Nothing to send', 'Type a reply first.', 'warning');
     const now = ctx.clock.now();
     const agent = await ensureAgent(ctx, agentId);
-    const session = requireSession(agent, sessionId);
+    const session = await requireLiveSession(ctx, agent, sessionId);
     if (session.readOnly) throw new NoLongerAvailableError();
     const capped = capText(text, ctx.settings.maxTextChars).text;
     const doc = await updateOwnedItem(ctx, agentId, sessionId, (d) => ({
@@ -414,5 +430,36 @@ export function searchKb(
     requireSession(agent, sessionId);
     const text = typeof query === 'string' ? query.slice(0, 500) : '';
     return { kind: 'kb-search', sessionId, query: text, results: ctx.kb.search(text, 5) };
+  });
+}
+
+/**
+ * Opens (or focuses) a case session on a work item: the seed's "open a case record" session. It uses no
+ * capacity (it still counts towards MAX_SESSIONS); its case form starts from the work item and its unsaved
+ * fields are kept in the session's draft. Refused for a work item another agent is working on.
+ */
+export function openCase(ctx: DeskContext, agentId: string, workItemId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, workItemId, action: 'openCase' }, async () => {
+    const now = ctx.clock.now();
+    await ensureAgent(ctx, agentId);
+    const doc = await readWorkItem(ctx, workItemId);
+    if (!doc) throw new NoLongerAvailableError();
+    if (doc.item.state === 'active' && doc.item.assignedAgentId !== agentId)
+      throw new NoLongerAvailableError();
+    const sessionId = caseSessionId(workItemId);
+    const agent = await updateAgent(ctx, agentId, (current) => {
+      if (findSession(current.panel, sessionId)) {
+        return { ...current, panel: focusSession(current.panel, sessionId) };
+      }
+      const opened = openSession(
+        current.panel,
+        { id: sessionId, kind: 'case', title: caseSessionTitle(doc.item) },
+        { maxSessions: ctx.settings.workstream.maxSessions, now },
+      );
+      return { ...current, panel: saveDraft(opened, sessionId, { caseFields: initialCaseFields(doc.item) }) };
+    });
+    ctx.logger.info({ agentId, workItemId, sessionId }, 'case session opened');
+    await refreshPanel(ctx, agent);
+    return panelView(agent, threshold(ctx));
   });
 }

@@ -4,7 +4,13 @@ import type { WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { isAuthenticated, sessionTitle } from '../domain/session-title';
 import type { CustomerIdentity } from '../domain/session-title';
-import { openWorkItem, recordCustomerMessageOnWorkItem, routeCustomerMessage } from '../domain/work-item';
+import {
+  expireWorkItem,
+  isWaitingPeriodOver,
+  openWorkItem,
+  recordCustomerMessageOnWorkItem,
+  routeCustomerMessage,
+} from '../domain/work-item';
 import { refreshPanel, updateAgent } from './agents';
 import { findContact } from './contacts';
 import { capText, customerWording } from './customer-wording';
@@ -113,7 +119,7 @@ async function appendToWorkItem(
     const route = routeCustomerMessage(latest?.item, now, waitingPeriodMs);
 
     if (route.kind === 'start-new') {
-      if (route.expired) await indexWorkItem(ctx, route.expired);
+      if (route.expired) await expireWaitingItem(ctx, route.expired.id, now);
       const identity =
         message.identity ?? (await findContact(ctx.store, message.customerId)) ?? customer?.identity ?? {};
       const known = isAuthenticated(identity) || identity.visitorNumber !== undefined;
@@ -160,7 +166,7 @@ async function appendToWorkItem(
       return {
         ...current,
         item,
-        transcript: [...current.transcript, { from: 'customer', text, at: now }],
+        transcript: [...current.transcript, { from: 'customer', text, at: now, score }],
         waitingSince: resumed ? now : current.waitingSince,
       };
     });
@@ -184,7 +190,7 @@ async function writeMessage(
     return {
       ...base,
       item: recordCustomerMessageOnWorkItem(base.item, score),
-      transcript: [...base.transcript, { from: 'customer', text, at: now }],
+      transcript: [...base.transcript, { from: 'customer', text, at: now, score }],
     };
   });
   if (!doc) throw new Error(`Work item ${workItemId} was not written.`);
@@ -216,4 +222,15 @@ async function relayToAgent(
     ),
   );
   await refreshPanel(ctx, agent);
+}
+
+/** Records on the work item itself that its waiting period is over, so it can only ever be opened read-only. */
+async function expireWaitingItem(ctx: DeskContext, workItemId: string, now: number): Promise<void> {
+  const waitingPeriodMs = ctx.settings.workstream.waitingPeriodMs;
+  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+    current && isWaitingPeriodOver(current.item, now, waitingPeriodMs)
+      ? { ...current, item: expireWorkItem(current.item, now, waitingPeriodMs) }
+      : current,
+  );
+  if (doc) await indexWorkItem(ctx, doc.item);
 }

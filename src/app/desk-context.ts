@@ -11,6 +11,12 @@ export interface Notifier {
    * (the panel, an offer's card) instead of a new one being posted.
    */
   toAgent(agentId: string, view: AgentView, options?: { slot?: string }): Promise<void>;
+  /**
+   * The work items on the Home dashboard changed (one was queued, assigned, moved to Waiting, closed). Chat
+   * cards are not re-sent for it; a live view (the workspace tab) refreshes. Optional: notifiers without
+   * live views leave it out.
+   */
+  workItemsChanged?(): Promise<void>;
 }
 
 export interface KnowledgeBase {

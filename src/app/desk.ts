@@ -4,7 +4,8 @@ import { receiveCustomerMessage } from './customers';
 import type { CustomerMessage, CustomerMessageOutcome } from './customers';
 import type { DeskContext } from './desk-context';
 import { accept, reject, sweepOffers } from './routing';
-import type { AgentView } from './views';
+import type { AgentView, SessionDetailView, WorkspaceView } from './views';
+import { sessionDetail, workspace } from './workspace';
 
 export interface OfferAnswer {
   readonly agentId: string;
@@ -100,5 +101,20 @@ export class Desk {
 
   searchKb(agentId: string, sessionId: string, query: unknown): Promise<AgentView> {
     return actions.searchKb(this.ctx, agentId, sessionId, query);
+  }
+
+  /** Opens (or focuses) a case session on a work item; it uses no capacity. */
+  openCase(agentId: string, workItemId: string): Promise<AgentView> {
+    return actions.openCase(this.ctx, agentId, workItemId);
+  }
+
+  /** The agent's panel, dashboard and pending offers (the workspace tab); creates the agent on first contact. */
+  workspace(agentId: string, name?: string): Promise<WorkspaceView> {
+    return workspace(this.ctx, agentId, name);
+  }
+
+  /** One of the agent's own sessions in full; undefined for a session that is not theirs. */
+  sessionDetail(agentId: string, sessionId: string): Promise<SessionDetailView | undefined> {
+    return sessionDetail(this.ctx, agentId, sessionId);
   }
 }

@@ -22,6 +22,8 @@ export interface TranscriptMessage {
   readonly text: string;
   readonly at: number;
   readonly agentId?: string;
+  /** A customer message's sentiment score in [-1, 1], as scored on arrival (absent on older entries). */
+  readonly score?: number;
 }
 
 export interface WorkItemDocument {

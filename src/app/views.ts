@@ -1,4 +1,4 @@
-import type { PanelMode, PanelRow } from '../domain/agent-sessions';
+import type { Draft, PanelMode, PanelRow, SessionKind } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
 import type { SentimentLevel } from '../domain/sentiment';
 import type { WorkItemState } from '../domain/work-item';
@@ -148,3 +148,35 @@ export type AgentView =
   | CloseConfirmView
   | NoticeView
   | HelpView;
+
+/**
+ * The agent workspace (the tab's panel and Home): the panel, the dashboard and the offers waiting for this
+ * agent's answer. Not a card: the tab reads it over the agent API.
+ */
+export interface WorkspaceView {
+  readonly panel: PanelView;
+  readonly dashboard: DashboardView;
+  /** Offers to this agent still waiting for Accept / Reject, oldest first. */
+  readonly offers: readonly OfferView[];
+}
+
+/** The conversation's sentiment level right after one customer message. */
+export interface SentimentPoint {
+  readonly at: number;
+  readonly level: SentimentLevel;
+}
+
+/** Everything the tab shows for one of the agent's sessions. Not a card. */
+export interface SessionDetailView {
+  readonly sessionId: string;
+  readonly kind: SessionKind;
+  /** The work item the session is on (a conversation session's id is its work item's id). */
+  readonly workItemId: string;
+  readonly conversation: ActiveConversationView;
+  /** The whole transcript, oldest first. */
+  readonly transcript: readonly TranscriptLine[];
+  readonly sentimentTrend: readonly SentimentPoint[];
+  readonly draft: Draft;
+  /** KB articles for the customer's first message. */
+  readonly kb: KbSearchView;
+}

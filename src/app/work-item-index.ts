@@ -24,6 +24,7 @@ export async function indexWorkItem(ctx: DeskContext, item: WorkItem): Promise<v
     );
     return { entries: [...others.filter((e) => !dropped.has(e.workItemId)), entry] };
   });
+  await ctx.notifier.workItemsChanged?.();
 }
 
 export async function readWorkItemIndex(ctx: DeskContext): Promise<readonly WorkItemIndexEntry[]> {

@@ -42,3 +42,19 @@ export const INPUTS = {
 export const CARD_DATA = {
   cardSessionId: 'cardSessionId',
 } as const;
+
+/**
+ * Verbs only the agent workspace tab sends so far (POST /api/agent/actions, through the same verb table as
+ * the cards). No card carries them yet, so they stay out of VERBS, every verb of which some card must use;
+ * a card that gains one of them moves it into VERBS.
+ */
+export const TAB_VERBS = {
+  /** `{ workItemId }`: open (or focus) a case session on a work item (src/app/case-sessions.ts). */
+  openCase: 'openCase',
+} as const;
+
+export type TabVerb = (typeof TAB_VERBS)[keyof typeof TAB_VERBS];
+
+export function isTabVerb(value: unknown): value is TabVerb {
+  return typeof value === 'string' && (Object.values(TAB_VERBS) as readonly string[]).includes(value);
+}

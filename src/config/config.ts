@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -44,6 +45,18 @@ export interface Config {
   prechatQuestions: readonly PrechatQuestion[];
   sweepIntervalSeconds: number;
   logLevel: LogLevel;
+  /** Where Teams reaches this server (the tab at `${publicBaseUrl}/tab`); no trailing slash. */
+  publicBaseUrl: string;
+  /** The Teams app's id in its manifest (a GUID); derived from microsoftAppId unless TEAMS_APP_ID is set. */
+  teamsAppId: string;
+  /**
+   * The workspace tab's Teams SSO settings (TAB_SSO_*): the `aud` and `iss` its tokens must carry and where
+   * their signing keys are. All three or none; '' when unset (then, with MicrosoftAppId set, the agent API
+   * refuses every call with 503).
+   */
+  tabSsoAudience: string;
+  tabSsoIssuer: string;
+  tabSsoJwksUri: string;
 }
 
 export interface PrechatQuestion {
@@ -74,6 +87,64 @@ const hostName = z.string().regex(/^[A-Za-z0-9._:%-]+$/);
 const containerName = z.string().regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
 
 const MAX_PRECHAT_QUESTIONS = 5;
+
+/** The TAB_SSO_* keys, all set or none. */
+const TAB_SSO_KEYS = ['TAB_SSO_AUDIENCE', 'TAB_SSO_ISSUER', 'TAB_SSO_JWKS_URI'] as const;
+
+const tokenClaim = z.string().regex(/^\S{1,500}$/);
+
+const httpUrlValue = z.string().refine((raw) => {
+  try {
+    const url = new URL(raw);
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === ''
+    );
+  } catch {
+    return false;
+  }
+});
+
+const GUID = /^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+
+// An http(s) origin, optionally with a path (a reverse proxy's prefix); no query, fragment or credentials.
+const publicBaseUrl = z.string().transform((raw, ctx): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    ctx.issues.push({ code: 'custom', message: 'not a URL', input: raw });
+    return z.NEVER;
+  }
+  const plain = url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !plain || /[?#]/.test(raw)) {
+    ctx.issues.push({ code: 'custom', message: 'not a plain http(s) URL', input: raw });
+    return z.NEVER;
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+});
+
+/** The Teams app id used when neither TEAMS_APP_ID nor MicrosoftAppId is set (local development only). */
+export const DEV_TEAMS_APP_ID = '6f3c2a1e-5b7d-4c9e-8a0f-2d4b6e8c0a13';
+
+// The UUID namespace Relaydesk derives Teams app ids in (a random v4, fixed forever).
+const TEAMS_APP_ID_NAMESPACE = 'c1f4e0d2-8b3a-4f6e-9d27-5a8b0c3e7f19';
+
+/**
+ * The Teams app id for a bot registration: a name-based (version 5) UUID of the lowercased MicrosoftAppId,
+ * so every package built for one bot updates the same Teams app; DEV_TEAMS_APP_ID when the bot id is empty.
+ */
+export function deriveTeamsAppId(microsoftAppId: string): string {
+  if (microsoftAppId === '') return DEV_TEAMS_APP_ID;
+  const hash = createHash('sha1')
+    .update(Buffer.from(TEAMS_APP_ID_NAMESPACE.replace(/-/g, ''), 'hex'))
+    .update(microsoftAppId.toLowerCase(), 'utf8')
+    .digest();
+  const bytes = hash.subarray(0, 16);
+  bytes.writeUInt8((bytes.readUInt8(6) & 0x0f) | 0x50, 6); // version 5
+  bytes.writeUInt8((bytes.readUInt8(8) & 0x3f) | 0x80, 8); // RFC 4122 variant
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 // `name=What is your name?;topic=What can we help you with?` — ids are short keys, prompts are what the customer reads.
 const prechatList = z
@@ -185,6 +256,22 @@ export function loadConfig(env: Env): ConfigResult {
   );
   const sweepIntervalSeconds = read('SWEEP_INTERVAL_S', integer(1, 3600), 5, wholeBetween(1, 3600));
   const logLevel = read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', listOf(LOG_LEVELS));
+  const publicUrl = read(
+    'PUBLIC_BASE_URL',
+    publicBaseUrl,
+    'http://localhost:3978',
+    'an http(s) URL without query or fragment, e.g. https://relaydesk.example.com',
+  );
+  const teamsAppId = read(
+    'TEAMS_APP_ID',
+    z.string().regex(GUID),
+    deriveTeamsAppId(microsoftAppId),
+    'a GUID, e.g. 00000000-0000-0000-0000-000000000000',
+  );
+
+  const tabSsoAudience = read('TAB_SSO_AUDIENCE', tokenClaim, '', 'a token audience (no spaces)');
+  const tabSsoIssuer = read('TAB_SSO_ISSUER', tokenClaim, '', 'a token issuer (no spaces)');
+  const tabSsoJwksUri = read('TAB_SSO_JWKS_URI', httpUrlValue, '', 'an http(s) URL of a JSON Web Key Set');
 
   const anonymous = microsoftAppId === '';
   const agentIdsSet = raw('AGENT_IDS') !== undefined;
@@ -215,6 +302,17 @@ export function loadConfig(env: Env): ConfigResult {
     );
   }
 
+  const tabSsoSet = TAB_SSO_KEYS.filter((key) => raw(key) !== undefined);
+  if (tabSsoSet.length > 0) {
+    for (const key of TAB_SSO_KEYS) {
+      if (raw(key) === undefined) {
+        errors.push(
+          `${key}: is required when ${tabSsoSet.join(' or ')} is set (the tab's SSO needs all three)`,
+        );
+      }
+    }
+  }
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -243,6 +341,11 @@ export function loadConfig(env: Env): ConfigResult {
       prechatQuestions,
       sweepIntervalSeconds,
       logLevel,
+      publicBaseUrl: publicUrl,
+      teamsAppId,
+      tabSsoAudience,
+      tabSsoIssuer,
+      tabSsoJwksUri,
     },
   };
 }

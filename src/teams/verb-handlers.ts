@@ -1,6 +1,15 @@
 import type { Desk } from '../app/desk';
 import type { AgentView } from '../app/views';
-import { CARD_DATA, INPUTS, VERBS, isVerb, type Verb } from '../cards/verbs';
+import {
+  CARD_DATA,
+  INPUTS,
+  TAB_VERBS,
+  VERBS,
+  isTabVerb,
+  isVerb,
+  type TabVerb,
+  type Verb,
+} from '../cards/verbs';
 
 /** The use cases card actions reach. */
 export type VerbDesk = Pick<
@@ -21,6 +30,9 @@ export type VerbDesk = Pick<
   | 'saveDraft'
 >;
 
+/** The use cases the workspace tab's actions reach: the cards' ones and the tab-only verbs (TAB_VERBS). */
+export type TabVerbDesk = VerbDesk & Pick<Desk, 'openCase'>;
+
 /** The agent pressing the button (their AGENT_IDS entry). */
 export interface VerbActor {
   readonly agentId: string;
@@ -33,9 +45,9 @@ export type VerbOutcome =
 export type CardData = Readonly<Record<string, unknown>>;
 
 /** One card action: reads its data, then calls one use case. It never sees the invoke or the activity. */
-export interface VerbHandler {
-  readonly verb: Verb;
-  handle(desk: VerbDesk, actor: VerbActor, data: CardData): Promise<VerbOutcome>;
+export interface VerbHandler<D extends VerbDesk = VerbDesk> {
+  readonly verb: Verb | TabVerb;
+  handle(desk: D, actor: VerbActor, data: CardData): Promise<VerbOutcome>;
 }
 
 export const MAX_ID_CHARS = 200;
@@ -92,12 +104,12 @@ function carriedDraft(data: CardData): CarriedDraft | undefined {
  * (Desk.saveDraft; a session the agent does not have is refused there and the action still runs). Every verb
  * but `reply` keeps it: a reply sends the text instead, and a sent reply clears the draft.
  */
-function defineVerb<T>(
-  verb: Verb,
+function defineVerb<T, D extends VerbDesk = VerbDesk>(
+  verb: Verb | TabVerb,
   read: (data: CardData) => T,
-  run: (desk: VerbDesk, actor: VerbActor, args: T) => Promise<AgentView>,
+  run: (desk: D, actor: VerbActor, args: T) => Promise<AgentView>,
   options: { keepsDraft: boolean } = { keepsDraft: true },
-): VerbHandler {
+): VerbHandler<D> {
   return {
     verb,
     async handle(desk, actor, data) {
@@ -148,12 +160,23 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
   ),
 ];
 
-/** Verb → handler, checked once: every verb the cards use has exactly one handler. */
-export class VerbTable {
-  private readonly handlers: ReadonlyMap<Verb, VerbHandler>;
+/**
+ * The workspace tab's table (POST /api/agent/actions): every card verb with the very same handler, so the tab
+ * and the cards share one path, plus the tab-only verbs.
+ */
+export const TAB_VERB_HANDLERS: readonly VerbHandler<TabVerbDesk>[] = [
+  ...VERB_HANDLERS,
+  defineVerb(TAB_VERBS.openCase, workItem, (desk: TabVerbDesk, { agentId }, workItemId) =>
+    desk.openCase(agentId, workItemId),
+  ),
+];
 
-  constructor(handlers: readonly VerbHandler[] = VERB_HANDLERS) {
-    const map = new Map<Verb, VerbHandler>();
+/** Verb → handler, checked once: every verb the cards use has exactly one handler. */
+export class VerbTable<D extends VerbDesk = VerbDesk> {
+  private readonly handlers: ReadonlyMap<Verb | TabVerb, VerbHandler<D>>;
+
+  constructor(handlers: readonly VerbHandler<D>[] = VERB_HANDLERS) {
+    const map = new Map<Verb | TabVerb, VerbHandler<D>>();
     for (const handler of handlers) {
       if (map.has(handler.verb)) throw new Error(`Two handlers for the verb "${handler.verb}"`);
       map.set(handler.verb, handler);
@@ -161,15 +184,15 @@ export class VerbTable {
     this.handlers = map;
   }
 
-  get verbs(): readonly Verb[] {
+  get verbs(): readonly (Verb | TabVerb)[] {
     return [...this.handlers.keys()];
   }
 
   /** Runs the handler for `verb`; an unknown verb or data that is not an object is a bad request. */
-  async dispatch(desk: VerbDesk, actor: VerbActor, verb: unknown, data: unknown): Promise<VerbOutcome> {
+  async dispatch(desk: D, actor: VerbActor, verb: unknown, data: unknown): Promise<VerbOutcome> {
     if (verb === undefined || verb === null || verb === '')
       return { ok: false, message: 'The action has no verb.' };
-    const handler = isVerb(verb) ? this.handlers.get(verb) : undefined;
+    const handler = isVerb(verb) || isTabVerb(verb) ? this.handlers.get(verb) : undefined;
     if (!handler) return { ok: false, message: `Unknown verb "${String(verb).slice(0, MAX_ID_CHARS)}".` };
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       return { ok: false, message: `The "${verb}" action carries no data object.` };

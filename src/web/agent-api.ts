@@ -1,4 +1,11 @@
-import type { PanelView, DashboardView, ActiveConversationView, KbSearchView, AgentView } from '../app/views';
+import type {
+  PanelView,
+  DashboardView,
+  ActiveConversationView,
+  KbSearchView,
+  AgentView,
+  OfferView,
+} from '../app/views';
 
 /**
  * The agent workspace API (JSON under /api/agent), shared by the server and the tab's front end.
@@ -12,6 +19,27 @@ import type { PanelView, DashboardView, ActiveConversationView, KbSearchView, Ag
  *   PUT  /api/agent/sessions/:sessionId/draft  DraftChange         → 204                 (debounced by the tab)
  *   GET  /api/agent/events                 (text/event-stream; token also accepted as ?access_token=)
  *        event `workspace` whenever the agent's panel, sessions or work items change (data: { at }).
+ *
+ * As implemented (src/web/agent-api-routes.ts):
+ * - Tokens. Teams mode (MicrosoftAppId set): the SSO token is verified with jose against TAB_SSO_JWKS_URI
+ *   (RS256, `iss` = TAB_SSO_ISSUER, `aud` = TAB_SSO_AUDIENCE, `exp` required, 60 s skew); the agent is its `oid`
+ *   claim, which must be in AGENT_IDS (else 403), and its `name` keeps the display name current. Anonymous
+ *   mode: only dev sign-in tokens (HS256, random secret per process, 1 hour). Dev sign-in answers 404 with
+ *   MicrosoftAppId set, 403 for an id not in AGENT_IDS, 400 for a body without `agentId`.
+ * - Errors are ApiError JSON: 400 `BadRequest` (malformed body or verb data, as the verb table reads it),
+ *   401 `Unauthorized` (no, garbled, expired, forged or wrong-audience token; with `WWW-Authenticate`),
+ *   403 `Forbidden` (not an agent), 404 `NotFound` (not your session), 413 (body over MAX_BODY_KB),
+ *   503 `TabSsoNotConfigured` (Teams mode without TAB_SSO_*) or `AuthUnavailable` (keys could not be fetched).
+ * - Actions: every card verb (src/cards/verbs.ts VERBS) with the cards' data, plus TAB_VERBS (`openCase`
+ *   `{ workItemId }`: a case session `case:<workItemId>`). A refused action (not your session, no longer
+ *   available, maximum sessions) is still 200 with a `notice` view, as a card press gets a refusal card;
+ *   nothing changes then. Actions change the same store the chat uses, so the chat's cards follow.
+ * - Drafts: `reply` is kept up to MAX_TEXT_CHARS (cut beyond); `caseFields` keys must be CASE_FIELD_KEYS
+ *   (title ≤ 200 chars, description ≤ MAX_TEXT_CHARS, priority one of CASE_PRIORITIES or ''); given fields
+ *   replace, others stay. 404 for a session not theirs (Home has no draft).
+ * - Events: `retry: 2000` first, then `event: workspace` at once and after each change (changes within
+ *   50 ms merge into one event), a `: heartbeat` comment line every 15 s; the stream ends when the token
+ *   expires or the server closes (the browser reconnects by itself; get a fresh token on a 401).
  */
 
 export const AGENT_API = {
@@ -22,6 +50,9 @@ export const AGENT_API = {
   actions: '/api/agent/actions',
   events: '/api/agent/events',
 } as const;
+
+/** The case form's fields (a case session's `draft.caseFields`) in the order the form shows them, and its priorities. */
+export { CASE_FIELD_KEYS, CASE_PRIORITIES } from '../app/case-sessions';
 
 export interface DevSignInRequest {
   readonly agentId: string;
@@ -37,10 +68,20 @@ export interface WorkspaceState {
   readonly agentId: string;
   readonly panel: PanelView;
   readonly dashboard: DashboardView;
+  /**
+   * Added: the offers waiting for this agent's Accept / Reject, oldest first (the tab's incoming-conversation
+   * notifications). Answer one with the `accept` / `reject` action and its `{ workItemId, offerId }`.
+   */
+  readonly offers: readonly OfferView[];
 }
 
 export interface SessionDetail {
   readonly sessionId: string;
+  /** Added: 'conversation', or 'case' for a case session (its form is `draft.caseFields`). */
+  readonly kind: 'conversation' | 'case' | 'contact';
+  /** Added: the work item the session is on (a case session's id is `case:<workItemId>`). */
+  readonly workItemId: string;
+  /** Read-only (no reply box) for a case session and for a Closed conversation opened for its history. */
   readonly conversation: ActiveConversationView;
   /** The full transcript, oldest first (the card shows only the last lines). */
   readonly transcript: readonly {
@@ -51,6 +92,7 @@ export interface SessionDetail {
   /** Sentiment level after each customer message, oldest first: the "sentiment over time" line. */
   readonly sentimentTrend: readonly { readonly at: number; readonly level: string }[];
   readonly draft: { readonly reply: string; readonly caseFields: Readonly<Record<string, string>> };
+  /** KB articles for the customer's first message. */
   readonly kb: KbSearchView;
 }
 

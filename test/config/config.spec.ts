@@ -1,4 +1,10 @@
-import { loadConfig, PLAYGROUND_AGENT_IDS, type Config, type Env } from '../../src/config/config';
+import {
+  DEV_TEAMS_APP_ID,
+  loadConfig,
+  PLAYGROUND_AGENT_IDS,
+  type Config,
+  type Env,
+} from '../../src/config/config';
 
 function configFrom(env: Env): Config {
   const result = loadConfig(env);
@@ -45,6 +51,11 @@ describe('loadConfig', () => {
       prechatQuestions: [],
       sweepIntervalSeconds: 5,
       logLevel: 'info',
+      publicBaseUrl: 'http://localhost:3978',
+      teamsAppId: DEV_TEAMS_APP_ID,
+      tabSsoAudience: '',
+      tabSsoIssuer: '',
+      tabSsoJwksUri: '',
     });
   });
 

@@ -68,6 +68,11 @@ describe('readEnvFile', () => {
         'PRECHAT_QUESTIONS',
         'SWEEP_INTERVAL_S',
         'LOG_LEVEL',
+        'PUBLIC_BASE_URL',
+        'TEAMS_APP_ID',
+        'TAB_SSO_AUDIENCE',
+        'TAB_SSO_ISSUER',
+        'TAB_SSO_JWKS_URI',
       ].sort(),
     );
   });

@@ -1,0 +1,261 @@
+import type restify from 'restify';
+import {
+  CASE_FIELD_KEYS,
+  CASE_FIELD_MAX_CHARS,
+  CASE_PRIORITIES,
+  type CaseFieldKey,
+} from '../app/case-sessions';
+import type { Desk } from '../app/desk';
+import type { Logger } from '../app/ports';
+import { MAX_ID_CHARS, TAB_VERB_HANDLERS, VerbTable, type TabVerbDesk } from '../teams/verb-handlers';
+import { AgentAuth, readToken, type SignedInAgent } from './agent-auth';
+import type { AgentEventHub } from './agent-events';
+import {
+  AGENT_API,
+  type ActionResponse,
+  type ApiError,
+  type DevSignInResponse,
+  type DraftChange,
+  type SessionDetail,
+  type WorkspaceState,
+} from './agent-api';
+
+/** The use cases the agent API reaches: the tab's verbs, and the reads and drafts of the workspace. */
+export type AgentApiDesk = TabVerbDesk & Pick<Desk, 'workspace' | 'sessionDetail' | 'rememberAgent'>;
+
+export interface AgentApiOptions {
+  readonly desk: AgentApiDesk;
+  readonly auth: AgentAuth;
+  readonly events: AgentEventHub;
+  readonly logger: Logger;
+  /** MAX_TEXT_CHARS: the longest reply draft or case description kept. */
+  readonly maxTextChars: number;
+  /** Defaults to the cards' verbs plus the tab-only ones (TAB_VERB_HANDLERS). */
+  readonly verbs?: VerbTable<TabVerbDesk>;
+}
+
+export interface AgentApi {
+  /** Ends the open event streams; call before closing the HTTP server, which would otherwise wait for them. */
+  close(): void;
+}
+
+/** AGENT_API.session / AGENT_API.draft as restify route patterns. */
+const SESSION_ROUTE = '/api/agent/sessions/:sessionId';
+
+type Handler = (req: restify.Request, res: restify.Response) => Promise<void>;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sendJson(res: restify.Response, status: number, body: unknown): void {
+  res.header('Cache-Control', 'no-store');
+  res.send(status, body);
+}
+
+function sendError(res: restify.Response, status: number, code: string, message: string): void {
+  const error: ApiError = { code, message };
+  sendJson(res, status, error);
+}
+
+/**
+ * The agent workspace API of src/web/agent-api.ts on the restify server. Every route but the dev sign-in
+ * authenticates first; an agent reads and acts only through their own id, which the use cases hold to their
+ * own panel. Actions go through the very verb table the chat cards use.
+ */
+export function registerAgentApi(server: restify.Server, options: AgentApiOptions): AgentApi {
+  const { desk, auth, events } = options;
+  const logger = options.logger.child({ component: 'agent-api' });
+  const verbs = options.verbs ?? new VerbTable<TabVerbDesk>(TAB_VERB_HANDLERS);
+
+  /** The signed-in agent, or undefined once a 401 / 403 / 503 has been answered (and logged with a reason). */
+  async function signedIn(
+    req: restify.Request,
+    res: restify.Response,
+    allowQueryToken = false,
+  ): Promise<SignedInAgent | undefined> {
+    const header = req.headers.authorization;
+    const queryToken = allowQueryToken && header === undefined ? accessTokenOf(req) : undefined;
+    const read =
+      queryToken !== undefined ? readToken(queryToken, { bare: true }) : readToken(header, { bare: false });
+    const route = req.path();
+    if ('problem' in read) {
+      logger.info({ route, reason: read.problem }, 'agent api refused: not authenticated');
+      res.header('WWW-Authenticate', 'Bearer');
+      sendError(res, 401, 'Unauthorized', 'Sign in first: a Bearer token is required.');
+      return undefined;
+    }
+    const outcome = await auth.authenticate(read.token);
+    if (outcome.ok) return outcome.agent;
+    const fields = { route, status: outcome.status, reason: outcome.reason };
+    if (outcome.status === 503) logger.warn(fields, 'agent api refused: sign-in unavailable');
+    else logger.info(fields, 'agent api refused');
+    if (outcome.status === 401) res.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+    sendError(res, outcome.status, outcome.error.code, outcome.error.message);
+    return undefined;
+  }
+
+  /** The :sessionId route parameter, or undefined once a 400 has been answered. */
+  function sessionIdOf(req: restify.Request, res: restify.Response): string | undefined {
+    const params: unknown = req.params;
+    const value = isObject(params) ? params['sessionId'] : undefined;
+    if (typeof value !== 'string' || value === '' || value.length > MAX_ID_CHARS) {
+      sendError(res, 400, 'BadRequest', `The session id must be 1 to ${MAX_ID_CHARS} characters.`);
+      return undefined;
+    }
+    return value;
+  }
+
+  const devSignIn: Handler = async (req, res) => {
+    if (!auth.devSignInEnabled) {
+      logger.info({ reason: 'MicrosoftAppId is set' }, 'dev sign-in refused');
+      sendError(
+        res,
+        404,
+        'NotFound',
+        'Dev sign-in is only available in anonymous mode (MicrosoftAppId empty).',
+      );
+      return;
+    }
+    const body: unknown = req.body;
+    const agentId = isObject(body) ? body['agentId'] : undefined;
+    if (typeof agentId !== 'string' || agentId.trim() === '' || agentId.length > MAX_ID_CHARS) {
+      sendError(res, 400, 'BadRequest', `"agentId" must be a string of 1 to ${MAX_ID_CHARS} characters.`);
+      return;
+    }
+    const issued = await auth.issueDevToken(agentId.trim());
+    if (!issued) {
+      logger.info({ reason: 'not in AGENT_IDS' }, 'dev sign-in refused');
+      sendError(res, 403, 'Forbidden', 'Only an agent id listed in AGENT_IDS can sign in.');
+      return;
+    }
+    logger.info({ agentId: agentId.trim() }, 'dev sign-in');
+    const answer: DevSignInResponse = {
+      token: issued.token,
+      agentId: agentId.trim(),
+      expiresAt: issued.expiresAt,
+    };
+    sendJson(res, 200, answer);
+  };
+
+  const workspace: Handler = async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    const view = await desk.workspace(agent.agentId, agent.name);
+    const answer: WorkspaceState = { agentId: agent.agentId, ...view };
+    sendJson(res, 200, answer);
+  };
+
+  const session: Handler = async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    const sessionId = sessionIdOf(req, res);
+    if (sessionId === undefined) return;
+    const detail = await desk.sessionDetail(agent.agentId, sessionId);
+    if (!detail) {
+      sendError(res, 404, 'NotFound', 'You have no such session.');
+      return;
+    }
+    const answer: SessionDetail = detail;
+    sendJson(res, 200, answer);
+  };
+
+  const action: Handler = async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    const body: unknown = req.body;
+    if (!isObject(body)) {
+      sendError(res, 400, 'BadRequest', 'The body must be a JSON object: { "verb": …, …data }.');
+      return;
+    }
+    await desk.rememberAgent(agent.agentId, agent.name);
+    const outcome = await verbs.dispatch(desk, { agentId: agent.agentId }, body['verb'], body);
+    if (!outcome.ok) {
+      logger.info({ agentId: agent.agentId, reason: outcome.message }, 'malformed agent action');
+      sendError(res, 400, 'BadRequest', outcome.message);
+      return;
+    }
+    const answer: ActionResponse = { view: outcome.view };
+    sendJson(res, 200, answer);
+  };
+
+  const draft: Handler = async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    const sessionId = sessionIdOf(req, res);
+    if (sessionId === undefined) return;
+    const change = draftChangeOf(req.body, options.maxTextChars);
+    if (typeof change === 'string') {
+      sendError(res, 400, 'BadRequest', change);
+      return;
+    }
+    const view = await desk.saveDraft(agent.agentId, sessionId, change);
+    if (view.kind !== 'panel') {
+      sendError(res, 404, 'NotFound', 'You have no such session.');
+      return;
+    }
+    res.header('Cache-Control', 'no-store');
+    res.send(204);
+  };
+
+  const eventStream: Handler = async (req, res) => {
+    const agent = await signedIn(req, res, true);
+    if (!agent) return;
+    await events.serve(agent.agentId, req, res, { expiresAt: agent.expiresAt });
+  };
+
+  server.post(AGENT_API.devSignIn, devSignIn);
+  server.get(AGENT_API.workspace, workspace);
+  server.get(SESSION_ROUTE, session);
+  server.post(AGENT_API.actions, action);
+  server.put(`${SESSION_ROUTE}/draft`, draft);
+  server.get(AGENT_API.events, eventStream);
+
+  return { close: () => events.close() };
+}
+
+/** `?access_token=` of the events route (EventSource cannot set headers). */
+function accessTokenOf(req: restify.Request): string | undefined {
+  const query = req.getQuery();
+  if (typeof query !== 'string' || query === '') return undefined;
+  return new URLSearchParams(query).get('access_token') ?? undefined;
+}
+
+/**
+ * A draft change as the use case takes it, or why it cannot be one. A reply longer than MAX_TEXT_CHARS is cut
+ * by the use case; case-form fields must be the known ones, strings, and are cut to their caps here.
+ */
+export function draftChangeOf(body: unknown, maxTextChars: number): DraftChange | string {
+  if (!isObject(body)) return 'The body must be a JSON object: { "reply"?: string, "caseFields"?: {…} }.';
+  const unknown = Object.keys(body).filter((key) => key !== 'reply' && key !== 'caseFields');
+  if (unknown.length > 0) return `Unknown draft field "${unknown[0]!.slice(0, 50)}".`;
+  const { reply, caseFields } = body;
+  if (reply !== undefined && typeof reply !== 'string') return '"reply" must be a string.';
+  let fields: Partial<Record<CaseFieldKey, string>> | undefined;
+  if (caseFields !== undefined) {
+    if (!isObject(caseFields)) return '"caseFields" must be an object of strings.';
+    fields = {};
+    for (const [key, value] of Object.entries(caseFields)) {
+      if (!(CASE_FIELD_KEYS as readonly string[]).includes(key)) {
+        return `Unknown case field "${key.slice(0, 50)}"; the fields are ${CASE_FIELD_KEYS.join(', ')}.`;
+      }
+      if (typeof value !== 'string') return `Case field "${key}" must be a string.`;
+      const field = key as CaseFieldKey;
+      if (field === 'priority' && value !== '' && !(CASE_PRIORITIES as readonly string[]).includes(value)) {
+        return `"priority" must be one of ${CASE_PRIORITIES.join(', ')}.`;
+      }
+      const cap = field === 'description' ? maxTextChars : CASE_FIELD_MAX_CHARS[field];
+      fields[field] = cutAt(value, cap);
+    }
+  }
+  return {
+    ...(reply !== undefined ? { reply } : {}),
+    ...(fields !== undefined ? { caseFields: fields } : {}),
+  };
+}
+
+function cutAt(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  // Never cut a surrogate pair in half.
+  return text.slice(0, /[\uDC00-\uDFFF]/.test(text.charAt(maxChars)) ? maxChars - 1 : maxChars);
+}

@@ -1,0 +1,125 @@
+import {
+  AGENT_API,
+  type ActionResponse,
+  type ApiError,
+  type DevSignInResponse,
+  type DraftChange,
+  type SessionDetail,
+  type WorkspaceState,
+} from '../agent-api';
+
+/** Where the bearer token comes from: Teams SSO in Teams, the dev sign-in in a plain browser. */
+export interface TokenSource {
+  token(): Promise<string>;
+  /** A new token after the server refused the last one (401). */
+  refresh(): Promise<string>;
+}
+
+export class AgentApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AgentApiError';
+  }
+}
+
+/** The API's paths resolved against the folder the tab page is served from (so a path prefix is kept). */
+export function apiUrl(root: URL, path: string): URL {
+  return new URL(path.replace(/^\//, ''), root);
+}
+
+/** The agent workspace API (src/web/agent-api.ts) over fetch; a 401 gets one retry with a fresh token. */
+export class AgentApiClient {
+  constructor(
+    private readonly root: URL,
+    private readonly tokens: TokenSource,
+  ) {}
+
+  workspace(): Promise<WorkspaceState> {
+    return this.request<WorkspaceState>('GET', AGENT_API.workspace);
+  }
+
+  session(sessionId: string): Promise<SessionDetail> {
+    return this.request<SessionDetail>('GET', AGENT_API.session(sessionId));
+  }
+
+  /** The same verbs and data as the chat cards' Action.Execute. */
+  action(verb: string, data: Readonly<Record<string, unknown>>): Promise<ActionResponse> {
+    return this.request<ActionResponse>('POST', AGENT_API.actions, { ...data, verb });
+  }
+
+  async saveDraft(sessionId: string, change: DraftChange, keepalive = false): Promise<void> {
+    await this.request<undefined>('PUT', AGENT_API.draft(sessionId), change, keepalive);
+  }
+
+  /** EventSource cannot send headers, so the token rides in the query; `fresh` after the last one was refused. */
+  async eventsUrl(fresh = false): Promise<string> {
+    const url = apiUrl(this.root, AGENT_API.events);
+    url.searchParams.set('access_token', await (fresh ? this.tokens.refresh() : this.tokens.token()));
+    return url.toString();
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, keepalive = false): Promise<T> {
+    let response = await this.send(method, path, body, keepalive, await this.tokens.token());
+    if (response.status === 401) {
+      response = await this.send(method, path, body, keepalive, await this.tokens.refresh());
+    }
+    return readJson<T>(response);
+  }
+
+  private send(method: string, path: string, body: unknown, keepalive: boolean, token: string) {
+    return fetch(apiUrl(this.root, path), {
+      method,
+      headers: {
+        Accept: 'application/json',
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      keepalive,
+      cache: 'no-store',
+    });
+  }
+}
+
+/** POST /api/agent/dev-sign-in: anonymous mode only, for ids in AGENT_IDS. */
+export async function devSignIn(root: URL, agentId: string): Promise<DevSignInResponse> {
+  const response = await fetch(apiUrl(root, AGENT_API.devSignIn), {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ agentId }),
+    cache: 'no-store',
+  });
+  return readJson<DevSignInResponse>(response);
+}
+
+async function readJson<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const error = isApiError(parsed) ? parsed : undefined;
+    throw new AgentApiError(
+      response.status,
+      error?.code ?? `HTTP${response.status}`,
+      error?.message ?? (response.statusText || `The server answered ${response.status}.`),
+    );
+  }
+  return parsed as T;
+}
+
+function isApiError(value: unknown): value is ApiError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}

@@ -1,0 +1,187 @@
+import type { DashboardView, OfferView, PanelView, WorkItemRow } from '../../app/views';
+import { SELECTABLE_PRESENCE, PRESENCE_LABELS, type PresenceStatus } from '../../domain/presence';
+import { h } from './dom';
+import { WORK_ITEM_STATE_LABELS, channelLabel, formatSince } from './format';
+
+export interface DashboardActions {
+  pick(workItemId: string): void;
+  /** Shift+select (or the Case button) opens a case session instead, as in Omnichannel. */
+  open(workItemId: string, asCase: boolean): void;
+  presence(status: PresenceStatus): void;
+}
+
+export interface OfferActions {
+  answerOffer(offer: OfferView, answer: 'accept' | 'reject'): void;
+}
+
+type StreamAction = 'pick' | 'open';
+
+/** Home: the agent dashboard (My, Open, Waiting and Closed work items) and the presence selector. */
+export function renderDashboard(
+  dashboard: DashboardView,
+  panel: PanelView,
+  actions: DashboardActions,
+  now: number,
+): HTMLElement {
+  const presenceSelect = h(
+    'select',
+    {
+      id: 'presence',
+      class: 'presence-select',
+      onchange: (event) => actions.presence((event.target as HTMLSelectElement).value as PresenceStatus),
+    },
+    ...(SELECTABLE_PRESENCE.includes(panel.presence) ? [] : [panel.presence]).map((status) =>
+      h('option', { value: status, disabled: true }, PRESENCE_LABELS[status]),
+    ),
+    ...SELECTABLE_PRESENCE.map((status) => h('option', { value: status }, PRESENCE_LABELS[status])),
+  );
+  presenceSelect.value = panel.presence;
+
+  const stream = (id: string, title: string, rows: readonly WorkItemRow[], action: StreamAction) =>
+    h(
+      'section',
+      { class: 'stream', 'aria-labelledby': `stream-${id}`, 'data-stream': id },
+      h('h3', { id: `stream-${id}` }, title, ' ', h('span', { class: 'count' }, `(${rows.length})`)),
+      rows.length === 0
+        ? h('p', { class: 'empty' }, 'No work items.')
+        : h(
+            'table',
+            { class: 'work-items' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Title'),
+                h('th', { scope: 'col' }, 'Channel'),
+                h('th', { scope: 'col' }, 'State'),
+                h('th', { scope: 'col' }, 'Since'),
+                h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+              ),
+            ),
+            h('tbody', {}, ...rows.map((row) => workItemRow(id, row, action, actions, now))),
+          ),
+    );
+
+  return h(
+    'section',
+    { class: 'home', 'aria-labelledby': 'home-title' },
+    h(
+      'header',
+      { class: 'view-header' },
+      h('h2', { id: 'home-title' }, 'Agent dashboard'),
+      h('div', { class: 'presence-field' }, h('label', { for: 'presence' }, 'Presence'), presenceSelect),
+    ),
+    h(
+      'div',
+      { class: 'streams' },
+      stream('my', 'My work items', dashboard.myItems, 'open'),
+      stream('open', 'Open work items', dashboard.openItems, 'pick'),
+      stream('waiting', 'Waiting work items', dashboard.waitingItems, 'open'),
+      stream('closed', 'Closed work items', dashboard.closedItems, 'open'),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'Tip: hold Shift while selecting Open to open the work item as a case session.',
+    ),
+  );
+}
+
+function workItemRow(
+  stream: string,
+  row: WorkItemRow,
+  action: StreamAction,
+  actions: DashboardActions,
+  now: number,
+): HTMLElement {
+  const label = action === 'pick' ? 'Pick' : 'Open';
+  return h(
+    'tr',
+    { 'data-work-item-id': row.workItemId },
+    h('th', { scope: 'row', class: 'work-item-title' }, row.title),
+    h('td', {}, channelLabel(row.channel)),
+    h('td', {}, WORK_ITEM_STATE_LABELS[row.state]),
+    h('td', {}, h('time', { datetime: new Date(row.since).toISOString() }, formatSince(row.since, now))),
+    h(
+      'td',
+      { class: 'row-actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button small',
+          'data-focus-key': `${stream}:${action}:${row.workItemId}`,
+          'aria-label': `${label} ${row.title}`,
+          onclick: (event) => {
+            if (action === 'pick') actions.pick(row.workItemId);
+            else actions.open(row.workItemId, (event as MouseEvent).shiftKey);
+          },
+        },
+        label,
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button small subtle',
+          'data-focus-key': `${stream}:case:${row.workItemId}`,
+          'aria-label': `Open a case session for ${row.title}`,
+          title: 'Open a case session (Shift+Open)',
+          onclick: () => actions.open(row.workItemId, true),
+        },
+        'Case',
+      ),
+    ),
+  );
+}
+
+/** Incoming conversations offered to the agent, shown above whichever view is open, with Accept and Reject. */
+export function renderOffers(offers: readonly OfferView[], actions: OfferActions, now: number): HTMLElement {
+  return h(
+    'section',
+    { class: 'offers', 'aria-labelledby': 'offers-title' },
+    h('h2', { id: 'offers-title' }, 'Incoming conversations'),
+    h(
+      'ul',
+      {},
+      ...offers.map((offer) =>
+        h(
+          'li',
+          { class: 'offer', 'data-work-item-id': offer.workItemId },
+          h('span', { class: 'session-icon', 'aria-hidden': 'true' }, offer.icon),
+          h(
+            'div',
+            { class: 'offer-text' },
+            h('strong', {}, offer.title),
+            ` · ${channelLabel(offer.channel)} · waiting ${formatSince(offer.waitingSince, now)}`,
+            h('p', { class: 'offer-message' }, offer.firstMessage),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button primary small',
+              'data-focus-key': `offer:accept:${offer.offerId}`,
+              'aria-label': `Accept ${offer.title}`,
+              onclick: () => actions.answerOffer(offer, 'accept'),
+            },
+            'Accept',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button small',
+              'data-focus-key': `offer:reject:${offer.offerId}`,
+              'aria-label': `Reject ${offer.title}`,
+              onclick: () => actions.answerOffer(offer, 'reject'),
+            },
+            'Reject',
+          ),
+        ),
+      ),
+    ),
+  );
+}

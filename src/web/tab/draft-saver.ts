@@ -1,0 +1,177 @@
+import type { DraftChange } from '../agent-api';
+
+/**
+ * Saves reply drafts and case-form fields as the agent types: changes to one session are merged and sent
+ * `delayMs` after the last keystroke, one request at a time per session so an older save never lands after a
+ * newer one. flush() sends at once (switching sessions, leaving the page). A failed save is kept and retried.
+ */
+
+export type DraftStatus = 'pending' | 'saving' | 'saved' | 'failed';
+
+export interface SaveOptions {
+  /** Let the request outlive the page (sent while it unloads). */
+  readonly keepalive: boolean;
+}
+
+export interface DraftSaverOptions {
+  readonly save: (sessionId: string, change: DraftChange, options: SaveOptions) => Promise<void>;
+  readonly delayMs?: number;
+  /** After a failed save, the next attempt; at most one retry is waiting at a time. */
+  readonly retryDelayMs?: number;
+  /** False for an error no retry can fix (the session is gone): the change is dropped. */
+  readonly retryable?: (error: unknown) => boolean;
+  readonly onStatus?: (sessionId: string, status: DraftStatus) => void;
+  readonly timers?: {
+    readonly setTimeout: (run: () => void, ms: number) => unknown;
+    readonly clearTimeout: (handle: unknown) => void;
+  };
+}
+
+interface MutableChange {
+  reply?: string;
+  caseFields?: Record<string, string>;
+}
+
+interface SessionDrafts {
+  pending: MutableChange | undefined;
+  timer: unknown;
+  /** The save in flight, if any; the next one starts after it. */
+  running: Promise<void> | undefined;
+}
+
+export class DraftSaver {
+  private readonly sessions = new Map<string, SessionDrafts>();
+  private readonly delayMs: number;
+  private readonly retryDelayMs: number;
+  private readonly timers: NonNullable<DraftSaverOptions['timers']>;
+
+  constructor(private readonly options: DraftSaverOptions) {
+    this.delayMs = options.delayMs ?? 400;
+    this.retryDelayMs = options.retryDelayMs ?? 2000;
+    this.timers = options.timers ?? {
+      setTimeout: (run, ms) => globalThis.setTimeout(run, ms),
+      clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+  }
+
+  /** Records a change and (re)starts the session's debounce timer. */
+  schedule(sessionId: string, change: DraftChange): void {
+    const drafts = this.drafts(sessionId);
+    drafts.pending = merge(drafts.pending, change);
+    this.restartTimer(sessionId, drafts, this.delayMs);
+    this.options.onStatus?.(sessionId, 'pending');
+  }
+
+  /** What is typed but not saved yet (and not being saved), merged. */
+  pendingChange(sessionId: string): DraftChange | undefined {
+    return this.sessions.get(sessionId)?.pending;
+  }
+
+  /** Forgets an unsaved reply, e.g. the one just sent; unsaved case fields stay. */
+  discardReply(sessionId: string): void {
+    const drafts = this.sessions.get(sessionId);
+    if (!drafts?.pending) return;
+    const { reply: _dropped, ...rest } = drafts.pending;
+    drafts.pending = rest.caseFields ? rest : undefined;
+    if (!drafts.pending) this.stopTimer(drafts);
+  }
+
+  /** Sends the session's pending change now and resolves when everything typed so far is saved (or failed). */
+  async flush(sessionId: string, options: SaveOptions = { keepalive: false }): Promise<void> {
+    const drafts = this.sessions.get(sessionId);
+    if (!drafts) return;
+    this.stopTimer(drafts);
+    while (drafts.running) await drafts.running;
+    const change = drafts.pending;
+    if (!change) return;
+    drafts.pending = undefined;
+    const running = this.send(sessionId, drafts, change, options);
+    drafts.running = running;
+    try {
+      await running;
+    } finally {
+      if (drafts.running === running) drafts.running = undefined;
+    }
+  }
+
+  /** Resolves once no save of this session is in flight (before a reply, so no older save lands after it). */
+  async settled(sessionId: string): Promise<void> {
+    const drafts = this.sessions.get(sessionId);
+    while (drafts?.running) await drafts.running;
+  }
+
+  /**
+   * Sends every pending change at once, without waiting for saves in flight, for a page being hidden or
+   * unloaded: the requests start in this task, while the page is still there (with keepalive they outlive it).
+   */
+  sendAllNow(options: SaveOptions = { keepalive: true }): void {
+    for (const [sessionId, drafts] of this.sessions) {
+      this.stopTimer(drafts);
+      const change = drafts.pending;
+      if (!change) continue;
+      drafts.pending = undefined;
+      const running = this.send(sessionId, drafts, change, options);
+      drafts.running = running;
+      void running.finally(() => {
+        if (drafts.running === running) drafts.running = undefined;
+      });
+    }
+  }
+
+  flushAll(options: SaveOptions = { keepalive: false }): Promise<void> {
+    return Promise.all([...this.sessions.keys()].map((sessionId) => this.flush(sessionId, options))).then(
+      () => undefined,
+    );
+  }
+
+  private async send(
+    sessionId: string,
+    drafts: SessionDrafts,
+    change: MutableChange,
+    options: SaveOptions,
+  ): Promise<void> {
+    this.options.onStatus?.(sessionId, 'saving');
+    try {
+      await this.options.save(sessionId, change, options);
+    } catch (error) {
+      if (this.options.retryable?.(error) ?? true) {
+        // Whatever was typed meanwhile is newer than the failed change, so it wins the merge.
+        drafts.pending = merge(change, drafts.pending ?? {});
+        this.restartTimer(sessionId, drafts, this.retryDelayMs);
+      }
+      this.options.onStatus?.(sessionId, 'failed');
+      return;
+    }
+    this.options.onStatus?.(sessionId, drafts.pending ? 'pending' : 'saved');
+  }
+
+  private drafts(sessionId: string): SessionDrafts {
+    let drafts = this.sessions.get(sessionId);
+    if (!drafts) {
+      drafts = { pending: undefined, timer: undefined, running: undefined };
+      this.sessions.set(sessionId, drafts);
+    }
+    return drafts;
+  }
+
+  private restartTimer(sessionId: string, drafts: SessionDrafts, ms: number): void {
+    this.stopTimer(drafts);
+    drafts.timer = this.timers.setTimeout(() => {
+      drafts.timer = undefined;
+      void this.flush(sessionId);
+    }, ms);
+  }
+
+  private stopTimer(drafts: SessionDrafts): void {
+    if (drafts.timer === undefined) return;
+    this.timers.clearTimeout(drafts.timer);
+    drafts.timer = undefined;
+  }
+}
+
+function merge(base: MutableChange | undefined, change: DraftChange): MutableChange {
+  const merged: MutableChange = { ...base };
+  if (change.reply !== undefined) merged.reply = change.reply;
+  if (change.caseFields) merged.caseFields = { ...merged.caseFields, ...change.caseFields };
+  return merged;
+}

@@ -1,0 +1,139 @@
+import type { DevSignInResponse } from '../agent-api';
+import { devSignIn, type TokenSource } from './api-client';
+
+export type Theme = 'default' | 'dark' | 'contrast';
+
+export interface TeamsHost {
+  readonly kind: 'teams';
+  readonly theme: Theme;
+  readonly tokens: TokenSource;
+}
+
+const TEAMS_INIT_TIMEOUT_MS = 5000;
+
+/**
+ * Teams shows a tab in an iframe (web and desktop) or a native web view (mobile); anywhere else this is a
+ * plain browser and the dev sign-in applies. A frame that is not Teams never answers initialize, hence the timeout.
+ */
+export async function connectTeams(onTheme: (theme: Theme) => void): Promise<TeamsHost | undefined> {
+  const framed = window.parent !== window || window.opener !== null || 'nativeInterface' in window;
+  if (!framed) return undefined;
+  // Loaded only here: outside Teams the SDK is not needed (and would fetch its list of valid domains).
+  const { app, authentication } = (await import('./teams-sdk')).teams;
+  try {
+    await withTimeout(app.initialize(), TEAMS_INIT_TIMEOUT_MS);
+  } catch {
+    return undefined;
+  }
+  const context = await app.getContext();
+  app.registerOnThemeChangeHandler((theme) => onTheme(toTheme(theme)));
+  app.notifySuccess();
+  return {
+    kind: 'teams',
+    theme: toTheme(context.app.theme),
+    tokens: new TeamsSsoTokens(() => authentication.getAuthToken()),
+  };
+}
+
+export function toTheme(value: string | undefined): Theme {
+  return value === 'dark' || value === 'contrast' ? value : 'default';
+}
+
+/** Teams SSO: the host caches the token and renews it when asked after it expired. */
+class TeamsSsoTokens implements TokenSource {
+  private current: Promise<string> | undefined;
+
+  constructor(private readonly getAuthToken: () => Promise<string>) {}
+
+  token(): Promise<string> {
+    this.current ??= this.getAuthToken();
+    this.current.catch(() => (this.current = undefined));
+    return this.current;
+  }
+
+  refresh(): Promise<string> {
+    this.current = undefined;
+    return this.token();
+  }
+}
+
+const DEV_TOKEN_KEY = 'relaydesk.devSignIn';
+
+/**
+ * The dev sign-in (anonymous mode): the token is kept in sessionStorage, so a reload stays signed in, and a
+ * refused (e.g. expired) token is renewed by signing in again as the same agent. Expiry is left to the server,
+ * whose clock may not be the browser's.
+ */
+export class DevSignInTokens implements TokenSource {
+  private signedIn: DevSignInResponse | undefined;
+
+  constructor(
+    private readonly root: URL,
+    private readonly storage: Storage = window.sessionStorage,
+  ) {
+    this.signedIn = readStored(storage);
+  }
+
+  get agentId(): string | undefined {
+    return this.signedIn?.agentId;
+  }
+
+  /** Reuses the stored token when it is this agent's. */
+  async signIn(agentId: string): Promise<void> {
+    if (this.signedIn?.agentId === agentId) return;
+    this.signedIn = await devSignIn(this.root, agentId);
+    this.storage.setItem(DEV_TOKEN_KEY, JSON.stringify(this.signedIn));
+  }
+
+  signOut(): void {
+    this.signedIn = undefined;
+    this.storage.removeItem(DEV_TOKEN_KEY);
+  }
+
+  async token(): Promise<string> {
+    if (!this.signedIn) throw new Error('Not signed in.');
+    return this.signedIn.token;
+  }
+
+  async refresh(): Promise<string> {
+    const agentId = this.signedIn?.agentId;
+    if (!agentId) throw new Error('Not signed in.');
+    this.signedIn = undefined;
+    await this.signIn(agentId);
+    return (this.signedIn as DevSignInResponse | undefined)?.token ?? '';
+  }
+}
+
+function readStored(storage: Storage): DevSignInResponse | undefined {
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(DEV_TOKEN_KEY) ?? 'null');
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as DevSignInResponse).token === 'string' &&
+      typeof (parsed as DevSignInResponse).agentId === 'string' &&
+      typeof (parsed as DevSignInResponse).expiresAt === 'number'
+    ) {
+      return parsed as DevSignInResponse;
+    }
+  } catch {
+    // A damaged entry means signing in again.
+  }
+  return undefined;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = window.setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        window.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        window.clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { Env } from '../../../src/config/config';
+import { customerMessage, postActivity, type TestCustomer } from '../../support/activities';
+import { FakeConnector } from '../../support/fake-connector';
+import { startTestDesk, type TestDesk } from '../../support/harness';
+import { launchChromium } from './chromium';
+import { ensureTabBundle } from './tab-bundle';
+
+/** Every wait in the browser tests is a locator wait bounded by this (ms); nothing sleeps. */
+export const UI_TIMEOUT_MS = 10_000;
+
+const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts', 'browser');
+
+export interface TabDesk {
+  readonly desk: TestDesk;
+  readonly connector: FakeConnector;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** The tab's URL, signed in as this agent through the dev sign-in (`?agent=`). */
+  tabUrl(agentId: string): string;
+  /** A customer writes to the bot (Emulator-style, through the fake Bot Connector). */
+  customerSays(customer: TestCustomer, text: string): Promise<void>;
+  /** A full-page screenshot into test-artifacts/browser/<suite>/<name>.png. */
+  screenshot(name: string): Promise<string>;
+  /** Uncaught page errors and console errors seen so far. */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real server (memory store, fake clock, 127.0.0.1) with the tab's bundle, a fake Bot Connector for the
+ * customers' channel, and one headless Chromium with one page.
+ */
+export async function startTabDesk(suite: string, env: Env): Promise<TabDesk> {
+  await ensureTabBundle();
+  const connector = await FakeConnector.start();
+  const desk = await startTestDesk({ RATE_LIMIT_PER_MINUTE: '0', CONTACTS_FILE: 'off', ...env });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    const dir = join(ARTIFACTS, suite);
+    mkdirSync(dir, { recursive: true });
+    const started = browser;
+    return {
+      desk,
+      connector,
+      browser: started,
+      page,
+      pageErrors,
+      tabUrl: (agentId) => `${desk.app.baseUrl}/tab?agent=${encodeURIComponent(agentId)}`,
+      customerSays: async (customer, text) => {
+        const result = await postActivity(
+          desk.app.url,
+          customerMessage(connector.serviceUrl, customer, text),
+        );
+        if (result.status !== 200) throw new Error(`customer message answered ${result.status}`);
+      },
+      screenshot: async (name) => {
+        const path = join(dir, `${name}.png`);
+        await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+        return path;
+      },
+      close: async () => {
+        await started.close();
+        await desk.app.close();
+        await connector.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await desk.app.close();
+    await connector.close();
+    throw error;
+  }
+}
+
+/** Waits until the locator's text is exactly `text` (whitespace trimmed). */
+export async function waitForText(locator: Locator, text: string): Promise<void> {
+  await locator
+    .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) })
+    .first()
+    .waitFor();
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A CSS attribute selector value, quoted. */
+export function cssString(text: string): string {
+  return `"${text.replace(/["\\]/g, '\\$&')}"`;
+}

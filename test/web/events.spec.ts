@@ -1,0 +1,153 @@
+import type { OfferView } from '../../src/app/views';
+import { AGENT_API, type WorkspaceState } from '../../src/web/agent-api';
+import {
+  agentMessage,
+  customerMessage,
+  postActivity,
+  type ActivityJson,
+  type TestAgent,
+} from '../support/activities';
+import { FakeConnector } from '../support/fake-connector';
+import { startTestDesk, type TestDesk } from '../support/harness';
+import { EventStreamReader, api, devSignIn } from './agent-api-support';
+
+const alex: TestAgent = {
+  aadObjectId: 'aad-alex',
+  userId: '29:alex',
+  name: 'Alex Agent',
+  conversationId: 'a:chat-alex',
+};
+const bea: TestAgent = {
+  aadObjectId: 'aad-bea',
+  userId: '29:bea',
+  name: 'Bea Agent',
+  conversationId: 'a:chat-bea',
+};
+
+/** How long a change may take to reach an open stream in these tests. */
+const BOUNDED_WAIT_MS = 2000;
+
+describe('the agent event stream (Server-Sent Events)', () => {
+  let connector: FakeConnector;
+  let desk: TestDesk;
+  let alexToken: string;
+  let beaToken: string;
+  let alexStream: EventStreamReader;
+  let beaStream: EventStreamReader;
+  let v1: string;
+
+  const send = async (activity: ActivityJson) => {
+    expect((await postActivity(desk.app.url, activity)).status).toBe(200);
+  };
+
+  const eventsUrl = (token: string) =>
+    `${desk.app.baseUrl}${AGENT_API.events}?access_token=${encodeURIComponent(token)}`;
+
+  beforeAll(async () => {
+    connector = await FakeConnector.start();
+    desk = await startTestDesk(
+      { AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`, RATE_LIMIT_PER_MINUTE: '0' },
+      { eventHeartbeatMs: 50 },
+    );
+    alexToken = await devSignIn(desk.app.baseUrl, alex.aadObjectId);
+    beaToken = await devSignIn(desk.app.baseUrl, bea.aadObjectId);
+    await send(agentMessage(connector.serviceUrl, alex, 'hi'));
+    await send(agentMessage(connector.serviceUrl, bea, 'hi'));
+    await send(agentMessage(connector.serviceUrl, bea, 'presence away'));
+    await send(
+      customerMessage(connector.serviceUrl, { userId: 'web-user-1', conversationId: 'conv-1' }, 'Hello'),
+    );
+    const workspace = await api<WorkspaceState>(desk.app.baseUrl, 'GET', AGENT_API.workspace, {
+      token: alexToken,
+    });
+    const offer = workspace.body.offers[0] as OfferView;
+    v1 = offer.workItemId;
+    const accepted = await api(desk.app.baseUrl, 'POST', AGENT_API.actions, {
+      token: alexToken,
+      body: { verb: 'accept', workItemId: v1, offerId: offer.offerId },
+    });
+    expect(accepted.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    alexStream?.close();
+    beaStream?.close();
+    await desk.app.close();
+    await connector.close();
+  });
+
+  it('opens as text/event-stream with a retry delay and an initial workspace event', async () => {
+    alexStream = await EventStreamReader.open(eventsUrl(alexToken));
+    expect(alexStream.response.status).toBe(200);
+    expect(alexStream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(alexStream.response.headers.get('cache-control')).toBe('no-store');
+    await alexStream.waitForEvents('workspace', 1);
+    expect(alexStream.retries).toEqual([2000]);
+    expect(JSON.parse(alexStream.named('workspace')[0]!.data)).toEqual({ at: desk.clock.now() });
+
+    // The Authorization header works as well (EventSource cannot send it, fetch-based clients can).
+    beaStream = await EventStreamReader.open(`${desk.app.baseUrl}${AGENT_API.events}`, {
+      authorization: `Bearer ${beaToken}`,
+    });
+    await beaStream.waitForEvents('workspace', 1);
+  });
+
+  it('sends heartbeat comment lines', async () => {
+    await alexStream.waitFor(
+      'two heartbeats',
+      () => alexStream.comments.filter((c) => c === 'heartbeat').length >= 2,
+    );
+  });
+
+  it("a customer message to the agent's session produces a workspace event for that agent only, within a bounded wait", async () => {
+    const alexBefore = alexStream.named('workspace').length;
+    const beaBefore = beaStream.named('workspace').length;
+    await send(
+      customerMessage(
+        connector.serviceUrl,
+        { userId: 'web-user-1', conversationId: 'conv-1' },
+        'Are you there?',
+      ),
+    );
+    await alexStream.waitForEvents('workspace', alexBefore + 1, BOUNDED_WAIT_MS);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(beaStream.named('workspace')).toHaveLength(beaBefore);
+  });
+
+  it('a burst of changes reaches the stream as a few events, not one per change', async () => {
+    const before = alexStream.named('workspace').length;
+    for (let n = 0; n < 10; n += 1) {
+      await send(
+        customerMessage(connector.serviceUrl, { userId: 'web-user-1', conversationId: 'conv-1' }, `m${n}`),
+      );
+    }
+    await alexStream.waitForEvents('workspace', before + 1, BOUNDED_WAIT_MS);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(alexStream.named('workspace').length - before).toBeLessThan(10);
+  });
+
+  it('a new customer in the queue changes every agent’s dashboard, so every open stream hears of it', async () => {
+    const beaBefore = beaStream.named('workspace').length;
+    await send(
+      customerMessage(connector.serviceUrl, { userId: 'web-user-2', conversationId: 'conv-2' }, 'Hi'),
+    );
+    await beaStream.waitForEvents('workspace', beaBefore + 1, BOUNDED_WAIT_MS);
+  });
+
+  it('an action in the chat reaches the tab too', async () => {
+    const before = alexStream.named('workspace').length;
+    await send(agentMessage(connector.serviceUrl, alex, 'presence away'));
+    await alexStream.waitForEvents('workspace', before + 1, BOUNDED_WAIT_MS);
+  });
+
+  it('ends the streams cleanly when the server closes, without waiting for the close grace period', async () => {
+    const started = Date.now();
+    await desk.app.close();
+    await alexStream.ended;
+    await beaStream.ended;
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(desk.lines.some((line) => line.msg === 'event streams closed' && line['streams'] === 2)).toBe(
+      true,
+    );
+  });
+});
