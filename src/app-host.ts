@@ -215,6 +215,7 @@ function wireBot(
     desk,
     auth: agentAuth(config, clock, logger, options.tabSsoKeys),
     events,
+    notifier,
     logger,
     maxTextChars: config.maxTextChars,
   });

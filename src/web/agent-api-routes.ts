@@ -1,3 +1,4 @@
+import type { Notifier } from '../app/desk-context';
 import type restify from 'restify';
 import {
   CASE_FIELD_KEYS,
@@ -27,6 +28,8 @@ export interface AgentApiOptions {
   readonly desk: AgentApiDesk;
   readonly auth: AgentAuth;
   readonly events: AgentEventHub;
+  /** Carries a tab answer to an offer onto the offer card in chat, so that card does not keep stale buttons. */
+  readonly notifier: Pick<Notifier, 'toAgent'>;
   readonly logger: Logger;
   /** MAX_TEXT_CHARS: the longest reply draft or case description kept. */
   readonly maxTextChars: number;
@@ -174,6 +177,9 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
       logger.info({ agentId: agent.agentId, reason: outcome.message }, 'malformed agent action');
       sendError(res, 400, 'BadRequest', outcome.message);
       return;
+    }
+    if (outcome.view.kind === 'offer') {
+      await options.notifier.toAgent(agent.agentId, outcome.view, { slot: `offer:${outcome.view.offerId}` });
     }
     const answer: ActionResponse = { view: outcome.view };
     sendJson(res, 200, answer);

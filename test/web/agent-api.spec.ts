@@ -110,9 +110,14 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
     expect((await workspaceOf(beaToken)).offers).toEqual([]);
     v1 = offer.workItemId;
 
+    const offerCard = connector.posted(alex.conversationId).at(-1)!;
+    expect(cardMentions(cardOf(offerCard), 'Accept')).toBe(true);
     const updatesBefore = connector.updates(alex.conversationId, alexPanelId).length;
     const accepted = await act(alexToken, { verb: 'accept', workItemId: v1, offerId: offer.offerId });
     expect(accepted).toMatchObject({ kind: 'offer', status: 'accepted' });
+    // The offer card in chat shows the answer given in the tab, and keeps no stale buttons.
+    const offerCardNow = connector.updates(alex.conversationId, offerCard.activityId).at(-1);
+    expect(cardMentions(cardOf(offerCardNow), 'Accepted')).toBe(true);
     expect(connector.posted(visitor1.conversationId).map(textOf)).toContain(JOINED_ALEX);
 
     const after = await workspaceOf(alexToken);
