@@ -20,8 +20,10 @@ import { createAdapter } from './teams/adapter';
 import { ConversationReferences } from './teams/conversation-references';
 import { Delivery, type RetryOptions } from './teams/delivery';
 import { registerMessagesEndpoint } from './teams/messages-endpoint';
+import { Outbox } from './teams/outbox';
 import { PrechatSurvey } from './teams/prechat/prechat-survey';
 import { ProactiveNotifier, type RenderCard } from './teams/proactive-notifier';
+import { ProactiveSender } from './teams/proactive-sender';
 import { RelaydeskBot } from './teams/relaydesk-bot';
 import { Sweeper } from './teams/sweeper';
 import { AgentAuth, remoteKeys } from './web/agent-auth';
@@ -48,6 +50,23 @@ export interface StartOptions {
   tabSsoKeys?: JWTVerifyGetKey;
   /** Heartbeat comment interval of the agent API's event streams; default 15 s. */
   eventHeartbeatMs?: number;
+  /** The outbound message outbox; see OutboxStartOptions. */
+  outbox?: OutboxStartOptions;
+}
+
+/** How the outbox's dispatcher runs; tests turn the automatic sending off and call drainOutbox(). */
+export interface OutboxStartOptions {
+  /** Send right after each enqueue (the request does not wait) and deliver leftovers at start; default true. */
+  autoDrain?: boolean;
+  /** How often a pass looks for due entries (after a backoff, after a restart); 0 = no timer; default 1000. */
+  pollMs?: number;
+  /**
+   * Tests only: each send resolves once its recipient's queue is delivered (or backing off), so a request
+   * returns after its messages reached the connector, as before the outbox. Default false.
+   */
+  awaitDelivery?: boolean;
+  /** How long close() waits for a send under way; default 10 s. */
+  closeTimeoutMs?: number;
 }
 
 export interface RunningRelaydesk {
@@ -58,6 +77,13 @@ export interface RunningRelaydesk {
   storage: Storage;
   /** One sweeper pass now (missed offers go to the next agent), as the timer would run it. */
   sweep(): Promise<void>;
+  /**
+   * Sends what the outbox holds now; resolves when everything deliverable now is delivered, the rest waiting
+   * for a backoff (a failing connector).
+   */
+  drainOutbox(): Promise<void>;
+  /** Outbound messages not yet delivered. */
+  outboxPending(): Promise<number>;
   /** Stops the sweeper and accepting requests, then closes the store; safe to call twice. */
   close(): Promise<void>;
 }
@@ -75,20 +101,25 @@ export async function startRelaydesk(
   registerStaticTab(http.restify);
 
   let sweeper: Sweeper;
+  let outbox: Outbox | undefined;
   let agentApi: AgentApi;
   let address: BoundAddress;
   let contacts = 0;
   try {
     const wired = wireBot(config, logger, options, clock, store.storage, http.restify);
     sweeper = wired.sweeper;
+    outbox = wired.outbox;
     agentApi = wired.agentApi;
     contacts = await loadContacts(config.contactsFile, wired.store, logger.child({ component: 'contacts' }));
     address = await http.listen();
   } catch (error) {
+    await outbox?.stop();
     await store.close();
     throw error;
   }
+  const dispatcher: Outbox = outbox;
   sweeper.start();
+  dispatcher.start();
 
   const baseUrl = httpUrl(address);
   const url = `${baseUrl}/api/messages`;
@@ -110,13 +141,17 @@ export async function startRelaydesk(
     baseUrl,
     storage: store.storage,
     sweep: () => sweeper.runOnce(),
+    drainOutbox: () => dispatcher.drain(),
+    outboxPending: () => dispatcher.pending(),
     close: () => {
-      // Sweeper and server first, so nothing is still using the store when it closes. The event streams end
-      // before the server closes, which would otherwise wait for them.
+      // Sweeper, server and outbox first, so nothing is still using the store when it closes. The event streams
+      // end before the server closes, which would otherwise wait for them; the outbox stops after the server, so
+      // a request still running can store its messages (they are sent after the next start).
       closing ??= sweeper
         .stop()
         .then(() => agentApi.close())
         .then(() => http.close())
+        .finally(() => dispatcher.stop())
         .finally(() => store.close());
       return closing;
     },
@@ -131,7 +166,7 @@ function wireBot(
   clock: Clock,
   storage: Storage,
   server: Parameters<typeof registerMessagesEndpoint>[0],
-): { sweeper: Sweeper; store: StateStore; agentApi: AgentApi } {
+): { sweeper: Sweeper; store: StateStore; agentApi: AgentApi; outbox: Outbox } {
   const stateStore = new StateStore({ storage, logger });
   const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
   const renderer = new CardRenderer();
@@ -144,17 +179,23 @@ function wireBot(
     options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {},
   );
   const references = new ConversationReferences(stateStore, clock);
-  const notifier = new ProactiveNotifier({
-    adapter,
-    appId: config.microsoftAppId,
-    references,
+  const now = () => clock.now();
+  const outbox = new Outbox({
     store: stateStore,
-    renderCard,
-    delivery,
-    ids,
+    references,
+    sender: new ProactiveSender({
+      adapter,
+      appId: config.microsoftAppId,
+      store: stateStore,
+      delivery,
+      logger,
+      now,
+    }),
     logger,
-    now: () => clock.now(),
+    now,
+    ...definedOnly(options.outbox ?? {}),
   });
+  const notifier = new ProactiveNotifier({ outbox, references, renderCard, ids, logger });
   const settings: DeskSettings = {
     workstream: {
       ...DEFAULT_WORKSTREAM,
@@ -193,8 +234,11 @@ function wireBot(
           questions: config.prechatQuestions,
           store: stateStore,
           hasLiveWorkItem: (customerId) => hasLiveWorkItem(context, customerId),
-          delivery,
-          ids,
+          send: (turn, customerId, activity) =>
+            notifier.sendActivity({ kind: 'customer', id: customerId }, activity, {
+              label: 'prechat-question',
+              ...(turn.activity.id ? { replyToId: turn.activity.id } : {}),
+            }),
           logger,
         })
       : undefined;
@@ -204,8 +248,6 @@ function wireBot(
     references,
     notifier,
     renderCard,
-    delivery,
-    ids,
     directory: { agentIds, anonymous: config.anonymous },
     logger,
     ...(prechat ? { prechat } : {}),
@@ -224,7 +266,7 @@ function wireBot(
     intervalMs: options.sweepIntervalMs ?? config.sweepIntervalSeconds * 1000,
     logger,
   });
-  return { sweeper, store: stateStore, agentApi };
+  return { sweeper, store: stateStore, agentApi, outbox };
 }
 
 /** The agent API's token checks: dev sign-in tokens in anonymous mode, the tab's Teams SSO tokens otherwise. */
@@ -289,6 +331,11 @@ async function loadContacts(path: string, store: StateStore, logger: Logger): Pr
     else records.push(parsed);
   });
   return seedContacts(store, records);
+}
+
+/** The options that are set; exactOptionalPropertyTypes keeps an explicit undefined from overriding a default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 // package.json sits one level above both src/ (tsx, jest) and dist/ (the build).

@@ -9,6 +9,7 @@ export const documentKinds = [
   'index',
   'card',
   'reference',
+  'outbox',
 ] as const;
 
 export type DocumentKind = (typeof documentKinds)[number];

@@ -8,8 +8,8 @@ export interface RetryOptions {
   readonly baseDelayMs?: number;
   /** No wait is longer, not even one a Retry-After header asks for. */
   readonly maxDelayMs?: number;
-  /** Injected so tests do not sleep. */
-  readonly delay?: (ms: number) => Promise<void>;
+  /** Injected so tests do not sleep; a delay may end early when the signal aborts (abort is also honoured without it). */
+  readonly delay?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: Random;
   /** Wall-clock time, to read a Retry-After given as an HTTP date. */
   readonly now?: () => number;
@@ -42,7 +42,18 @@ const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A timer that an abort clears, so a stopped sender leaves no timer behind. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
@@ -104,7 +115,7 @@ export class Delivery {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
-  private readonly delay: (ms: number) => Promise<void>;
+  private readonly delay: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: Random;
   private readonly now: () => number;
 
@@ -118,8 +129,23 @@ export class Delivery {
     this.now = options.now ?? Date.now;
   }
 
-  async send<T>(fields: LogFields, attempt: () => Promise<T>): Promise<T> {
+  /** The attempts one send gets before send() gives up and rethrows. */
+  get attempts(): number {
+    return this.maxAttempts;
+  }
+
+  /**
+   * With a `signal`, an abort ends the send between attempts (also during a wait) by throwing the signal's
+   * reason; an attempt already under way is not interrupted.
+   */
+  async send<T>(
+    fields: LogFields,
+    attempt: () => Promise<T>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const { signal } = options;
     for (let number = 1; ; number += 1) {
+      signal?.throwIfAborted();
       try {
         return await attempt();
       } catch (error) {
@@ -130,7 +156,7 @@ export class Delivery {
           { ...fields, attempt: number, status: failure.status, waitMs, reason: messageOf(error) },
           'send failed, retrying',
         );
-        await this.delay(waitMs);
+        await abortable(this.delay(waitMs, signal), signal);
       }
     }
   }
@@ -139,6 +165,26 @@ export class Delivery {
     const ceiling = this.baseDelayMs * 2 ** (attempt - 1);
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
+}
+
+/** `wait`, cut short by the signal: it then rejects with the signal's reason. */
+function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return wait;
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
 
 export function messageOf(error: unknown): string {

@@ -1,34 +1,14 @@
-import { CardFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CardFactory, type Activity } from 'botbuilder';
 import type { Notifier } from '../app/desk-context';
-import type { DocumentStore, IdGenerator, LogFields, Logger } from '../app/ports';
+import type { IdGenerator, LogFields, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
-import { storeKey } from '../store/keys';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
-import { messageOf, statusOfSendError, type Delivery } from './delivery';
-import { KeyedQueue } from './keyed-queue';
+import type { Outbox } from './outbox';
+
+export { cardSlotKey, type CardSlotDocument, type ConversationContinuer } from './proactive-sender';
 
 /** Turns a view into Adaptive Card JSON; the renderer in src/cards, injected. */
 export type RenderCard = (view: AgentView) => object;
-
-/** What the notifier needs of the CloudAdapter. */
-export interface ConversationContinuer {
-  continueConversationAsync(
-    botAppId: string,
-    reference: Partial<ConversationReference>,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<void>;
-}
-
-/** The card last posted under one of an agent's slots (the panel, an offer), so it can be updated in place. */
-export interface CardSlotDocument {
-  readonly activityId: string;
-  readonly conversationId: string;
-  readonly updatedAt: number;
-}
-
-export function cardSlotKey(agentId: string, slot: string): string {
-  return storeKey('card', `${agentId}:${slot}`);
-}
 
 /** Every outbound activity carries a stable id, the same on each retry, so a repeat can be recognised. */
 export function cardActivity(card: object, relaydeskId: string): Partial<Activity> {
@@ -44,27 +24,22 @@ export function textActivity(text: string, relaydeskId: string): Partial<Activit
 }
 
 export interface ProactiveNotifierOptions {
-  readonly adapter: ConversationContinuer;
-  /** MicrosoftAppId; '' in anonymous mode. */
-  readonly appId: string;
+  readonly outbox: Pick<Outbox, 'enqueue' | 'slotActivityId' | 'releaseSlot'>;
   readonly references: ConversationReferences;
-  readonly store: DocumentStore;
   readonly renderCard: RenderCard;
-  readonly delivery: Delivery;
   readonly ids: IdGenerator;
   readonly logger: Logger;
-  readonly now: () => number;
 }
 
 /**
- * The Notifier port over Bot Framework proactive messaging: each send goes through the owner's stored
- * ConversationReference, is awaited and retried; slotted agent cards are updated in place.
- * A send that cannot be made is logged and skipped, never thrown into the use case that asked for it.
+ * The Notifier port over the outbox: each message is rendered, given its stable relaydeskId and stored in the
+ * recipient's queue; the outbox's dispatcher sends it through the recipient's stored ConversationReference,
+ * in order, retried, slotted agent cards updated in place. Resolves once the message is stored, so the turn
+ * that asked never waits for the connector. A message that cannot be sent at all (no reference, a card that
+ * does not render) is logged and skipped, never thrown into the use case.
  */
 export class ProactiveNotifier implements Notifier {
   private readonly logger: Logger;
-  /** Sends to one slot are serialised, so two refreshes at once never post two panels. */
-  private readonly slots = new KeyedQueue();
 
   constructor(private readonly options: ProactiveNotifierOptions) {
     this.logger = options.logger.child({ component: 'notifier' });
@@ -72,151 +47,94 @@ export class ProactiveNotifier implements Notifier {
 
   async toCustomer(customerId: string, text: string): Promise<void> {
     const relaydeskId = this.options.ids.next();
-    await this.postSafely({ kind: 'customer', id: customerId }, textActivity(text, relaydeskId), {
-      customerId,
+    await this.enqueue({ kind: 'customer', id: customerId }, textActivity(text, relaydeskId), {
       relaydeskId,
+      label: 'text',
+      fields: { customerId, relaydeskId },
     });
   }
 
   async toAgent(agentId: string, view: AgentView, options: { slot?: string } = {}): Promise<void> {
+    const slot = options.slot;
     const relaydeskId = this.options.ids.next();
-    const fields = { agentId, view: view.kind, relaydeskId, ...(options.slot ? { slot: options.slot } : {}) };
+    const fields = { agentId, view: view.kind, relaydeskId, ...(slot !== undefined ? { slot } : {}) };
     const activity = this.renderActivity(view, relaydeskId, fields);
     if (!activity) return;
-    const slot = options.slot;
-    if (slot === undefined) {
-      await this.postSafely({ kind: 'agent', id: agentId }, activity, fields);
-      return;
-    }
-    await this.slots.run(cardSlotKey(agentId, slot), () => this.sendToSlot(agentId, slot, activity, fields));
+    await this.enqueue({ kind: 'agent', id: agentId }, activity, {
+      relaydeskId,
+      label: view.kind,
+      fields,
+      ...(slot !== undefined ? { slot } : {}),
+    });
+  }
+
+  /**
+   * A card answering someone's own message or card action (a bot reply to `replyToId`), through the same queue
+   * as everything else sent to them, so it keeps its place among them. With `replaces`, the card the action was
+   * pressed on is updated in place (a new one is posted if it is gone). A card that does not render throws:
+   * the reply is the turn's answer, so the turn fails and says so.
+   */
+  async sendView(
+    owner: ReferenceOwner,
+    view: AgentView,
+    options: { replaces?: string; replyToId?: string } = {},
+  ): Promise<void> {
+    const relaydeskId = this.options.ids.next();
+    const fields = { [`${owner.kind}Id`]: owner.id, view: view.kind, relaydeskId };
+    await this.enqueue(owner, cardActivity(this.options.renderCard(view), relaydeskId), {
+      relaydeskId,
+      label: view.kind,
+      fields,
+      ...definedOf(options),
+    });
+  }
+
+  /**
+   * An activity made elsewhere (the pre-chat survey's questions, a reply to `replyToId`), stamped with a
+   * relaydeskId and queued.
+   */
+  async sendActivity(
+    owner: ReferenceOwner,
+    activity: Partial<Activity>,
+    options: { label: string; replyToId?: string },
+  ): Promise<void> {
+    const relaydeskId = this.options.ids.next();
+    const channelData = { ...(activity.channelData as object | undefined), relaydeskId };
+    const fields = { [`${owner.kind}Id`]: owner.id, view: options.label, relaydeskId };
+    await this.enqueue(owner, { ...activity, channelData }, { relaydeskId, fields, ...definedOf(options) });
   }
 
   /** The activity id of the card a slot shows, if one was posted. */
-  async slotActivityId(agentId: string, slot: string): Promise<string | undefined> {
-    return (await this.options.store.get<CardSlotDocument>(cardSlotKey(agentId, slot)))?.value.activityId;
+  slotActivityId(agentId: string, slot: string): Promise<string | undefined> {
+    return this.options.outbox.slotActivityId(agentId, slot);
   }
 
   /**
    * Forgets a slot's card when it no longer shows what the slot is for (a card action replaced it with
    * another card), so the next send to the slot posts a fresh card instead of overwriting that one.
    */
-  async releaseSlot(agentId: string, slot: string, activityId: string): Promise<void> {
-    await this.slots.run(cardSlotKey(agentId, slot), async () => {
-      const key = cardSlotKey(agentId, slot);
-      const stored = await this.options.store.get<CardSlotDocument>(key);
-      if (stored?.value.activityId === activityId) await this.options.store.delete(key);
-    });
+  releaseSlot(agentId: string, slot: string, activityId: string): Promise<void> {
+    return this.options.outbox.releaseSlot(agentId, slot, activityId);
   }
 
-  private async sendToSlot(
-    agentId: string,
-    slot: string,
-    activity: Partial<Activity>,
-    fields: LogFields,
-  ): Promise<void> {
-    const owner: ReferenceOwner = { kind: 'agent', id: agentId };
-    const reference = await this.referenceOf(owner, fields);
-    if (!reference) return;
-    const key = cardSlotKey(agentId, slot);
-    const stored = (await this.options.store.get<CardSlotDocument>(key))?.value;
-    const conversationId = reference.conversation?.id ?? '';
-    try {
-      if (stored && stored.conversationId === conversationId) {
-        try {
-          await this.update(reference, stored.activityId, activity, fields);
-          return;
-        } catch (error) {
-          if (statusOfSendError(error) !== 404) throw error;
-          this.logger.info(
-            { ...fields, activityId: stored.activityId },
-            'slot card is gone, posting a new one',
-          );
-        }
-      }
-      const activityId = await this.post(reference, activity, fields);
-      if (activityId) {
-        const now = this.options.now();
-        await this.options.store.update<CardSlotDocument>(key, () => ({
-          activityId,
-          conversationId,
-          updatedAt: now,
-        }));
-      }
-    } catch (error) {
-      this.logFailure(error, fields);
-    }
-  }
-
-  private async postSafely(
+  private async enqueue(
     owner: ReferenceOwner,
     activity: Partial<Activity>,
-    fields: LogFields,
+    message: {
+      relaydeskId: string;
+      label: string;
+      fields: LogFields;
+      slot?: string;
+      replaces?: string;
+      replyToId?: string;
+    },
   ): Promise<void> {
-    const reference = await this.referenceOf(owner, fields);
-    if (!reference) return;
-    try {
-      await this.post(reference, activity, fields);
-    } catch (error) {
-      this.logFailure(error, fields);
-    }
-  }
-
-  private async referenceOf(
-    owner: ReferenceOwner,
-    fields: LogFields,
-  ): Promise<Partial<ConversationReference> | undefined> {
-    const reference = await this.options.references.get(owner);
-    if (!reference)
+    const { fields, ...rest } = message;
+    if (!(await this.options.references.get(owner))) {
       this.logger.warn({ ...fields, owner: owner.kind }, 'no conversation reference, send skipped');
-    return reference;
-  }
-
-  private post(
-    reference: Partial<ConversationReference>,
-    activity: Partial<Activity>,
-    fields: LogFields,
-  ): Promise<string | undefined> {
-    return this.options.delivery.send(fields, () =>
-      this.inConversation(reference, async (context) => (await context.sendActivity(activity))?.id),
-    );
-  }
-
-  private update(
-    reference: Partial<ConversationReference>,
-    activityId: string,
-    activity: Partial<Activity>,
-    fields: LogFields,
-  ): Promise<void> {
-    return this.options.delivery.send({ ...fields, activityId }, () =>
-      this.inConversation(reference, async (context) => {
-        await context.updateActivity({ ...activity, id: activityId });
-      }),
-    );
-  }
-
-  /**
-   * Runs `work` in a proactive turn and hands back its result or its error. Errors are carried out rather than
-   * thrown inside the turn, where the adapter would give them to onTurnError instead of to the retry.
-   */
-  private async inConversation<T>(
-    reference: Partial<ConversationReference>,
-    work: (context: TurnContext) => Promise<T>,
-  ): Promise<T> {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-    await this.options.adapter.continueConversationAsync(
-      this.options.appId,
-      { ...reference },
-      async (context) => {
-        try {
-          outcome = { ok: true, value: await work(context) };
-        } catch (error) {
-          outcome = { ok: false, error };
-        }
-      },
-    );
-    if (!outcome) throw new Error('The proactive turn did not run.');
-    if (!outcome.ok) throw outcome.error;
-    return outcome.value;
+      return;
+    }
+    await this.options.outbox.enqueue({ owner, activity, ...rest });
   }
 
   private renderActivity(
@@ -231,11 +149,9 @@ export class ProactiveNotifier implements Notifier {
       return undefined;
     }
   }
+}
 
-  private logFailure(error: unknown, fields: LogFields): void {
-    this.logger.error(
-      { ...fields, status: statusOfSendError(error), reason: messageOf(error) },
-      'send failed for good, skipped',
-    );
-  }
+/** The options that are set (exactOptionalPropertyTypes: an explicit undefined is not a value). */
+function definedOf<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
 }

@@ -3,16 +3,15 @@ import { findContact } from '../app/contacts';
 import type { CustomerMessage } from '../app/customers';
 import type { Desk } from '../app/desk';
 import { keys, type AgentDocument } from '../app/documents';
-import type { DocumentStore, IdGenerator, LogFields, Logger } from '../app/ports';
+import type { DocumentStore, LogFields, Logger } from '../app/ports';
 import type { AgentView, NoticeView } from '../app/views';
 import { HOME_SESSION_ID } from '../domain/agent-sessions';
 import type { CustomerIdentity } from '../domain/session-title';
 import { TURN_ERROR_TEXT } from './adapter';
 import { parseAgentCommand } from './agent-commands';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
-import { messageOf, statusOfSendError, type Delivery } from './delivery';
 import type { PrechatSurvey } from './prechat/prechat-survey';
-import { cardActivity, type ProactiveNotifier, type RenderCard } from './proactive-notifier';
+import type { ProactiveNotifier, RenderCard } from './proactive-notifier';
 import { classifySender, type AgentDirectory, type Sender } from './sender';
 import { VerbTable, type VerbDesk } from './verb-handlers';
 
@@ -25,10 +24,10 @@ export interface RelaydeskBotOptions {
   /** Read-only here: whether an agent has been seen, and which session they have focused. */
   readonly store: DocumentStore;
   readonly references: ConversationReferences;
-  readonly notifier: Pick<ProactiveNotifier, 'releaseSlot'>;
+  /** Replies go through the notifier's outbox too, in order with everything else the sender is sent. */
+  readonly notifier: Pick<ProactiveNotifier, 'releaseSlot' | 'sendView'>;
+  /** Renders the cards answering an invoke (in the HTTP response, not sent). */
   readonly renderCard: RenderCard;
-  readonly delivery: Delivery;
-  readonly ids: IdGenerator;
   readonly directory: AgentDirectory;
   readonly logger: Logger;
   readonly verbs?: VerbTable;
@@ -162,7 +161,7 @@ export class RelaydeskBot extends TeamsActivityHandler {
     const fields = { ...this.fieldsOf(context), customerId: customer.customerId };
     if (activity.value !== undefined && activity.value !== null) {
       this.logger.info(fields, 'card submit from a customer refused');
-      await this.replyCard(context, CUSTOMER_ACTION_REFUSED, fields);
+      await this.replyCard(context, CUSTOMER_ACTION_REFUSED);
       return;
     }
     const text = typeof activity.text === 'string' ? activity.text.trim() : '';
@@ -233,10 +232,10 @@ export class RelaydeskBot extends TeamsActivityHandler {
       case 'sessions':
         // The panel card is posted or updated by the use case itself.
         await this.desk.showPanel(agentId, name);
-        await this.replyCard(context, await this.desk.showDashboard(agentId), fields);
+        await this.replyCard(context, await this.desk.showDashboard(agentId));
         return;
       case 'presence':
-        await this.replyUnlessPanel(context, await this.desk.setPresence(agentId, command.status), fields);
+        await this.replyUnlessPanel(context, await this.desk.setPresence(agentId, command.status));
         return;
       case 'end':
       case 'close': {
@@ -247,14 +246,14 @@ export class RelaydeskBot extends TeamsActivityHandler {
             : command.kind === 'end'
               ? await this.desk.end(agentId, sessionId)
               : await this.desk.requestClose(agentId, sessionId);
-        await this.replyCard(context, view, fields);
+        await this.replyCard(context, view);
         return;
       }
       case 'help':
-        await this.replyCard(context, { kind: 'help' }, fields);
+        await this.replyCard(context, { kind: 'help' });
         return;
       case 'text':
-        await this.replyUnlessPanel(context, await this.desk.agentText(agentId, command.text, name), fields);
+        await this.replyUnlessPanel(context, await this.desk.agentText(agentId, command.text, name));
         return;
     }
   }
@@ -270,12 +269,11 @@ export class RelaydeskBot extends TeamsActivityHandler {
     const replyToId = context.activity.replyToId;
     if (!outcome.ok) {
       this.logger.warn({ ...fields, verb: data['verb'], reason: outcome.message }, 'malformed card submit');
-      await this.replyCard(context, unusableAction(outcome.message), fields);
+      await this.replyCard(context, unusableAction(outcome.message));
       return;
     }
     await this.afterCardAction(agent, replyToId, outcome.view);
-    if (replyToId) await this.updateCard(context, replyToId, outcome.view, fields);
-    else await this.replyCard(context, outcome.view, fields);
+    await this.replyCard(context, outcome.view, replyToId || undefined);
   }
 
   private async onAgentCardAction(context: TurnContext, agent: Agent): Promise<InvokeResponse> {
@@ -334,38 +332,20 @@ export class RelaydeskBot extends TeamsActivityHandler {
   }
 
   /** A panel view has already been posted to the panel slot by the use case; anything else is answered here. */
-  private async replyUnlessPanel(context: TurnContext, view: AgentView, fields: LogFields): Promise<void> {
-    if (view.kind !== 'panel') await this.replyCard(context, view, fields);
+  private async replyUnlessPanel(context: TurnContext, view: AgentView): Promise<void> {
+    if (view.kind !== 'panel') await this.replyCard(context, view);
   }
 
-  private async replyCard(context: TurnContext, view: AgentView, fields: LogFields): Promise<void> {
-    const relaydeskId = this.options.ids.next();
-    const activity = cardActivity(this.options.renderCard(view), relaydeskId);
-    await this.options.delivery.send({ ...fields, view: view.kind, relaydeskId }, () =>
-      context.sendActivity(activity),
-    );
-  }
-
-  private async updateCard(
-    context: TurnContext,
-    activityId: string,
-    view: AgentView,
-    fields: LogFields,
-  ): Promise<void> {
-    const relaydeskId = this.options.ids.next();
-    const activity = cardActivity(this.options.renderCard(view), relaydeskId);
-    try {
-      await this.options.delivery.send({ ...fields, view: view.kind, relaydeskId, activityId }, () =>
-        context.updateActivity({ ...activity, id: activityId }),
-      );
-    } catch (error) {
-      if (statusOfSendError(error) !== 404) throw error;
-      this.logger.info(
-        { ...fields, activityId, reason: messageOf(error) },
-        'card to update is gone, replying',
-      );
-      await this.replyCard(context, view, fields);
-    }
+  /**
+   * Answers the sender with a card, through the outbox like every other send (the turn does not wait for the
+   * connector). With `replaces`, the card an action was pressed on is updated in place.
+   */
+  private async replyCard(context: TurnContext, view: AgentView, replaces?: string): Promise<void> {
+    const replyToId = context.activity.id;
+    await this.options.notifier.sendView(ownerOf(this.senderOf(context)), view, {
+      ...(replaces !== undefined ? { replaces } : {}),
+      ...(replyToId ? { replyToId } : {}),
+    });
   }
 
   private senderOf(context: TurnContext): Sender {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { customerMessage, postActivity, type TestCustomer } from '../support/activities';
 import { FakeConnector } from '../support/fake-connector';
-import { startTestDesk, type TestDesk } from '../support/harness';
+import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 
 const APP_ID = 'relaydesk-test-app';
 const customer: TestCustomer = {
@@ -40,7 +40,7 @@ describe('POST /api/messages with MicrosoftAppId set', () => {
     desk = await startTestDesk(
       { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', AGENT_IDS: 'aad-alex' },
       // Key lookup goes to the fake connector instead of login.botframework.com, which is unreachable here.
-      { openIdMetadataUrl: connector.openIdMetadataUrl },
+      { openIdMetadataUrl: connector.openIdMetadataUrl, outbox: ASYNC_OUTBOX },
     );
   });
 

@@ -13,7 +13,7 @@ import {
 } from '../support/activities';
 import { actionData, cardMentions, cardOf, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { FakeClock, startTestDesk, type TestDesk } from '../support/harness';
+import { ASYNC_OUTBOX, FakeClock, startTestDesk, type TestDesk } from '../support/harness';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -44,6 +44,7 @@ describe('the bot on /api/messages', () => {
       { AGENT_IDS: `${alex.aadObjectId},${sam.aadObjectId}`, RATE_LIMIT_PER_MINUTE: '0' },
       {
         clock,
+        outbox: ASYNC_OUTBOX,
         renderCard: (view) => {
           if (view.kind === brokenKind) throw new Error(`renderer broke on ${view.kind}`);
           return renderer.renderAgentView(view, { now: clock.now() });

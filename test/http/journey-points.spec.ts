@@ -31,7 +31,7 @@ import {
   type Json,
 } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { startTestDesk, type TestDesk } from '../support/harness';
+import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -157,13 +157,16 @@ class Scene {
 
   async start(env: Record<string, string>): Promise<void> {
     this.connector = await FakeConnector.start();
-    this.desk = await startTestDesk({
-      AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
-      RATE_LIMIT_PER_MINUTE: '0',
-      CONTACTS_FILE: 'off',
-      NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S),
-      ...env,
-    });
+    this.desk = await startTestDesk(
+      {
+        AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
+        RATE_LIMIT_PER_MINUTE: '0',
+        CONTACTS_FILE: 'off',
+        NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S),
+        ...env,
+      },
+      { outbox: ASYNC_OUTBOX },
+    );
   }
 
   async stop(): Promise<void> {

@@ -12,7 +12,7 @@ import {
 } from '../support/activities';
 import { actionData, actionsWithVerb, cardMentions, cardOf, relaydeskIdOf, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { startTestDesk, type TestDesk } from '../support/harness';
+import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -49,11 +49,14 @@ describe('a customer-service journey over HTTP (Emulator customers, Teams agents
 
   beforeAll(async () => {
     connector = await FakeConnector.start();
-    desk = await startTestDesk({
-      AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
-      RATE_LIMIT_PER_MINUTE: '0',
-      NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S),
-    });
+    desk = await startTestDesk(
+      {
+        AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
+        RATE_LIMIT_PER_MINUTE: '0',
+        NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S),
+      },
+      { outbox: ASYNC_OUTBOX },
+    );
   });
 
   afterAll(async () => {

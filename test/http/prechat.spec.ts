@@ -20,7 +20,7 @@ import {
   textOf,
 } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { startTestDesk, type TestDesk } from '../support/harness';
+import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -58,7 +58,10 @@ function deskHarness(env: Record<string, string>) {
 
   beforeAll(async () => {
     harness.connector = await FakeConnector.start();
-    harness.desk = await startTestDesk({ AGENT_IDS: alex.aadObjectId, RATE_LIMIT_PER_MINUTE: '0', ...env });
+    harness.desk = await startTestDesk(
+      { AGENT_IDS: alex.aadObjectId, RATE_LIMIT_PER_MINUTE: '0', ...env },
+      { outbox: ASYNC_OUTBOX },
+    );
     await send(agentMessage(harness.connector.serviceUrl, alex, 'hi'));
   });
 

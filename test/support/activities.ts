@@ -1,3 +1,5 @@
+import { settleOutbox } from './outbox-drain';
+
 /** Builders for the activities the Emulator (customers) and Teams (agents) post to /api/messages. */
 
 export type ActivityJson = Record<string, unknown>;
@@ -104,7 +106,10 @@ export interface PostResult {
   readonly body: unknown;
 }
 
-/** POSTs to the bot endpoint; `body` may be raw text (for malformed JSON). */
+/**
+ * POSTs to the bot endpoint; `body` may be raw text (for malformed JSON). When the harness started the desk,
+ * its outbox is drained once the answer is in, so the connector has seen what the request queued.
+ */
 export async function postActivity(
   url: string,
   body: ActivityJson | string,
@@ -116,6 +121,7 @@ export async function postActivity(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
+  await settleOutbox(url);
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;

@@ -26,6 +26,13 @@ interface PlannedFailure {
   remaining: number;
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Only calls to this conversation; every call when unset. */
+  readonly conversationId?: string;
+}
+
+/** A slow connector: activity calls wait until `release()`, then are handled as usual. */
+export interface HeldResponses {
+  release(): void;
 }
 
 export interface WaitOptions {
@@ -49,6 +56,9 @@ export class FakeConnector {
   private readonly issued = new Set<string>();
   private readonly failures: PlannedFailure[] = [];
   private readonly waiters = new Set<() => void>();
+  private gate: Promise<void> | undefined;
+  /** Activity calls waiting at a hold now. */
+  held = 0;
   private nextId = 1;
   private jwks: { keys: object[] } = { keys: [] };
 
@@ -78,6 +88,32 @@ export class FakeConnector {
   /** The next `count` activity calls are answered with `status` (and headers) and not processed. */
   failNext(count: number, status: number, headers: Record<string, string> = {}): void {
     this.failures.push({ remaining: count, status, headers });
+  }
+
+  /** Every call to one conversation is answered with `status` (and headers), unprocessed, until stopFailing(). */
+  failConversation(conversationId: string, status: number, headers: Record<string, string> = {}): void {
+    this.failures.push({ remaining: Number.POSITIVE_INFINITY, status, headers, conversationId });
+  }
+
+  /** Forgets every planned failure: the connector works again. */
+  stopFailing(): void {
+    this.failures.length = 0;
+  }
+
+  /**
+   * Holds every activity call from now on (a slow connector): each waits, unanswered, until release(); then it
+   * is handled as usual (recorded or refused). Nothing is processed while held.
+   */
+  hold(): HeldResponses {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    this.gate = gate;
+    return {
+      release: () => {
+        if (this.gate === gate) this.gate = undefined;
+        release();
+      },
+    };
   }
 
   /** New activities (sends and replies) in one conversation, in order. */
@@ -160,7 +196,18 @@ export class FakeConnector {
       json(res, 404, { error: { code: 'NotFound', message: `no route for ${req.method} ${path}` } });
       return;
     }
-    const failure = this.failures.find((planned) => planned.remaining > 0);
+    if (this.gate) {
+      this.held += 1;
+      // waitFor() predicates may read `held` too.
+      for (const waiter of [...this.waiters]) waiter();
+      await this.gate;
+      this.held -= 1;
+    }
+    const failure = this.failures.find(
+      (planned) =>
+        planned.remaining > 0 &&
+        (planned.conversationId === undefined || planned.conversationId === conversationId),
+    );
     if (failure) {
       failure.remaining -= 1;
       this.refused.push({ method: req.method, path, status: failure.status, activity });

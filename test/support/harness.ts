@@ -1,9 +1,15 @@
 import { FakeClock } from './fake-clock';
 
 export { FakeClock };
-import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../src/app-host';
+import {
+  startRelaydesk,
+  type OutboxStartOptions,
+  type RunningRelaydesk,
+  type StartOptions,
+} from '../../src/app-host';
 import { loadConfig, type Config, type Env } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
+import { registerOutboxDrain } from './outbox-drain';
 
 export function configFrom(env: Env): Config {
   const result = loadConfig(env);
@@ -31,7 +37,23 @@ export interface TestDesk {
   readonly delays: number[];
 }
 
-/** The real server on 127.0.0.1 with a fake clock, a manual sweeper and retries that do not sleep. */
+/**
+ * The outbox as most tests run it: messages are sent right after the request that queued them, and the
+ * harness drains the outbox after each POST (postActivity) and each sweep, before the test reads the connector.
+ */
+export const ASYNC_OUTBOX: OutboxStartOptions = { autoDrain: true, pollMs: 0 };
+
+/**
+ * The outbox for tests that read the connector right after a call the harness cannot drain after (the agent
+ * API's routes): each request waits until its messages reached the connector, as before the outbox.
+ */
+export const SYNCHRONOUS_OUTBOX: OutboxStartOptions = { autoDrain: true, pollMs: 0, awaitDelivery: true };
+
+/**
+ * The real server on 127.0.0.1 with a fake clock, a manual sweeper and retries that do not sleep. The outbox
+ * runs as `options.outbox` says (default SYNCHRONOUS_OUTBOX); either way postActivity() and app.sweep() drain it
+ * before they resolve.
+ */
 export async function startTestDesk(
   env: Env,
   options: StartOptions & { clock?: FakeClock } = {},
@@ -39,7 +61,7 @@ export async function startTestDesk(
   const clock = options.clock ?? new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
   const { logger, lines } = collectingLogger();
   const delays: number[] = [];
-  const app = await startRelaydesk(
+  const started = await startRelaydesk(
     configFrom({ PORT: '0', HOST: '127.0.0.1', STORE: 'memory', ...env }),
     logger,
     {
@@ -54,7 +76,20 @@ export async function startTestDesk(
         random: () => 0.5,
         ...options.sendRetry,
       },
+      outbox: options.outbox ?? SYNCHRONOUS_OUTBOX,
     },
   );
+  const unregister = registerOutboxDrain([started.url, started.baseUrl], () => started.drainOutbox());
+  const app: RunningRelaydesk = {
+    ...started,
+    sweep: async () => {
+      await started.sweep();
+      await started.drainOutbox();
+    },
+    close: async () => {
+      unregister();
+      await started.close();
+    },
+  };
   return { app, clock, lines, delays };
 }

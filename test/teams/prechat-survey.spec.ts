@@ -1,7 +1,6 @@
 import { MemoryStorage, TestAdapter, TurnContext, type Activity } from 'botbuilder';
 import { silentLogger } from '../../src/app/ports';
 import { StateStore } from '../../src/store/state-store';
-import { Delivery } from '../../src/teams/delivery';
 import { retryPrompt } from '../../src/teams/prechat/prechat-dialog';
 import {
   StoredDialogState,
@@ -15,8 +14,6 @@ const TOPIC = { id: 'topic', prompt: 'What can we help you with?' };
 const CUSTOMER = 'emulator:web-user-1';
 const STATE_KEY = `customer/prechat:${CUSTOMER}`;
 
-let idCounter = 0;
-
 function surveyOn(
   store: StateStore,
   hasLiveWorkItem: (customerId: string) => Promise<boolean> = async () => false,
@@ -25,8 +22,10 @@ function surveyOn(
     questions: [NAME, TOPIC],
     store,
     hasLiveWorkItem,
-    delivery: new Delivery({ logger: silentLogger }),
-    ids: { next: () => `id-${++idCounter}` },
+    // The app queues the replies in the outbox; here they go straight into the test turn.
+    send: async (context, _customerId, activity) => {
+      await context.sendActivity(activity);
+    },
     logger: silentLogger,
   });
 }
@@ -100,16 +99,20 @@ describe('the pre-chat survey over the state store', () => {
     expect((await say(survey, 'Hello again')).sent).toEqual([NAME.prompt]);
   });
 
-  it('stamps every question it sends with a relaydeskId', async () => {
+  it('hands every question to send(), for the customer of the turn (the notifier stamps its relaydeskId)', async () => {
     const { context } = turn('hello');
-    const sent: Partial<Activity>[] = [];
-    context.onSendActivities(async (_context, activities, next) => {
-      sent.push(...activities);
-      return next();
+    const sent: [string, Partial<Activity>][] = [];
+    const survey = new PrechatSurvey({
+      questions: [NAME, TOPIC],
+      store,
+      hasLiveWorkItem: async () => false,
+      send: async (_context, customerId, activity) => void sent.push([customerId, activity]),
+      logger: silentLogger,
     });
-    await surveyOn(store).run(context, CUSTOMER, 'hello');
-    expect(sent).toHaveLength(1);
-    expect((sent[0]?.channelData as { relaydeskId?: unknown }).relaydeskId).toMatch(/^id-\d+$/);
+    await survey.run(context, CUSTOMER, 'hello');
+    expect(sent.map(([customerId, activity]) => [customerId, activity.text])).toEqual([
+      [CUSTOMER, NAME.prompt],
+    ]);
   });
 
   it('does not ask a customer whose message joins a live work item, and stores nothing', async () => {

@@ -5,7 +5,9 @@ import { StateStore } from '../../src/store/state-store';
 import { createAdapter } from '../../src/teams/adapter';
 import { ConversationReferences } from '../../src/teams/conversation-references';
 import { Delivery } from '../../src/teams/delivery';
+import { Outbox } from '../../src/teams/outbox';
 import { ProactiveNotifier, type ProactiveNotifierOptions } from '../../src/teams/proactive-notifier';
+import { ProactiveSender } from '../../src/teams/proactive-sender';
 import { cardOf, relaydeskIdOf, textBlocks, textOf } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
 import { FakeClock, collectingLogger, type LogLine } from '../support/harness';
@@ -30,12 +32,23 @@ async function closedPort(): Promise<number> {
 
 describe('ProactiveNotifier', () => {
   let connector: FakeConnector;
+  let clock: FakeClock;
   let store: StateStore;
   let references: ConversationReferences;
+  let outbox: Outbox;
   let notifier: ProactiveNotifier;
   let options: ProactiveNotifierOptions;
   let delays: number[];
   let lines: LogLine[];
+
+  /**
+   * The notifier only stores each message in the outbox; the dispatcher sends it. Sending is not automatic
+   * here, so each test says when the outbox is drained.
+   */
+  async function notified(...sends: Promise<void>[]): Promise<void> {
+    await Promise.all(sends);
+    await outbox.drain();
+  }
 
   const agentChat = 'a:chat-agent';
   const customerChat = 'emulator-conv-1';
@@ -56,37 +69,50 @@ describe('ProactiveNotifier', () => {
 
   beforeEach(async () => {
     connector = await FakeConnector.start();
-    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
     const logged = collectingLogger();
     lines = logged.lines;
     store = new StateStore({ storage: new MemoryStorage() });
     references = new ConversationReferences(store, clock);
     delays = [];
     let next = 0;
-    options = {
-      adapter: createAdapter(
-        {
-          microsoftAppId: '',
-          microsoftAppPassword: '',
-          microsoftAppTenantId: '',
-          microsoftAppType: 'MultiTenant',
-        },
-        logged.logger,
-      ),
-      appId: '',
-      references,
+    const now = () => clock.now();
+    outbox = new Outbox({
       store,
-      renderCard,
-      delivery: new Delivery({
+      references,
+      sender: new ProactiveSender({
+        adapter: createAdapter(
+          {
+            microsoftAppId: '',
+            microsoftAppPassword: '',
+            microsoftAppTenantId: '',
+            microsoftAppType: 'MultiTenant',
+          },
+          logged.logger,
+        ),
+        appId: '',
+        store,
+        delivery: new Delivery({
+          logger: logged.logger,
+          delay: async (ms) => {
+            delays.push(ms);
+          },
+          random: () => 0.5,
+        }),
         logger: logged.logger,
-        delay: async (ms) => {
-          delays.push(ms);
-        },
-        random: () => 0.5,
+        now,
       }),
+      logger: logged.logger,
+      now,
+      autoDrain: false,
+      random: () => 0.5,
+    });
+    options = {
+      outbox,
+      references,
+      renderCard,
       ids: { next: () => `send-${++next}` },
       logger: logged.logger,
-      now: () => clock.now(),
     };
     notifier = new ProactiveNotifier(options);
     await references.save({ kind: 'agent', id: 'agent-1' }, referenceTo(agentChat));
@@ -94,19 +120,20 @@ describe('ProactiveNotifier', () => {
   });
 
   afterEach(async () => {
+    await outbox.stop();
     await connector.close();
   });
 
   describe('sending', () => {
     it('sends a view to an agent as an Adaptive Card attachment with a relaydeskId', async () => {
-      await notifier.toAgent('agent-1', notice('Hello agent'));
+      await notified(notifier.toAgent('agent-1', notice('Hello agent')));
       const [call] = connector.posted(agentChat);
       expect(textBlocks(cardOf(call))).toEqual(['Hello agent']);
       expect(relaydeskIdOf(call?.activity)).toBe('send-1');
     });
 
     it('sends plain text to a customer', async () => {
-      await notifier.toCustomer('emulator:user-1', "You're now chatting with Alex.");
+      await notified(notifier.toCustomer('emulator:user-1', "You're now chatting with Alex."));
       const [call] = connector.posted(customerChat);
       expect(textOf(call)).toBe("You're now chatting with Alex.");
       expect(relaydeskIdOf(call?.activity)).toBe('send-1');
@@ -120,6 +147,8 @@ describe('ProactiveNotifier', () => {
         },
       });
       await expect(broken.toAgent('agent-1', notice('x'), { slot: 'panel' })).resolves.toBeUndefined();
+      await outbox.drain();
+      expect(await outbox.pending()).toBe(0);
       expect(connector.calls).toEqual([]);
       expect(lines.some((line) => line.msg === 'card could not be rendered, send skipped')).toBe(true);
     });
@@ -127,6 +156,8 @@ describe('ProactiveNotifier', () => {
     it('logs and skips a send to someone without a stored reference, without throwing', async () => {
       await expect(notifier.toAgent('agent-unknown', notice('x'))).resolves.toBeUndefined();
       await expect(notifier.toCustomer('emulator:nobody', 'x')).resolves.toBeUndefined();
+      await outbox.drain();
+      expect(await outbox.pending()).toBe(0);
       expect(connector.calls).toEqual([]);
       const skipped = lines.filter((line) => line.msg === 'no conversation reference, send skipped');
       expect(skipped.map((line) => line['agentId'] ?? line['customerId'])).toEqual([
@@ -139,9 +170,9 @@ describe('ProactiveNotifier', () => {
 
   describe('slots', () => {
     it('posts the first card of a slot and updates that same activity afterwards', async () => {
-      await notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' });
-      await notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' });
-      await notifier.toAgent('agent-1', notice('v3'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v3'), { slot: 'panel' }));
       const [posted] = connector.posted(agentChat);
       expect(connector.posted(agentChat)).toHaveLength(1);
       const updates = connector.updates(agentChat, posted!.activityId);
@@ -150,16 +181,16 @@ describe('ProactiveNotifier', () => {
     });
 
     it('keeps slots apart: an offer card is not the panel', async () => {
-      await notifier.toAgent('agent-1', notice('panel'), { slot: 'panel' });
-      await notifier.toAgent('agent-1', notice('offer'), { slot: 'offer:o-1' });
+      await notified(notifier.toAgent('agent-1', notice('panel'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('offer'), { slot: 'offer:o-1' }));
       expect(connector.posted(agentChat)).toHaveLength(2);
     });
 
     it('posts a new card when the slot card is gone (the update answers 404)', async () => {
-      await notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
       const first = connector.posted(agentChat)[0]!.activityId;
       connector.forget(first);
-      await notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
       const posted = connector.posted(agentChat);
       expect(posted).toHaveLength(2);
       expect(textBlocks(cardOf(posted[1]))).toEqual(['v2']);
@@ -167,39 +198,70 @@ describe('ProactiveNotifier', () => {
     });
 
     it('posts a new card when the agent now talks to the bot in another conversation', async () => {
-      await notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
       await references.save({ kind: 'agent', id: 'agent-1' }, referenceTo('a:new-chat'));
-      await notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
       expect(connector.posted('a:new-chat')).toHaveLength(1);
       expect(connector.updates(agentChat)).toEqual([]);
     });
 
     it('serialises two sends to one slot made at once: one card posted, then updated', async () => {
-      await Promise.all([
+      await notified(
         notifier.toAgent('agent-1', notice('a'), { slot: 'panel' }),
         notifier.toAgent('agent-1', notice('b'), { slot: 'panel' }),
-      ]);
+      );
       expect(connector.posted(agentChat)).toHaveLength(1);
       expect(connector.updates(agentChat)).toHaveLength(1);
       expect(textBlocks(cardOf(connector.updates(agentChat)[0]))).toEqual(['b']);
     });
 
     it('lets go of a slot card replaced by something else, so the next send posts a fresh one', async () => {
-      await notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
       const first = connector.posted(agentChat)[0]!.activityId;
       await notifier.releaseSlot('agent-1', 'panel', 'some-other-card');
       expect(await notifier.slotActivityId('agent-1', 'panel')).toBe(first);
       await notifier.releaseSlot('agent-1', 'panel', first);
       expect(await notifier.slotActivityId('agent-1', 'panel')).toBeUndefined();
-      await notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
       expect(connector.posted(agentChat)).toHaveLength(2);
+    });
+  });
+
+  describe('activities made elsewhere and bot replies', () => {
+    it('stamps an activity made elsewhere (a pre-chat question) with a relaydeskId and queues it', async () => {
+      await notified(
+        notifier.sendActivity(
+          { kind: 'customer', id: 'emulator:user-1' },
+          { type: 'message', text: 'What is your name?', channelData: { other: 1 } },
+          { label: 'prechat-question' },
+        ),
+      );
+      const [call] = connector.posted(customerChat);
+      expect(textOf(call)).toBe('What is your name?');
+      expect(call?.activity['channelData']).toEqual({ other: 1, relaydeskId: 'send-1' });
+    });
+
+    it('updates the card an action was pressed on, and posts a new one when that card is gone', async () => {
+      await notified(notifier.toAgent('agent-1', notice('pressed')));
+      const pressed = connector.posted(agentChat)[0]!.activityId;
+      const agent = { kind: 'agent', id: 'agent-1' } as const;
+      await notified(notifier.sendView(agent, notice('answer'), { replaces: pressed }));
+      expect(connector.updates(agentChat, pressed).map((call) => textBlocks(cardOf(call)))).toEqual([
+        ['answer'],
+      ]);
+      connector.forget(pressed);
+      await notified(notifier.sendView(agent, notice('again'), { replaces: pressed }));
+      expect(connector.posted(agentChat).map((call) => textBlocks(cardOf(call)))).toEqual([
+        ['pressed'],
+        ['again'],
+      ]);
     });
   });
 
   describe('retries', () => {
     it('retries a 429 after the Retry-After it names, with the same relaydeskId, and delivers exactly once', async () => {
       connector.failNext(2, 429, { 'Retry-After': '3' });
-      await notifier.toAgent('agent-1', notice('throttled'));
+      await notified(notifier.toAgent('agent-1', notice('throttled')));
       expect(delays).toEqual([3000, 3000]);
       expect(connector.refused.map((call) => call.status)).toEqual([429, 429]);
       const posted = connector.posted(agentChat);
@@ -213,7 +275,7 @@ describe('ProactiveNotifier', () => {
 
     it('retries 5xx with exponential backoff; the connector client does not retry on its own', async () => {
       connector.failNext(3, 503);
-      await notifier.toCustomer('emulator:user-1', 'after a hiccup');
+      await notified(notifier.toCustomer('emulator:user-1', 'after a hiccup'));
       // One HTTP call per attempt: the SDK pipeline's own retry policy is out.
       expect(connector.refused).toHaveLength(3);
       expect(delays).toEqual([375, 750, 1500]);
@@ -221,47 +283,62 @@ describe('ProactiveNotifier', () => {
     });
 
     it('retries an update too, and posts nothing new', async () => {
-      await notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
       connector.failNext(1, 429, { 'Retry-After': '1' });
-      await notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' });
+      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
       expect(delays).toEqual([1000]);
       expect(connector.posted(agentChat)).toHaveLength(1);
       expect(connector.updates(agentChat)).toHaveLength(1);
     });
 
-    it('gives up after 5 attempts, logs an error and does not throw into the use case', async () => {
+    it('after 5 failed attempts keeps the message for a later pass (never lost), with later sends waiting behind it', async () => {
       connector.failNext(5, 500);
-      await expect(notifier.toAgent('agent-1', notice('lost'))).resolves.toBeUndefined();
+      await expect(notified(notifier.toAgent('agent-1', notice('kept')))).resolves.toBeUndefined();
       expect(connector.refused).toHaveLength(5);
       expect(delays).toHaveLength(4);
       expect(connector.calls).toEqual([]);
-      expect(lines.filter((line) => line.level === 50).map((line) => [line.msg, line['status']])).toEqual([
-        ['send failed for good, skipped', 500],
+      const kept = lines.filter((line) => line.msg.startsWith('send still failing; kept in the outbox'));
+      expect(kept.map((line) => [line.level, line['status'], line['relaydeskId']])).toEqual([
+        [40, 500, 'send-1'],
       ]);
-      await notifier.toAgent('agent-1', notice('next one'));
-      expect(connector.posted(agentChat)).toHaveLength(1);
+      expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+
+      // The next message to the same agent waits behind it: order is kept.
+      await notified(notifier.toAgent('agent-1', notice('next one')));
+      expect(connector.calls).toEqual([]);
+      expect(await outbox.pending()).toBe(2);
+
+      clock.advance(60_000);
+      await outbox.drain();
+      expect(connector.posted(agentChat).map((call) => textBlocks(cardOf(call)))).toEqual([
+        ['kept'],
+        ['next one'],
+      ]);
+      expect(await outbox.pending()).toBe(0);
     });
 
     it('does not retry a client error such as 403', async () => {
       connector.failNext(1, 403);
-      await notifier.toAgent('agent-1', notice('refused'));
+      await notified(notifier.toAgent('agent-1', notice('refused')));
       expect(delays).toEqual([]);
       expect(connector.refused).toHaveLength(1);
       expect(
         lines.some((line) => line.msg === 'send failed for good, skipped' && line['status'] === 403),
       ).toBe(true);
+      expect(await outbox.pending()).toBe(0);
     });
 
-    it('retries network errors (nobody listening) and then gives up', async () => {
+    it('retries network errors (nobody listening), then keeps the message for a later pass', async () => {
       const port = await closedPort();
       await references.save(
         { kind: 'agent', id: 'agent-2' },
         referenceTo('a:chat-2', `http://127.0.0.1:${port}/`),
       );
-      await notifier.toAgent('agent-2', notice('nobody home'));
+      await notified(notifier.toAgent('agent-2', notice('nobody home')));
       expect(delays).toHaveLength(4);
       expect(lines.filter((line) => line.msg === 'send failed, retrying')).toHaveLength(4);
-      expect(lines.some((line) => line.msg === 'send failed for good, skipped')).toBe(true);
+      expect(lines.some((line) => line.msg.startsWith('send still failing; kept in the outbox'))).toBe(true);
+      expect(await outbox.pending()).toBe(1);
     });
   });
 });

@@ -6,10 +6,9 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { DocumentStore, IdGenerator, LogFields, Logger } from '../../app/ports';
+import type { DocumentStore, LogFields, Logger } from '../../app/ports';
 import type { PrechatAnswer } from '../../app/views';
 import type { PrechatQuestion } from '../../config/config';
-import type { Delivery } from '../delivery';
 import { KeyedQueue } from '../keyed-queue';
 import {
   PRECHAT_DIALOG_ID,
@@ -35,8 +34,11 @@ export interface PrechatSurveyOptions {
   readonly store: DocumentStore;
   /** Asked of the desk: a customer whose message joins a live work item is not surveyed. */
   readonly hasLiveWorkItem: (customerId: string) => Promise<boolean>;
-  readonly delivery: Delivery;
-  readonly ids: IdGenerator;
+  /**
+   * Sends one of the survey's replies to the customer of the turn, in order (the app queues them in the
+   * outbox, which stamps each with its relaydeskId).
+   */
+  readonly send: (context: TurnContext, customerId: string, activity: Partial<Activity>) => Promise<void>;
   readonly logger: Logger;
   readonly maxAnswerChars?: number;
   /** Turns run again on fresh state after losing a save to another process. */
@@ -132,26 +134,12 @@ export class PrechatSurvey {
         continue;
       }
       if (starting) this.logger.info(fields, 'pre-chat survey started');
-      await this.sendHeld(context, held.activities, fields);
+      for (const activity of held.activities) await this.options.send(context, customerId, activity);
       if (result.status !== DialogTurnStatus.complete) return { kind: 'asking' };
       const answered = result.result as PrechatResult;
       this.logger.info({ ...fields, answers: answered.answers.length }, 'pre-chat survey answered');
       return { kind: 'answered', firstMessage: answered.firstMessage, answers: answered.answers };
     }
     throw new Error(`Pre-chat state for customer ${customerId} kept changing underneath.`);
-  }
-
-  private async sendHeld(
-    context: TurnContext,
-    activities: readonly Partial<Activity>[],
-    fields: LogFields,
-  ): Promise<void> {
-    for (const activity of activities) {
-      const relaydeskId = this.options.ids.next();
-      const stamped = { ...activity, channelData: { ...(activity.channelData as object), relaydeskId } };
-      await this.options.delivery.send({ ...fields, relaydeskId, view: 'prechat-question' }, () =>
-        context.sendActivity(stamped),
-      );
-    }
   }
 }

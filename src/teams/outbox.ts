@@ -1,0 +1,464 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { DocumentStore, LogFields, Logger, Random } from '../app/ports';
+import type { ConversationReferences, ReferenceOwner } from './conversation-references';
+import { classifySendError, messageOf, statusOfSendError, type SendFailure } from './delivery';
+import {
+  OutboxStore,
+  ownerKeyOf,
+  type OutboxEntryDocument,
+  type OutboxMessage,
+  type OutboxQueueDocument,
+} from './outbox-store';
+import { cardSlotKey, type CardSlotDocument, type ProactiveSender } from './proactive-sender';
+
+export type { OutboxMessage } from './outbox-store';
+
+export interface OutboxOptions {
+  readonly store: DocumentStore;
+  readonly references: ConversationReferences;
+  readonly sender: Pick<ProactiveSender, 'send'>;
+  readonly logger: Logger;
+  /** Backoff deadlines and leases are read on this clock (the desk's, which tests move). */
+  readonly now: () => number;
+  /** Start sending right after each enqueue (not awaited by the caller), and deliver leftovers at start. Default true. */
+  readonly autoDrain?: boolean;
+  /** How often a pass looks for due entries (backoff over, leftovers of another process); 0 = no timer. Default 1000. */
+  readonly pollMs?: number;
+  /**
+   * For tests that read the connector right after a request: enqueue resolves only once its recipient's
+   * queue is delivered or backing off, so the caller waits for the connector as it did before the outbox.
+   */
+  readonly awaitDelivery?: boolean;
+  /** How long a recipient's lease keeps other processes off it; renewed while sending. Default 60 s. */
+  readonly leaseMs?: number;
+  /** How long stop() waits for a send under way before leaving it to be sent again after a restart. Default 10 s. */
+  readonly closeTimeoutMs?: number;
+  /** The wait after a pass whose sends all failed; it doubles per failed pass, up to retryMaxMs. Default 5 s. */
+  readonly retryBaseMs?: number;
+  /** Default 5 min. */
+  readonly retryMaxMs?: number;
+  /** A recipient with more pending entries than this is logged as an error (the entries are kept). Default 1000. */
+  readonly queueWarnLength?: number;
+  /** Recipients sent to at once in one pass. Default 32. */
+  readonly concurrency?: number;
+  readonly random?: Random;
+}
+
+/** How one recipient's run ended. */
+type RunResult = 'idle' | 'waiting' | 'busy' | 'stopped' | 'failed';
+/** How one head entry's turn ended. */
+type Step = 'next' | 'empty' | 'later' | 'lost' | 'stopped';
+type Outcome = 'sent' | 'dropped' | 'lost' | 'stopped' | { readonly later: SendFailure };
+
+interface ActiveRun {
+  again: boolean;
+  promise: Promise<RunResult>;
+}
+
+/** The dispatcher stopped: a send between attempts ends, its entry stays for the next start. */
+class OutboxStopped extends Error {
+  override readonly name = 'OutboxStopped';
+}
+
+/** Another process took the recipient over (our lease expired). */
+class LeaseLost extends Error {
+  override readonly name = 'LeaseLost';
+}
+
+const HOST = hostname();
+/** The lease holders of this process's running outboxes; any other holder from this process is gone. */
+const liveHolders = new Set<string>();
+
+/**
+ * A lease left by a dispatcher known to be gone: one of this process that was stopped, or one of a process
+ * on this machine that no longer runs (killed). A holder on another machine only loses its lease by expiry.
+ */
+function isStaleHolder(holder: string): boolean {
+  const [host, pidText, instance] = holder.split('/');
+  if (host !== HOST || !instance) return false;
+  const pid = Number(pidText);
+  if (pid === process.pid) return !liveHolders.has(holder);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+const DEFAULTS = {
+  pollMs: 1000,
+  leaseMs: 60_000,
+  closeTimeoutMs: 10_000,
+  retryBaseMs: 5000,
+  retryMaxMs: 300_000,
+  queueWarnLength: 1000,
+  concurrency: 32,
+  rounds: 50,
+};
+
+/**
+ * The store-backed outbox and its dispatcher. Every outbound activity is first stored in its recipient's
+ * queue (durable once enqueue resolves), then sent at least once, in queue order per recipient: a send that
+ * keeps failing holds back later sends to the same recipient, never other recipients. An entry leaves the
+ * queue only once the connector took it (or refused it for good: a 4xx other than 429, logged and dropped).
+ * 429, 5xx and network errors are retried by the Delivery policy (backoff, Retry-After); when that gives up,
+ * the entry stays and the recipient waits for a later pass, each one longer. A recipient is sent to by one
+ * dispatcher at a time (a lease in its queue document), so two processes never send the same entry at once.
+ */
+export class Outbox {
+  private readonly store: OutboxStore;
+  private readonly logger: Logger;
+  private readonly holder = `${HOST}/${process.pid}/${randomUUID()}`;
+  private readonly runs = new Map<string, ActiveRun>();
+  /** Lease deadlines of the recipients this dispatcher is sending to. */
+  private readonly leases = new Map<string, number>();
+  /** The entry on its way to each recipient. */
+  private readonly inFlight = new Map<string, string>();
+  private readonly abort = new AbortController();
+  private readonly autoDrain: boolean;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly random: Random;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  /** stop() has returned: a send still under way is abandoned and must not touch the store (it may be closed). */
+  private halted = false;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.store = new OutboxStore(options.store);
+    this.logger = options.logger.child({ component: 'outbox' });
+    this.autoDrain = options.autoDrain ?? true;
+    this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
+    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.random = options.random ?? Math.random;
+    liveHolders.add(this.holder);
+  }
+
+  /**
+   * Stores the message in its recipient's queue and starts sending (not awaited, unless awaitDelivery).
+   * Resolves once the message is durable; a store failure rejects, so nothing is acknowledged unsent.
+   */
+  async enqueue(message: OutboxMessage): Promise<void> {
+    const ownerKey = ownerKeyOf(message.owner);
+    const { length, replacedId } = await this.store.append(message, this.options.now());
+    const limit = this.options.queueWarnLength ?? DEFAULTS.queueWarnLength;
+    if (length > limit && (length - limit - 1) % 100 === 0) {
+      this.logger.error(
+        { recipient: ownerKey, pending: length, limit },
+        'outbox queue is long: the connector is not taking messages for this recipient (all are kept)',
+      );
+    }
+    if (replacedId) {
+      this.logger.debug(
+        { recipient: ownerKey, slot: message.slot, relaydeskId: message.relaydeskId, replaced: replacedId },
+        'slot update coalesced with a pending one',
+      );
+    }
+    if (this.options.awaitDelivery) await this.run(ownerKey);
+    else if (this.autoDrain) void this.run(ownerKey);
+  }
+
+  /** The activity id of the card a slot shows, if one was posted. */
+  async slotActivityId(agentId: string, slot: string): Promise<string | undefined> {
+    return (await this.options.store.get<CardSlotDocument>(cardSlotKey(agentId, slot)))?.value.activityId;
+  }
+
+  /**
+   * Forgets a slot's card when it no longer shows what the slot is for (a card action replaced it), so the next
+   * send to the slot posts a fresh card. Pending updates of that slot are dropped: they were meant for the
+   * replaced card. Touches only the store, never waits for the connector.
+   */
+  async releaseSlot(agentId: string, slot: string, activityId: string): Promise<void> {
+    const key = cardSlotKey(agentId, slot);
+    const stored = await this.options.store.get<CardSlotDocument>(key);
+    if (stored?.value.activityId !== activityId) return;
+    await this.options.store.delete(key);
+    const ownerKey = ownerKeyOf({ kind: 'agent', id: agentId });
+    const dropped = await this.store.dropSlot(ownerKey, slot, this.inFlight.get(ownerKey));
+    if (dropped > 0) {
+      this.logger.debug({ recipient: ownerKey, slot, activityId, dropped }, 'pending slot updates dropped');
+    }
+  }
+
+  /** Delivers leftovers (after a restart) and starts the timer. */
+  start(): void {
+    if (this.stopping || this.timer) return;
+    if (this.autoDrain) void this.tick();
+    if (this.pollMs > 0) {
+      this.timer = setInterval(() => void this.tick(), this.pollMs);
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Resolves when everything deliverable now is delivered; what is left waits for a backoff or is being sent
+   * by another process.
+   */
+  async drain(): Promise<void> {
+    for (let round = 0; round < DEFAULTS.rounds && !this.stopping; round += 1) {
+      await this.pass();
+      await Promise.all([...this.runs.values()].map((run) => run.promise));
+      if (!(await this.anythingDue())) return;
+    }
+  }
+
+  /** Entries not yet delivered, over all recipients. */
+  async pending(): Promise<number> {
+    const queues = await Promise.all((await this.store.recipients()).map((key) => this.store.queue(key)));
+    return queues.reduce((sum, queue) => sum + (queue?.entries.length ?? 0), 0);
+  }
+
+  /**
+   * Stops the timer and the retries; a send under way may finish (up to closeTimeoutMs), else it is left, to
+   * be sent again after a restart. Entries stay in the store either way.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.halt();
+    return this.stopping;
+  }
+
+  private async halt(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.abort.abort(new OutboxStopped('The outbox stopped.'));
+    const runs = Promise.all([...this.runs.values()].map((run) => run.promise)).then(() => false);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
+      timer.unref();
+    });
+    const abandoned = await Promise.race([runs, timeout]);
+    clearTimeout(timer);
+    this.halted = true;
+    liveHolders.delete(this.holder);
+    if (abandoned) {
+      this.logger.warn(
+        { recipients: [...this.inFlight.keys()] },
+        'outbox stopped with a send under way; it is sent again after a restart',
+      );
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.stopping) return;
+    this.ticking = this.pass().then(
+      () => undefined,
+      (error: unknown) => this.logger.error({ reason: messageOf(error), err: error }, 'outbox pass failed'),
+    );
+    await this.ticking;
+    this.ticking = undefined;
+  }
+
+  /** One run for every recipient listed with pending entries, a few at a time. */
+  private async pass(): Promise<void> {
+    const recipients = [...(await this.store.recipients())];
+    const concurrency = Math.max(1, this.options.concurrency ?? DEFAULTS.concurrency);
+    const workers = Array.from({ length: Math.min(concurrency, recipients.length) }, async () => {
+      for (let key = recipients.shift(); key !== undefined; key = recipients.shift()) await this.run(key);
+    });
+    await Promise.all(workers);
+  }
+
+  private async anythingDue(): Promise<boolean> {
+    const now = this.options.now();
+    for (const key of await this.store.recipients()) {
+      const queue = await this.store.queue(key);
+      if (!queue || queue.entries.length === 0) continue;
+      if (queue.backoff && queue.backoff.notBefore > now) continue;
+      const lease = queue.lease;
+      if (lease && lease.holder !== this.holder && lease.until > now && !isStaleHolder(lease.holder))
+        continue;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Sends to one recipient until its queue is empty or must wait; one run per recipient at a time. A run asked
+   * for while one is under way makes that one look again before it ends, so no entry is left behind.
+   */
+  private run(ownerKey: string): Promise<RunResult> {
+    const active = this.runs.get(ownerKey);
+    if (active) {
+      active.again = true;
+      return active.promise;
+    }
+    const entry: ActiveRun = { again: false, promise: Promise.resolve<RunResult>('idle') };
+    this.runs.set(ownerKey, entry);
+    entry.promise = (async (): Promise<RunResult> => {
+      try {
+        for (;;) {
+          entry.again = false;
+          const result = await this.runOnce(ownerKey);
+          // Checked and ended in one synchronous step, so a run asked for now starts afresh.
+          if (!entry.again || this.stopping || result === 'busy' || result === 'failed') {
+            this.runs.delete(ownerKey);
+            return result;
+          }
+        }
+      } catch (error) {
+        this.runs.delete(ownerKey);
+        const fields = { recipient: ownerKey, reason: messageOf(error), err: error };
+        const message = 'outbox run failed; the entries stay for the next pass';
+        if (this.halted) this.logger.debug(fields, message);
+        else this.logger.error(fields, message);
+        return 'failed';
+      }
+    })();
+    return entry.promise;
+  }
+
+  private async runOnce(ownerKey: string): Promise<RunResult> {
+    if (this.stopping) return 'stopped';
+    const claim = await this.store.claim(
+      ownerKey,
+      this.holder,
+      this.options.now(),
+      this.leaseMs,
+      isStaleHolder,
+    );
+    if (claim.kind === 'idle') {
+      await this.store.prune(ownerKey);
+      return 'idle';
+    }
+    if (claim.kind === 'waiting') return 'waiting';
+    if (claim.kind === 'busy') return 'busy';
+    this.leases.set(ownerKey, claim.until);
+    try {
+      for (;;) {
+        const step = this.stopping ? 'stopped' : await this.sendHead(ownerKey);
+        switch (step) {
+          case 'next':
+            continue;
+          case 'empty':
+            await this.store.release(ownerKey, this.holder);
+            await this.store.prune(ownerKey);
+            return 'idle';
+          case 'later':
+            return 'waiting';
+          case 'lost':
+            return 'busy';
+          case 'stopped':
+            if (!this.halted) await this.store.release(ownerKey, this.holder);
+            return 'stopped';
+        }
+      }
+    } finally {
+      this.leases.delete(ownerKey);
+    }
+  }
+
+  /** Sends the recipient's head entry and takes it off the queue, or leaves it there for later. */
+  private async sendHead(ownerKey: string): Promise<Step> {
+    const queue = await this.store.queue(ownerKey);
+    const head = queue?.entries[0];
+    if (!queue || !head) return 'empty';
+    if (queue.lease?.holder !== this.holder) return 'lost';
+    const entry = await this.store.entry(head.id);
+    const fields: LogFields = {
+      recipient: ownerKey,
+      entryId: head.id,
+      seq: head.seq,
+      ...(entry ? fieldsOf(entry) : {}),
+    };
+    let outcome: Outcome;
+    if (!entry) {
+      this.logger.error(fields, 'outbox entry has no activity stored, skipped');
+      outcome = 'dropped';
+    } else {
+      this.inFlight.set(ownerKey, head.id);
+      try {
+        outcome = await this.deliver(ownerKey, entry, fields);
+      } finally {
+        this.inFlight.delete(ownerKey);
+      }
+    }
+    // Abandoned by stop(): the entry stays, to be sent again after a restart (at least once).
+    if (this.halted) return 'stopped';
+    if (outcome === 'sent' || outcome === 'dropped') {
+      const until = this.options.now() + this.leaseMs;
+      await this.store.remove(ownerKey, head.id, this.holder, until);
+      this.leases.set(ownerKey, until);
+      return 'next';
+    }
+    if (outcome === 'lost' || outcome === 'stopped') return outcome;
+    await this.backOff(ownerKey, queue, outcome.later, fields);
+    return 'later';
+  }
+
+  private async deliver(ownerKey: string, entry: OutboxEntryDocument, fields: LogFields): Promise<Outcome> {
+    const reference = await this.options.references.get(entry.owner);
+    if (!reference) {
+      this.logger.warn({ ...fields, owner: entry.owner.kind }, 'no conversation reference, send skipped');
+      return 'dropped';
+    }
+    try {
+      await this.options.sender.send(reference, entry, fields, {
+        signal: this.abort.signal,
+        beforeAttempt: () => this.keepLease(ownerKey),
+      });
+      return 'sent';
+    } catch (error) {
+      if (error instanceof LeaseLost) {
+        this.logger.warn(fields, 'another dispatcher took this recipient over; leaving it the entry');
+        return 'lost';
+      }
+      if (error instanceof OutboxStopped) return 'stopped';
+      const failure = classifySendError(error, Date.now());
+      if (failure.retryable) return { later: failure };
+      this.logger.error(
+        { ...fields, status: statusOfSendError(error), reason: messageOf(error) },
+        'send failed for good, skipped',
+      );
+      return 'dropped';
+    }
+  }
+
+  /** The head stays: the recipient waits longer after each pass that could not deliver it. */
+  private async backOff(
+    ownerKey: string,
+    queue: OutboxQueueDocument,
+    failure: SendFailure,
+    fields: LogFields,
+  ): Promise<void> {
+    const failures = (queue.backoff?.failures ?? 0) + 1;
+    const base = this.options.retryBaseMs ?? DEFAULTS.retryBaseMs;
+    const ceiling = Math.min(this.options.retryMaxMs ?? DEFAULTS.retryMaxMs, base * 2 ** (failures - 1));
+    const jittered = Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    const waitMs = Math.max(jittered, failure.retryAfterMs ?? 0);
+    const notBefore = this.options.now() + waitMs;
+    await this.store.backOff(ownerKey, this.holder, {
+      failures,
+      notBefore,
+      ...(failure.status !== undefined ? { status: failure.status } : {}),
+    });
+    this.logger.warn(
+      { ...fields, status: failure.status, failures, waitMs },
+      'send still failing; kept in the outbox, later sends to this recipient wait behind it',
+    );
+  }
+
+  /** Renews the lease when half of it has run out; throws LeaseLost if another dispatcher has it now. */
+  private async keepLease(ownerKey: string): Promise<void> {
+    const now = this.options.now();
+    const until = this.leases.get(ownerKey) ?? now;
+    if (until - now > this.leaseMs / 2) return;
+    const next = now + this.leaseMs;
+    if (!(await this.store.renew(ownerKey, this.holder, next))) throw new LeaseLost('lease lost');
+    this.leases.set(ownerKey, next);
+  }
+}
+
+function fieldsOf(entry: OutboxEntryDocument): LogFields {
+  const owner: ReferenceOwner = entry.owner;
+  return {
+    [owner.kind === 'agent' ? 'agentId' : 'customerId']: owner.id,
+    relaydeskId: entry.relaydeskId,
+    ...(entry.label !== undefined ? { view: entry.label } : {}),
+    ...(entry.slot !== undefined ? { slot: entry.slot } : {}),
+    ...(entry.replaces !== undefined ? { replaces: entry.replaces } : {}),
+  };
+}
