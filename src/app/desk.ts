@@ -1,5 +1,6 @@
 import * as actions from './agent-actions';
 import { ensureAgent } from './agents';
+import { KeyedQueue } from './keyed-queue';
 import { receiveCustomerMessage } from './customers';
 import type { CustomerMessage, CustomerMessageOutcome } from './customers';
 import type { DeskContext } from './desk-context';
@@ -15,10 +16,16 @@ export interface OfferAnswer {
 
 /** The use cases the edge (chat, tab, sweeper) calls; each takes plain data and returns a view. */
 export class Desk {
+  /**
+   * One customer's messages are handled one at a time, in the order the server accepted them, so the
+   * transcript and the relayed cards keep that order; different customers run concurrently.
+   */
+  private readonly customerTurns = new KeyedQueue();
+
   constructor(private readonly ctx: DeskContext) {}
 
   customerMessage(message: CustomerMessage): Promise<CustomerMessageOutcome> {
-    return receiveCustomerMessage(this.ctx, message);
+    return this.customerTurns.run(message.customerId, () => receiveCustomerMessage(this.ctx, message));
   }
 
   accept(answer: OfferAnswer): Promise<AgentView> {

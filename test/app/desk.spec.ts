@@ -1,7 +1,31 @@
+import { MemoryStorage, type Storage } from 'botbuilder';
+import { StateStore } from '../../src/store/state-store';
 import { keys } from '../../src/app/documents';
 import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
 import type { WorkQueue } from '../../src/domain/routing';
 import { createDesk } from './desk-harness';
+
+/** A store whose reads and writes finish after a varying number of event-loop turns, so concurrent work interleaves. */
+function jitteryStore(): StateStore {
+  const storage = new MemoryStorage();
+  let seed = 7;
+  const turns = async () => {
+    seed = (seed * 48271) % 2147483647;
+    for (let i = 0; i < seed % 4; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  const jittery: Storage = {
+    read: async (keys) => {
+      await turns();
+      return storage.read(keys);
+    },
+    write: async (changes) => {
+      await turns();
+      return storage.write(changes);
+    },
+    delete: async (keys) => storage.delete(keys),
+  };
+  return new StateStore({ storage: jittery, delay: async () => undefined });
+}
 
 const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const customer = (id: string, text: string) => ({
@@ -18,8 +42,8 @@ async function itemDoc(store: ReturnType<typeof createDesk>['store'], id: string
 }
 
 /** Alice alone is an agent who has written to the bot; a customer arrives and is offered to her. */
-async function offeredToAlice(agents = ['alice']) {
-  const harness = createDesk({ agents });
+async function offeredToAlice(agents = ['alice'], store?: StateStore) {
+  const harness = createDesk({ agents, ...(store ? { store } : {}) });
   for (const id of agents) await harness.desk.showPanel(id, id === 'alice' ? 'Alice' : 'Bob');
   const outcome = await harness.desk.customerMessage(customer('c1', 'Hi, my router is broken'));
   const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
@@ -27,8 +51,8 @@ async function offeredToAlice(agents = ['alice']) {
   return { ...harness, workItemId: outcome.workItemId, offer };
 }
 
-async function activeWithAlice() {
-  const harness = await offeredToAlice();
+async function activeWithAlice(store?: StateStore) {
+  const harness = await offeredToAlice(['alice'], store);
   await harness.desk.accept({
     agentId: 'alice',
     workItemId: harness.workItemId,
@@ -204,6 +228,16 @@ describe('desk', () => {
         text: 'Thanks, that is great!',
         truncated: false,
       });
+    });
+
+    it('concurrent messages from one customer reach the agent in the order they were accepted, as in the transcript', async () => {
+      const { desk, notifier, store, workItemId } = await activeWithAlice(jitteryStore());
+      const texts = Array.from({ length: 30 }, (_, i) => `message ${i}`);
+      await Promise.all(texts.map((text) => desk.customerMessage(customer('c1', text))));
+      const relayed = notifier.viewsTo('alice', 'customer-message').map((view) => view.text);
+      expect(relayed).toEqual(texts);
+      const transcript = (await itemDoc(store, workItemId))?.transcript.filter((m) => m.from === 'customer');
+      expect(transcript?.slice(1).map((m) => m.text)).toEqual(texts);
     });
 
     it("the agent's plain text goes to the focused session's customer", async () => {

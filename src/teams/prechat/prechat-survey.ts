@@ -9,7 +9,7 @@ import { DialogSet, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-d
 import type { DocumentStore, LogFields, Logger } from '../../app/ports';
 import type { PrechatAnswer } from '../../app/views';
 import type { PrechatQuestion } from '../../config/config';
-import { KeyedQueue } from '../keyed-queue';
+import { KeyedQueue } from '../../app/keyed-queue';
 import {
   PRECHAT_DIALOG_ID,
   PrechatDialog,
