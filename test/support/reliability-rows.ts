@@ -1,0 +1,78 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * One line of the reliability report. Each reliability scenario records one when RELIABILITY_REPORT is set
+ * (`npm run test:reliability` sets it); scripts/reliability-report.ts prints them as a Markdown table.
+ */
+export interface ReliabilityRow {
+  readonly scenario: string;
+  /** The load, in words: "200 messages, 20 in flight". */
+  readonly load: string;
+  /** The faults injected, in words; "none" when there were none. */
+  readonly faults: string;
+  /** Messages (or actions) sent by customers and agents. */
+  readonly sent: number;
+  /** Of those, how many reached where they should (the agent, the customer, the store). */
+  readonly delivered: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  /** Anything the numbers alone do not say. */
+  readonly note?: string;
+}
+
+/** Set to a folder (relative to the repository) to record rows there; unset in `npm test`. */
+export const REPORT_ENV = 'RELIABILITY_REPORT';
+
+export const DEFAULT_REPORT_DIR = 'test-artifacts/reliability';
+
+const repoRoot = resolve(__dirname, '..', '..');
+
+export function reportDir(value: string | undefined = process.env[REPORT_ENV]): string | undefined {
+  if (value === undefined || value === '' || value === '0') return undefined;
+  return resolve(repoRoot, value === '1' ? DEFAULT_REPORT_DIR : value);
+}
+
+function fileNameOf(scenario: string): string {
+  return `${scenario
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}.json`;
+}
+
+/** Writes the row as its own file (jest runs files in parallel workers), replacing an earlier run's. */
+export function recordReliabilityRow(row: ReliabilityRow): void {
+  const dir = reportDir();
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, fileNameOf(row.scenario)), `${JSON.stringify(row, null, 2)}\n`);
+}
+
+export function readReliabilityRows(dir: string): ReliabilityRow[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names.sort().map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as ReliabilityRow);
+}
+
+/** Lost and duplicated, counted by a delivery id: every sent id should be seen exactly once. */
+export function countDeliveries(
+  sentIds: readonly string[],
+  seenIds: readonly string[],
+): { delivered: number; lost: number; duplicated: number } {
+  const seen = new Map<string, number>();
+  for (const id of seenIds) seen.set(id, (seen.get(id) ?? 0) + 1);
+  let delivered = 0;
+  let lost = 0;
+  let duplicated = 0;
+  for (const id of new Set(sentIds)) {
+    const times = seen.get(id) ?? 0;
+    if (times === 0) lost += 1;
+    else delivered += 1;
+    duplicated += Math.max(0, times - 1);
+  }
+  return { delivered, lost, duplicated };
+}
