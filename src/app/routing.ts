@@ -146,6 +146,10 @@ export async function reject(
       return { queue: rejected.queue, result: rejected.offer };
     });
   } catch (error) {
+    ctx.logger.info(
+      { ...request, action: 'reject', reason: error instanceof Error ? error.message : String(error) },
+      'reject refused',
+    );
     return refusalOfferView(ctx, request, error);
   }
   ctx.logger.info({ ...request }, 'rejected');

@@ -210,28 +210,23 @@ describe('in anonymous mode (Emulator customers, Teams agents)', () => {
     tally.refused += 1;
   });
 
-  // BUG: reject() turns a refused reject into a card but, unlike accept, writes no log line, so an agent rejecting
-  // someone else's offer (or a stale one) leaves no trace. Flip to `it` once reject logs its refusals.
-  it.failing(
-    "Bea pressing Reject on Max's offer (made to Alex) is refused; logged; nothing changes",
-    async () => {
-      tally.attempts += 1;
-      const mark = scene.desk.lines.length;
-      await unchanged(async () => {
-        const { texts } = await invokeAs(
-          bea,
-          'reject',
-          actionData(cardOf(maxOffer), 'accept'),
-          maxOffer.activityId,
-        );
-        expect(texts).toContain(OFFERED_TO_ANOTHER);
-      });
-      expect(linesSince(scene, mark)).toContainEqual(
-        expect.objectContaining({ agentId: bea.aadObjectId, msg: expect.stringMatching(/refused/) }),
+  it("Bea pressing Reject on Max's offer (made to Alex) is refused; logged; nothing changes", async () => {
+    tally.attempts += 1;
+    const mark = scene.desk.lines.length;
+    await unchanged(async () => {
+      const { texts } = await invokeAs(
+        bea,
+        'reject',
+        actionData(cardOf(maxOffer), 'accept'),
+        maxOffer.activityId,
       );
-      tally.refused += 1;
-    },
-  );
+      expect(texts).toContain(OFFERED_TO_ANOTHER);
+    });
+    expect(linesSince(scene, mark)).toContainEqual(
+      expect.objectContaining({ agentId: bea.aadObjectId, msg: expect.stringMatching(/refused/) }),
+    );
+    tally.refused += 1;
+  });
 
   it("Bea, through the workspace tab API, cannot read, draft on, end or open a case on Alex's conversation; logged; nothing changes", async () => {
     tally.attempts += 4;
