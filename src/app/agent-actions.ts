@@ -20,19 +20,14 @@ import { SELECTABLE_PRESENCE, isPresenceStatus } from '../domain/presence';
 import { pickFromQueue } from '../domain/routing';
 import type { WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
-import {
-  assignWorkItem,
-  endWorkItem,
-  moveWorkItemToWaiting,
-  resumeWorkItemByAgent,
-} from '../domain/work-item';
+import { endWorkItem, moveWorkItemToWaiting, resumeWorkItemByAgent } from '../domain/work-item';
 import { ensureAgent, refreshPanel, updateAgent } from './agents';
 import { caseSessionId, caseSessionTitle, initialCaseFields } from './case-sessions';
 import { capText, customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
 import type { AgentDocument, WorkItemDocument } from './documents';
-import { dispatchOffers, readWorkItem, showKb } from './routing';
+import { dispatchOffers, finishClaim, readWorkItem, showKb } from './routing';
 import {
   NO_LONGER_AVAILABLE,
   activeConversationView,
@@ -373,22 +368,20 @@ export function pick(ctx: DeskContext, agentId: string, workItemId: string): Pro
     const workstream = ctx.settings.workstream.name;
     let cancelled: ReturnType<typeof pickFromQueue>['cancelledOffer'];
     await ctx.store.update<WorkQueue>(keys.queue(workstream), (queue) => {
-      const picked = pickFromQueue(queue ?? { workstream, entries: [] }, workItemId);
+      const picked = pickFromQueue(queue ?? { workstream, entries: [] }, workItemId, { agentId, now });
       cancelled = picked.cancelledOffer;
       return picked.queue;
     });
-    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
-      current ? { ...current, item: assignWorkItem(current.item, agentId, now) } : current,
-    );
-    if (!doc) throw new OfferNotFoundError(workItemId);
-    await indexWorkItem(ctx, doc.item);
-    if (cancelled) {
+    const doc = await readWorkItem(ctx, workItemId);
+    if (cancelled && doc) {
       const view = offerView(doc, cancelled, 'unavailable', ctx.settings.workstream.notificationTimeoutMs);
       await ctx.notifier.toAgent(cancelled.agentId, view, { slot: `offer:${cancelled.id}` });
     }
+    const finished = await finishClaim(ctx, workItemId, { agentId, at: now, via: 'pick' });
+    if (finished.kind === 'no-room') throw new MaxSessionsReachedError();
+    if (finished.kind === 'gone') throw new OfferNotFoundError(workItemId);
     ctx.logger.info({ agentId, workItemId }, 'picked');
-    const agent = await startSession(ctx, agentId, doc, false);
-    return panelView(agent, threshold(ctx));
+    return panelView(finished.agent, threshold(ctx));
   });
 }
 

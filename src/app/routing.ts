@@ -1,7 +1,16 @@
-import { openSession } from '../domain/agent-sessions';
+import { closeSession, findSession, openSession } from '../domain/agent-sessions';
 import { MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
-import { acceptOffer, emptyQueue, expireOffers, planOffers, rejectOffer } from '../domain/routing';
-import type { Offer, RoutingCandidate, WorkQueue } from '../domain/routing';
+import {
+  abandonClaim,
+  acceptOffer,
+  emptyQueue,
+  expireOffers,
+  planOffers,
+  rejectOffer,
+  settleClaim,
+  staleClaims,
+} from '../domain/routing';
+import type { Claim, Offer, RoutingCandidate, WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { assignWorkItem } from '../domain/work-item';
 import { refreshPanel, updateAgent } from './agents';
@@ -46,6 +55,7 @@ async function candidates(ctx: DeskContext): Promise<RoutingCandidate[]> {
         presence: agent.presence,
         usedUnits: active * units,
         sessionCount: agent.panel.sessions.length,
+        sessionIds: agent.panel.sessions.map((session) => session.id),
         reachable: reachable[index] ?? false,
         ...(agent.lastOfferedAt !== undefined ? { lastOfferedAt: agent.lastOfferedAt } : {}),
       },
@@ -102,27 +112,93 @@ export async function accept(
     return refusalOfferView(ctx, request, error);
   }
 
-  const updated = await ctx.store.update<WorkItemDocument>(keys.workItem(request.workItemId), (doc) =>
-    doc ? { ...doc, item: assignWorkItem(doc.item, request.agentId, now) } : doc,
-  );
-  if (!updated) throw new Error(`Work item ${request.workItemId} vanished while being accepted.`);
-  await indexWorkItem(ctx, updated.item);
-
-  const agent = await updateAgent(ctx, request.agentId, (current) => ({
-    ...current,
-    panel: openSession(
-      current.panel,
-      {
-        id: updated.item.id,
-        kind: 'conversation',
-        title: updated.item.title,
-        sentiment: conversationSentiment(updated.item.sentimentScores),
-      },
-      { maxSessions: workstream.maxSessions, now },
-    ),
-  }));
+  const finished = await finishClaim(ctx, request.workItemId, {
+    agentId: request.agentId,
+    at: now,
+    via: 'accept',
+    offerId: offer.id,
+  });
+  if (finished.kind === 'no-room') {
+    log.info({}, 'accept refused: maximum sessions');
+    return refusal(new MaxSessionsReachedError());
+  }
+  if (finished.kind === 'gone')
+    return refusalOfferView(ctx, request, new OfferNotFoundError(request.workItemId));
   log.info({}, 'accepted');
+  return offerView(finished.doc, offer, 'accepted', workstream.notificationTimeoutMs);
+}
 
+/** How long a claim may stay unsettled before the sweeper takes it for one a crash left half-way. */
+export const CLAIM_GRACE_MS = 30_000;
+
+export type ClaimOutcome =
+  | { readonly kind: 'done'; readonly doc: WorkItemDocument; readonly agent: AgentDocument }
+  | { readonly kind: 'no-room' }
+  | { readonly kind: 'gone' };
+
+async function changeQueue(ctx: DeskContext, change: (queue: WorkQueue) => WorkQueue): Promise<void> {
+  await updateQueue(ctx, (queue) => ({ queue: change(queue), result: undefined }));
+}
+
+/**
+ * Finishes an agent's claim on a queued item (an accept, a pick): their session opens, the item becomes
+ * Active for them, the customer and the agent are told, and only then does the item leave the queue, so
+ * routing counts it against the agent's capacity all along. Every step is idempotent: the sweeper runs this
+ * again for a claim a crash left half-way (the customer may then read "joined" twice, nothing is lost).
+ */
+export async function finishClaim(ctx: DeskContext, workItemId: string, claim: Claim): Promise<ClaimOutcome> {
+  const now = ctx.clock.now();
+  const { workstream } = ctx.settings;
+  const log = ctx.logger.child({ workItemId, agentId: claim.agentId, via: claim.via });
+  const ours = (doc: WorkItemDocument) =>
+    doc.item.state === 'open' || (doc.item.state === 'active' && doc.item.assignedAgentId === claim.agentId);
+  const before = await readWorkItem(ctx, workItemId);
+  if (!before || !ours(before)) {
+    log.warn({ state: before?.item.state }, 'claim dropped: the item is no longer open');
+    await changeQueue(ctx, (queue) => settleClaim(queue, workItemId, claim.agentId));
+    return { kind: 'gone' };
+  }
+  try {
+    await updateAgent(ctx, claim.agentId, (current) =>
+      findSession(current.panel, workItemId)
+        ? current
+        : {
+            ...current,
+            panel: openSession(
+              current.panel,
+              {
+                id: workItemId,
+                kind: 'conversation',
+                title: before.item.title,
+                sentiment: conversationSentiment(before.item.sentimentScores),
+              },
+              { maxSessions: workstream.maxSessions, now },
+            ),
+          },
+    );
+  } catch (error) {
+    if (!(error instanceof MaxSessionsReachedError)) throw error;
+    await changeQueue(ctx, (queue) => abandonClaim(queue, workItemId, claim.agentId, now));
+    await dispatchOffers(ctx);
+    return { kind: 'no-room' };
+  }
+  const updated = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (doc) =>
+    doc && doc.item.state === 'open' ? { ...doc, item: assignWorkItem(doc.item, claim.agentId, now) } : doc,
+  );
+  if (!updated || !ours(updated)) {
+    // Someone else took or ended it between the two reads: the session opened for it closes again.
+    log.warn({ state: updated?.item.state }, 'claim dropped: the item changed while it was being taken');
+    const agent = await updateAgent(ctx, claim.agentId, (current) =>
+      findSession(current.panel, workItemId)
+        ? { ...current, panel: closeSession(current.panel, workItemId) }
+        : current,
+    );
+    await changeQueue(ctx, (queue) => settleClaim(queue, workItemId, claim.agentId));
+    await refreshPanel(ctx, agent);
+    return { kind: 'gone' };
+  }
+  await indexWorkItem(ctx, updated.item);
+  const agent = await readAgent(ctx, claim.agentId);
   await ctx.notifier.toCustomer(updated.item.customerId, customerWording.joined(agent.name));
   await ctx.notifier.toAgent(
     agent.id,
@@ -130,7 +206,14 @@ export async function accept(
   );
   await showKb(ctx, agent.id, updated);
   await refreshPanel(ctx, agent);
-  return offerView(updated, offer, 'accepted', workstream.notificationTimeoutMs);
+  await changeQueue(ctx, (queue) => settleClaim(queue, workItemId, claim.agentId));
+  return { kind: 'done', doc: updated, agent };
+}
+
+async function readAgent(ctx: DeskContext, agentId: string): Promise<AgentDocument> {
+  const agent = (await ctx.store.get<AgentDocument>(keys.agent(agentId)))?.value;
+  if (!agent) throw new Error(`Unknown agent ${agentId}.`);
+  return agent;
 }
 
 /** Reject: the item goes back to its place in the queue and on to the next agent. */
@@ -196,6 +279,14 @@ export async function showKb(
  */
 export async function sweepOffers(ctx: DeskContext): Promise<{ missed: Offer[]; offered: Offer[] }> {
   const now = ctx.clock.now();
+  const queue = (await ctx.store.get<WorkQueue>(keys.queue(ctx.settings.workstream.name)))?.value;
+  for (const { workItemId, claim } of queue ? staleClaims(queue, now, CLAIM_GRACE_MS) : []) {
+    ctx.logger.warn(
+      { workItemId, agentId: claim.agentId, via: claim.via },
+      'finishing a claim left half-way',
+    );
+    await finishClaim(ctx, workItemId, claim);
+  }
   const missed = await updateQueue(ctx, (queue) => {
     const expired = expireOffers(queue, now);
     return { queue: expired.queue, result: expired.expired };

@@ -14,6 +14,19 @@ export interface Offer {
 
 export type DeclineReason = 'rejected' | 'missed';
 
+/**
+ * An item an agent has taken (accepted its offer, or picked it) whose session is not open on their document
+ * yet. It stays in the queue, counted against that agent's capacity and offered to nobody, until the session
+ * is open and the claim is settled; a claim left behind by a crash is finished by the sweeper.
+ */
+export interface Claim {
+  readonly agentId: string;
+  readonly at: number;
+  readonly via: 'accept' | 'pick';
+  /** The offer that was accepted. */
+  readonly offerId?: string;
+}
+
 export interface QueueEntry {
   readonly workItemId: string;
   readonly enqueuedAt: number;
@@ -22,6 +35,8 @@ export interface QueueEntry {
   readonly offer?: Offer;
   /** The last agent who rejected or missed it is skipped until the cool-down passes. */
   readonly declined?: { readonly agentId: string; readonly at: number; readonly reason: DeclineReason };
+  /** Taken by an agent; the entry leaves the queue once their session is open. */
+  readonly claim?: Claim;
 }
 
 /** FIFO: an item keeps its place while offered, so one that comes back is still ahead of later arrivals. */
@@ -39,6 +54,8 @@ export interface RoutingCandidate {
   /** The bot holds a conversation reference, so an offer can actually be delivered. */
   readonly reachable: boolean;
   readonly lastOfferedAt?: number;
+  /** The work items whose sessions are open on the agent's document (a claim on one of them is counted once). */
+  readonly sessionIds?: readonly string[];
 }
 
 export function emptyQueue(workstream: string): WorkQueue {
@@ -95,19 +112,53 @@ function requireLiveOffer(
   return { entry, offer };
 }
 
-/** Accept: the item leaves the queue; the caller makes it Active. */
+/**
+ * Accept: the offer becomes the agent's claim on the item. The caller opens the session and makes the item
+ * Active, then settles the claim; until then the item counts against the agent's capacity.
+ */
 export function acceptOffer(
   queue: WorkQueue,
   request: { workItemId: string; offerId: string; agentId: string; now: number },
 ): { queue: WorkQueue; offer: Offer } {
-  const { offer } = requireLiveOffer(
+  const { entry, offer } = requireLiveOffer(
     queue,
     request.workItemId,
     request.offerId,
     request.agentId,
     request.now,
   );
-  return { queue: withoutEntry(queue, request.workItemId), offer };
+  const claim: Claim = { agentId: request.agentId, at: request.now, via: 'accept', offerId: offer.id };
+  return { queue: replaceEntry(queue, { ...withoutOffer(entry), claim }), offer };
+}
+
+/** The claim is done (the session is open, the item Active): the item leaves the queue. */
+export function settleClaim(queue: WorkQueue, workItemId: string, agentId: string): WorkQueue {
+  const entry = findQueueEntry(queue, workItemId);
+  return entry?.claim?.agentId === agentId ? withoutEntry(queue, workItemId) : queue;
+}
+
+/**
+ * The claim cannot be finished (the agent has no room for the session): the item is back in its place, and
+ * the agent is skipped for it like after a rejection.
+ */
+export function abandonClaim(queue: WorkQueue, workItemId: string, agentId: string, now: number): WorkQueue {
+  const entry = findQueueEntry(queue, workItemId);
+  if (entry?.claim?.agentId !== agentId) return queue;
+  const { claim: _claim, ...rest } = entry;
+  return replaceEntry(queue, { ...rest, declined: { agentId, at: now, reason: 'rejected' } });
+}
+
+/** Claims older than `graceMs`: their accept or pick stopped half-way (a crash), and the sweeper finishes them. */
+export function staleClaims(
+  queue: WorkQueue,
+  now: number,
+  graceMs: number,
+): { workItemId: string; claim: Claim }[] {
+  return queue.entries.flatMap((entry) =>
+    entry.claim && now - entry.claim.at >= graceMs
+      ? [{ workItemId: entry.workItemId, claim: entry.claim }]
+      : [],
+  );
 }
 
 /** Reject: the offer is withdrawn and the item waits, in its place, for the next agent. */
@@ -140,14 +191,19 @@ export function expireOffers(queue: WorkQueue, now: number): { queue: WorkQueue;
   return { queue: expired.length ? { ...queue, entries } : queue, expired };
 }
 
-/** Pick takes an item straight from the queue, withdrawing any live offer of it. */
+/**
+ * Pick takes an item straight from the queue as the agent's claim, withdrawing any live offer of it; an item
+ * another agent has already taken is no longer available.
+ */
 export function pickFromQueue(
   queue: WorkQueue,
   workItemId: string,
+  request: { agentId: string; now: number },
 ): { queue: WorkQueue; cancelledOffer?: Offer } {
   const entry = findQueueEntry(queue, workItemId);
-  if (!entry) throw new OfferNotFoundError(workItemId);
-  const next = withoutEntry(queue, workItemId);
+  if (!entry || entry.claim) throw new OfferNotFoundError(workItemId);
+  const claim: Claim = { agentId: request.agentId, at: request.now, via: 'pick' };
+  const next = replaceEntry(queue, { ...withoutOffer(entry), claim });
   return entry.offer ? { queue: next, cancelledOffer: entry.offer } : { queue: next };
 }
 
@@ -157,8 +213,8 @@ export function dequeue(queue: WorkQueue, workItemId: string): WorkQueue {
 }
 
 /**
- * Offers every un-offered item, oldest first, to an eligible agent: Available or Busy, reachable, with
- * free capacity and a free session slot once their outstanding offers are counted; the agent who just
+ * Offers every un-offered, unclaimed item, oldest first, to an eligible agent: Available or Busy, reachable,
+ * with free capacity and a free session slot once their outstanding offers and claims are counted; the agent who just
  * declined it is skipped for one notification timeout. The preferred agent (same agent) wins when
  * eligible; otherwise the least loaded, then the one offered work longest ago.
  */
@@ -177,8 +233,11 @@ export function planOffers(
   nextOfferId: () => string,
 ): { queue: WorkQueue; offers: Offer[] } {
   const pending = new Map<string, number>();
+  const count = (agentId: string) => pending.set(agentId, (pending.get(agentId) ?? 0) + 1);
+  const open = new Map(candidates.map((candidate) => [candidate.id, new Set(candidate.sessionIds ?? [])]));
   for (const entry of queue.entries) {
-    if (entry.offer) pending.set(entry.offer.agentId, (pending.get(entry.offer.agentId) ?? 0) + 1);
+    if (entry.offer) count(entry.offer.agentId);
+    else if (entry.claim && !open.get(entry.claim.agentId)?.has(entry.workItemId)) count(entry.claim.agentId);
   }
   const lastOffered = new Map(
     candidates.map((candidate) => [candidate.id, candidate.lastOfferedAt ?? -Infinity]),
@@ -202,7 +261,7 @@ export function planOffers(
 
   const offers: Offer[] = [];
   const entries = queue.entries.map((entry) => {
-    if (entry.offer) return entry;
+    if (entry.offer || entry.claim) return entry;
     const able = candidates.filter((candidate) => eligible(candidate, entry));
     const preferred = settings.keepSameAgent
       ? able.find((candidate) => candidate.id === entry.preferredAgentId)

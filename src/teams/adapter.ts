@@ -71,6 +71,19 @@ const TOKEN_ERROR_NAMES: ReadonlySet<string> = new Set([
   'TokenExpiredError',
 ]);
 
+/**
+ * botbuilder's AuthenticationError (botframework-connector, which botbuilder does not re-export): CloudAdapter
+ * answers every one of them with 401, whatever its statusCode says. It is told apart as botbuilder's own
+ * AuthenticationError.isStatusCodeError does (a numeric statusCode), and by its class name.
+ */
+function isAuthenticationError(error: unknown): error is Error & { statusCode: number } {
+  return (
+    error instanceof Error &&
+    error.constructor.name === 'AuthenticationError' &&
+    typeof (error as { statusCode?: unknown }).statusCode === 'number'
+  );
+}
+
 class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
   constructor(
     settings: ConfigurationBotFrameworkAuthenticationOptions,
@@ -84,15 +97,37 @@ class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
     try {
       result = await super.authenticateRequest(activity, authHeader);
     } catch (error) {
+      if (isAuthenticationError(error)) {
+        // Wrong audience or issuer, expired, unknown signing key...: CloudAdapter answers 401 and reports it
+        // on the console only; this is the line in our log.
+        this.refused(activity, error.message, error.statusCode);
+        throw error;
+      }
       if (!(error instanceof Error) || !TOKEN_ERROR_NAMES.has(error.name)) throw error;
       // A bad signature surfaces as a plain jsonwebtoken error, which CloudAdapter would answer with 500.
       // Asking again without a token makes botbuilder throw its own AuthenticationError: a 401, and no fetch.
-      this.logger.info({ reason: error.message, activityId: activity.id }, 'token refused');
+      this.refused(activity, error.message);
       await super.authenticateRequest(activity, '');
       throw error;
     }
     const factory = result.connectorFactory;
     return factory ? { ...result, connectorFactory: withoutPipelineRetry(factory, this.logger) } : result;
+  }
+
+  /**
+   * Logs a request whose token was not accepted (answered 401), with the ids the body gives, never the token.
+   * A statusCode other than 401 is botbuilder failing to check the token (signing keys not loaded): a warning.
+   */
+  private refused(activity: Partial<Activity> | undefined, reason: string, statusCode = 401): void {
+    const fields = {
+      reason,
+      activityId: activity?.id,
+      conversationId: activity?.conversation?.id,
+      channelId: activity?.channelId,
+      ...(statusCode !== 401 ? { statusCode } : {}),
+    };
+    if (statusCode === 401) this.logger.info(fields, 'token refused');
+    else this.logger.warn(fields, 'token refused: it could not be checked');
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentityOf): ConnectorFactoryOf {

@@ -109,6 +109,31 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     return value;
   }
 
+  /**
+   * 404 for a session that is not in the agent's own panel: another agent's, one that has gone, or an unknown
+   * id. Logged at info, as the other refusals (the tab itself meets one when a session closes between two
+   * fetches), so that an agent probing sessions leaves a trace.
+   */
+  function noSuchSession(
+    req: restify.Request,
+    res: restify.Response,
+    agent: SignedInAgent,
+    sessionId: string,
+  ): void {
+    logger.info(
+      {
+        route: req.path(),
+        method: req.method,
+        status: 404,
+        reason: 'no such session',
+        agentId: agent.agentId,
+        sessionId,
+      },
+      'agent api refused: no such session',
+    );
+    sendError(res, 404, 'NotFound', 'You have no such session.');
+  }
+
   const devSignIn: Handler = async (req, res) => {
     if (!auth.devSignInEnabled) {
       logger.info({ reason: 'MicrosoftAppId is set' }, 'dev sign-in refused');
@@ -156,7 +181,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     if (sessionId === undefined) return;
     const detail = await desk.sessionDetail(agent.agentId, sessionId);
     if (!detail) {
-      sendError(res, 404, 'NotFound', 'You have no such session.');
+      noSuchSession(req, res, agent, sessionId);
       return;
     }
     const answer: SessionDetail = detail;
@@ -197,7 +222,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     }
     const view = await desk.saveDraft(agent.agentId, sessionId, change);
     if (view.kind !== 'panel') {
-      sendError(res, 404, 'NotFound', 'You have no such session.');
+      noSuchSession(req, res, agent, sessionId);
       return;
     }
     res.header('Cache-Control', 'no-store');

@@ -7,6 +7,7 @@ import {
   expireOffers,
   planOffers,
   rejectOffer,
+  settleClaim,
 } from '../../src/domain/routing';
 import type { RoutingCandidate, WorkQueue } from '../../src/domain/routing';
 
@@ -23,7 +24,11 @@ type Step =
   | { kind: 'arrive' }
   | { kind: 'plan' }
   | { kind: 'tick'; ms: number }
-  | { kind: 'answer'; index: number; accept: boolean };
+  | { kind: 'answer'; index: number; accept: boolean }
+  /** An accepted item's session opens on the agent's document (the claim is not settled yet). */
+  | { kind: 'open'; index: number }
+  /** A claim whose session is open is settled: the item leaves the queue. */
+  | { kind: 'settle'; index: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.constant<Step>({ kind: 'arrive' }),
@@ -32,25 +37,34 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc
     .record({ index: fc.nat(20), accept: fc.boolean() })
     .map<Step>((answer) => ({ kind: 'answer', ...answer })),
+  fc.nat(20).map<Step>((index) => ({ kind: 'open', index })),
+  fc.nat(20).map<Step>((index) => ({ kind: 'settle', index })),
 );
 
 describe('routing, under any sequence of arrivals, offers, answers and timeouts', () => {
-  it('never offers an item twice at once, never overfills an agent and keeps arrival order', () => {
+  it('never offers an item twice at once, never overfills an agent (counting accepts whose session is not open yet) and keeps arrival order', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+      fc.property(fc.array(step, { minLength: 20, maxLength: 80, size: 'max' }), (steps) => {
         let queue: WorkQueue = emptyQueue('default');
         let now = 0;
         let arrivals = 0;
         let offerCount = 0;
-        const used = new Map(AGENTS.map((id) => [id, 0]));
+        // The sessions open on each agent's document.
+        const sessions = new Map(AGENTS.map((id) => [id, new Set<string>()]));
+        const used = (id: string) => sessions.get(id)?.size ?? 0;
         const candidates = (): RoutingCandidate[] =>
           AGENTS.map((id) => ({
             id,
             presence: 'available',
-            usedUnits: used.get(id) ?? 0,
-            sessionCount: used.get(id) ?? 0,
+            usedUnits: used(id),
+            sessionCount: used(id),
             reachable: true,
+            sessionIds: [...(sessions.get(id) ?? [])],
           }));
+        const claimed = (opened: boolean) =>
+          queue.entries.filter(
+            (entry) => entry.claim && sessions.get(entry.claim.agentId)?.has(entry.workItemId) === opened,
+          );
 
         for (const s of steps) {
           if (s.kind === 'arrive') queue = enqueue(queue, `w${(arrivals += 1)}`, now);
@@ -69,13 +83,23 @@ describe('routing, under any sequence of arrivals, offers, answers and timeouts'
             try {
               if (s.accept) {
                 queue = acceptOffer(queue, request).queue;
-                used.set(offer.agentId, (used.get(offer.agentId) ?? 0) + 1);
               } else {
                 queue = rejectOffer(queue, request).queue;
               }
             } catch (error) {
               if (!(error instanceof DomainError)) throw error;
             }
+          }
+
+          if (s.kind === 'open') {
+            const waiting = claimed(false);
+            const entry = waiting[s.index % Math.max(1, waiting.length)];
+            if (entry?.claim) sessions.get(entry.claim.agentId)?.add(entry.workItemId);
+          }
+          if (s.kind === 'settle') {
+            const opened = claimed(true);
+            const entry = opened[s.index % Math.max(1, opened.length)];
+            if (entry?.claim) queue = settleClaim(queue, entry.workItemId, entry.claim.agentId);
           }
 
           const ids = queue.entries.map((entry) => entry.workItemId);
@@ -85,7 +109,8 @@ describe('routing, under any sequence of arrivals, offers, answers and timeouts'
           );
           for (const id of AGENTS) {
             const outstanding = queue.entries.filter((entry) => entry.offer?.agentId === id).length;
-            expect((used.get(id) ?? 0) + outstanding).toBeLessThanOrEqual(settings.agentCapacityUnits);
+            const unopened = claimed(false).filter((entry) => entry.claim?.agentId === id).length;
+            expect(used(id) + outstanding + unopened).toBeLessThanOrEqual(settings.agentCapacityUnits);
           }
         }
       }),

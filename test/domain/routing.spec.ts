@@ -1,5 +1,6 @@
 import { NotOfferedToAgentError, OfferNotFoundError } from '../../src/domain/errors';
 import {
+  abandonClaim,
   acceptOffer,
   dequeue,
   emptyQueue,
@@ -9,6 +10,8 @@ import {
   pickFromQueue,
   planOffers,
   rejectOffer,
+  settleClaim,
+  staleClaims,
 } from '../../src/domain/routing';
 import type { RoutingCandidate, WorkQueue } from '../../src/domain/routing';
 
@@ -173,14 +176,80 @@ describe('routing', () => {
   describe('accepting', () => {
     const offered = () => planOffers(queueOf('w1', 'w2'), [agent('a')], settings, 0, ids());
 
-    it('removes the item from the queue', () => {
+    it('keeps the item in its place as the agent’s claim, offered to nobody, until the claim is settled', () => {
       const { queue } = acceptOffer(offered().queue, {
         workItemId: 'w1',
         offerId: 'offer-1',
         agentId: 'a',
         now: 5,
       });
-      expect(queue.entries.map((entry) => entry.workItemId)).toEqual(['w2']);
+      expect(findQueueEntry(queue, 'w1')?.claim).toEqual({
+        agentId: 'a',
+        at: 5,
+        via: 'accept',
+        offerId: 'offer-1',
+      });
+      expect(findQueueEntry(queue, 'w1')?.offer).toBeUndefined();
+      const replanned = planOffers(queue, [agent('b')], settings, 6, ids());
+      expect(replanned.offers.map((offer) => offer.workItemId)).not.toContain('w1');
+      expect(settleClaim(queue, 'w1', 'a').entries.map((entry) => entry.workItemId)).toEqual(['w2']);
+    });
+
+    it('counts against the agent’s capacity until their session is open, and only once after', () => {
+      // a: capacity 2, one Active conversation (w0), and an accepted claim on w1 whose session is not open yet.
+      const claimed = acceptOffer(
+        planOffers(queueOf('w1', 'w2'), [agent('a', { usedUnits: 1, sessionCount: 2 })], settings, 0, ids())
+          .queue,
+        { workItemId: 'w1', offerId: 'offer-1', agentId: 'a', now: 5 },
+      ).queue;
+      const before = planOffers(
+        claimed,
+        [agent('a', { usedUnits: 1, sessionCount: 2, sessionIds: ['home', 'w0'] })],
+        settings,
+        6,
+        ids(),
+      );
+      expect(before.offers).toEqual([]);
+      // The session opened (a now has 2 Active ones, w1 among them): still full, and counted once.
+      const capacity3 = { ...settings, agentCapacityUnits: 3 };
+      const after = planOffers(
+        claimed,
+        [agent('a', { usedUnits: 2, sessionCount: 3, sessionIds: ['home', 'w0', 'w1'] })],
+        capacity3,
+        6,
+        ids(),
+      );
+      expect(after.offers.map((offer) => offer.workItemId)).toEqual(['w2']);
+    });
+
+    it('that cannot be finished puts the item back in its place and skips that agent for it', () => {
+      const claimed = acceptOffer(offered().queue, {
+        workItemId: 'w1',
+        offerId: 'offer-1',
+        agentId: 'a',
+        now: 5,
+      }).queue;
+      const back = abandonClaim(claimed, 'w1', 'a', 7);
+      expect(findQueueEntry(back, 'w1')).toEqual({
+        workItemId: 'w1',
+        enqueuedAt: 0,
+        declined: { agentId: 'a', at: 7, reason: 'rejected' },
+      });
+      expect(abandonClaim(claimed, 'w1', 'b', 7)).toBe(claimed);
+      expect(settleClaim(claimed, 'w1', 'b')).toBe(claimed);
+    });
+
+    it('left unsettled past the grace period is reported for the sweeper to finish', () => {
+      const claimed = acceptOffer(offered().queue, {
+        workItemId: 'w1',
+        offerId: 'offer-1',
+        agentId: 'a',
+        now: 5,
+      }).queue;
+      expect(staleClaims(claimed, 1_000, 30_000)).toEqual([]);
+      expect(staleClaims(claimed, 30_005, 30_000)).toEqual([
+        { workItemId: 'w1', claim: { agentId: 'a', at: 5, via: 'accept', offerId: 'offer-1' } },
+      ]);
     });
 
     it('by another agent is refused', () => {
@@ -270,19 +339,26 @@ describe('routing', () => {
   });
 
   describe('pick', () => {
-    it('takes an item from the queue and cancels its live offer', () => {
+    it('makes the item the picking agent’s claim and cancels its live offer', () => {
       const first = planOffers(queueOf('w1', 'w2'), [agent('a')], settings, 0, ids());
-      const picked = pickFromQueue(first.queue, 'w1');
+      const picked = pickFromQueue(first.queue, 'w1', { agentId: 'b', now: 3 });
       expect(picked.cancelledOffer?.agentId).toBe('a');
-      expect(picked.queue.entries.map((entry) => entry.workItemId)).toEqual(['w2']);
+      expect(findQueueEntry(picked.queue, 'w1')).toEqual({
+        workItemId: 'w1',
+        enqueuedAt: 0,
+        claim: { agentId: 'b', at: 3, via: 'pick' },
+      });
+      expect(settleClaim(picked.queue, 'w1', 'b').entries.map((entry) => entry.workItemId)).toEqual(['w2']);
     });
 
     it('of an item that is not offered cancels nothing', () => {
-      expect(pickFromQueue(queueOf('w1'), 'w1').cancelledOffer).toBeUndefined();
+      expect(pickFromQueue(queueOf('w1'), 'w1', { agentId: 'a', now: 0 }).cancelledOffer).toBeUndefined();
     });
 
-    it('of an item no longer queued is no longer available', () => {
-      expect(() => pickFromQueue(queueOf('w1'), 'w9')).toThrow(OfferNotFoundError);
+    it('of an item no longer queued, or already taken by another agent, is no longer available', () => {
+      expect(() => pickFromQueue(queueOf('w1'), 'w9', { agentId: 'a', now: 0 })).toThrow(OfferNotFoundError);
+      const taken = pickFromQueue(queueOf('w1'), 'w1', { agentId: 'a', now: 0 }).queue;
+      expect(() => pickFromQueue(taken, 'w1', { agentId: 'b', now: 1 })).toThrow(OfferNotFoundError);
     });
   });
 

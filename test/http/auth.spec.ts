@@ -108,4 +108,123 @@ describe('POST /api/messages with MicrosoftAppId set', () => {
     }
     expect(connector.calls).toEqual([]);
   });
+
+  it.each<[string, () => string, RegExp]>([
+    [
+      'signed with another key',
+      () =>
+        channelToken(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, {
+          serviceurl: connector.serviceUrl,
+        }),
+      /invalid signature/,
+    ],
+    [
+      'issued for another bot',
+      () => channelToken(keys.privateKey, { serviceurl: connector.serviceUrl, aud: 'another-bot' }),
+      /Invalid AppId passed on token: another-bot/,
+    ],
+    [
+      'expired',
+      () =>
+        channelToken(keys.privateKey, {
+          serviceurl: connector.serviceUrl,
+          exp: Math.floor(Date.now() / 1000) - 3600,
+        }),
+      /expired/,
+    ],
+    [
+      'not yet valid',
+      () =>
+        channelToken(keys.privateKey, {
+          serviceurl: connector.serviceUrl,
+          nbf: Math.floor(Date.now() / 1000) + 3600,
+        }),
+      /not active/,
+    ],
+    [
+      'from an issuer it does not trust',
+      () => channelToken(keys.privateKey, { serviceurl: connector.serviceUrl, iss: 'https://evil.example' }),
+      /Unauthorized/,
+    ],
+    [
+      'signed with a key id the metadata does not list',
+      () => channelToken(keys.privateKey, { serviceurl: connector.serviceUrl }, 'unknown-key'),
+      /Signing Key could not be retrieved/,
+    ],
+    [
+      'for another service URL',
+      () => channelToken(keys.privateKey, { serviceurl: 'https://elsewhere.example/' }),
+      /ServiceUrl claim do not match/,
+    ],
+  ])('logs a token %s as refused (401), with the ids and without the token', async (_what, token, reason) => {
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bearer = token();
+    const activity = customerMessage(connector.serviceUrl, customer, 'let me in');
+    const mark = desk.lines.length;
+    try {
+      const result = await postActivity(desk.app.url, activity, { authorization: `Bearer ${bearer}` });
+      expect(result.status).toBe(401);
+    } finally {
+      quiet.mockRestore();
+    }
+    const refused = desk.lines.slice(mark).filter((line) => /refused/.test(line.msg));
+    expect(refused).toEqual([
+      expect.objectContaining({
+        level: 30,
+        component: 'adapter',
+        msg: 'token refused',
+        reason: expect.stringMatching(reason),
+        activityId: activity.id,
+        conversationId: customer.conversationId,
+        channelId: customer.channelId,
+      }),
+    ]);
+    const logged = JSON.stringify(desk.lines.slice(mark));
+    for (const part of bearer.split('.')) expect(logged).not.toContain(part);
+    expect(connector.calls).toEqual([]);
+  });
+});
+
+describe('POST /api/messages with MicrosoftAppId set, when the signing keys cannot be loaded', () => {
+  let connector: FakeConnector;
+  let desk: TestDesk;
+
+  beforeAll(async () => {
+    connector = await FakeConnector.start();
+    desk = await startTestDesk(
+      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', AGENT_IDS: 'aad-alex' },
+      // Not an OpenID metadata document: the fake connector answers 404.
+      { openIdMetadataUrl: `${connector.serviceUrl}no-metadata-here`, outbox: ASYNC_OUTBOX },
+    );
+  });
+
+  afterAll(async () => {
+    await desk.app.close();
+    await connector.close();
+  });
+
+  it('is refused with 401 (as botbuilder answers) and logged as a warning that the token could not be checked', async () => {
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const activity = customerMessage(connector.serviceUrl, customer, 'hello');
+    const mark = desk.lines.length;
+    try {
+      const result = await postActivity(desk.app.url, activity, {
+        authorization: `Bearer ${channelToken(privateKey, { serviceurl: connector.serviceUrl })}`,
+      });
+      expect(result.status).toBe(401);
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(desk.lines.slice(mark).filter((line) => /refused/.test(line.msg))).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'token refused: it could not be checked',
+        reason: 'Failed to load openID config: 404',
+        statusCode: 500,
+        activityId: activity.id,
+      }),
+    ]);
+    expect(connector.calls).toEqual([]);
+  });
 });

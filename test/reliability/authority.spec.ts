@@ -48,7 +48,7 @@ afterAll(() => {
     delivered: tally.refused,
     lost: tally.attempts - tally.refused,
     duplicated: 0,
-    note: 'delivered = refused, logged, store unchanged; lost = refused but not logged (known gaps, it.failing)',
+    note: 'delivered = refused, logged, store unchanged; lost = refused but not logged, or store changed',
   });
 });
 
@@ -257,13 +257,32 @@ describe('in anonymous mode (Emulator customers, Teams agents)', () => {
         expect(answer.body.view.text).toBe(NO_LONGER_AVAILABLE);
       }
     });
-    expect(linesSince(scene, mark).filter((line) => line.msg === 'agent action refused')).toEqual([
+    const lines = linesSince(scene, mark);
+    expect(lines.filter((line) => line.msg === 'agent action refused')).toEqual([
       expect.objectContaining({ agentId: bea.aadObjectId, action: 'draft' }),
       expect.objectContaining({ agentId: bea.aadObjectId, action: 'end' }),
       expect.objectContaining({ agentId: bea.aadObjectId, action: 'openCase' }),
     ]);
-    tally.refused += 3;
-    // Reading someone else's session is answered 404 but leaves no log line; counted as refused, not as logged.
+    // The two 404s are logged by the API itself too, with the route asked for.
+    expect(refusals(lines)).toEqual([
+      expect.objectContaining({
+        msg: 'agent api refused: no such session',
+        agentId: bea.aadObjectId,
+        sessionId: kimItem,
+        route: `/api/agent/sessions/${kimItem}`,
+        method: 'GET',
+        status: 404,
+      }),
+      expect.objectContaining({
+        msg: 'agent api refused: no such session',
+        agentId: bea.aadObjectId,
+        sessionId: kimItem,
+        route: `/api/agent/sessions/${kimItem}/draft`,
+        method: 'PUT',
+        status: 404,
+      }),
+    ]);
+    tally.refused += 4;
   });
 
   it('a replayed Accept (the very same activity, posted again) is no longer available; logged; nothing changes', async () => {
@@ -425,17 +444,16 @@ describe('with MicrosoftAppId set: POST /api/messages without a token or with a 
     tally.refused += 1;
   });
 
-  async function postWithToken(token: string) {
+  async function postWithToken(
+    token: string,
+    activity = customerMessage(scene.connector.serviceUrl, webUser, 'hello, let me in'),
+  ) {
     // botbuilder reports these refusals on the console itself.
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const callsBefore = scene.connector.calls.length;
     const before = await storedFor();
     try {
-      const result = await postActivity(
-        scene.app.url,
-        customerMessage(scene.connector.serviceUrl, webUser, 'hello, let me in'),
-        { authorization: `Bearer ${token}` },
-      );
+      const result = await postActivity(scene.app.url, activity, { authorization: `Bearer ${token}` });
       expect(result.status).toBe(401);
     } finally {
       quiet.mockRestore();
@@ -452,20 +470,29 @@ describe('with MicrosoftAppId set: POST /api/messages without a token or with a 
     tally.refused += 1;
   });
 
-  // GAP: these are refused with 401 and nothing is stored, but only botbuilder's console.error says why; the
-  // relaydesk log has no line for them (the adapter logs only jsonwebtoken's own errors, and botbuilder turns an
-  // expired token or a wrong audience into its AuthenticationError first). Flip to `it` once they are logged.
-  it.failing.each([
-    ['issued for another bot', () => channelToken(keys.privateKey, { aud: 'another-bot' })],
+  it.each([
+    ['issued for another bot', () => channelToken(keys.privateKey, { aud: 'another-bot' }), /Invalid AppId/],
     [
       'expired an hour ago',
       () => channelToken(keys.privateKey, { exp: Math.floor(Date.now() / 1000) - 3600 }),
+      /expired/,
     ],
-  ])('refuses a token %s with 401; logged; nothing stored or sent', async (_what, token) => {
+  ])('refuses a token %s with 401; logged; nothing stored or sent', async (_what, token, reason) => {
     tally.attempts += 1;
     const mark = scene.desk.lines.length;
-    await postWithToken(token());
-    expect(linesSince(scene, mark).filter((line) => /refused/.test(line.msg))).not.toEqual([]);
+    const activity = customerMessage(scene.connector.serviceUrl, webUser, 'hello, let me in');
+    const bearer = token();
+    await postWithToken(bearer, activity);
+    const refused = linesSince(scene, mark).filter((line) => /refused/.test(line.msg));
+    expect(refused).toEqual([
+      expect.objectContaining({
+        msg: 'token refused',
+        reason: expect.stringMatching(reason),
+        activityId: activity.id,
+        conversationId: webUser.conversationId,
+      }),
+    ]);
+    expect(JSON.stringify(refused)).not.toContain(bearer.split('.')[2]);
     tally.refused += 1;
   });
 

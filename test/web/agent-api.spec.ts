@@ -14,7 +14,7 @@ import {
 import { allObjects, cardMentions, cardOf, textOf } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../support/harness';
-import { api, devSignIn } from './agent-api-support';
+import { api, devSignIn, refusals } from './agent-api-support';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -207,9 +207,17 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
       expect([JSON.stringify(body), answer.status]).toEqual([JSON.stringify(body), 400]);
       expect(answer.body).toMatchObject({ code: 'BadRequest' });
     }
+    const mark = desk.lines.length;
     expect((await call(alexToken, 'PUT', AGENT_API.draft('home'), { reply: 'x' })).status).toBe(404);
     expect((await call(alexToken, 'PUT', AGENT_API.draft('nope'), { reply: 'x' })).status).toBe(404);
     expect((await call(alexToken, 'GET', AGENT_API.session('home'))).status).toBe(404);
+    expect(
+      refusals(desk.lines.slice(mark)).map((line) => [line.msg, line['method'], line['sessionId']]),
+    ).toEqual([
+      ['agent api refused: no such session', 'PUT', 'home'],
+      ['agent api refused: no such session', 'PUT', 'nope'],
+      ['agent api refused: no such session', 'GET', 'home'],
+    ]);
     // restify matches route parameters of at most 100 characters: a longer id finds no route.
     expect((await call(alexToken, 'GET', AGENT_API.session('x'.repeat(201)))).status).toBe(404);
   });
@@ -254,20 +262,46 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
 
     const beaState = () => stored(keys.agent(bea.aadObjectId), keys.workItem(v2));
 
-    it('cannot read the session detail (404), nor see it in the workspace', async () => {
+    it('cannot read the session detail (404, logged), nor see it in the workspace', async () => {
+      const before = await beaState();
+      const mark = desk.lines.length;
       const answer = await call(alexToken, 'GET', AGENT_API.session(v2));
       expect(answer.status).toBe(404);
       expect(JSON.stringify(answer.body)).not.toContain('4242');
+      expect(refusals(desk.lines.slice(mark))).toEqual([
+        expect.objectContaining({
+          level: 30,
+          msg: 'agent api refused: no such session',
+          agentId: alex.aadObjectId,
+          sessionId: v2,
+          route: AGENT_API.session(v2),
+          method: 'GET',
+          status: 404,
+        }),
+      ]);
+      expect(await beaState()).toEqual(before);
       const workspace = await workspaceOf(alexToken);
       expect(workspace.panel.rows.map((row) => row.id)).not.toContain(v2);
       expect(JSON.stringify(workspace)).not.toContain('4242');
       expect((await call(beaToken, 'GET', AGENT_API.session(v2))).status).toBe(200);
     });
 
-    it('cannot save a draft on it (404) and nothing changes', async () => {
+    it('cannot save a draft on it (404, logged) and nothing changes', async () => {
       const before = await beaState();
+      const mark = desk.lines.length;
       expect((await call(alexToken, 'PUT', AGENT_API.draft(v2), { reply: 'hijacked' })).status).toBe(404);
       expect(await beaState()).toEqual(before);
+      expect(refusals(desk.lines.slice(mark))).toEqual([
+        expect.objectContaining({
+          level: 30,
+          msg: 'agent api refused: no such session',
+          agentId: alex.aadObjectId,
+          sessionId: v2,
+          route: AGENT_API.draft(v2),
+          method: 'PUT',
+          status: 404,
+        }),
+      ]);
     });
 
     it.each<[string, () => Record<string, unknown>]>([
