@@ -42,6 +42,29 @@ function text(value: unknown, path: string, required: boolean): string | undefin
   return undefined;
 }
 
+/** A field that may be absent, but is a string when given (botbuilder copies it into the reply's reference). */
+function optionalString(value: unknown, path: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return `${path} must be a string`;
+  if (value.length > MAX_FIELD_CHARS) return `${path} is longer than ${MAX_FIELD_CHARS} characters`;
+  return undefined;
+}
+
+/**
+ * The string fields of an account or conversation that botbuilder copies into the conversation reference every
+ * reply goes through: junk there would be accepted now and make every later send to this sender fail.
+ */
+function accountProblem(
+  value: Record<string, unknown>,
+  path: string,
+  fields: readonly string[],
+): string | undefined {
+  return fields.map((field) => optionalString(value[field], `${path}.${field}`)).find(Boolean);
+}
+
+const ACCOUNT_FIELDS = ['name', 'aadObjectId', 'role'] as const;
+const CONVERSATION_FIELDS = ['name', 'conversationType', 'tenantId', 'aadObjectId', 'role'] as const;
+
 function httpUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   try {
@@ -60,9 +83,23 @@ export function activityProblem(body: unknown): string | undefined {
     text(body['channelId'], 'channelId', true),
     httpUrl(body['serviceUrl']) ? undefined : 'serviceUrl must be an http(s) URL',
     isObject(body['conversation'])
-      ? text(body['conversation']['id'], 'conversation.id', true)
+      ? (text(body['conversation']['id'], 'conversation.id', true) ??
+        accountProblem(body['conversation'], 'conversation', CONVERSATION_FIELDS) ??
+        (body['conversation']['isGroup'] === undefined ||
+        body['conversation']['isGroup'] === null ||
+        typeof body['conversation']['isGroup'] === 'boolean'
+          ? undefined
+          : 'conversation.isGroup must be true or false'))
       : 'conversation must be an object',
-    isObject(body['from']) ? text(body['from']['id'], 'from.id', true) : 'from must be an object',
+    isObject(body['from'])
+      ? (text(body['from']['id'], 'from.id', true) ?? accountProblem(body['from'], 'from', ACCOUNT_FIELDS))
+      : 'from must be an object',
+    body['recipient'] === undefined || body['recipient'] === null
+      ? undefined
+      : isObject(body['recipient'])
+        ? accountProblem(body['recipient'], 'recipient', ['id', ...ACCOUNT_FIELDS])
+        : 'recipient must be an object',
+    optionalString(body['locale'], 'locale'),
     text(body['id'], 'id', false),
     text(body['replyToId'], 'replyToId', false),
     text(body['name'], 'name', false),

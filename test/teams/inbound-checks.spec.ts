@@ -37,6 +37,15 @@ describe('activity shape check', () => {
   it('accepts a well-formed activity, with or without optional fields', () => {
     expect(activityProblem(activity)).toBeUndefined();
     expect(activityProblem({ ...activity, id: undefined, text: null, replyToId: 'r-1' })).toBeUndefined();
+    expect(
+      activityProblem({
+        ...activity,
+        from: { id: 'u', name: '', role: 'user', aadObjectId: null },
+        recipient: { id: 'bot', name: 'Relaydesk' },
+        conversation: { id: 'c', isGroup: false, conversationType: 'personal', tenantId: 't' },
+        locale: 'en-US',
+      }),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -53,6 +62,22 @@ describe('activity shape check', () => {
     ['without a sender', { ...activity, from: 'user-1' }, 'from'],
     ['with a huge id', { ...activity, id: 'x'.repeat(1001) }, 'id'],
     ['with text that is not a string', { ...activity, text: { evil: true } }, 'text'],
+    // Fields botbuilder copies into the reference every reply goes through.
+    ['with a sender name that is an object', { ...activity, from: { id: 'u', name: { a: 1 } } }, 'from.name'],
+    [
+      'with a numeric sender aadObjectId',
+      { ...activity, from: { id: 'u', aadObjectId: 4 } },
+      'from.aadObjectId',
+    ],
+    ['with a recipient that is a string', { ...activity, recipient: 'bot' }, 'recipient'],
+    ['with a numeric recipient id', { ...activity, recipient: { id: 5 } }, 'recipient.id'],
+    [
+      'with a numeric conversation type',
+      { ...activity, conversation: { id: 'c', conversationType: 5 } },
+      'conversation.conversationType',
+    ],
+    ['with isGroup as a string', { ...activity, conversation: { id: 'c', isGroup: 'yes' } }, 'isGroup'],
+    ['with a locale that is a list', { ...activity, locale: ['en-US'] }, 'locale'],
   ])('refuses an activity %s', (_what, body, mentions) => {
     expect(activityProblem(body)).toContain(mentions);
   });
