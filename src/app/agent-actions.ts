@@ -21,7 +21,7 @@ import { pickFromQueue } from '../domain/routing';
 import type { WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { endWorkItem, moveWorkItemToWaiting, resumeWorkItemByAgent } from '../domain/work-item';
-import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { ensureAgent, panelVersion, refreshPanel, updateAgent, writeAgent } from './agents';
 import { caseSessionId, caseSessionTitle, initialCaseFields } from './case-sessions';
 import { capText, customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
@@ -162,7 +162,7 @@ export function setPresence(ctx: DeskContext, agentId: string, status: unknown):
     }
     await ensureAgent(ctx, agentId);
     // The agent's own choice is kept as is; the capacity rule applies again at the next session start or end.
-    const agent = await ctx.store.update<AgentDocument>(keys.agent(agentId), (current) =>
+    const agent = await writeAgent(ctx, agentId, (current) =>
       current ? { ...current, presence: status } : current,
     );
     if (!agent) throw new SessionNotFoundError(HOME_SESSION_ID);
@@ -291,7 +291,7 @@ export async function agentText(
       threshold(ctx),
       'Home is focused: select a session to reply to its customer, or type "help".',
     );
-    await ctx.notifier.toAgent(agentId, view, { slot: 'panel' });
+    await ctx.notifier.toAgent(agentId, view, { slot: 'panel', version: panelVersion(agent) });
     return view;
   }
   return reply(ctx, agentId, focused, text);

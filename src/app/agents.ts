@@ -5,10 +5,32 @@ import { keys } from './documents';
 import type { AgentDocument } from './documents';
 import { panelView } from './view-builders';
 
+/**
+ * Every write of an agent document goes through here: `change` (pure, run again on each eTag conflict) returns
+ * the document unchanged to write nothing, or a new one, which gets the next revision.
+ */
+export function writeAgent(
+  ctx: DeskContext,
+  agentId: string,
+  change: (current: AgentDocument | undefined) => AgentDocument | undefined,
+): Promise<AgentDocument | undefined> {
+  return ctx.store.update<AgentDocument>(keys.agent(agentId), (current) => {
+    const next = change(current);
+    return next === current || next === undefined
+      ? next
+      : { ...next, revision: (current?.revision ?? 0) + 1 };
+  });
+}
+
+/** The revision a panel card rendered from this document shows. */
+export function panelVersion(agent: AgentDocument): number {
+  return agent.revision ?? 0;
+}
+
 /** The agent's document, created on first contact; an agent is Available from then on. */
 export async function ensureAgent(ctx: DeskContext, agentId: string, name?: string): Promise<AgentDocument> {
   const now = ctx.clock.now();
-  const agent = await ctx.store.update<AgentDocument>(keys.agent(agentId), (current) => {
+  const agent = await writeAgent(ctx, agentId, (current) => {
     if (current) return name && name !== current.name ? { ...current, name } : current;
     return {
       id: agentId,
@@ -32,7 +54,7 @@ export async function updateAgent(
   change: (agent: AgentDocument) => AgentDocument,
 ): Promise<AgentDocument> {
   const { capacityUnitsPerConversation, agentCapacityUnits } = ctx.settings.workstream;
-  const updated = await ctx.store.update<AgentDocument>(keys.agent(agentId), (current) => {
+  const updated = await writeAgent(ctx, agentId, (current) => {
     if (!current) throw new Error(`Unknown agent ${agentId}.`);
     const next = change(current);
     if (next === current) return current;
@@ -47,9 +69,13 @@ export async function updateAgent(
   return updated;
 }
 
-/** Re-sends the agent's panel card, updated in place. */
+/**
+ * Re-sends the agent's panel card, updated in place. It carries the document's revision: a render from an
+ * older revision that reaches the outbox after a newer one is dropped there, so the card never goes back.
+ */
 export async function refreshPanel(ctx: DeskContext, agent: AgentDocument, notice?: string): Promise<void> {
   await ctx.notifier.toAgent(agent.id, panelView(agent, ctx.settings.workstream.sentimentThreshold, notice), {
     slot: 'panel',
+    version: panelVersion(agent),
   });
 }

@@ -2,15 +2,21 @@ import type { WorkstreamSettings } from '../domain/workstream';
 import type { Clock, DocumentStore, IdGenerator, Logger, SentimentScorer } from './ports';
 import type { AgentView, KbArticleHit } from './views';
 
+export interface AgentSendOptions {
+  readonly slot?: string;
+  readonly version?: number;
+}
+
 /** Where the desk's messages go; the edge renders views as cards and keeps the activity ids. */
 export interface Notifier {
   /** A plain message to the customer of a work item. */
   toCustomer(customerId: string, text: string): Promise<void>;
   /**
    * A view to an agent. With a `slot`, the card sent before under the same slot is updated in place
-   * (the panel, an offer's card) instead of a new one being posted.
+   * (the panel, an offer's card) instead of a new one being posted. With a `version` too (the revision of the
+   * document it was rendered from), a view older than one already sent to the slot is not sent.
    */
-  toAgent(agentId: string, view: AgentView, options?: { slot?: string }): Promise<void>;
+  toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void>;
   /**
    * The work items on the Home dashboard changed (one was queued, assigned, moved to Waiting, closed). Chat
    * cards are not re-sent for it; a live view (the workspace tab) refreshes. Optional: notifiers without

@@ -15,6 +15,11 @@ export interface AgentDocument {
   readonly panel: AgentSessions;
   readonly firstSeenAt: number;
   readonly lastOfferedAt?: number;
+  /**
+   * Counts the document's writes (absent on documents written before it existed: 0). A panel card carries the
+   * revision it was rendered from, so an older render queued late never overwrites a newer one.
+   */
+  readonly revision?: number;
 }
 
 export interface TranscriptMessage {

@@ -13,7 +13,7 @@ import {
 import type { Claim, Offer, RoutingCandidate, WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { assignWorkItem } from '../domain/work-item';
-import { refreshPanel, updateAgent } from './agents';
+import { refreshPanel, updateAgent, writeAgent } from './agents';
 import { customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
@@ -80,9 +80,7 @@ export async function dispatchOffers(ctx: DeskContext): Promise<Offer[]> {
   });
   for (const offer of offers) {
     ctx.logger.info({ workItemId: offer.workItemId, agentId: offer.agentId, offerId: offer.id }, 'offered');
-    await ctx.store.update<AgentDocument>(keys.agent(offer.agentId), (agent) =>
-      agent ? { ...agent, lastOfferedAt: now } : agent,
-    );
+    await writeAgent(ctx, offer.agentId, (agent) => (agent ? { ...agent, lastOfferedAt: now } : agent));
     await sendOfferCard(ctx, offer, 'pending');
   }
   return offers;

@@ -26,6 +26,11 @@ export interface OutboxMessage {
   readonly relaydeskId: string;
   /** An agent's card slot (the panel, an offer): its card is updated in place, or posted and remembered. */
   readonly slot?: string;
+  /**
+   * The revision of the document a slot's card was rendered from: a message older than one already queued for
+   * the slot is not queued (renders made concurrently may reach the outbox in either order).
+   */
+  readonly version?: number;
   /** An activity to update in place (the card an action was pressed on); a new one is posted if it is gone. */
   readonly replaces?: string;
   /** The activity this answers (a bot reply to the sender's message): a post is sent as a reply to it. */
@@ -69,6 +74,8 @@ export interface OutboxQueueDocument {
   readonly entries: readonly QueuedEntry[];
   readonly backoff?: RecipientBackoff;
   readonly lease?: RecipientLease;
+  /** Per slot, the newest version queued for it. */
+  readonly slotVersions?: Readonly<Record<string, number>>;
 }
 
 interface OutboxIndexDocument {
@@ -76,10 +83,14 @@ interface OutboxIndexDocument {
   readonly recipients: Readonly<Record<string, number>>;
 }
 
-/** What appending did: the entry's place, and the entry a coalesced slot update replaced. */
+/**
+ * What appending did: the entry's place, the entry a coalesced slot update replaced, or that the message was
+ * older than the slot's newest and was not queued.
+ */
 export interface AppendResult {
   readonly length: number;
   readonly replacedId?: string;
+  readonly outdated?: { readonly version: number; readonly newest: number };
 }
 
 export type ClaimResult =
@@ -140,7 +151,8 @@ export class OutboxStore {
    * Stores the entry, then appends it to its recipient's queue, then lists the recipient in the index (in
    * that order: a recipient is never dropped from the index while an entry it holds is not yet visible).
    * A slot update coalesces with a pending update of the same slot that is not at the head (the head may be
-   * on its way): it takes that entry's place, and the older card is never sent.
+   * on its way): it takes that entry's place, and the older card is never sent. A versioned slot update older
+   * than the newest queued for its slot is not queued at all.
    */
   async append(message: OutboxMessage, now: number): Promise<AppendResult> {
     const id = randomUUID();
@@ -154,6 +166,15 @@ export class OutboxStore {
       const queue = current ?? emptyQueue(message.owner);
       generation = queue.generation ?? 0;
       const slot = message.slot;
+      const newest = slot === undefined ? undefined : queue.slotVersions?.[slot];
+      if (message.version !== undefined && newest !== undefined && message.version < newest) {
+        result = { length: queue.entries.length, outdated: { version: message.version, newest } };
+        return current;
+      }
+      const versioned =
+        slot !== undefined && message.version !== undefined
+          ? { slotVersions: { ...queue.slotVersions, [slot]: message.version } }
+          : {};
       const at = slot === undefined ? -1 : lastIndexOfSlot(queue.entries, slot);
       const taken = at > 0 ? queue.entries[at] : undefined;
       if (taken) {
@@ -161,12 +182,16 @@ export class OutboxStore {
           index === at ? { id, seq: taken.seq, ...(slot !== undefined ? { slot } : {}) } : queued,
         );
         result = { length: entries.length, replacedId: taken.id };
-        return { ...queue, entries };
+        return { ...queue, ...versioned, entries };
       }
       const entries = [...queue.entries, { id, seq: queue.nextSeq, ...(slot !== undefined ? { slot } : {}) }];
       result = { length: entries.length };
-      return { ...queue, nextSeq: queue.nextSeq + 1, entries };
+      return { ...queue, ...versioned, nextSeq: queue.nextSeq + 1, entries };
     });
+    if (result.outdated) {
+      await this.store.delete(entryKey(id));
+      return result;
+    }
     if (result.replacedId) await this.store.delete(entryKey(result.replacedId));
     await this.store.update<OutboxIndexDocument>(OUTBOX_INDEX_KEY, (current) => {
       const listed = current?.recipients[ownerKey];

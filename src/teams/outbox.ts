@@ -143,7 +143,14 @@ export class Outbox {
    */
   async enqueue(message: OutboxMessage): Promise<void> {
     const ownerKey = ownerKeyOf(message.owner);
-    const { length, replacedId } = await this.store.append(message, this.options.now());
+    const { length, replacedId, outdated } = await this.store.append(message, this.options.now());
+    if (outdated) {
+      this.logger.debug(
+        { recipient: ownerKey, slot: message.slot, relaydeskId: message.relaydeskId, ...outdated },
+        'slot update older than one already queued; not sent',
+      );
+      return;
+    }
     const limit = this.options.queueWarnLength ?? DEFAULTS.queueWarnLength;
     if (length > limit && (length - limit - 1) % 100 === 0) {
       this.logger.error(

@@ -1,5 +1,5 @@
 import { CardFactory, type Activity } from 'botbuilder';
-import type { Notifier } from '../app/desk-context';
+import type { AgentSendOptions, Notifier } from '../app/desk-context';
 import type { IdGenerator, LogFields, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
@@ -54,8 +54,8 @@ export class ProactiveNotifier implements Notifier {
     });
   }
 
-  async toAgent(agentId: string, view: AgentView, options: { slot?: string } = {}): Promise<void> {
-    const slot = options.slot;
+  async toAgent(agentId: string, view: AgentView, options: AgentSendOptions = {}): Promise<void> {
+    const { slot, version } = options;
     const relaydeskId = this.options.ids.next();
     const fields = { agentId, view: view.kind, relaydeskId, ...(slot !== undefined ? { slot } : {}) };
     const activity = this.renderActivity(view, relaydeskId, fields);
@@ -65,6 +65,7 @@ export class ProactiveNotifier implements Notifier {
       label: view.kind,
       fields,
       ...(slot !== undefined ? { slot } : {}),
+      ...(slot !== undefined && version !== undefined ? { version } : {}),
     });
   }
 
@@ -125,6 +126,7 @@ export class ProactiveNotifier implements Notifier {
       label: string;
       fields: LogFields;
       slot?: string;
+      version?: number;
       replaces?: string;
       replyToId?: string;
     },

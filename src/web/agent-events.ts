@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Notifier } from '../app/desk-context';
+import type { AgentSendOptions, Notifier } from '../app/desk-context';
 import type { Clock, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
 
@@ -199,7 +199,7 @@ export class EventingNotifier implements Notifier {
     return this.inner.toCustomer(customerId, text);
   }
 
-  async toAgent(agentId: string, view: AgentView, options?: { slot?: string }): Promise<void> {
+  async toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void> {
     // The use case has written the store before it notifies, so the tab already reads the new state.
     this.hub.publish(agentId);
     await this.inner.toAgent(agentId, view, options);

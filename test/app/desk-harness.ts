@@ -1,5 +1,5 @@
 import { MemoryStorage } from 'botbuilder';
-import type { DeskContext, Notifier } from '../../src/app/desk-context';
+import type { AgentSendOptions, DeskContext, Notifier } from '../../src/app/desk-context';
 import { Desk } from '../../src/app/desk';
 import type { AgentView, KbArticleHit } from '../../src/app/views';
 import { DEFAULT_WORKSTREAM } from '../../src/domain/workstream';
@@ -14,6 +14,8 @@ export interface Sent {
   readonly view?: AgentView;
   readonly text?: string;
   readonly slot?: string;
+  /** The revision of the document a slotted view was rendered from. */
+  readonly version?: number;
 }
 
 /** Records every message instead of delivering it. */
@@ -24,8 +26,13 @@ export class RecordingNotifier implements Notifier {
     this.sent.push({ to: customerId, text });
   }
 
-  async toAgent(agentId: string, view: AgentView, options?: { slot?: string }): Promise<void> {
-    this.sent.push({ to: agentId, view, ...(options?.slot ? { slot: options.slot } : {}) });
+  async toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void> {
+    this.sent.push({
+      to: agentId,
+      view,
+      ...(options?.slot ? { slot: options.slot } : {}),
+      ...(options?.version !== undefined ? { version: options.version } : {}),
+    });
   }
 
   textsTo(customerId: string): string[] {

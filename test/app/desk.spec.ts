@@ -240,6 +240,20 @@ describe('desk', () => {
       expect(transcript?.slice(1).map((m) => m.text)).toEqual(texts);
     });
 
+    it('every panel card carries the revision of the agent document it shows, rising with each change', async () => {
+      const { desk, notifier, store } = await activeWithAlice();
+      await desk.customerMessage(customer('c2', 'Hello, a second customer'));
+      await desk.focus('alice', 'home');
+      for (const text of ['four', 'five']) await desk.customerMessage(customer('c1', text));
+      const panels = notifier.sent.filter((sent) => sent.slot === 'panel');
+      const versions = panels.map((sent) => sent.version);
+      expect(versions.every((version) => typeof version === 'number')).toBe(true);
+      expect(versions).toEqual([...versions].sort((a, b) => (a ?? 0) - (b ?? 0)));
+      expect(new Set(versions).size).toBeGreaterThanOrEqual(3);
+      expect(versions.at(-1)).toBe((await agentDoc(store, 'alice'))?.revision);
+      expect(panels.at(-1)?.view).toMatchObject({ kind: 'panel' });
+    });
+
     it("the agent's plain text goes to the focused session's customer", async () => {
       const { desk, notifier, store, workItemId } = await activeWithAlice();
       await desk.agentText('alice', 'Have you tried turning it off and on?');

@@ -367,12 +367,10 @@ describe('two messages whose panel refreshes overtake each other', () => {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
-  // BUG: relayToAgent renders the panel from the agent document as its own update left it, and queues it after the
-  // message card. When messages from two customers for one agent interleave so that the first one's panel is queued
-  // last, the panel card shows the older counts: here the store says Visitor 2 has 1 unread and the card shows none,
-  // until the next refresh (under load, the store-conflict journey once ended showing 6 of 12). Render the panel
-  // from the latest document when it is sent, or queue refreshes by document version. Flip to `it` once fixed.
-  it.failing('the panel card ends with the unread counts the store holds', async () => {
+  // relayToAgent renders the panel from the agent document as its own update left it. When messages from two
+  // customers for one agent interleave so that the first one's panel reaches the outbox last, that older render
+  // (once sent last, showing Visitor 2 with no unread) is dropped: each panel carries its document's revision.
+  it('the panel card ends with the unread counts the store holds', async () => {
     await scene.tell(eve, 'hi');
     const alphaItem = await scene.activeSession(eve, alpha, 'First question');
     const betaItem = await scene.activeSession(eve, beta, 'Second question');

@@ -302,6 +302,38 @@ describe('the outbox', () => {
       expect(cards(connector.updates(chat))).toEqual([['panel 2']]);
     });
 
+    it('does not queue a slot update rendered from an older revision than one already queued', async () => {
+      const { outbox, lines } = rig();
+      const versioned = (body: string, version: number) => ({ ...card(AGENT, body, 'panel'), version });
+      await outbox.enqueue(versioned('panel r1', 1));
+      await outbox.enqueue(versioned('panel r3', 3));
+      // Rendered before r3 but queued after it (two turns interleaving): never sent.
+      await outbox.enqueue(versioned('panel r2', 2));
+      // The same revision again (a notice on an unchanged panel) is sent; unversioned updates always are.
+      await outbox.enqueue(versioned('panel r3 with a notice', 3));
+      await outbox.drain();
+      const chat = CHAT[AGENT.id]!;
+      expect(connector.calls.map((call) => textBlocks(cardOf(call))[0])).toEqual([
+        'panel r1',
+        'panel r3 with a notice',
+      ]);
+      expect(await outbox.pending()).toBe(0);
+      expect((await queueOf(AGENT))?.slotVersions).toEqual({ panel: 3 });
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          msg: 'slot update older than one already queued; not sent',
+          version: 2,
+          newest: 3,
+        }),
+      );
+      // After delivery the newest revision is still remembered: a late r2 does not overwrite r3 on the card.
+      await outbox.enqueue(versioned('late panel r2', 2));
+      await outbox.drain();
+      expect(connector.updates(chat).map((call) => textBlocks(cardOf(call))[0])).toEqual([
+        'panel r3 with a notice',
+      ]);
+    });
+
     it('drops the pending updates of a slot whose card an action replaced, and posts the next one afresh', async () => {
       const { outbox } = rig();
       await outbox.enqueue(card(AGENT, 'panel 1', 'panel'));
