@@ -4,6 +4,7 @@ import { KeyedQueue } from './keyed-queue';
 import { receiveCustomerMessage } from './customers';
 import type { CustomerMessage, CustomerMessageOutcome } from './customers';
 import type { DeskContext } from './desk-context';
+import type { Offer } from '../domain/routing';
 import { accept, reject, sweepOffers } from './routing';
 import type { AgentView, SessionDetailView, WorkspaceView } from './views';
 import { sessionDetail, workspace } from './workspace';
@@ -36,8 +37,8 @@ export class Desk {
     return reject(this.ctx, answer);
   }
 
-  /** One sweeper pass: missed offers go to the next agent. */
-  sweep(): Promise<unknown> {
+  /** One sweeper pass: claims a crash left half-way are finished, missed offers go to the next agent. */
+  sweep(): Promise<{ missed: Offer[]; offered: Offer[] }> {
     return sweepOffers(this.ctx);
   }
 

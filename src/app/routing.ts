@@ -150,6 +150,12 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
   const log = ctx.logger.child({ workItemId, agentId: claim.agentId, via: claim.via });
   const ours = (doc: WorkItemDocument) =>
     doc.item.state === 'open' || (doc.item.state === 'active' && doc.item.assignedAgentId === claim.agentId);
+  const queued = (await ctx.store.get<WorkQueue>(keys.queue(workstream.name)))?.value;
+  const held = queued?.entries.find((entry) => entry.workItemId === workItemId)?.claim;
+  if (held?.agentId !== claim.agentId || held.at !== claim.at) {
+    log.info({}, 'claim already settled or replaced');
+    return { kind: 'gone' };
+  }
   const before = await readWorkItem(ctx, workItemId);
   if (!before || !ours(before)) {
     log.warn({ state: before?.item.state }, 'claim dropped: the item is no longer open');
@@ -279,11 +285,14 @@ export async function sweepOffers(ctx: DeskContext): Promise<{ missed: Offer[]; 
   const now = ctx.clock.now();
   const queue = (await ctx.store.get<WorkQueue>(keys.queue(ctx.settings.workstream.name)))?.value;
   for (const { workItemId, claim } of queue ? staleClaims(queue, now, CLAIM_GRACE_MS) : []) {
-    ctx.logger.warn(
-      { workItemId, agentId: claim.agentId, via: claim.via },
-      'finishing a claim left half-way',
-    );
-    await finishClaim(ctx, workItemId, claim);
+    const fields = { workItemId, agentId: claim.agentId, via: claim.via };
+    ctx.logger.warn(fields, 'finishing a claim left half-way');
+    try {
+      await finishClaim(ctx, workItemId, claim);
+    } catch (error) {
+      // One claim that cannot be finished must not stop the sweep (offers still expire); it is tried again.
+      ctx.logger.error({ ...fields, err: error }, 'claim could not be finished');
+    }
   }
   const missed = await updateQueue(ctx, (queue) => {
     const expired = expireOffers(queue, now);

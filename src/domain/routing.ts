@@ -66,18 +66,23 @@ export function findQueueEntry(queue: WorkQueue, workItemId: string): QueueEntry
   return queue.entries.find((entry) => entry.workItemId === workItemId);
 }
 
-/** Adds an item at the tail; an item already queued keeps its place. */
+/**
+ * Adds an item at the tail; an item already queued keeps its place. A claimed entry is a leftover of an
+ * accept that never settled (the item went Active, then Waiting, and is back now): it gives way to a new one.
+ */
 export function enqueue(
   queue: WorkQueue,
   workItemId: string,
   now: number,
   preferredAgentId?: string,
 ): WorkQueue {
-  if (findQueueEntry(queue, workItemId)) return queue;
+  const existing = findQueueEntry(queue, workItemId);
+  if (existing && !existing.claim) return queue;
   const entry: QueueEntry = preferredAgentId
     ? { workItemId, enqueuedAt: now, preferredAgentId }
     : { workItemId, enqueuedAt: now };
-  return { ...queue, entries: [...queue.entries, entry] };
+  const rest = existing ? withoutEntry(queue, workItemId) : queue;
+  return { ...rest, entries: [...rest.entries, entry] };
 }
 
 function replaceEntry(queue: WorkQueue, updated: QueueEntry): WorkQueue {

@@ -239,6 +239,22 @@ describe('routing', () => {
       expect(settleClaim(claimed, 'w1', 'b')).toBe(claimed);
     });
 
+    it('left behind gives way when its item is queued again (it went Active, then Waiting, and is back)', () => {
+      const claimed = acceptOffer(offered().queue, {
+        workItemId: 'w1',
+        offerId: 'offer-1',
+        agentId: 'a',
+        now: 5,
+      }).queue;
+      const requeued = enqueue(claimed, 'w1', 50, 'a');
+      expect(requeued.entries.map((entry) => entry.workItemId)).toEqual(['w2', 'w1']);
+      expect(findQueueEntry(requeued, 'w1')).toEqual({
+        workItemId: 'w1',
+        enqueuedAt: 50,
+        preferredAgentId: 'a',
+      });
+    });
+
     it('left unsettled past the grace period is reported for the sweeper to finish', () => {
       const claimed = acceptOffer(offered().queue, {
         workItemId: 'w1',

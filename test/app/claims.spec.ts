@@ -1,0 +1,449 @@
+/**
+ * Claims: accepting an offer or picking an item leaves the item in the queue as the agent's claim until their
+ * session is open; routing counts the claim against the agent's capacity, and the sweeper finishes a claim a
+ * crash left half-way once it is older than CLAIM_GRACE_MS.
+ */
+import { MemoryStorage, type StoreItems } from 'botbuilder';
+import { updateAgent } from '../../src/app/agents';
+import { keys } from '../../src/app/documents';
+import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
+import { CLAIM_GRACE_MS } from '../../src/app/routing';
+import { customerWording } from '../../src/app/customer-wording';
+import { openSession } from '../../src/domain/agent-sessions';
+import { acceptOffer, pickFromQueue } from '../../src/domain/routing';
+import type { QueueEntry, WorkQueue } from '../../src/domain/routing';
+import { assignWorkItem, endWorkItem } from '../../src/domain/work-item';
+import type { WorkItem } from '../../src/domain/work-item';
+import type { WorkstreamSettings } from '../../src/domain/workstream';
+import { StateStore } from '../../src/store/state-store';
+import { afterEachWrite } from '../support/storage-hooks';
+import { createDesk } from './desk-harness';
+
+const QUEUE = keys.queue('default');
+const MAX_SESSIONS_REACHED = 'Maximum sessions reached. Close a session before opening another.';
+const NO_LONGER_AVAILABLE = 'This request is no longer available.';
+const NAMES: Record<string, string> = { alice: 'Alice', bob: 'Bob' };
+
+const customer = (id: string, text = 'Hi, my router is broken') => ({
+  customerId: `emulator:${id}`,
+  channelId: 'emulator',
+  text,
+});
+
+type Harness = ReturnType<typeof createDesk> & { storage: MemoryStorage };
+
+async function queueDoc(store: StateStore): Promise<WorkQueue | undefined> {
+  return (await store.get<WorkQueue>(QUEUE))?.value;
+}
+async function entryOf(store: StateStore, workItemId: string): Promise<QueueEntry | undefined> {
+  return (await queueDoc(store))?.entries.find((entry) => entry.workItemId === workItemId);
+}
+async function agentDoc(store: StateStore, id: string): Promise<AgentDocument | undefined> {
+  return (await store.get<AgentDocument>(keys.agent(id)))?.value;
+}
+async function itemDoc(store: StateStore, id: string): Promise<WorkItemDocument | undefined> {
+  return (await store.get<WorkItemDocument>(keys.workItem(id)))?.value;
+}
+async function sessionIds(store: StateStore, agentId: string): Promise<string[]> {
+  return (await agentDoc(store, agentId))?.panel.sessions.map((session) => session.id) ?? [];
+}
+/** Every document the claim touches, to check that a pass changed nothing. */
+async function snapshot(store: StateStore, workItemId: string, agentIds: readonly string[]) {
+  return {
+    queue: await queueDoc(store),
+    item: await itemDoc(store, workItemId),
+    agents: await Promise.all(agentIds.map((id) => agentDoc(store, id))),
+  };
+}
+
+/** Agents who have written to the bot, on a memory store the test can hook into. */
+async function deskWith(agents: string[], workstream: Partial<WorkstreamSettings> = {}): Promise<Harness> {
+  const storage = new MemoryStorage();
+  const store = new StateStore({ storage, delay: async () => undefined });
+  const harness = createDesk({ agents, workstream, store });
+  for (const id of agents) await harness.desk.showPanel(id, NAMES[id] ?? id);
+  return { ...harness, storage };
+}
+
+/** A customer arrives and is offered to `agentId`. */
+async function offerTo(harness: Harness, customerId: string, agentId: string) {
+  const outcome = await harness.desk.customerMessage(customer(customerId));
+  if (outcome.kind !== 'queued') throw new Error(`expected ${customerId} to be queued`);
+  const offer = harness.notifier
+    .viewsTo(agentId, 'offer')
+    .find((view) => view.workItemId === outcome.workItemId && view.status === 'pending');
+  if (!offer) throw new Error(`expected ${customerId} to be offered to ${agentId}`);
+  return { workItemId: outcome.workItemId, offerId: offer.offerId };
+}
+
+/**
+ * A crash right after accept's queue write: the offer is now the agent's claim (exactly what acceptOffer
+ * leaves), and nothing else of the accept happened.
+ */
+async function claimByAcceptThenCrash(
+  harness: Harness,
+  offer: { workItemId: string; offerId: string },
+  agentId: string,
+): Promise<void> {
+  const now = harness.clock.now();
+  await harness.store.update<WorkQueue>(QUEUE, (queue) => {
+    if (!queue) throw new Error('no queue');
+    return acceptOffer(queue, { ...offer, agentId, now }).queue;
+  });
+}
+
+/** The next step of finishClaim: the agent's session on the item opens (and takes focus), then a crash. */
+async function openSessionThenCrash(harness: Harness, agentId: string, workItemId: string): Promise<void> {
+  const doc = await itemDoc(harness.store, workItemId);
+  if (!doc) throw new Error('no work item');
+  const { maxSessions } = harness.ctx.settings.workstream;
+  await updateAgent(harness.ctx, agentId, (agent) => ({
+    ...agent,
+    panel: openSession(
+      agent.panel,
+      { id: workItemId, kind: 'conversation', title: doc.item.title },
+      { maxSessions, now: harness.clock.now() },
+    ),
+  }));
+}
+
+async function setItem(harness: Harness, workItemId: string, change: (item: WorkItem) => WorkItem) {
+  await harness.store.update<WorkItemDocument>(keys.workItem(workItemId), (doc) =>
+    doc ? { ...doc, item: change(doc.item) } : doc,
+  );
+}
+
+describe('a claim left half-way by a crash', () => {
+  it('is left alone for the grace period, then finished by one sweep: session, Active, "joined", out of the queue', async () => {
+    // One unit of capacity: the claim alone fills Alice.
+    const harness = await deskWith(['alice'], { agentCapacityUnits: 1 });
+    const { desk, store, notifier, clock } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    await claimByAcceptThenCrash(harness, offer, 'alice');
+    const claimed = await snapshot(store, offer.workItemId, ['alice']);
+    notifier.clear();
+
+    // Within the grace period the sweeper does not touch it, and routing counts it against Alice.
+    clock.advance(CLAIM_GRACE_MS - 1);
+    const second = await desk.customerMessage(customer('c2'));
+    await desk.sweep();
+    expect(await entryOf(store, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
+    expect(await itemDoc(store, offer.workItemId)).toEqual(claimed.item);
+    expect(await sessionIds(store, 'alice')).toEqual([]);
+    expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
+    expect(notifier.textsTo('emulator:c1')).toEqual([]);
+
+    clock.advance(2);
+    await desk.sweep();
+    const agent = await agentDoc(store, 'alice');
+    expect(agent?.panel.sessions.map((session) => session.id)).toEqual([offer.workItemId]);
+    expect(agent?.panel.focusedSessionId).toBe(offer.workItemId);
+    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+      state: 'active',
+      assignedAgentId: 'alice',
+    });
+    expect(notifier.textsTo('emulator:c1')).toEqual([customerWording.joined('Alice')]);
+    expect(notifier.viewsTo('alice', 'active-conversation')).toEqual([
+      expect.objectContaining({ sessionId: offer.workItemId, readOnly: false }),
+    ]);
+    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+    // Alice is full now: the second customer still waits, unoffered.
+    expect((await queueDoc(store))?.entries).toEqual([
+      expect.objectContaining({ workItemId: 'workItemId' in second ? second.workItemId : '' }),
+    ]);
+    expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
+
+    const finished = await snapshot(store, offer.workItemId, ['alice']);
+    const sent = notifier.sent.length;
+    await desk.sweep();
+    expect(await snapshot(store, offer.workItemId, ['alice'])).toEqual(finished);
+    expect(notifier.sent).toHaveLength(sent);
+  });
+
+  it('after the session opened is finished without a second session and without taking focus back', async () => {
+    const harness = await deskWith(['alice']);
+    const { desk, store, notifier, clock } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    await claimByAcceptThenCrash(harness, offer, 'alice');
+    await openSessionThenCrash(harness, 'alice', offer.workItemId);
+    await desk.focus('alice', 'home');
+    const opened = (await agentDoc(store, 'alice'))?.panel.sessions[0];
+    notifier.clear();
+
+    clock.advance(CLAIM_GRACE_MS + 1);
+    await desk.sweep();
+    const agent = await agentDoc(store, 'alice');
+    expect(agent?.panel.sessions).toEqual([opened]);
+    expect(agent?.panel.focusedSessionId).toBe('home');
+    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+      state: 'active',
+      assignedAgentId: 'alice',
+    });
+    expect(notifier.textsTo('emulator:c1')).toEqual([customerWording.joined('Alice')]);
+    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+  });
+
+  it('after the item became Active only leaves the queue: the session and the assignment stay as they are', async () => {
+    const harness = await deskWith(['alice']);
+    const { desk, store, clock } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    await claimByAcceptThenCrash(harness, offer, 'alice');
+    await openSessionThenCrash(harness, 'alice', offer.workItemId);
+    await setItem(harness, offer.workItemId, (item) => assignWorkItem(item, 'alice', clock.now()));
+    const before = { agent: await agentDoc(store, 'alice'), item: await itemDoc(store, offer.workItemId) };
+
+    clock.advance(CLAIM_GRACE_MS + 1);
+    await desk.sweep();
+    expect(await agentDoc(store, 'alice')).toEqual(before.agent);
+    expect(await itemDoc(store, offer.workItemId)).toEqual(before.item);
+    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+  });
+
+  it.each([
+    ['ended', (item: WorkItem, now: number) => endWorkItem(assignWorkItem(item, 'bob', now), now)],
+    ['Active for another agent', (item: WorkItem, now: number) => assignWorkItem(item, 'bob', now)],
+  ])(
+    'whose item was meanwhile %s is dropped by the sweeper without opening a session or telling anyone',
+    async (_how, change) => {
+      const harness = await deskWith(['alice', 'bob']);
+      const { desk, store, notifier, clock } = harness;
+      const offer = await offerTo(harness, 'c1', 'alice');
+      await claimByAcceptThenCrash(harness, offer, 'alice');
+      await setItem(harness, offer.workItemId, (item) => change(item, clock.now()));
+      const item = await itemDoc(store, offer.workItemId);
+      notifier.clear();
+
+      clock.advance(CLAIM_GRACE_MS + 1);
+      await desk.sweep();
+      expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+      expect(await sessionIds(store, 'alice')).toEqual([]);
+      expect(await itemDoc(store, offer.workItemId)).toEqual(item);
+      expect(notifier.sent).toEqual([]);
+    },
+  );
+
+  it('made by a pick is finished by the sweeper the same way', async () => {
+    const harness = await deskWith(['alice', 'bob']);
+    const { desk, store, notifier, clock } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    await store.update<WorkQueue>(QUEUE, (queue) => {
+      if (!queue) throw new Error('no queue');
+      return pickFromQueue(queue, offer.workItemId, { agentId: 'bob', now: clock.now() }).queue;
+    });
+    notifier.clear();
+
+    clock.advance(CLAIM_GRACE_MS + 1);
+    await desk.sweep();
+    expect(await sessionIds(store, 'bob')).toEqual([offer.workItemId]);
+    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+      state: 'active',
+      assignedAgentId: 'bob',
+    });
+    expect(notifier.textsTo('emulator:c1')).toEqual([customerWording.joined('Bob')]);
+    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+    expect(await sessionIds(store, 'alice')).toEqual([]);
+  });
+});
+
+describe('a claim in progress', () => {
+  it('cannot be picked by another agent', async () => {
+    const harness = await deskWith(['alice', 'bob']);
+    const { desk, store } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    await claimByAcceptThenCrash(harness, offer, 'alice');
+
+    expect(await desk.pick('bob', offer.workItemId)).toMatchObject({
+      kind: 'notice',
+      text: NO_LONGER_AVAILABLE,
+    });
+    expect(await entryOf(store, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
+    expect(await sessionIds(store, 'bob')).toEqual([]);
+    expect((await itemDoc(store, offer.workItemId))?.item.state).toBe('open');
+  });
+
+  describe.each([
+    ['capacity units', { agentCapacityUnits: 2 }, { agentCapacityUnits: 3 }],
+    ['session slots', { maxSessions: 2 }, { maxSessions: 3 }],
+  ] as const)('counts against the agent (%s)', (_limit, roomForTwo, roomForThree) => {
+    it('so a dispatch offers them nothing beyond the limit until the claim and a session are done', async () => {
+      const harness = await deskWith(['alice'], roomForTwo);
+      const { desk, store, notifier, clock } = harness;
+      const first = await offerTo(harness, 'c1', 'alice');
+      await desk.accept({ agentId: 'alice', ...first });
+      const second = await offerTo(harness, 'c2', 'alice');
+      await claimByAcceptThenCrash(harness, second, 'alice');
+
+      const third = await desk.customerMessage(customer('c3'));
+      await desk.sweep();
+      expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(2);
+      expect(await entryOf(store, 'workItemId' in third ? third.workItemId : '')).not.toHaveProperty('offer');
+
+      clock.advance(CLAIM_GRACE_MS + 1);
+      await desk.sweep();
+      expect(await sessionIds(store, 'alice')).toEqual([first.workItemId, second.workItemId]);
+      expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(2);
+
+      await desk.confirmClose('alice', first.workItemId);
+      expect(notifier.viewsTo('alice', 'offer').at(-1)).toMatchObject({
+        workItemId: 'workItemId' in third ? third.workItemId : '',
+        status: 'pending',
+      });
+    });
+
+    it('once only when its session is already open', async () => {
+      const harness = await deskWith(['alice'], roomForThree);
+      const { desk, store, notifier } = harness;
+      const first = await offerTo(harness, 'c1', 'alice');
+      await desk.accept({ agentId: 'alice', ...first });
+      const second = await offerTo(harness, 'c2', 'alice');
+      await claimByAcceptThenCrash(harness, second, 'alice');
+      await openSessionThenCrash(harness, 'alice', second.workItemId);
+
+      // Two sessions (one of them the claim's), one more fits: c3 is offered, c4 is not.
+      const third = await offerTo(harness, 'c3', 'alice');
+      const fourth = await desk.customerMessage(customer('c4'));
+      expect(await entryOf(store, third.workItemId)).toMatchObject({ offer: { agentId: 'alice' } });
+      expect(await entryOf(store, 'workItemId' in fourth ? fourth.workItemId : '')).not.toHaveProperty(
+        'offer',
+      );
+      expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(3);
+    });
+  });
+});
+
+describe('accept when the agent has no room left by the time the session opens', () => {
+  it('puts the item back in its place, declined by that agent, offers it to another, and refuses the accept', async () => {
+    const harness = await deskWith(['alice', 'bob'], { maxSessions: 2 });
+    const { desk, store, notifier, storage, clock } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    const queued = await entryOf(store, offer.workItemId);
+    // Alice opens two case sessions in the tab while her accept is between its queue write and her session.
+    let filled = false;
+    const hook = afterEachWrite(storage, async (changes: StoreItems) => {
+      const queue = changes[QUEUE] as WorkQueue | undefined;
+      if (filled || !queue?.entries.some((entry) => entry.claim?.agentId === 'alice')) return;
+      filled = true;
+      await updateAgent(harness.ctx, 'alice', (agent) => ({
+        ...agent,
+        panel: ['case:x', 'case:y'].reduce(
+          (panel, id) =>
+            openSession(panel, { id, kind: 'case', title: id }, { maxSessions: 2, now: clock.now() }),
+          agent.panel,
+        ),
+      }));
+    });
+    notifier.clear();
+    let view;
+    try {
+      view = await desk.accept({ agentId: 'alice', ...offer });
+    } finally {
+      hook.restore();
+    }
+
+    expect(filled).toBe(true);
+    expect(view).toMatchObject({ kind: 'notice', text: MAX_SESSIONS_REACHED });
+    const entry = await entryOf(store, offer.workItemId);
+    expect(entry).not.toHaveProperty('claim');
+    expect(entry).toMatchObject({
+      enqueuedAt: queued?.enqueuedAt,
+      declined: { agentId: 'alice', reason: 'rejected' },
+      offer: { agentId: 'bob' },
+    });
+    expect((await queueDoc(store))?.entries[0]?.workItemId).toBe(offer.workItemId);
+    expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({
+      workItemId: offer.workItemId,
+      status: 'pending',
+    });
+    expect(await sessionIds(store, 'alice')).toEqual(['case:x', 'case:y']);
+    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({ state: 'open' });
+    expect((await itemDoc(store, offer.workItemId))?.item).not.toHaveProperty('assignedAgentId');
+    expect(notifier.textsTo('emulator:c1')).toEqual([]);
+
+    const bobs = notifier.viewsTo('bob', 'offer').at(-1);
+    await desk.accept({ agentId: 'bob', workItemId: offer.workItemId, offerId: bobs?.offerId ?? '' });
+    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+      state: 'active',
+      assignedAgentId: 'bob',
+    });
+    expect(notifier.textsTo('emulator:c1')).toEqual([customerWording.joined('Bob')]);
+  });
+});
+
+describe('accept when the item is taken by someone else while the session opens', () => {
+  it('closes the session it opened, drops the claim and tells the agent it is no longer available', async () => {
+    const harness = await deskWith(['alice', 'bob']);
+    const { desk, store, notifier, storage, clock } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    let taken = false;
+    const hook = afterEachWrite(storage, async (changes: StoreItems) => {
+      const agent = changes[keys.agent('alice')] as AgentDocument | undefined;
+      if (taken || !agent?.panel.sessions.some((session) => session.id === offer.workItemId)) return;
+      taken = true;
+      await setItem(harness, offer.workItemId, (item) => assignWorkItem(item, 'bob', clock.now()));
+    });
+    notifier.clear();
+    let view;
+    try {
+      view = await desk.accept({ agentId: 'alice', ...offer });
+    } finally {
+      hook.restore();
+    }
+
+    expect(taken).toBe(true);
+    expect(view).toMatchObject({ kind: 'offer', status: 'unavailable' });
+    const agent = await agentDoc(store, 'alice');
+    expect(agent?.panel.sessions).toEqual([]);
+    expect(agent?.panel.focusedSessionId).toBe('home');
+    expect(notifier.lastPanel('alice')?.rows.map((row) => row.id)).toEqual(['home']);
+    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({ assignedAgentId: 'bob' });
+    expect(notifier.textsTo('emulator:c1')).toEqual([]);
+  });
+});
+
+describe('a claim whose only missing step is leaving the queue (a crash right before the settle)', () => {
+  // The stale entry still carries Alice's claim. Before the fix, the customer's return was not queued afresh
+  // (enqueue kept the existing entry), routing skipped it as claimed, and the sweeper later "finished" the old
+  // claim: the resumed conversation went to Alice, who is Away and never accepted it, while Bob was Available.
+  it('does not swallow the customer coming back after the agent closed the session', async () => {
+    const harness = await deskWith(['alice', 'bob']);
+    const { desk, store, notifier, clock } = harness;
+    const offer = await offerTo(harness, 'c1', 'alice');
+    await claimByAcceptThenCrash(harness, offer, 'alice');
+    await openSessionThenCrash(harness, 'alice', offer.workItemId);
+    await setItem(harness, offer.workItemId, (item) => assignWorkItem(item, 'alice', clock.now()));
+    await desk.confirmClose('alice', offer.workItemId);
+    await desk.setPresence('alice', 'away');
+    notifier.clear();
+
+    clock.advance(5_000);
+    await desk.customerMessage(customer('c1', 'It broke again'));
+    clock.advance(CLAIM_GRACE_MS);
+    await desk.sweep();
+    expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({
+      workItemId: offer.workItemId,
+      status: 'pending',
+    });
+    expect(await sessionIds(store, 'alice')).toEqual([]);
+  });
+});
+
+describe('a claim the sweeper cannot finish', () => {
+  it('does not stop the sweep: other offers still expire, and the claim is tried again on the next pass', async () => {
+    const harness = await deskWith(['alice', 'bob']);
+    const { desk, store, clock } = harness;
+    const first = await offerTo(harness, 'c1', 'alice');
+    await claimByAcceptThenCrash(harness, first, 'alice');
+    const second = await offerTo(harness, 'c2', 'bob');
+    // Alice's document is gone (a store restored from an older backup): her claim cannot open a session.
+    await store.delete(keys.agent('alice'));
+    clock.advance(Math.max(CLAIM_GRACE_MS, harness.ctx.settings.workstream.notificationTimeoutMs) + 1);
+    const swept = await desk.sweep();
+    expect(swept.missed.map((offer) => offer.workItemId)).toEqual([second.workItemId]);
+    expect((await entryOf(store, first.workItemId))?.claim?.agentId).toBe('alice');
+    await desk.showPanel('alice', 'Alice');
+    await desk.sweep();
+    expect(await entryOf(store, first.workItemId)).toBeUndefined();
+    expect(await sessionIds(store, 'alice')).toContain(first.workItemId);
+  });
+});
