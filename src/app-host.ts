@@ -96,7 +96,20 @@ export async function startRelaydesk(
 ): Promise<RunningRelaydesk> {
   const version = options.version ?? packageVersion();
   const clock = options.clock ?? systemClock;
-  const store = createStorage({ kind: config.store, sqlitePath: config.sqlitePath });
+  const store = createStorage({
+    kind: config.store,
+    sqlitePath: config.sqlitePath,
+    azure: { connectionString: config.azureStorageConnectionString, container: config.azureStorageContainer },
+  });
+  try {
+    await store.ready();
+  } catch (error) {
+    await store.close();
+    throw new Error(
+      `The ${config.store} store is not reachable: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
   const http = createHttpServer({ config, logger, storeKind: config.store, version, clock });
   registerStaticTab(http.restify);
 

@@ -1,3 +1,5 @@
+export { AzureBlobStorage, BlobEtagConflictError } from './azure-blob-storage';
+export type { AzureBlobStorageOptions } from './azure-blob-storage';
 export { createStorage, storageKinds } from './create-storage';
 export type { StorageHandle, StorageKind, StorageOptions } from './create-storage';
 export { documentKinds, InvalidKeyError, storeKey } from './keys';
