@@ -143,6 +143,27 @@ describe('main as a process', () => {
     await expect(fetch(new URL('/healthz', String(started.url)))).rejects.toThrow();
   });
 
+  it('exits 1 with one clear line when STORE=azure-blob cannot reach its storage account', async () => {
+    running = startMain(dir, {
+      PORT: '0',
+      STORE: 'azure-blob',
+      // Azurite's public development account on a loopback port nothing listens on.
+      AZURE_STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+        'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+        'BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+    });
+    const exit = await withinMs(running.exited, 30_000, 'exit when the blob store is unreachable');
+
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(running.stderr()).toMatch(
+      /^relaydesk: cannot start: The azure-blob store is not reachable: .+\n$/,
+    );
+    expect(running.stderr()).not.toContain('    at ');
+    expect(running.stdout()).toContain('"msg":"relaydesk failed to start"');
+    expect(running.stdout()).not.toContain('AccountKey');
+  }, 40_000);
+
   it('starts on sqlite in anonymous mode with the Agents Playground user as agent', async () => {
     running = startMain(dir, { PORT: '0', SQLITE_PATH: join(dir, 'data', 'relaydesk.db') });
 
