@@ -5,6 +5,7 @@ import { receiveCustomerMessage } from './customers';
 import type { CustomerMessage, CustomerMessageOutcome } from './customers';
 import type { DeskContext } from './desk-context';
 import type { Offer } from '../domain/routing';
+import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
 import { accept, reject, sweepOffers } from './routing';
 import type { AgentView, SessionDetailView, WorkspaceView } from './views';
 import { sessionDetail, workspace } from './workspace';
@@ -23,6 +24,9 @@ export class Desk {
    */
   private readonly customerTurns = new KeyedQueue();
 
+  /** When this instance last checked sessions and the dashboard against the work items (never: -Infinity). */
+  private lastRepairAt = -Infinity;
+
   constructor(private readonly ctx: DeskContext) {}
 
   customerMessage(message: CustomerMessage): Promise<CustomerMessageOutcome> {
@@ -37,9 +41,16 @@ export class Desk {
     return reject(this.ctx, answer);
   }
 
-  /** One sweeper pass: claims a crash left half-way are finished, missed offers go to the next agent. */
-  sweep(): Promise<{ missed: Offer[]; offered: Offer[] }> {
-    return sweepOffers(this.ctx);
+  /**
+   * One sweeper pass: claims a crash left half-way are finished, missed offers go to the next agent, and once
+   * every REPAIR_INTERVAL_MS the agents' sessions and the dashboard are checked against the work items.
+   */
+  async sweep(): Promise<{ missed: Offer[]; offered: Offer[]; repaired?: RepairOutcome }> {
+    const swept = await sweepOffers(this.ctx);
+    const now = this.ctx.clock.now();
+    if (now - this.lastRepairAt < REPAIR_INTERVAL_MS) return swept;
+    this.lastRepairAt = now;
+    return { ...swept, repaired: await repairSessions(this.ctx) };
   }
 
   /** Records the agent (Available on first contact) and keeps their display name current, sending nothing. */

@@ -105,6 +105,19 @@ export function openSession(
   return { ...panel, sessions: [...panel.sessions, session], focusedSessionId: session.id };
 }
 
+/**
+ * Puts back a session the agent's list lost (a crash between writing the work item and the agent document):
+ * like openSession, but the agent's focus stays where it is; a session already there is left as it is.
+ */
+export function restoreSession(
+  panel: AgentSessions,
+  request: OpenSessionRequest,
+  limits: { maxSessions: number; now: number },
+): AgentSessions {
+  if (findSession(panel, request.id)) return panel;
+  return { ...openSession(panel, request, limits), focusedSessionId: panel.focusedSessionId };
+}
+
 /** Home can never be closed; closing the focused session returns focus to Home. */
 export function closeSession(panel: AgentSessions, sessionId: string): AgentSessions {
   if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();

@@ -7,6 +7,7 @@ import {
   focusSession,
   openSession,
   panelRows,
+  restoreSession,
   recordCustomerMessage,
   saveDraft,
   togglePanelMode,
@@ -61,6 +62,16 @@ describe('session panel', () => {
       const panel = openSession(withSessions('1', '2'), conversation('1'), limits);
       expect(panel.sessions).toHaveLength(2);
       expect(panel.focusedSessionId).toBe('1');
+    });
+
+    it('restores a lost session without moving the focus, and leaves one already there as it is', () => {
+      const panel = focusSession(withSessions('1', '2'), '1');
+      const restored = restoreSession(panel, conversation('3'), limits);
+      expect(restored.sessions.map((s) => s.id)).toEqual(['1', '2', '3']);
+      expect(restored.focusedSessionId).toBe('1');
+      expect(restoreSession(restored, conversation('2'), limits)).toBe(restored);
+      const full = withSessions(...Array.from({ length: 10 }, (_, i) => String(i + 1)));
+      expect(() => restoreSession(full, conversation('11'), limits)).toThrow(MaxSessionsReachedError);
     });
 
     it('allows MAX_SESSIONS sessions besides Home and refuses the next with the exact message', () => {

@@ -1,0 +1,92 @@
+import { findSession, restoreSession } from '../domain/agent-sessions';
+import { MaxSessionsReachedError } from '../domain/errors';
+import { conversationSentiment } from '../domain/sentiment';
+import { refreshPanel, updateAgent } from './agents';
+import type { DeskContext } from './desk-context';
+import { keys } from './documents';
+import type { AgentDocument, WorkItemDocument } from './documents';
+import { indexWorkItem, readWorkItemIndex } from './work-item-index';
+
+/** How often the sweeper checks the dashboard index and the agents' session lists against the work items. */
+export const REPAIR_INTERVAL_MS = 60_000;
+
+export interface RepairOutcome {
+  /** Work items whose dashboard entry was behind the item (written, then a crash before the index). */
+  readonly reindexed: readonly string[];
+  /** Active conversations put back on their agent's session list. */
+  readonly restored: readonly { readonly agentId: string; readonly workItemId: string }[];
+}
+
+/**
+ * The work item is the source of truth for assignment. Every use case writes it first and the agent's document
+ * and the dashboard index after; a crash in between leaves them behind. This pass puts them back in step: an
+ * index entry that disagrees with its item is rewritten, and an Active conversation missing from its agent's
+ * session list is added back, without moving the agent's focus. Each change is a compare-and-swap, so any number
+ * of instances may run it at once.
+ */
+export async function repairSessions(ctx: DeskContext): Promise<RepairOutcome> {
+  const now = ctx.clock.now();
+  const live = (await readWorkItemIndex(ctx)).filter((entry) => entry.state !== 'closed');
+  const docs = await ctx.store.getMany<WorkItemDocument>(
+    live.map((entry) => keys.workItem(entry.workItemId)),
+  );
+  const reindexed: string[] = [];
+  const activeByAgent = new Map<string, WorkItemDocument[]>();
+  for (const entry of live) {
+    const doc = docs.get(keys.workItem(entry.workItemId))?.value;
+    if (!doc) continue;
+    const { item } = doc;
+    if (item.state !== entry.state || item.assignedAgentId !== entry.agentId) {
+      ctx.logger.warn(
+        { workItemId: item.id, indexed: entry.state, state: item.state },
+        'dashboard entry repaired from its work item',
+      );
+      await indexWorkItem(ctx, item);
+      reindexed.push(item.id);
+    }
+    if (item.state === 'active' && item.assignedAgentId) {
+      activeByAgent.set(item.assignedAgentId, [...(activeByAgent.get(item.assignedAgentId) ?? []), doc]);
+    }
+  }
+
+  const restored: { agentId: string; workItemId: string }[] = [];
+  const agents = await ctx.store.getMany<AgentDocument>(
+    [...activeByAgent.keys()].map((id) => keys.agent(id)),
+  );
+  for (const [agentId, items] of activeByAgent) {
+    const agent = agents.get(keys.agent(agentId))?.value;
+    const missing = items.filter((doc) => agent && !findSession(agent.panel, doc.item.id));
+    if (!agent || missing.length === 0) continue;
+    try {
+      const updated = await updateAgent(ctx, agentId, (current) => ({
+        ...current,
+        panel: missing.reduce(
+          (panel, doc) =>
+            restoreSession(
+              panel,
+              {
+                id: doc.item.id,
+                kind: 'conversation',
+                title: doc.item.title,
+                sentiment: conversationSentiment(doc.item.sentimentScores),
+              },
+              { maxSessions: ctx.settings.workstream.maxSessions, now },
+            ),
+          current.panel,
+        ),
+      }));
+      for (const doc of missing) {
+        ctx.logger.warn({ agentId, workItemId: doc.item.id }, 'session restored from its work item');
+        restored.push({ agentId, workItemId: doc.item.id });
+      }
+      await refreshPanel(ctx, updated);
+    } catch (error) {
+      if (!(error instanceof MaxSessionsReachedError)) throw error;
+      ctx.logger.error(
+        { agentId, workItemIds: missing.map((doc) => doc.item.id) },
+        'session could not be restored: the agent has no free session slot',
+      );
+    }
+  }
+  return { reindexed, restored };
+}
