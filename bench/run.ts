@@ -1,0 +1,473 @@
+/**
+ * The benchmark (`npm run bench`; not part of `npm test`, and it asserts no timing): Relaydesk's relay
+ * throughput and latency against the bare botbuilder echo bot in the same run, and its memory per session.
+ *
+ * Everything is on 127.0.0.1. This process is the load generator and the fake Bot Connector; each server under
+ * test runs in a child process (bench/target.ts, with --expose-gc). Relaydesk runs as `npm start` runs it: the
+ * system clock, its sweeper and outbox timers, STORE=sqlite on a file in a temp folder (removed afterwards), the
+ * log at info written synchronously (to a file in that folder). Two settings differ from the defaults:
+ * RATE_LIMIT_PER_MINUTE=0 (the load would otherwise be asked to slow down) and CONTACTS_FILE=off.
+ *
+ * Exit code 1 when a message is lost, duplicated or misdelivered, a POST fails, a server logs an error, setup
+ * fails or the run passes BENCH_TIMEOUT_S: a correctness check, never a timed assertion.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { customerMessage, type TestCustomer } from '../test/support/activities';
+import { BenchConnector, tokenText } from './connector';
+import {
+  benchAgent,
+  benchCustomer,
+  openSessions,
+  queueCustomers,
+  registerAgents,
+  type SetupContext,
+} from './desk-setup';
+import { runLoad, type LoadMessage, type LoadResult } from './load';
+import type { Probe, TargetKind, TargetSpec } from './protocol';
+import { renderReport, rowErrors, throughput, type IdleRow, type MemoryRow, type RelayRow } from './report';
+import { readSettings, SETTINGS_HELP, type BenchSettings } from './settings';
+import { TargetProcess } from './target-process';
+
+const repoRoot = resolve(__dirname, '..');
+const STEP_TIMEOUT_MS = 15_000;
+const SETUP_CONCURRENCY = 4;
+const START_TIMEOUT_MS = 60_000;
+
+const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+
+class Bench {
+  readonly problems: string[] = [];
+  readonly notes: string[] = [];
+  readonly relay: RelayRow[] = [];
+  readonly idle: IdleRow[] = [];
+  readonly memory: MemoryRow[] = [];
+  private readonly running = new Set<TargetProcess>();
+  private nextToken = 1;
+
+  constructor(
+    readonly settings: BenchSettings,
+    readonly connector: BenchConnector,
+    readonly temp: string,
+  ) {}
+
+  async start(kind: TargetKind, name: string, env: Record<string, string> = {}): Promise<TargetProcess> {
+    const dir = join(this.temp, name);
+    mkdirSync(dir, { recursive: true });
+    const spec: TargetSpec = {
+      kind,
+      dir,
+      env:
+        kind === 'relaydesk'
+          ? {
+              PORT: '0',
+              HOST: '127.0.0.1',
+              STORE: 'sqlite',
+              SQLITE_PATH: join(dir, 'relaydesk.db'),
+              RATE_LIMIT_PER_MINUTE: '0',
+              CONTACTS_FILE: 'off',
+              LOG_LEVEL: 'info',
+              ...env,
+            }
+          : {},
+    };
+    const target = await TargetProcess.start(spec, {
+      startTimeoutMs: START_TIMEOUT_MS,
+      lifetimeMs: this.settings.totalTimeoutMs,
+      ...(this.settings.cpuProfileDir ? { cpuProfileDir: this.settings.cpuProfileDir } : {}),
+    });
+    this.running.add(target);
+    return target;
+  }
+
+  async stop(target: TargetProcess, label: string): Promise<void> {
+    const stats = await target.stats();
+    if (stats.errors > 0) {
+      this.problems.push(
+        `${label}: ${stats.errors} error line(s) logged: ${stats.errorSamples.join(' || ')}`,
+      );
+    }
+    if (stats.outboxPending > 0) {
+      this.problems.push(`${label}: ${stats.outboxPending} message(s) still in the outbox at the end`);
+    }
+    if (stats.warnings > 0) this.notes.push(`${label} logged ${stats.warnings} warning(s).`);
+    await target.stop();
+    this.running.delete(target);
+  }
+
+  killAll(): void {
+    for (const target of this.running) target.kill();
+    this.running.clear();
+  }
+
+  setup(target: TargetProcess, http: Agent): SetupContext {
+    return { url: target.url, connector: this.connector, http, stepTimeoutMs: STEP_TIMEOUT_MS };
+  }
+
+  messages(count: number, customers: readonly TestCustomer[], deliverTo: (c: TestCustomer) => string) {
+    return Array.from({ length: count }, (_, index): LoadMessage => {
+      const token = this.nextToken++;
+      const customer = customers[index % customers.length]!;
+      return {
+        token,
+        body: JSON.stringify(customerMessage(this.connector.serviceUrl, customer, tokenText(token))),
+        deliverTo: deliverTo(customer),
+      };
+    });
+  }
+
+  load(target: TargetProcess, messages: readonly LoadMessage[], concurrency: number): Promise<LoadResult> {
+    return runLoad({
+      url: target.url,
+      messages,
+      concurrency,
+      connector: this.connector,
+      sendWindowMs: this.settings.phaseTimeoutMs,
+      deliveryWaitMs: 15_000,
+      requestTimeoutMs: STEP_TIMEOUT_MS,
+    });
+  }
+
+  check(label: string, result: LoadResult): void {
+    if (result.lost > 0 || rowErrors(result) > 0) {
+      this.problems.push(
+        `${label}: ${result.lost} lost, ${result.failed} POST(s) failed, ${result.duplicated} duplicated, ` +
+          `${result.misdelivered} misdelivered${result.errorSamples.length ? `: ${result.errorSamples.join(' || ')}` : ''}`,
+      );
+    }
+  }
+
+  /** The relay scenario: the echo bot and Relaydesk side by side, one row each per concurrency level. */
+  async relayScenario(): Promise<void> {
+    const { settings } = this;
+    const agents = Array.from({ length: settings.agents }, (_, index) => benchAgent(index + 1));
+    const customers = Array.from({ length: settings.agents }, (_, index) =>
+      benchCustomer('relay', index + 1),
+    );
+    log(`starting the echo bot and Relaydesk (${settings.agents} agents)`);
+    const [echo, desk] = await Promise.all([
+      this.start('echo', 'echo'),
+      this.start('relaydesk', 'relay', { AGENT_IDS: agents.map((agent) => agent.aadObjectId).join(',') }),
+    ]);
+    const http = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
+    try {
+      const ctx = this.setup(desk, http);
+      const setupStart = performance.now();
+      await registerAgents(ctx, agents);
+      const sessions = await openSessions(
+        ctx,
+        agents,
+        customers,
+        SETUP_CONCURRENCY,
+        performance.now() + settings.phaseTimeoutMs,
+      );
+      await this.connector.quiet(300, 15_000);
+      const perAgent = new Map<string, number>();
+      for (const session of sessions)
+        perAgent.set(session.agent.aadObjectId, (perAgent.get(session.agent.aadObjectId) ?? 0) + 1);
+      const spread = [...perAgent.values()];
+      log(
+        `${sessions.length} Active sessions on ${perAgent.size} agents (${Math.min(...spread)}–${Math.max(...spread)} each) ` +
+          `in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`,
+      );
+      if (perAgent.size !== agents.length) {
+        this.notes.push(
+          `Routing put the ${sessions.length} relay sessions on ${perAgent.size} of ${agents.length} agents.`,
+        );
+      }
+      const agentOf = new Map(
+        sessions.map((session) => [session.customer.userId, session.agent.conversationId]),
+      );
+
+      this.idle.push({ process: 'echo bot', memory: (await echo.probe(true)).memory });
+      this.idle.push({
+        process: `Relaydesk, ${sessions.length} Active sessions`,
+        memory: (await desk.probe(true)).memory,
+      });
+
+      const targets = [
+        {
+          target: echo,
+          scenario: 'echo bot: POST → echo reply',
+          deliverTo: (c: TestCustomer) => c.conversationId,
+        },
+        {
+          target: desk,
+          scenario: `Relaydesk: customer POST → card in agent chat (${settings.agents} Active sessions)`,
+          deliverTo: (c: TestCustomer) => agentOf.get(c.userId)!,
+        },
+      ];
+      for (const concurrency of settings.concurrency) {
+        for (const { target, scenario, deliverTo } of targets) {
+          const label = `${scenario.split(':')[0]} at concurrency ${concurrency}`;
+          if (settings.warmup > 0) {
+            const warm = await this.load(
+              target,
+              this.messages(settings.warmup, customers, deliverTo),
+              concurrency,
+            );
+            this.check(`${label}, warm-up`, warm);
+          }
+          const messages = this.messages(settings.messages, customers, deliverTo);
+          const before = await target.probe(true);
+          const windowStart = performance.now();
+          const clientCpu = process.cpuUsage();
+          const result = await this.load(target, messages, concurrency);
+          const clientCpuUsed = process.cpuUsage(clientCpu);
+          const windowMs = performance.now() - windowStart;
+          const after = await target.probe(false);
+          const row: RelayRow = {
+            scenario,
+            concurrency,
+            result,
+            ...serverCost(before, after),
+            clientCpuMs: (clientCpuUsed.user + clientCpuUsed.system) / 1000,
+            windowMs,
+            cores: cpus().length,
+          };
+          this.relay.push(row);
+          this.check(label, result);
+          log(
+            `${label}: ${throughput(result).toFixed(0)} msg/s, ${result.delivered}/${result.planned} delivered, ` +
+              `${rowErrors(result)} error(s)`,
+          );
+        }
+      }
+      await this.stop(echo, 'echo bot');
+      await this.stop(desk, 'Relaydesk (relay scenario)');
+    } finally {
+      http.destroy();
+    }
+  }
+
+  /** Memory per Active session: a fresh Relaydesk, agents with free capacity, S customers accepted. */
+  async activeSessionsMemory(): Promise<void> {
+    const { settings } = this;
+    const total = settings.memoryWarmup + settings.sessions;
+    const agents = Array.from({ length: Math.ceil(total / settings.sessionsPerAgent) }, (_, index) =>
+      benchAgent(index + 1),
+    );
+    const warm = Array.from({ length: settings.memoryWarmup }, (_, index) =>
+      benchCustomer('warm', index + 1),
+    );
+    const measured = Array.from({ length: settings.sessions }, (_, index) =>
+      benchCustomer('memory', index + 1),
+    );
+    log(`memory: ${settings.sessions} Active sessions on ${agents.length} agents`);
+    const desk = await this.start('relaydesk', 'memory-active', {
+      AGENT_IDS: agents.map((agent) => agent.aadObjectId).join(','),
+      MAX_SESSIONS: String(settings.sessionsPerAgent),
+      AGENT_CAPACITY: String(settings.sessionsPerAgent),
+    });
+    const http = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
+    try {
+      const ctx = this.setup(desk, http);
+      const deadline = performance.now() + settings.phaseTimeoutMs;
+      await registerAgents(ctx, agents);
+      await openSessions(ctx, agents, warm, SETUP_CONCURRENCY, deadline);
+      await this.connector.quiet(300, 15_000);
+      await this.measureGrowth(
+        desk,
+        'Relaydesk, Active sessions (customer accepted)',
+        measured.length,
+        async () => {
+          const started = performance.now();
+          await openSessions(ctx, agents, measured, SETUP_CONCURRENCY, deadline);
+          await this.connector.quiet(300, 15_000);
+          log(
+            `memory: opened ${measured.length} sessions in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          );
+        },
+      );
+      await this.stop(desk, 'Relaydesk (memory, Active sessions)');
+    } finally {
+      http.destroy();
+    }
+  }
+
+  /** Reads the server's memory (after full collections) and SQLite file size around `grow`, as one memory row. */
+  private async measureGrowth(
+    desk: TargetProcess,
+    scenario: string,
+    count: number,
+    grow: () => Promise<void>,
+  ): Promise<void> {
+    const before = await desk.probe(true);
+    const dbBefore = (await desk.stats()).dbBytes;
+    await grow();
+    const after = await desk.probe(true);
+    const dbAfter = (await desk.stats()).dbBytes;
+    this.memory.push({
+      scenario,
+      count,
+      before: before.memory,
+      after: after.memory,
+      dbBytesBefore: dbBefore,
+      dbBytesAfter: dbAfter,
+      collected: before.collected && after.collected,
+    });
+  }
+
+  /** Memory per queued work item: a fresh Relaydesk whose only agent never signs in, S customers writing. */
+  async queuedItemsMemory(): Promise<void> {
+    const { settings } = this;
+    const warm = Array.from({ length: settings.memoryWarmup }, (_, index) =>
+      benchCustomer('warm-queue', index + 1),
+    );
+    const measured = Array.from({ length: settings.sessions }, (_, index) =>
+      benchCustomer('queue', index + 1),
+    );
+    log(`memory: ${settings.sessions} work items waiting in the queue`);
+    const desk = await this.start('relaydesk', 'memory-queued', { AGENT_IDS: benchAgent(1).aadObjectId });
+    const http = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
+    try {
+      const ctx = this.setup(desk, http);
+      const deadline = performance.now() + settings.phaseTimeoutMs;
+      await queueCustomers(ctx, warm, SETUP_CONCURRENCY, deadline);
+      await this.connector.quiet(300, 15_000);
+      await this.measureGrowth(
+        desk,
+        'Relaydesk, work items waiting in the queue (no agent reachable)',
+        measured.length,
+        async () => {
+          await queueCustomers(ctx, measured, SETUP_CONCURRENCY, deadline);
+          await this.connector.quiet(300, 15_000);
+        },
+      );
+      await this.stop(desk, 'Relaydesk (memory, queued work items)');
+    } finally {
+      http.destroy();
+    }
+  }
+}
+
+function serverCost(before: Probe, after: Probe): { serverCpuMs: number; serverElu: number } {
+  const active = after.elu.active - before.elu.active;
+  const idle = after.elu.idle - before.elu.idle;
+  return {
+    serverCpuMs: (after.cpuMicros - before.cpuMicros) / 1000,
+    serverElu: active + idle > 0 ? active / (active + idle) : 0,
+  };
+}
+
+function packageVersion(name: string): string {
+  try {
+    const parsed = JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return parsed.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitRevision(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.stdout.trim() ? ' (src/ has uncommitted changes)' : ''}`;
+}
+
+function machineFacts(settings: BenchSettings): [string, string][] {
+  const cores = cpus();
+  return [
+    ['Date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
+    [
+      'Machine',
+      `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${process.platform} ${process.arch}`,
+    ],
+    ['Node', process.version],
+    [
+      'Load average at start (1 / 5 / 15 min)',
+      loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' / '),
+    ],
+    [
+      'Relaydesk',
+      `${gitRevision()}; botbuilder ${packageVersion('botbuilder')}, restify ${packageVersion('restify')}, better-sqlite3 ${packageVersion('better-sqlite3')}`,
+    ],
+    [
+      'Load',
+      `${settings.messages} timed messages per row after ${settings.warmup} untimed, from ${settings.agents} customers in turn ` +
+        `(customer i % ${settings.agents}); memory: ${settings.sessions} items after ${settings.memoryWarmup} untimed`,
+    ],
+  ];
+}
+
+async function main(): Promise<number> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(
+      [
+        'npm run bench [-- --help]',
+        '',
+        ...SETTINGS_HELP.map(([key, text]) => `  ${key.padEnd(22)} ${text}`),
+      ].join('\n') + '\n',
+    );
+    return 0;
+  }
+  const settings = readSettings(process.env, join(repoRoot, 'test-artifacts', 'bench', 'report.md'));
+  const facts = machineFacts(settings);
+  const connector = await BenchConnector.start();
+  const temp = mkdtempSync(join(tmpdir(), 'relaydesk-bench-'));
+  const bench = new Bench(settings, connector, temp);
+  const hardStop = setTimeout(() => {
+    process.stderr.write(`[bench] BENCH_TIMEOUT_S (${settings.totalTimeoutMs / 1000} s) passed: stopping\n`);
+    bench.killAll();
+    rmSync(temp, { recursive: true, force: true });
+    process.exit(1);
+  }, settings.totalTimeoutMs);
+  hardStop.unref();
+  const started = performance.now();
+  try {
+    await bench.relayScenario();
+    await bench.activeSessionsMemory();
+    await bench.queuedItemsMemory();
+  } catch (error) {
+    bench.problems.push(
+      `run stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    bench.killAll();
+  } finally {
+    clearTimeout(hardStop);
+    await connector.close();
+    rmSync(temp, { recursive: true, force: true });
+  }
+  bench.notes.push(`The whole run took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  const report = renderReport({
+    title: 'Relaydesk benchmark',
+    facts: [
+      ...facts,
+      [
+        'Load average at the end',
+        loadavg()
+          .map((value) => value.toFixed(2))
+          .join(' / '),
+      ],
+    ],
+    relay: bench.relay,
+    idle: bench.idle,
+    memory: bench.memory,
+    notes: bench.notes,
+    problems: bench.problems,
+  });
+  mkdirSync(dirname(settings.reportPath), { recursive: true });
+  writeFileSync(settings.reportPath, report);
+  process.stdout.write(`\n${report}\n`);
+  log(`report written to ${relative(process.cwd(), settings.reportPath) || settings.reportPath}`);
+  return bench.problems.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

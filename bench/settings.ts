@@ -1,0 +1,82 @@
+/** The benchmark's sizes, from BENCH_* environment variables; every one is bounded. */
+import { resolve } from 'node:path';
+
+export interface BenchSettings {
+  /** Timed messages per scenario row. */
+  readonly messages: number;
+  /** One row per level, for each of the echo bot and Relaydesk. */
+  readonly concurrency: readonly number[];
+  /** Agents in the relay scenario, each with one Active session (and as many customers). */
+  readonly agents: number;
+  /** Untimed messages before each timed row (same concurrency), so both servers run warm code. */
+  readonly warmup: number;
+  /** Sessions (and queued work items) opened for the memory figures. */
+  readonly sessions: number;
+  /** Sessions opened (and queued items) before the memory baseline is read. */
+  readonly memoryWarmup: number;
+  /** Relaydesk's MAX_SESSIONS (= AGENT_CAPACITY) in the memory scenario. */
+  readonly sessionsPerAgent: number;
+  /** No new POST of a timed row starts after this. */
+  readonly phaseTimeoutMs: number;
+  /** The whole run is cut off (children killed, exit 1) after this. */
+  readonly totalTimeoutMs: number;
+  readonly reportPath: string;
+  /** When set, each server process writes a V8 CPU profile (.cpuprofile) there. */
+  readonly cpuProfileDir?: string;
+}
+
+export const SETTINGS_HELP: readonly [string, string][] = [
+  ['BENCH_MESSAGES', 'timed messages per row (default 2000)'],
+  ['BENCH_CONCURRENCY', 'comma-separated POSTs in flight, one row each (default 1,16)'],
+  ['BENCH_AGENTS', 'agents = customers = Active sessions in the relay scenario (default 20)'],
+  ['BENCH_WARMUP', 'untimed messages before each row (default 200)'],
+  ['BENCH_SESSIONS', 'sessions / queued work items for the memory figures (default 200)'],
+  ['BENCH_MEMORY_WARMUP', 'sessions / queued items opened before the memory baseline (default 100)'],
+  ['BENCH_PHASE_TIMEOUT_S', 'send window of one row (default 60)'],
+  ['BENCH_TIMEOUT_S', 'hard limit of the whole run (default 600)'],
+  ['BENCH_REPORT', 'where the Markdown report goes (default test-artifacts/bench/report.md)'],
+  ['BENCH_CPU_PROF', 'a folder: each server process writes a V8 .cpuprofile there (off by default)'],
+];
+
+function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${key}: "${raw}" is not a whole number between ${min} and ${max}`);
+  }
+  return value;
+}
+
+function integers(
+  env: NodeJS.ProcessEnv,
+  key: string,
+  fallback: readonly number[],
+  min: number,
+  max: number,
+) {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const values = raw.split(',').map((part) => Number(part.trim()));
+  if (values.length > 8 || values.some((value) => !Number.isInteger(value) || value < min || value > max)) {
+    throw new Error(`${key}: "${raw}" is not a list of at most 8 whole numbers between ${min} and ${max}`);
+  }
+  return values;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string): BenchSettings {
+  const sessionsPerAgent = 10;
+  return {
+    messages: integer(env, 'BENCH_MESSAGES', 2000, 1, 100_000),
+    concurrency: integers(env, 'BENCH_CONCURRENCY', [1, 16], 1, 256),
+    agents: integer(env, 'BENCH_AGENTS', 20, 1, 200),
+    warmup: integer(env, 'BENCH_WARMUP', 200, 0, 10_000),
+    sessions: integer(env, 'BENCH_SESSIONS', 200, 1, 2000),
+    memoryWarmup: integer(env, 'BENCH_MEMORY_WARMUP', 100, 0, 2000),
+    sessionsPerAgent,
+    phaseTimeoutMs: integer(env, 'BENCH_PHASE_TIMEOUT_S', 60, 1, 3600) * 1000,
+    totalTimeoutMs: integer(env, 'BENCH_TIMEOUT_S', 600, 10, 7200) * 1000,
+    reportPath: env['BENCH_REPORT']?.trim() || defaultReportPath,
+    ...(env['BENCH_CPU_PROF']?.trim() ? { cpuProfileDir: resolve(env['BENCH_CPU_PROF'].trim()) } : {}),
+  };
+}
