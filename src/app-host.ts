@@ -29,7 +29,10 @@ import { Sweeper } from './teams/sweeper';
 import { AgentAuth, remoteKeys } from './web/agent-auth';
 import { registerAgentApi, type AgentApi } from './web/agent-api-routes';
 import { AgentEventHub, EventingNotifier } from './web/agent-events';
+import { registerChatPage } from './web/chat-page';
 import { registerStaticTab } from './web/static-tab';
+import { registerDirectLine } from './web/webchat/directline-routes';
+import { LocalDirectLine, type DirectLineLimits } from './web/webchat/local-directline';
 
 export interface StartOptions {
   /** Defaults to package.json's version. */
@@ -52,6 +55,8 @@ export interface StartOptions {
   eventHeartbeatMs?: number;
   /** The outbound message outbox; see OutboxStartOptions. */
   outbox?: OutboxStartOptions;
+  /** The local Direct Line channel's bounds (WEBCHAT=local); tests make them small. */
+  webchatLimits?: Partial<DirectLineLimits>;
 }
 
 /** How the outbox's dispatcher runs; tests turn the automatic sending off and call drainOutbox(). */
@@ -112,6 +117,23 @@ export async function startRelaydesk(
   }
   const http = createHttpServer({ config, logger, storeKind: config.store, version, clock });
   registerStaticTab(http.restify);
+  registerChatPage(http.restify, { enabled: config.webchat === 'local' });
+  if (config.webchat === 'local') {
+    registerDirectLine(http.restify, {
+      channel: new LocalDirectLine({
+        clock,
+        reservedUserIds: config.agentIds,
+        ...(options.webchatLimits ? { limits: options.webchatLimits } : {}),
+      }),
+      baseUrl: () => {
+        const bound = http.address();
+        return bound ? httpUrl(reachableFromHere(bound)) : undefined;
+      },
+      logger,
+      maxTextChars: config.maxTextChars,
+      maxBodyBytes: config.maxBodyKb * 1024,
+    });
+  }
 
   let sweeper: Sweeper;
   let outbox: Outbox | undefined;
@@ -143,6 +165,7 @@ export async function startRelaydesk(
       agents: config.agentIds,
       auth: config.anonymous ? 'anonymous' : config.microsoftAppType,
       contacts,
+      webchat: config.webchat === 'local' ? `${baseUrl}/chat` : 'off',
       version,
     },
     `relaydesk listening on ${url}`,
@@ -344,6 +367,13 @@ async function loadContacts(path: string, store: StateStore, logger: Logger): Pr
     else records.push(parsed);
   });
   return seedContacts(store, records);
+}
+
+/** The bound address as this machine reaches it: a wildcard address (0.0.0.0, ::) is reached on loopback. */
+function reachableFromHere(address: BoundAddress): BoundAddress {
+  if (address.host === '0.0.0.0') return { ...address, host: '127.0.0.1' };
+  if (address.host === '::') return { ...address, host: '::1' };
+  return address;
 }
 
 /** The options that are set; exactOptionalPropertyTypes keeps an explicit undefined from overriding a default. */

@@ -13,6 +13,9 @@ export type StoreKind = (typeof STORE_KINDS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const WEBCHAT_MODES = ['local', 'off'] as const;
+export type WebchatMode = (typeof WEBCHAT_MODES)[number];
+
 /** The Microsoft 365 Agents Playground's default user (aadObjectId, then id), so `npm start` + Playground need no edits. */
 export const PLAYGROUND_AGENT_IDS: readonly string[] = ['00000000-0000-0000-0000-0000000000020', 'user-id-0'];
 
@@ -44,6 +47,11 @@ export interface Config {
   /** Pre-chat questions asked before a new conversation is queued; none = no pre-chat survey. */
   prechatQuestions: readonly PrechatQuestion[];
   sweepIntervalSeconds: number;
+  /**
+   * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
+   * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.
+   */
+  webchat: WebchatMode;
   logLevel: LogLevel;
   /** Where Teams reaches this server (the tab at `${publicBaseUrl}/tab`); no trailing slash. */
   publicBaseUrl: string;
@@ -255,6 +263,12 @@ export function loadConfig(env: Env): ConfigResult {
     `a list of up to ${MAX_PRECHAT_QUESTIONS} "id=Question" entries separated by ";" (distinct ids of letters, digits, _ or -)`,
   );
   const sweepIntervalSeconds = read('SWEEP_INTERVAL_S', integer(1, 3600), 5, wholeBetween(1, 3600));
+  const webchatSet = read<WebchatMode | undefined>(
+    'WEBCHAT',
+    oneOf(WEBCHAT_MODES),
+    undefined,
+    listOf(WEBCHAT_MODES),
+  );
   const logLevel = read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', listOf(LOG_LEVELS));
   const publicUrl = read(
     'PUBLIC_BASE_URL',
@@ -275,6 +289,13 @@ export function loadConfig(env: Env): ConfigResult {
 
   const anonymous = microsoftAppId === '';
   const agentIdsSet = raw('AGENT_IDS') !== undefined;
+  // The local channel checks no Bot Framework token (there is none to check in anonymous mode): development only.
+  const webchat: WebchatMode = webchatSet ?? (anonymous ? 'local' : 'off');
+  if (webchatSet === 'local' && !anonymous) {
+    errors.push(
+      'WEBCHAT: local works only in anonymous mode (MicrosoftAppId empty); with MicrosoftAppId set, leave it unset or off and give customers the Web Chat or Direct Line channel of Azure Bot Service',
+    );
+  }
 
   // Mirrors botbuilder's own credential checks, so a bad combination is reported here instead of as an assert crash.
   if (!invalid.has('MicrosoftAppType')) {
@@ -340,6 +361,7 @@ export function loadConfig(env: Env): ConfigResult {
       contactsFile,
       prechatQuestions,
       sweepIntervalSeconds,
+      webchat,
       logLevel,
       publicBaseUrl: publicUrl,
       teamsAppId,

@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       contactsFile: 'contacts/contacts.json',
       prechatQuestions: [],
       sweepIntervalSeconds: 5,
+      webchat: 'local',
       logLevel: 'info',
       publicBaseUrl: 'http://localhost:3978',
       teamsAppId: DEV_TEAMS_APP_ID,
@@ -156,6 +157,7 @@ describe('loadConfig', () => {
     ],
     ['MAX_BODY_KB', '0', 'MAX_BODY_KB: "0" is not a whole number between 1 and 10240'],
     ['MAX_TEXT_CHARS', 'x', 'MAX_TEXT_CHARS: "x" is not a whole number between 1 and 100000'],
+    ['WEBCHAT', 'azure', 'WEBCHAT: "azure" is not one of local, off'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
     [
       'AGENT_IDS',
@@ -197,6 +199,12 @@ describe('loadConfig', () => {
     it('uses AGENT_IDS as given when set: trimmed, empties and duplicates dropped', () => {
       expect(configFrom({ AGENT_IDS: ' 29:abc , ,aad-2,29:abc,' }).agentIds).toEqual(['29:abc', 'aad-2']);
     });
+
+    it('serves the web chat page over the local channel unless WEBCHAT=off', () => {
+      expect(configFrom({}).webchat).toBe('local');
+      expect(configFrom({ WEBCHAT: 'Local' }).webchat).toBe('local');
+      expect(configFrom({ WEBCHAT: 'off' }).webchat).toBe('off');
+    });
   });
 
   describe('with a registered bot (MicrosoftAppId set)', () => {
@@ -207,6 +215,14 @@ describe('loadConfig', () => {
         microsoftAppPassword: 'pa55-word',
         agentIds: ['aad-1'],
       });
+    });
+
+    it('turns the local web chat channel off, and refuses WEBCHAT=local with a line saying why', () => {
+      expect(configFrom(registeredBot).webchat).toBe('off');
+      expect(configFrom({ ...registeredBot, WEBCHAT: 'off' }).webchat).toBe('off');
+      expect(errorsFrom({ ...registeredBot, WEBCHAT: 'local' })).toEqual([
+        'WEBCHAT: local works only in anonymous mode (MicrosoftAppId empty); with MicrosoftAppId set, leave it unset or off and give customers the Web Chat or Direct Line channel of Azure Bot Service',
+      ]);
     });
 
     it('requires AGENT_IDS', () => {

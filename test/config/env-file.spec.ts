@@ -67,6 +67,7 @@ describe('readEnvFile', () => {
         'CONTACTS_FILE',
         'PRECHAT_QUESTIONS',
         'SWEEP_INTERVAL_S',
+        'WEBCHAT',
         'LOG_LEVEL',
         'PUBLIC_BASE_URL',
         'TEAMS_APP_ID',

@@ -1,16 +1,40 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { TAB_OUT_DIR, buildTab } from '../../../scripts/build-tab';
+import { CHAT_OUT_DIR, TAB_OUT_DIR, buildChat, buildTab } from '../../../scripts/build-tab';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const OUTPUTS = ['index.html', 'app.js', 'styles.css'];
-// What the bundle is built from: the tab's own sources and the shared contract, verbs and view types.
-const SOURCES = [
-  join(ROOT, 'src', 'web', 'tab'),
-  join(ROOT, 'src', 'web', 'agent-api.ts'),
-  join(ROOT, 'src', 'cards', 'verbs.ts'),
-  join(ROOT, 'scripts', 'build-tab.ts'),
-];
+
+interface Bundle {
+  readonly outDir: string;
+  /** What the bundle is built from. */
+  readonly sources: readonly string[];
+  readonly build: () => Promise<unknown>;
+}
+
+const TAB: Bundle = {
+  outDir: TAB_OUT_DIR,
+  // The tab's own sources and the shared contract, verbs and view types.
+  sources: [
+    join(ROOT, 'src', 'web', 'tab'),
+    join(ROOT, 'src', 'web', 'agent-api.ts'),
+    join(ROOT, 'src', 'cards', 'verbs.ts'),
+    join(ROOT, 'scripts', 'build-tab.ts'),
+  ],
+  build: () => buildTab(),
+};
+
+const CHAT: Bundle = {
+  outDir: CHAT_OUT_DIR,
+  // The page's own sources, the channel's contract and the tab's element builder it shares.
+  sources: [
+    join(ROOT, 'src', 'web', 'chat'),
+    join(ROOT, 'src', 'web', 'webchat', 'directline-contract.ts'),
+    join(ROOT, 'src', 'web', 'tab', 'dom.ts'),
+    join(ROOT, 'scripts', 'build-tab.ts'),
+  ],
+  build: () => buildChat(),
+};
 
 function newestChange(path: string): number {
   const stats = statSync(path);
@@ -18,11 +42,11 @@ function newestChange(path: string): number {
   return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
 }
 
-function upToDate(): boolean {
-  const outputs = OUTPUTS.map((name) => join(TAB_OUT_DIR, name));
+function upToDate(bundle: Bundle): boolean {
+  const outputs = OUTPUTS.map((name) => join(bundle.outDir, name));
   if (!outputs.every((path) => existsSync(path))) return false;
   const built = Math.min(...outputs.map((path) => statSync(path).mtimeMs));
-  return SOURCES.every((source) => !existsSync(source) || newestChange(source) <= built);
+  return bundle.sources.every((source) => !existsSync(source) || newestChange(source) <= built);
 }
 
 /**
@@ -31,5 +55,10 @@ function upToDate(): boolean {
  * in parallel may both build without one serving the other a half-written file.
  */
 export async function ensureTabBundle(): Promise<void> {
-  if (!upToDate()) await buildTab();
+  if (!upToDate(TAB)) await TAB.build();
+}
+
+/** The same for the customer web chat page, dist/chat. */
+export async function ensureChatBundle(): Promise<void> {
+  if (!upToDate(CHAT)) await CHAT.build();
 }

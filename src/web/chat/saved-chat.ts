@@ -1,0 +1,54 @@
+import type { ConversationStarted } from '../webchat/directline-contract';
+
+/** What a reload needs to go on with the same conversation: kept in sessionStorage (this tab only). */
+export interface SavedChat {
+  readonly conversationId: string;
+  readonly token: string;
+  /** When the token was issued and when it expires, in the page's clock (ms). */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly maxTextChars: number;
+}
+
+export const SAVED_CHAT_KEY = 'relaydesk.chat';
+export const SAVED_NAME_KEY = 'relaydesk.chat.name';
+/** Used until the server has said otherwise (MAX_TEXT_CHARS' default). */
+export const DEFAULT_MAX_TEXT_CHARS = 4000;
+
+export function savedChatFrom(started: ConversationStarted, now: number): SavedChat {
+  return {
+    conversationId: started.conversationId,
+    token: started.token,
+    issuedAt: now,
+    expiresAt: now + started.expires_in * 1000,
+    maxTextChars: validMax(started.maxTextChars) ?? DEFAULT_MAX_TEXT_CHARS,
+  };
+}
+
+/** Reads a saved chat back; anything malformed, or a token already expired, is no saved chat. */
+export function parseSavedChat(text: string | null, now: number): SavedChat | undefined {
+  if (!text) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const { conversationId, token, issuedAt, expiresAt } = record;
+  if (typeof conversationId !== 'string' || conversationId === '') return undefined;
+  if (typeof token !== 'string' || token === '') return undefined;
+  if (typeof issuedAt !== 'number' || typeof expiresAt !== 'number' || !(expiresAt > now)) return undefined;
+  const maxTextChars = validMax(record['maxTextChars']) ?? DEFAULT_MAX_TEXT_CHARS;
+  return { conversationId, token, issuedAt, expiresAt, maxTextChars };
+}
+
+/** Past half its life a token is refreshed, as Direct Line clients do. */
+export function needsRefresh(chat: SavedChat, now: number): boolean {
+  return now >= chat.issuedAt + (chat.expiresAt - chat.issuedAt) / 2;
+}
+
+function validMax(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}

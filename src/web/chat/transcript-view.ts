@@ -1,0 +1,77 @@
+import { h } from '../tab/dom';
+import type { Entry } from './transcript';
+
+const AUTHOR_LABEL: Readonly<Record<Entry['author'], string>> = {
+  customer: 'You',
+  desk: 'Relaydesk',
+  system: 'Note',
+};
+
+const STATE_LABEL: Readonly<Record<Entry['state'], string>> = {
+  queued: 'Waiting to send…',
+  sending: 'Sending…',
+  sent: '',
+  failed: 'Not delivered.',
+};
+
+/**
+ * Draws the transcript into its list, one item per entry, in order. Message text is set as text (textContent),
+ * never parsed as HTML, so whatever a customer or agent writes shows as written.
+ */
+export class TranscriptView {
+  private readonly items = new Map<string, HTMLLIElement>();
+
+  constructor(
+    private readonly list: HTMLOListElement,
+    /** The element that scrolls: it follows new messages while the reader is at the bottom. */
+    private readonly scroller: HTMLElement,
+    private readonly onRetry: (entry: Entry) => void,
+  ) {}
+
+  render(entries: readonly Entry[]): void {
+    const follow = this.nearBottom();
+    for (const entry of entries) {
+      let item = this.items.get(entry.key);
+      if (!item) {
+        item = h('li');
+        this.items.set(entry.key, item);
+        this.list.append(item);
+      }
+      this.draw(item, entry);
+    }
+    if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private draw(item: HTMLLIElement, entry: Entry): void {
+    const signature = `${entry.author}|${entry.state}|${entry.timestamp ?? ''}|${entry.text}`;
+    if (item.dataset['signature'] === signature) return;
+    item.dataset['signature'] = signature;
+    item.className = `message from-${entry.author}`;
+    item.dataset['state'] = entry.state;
+    if (entry.id !== undefined) item.dataset['activityId'] = entry.id;
+    const text = h('p', { class: 'text' });
+    text.textContent = entry.text;
+    const time = entry.timestamp ? timeOf(entry.timestamp) : undefined;
+    const meta = h(
+      'p',
+      { class: 'meta' },
+      time ? h('time', { datetime: entry.timestamp }, time) : null,
+      STATE_LABEL[entry.state] ? h('span', { class: 'state' }, STATE_LABEL[entry.state]) : null,
+      entry.state === 'failed'
+        ? h('button', { type: 'button', class: 'retry', onclick: () => this.onRetry(entry) }, 'Send again')
+        : null,
+    );
+    item.replaceChildren(h('p', { class: 'sender' }, AUTHOR_LABEL[entry.author]), text, meta);
+  }
+
+  private nearBottom(): boolean {
+    const { scrollHeight, scrollTop, clientHeight } = this.scroller;
+    return scrollHeight - scrollTop - clientHeight < 80;
+  }
+}
+
+function timeOf(iso: string): string | undefined {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}

@@ -1,0 +1,87 @@
+/**
+ * The local Direct Line channel (WEBCHAT=local, anonymous mode only), shared by the server and the web chat page:
+ * the part of Azure's Direct Line v3 REST protocol a polling client needs, under the same paths.
+ *
+ *   POST /v3/directline/conversations                                → 201 ConversationStarted
+ *   POST /v3/directline/tokens/refresh               (Bearer)        → 200 ConversationStarted (a new token)
+ *   POST /v3/directline/conversations/:id/activities (Bearer) PostedActivity → 200 { id }
+ *   GET  /v3/directline/conversations/:id/activities?watermark=N (Bearer) → 200 ActivitySet
+ *
+ * As implemented (src/web/webchat/local-directline.ts, directline-routes.ts):
+ * - Starting a conversation needs no credentials; the server makes the conversation and the customer's user id
+ *   (`dl-…`) and binds both to the token. The client never chooses its `from.id`: one sent is ignored, so a web
+ *   chat user cannot pose as an agent. Only `from.name` is taken (trimmed, at most 64 characters).
+ * - Tokens are opaque and expire after `expires_in` seconds; refresh before that (the old one stays valid until
+ *   it expires). A conversation ends after an hour without a call from its customer (its tokens with it).
+ * - Only `message` activities with a non-empty `text` are taken. The text goes to the desk as on any channel
+ *   (longer than MAX_TEXT_CHARS, the agent sees it cut with "(truncated)"); the whole request is capped by
+ *   MAX_BODY_KB.
+ * - `watermark` is the sequence number of the last activity a client has seen: the answer holds the customer's
+ *   and the desk's activities after it, in order, and the new watermark. An activity the desk updates comes
+ *   again, with the same id, after the watermark current then.
+ * - Errors are `{ error: { code, message } }`: 400 BadArgument, 401 Unauthorized (no, wrong or expired token,
+ *   or a token of another conversation), 404 ConversationNotFound (unknown or expired), 413 (too large),
+ *   502 BotError (the desk did not take the message; it is withdrawn from the transcript and `id` names it).
+ */
+
+export const DIRECT_LINE_PATHS = {
+  conversations: '/v3/directline/conversations',
+  refresh: '/v3/directline/tokens/refresh',
+  activities: (conversationId: string) =>
+    `/v3/directline/conversations/${encodeURIComponent(conversationId)}/activities`,
+} as const;
+
+/** The channel id the desk sees for these customers (named "Web chat" on the agent's cards). */
+export const WEBCHAT_CHANNEL_ID = 'webchat';
+
+/** The longest display name taken from a client's `from.name`. */
+export const MAX_DISPLAY_NAME_CHARS = 64;
+
+export interface ConversationStarted {
+  readonly conversationId: string;
+  readonly token: string;
+  /** Seconds until the token expires. */
+  readonly expires_in: number;
+  /** Not in Azure's protocol: MAX_TEXT_CHARS, so the page can count characters against it. */
+  readonly maxTextChars: number;
+}
+
+export interface ChannelAccount {
+  readonly id: string;
+  readonly name?: string;
+  readonly role?: 'user' | 'bot';
+}
+
+/** An activity as the channel hands it to the client. */
+export interface ChatActivity {
+  readonly type: string;
+  /** `<conversationId>|<sequence, 7 digits>`, as Azure's ids look. */
+  readonly id: string;
+  /** ISO 8601, when the channel took it. */
+  readonly timestamp: string;
+  readonly channelId: string;
+  readonly conversation: { readonly id: string };
+  readonly from: ChannelAccount;
+  readonly text?: string;
+  readonly textFormat?: string;
+  readonly attachments?: readonly unknown[];
+  readonly replyToId?: string;
+}
+
+export interface ActivitySet {
+  readonly activities: readonly ChatActivity[];
+  readonly watermark: string;
+}
+
+/** What a client posts. */
+export interface PostedActivity {
+  readonly type: 'message';
+  readonly text: string;
+  readonly from?: { readonly name?: string };
+}
+
+export interface DirectLineError {
+  readonly error: { readonly code: string; readonly message: string };
+  /** With 502 BotError: the activity that was withdrawn. */
+  readonly id?: string;
+}

@@ -1,0 +1,431 @@
+import { agentInvoke, agentMessage, postActivity, type TestAgent } from '../support/activities';
+import { actionData, cardMentions, cardOf } from '../support/cards';
+import { FakeConnector, type RecordedCall } from '../support/fake-connector';
+import { startTestDesk, type LogLine, type TestDesk } from '../support/harness';
+import { WebchatCustomer, connectorCall, startConversation } from '../support/webchat-client';
+
+const alex: TestAgent = {
+  aadObjectId: 'aad-alex',
+  userId: '29:alex',
+  name: 'Alex Agent',
+  conversationId: 'a:chat-alex',
+};
+
+const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
+const JOINED = "You're now chatting with Alex Agent.";
+const MAX_TEXT_CHARS = 200;
+
+/** The lines logged since `mark` with this message. */
+function logged(desk: TestDesk, message: string, mark = 0): LogLine[] {
+  return desk.lines.slice(mark).filter((line) => line.msg === message);
+}
+
+describe('a web chat customer over the local Direct Line channel (real server; the agent in Teams, on a fake connector)', () => {
+  let connector: FakeConnector;
+  let desk: TestDesk;
+  let customer: WebchatCustomer;
+
+  beforeAll(async () => {
+    connector = await FakeConnector.start();
+    desk = await startTestDesk({
+      // user-id-0 is an agent id too: a web chat customer who claims it must stay a customer.
+      AGENT_IDS: `${alex.aadObjectId},user-id-0`,
+      RATE_LIMIT_PER_MINUTE: '0',
+      CONTACTS_FILE: 'off',
+      MAX_TEXT_CHARS: String(MAX_TEXT_CHARS),
+      MAX_BODY_KB: '8',
+    });
+    const hi = await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'hi'));
+    expect(hi.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await desk.app.close();
+    await connector.close();
+  });
+
+  const offersTo = (calls: readonly RecordedCall[]) =>
+    calls.filter(
+      (call) => call.conversationId === alex.conversationId && cardMentions(cardOf(call), 'Accept'),
+    );
+
+  async function acceptLastOffer(): Promise<void> {
+    const offer = offersTo(connector.posted(alex.conversationId)).at(-1);
+    expect(offer).toBeDefined();
+    const ids = actionData(cardOf(offer), 'accept');
+    const accepted = await postActivity(
+      desk.app.url,
+      agentInvoke(connector.serviceUrl, alex, 'accept', ids, offer!.activityId),
+    );
+    expect(accepted.status).toBe(200);
+  }
+
+  describe('the journey: queued, accepted in Teams, messages both ways', () => {
+    it('starts a conversation with ids the server made, bound to a token', async () => {
+      const started = await startConversation(desk.app.baseUrl);
+      expect(started.status).toBe(201);
+      expect(started.body).toEqual({
+        conversationId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+        token: expect.any(String),
+        expires_in: 1800,
+        maxTextChars: MAX_TEXT_CHARS,
+      });
+      customer = await WebchatCustomer.start(desk.app.baseUrl);
+      expect(customer.conversationId).not.toBe(started.body.conversationId);
+      expect(logged(desk, 'webchat conversation started').at(-1)).toMatchObject({
+        conversationId: customer.conversationId,
+        userId: expect.stringMatching(/^dl-/),
+      });
+    });
+
+    it('a message is answered with its id; the customer then reads it and the queued text, and the agent gets an offer', async () => {
+      const mark = connector.calls.length;
+      const id = await customer.say('Hello, my parcel has not arrived', { name: 'Casey' });
+      expect(id).toBe(`${customer.conversationId}|0000001`);
+
+      const news = await customer.news();
+      expect(news.map((activity) => [activity.from.role, activity.text])).toEqual([
+        ['user', 'Hello, my parcel has not arrived'],
+        ['bot', QUEUED],
+      ]);
+      expect(news[0]).toMatchObject({
+        id,
+        channelId: 'webchat',
+        conversation: { id: customer.conversationId },
+        from: { id: expect.stringMatching(/^dl-/), name: 'Casey', role: 'user' },
+        timestamp: new Date(desk.clock.now()).toISOString(),
+      });
+      expect(customer.watermark).toBe('2');
+
+      const [offer] = offersTo(connector.calls.slice(mark));
+      expect(cardMentions(cardOf(offer), 'Visitor 1')).toBe(true);
+      expect(cardMentions(cardOf(offer), 'Web chat')).toBe(true);
+      expect(cardMentions(cardOf(offer), 'Hello, my parcel has not arrived')).toBe(true);
+    });
+
+    it("the agent accepts: the customer reads that they are chatting with the agent, then the agent's reply", async () => {
+      await acceptLastOffer();
+      expect(await customer.deskSays()).toEqual([JOINED]);
+
+      const reply = await postActivity(
+        desk.app.url,
+        agentMessage(connector.serviceUrl, alex, 'Hi Casey, let me check that parcel.'),
+      );
+      expect(reply.status).toBe(200);
+      expect(await customer.deskSays()).toEqual(['Hi Casey, let me check that parcel.']);
+    });
+
+    it("the customer's next message reaches the agent as a card", async () => {
+      const mark = connector.calls.length;
+      await customer.say('Thank you!');
+      const relayed = connector.calls
+        .slice(mark)
+        .filter((call) => call.conversationId === alex.conversationId)
+        .map(cardOf);
+      expect(relayed.some((card) => cardMentions(card, 'Thank you!'))).toBe(true);
+      expect((await customer.news()).map((activity) => activity.text)).toEqual(['Thank you!']);
+    });
+
+    it('watermarks: the same one again reads nothing new, 0 reads everything, a bad one is 400', async () => {
+      const current = customer.watermark;
+      expect((await customer.read(current)).body).toEqual({ activities: [], watermark: current });
+      const all = await customer.read('0');
+      expect(all.body.activities.map((activity) => activity.text)).toEqual([
+        'Hello, my parcel has not arrived',
+        QUEUED,
+        JOINED,
+        'Hi Casey, let me check that parcel.',
+        'Thank you!',
+      ]);
+      expect(all.body.watermark).toBe(current);
+      expect((await customer.read('2')).body.activities.map((activity) => activity.text)).toEqual([
+        JOINED,
+        'Hi Casey, let me check that parcel.',
+        'Thank you!',
+      ]);
+      const bad = await customer.read('abc');
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ error: { code: 'BadArgument' } });
+    });
+  });
+
+  describe('who may call', () => {
+    it('refuses a missing or garbled token with 401, and logs it with the conversation id', async () => {
+      const mark = desk.lines.length;
+      for (const token of [null, 'garbage', `${'A'.repeat(16)}.${'B'.repeat(43)}`]) {
+        const read = await customer.read('0', token);
+        expect(read.status).toBe(401);
+        expect(read.body).toMatchObject({ error: { code: 'Unauthorized' } });
+        expect((await customer.post({ type: 'message', text: 'hi' }, token)).status).toBe(401);
+      }
+      const refusals = logged(desk, 'webchat call refused', mark);
+      expect(refusals).toHaveLength(6);
+      expect(refusals.map((line) => line['reason'])).toEqual([
+        'no token',
+        'no token',
+        'malformed token',
+        'malformed token',
+        'unknown token',
+        'unknown token',
+      ]);
+      expect(refusals.every((line) => line['conversationId'] === customer.conversationId)).toBe(true);
+    });
+
+    it("refuses another conversation's token, and answers 404 for an unknown conversation", async () => {
+      const other = await WebchatCustomer.start(desk.app.baseUrl);
+      const mark = desk.lines.length;
+      expect((await customer.read('0', other.token)).status).toBe(401);
+      expect((await customer.post({ type: 'message', text: 'let me in' }, other.token)).status).toBe(401);
+      expect(logged(desk, 'webchat call refused', mark).map((line) => line['reason'])).toEqual([
+        'token of another conversation',
+        'token of another conversation',
+      ]);
+      const unknown = await fetch(`${desk.app.baseUrl}/v3/directline/conversations/nope/activities`, {
+        headers: { Authorization: `Bearer ${customer.token}` },
+      });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ error: { code: 'ConversationNotFound' } });
+      // Nothing of the refused message reached the transcript.
+      expect((await customer.news()).map((activity) => activity.text)).toEqual([]);
+    });
+
+    it('ignores a client-supplied from.id: a customer who claims an agent id stays a customer', async () => {
+      const impostor = await WebchatCustomer.start(desk.app.baseUrl);
+      const mark = connector.calls.length;
+      await impostor.say('sessions', {
+        id: 'user-id-0',
+        name: 'Alex Agent',
+        aadObjectId: alex.aadObjectId,
+        role: 'bot',
+      });
+      const news = await impostor.news();
+      expect(news[0]?.from).toEqual({ id: expect.stringMatching(/^dl-/), name: 'Alex Agent', role: 'user' });
+      // The desk queued them as a customer: the queued text, and an offer to the real agent.
+      expect(news.map((activity) => activity.text)).toEqual(['sessions', QUEUED]);
+      expect(offersTo(connector.calls.slice(mark))).toHaveLength(1);
+      expect(
+        desk.lines.some(
+          (line) => line.msg === 'customer message' && line['customerId'] === `webchat:${news[0]?.from.id}`,
+        ),
+      ).toBe(true);
+    });
+
+    it('gives a new token on refresh; the old one stops at its expiry, the new one goes on', async () => {
+      const refreshed = await customer.refresh();
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body).toMatchObject({ conversationId: customer.conversationId, expires_in: 1800 });
+      const oldToken = customer.token;
+      desk.clock.advance(20 * 60 * 1000);
+      const newer = await customer.refresh(refreshed.body.token);
+      expect(newer.status).toBe(200);
+      desk.clock.advance(11 * 60 * 1000);
+      expect((await customer.read('0', oldToken)).status).toBe(401);
+      expect(logged(desk, 'webchat call refused').at(-1)).toMatchObject({ reason: 'expired token' });
+      expect((await customer.refresh(oldToken)).status).toBe(401);
+      customer.token = newer.body.token;
+      expect((await customer.read()).status).toBe(200);
+    });
+  });
+
+  describe('what the channel takes', () => {
+    it('passes long text to the desk, which cuts it for the agent as on every channel', async () => {
+      const mark = connector.calls.length;
+      const long = `${'word '.repeat(100)}END`;
+      await customer.say(long);
+      const relayed = connector.calls
+        .slice(mark)
+        .filter((call) => call.conversationId === alex.conversationId);
+      const card = relayed.map(cardOf).find((c) => cardMentions(c, '(truncated)'));
+      expect(card).toBeDefined();
+      expect(cardMentions(card, 'END')).toBe(false);
+      expect(desk.lines.some((line) => line.msg === 'customer message' && line['truncated'] === true)).toBe(
+        true,
+      );
+    });
+
+    it('shows hostile text to the agent escaped, and keeps it verbatim in the transcript', async () => {
+      const hostile = '<img src=x onerror=alert(1)> [x](http://evil) <at>Agent</at> ${x}';
+      const mark = connector.calls.length;
+      await customer.say(hostile);
+      const json = JSON.stringify(
+        connector.calls.slice(mark).filter((call) => call.conversationId === alex.conversationId),
+      );
+      expect(json).not.toContain('<at>');
+      expect(json).not.toContain('[x](http://evil)');
+      expect(json).not.toContain('${x}');
+      const news = await customer.news();
+      expect(news.map((activity) => activity.text)).toContain(hostile);
+    });
+
+    it('refuses what is not a plain text message with 400: other types, empty text, attachments, card values', async () => {
+      const mark = desk.lines.length;
+      const refused = [
+        { type: 'typing' },
+        { type: 'message' },
+        { type: 'message', text: '   ' },
+        { type: 'message', text: 42 },
+        { type: 'message', text: 'hi', attachments: [{ contentType: 'image/png', contentUrl: 'http://x' }] },
+        { type: 'message', text: 'hi', value: { verb: 'accept' } },
+        'not json',
+        [],
+      ];
+      for (const body of refused) {
+        const result = await customer.post(body);
+        expect(result.status).toBe(400);
+      }
+      // Malformed JSON is refused by the body parser itself, before the channel sees it.
+      expect(logged(desk, 'webchat message refused', mark)).toHaveLength(refused.length - 1);
+      expect(await customer.news()).toEqual([]);
+    });
+
+    it('refuses a body over MAX_BODY_KB with 413, and a message that would not fit the bot endpoint', async () => {
+      const huge = await customer.post({ type: 'message', text: 'x'.repeat(9 * 1024) });
+      expect(huge.status).toBe(413);
+      // Fits this request, but not once the channel has addressed it for the bot.
+      const edge = await customer.post({ type: 'message', text: 'x'.repeat(8 * 1024 - 40) });
+      expect(edge.status).toBe(413);
+      expect(edge.body).toMatchObject({ error: { code: 'RequestEntityTooLarge' } });
+      expect(await customer.news()).toEqual([]);
+    });
+  });
+
+  describe('the connector the desk replies through', () => {
+    it('answers 404 for a conversation it does not have, and for updating an activity it does not have', async () => {
+      const send = await connectorCall(desk.app.baseUrl, 'POST', '/v3/conversations/nope/activities', {
+        type: 'message',
+        text: 'hello?',
+      });
+      expect(send.status).toBe(404);
+      const update = await connectorCall(
+        desk.app.baseUrl,
+        'PUT',
+        `/v3/conversations/${customer.conversationId}/activities/${encodeURIComponent('nope|0000001')}`,
+        { type: 'message', text: 'changed' },
+      );
+      expect(update.status).toBe(404);
+    });
+
+    it('takes a reply and an update in place; the update comes again after the watermark', async () => {
+      const sent = await connectorCall(
+        desk.app.baseUrl,
+        'POST',
+        `/v3/conversations/${customer.conversationId}/activities/some-activity`,
+        { type: 'message', text: 'A card-less note', from: { id: 'relaydesk', name: 'Relaydesk' } },
+      );
+      expect(sent.status).toBe(200);
+      const id = sent.body.id!;
+      expect(await customer.news()).toMatchObject([
+        { id, text: 'A card-less note', replyToId: 'some-activity' },
+      ]);
+      const updated = await connectorCall(
+        desk.app.baseUrl,
+        'PUT',
+        `/v3/conversations/${customer.conversationId}/activities/${encodeURIComponent(id)}`,
+        { type: 'message', text: 'An updated note' },
+      );
+      expect(updated.status).toBe(200);
+      expect(await customer.news()).toMatchObject([{ id, text: 'An updated note' }]);
+    });
+  });
+});
+
+describe('the local channel’s bounds, on the real server', () => {
+  let connector: FakeConnector;
+  let desk: TestDesk;
+
+  beforeAll(async () => {
+    connector = await FakeConnector.start();
+    desk = await startTestDesk(
+      { AGENT_IDS: alex.aadObjectId, RATE_LIMIT_PER_MINUTE: '0', CONTACTS_FILE: 'off' },
+      { webchatLimits: { maxConversations: 2, maxActivitiesPerConversation: 3 } },
+    );
+    await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'hi'));
+  });
+
+  afterAll(async () => {
+    await desk.app.close();
+    await connector.close();
+  });
+
+  it('keeps the last activities of a conversation; the watermark counts them all', async () => {
+    const customer = await WebchatCustomer.start(desk.app.baseUrl);
+    await customer.say('one');
+    await customer.say('two');
+    await customer.say('three');
+    await customer.say('four');
+    const all = await customer.read('0');
+    // `one` was answered with the queued text: five activities in all, the last three kept.
+    expect(all.body.activities.map((activity) => activity.text)).toEqual(['two', 'three', 'four']);
+    expect(all.body.watermark).toBe('5');
+  });
+
+  it('ends the conversation idle longest to make room; the desk’s message to it is dropped with a log line', async () => {
+    const first = await WebchatCustomer.start(desk.app.baseUrl);
+    await first.say('I was here first');
+    const offer = connector
+      .posted(alex.conversationId)
+      .filter((call) => cardMentions(cardOf(call), 'I was here first'))
+      .at(-1);
+    expect(offer).toBeDefined();
+    desk.clock.advance(1000);
+    await WebchatCustomer.start(desk.app.baseUrl);
+    await WebchatCustomer.start(desk.app.baseUrl);
+    expect((await first.read('0')).status).toBe(404);
+    expect(
+      logged(desk, 'webchat conversation ended to make room').map((line) => line['conversationId']),
+    ).toContain(first.conversationId);
+
+    const mark = desk.lines.length;
+    const ids = actionData(cardOf(offer), 'accept');
+    await postActivity(
+      desk.app.url,
+      agentInvoke(connector.serviceUrl, alex, 'accept', ids, offer!.activityId),
+    );
+    expect(logged(desk, 'send failed for good, skipped', mark)).toMatchObject([{ status: 404 }]);
+    expect(logged(desk, 'webchat connector call refused', mark)).toMatchObject([
+      { conversationId: first.conversationId, reason: 'no such conversation' },
+    ]);
+  });
+});
+
+describe('the local channel turned off', () => {
+  const routes = ['/v3/directline/conversations', '/v3/directline/tokens/refresh'];
+
+  async function expectOff(desk: TestDesk): Promise<void> {
+    for (const route of routes) {
+      expect((await fetch(`${desk.app.baseUrl}${route}`, { method: 'POST' })).status).toBe(404);
+    }
+    expect((await fetch(`${desk.app.baseUrl}/v3/directline/conversations/x/activities`)).status).toBe(404);
+    expect(
+      (await fetch(`${desk.app.baseUrl}/webchat-connector/v3/conversations/x/activities`, { method: 'POST' }))
+        .status,
+    ).toBe(404);
+    const page = await fetch(`${desk.app.baseUrl}/chat`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('The web chat page is off');
+  }
+
+  it('WEBCHAT=off: the channel and the page answer 404', async () => {
+    const desk = await startTestDesk({ WEBCHAT: 'off', CONTACTS_FILE: 'off' });
+    try {
+      expect(logged(desk, 'relaydesk listening on ' + desk.app.url)).toMatchObject([{ webchat: 'off' }]);
+      await expectOff(desk);
+    } finally {
+      await desk.app.close();
+    }
+  });
+
+  it('with MicrosoftAppId set, the channel is off unless asked for (which the configuration refuses)', async () => {
+    const desk = await startTestDesk({
+      MicrosoftAppId: 'relaydesk-test-app',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      AGENT_IDS: 'aad-alex',
+      CONTACTS_FILE: 'off',
+    });
+    try {
+      await expectOff(desk);
+    } finally {
+      await desk.app.close();
+    }
+  });
+});
