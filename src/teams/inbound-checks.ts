@@ -1,11 +1,9 @@
 /** Cheap checks on a POST to /api/messages, made before botbuilder sees it. */
 
+import { isObject } from '../shared/json';
+
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_FIELD_CHARS = 1000;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function decodesToObject(segment: string): boolean {
   try {

@@ -14,6 +14,7 @@ import type { PrechatSurvey } from './prechat/prechat-survey';
 import type { ProactiveNotifier, RenderCard } from './proactive-notifier';
 import { classifySender, type AgentDirectory, type Sender } from './sender';
 import { VerbTable, type VerbDesk } from './verb-handlers';
+import { isObject } from '../shared/json';
 
 /** The use cases the bot calls. */
 export type BotDesk = VerbDesk &
@@ -68,10 +69,6 @@ function homeFocused(command: string): NoticeView {
 
 function unusableAction(message: string): NoticeView {
   return { kind: 'notice', title: 'That action could not be used', text: message, tone: 'attention' };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function cardInvokeResponse(card: object): InvokeResponse {

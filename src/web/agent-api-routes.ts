@@ -20,6 +20,8 @@ import {
   type SessionDetail,
   type WorkspaceState,
 } from './agent-api';
+import { isObject } from '../shared/json';
+import { sendJson } from './responses';
 
 /** The use cases the agent API reaches: the tab's verbs, and the reads and drafts of the workspace. */
 export type AgentApiDesk = TabVerbDesk & Pick<Desk, 'workspace' | 'sessionDetail' | 'rememberAgent'>;
@@ -46,15 +48,6 @@ export interface AgentApi {
 const SESSION_ROUTE = '/api/agent/sessions/:sessionId';
 
 type Handler = (req: restify.Request, res: restify.Response) => Promise<void>;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sendJson(res: restify.Response, status: number, body: unknown): void {
-  res.header('Cache-Control', 'no-store');
-  res.send(status, body);
-}
 
 function sendError(res: restify.Response, status: number, code: string, message: string): void {
   const error: ApiError = { code, message };

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type restify from 'restify';
-import { pageSecurityHeaders, registerStaticBundle, sendText } from './static-bundle';
+import { sendText } from './responses';
+import { pageSecurityHeaders, registerStaticBundle } from './static-bundle';
 
 export const CHAT_PATH = '/chat';
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type restify from 'restify';
+import { sendText } from './responses';
 
 export interface StaticBundleOptions {
   /** The page's path, e.g. `/tab`; its assets are under `<path>/`. */
@@ -97,10 +98,4 @@ export function registerStaticBundle(server: restify.Server, options: StaticBund
     }
     await serve(asset, req, res);
   });
-}
-
-export function sendText(res: restify.Response, status: number, text: string): void {
-  const body = Buffer.from(text, 'utf8');
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-  res.end(body);
 }

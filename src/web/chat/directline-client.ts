@@ -5,6 +5,7 @@ import {
   type DirectLineError,
   type PostedActivity,
 } from '../webchat/directline-contract';
+import { isObject, parseJson } from '../../shared/json';
 
 export class DirectLineCallError extends Error {
   constructor(
@@ -62,13 +63,7 @@ export class DirectLineClient {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       cache: 'no-store',
     });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = parseJson(await response.text());
     if (!response.ok) {
       const failure = isDirectLineError(parsed) ? parsed : undefined;
       throw new DirectLineCallError(
@@ -83,12 +78,6 @@ export class DirectLineClient {
 }
 
 function isDirectLineError(value: unknown): value is DirectLineError {
-  if (typeof value !== 'object' || value === null) return false;
-  const error = (value as { error?: unknown }).error;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    typeof (error as { message?: unknown }).message === 'string'
-  );
+  const error = isObject(value) ? value['error'] : undefined;
+  return isObject(error) && typeof error['code'] === 'string' && typeof error['message'] === 'string';
 }

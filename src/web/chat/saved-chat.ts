@@ -1,4 +1,5 @@
 import type { ConversationStarted } from '../webchat/directline-contract';
+import { isObject, parseJson } from '../../shared/json';
 
 /** What a reload needs to go on with the same conversation: kept in sessionStorage (this tab only). */
 export interface SavedChat {
@@ -27,15 +28,8 @@ export function savedChatFrom(started: ConversationStarted, now: number): SavedC
 
 /** Reads a saved chat back; anything malformed, or a token already expired, is no saved chat. */
 export function parseSavedChat(text: string | null, now: number): SavedChat | undefined {
-  if (!text) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Record<string, unknown>;
+  const record = parseJson(text);
+  if (!isObject(record)) return undefined;
   const { conversationId, token, issuedAt, expiresAt } = record;
   if (typeof conversationId !== 'string' || conversationId === '') return undefined;
   if (typeof token !== 'string' || token === '') return undefined;

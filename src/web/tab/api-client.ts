@@ -7,6 +7,7 @@ import {
   type SessionDetail,
   type WorkspaceState,
 } from '../agent-api';
+import { isObject, parseJson } from '../../shared/json';
 
 /** Where the bearer token comes from: Teams SSO in Teams, the dev sign-in in a plain browser. */
 export interface TokenSource {
@@ -97,13 +98,7 @@ export async function devSignIn(root: URL, agentId: string): Promise<DevSignInRe
 }
 
 async function readJson<T>(response: Response): Promise<T> {
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJson(await response.text());
   if (!response.ok) {
     const error = isApiError(parsed) ? parsed : undefined;
     throw new AgentApiError(
@@ -116,10 +111,5 @@ async function readJson<T>(response: Response): Promise<T> {
 }
 
 function isApiError(value: unknown): value is ApiError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { code?: unknown }).code === 'string' &&
-    typeof (value as { message?: unknown }).message === 'string'
-  );
+  return isObject(value) && typeof value['code'] === 'string' && typeof value['message'] === 'string';
 }

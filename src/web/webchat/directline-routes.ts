@@ -9,6 +9,8 @@ import {
   type Access,
   type LocalDirectLine,
 } from './local-directline';
+import { isObject } from '../../shared/json';
+import { sendJson } from '../responses';
 
 /** Where the desk's replies to web chat customers go: the serviceUrl of their activities, on this server. */
 export const WEBCHAT_CONNECTOR_PATH = '/webchat-connector';
@@ -31,15 +33,6 @@ export interface DirectLineRoutesOptions {
 }
 
 type Handler = (req: restify.Request, res: restify.Response) => Promise<void>;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sendJson(res: restify.Response, status: number, body: unknown): void {
-  res.header('Cache-Control', 'no-store');
-  res.send(status, body);
-}
 
 function sendError(res: restify.Response, status: number, code: string, message: string, id?: string): void {
   const body: DirectLineError = { error: { code, message }, ...(id !== undefined ? { id } : {}) };

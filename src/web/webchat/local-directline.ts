@@ -7,6 +7,7 @@ import {
   type ChannelAccount,
   type ChatActivity,
 } from './directline-contract';
+import { isObject } from '../../shared/json';
 
 /** How much the channel keeps; everything lives in this process's memory. */
 export interface DirectLineLimits {
@@ -114,10 +115,6 @@ const MAX_ID_CHARS = 200;
 
 function digestOf(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A display name a client may give itself: trimmed, no control characters, at most 64 characters; else none. */
