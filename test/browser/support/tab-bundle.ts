@@ -14,11 +14,13 @@ interface Bundle {
 
 const TAB: Bundle = {
   outDir: TAB_OUT_DIR,
-  // The tab's own sources and the shared contract, verbs and view types.
+  // The tab's own sources, the shared contract, verbs and view types, the base styles and JSON guards.
   sources: [
     join(ROOT, 'src', 'web', 'tab'),
     join(ROOT, 'src', 'web', 'agent-api.ts'),
     join(ROOT, 'src', 'cards', 'verbs.ts'),
+    join(ROOT, 'src', 'web', 'base.css'),
+    join(ROOT, 'src', 'shared'),
     join(ROOT, 'scripts', 'build-tab.ts'),
   ],
   build: () => buildTab(),
@@ -26,11 +28,13 @@ const TAB: Bundle = {
 
 const CHAT: Bundle = {
   outDir: CHAT_OUT_DIR,
-  // The page's own sources, the channel's contract and the tab's element builder it shares.
+  // The page's own sources, the channel's contract, the tab's element builder, the base styles and JSON guards.
   sources: [
     join(ROOT, 'src', 'web', 'chat'),
     join(ROOT, 'src', 'web', 'webchat', 'directline-contract.ts'),
     join(ROOT, 'src', 'web', 'tab', 'dom.ts'),
+    join(ROOT, 'src', 'web', 'base.css'),
+    join(ROOT, 'src', 'shared'),
     join(ROOT, 'scripts', 'build-tab.ts'),
   ],
   build: () => buildChat(),
