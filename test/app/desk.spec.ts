@@ -4,6 +4,7 @@ import { keys } from '../../src/app/documents';
 import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
 import type { WorkQueue } from '../../src/domain/routing';
 import { createDesk } from './desk-harness';
+import { QUEUED } from '../support/fixtures';
 
 /** A store whose reads and writes finish after a varying number of event-loop turns, so concurrent work interleaves. */
 function jitteryStore(): StateStore {
@@ -27,7 +28,6 @@ function jitteryStore(): StateStore {
   return new StateStore({ storage: jittery, delay: async () => undefined });
 }
 
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const customer = (id: string, text: string) => ({
   customerId: `emulator:${id}`,
   channelId: 'emulator',

@@ -1,17 +1,10 @@
 import type { Locator, Page } from 'playwright-core';
-import { agentInvoke, agentMessage, postActivity, type TestAgent } from '../support/activities';
+import { agentInvoke, agentMessage, postActivity } from '../support/activities';
 import { actionData, cardMentions, cardOf } from '../support/cards';
 import { ensureChatBundle } from './support/tab-bundle';
 import { startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { alex, QUEUED } from '../support/fixtures';
 
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
-
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const JOINED = "You're now chatting with Alex Agent.";
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const MAX_TEXT_CHARS = 200;

@@ -1,14 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
-import { agentMessage, postActivity, type TestAgent, type TestCustomer } from '../support/activities';
+import { agentMessage, postActivity, type TestCustomer } from '../support/activities';
 import { cardMentions, cardOf } from '../support/cards';
 import { cssString, startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { alex } from '../support/fixtures';
 
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
 const visitor2: TestCustomer = { userId: 'web-user-2', conversationId: 'emulator-conv-2' };
 

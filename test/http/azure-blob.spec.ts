@@ -19,6 +19,7 @@ import { actionData, cardOf } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../support/harness';
 import { offersTo, relayedTextOf, postedTo, textsTo, type InvokeBody } from '../support/reliability-scene';
+import { QUEUED } from '../support/fixtures';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -27,7 +28,6 @@ const alex: TestAgent = {
   conversationId: 'a:alex',
 };
 const bea: TestAgent = { aadObjectId: 'aad-bea', userId: '29:bea', name: 'Bea', conversationId: 'a:bea' };
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const CUSTOMERS = 6;
 const MESSAGES = 20;
 

@@ -32,6 +32,7 @@ import {
 } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
+import { QUEUED } from '../support/fixtures';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -47,7 +48,6 @@ const bea: TestAgent = {
 };
 
 const TIMEOUT_S = 30;
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const joined = (agent: TestAgent) => `You're now chatting with ${agent.name}.`;
 const ended = (agent: TestAgent) =>
   `${agent.name} has ended the conversation. Send a message any time to start a new one.`;

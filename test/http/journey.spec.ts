@@ -7,31 +7,18 @@ import {
   postActivity,
   type ActivityJson,
   type PostResult,
-  type TestAgent,
   type TestCustomer,
 } from '../support/activities';
 import { actionData, actionsWithVerb, cardMentions, cardOf, relaydeskIdOf, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
+import { alex, bea, QUEUED } from '../support/fixtures';
 
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
-const bea: TestAgent = {
-  aadObjectId: 'aad-bea',
-  userId: '29:bea',
-  name: 'Bea Agent',
-  conversationId: 'a:chat-bea',
-};
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
 const visitor2: TestCustomer = { userId: 'web-user-2', conversationId: 'emulator-conv-2' };
 const visitor3: TestCustomer = { userId: 'web-user-3', conversationId: 'emulator-conv-3' };
 
 const TIMEOUT_S = 30;
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const JOINED = "You're now chatting with Alex Agent.";
 
 interface InvokeBody {

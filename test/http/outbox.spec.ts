@@ -7,25 +7,18 @@ import {
   customerMessage,
   postActivity,
   type ActivityJson,
-  type TestAgent,
   type TestCustomer,
 } from '../support/activities';
 import { actionData, cardMentions, cardOf, relaydeskIdOf, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, FakeClock, startTestDesk, type TestDesk } from '../support/harness';
+import { alex, QUEUED } from '../support/fixtures';
 
 /**
  * The outbox on the real server: the turn returns before the connector answers, every message is delivered
  * once in order per recipient through 429s, 5xx and a restart, and one failing recipient blocks no other.
  */
 
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const START = Date.UTC(2026, 0, 5, 10, 0, 0);
 
 let visitors = 0;

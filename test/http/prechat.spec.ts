@@ -7,7 +7,6 @@ import {
   customerMessage,
   postActivity,
   type ActivityJson,
-  type TestAgent,
   type TestCustomer,
 } from '../support/activities';
 import {
@@ -21,18 +20,11 @@ import {
 } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
-
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
+import { alex, QUEUED } from '../support/fixtures';
 
 const NAME_QUESTION = 'What is your name?';
 const TOPIC_QUESTION = 'What can we help you with?';
 const PRECHAT_QUESTIONS = `name=${NAME_QUESTION};topic=${TOPIC_QUESTION}`;
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const JOINED = "You're now chatting with Alex Agent.";
 const WAITING_PERIOD_DAYS = 28;
 

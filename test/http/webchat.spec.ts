@@ -1,17 +1,10 @@
-import { agentInvoke, agentMessage, postActivity, type TestAgent } from '../support/activities';
+import { agentInvoke, agentMessage, postActivity } from '../support/activities';
 import { actionData, cardMentions, cardOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { startTestDesk, type LogLine, type TestDesk } from '../support/harness';
 import { WebchatCustomer, connectorCall, startConversation } from '../support/webchat-client';
+import { alex, QUEUED } from '../support/fixtures';
 
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
-
-const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 const JOINED = "You're now chatting with Alex Agent.";
 const MAX_TEXT_CHARS = 200;
 

@@ -23,7 +23,7 @@ import { startTestDesk, type TestDesk } from './harness';
  * default), the fake Bot Connector, and the moves customers and agents make over HTTP.
  */
 
-export const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
+export { QUEUED } from './fixtures';
 export const RATE_LIMITED = "You're sending messages quickly — please wait a moment.";
 export const NO_LONGER_AVAILABLE = 'This request is no longer available.';
 export const OFFERED_TO_ANOTHER = 'This request was offered to another agent.';

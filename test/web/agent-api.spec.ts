@@ -8,26 +8,14 @@ import {
   customerMessage,
   postActivity,
   type ActivityJson,
-  type TestAgent,
   type TestCustomer,
 } from '../support/activities';
 import { allObjects, cardMentions, cardOf, textOf } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../support/harness';
 import { api, devSignIn, refusals } from './agent-api-support';
+import { alex, bea } from '../support/fixtures';
 
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
-const bea: TestAgent = {
-  aadObjectId: 'aad-bea',
-  userId: '29:bea',
-  name: 'Bea Agent',
-  conversationId: 'a:chat-bea',
-};
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
 const visitor2: TestCustomer = { userId: 'web-user-2', conversationId: 'emulator-conv-2' };
 

@@ -1,28 +1,10 @@
 import type { OfferView } from '../../src/app/views';
 import { AGENT_API, type WorkspaceState } from '../../src/web/agent-api';
-import {
-  agentMessage,
-  customerMessage,
-  postActivity,
-  type ActivityJson,
-  type TestAgent,
-} from '../support/activities';
+import { agentMessage, customerMessage, postActivity, type ActivityJson } from '../support/activities';
 import { FakeConnector } from '../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../support/harness';
 import { EventStreamReader, api, devSignIn } from './agent-api-support';
-
-const alex: TestAgent = {
-  aadObjectId: 'aad-alex',
-  userId: '29:alex',
-  name: 'Alex Agent',
-  conversationId: 'a:chat-alex',
-};
-const bea: TestAgent = {
-  aadObjectId: 'aad-bea',
-  userId: '29:bea',
-  name: 'Bea Agent',
-  conversationId: 'a:chat-bea',
-};
+import { alex, bea } from '../support/fixtures';
 
 /** How long a change may take to reach an open stream in these tests. */
 const BOUNDED_WAIT_MS = 2000;
