@@ -12,7 +12,9 @@ import { join, resolve } from 'node:path';
 import {
   DEFAULT_REPORT_DIR,
   REPORT_ENV,
+  readHardeningRows,
   readReliabilityRows,
+  type HardeningRow,
   type ReliabilityRow,
 } from '../test/support/reliability-rows';
 
@@ -40,7 +42,27 @@ function markdownTable(rows: readonly ReliabilityRow[]): string {
   return lines.join('\n');
 }
 
-function report(rows: readonly ReliabilityRow[], date: Date, suitePassed: boolean | undefined): string {
+function hardeningTable(rows: readonly HardeningRow[]): string {
+  const header = ['Finding', 'Attempts', 'Refused', 'Lost', 'Server alive', 'Note'];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, index) => (index >= 1 && index <= 3 ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map(
+      (row) =>
+        `| ${[row.finding, row.attempts, row.refused, row.lost, row.alive ? 'yes' : 'NO', row.note]
+          .map(cell)
+          .join(' | ')} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+function report(
+  rows: readonly ReliabilityRow[],
+  hardening: readonly HardeningRow[],
+  date: Date,
+  suitePassed: boolean | undefined,
+): string {
   const totals = rows.reduce(
     (sum, row) => ({
       sent: sum.sent + row.sent,
@@ -58,6 +80,16 @@ function report(rows: readonly ReliabilityRow[], date: Date, suitePassed: boolea
     '',
     `${rows.length} scenarios; ${totals.sent} sent, ${totals.lost} lost, ${totals.duplicated} duplicated in all.`,
     '',
+    ...(hardening.length > 0
+      ? [
+          'Hardening (attacks on the HTTP layer, a failing or hung store):',
+          '',
+          hardeningTable(hardening),
+          '',
+          `${hardening.length} findings; ${hardening.reduce((sum, row) => sum + row.attempts, 0)} attempts, ${hardening.reduce((sum, row) => sum + row.lost, 0)} lost, server alive after ${hardening.filter((row) => row.alive).length} of ${hardening.length}.`,
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -78,12 +110,13 @@ function main(): void {
   const dir = resolve(repoRoot, DEFAULT_REPORT_DIR);
   const passed = args.includes('--run') ? runSuite(dir) : undefined;
   const rows = readReliabilityRows(dir);
-  if (rows.length === 0) {
+  const hardening = readHardeningRows(dir);
+  if (rows.length === 0 && hardening.length === 0) {
     process.stderr.write(`No rows in ${dir}: run \`${COMMAND}\` first.\n`);
     process.exitCode = 1;
     return;
   }
-  const text = report(rows, new Date(), passed);
+  const text = report(rows, hardening, new Date(), passed);
   writeFileSync(join(dir, 'report.md'), text);
   process.stdout.write(`\n${text}`);
   if (passed === false) process.exitCode = 1;

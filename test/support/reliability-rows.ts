@@ -49,13 +49,49 @@ export function recordReliabilityRow(row: ReliabilityRow): void {
 }
 
 export function readReliabilityRows(dir: string): ReliabilityRow[] {
+  return readRows<ReliabilityRow>(dir, (name) => !name.startsWith(HARDENING_PREFIX));
+}
+
+/**
+ * One line of the hardening table: an attack or a fault aimed at the HTTP layer or the store (issue 10), how
+ * often it was tried, how often it was refused as it should be, what was lost, and whether the server still
+ * answered afterwards.
+ */
+export interface HardeningRow {
+  /** "1. gzip body on every route". */
+  readonly finding: string;
+  readonly attempts: number;
+  /** Attempts answered as they should be (a 4xx/5xx refusal, a 503 instead of a false 200...). */
+  readonly refused: number;
+  /** Messages acknowledged (2xx) that are not in the store afterwards. */
+  readonly lost: number;
+  /** /healthz answered 200 after the last attempt. */
+  readonly alive: boolean;
+  readonly note?: string;
+}
+
+const HARDENING_PREFIX = 'hardening-';
+
+/** Writes a hardening row beside the scenario rows (its own file, as they are). */
+export function recordHardeningRow(row: HardeningRow): void {
+  const dir = reportDir();
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${HARDENING_PREFIX}${fileNameOf(row.finding)}`), `${JSON.stringify(row, null, 2)}\n`);
+}
+
+export function readHardeningRows(dir: string): HardeningRow[] {
+  return readRows<HardeningRow>(dir, (name) => name.startsWith(HARDENING_PREFIX));
+}
+
+function readRows<T>(dir: string, wanted: (name: string) => boolean): T[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.json'));
+    names = readdirSync(dir).filter((name) => name.endsWith('.json') && wanted(name));
   } catch {
     return [];
   }
-  return names.sort().map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as ReliabilityRow);
+  return names.sort().map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T);
 }
 
 /** Lost and duplicated, counted by a delivery id: every sent id should be seen exactly once. */
