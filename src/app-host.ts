@@ -9,11 +9,12 @@ import { Desk } from './app/desk';
 import type { DeskContext, DeskSettings } from './app/desk-context';
 import { systemClock, type Clock, type IdGenerator, type Logger } from './app/ports';
 import { CardRenderer } from './cards/render-card';
-import type { Config } from './config/config';
+import { isLoopbackHost, type Config } from './config/config';
 import { DEFAULT_WORKSTREAM, daysToMs } from './domain/workstream';
 import { KbSearch } from './kb/kb-search';
 import { createVaderScorer } from './sentiment/vader-scorer';
 import { createHttpServer, httpUrl, type BoundAddress } from './server/http-server';
+import { servedHosts } from './server/request-guards';
 import { createStorage } from './store/create-storage';
 import { StateStore } from './store/state-store';
 import { createAdapter } from './teams/adapter';
@@ -55,6 +56,8 @@ export interface StartOptions {
   eventHeartbeatMs?: number;
   /** The outbound message outbox; see OutboxStartOptions. */
   outbox?: OutboxStartOptions;
+  /** How long a turn of POST /api/messages may take before it is answered 503; default TURN_DEADLINE_S. */
+  turnDeadlineMs?: number;
   /** The local Direct Line channel's bounds (WEBCHAT=local); tests make them small. */
   webchatLimits?: Partial<DirectLineLimits>;
 }
@@ -115,7 +118,26 @@ export async function startRelaydesk(
       { cause: error },
     );
   }
-  const http = createHttpServer({ config, logger, storeKind: config.store, version, clock });
+  if (config.anonymous && config.allowAnonymousRemote && !isLoopbackHost(config.host)) {
+    logger.warn(
+      { host: config.host },
+      'anonymous mode on an interface beyond loopback (ALLOW_ANONYMOUS_REMOTE=true): anyone who reaches this server can act as an agent',
+    );
+  }
+  const http = createHttpServer({
+    config,
+    logger,
+    storeKind: config.store,
+    version,
+    clock,
+    connections: {
+      maxConnections: config.maxConnections,
+      headersTimeoutMs: config.headersTimeoutSeconds * 1000,
+      requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    },
+    // A rebinding domain reaches a developer's machine under its own name: anonymous mode answers only to ours.
+    ...(config.anonymous ? { allowedHosts: servedHosts(config.publicBaseUrl, config.host) } : {}),
+  });
   registerStaticTab(http.restify);
   registerChatPage(http.restify, { enabled: config.webchat === 'local' });
   if (config.webchat === 'local') {
@@ -288,7 +310,13 @@ function wireBot(
     logger,
     ...(prechat ? { prechat } : {}),
   });
-  registerMessagesEndpoint(server, { adapter, bot, anonymous: config.anonymous, logger });
+  registerMessagesEndpoint(server, {
+    adapter,
+    bot,
+    anonymous: config.anonymous,
+    logger,
+    turnDeadlineMs: options.turnDeadlineMs ?? config.turnDeadlineSeconds * 1000,
+  });
   const agentApi = registerAgentApi(server, {
     desk,
     auth: agentAuth(config, clock, logger, options.tabSsoKeys),

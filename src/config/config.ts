@@ -22,6 +22,16 @@ export const PLAYGROUND_AGENT_IDS: readonly string[] = ['00000000-0000-0000-0000
 export interface Config {
   port: number;
   host: string;
+  /** ALLOW_ANONYMOUS_REMOTE: anonymous mode on an interface beyond loopback, which the operator must ask for. */
+  allowAnonymousRemote: boolean;
+  /** Connections open at once (MAX_CONNECTIONS). */
+  maxConnections: number;
+  /** Time a client has to send its request headers (HEADERS_TIMEOUT_S). */
+  headersTimeoutSeconds: number;
+  /** Time a client has to send its whole request (REQUEST_TIMEOUT_S). */
+  requestTimeoutSeconds: number;
+  /** How long one activity's turn may take before it is answered 503 (TURN_DEADLINE_S). */
+  turnDeadlineSeconds: number;
   /** '' means local anonymous mode (no JWT auth), as the Emulator and the Agents Playground use. */
   microsoftAppId: string;
   microsoftAppPassword: string;
@@ -91,6 +101,17 @@ const oneOf = <T extends string>(values: readonly T[]) =>
   });
 
 const hostName = z.string().regex(/^[A-Za-z0-9._:%-]+$/);
+
+const flag = z
+  .string()
+  .regex(/^(true|false)$/i)
+  .transform((raw) => raw.toLowerCase() === 'true');
+
+/** Whether HOST keeps the server on this machine: a loopback address or the name localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
+}
 
 const containerName = z.string().regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
 
@@ -212,6 +233,11 @@ export function loadConfig(env: Env): ConfigResult {
   // Read in .env.example order, so errors come out in that order too.
   const port = read('PORT', integer(0, 65535), 3978, 'a number between 0 and 65535');
   const host = read('HOST', hostName, '127.0.0.1', 'a host name or IP address');
+  const allowAnonymousRemote = read('ALLOW_ANONYMOUS_REMOTE', flag, false, 'true or false');
+  const maxConnections = read('MAX_CONNECTIONS', integer(10, 100000), 1000, wholeBetween(10, 100000));
+  const headersTimeoutSeconds = read('HEADERS_TIMEOUT_S', integer(1, 600), 20, wholeBetween(1, 600));
+  const requestTimeoutSeconds = read('REQUEST_TIMEOUT_S', integer(1, 3600), 60, wholeBetween(1, 3600));
+  const turnDeadlineSeconds = read('TURN_DEADLINE_S', integer(1, 600), 15, wholeBetween(1, 600));
   const microsoftAppId = raw('MicrosoftAppId') ?? '';
   const microsoftAppPassword = raw('MicrosoftAppPassword') ?? '';
   const microsoftAppTenantId = raw('MicrosoftAppTenantId') ?? '';
@@ -288,6 +314,18 @@ export function loadConfig(env: Env): ConfigResult {
   const tabSsoJwksUri = read('TAB_SSO_JWKS_URI', httpUrlValue, '', 'an http(s) URL of a JSON Web Key Set');
 
   const anonymous = microsoftAppId === '';
+  if (anonymous && !invalid.has('HOST') && !isLoopbackHost(host) && !allowAnonymousRemote) {
+    errors.push(
+      `HOST: ${JSON.stringify(host)} reaches beyond this machine while MicrosoftAppId is empty (anonymous mode, no sign-in): anyone on the network could act as an agent. Set MicrosoftAppId, keep HOST on 127.0.0.1, or set ALLOW_ANONYMOUS_REMOTE=true if that is what you mean`,
+    );
+  }
+  if (!invalid.has('HEADERS_TIMEOUT_S') && !invalid.has('REQUEST_TIMEOUT_S')) {
+    if (requestTimeoutSeconds < headersTimeoutSeconds) {
+      errors.push(
+        'REQUEST_TIMEOUT_S: must be at least HEADERS_TIMEOUT_S (the headers are part of the request)',
+      );
+    }
+  }
   const agentIdsSet = raw('AGENT_IDS') !== undefined;
   // The local channel checks no Bot Framework token (there is none to check in anonymous mode): development only.
   const webchat: WebchatMode = webchatSet ?? (anonymous ? 'local' : 'off');
@@ -340,6 +378,11 @@ export function loadConfig(env: Env): ConfigResult {
     config: {
       port,
       host,
+      allowAnonymousRemote,
+      maxConnections,
+      headersTimeoutSeconds,
+      requestTimeoutSeconds,
+      turnDeadlineSeconds,
       microsoftAppId,
       microsoftAppPassword,
       microsoftAppTenantId,

@@ -3,6 +3,7 @@ import pino from 'pino';
 import restify from 'restify';
 import { systemClock, type Clock, type Logger } from '../app/ports';
 import type { Config, StoreKind } from '../config/config';
+import { requestRefusal } from './request-guards';
 
 export interface HttpServerOptions {
   config: Pick<Config, 'host' | 'port' | 'maxBodyKb'>;
@@ -12,7 +13,30 @@ export interface HttpServerOptions {
   clock?: Clock;
   /** How long close() waits for requests in flight before cutting their connections. */
   closeGraceMs?: number;
+  /** Host names served (lowercase, IPv6 in brackets); every host when undefined (authenticated mode). */
+  allowedHosts?: ReadonlySet<string>;
+  /** Connection limits; defaults in DEFAULT_CONNECTION_LIMITS. */
+  connections?: Partial<ConnectionLimits>;
 }
+
+/** What keeps idle, slow or too many connections from using up the process's file descriptors. */
+export interface ConnectionLimits {
+  /** Connections open at once; further ones are closed as they arrive. */
+  readonly maxConnections: number;
+  /** Time a client has to send its request headers. */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send its whole request (headers and body); not the answer, so event streams live on. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept. */
+  readonly keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnections: 1000,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+};
 
 export interface BoundAddress {
   host: string;
@@ -50,6 +74,32 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     log: pino({ level: 'silent' }) as unknown as restify.ServerOptions['log'],
   });
 
+  // Before routing and before any body is read: a compressed body, a declared length over the limit, or (in
+  // anonymous mode) a Host that is not this machine's is refused from its headers, and the connection closed.
+  const guards = { maxBodyBytes: config.maxBodyKb * 1024, allowedHosts: options.allowedHosts };
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    const refusal = requestRefusal(req, guards);
+    if (refusal === undefined) {
+      // restify's body reader takes only an absent Content-Encoding; identity is the same thing.
+      delete req.headers['content-encoding'];
+      next();
+      return;
+    }
+    const fields = {
+      method: req.method,
+      path: req.path(),
+      status: refusal.status,
+      reason: refusal.reason,
+      remoteAddress: req.socket.remoteAddress,
+    };
+    if (refusal.status === 421) logger.warn(fields, 'request refused: host not served');
+    else logger.info(fields, 'request refused before its body was read');
+    res.header('Connection', 'close');
+    res.header('Cache-Control', 'no-store');
+    res.send(refusal.status, { code: refusal.code, message: refusal.message });
+    next(false);
+  });
+
   // Oversized bodies end as 413 and malformed JSON as 400, both as restify's JSON errors. Only JSON is parsed:
   // the full bodyParser would also accept multipart uploads to temp files, which nothing here needs.
   server.use(restify.plugins.bodyReader({ maxBodySize: config.maxBodyKb * 1024 }));
@@ -82,6 +132,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     done();
   });
   server.on('error', (err: unknown) => logger.error({ err }, 'http server error'));
+  applyConnectionLimits(server.server, { ...DEFAULT_CONNECTION_LIMITS, ...options.connections });
 
   let bound: BoundAddress | undefined;
   let closing: Promise<void> | undefined;
@@ -117,6 +168,19 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return closing;
     },
   };
+}
+
+function applyConnectionLimits(http: restify.Server['server'], limits: ConnectionLimits): void {
+  http.maxConnections = limits.maxConnections;
+  http.headersTimeout = limits.headersTimeoutMs;
+  http.requestTimeout = limits.requestTimeoutMs;
+  http.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Node checks those timeouts every connectionsCheckingInterval (30 s by default), set up when it starts
+  // listening; checking every second makes a timeout mean what it says.
+  (http as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = Math.min(
+    1000,
+    limits.headersTimeoutMs,
+  );
 }
 
 function statusOf(err: unknown): number | undefined {

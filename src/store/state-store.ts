@@ -42,6 +42,33 @@ export class ConflictError extends Error {
   }
 }
 
+/** The backend failed a read or a write (disk full, file read-only or corrupt, service down): nothing was stored. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+
+  constructor(
+    readonly operation: 'read' | 'write' | 'delete',
+    readonly key: string,
+    cause: unknown,
+  ) {
+    super(
+      `The store could not ${operation} "${key}": ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** Whether an error, or one it was caused by, says the store could not take a change (failing, or contended). */
+export function isStoreFailure(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; depth += 1) {
+    if (current instanceof StoreUnavailableError || current instanceof ConflictError) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 const DEFAULT_MAX_RETRIES = 20;
 const BASE_BACKOFF_MS = 2;
 const MAX_BACKOFF_MS = 50;
@@ -123,7 +150,7 @@ export class StateStore implements DocumentStore {
   }
 
   async get<T extends object>(key: string): Promise<Stored<T> | undefined> {
-    const items = await this.storage.read([key]);
+    const items = await this.read([key]);
     return toStored<T>(key, items[key] as StoreItem | undefined);
   }
 
@@ -133,7 +160,7 @@ export class StateStore implements DocumentStore {
     if (keys.length === 0) {
       return found;
     }
-    const items = await this.storage.read([...keys]);
+    const items = await this.read(keys);
     for (const key of keys) {
       const stored = toStored<T>(key, items[key] as StoreItem | undefined);
       if (stored) {
@@ -154,7 +181,21 @@ export class StateStore implements DocumentStore {
 
   /** Not compare-and-swap (Storage.delete takes no eTag): meant for documents nobody updates any more. */
   delete(key: string): Promise<void> {
-    return this.serialise(key, () => this.storage.delete([key]));
+    return this.serialise(key, async () => {
+      try {
+        await this.storage.delete([key]);
+      } catch (error) {
+        throw new StoreUnavailableError('delete', key, error);
+      }
+    });
+  }
+
+  private async read(keys: readonly string[]): Promise<Record<string, unknown>> {
+    try {
+      return await this.storage.read([...keys]);
+    } catch (error) {
+      throw new StoreUnavailableError('read', keys.join(', ').slice(0, 200), error);
+    }
   }
 
   /** Keys with queued or running work; zero when idle. */
@@ -178,7 +219,7 @@ export class StateStore implements DocumentStore {
         return next;
       } catch (error) {
         if (!isConflictError(error)) {
-          throw error;
+          throw new StoreUnavailableError('write', key, error);
         }
         if (attempt > this.maxRetries) {
           this.logger.warn({ key, attempts: attempt }, 'update gave up after repeated eTag conflicts');

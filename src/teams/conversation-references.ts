@@ -14,6 +14,48 @@ export function referenceKey(owner: ReferenceOwner): string {
   return storeKey('reference', `${owner.kind}:${owner.id}`);
 }
 
+const ACCOUNT_FIELDS = ['id', 'name', 'aadObjectId', 'role'] as const;
+const CONVERSATION_FIELDS = [
+  'id',
+  'name',
+  'conversationType',
+  'tenantId',
+  'isGroup',
+  'aadObjectId',
+  'role',
+] as const;
+const REFERENCE_FIELDS = ['activityId', 'channelId', 'locale', 'serviceUrl'] as const;
+
+/** The named fields of `source` that hold a string or a boolean; nothing else is copied, however deep. */
+function primitives(
+  source: unknown,
+  fields: readonly string[],
+): Record<string, string | boolean> | undefined {
+  if (typeof source !== 'object' || source === null) return undefined;
+  const picked: Record<string, string | boolean> = {};
+  for (const field of fields) {
+    const value: unknown = (source as Record<string, unknown>)[field];
+    if (typeof value === 'string' || typeof value === 'boolean') picked[field] = value;
+  }
+  return picked;
+}
+
+/**
+ * What is kept of a reference: the fields a reply is addressed with, copied as plain strings and booleans, so
+ * whatever else a sender nests in `from` or `conversation` is neither stored nor walked.
+ */
+export function storedReference(reference: Partial<ConversationReference>): Partial<ConversationReference> {
+  const user = primitives(reference.user, ACCOUNT_FIELDS);
+  const bot = primitives(reference.bot, ACCOUNT_FIELDS);
+  const conversation = primitives(reference.conversation, CONVERSATION_FIELDS);
+  return {
+    ...primitives(reference, REFERENCE_FIELDS),
+    ...(user ? { user } : {}),
+    ...(bot ? { bot } : {}),
+    ...(conversation ? { conversation } : {}),
+  } as unknown as Partial<ConversationReference>;
+}
+
 /** The ConversationReferences proactive sends go through, captured from every inbound activity. */
 export class ConversationReferences {
   constructor(
@@ -22,8 +64,7 @@ export class ConversationReferences {
   ) {}
 
   async save(owner: ReferenceOwner, reference: Partial<ConversationReference>): Promise<void> {
-    // A JSON round trip keeps only plain data (and drops undefined fields), as every backend stores it.
-    const plain = JSON.parse(JSON.stringify(reference)) as Partial<ConversationReference>;
+    const plain = storedReference(reference);
     const now = this.clock.now();
     await this.store.update<ReferenceDocument>(referenceKey(owner), () => ({
       reference: plain,

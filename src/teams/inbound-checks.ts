@@ -4,6 +4,36 @@ import { isObject } from '../shared/json';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_FIELD_CHARS = 1000;
+/** Deepest nesting of objects and arrays taken in a body; a card's content is a dozen levels deep. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * How deep `value` nests, counted without recursion (a body 60,000 levels deep must not overflow the stack
+ * here either), stopping as soon as it goes past `limit`.
+ */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === undefined || typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(next.value)) {
+      if (typeof child === 'object' && child !== null) pending.push({ value: child, depth });
+    }
+  }
+  return deepest;
+}
+
+/** The first field of an account or conversation that holds an object or an array (they hold plain values). */
+function nestedField(value: Record<string, unknown>, path: string): string | undefined {
+  const field = Object.keys(value).find((key) => typeof value[key] === 'object' && value[key] !== null);
+  return field === undefined
+    ? undefined
+    : `${path}.${field.slice(0, 50)} must be a plain value, not an object`;
+}
 
 function decodesToObject(segment: string): boolean {
   try {
@@ -76,6 +106,9 @@ function httpUrl(value: unknown): boolean {
 /** Why a request body is not an activity the bot can answer, or undefined when it is one. */
 export function activityProblem(body: unknown): string | undefined {
   if (!isObject(body)) return 'the body must be a JSON object (an activity)';
+  if (nestingDepth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+    return `the body nests deeper than ${MAX_BODY_DEPTH} levels`;
+  }
   const problems = [
     text(body['type'], 'type', true),
     text(body['channelId'], 'channelId', true),
@@ -83,6 +116,7 @@ export function activityProblem(body: unknown): string | undefined {
     isObject(body['conversation'])
       ? (text(body['conversation']['id'], 'conversation.id', true) ??
         accountProblem(body['conversation'], 'conversation', CONVERSATION_FIELDS) ??
+        nestedField(body['conversation'], 'conversation') ??
         (body['conversation']['isGroup'] === undefined ||
         body['conversation']['isGroup'] === null ||
         typeof body['conversation']['isGroup'] === 'boolean'
@@ -90,12 +124,15 @@ export function activityProblem(body: unknown): string | undefined {
           : 'conversation.isGroup must be true or false'))
       : 'conversation must be an object',
     isObject(body['from'])
-      ? (text(body['from']['id'], 'from.id', true) ?? accountProblem(body['from'], 'from', ACCOUNT_FIELDS))
+      ? (text(body['from']['id'], 'from.id', true) ??
+        accountProblem(body['from'], 'from', ACCOUNT_FIELDS) ??
+        nestedField(body['from'], 'from'))
       : 'from must be an object',
     body['recipient'] === undefined || body['recipient'] === null
       ? undefined
       : isObject(body['recipient'])
-        ? accountProblem(body['recipient'], 'recipient', ['id', ...ACCOUNT_FIELDS])
+        ? (accountProblem(body['recipient'], 'recipient', ['id', ...ACCOUNT_FIELDS]) ??
+          nestedField(body['recipient'], 'recipient'))
         : 'recipient must be an object',
     optionalString(body['locale'], 'locale'),
     text(body['id'], 'id', false),

@@ -11,13 +11,16 @@ export interface AgentDirectory {
   readonly anonymous: boolean;
 }
 
+const TEAMS_CHANNEL_ID = 'msteams';
+
 export function customerIdOf(channelId: string, userId: string): string {
   return `${channelId}:${userId}`;
 }
 
 /**
- * An AGENT_IDS entry matches `from.aadObjectId` on any channel, or `from.id` only on Teams or in anonymous
- * mode: elsewhere `from.id` is whatever the client says (a web chat user picks their own), so it proves nothing.
+ * An AGENT_IDS entry matches `from.aadObjectId` only on Teams, and `from.id` only on Teams or in anonymous mode.
+ * Only Teams vouches for who its users are; on any other channel (web chat, Direct Line, SMS) both fields are
+ * whatever the client says, so they prove nothing and the sender is a customer.
  * Undefined when the activity names no sender.
  */
 export function classifySender(activity: Partial<Activity>, directory: AgentDirectory): Sender | undefined {
@@ -26,8 +29,9 @@ export function classifySender(activity: Partial<Activity>, directory: AgentDire
   if (!from || typeof from.id !== 'string' || from.id === '' || typeof channelId !== 'string' || !channelId) {
     return undefined;
   }
-  const aadObjectId = typeof from.aadObjectId === 'string' ? from.aadObjectId : undefined;
-  const trustsFromId = channelId === 'msteams' || directory.anonymous;
+  const onTeams = channelId === TEAMS_CHANNEL_ID;
+  const aadObjectId = onTeams && typeof from.aadObjectId === 'string' ? from.aadObjectId : undefined;
+  const trustsFromId = onTeams || directory.anonymous;
   const agentId =
     (aadObjectId !== undefined ? directory.agentIds.find((entry) => entry === aadObjectId) : undefined) ??
     (trustsFromId ? directory.agentIds.find((entry) => entry === from.id) : undefined);

@@ -29,6 +29,11 @@ describe('loadConfig', () => {
     expect(configFrom({})).toEqual({
       port: 3978,
       host: '127.0.0.1',
+      allowAnonymousRemote: false,
+      maxConnections: 1000,
+      headersTimeoutSeconds: 20,
+      requestTimeoutSeconds: 60,
+      turnDeadlineSeconds: 15,
       microsoftAppId: '',
       microsoftAppPassword: '',
       microsoftAppTenantId: '',
@@ -101,6 +106,7 @@ describe('loadConfig', () => {
       configFrom({
         PORT: ' 8080 ',
         HOST: ' 0.0.0.0 ',
+        ALLOW_ANONYMOUS_REMOTE: ' True ',
         STORE: 'Memory',
         MAX_SESSIONS: '3',
         NOTIFICATION_TIMEOUT_S: '5',
@@ -111,6 +117,7 @@ describe('loadConfig', () => {
     ).toMatchObject({
       port: 8080,
       host: '0.0.0.0',
+      allowAnonymousRemote: true,
       store: 'memory',
       maxSessions: 3,
       notificationTimeoutSeconds: 5,
@@ -182,6 +189,29 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the connection limits and the turn deadline, and wants the request timeout at least the headers one', () => {
+    expect(
+      configFrom({
+        MAX_CONNECTIONS: '50',
+        HEADERS_TIMEOUT_S: '5',
+        REQUEST_TIMEOUT_S: '30',
+        TURN_DEADLINE_S: '2',
+      }),
+    ).toMatchObject({
+      maxConnections: 50,
+      headersTimeoutSeconds: 5,
+      requestTimeoutSeconds: 30,
+      turnDeadlineSeconds: 2,
+    });
+    expect(errorsFrom({ HEADERS_TIMEOUT_S: '30', REQUEST_TIMEOUT_S: '10' })).toEqual([
+      'REQUEST_TIMEOUT_S: must be at least HEADERS_TIMEOUT_S (the headers are part of the request)',
+    ]);
+    expect(errorsFrom({ MAX_CONNECTIONS: '5', TURN_DEADLINE_S: '0' })).toEqual([
+      'MAX_CONNECTIONS: "5" is not a whole number between 10 and 100000',
+      'TURN_DEADLINE_S: "0" is not a whole number between 1 and 600',
+    ]);
+  });
+
   it('keeps every error on one line', () => {
     const errors = errorsFrom({ PORT: 'a\nb', MicrosoftAppId: 'app-id' });
     expect(errors.length).toBeGreaterThan(1);
@@ -198,6 +228,34 @@ describe('loadConfig', () => {
 
     it('uses AGENT_IDS as given when set: trimmed, empties and duplicates dropped', () => {
       expect(configFrom({ AGENT_IDS: ' 29:abc , ,aad-2,29:abc,' }).agentIds).toEqual(['29:abc', 'aad-2']);
+    });
+
+    it('refuses a HOST beyond loopback with a line naming HOST and MicrosoftAppId, unless ALLOW_ANONYMOUS_REMOTE=true', () => {
+      for (const host of ['0.0.0.0', '::', '192.168.1.20', 'desk.example.com']) {
+        const errors = errorsFrom({ HOST: host });
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatch(/^HOST: .*MicrosoftAppId.*ALLOW_ANONYMOUS_REMOTE=true/);
+        expect(configFrom({ HOST: host, ALLOW_ANONYMOUS_REMOTE: 'true' })).toMatchObject({
+          host,
+          allowAnonymousRemote: true,
+        });
+      }
+    });
+
+    it('takes every loopback HOST without ALLOW_ANONYMOUS_REMOTE', () => {
+      for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost', 'LOCALHOST']) {
+        expect(configFrom({ HOST: host }).host).toBe(host);
+      }
+    });
+
+    it('needs no ALLOW_ANONYMOUS_REMOTE for a remote HOST once MicrosoftAppId is set', () => {
+      expect(configFrom({ ...registeredBot, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    });
+
+    it('refuses an ALLOW_ANONYMOUS_REMOTE that is not true or false', () => {
+      expect(errorsFrom({ ALLOW_ANONYMOUS_REMOTE: 'yes' })).toEqual([
+        'ALLOW_ANONYMOUS_REMOTE: "yes" is not true or false',
+      ]);
     });
 
     it('serves the web chat page over the local channel unless WEBCHAT=off', () => {

@@ -47,6 +47,11 @@ describe('readEnvFile', () => {
       [
         'PORT',
         'HOST',
+        'ALLOW_ANONYMOUS_REMOTE',
+        'MAX_CONNECTIONS',
+        'HEADERS_TIMEOUT_S',
+        'REQUEST_TIMEOUT_S',
+        'TURN_DEADLINE_S',
         'MicrosoftAppId',
         'MicrosoftAppPassword',
         'MicrosoftAppTenantId',

@@ -331,11 +331,26 @@ describe('the bot on /api/messages', () => {
   });
 
   describe('failures', () => {
-    it('a failing turn is logged with conversation and activity ids, and the user reads a neutral sentence', async () => {
+    it('a failing turn is answered 500 (nothing says it was handled), logged with conversation and activity ids, and the user reads a neutral sentence', async () => {
       brokenKind = 'help';
       const activity = agentMessage(connector.serviceUrl, alex, 'help');
-      const { calls } = await send(activity);
-      expect(calls.map(textOf)).toEqual([TURN_ERROR_TEXT]);
+      const mark = connector.calls.length;
+      const result = await postActivity(desk.app.url, activity);
+      expect(result.status).toBe(500);
+      expect(result.body).toEqual({
+        code: 'InternalError',
+        message: 'The desk could not handle this activity.',
+      });
+      expect(connector.calls.slice(mark).map(textOf)).toEqual([TURN_ERROR_TEXT]);
+      expect(desk.lines).toContainEqual(
+        expect.objectContaining({
+          level: 50,
+          msg: 'activity not handled: the turn failed',
+          status: 500,
+          conversationId: alex.conversationId,
+          activityId: activity['id'],
+        }),
+      );
       const failed = desk.lines.find((line) => line.msg === 'turn failed');
       expect(failed).toMatchObject({
         level: 50,

@@ -231,7 +231,12 @@ describe('StateStore', () => {
       storage.beforeWrite = () => {
         throw diskFull;
       };
-      await expect(makeStore().update('counter/a', increment)).rejects.toBe(diskFull);
+      await expect(makeStore().update('counter/a', increment)).rejects.toMatchObject({
+        name: 'StoreUnavailableError',
+        operation: 'write',
+        key: 'counter/a',
+        cause: diskFull,
+      });
       expect(storage.writes).toHaveLength(1);
       expect(delays).toEqual([]);
     });

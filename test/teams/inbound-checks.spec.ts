@@ -1,4 +1,9 @@
-import { activityProblem, authorizationProblem } from '../../src/teams/inbound-checks';
+import {
+  MAX_BODY_DEPTH,
+  nestingDepth,
+  activityProblem,
+  authorizationProblem,
+} from '../../src/teams/inbound-checks';
 
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = `${jwtPart({ alg: 'RS256' })}.${jwtPart({ iss: 'https://api.botframework.com' })}.c2ln`;
@@ -78,7 +83,51 @@ describe('activity shape check', () => {
     ],
     ['with isGroup as a string', { ...activity, conversation: { id: 'c', isGroup: 'yes' } }, 'isGroup'],
     ['with a locale that is a list', { ...activity, locale: ['en-US'] }, 'locale'],
+    // Anything nested in the accounts would be copied into every reply's reference, and walked when stored.
+    [
+      'with an object nested in the sender',
+      { ...activity, from: { id: 'u', properties: { a: 1 } } },
+      'from.properties must be a plain value',
+    ],
+    [
+      'with a list nested in the conversation',
+      { ...activity, conversation: { id: 'c', members: [] } },
+      'conversation.members must be a plain value',
+    ],
+    [
+      'with an object nested in the recipient',
+      { ...activity, recipient: { id: 'bot', extra: {} } },
+      'recipient.extra must be a plain value',
+    ],
   ])('refuses an activity %s', (_what, body, mentions) => {
     expect(activityProblem(body)).toContain(mentions);
+  });
+
+  it('refuses a body that nests deeper than MAX_BODY_DEPTH anywhere, without overflowing the stack', () => {
+    let deep: Record<string, unknown> = { id: 'u' };
+    for (let level = 0; level < 60_000; level += 1) deep = { id: 'u', next: deep };
+    expect(activityProblem({ ...activity, from: deep })).toBe(
+      `the body nests deeper than ${MAX_BODY_DEPTH} levels`,
+    );
+    expect(activityProblem({ ...activity, channelData: deep })).toBe(
+      `the body nests deeper than ${MAX_BODY_DEPTH} levels`,
+    );
+  });
+
+  it('takes a card value nested as deep as real Adaptive Cards are', () => {
+    let value: unknown = { verb: 'accept' };
+    for (let level = 0; level < 20; level += 1) value = { items: [value] };
+    expect(activityProblem({ ...activity, value })).toBeUndefined();
+  });
+});
+
+describe('nestingDepth', () => {
+  it('counts objects and arrays, and stops counting past the limit', () => {
+    expect(nestingDepth('text', 10)).toBe(0);
+    expect(nestingDepth({}, 10)).toBe(1);
+    expect(nestingDepth({ a: [{ b: 1 }] }, 10)).toBe(3);
+    let deep: unknown = {};
+    for (let level = 0; level < 1000; level += 1) deep = [deep];
+    expect(nestingDepth(deep, 10)).toBe(11);
   });
 });

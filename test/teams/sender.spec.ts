@@ -11,14 +11,24 @@ describe('telling agents from customers', () => {
   describe('with MicrosoftAppId set', () => {
     const directory = { agentIds, anonymous: false };
 
-    it('an AGENT_IDS entry equal to from.aadObjectId is that agent, on any channel', () => {
-      for (const channel of ['msteams', 'webchat', 'directline']) {
+    it('an AGENT_IDS entry equal to from.aadObjectId is that agent on Teams', () => {
+      expect(
+        classifySender(from('msteams', { id: 'x', aadObjectId: 'aad-alex', name: 'Alex' }), directory),
+      ).toEqual({
+        kind: 'agent',
+        agentId: 'aad-alex',
+        name: 'Alex',
+      });
+    });
+
+    it('a sender on any other channel who sets from.aadObjectId to an agent id stays a customer', () => {
+      for (const channel of ['webchat', 'directline', 'sms', 'emulator', 'facebook']) {
         expect(
           classifySender(from(channel, { id: 'x', aadObjectId: 'aad-alex', name: 'Alex' }), directory),
         ).toEqual({
-          kind: 'agent',
-          agentId: 'aad-alex',
-          name: 'Alex',
+          kind: 'customer',
+          customerId: customerIdOf(channel, 'x'),
+          channelId: channel,
         });
       }
     });
@@ -46,6 +56,18 @@ describe('telling agents from customers', () => {
       expect(classifySender(from('emulator', { id: 'user-id-0', name: ' ' }), directory)).toEqual({
         kind: 'agent',
         agentId: 'user-id-0',
+      });
+    });
+
+    it('from.aadObjectId makes an agent only on Teams there too', () => {
+      expect(classifySender(from('msteams', { id: 'x', aadObjectId: 'aad-alex' }), directory)).toEqual({
+        kind: 'agent',
+        agentId: 'aad-alex',
+      });
+      expect(classifySender(from('webchat', { id: 'x', aadObjectId: 'aad-alex' }), directory)).toEqual({
+        kind: 'customer',
+        customerId: 'webchat:x',
+        channelId: 'webchat',
       });
     });
 
