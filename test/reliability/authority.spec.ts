@@ -17,7 +17,7 @@ import {
 import { actionData, cardOf, textBlocks } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
 import type { LogLine } from '../support/harness';
-import { recordReliabilityRow } from '../support/reliability-rows';
+import { recordHardeningRow, recordReliabilityRow } from '../support/reliability-rows';
 import {
   FOR_AGENTS,
   NO_LONGER_AVAILABLE,
@@ -506,5 +506,46 @@ describe('with MicrosoftAppId set: POST /api/messages without a token or with a 
       expect.objectContaining({ msg: 'request refused: not authenticated' }),
     );
     tally.refused += 1;
+  });
+
+  it('a valid token on web chat with from.aadObjectId set to an agent’s id stays a customer: no panel, the agent’s reference untouched', async () => {
+    const token = channelToken(keys.privateKey);
+    const asAlex = await postActivity(
+      scene.app.url,
+      agentMessage(scene.connector.serviceUrl, alex, 'sessions'),
+      {
+        authorization: `Bearer ${token}`,
+      },
+    );
+    expect(asAlex.status).toBe(200);
+    const agentReference = `reference/agent:${alex.aadObjectId}`;
+    const before = await scene.snapshot([agentReference]);
+    const panelBefore = (await scene.agentDoc(alex))?.panel;
+    expect(before[agentReference]).toMatchObject({
+      reference: { conversation: { id: alex.conversationId } },
+    });
+
+    const impostor = testCustomer('aad-impostor', 'webchat');
+    const forged = {
+      ...customerMessage(scene.connector.serviceUrl, impostor, 'sessions'),
+      from: { id: impostor.userId, name: alex.name, aadObjectId: alex.aadObjectId },
+    };
+    const result = await postActivity(scene.app.url, forged, { authorization: `Bearer ${token}` });
+    expect(result.status).toBe(200);
+    // Sends need a Bot Framework access token, which cannot be fetched here: what the desk decided is in the store.
+    const customer = await scene.customerDoc(impostor);
+    expect(customer).toMatchObject({ id: customerIdOf(impostor), channelId: 'webchat' });
+    expect((await scene.queue()).map((entry) => entry.workItemId)).toContain(customer?.latestWorkItemId);
+    expect(await scene.snapshot([agentReference])).toEqual(before);
+    // The impostor is queued and offered to Alex like any customer; Alex's panel and sessions are as they were.
+    expect((await scene.agentDoc(alex))?.panel).toEqual(panelBefore);
+    recordHardeningRow({
+      finding: '5. from.aadObjectId of an agent on web chat, with a valid token',
+      attempts: 1,
+      refused: 1,
+      lost: 0,
+      alive: (await fetch(`${scene.app.baseUrl}/healthz`)).status === 200,
+      note: 'classified as a customer (queued), the agent’s document (panel) and conversation reference unchanged',
+    });
   });
 });
