@@ -118,12 +118,7 @@ export async function startRelaydesk(
       { cause: error },
     );
   }
-  if (config.anonymous && config.allowAnonymousRemote && !isLoopbackHost(config.host)) {
-    logger.warn(
-      { host: config.host },
-      'anonymous mode on an interface beyond loopback (ALLOW_ANONYMOUS_REMOTE=true): anyone who reaches this server can act as an agent',
-    );
-  }
+  warnIfAnonymousRemote(config, logger);
   const http = createHttpServer({
     config,
     logger,
@@ -214,6 +209,19 @@ export async function startRelaydesk(
       return closing;
     },
   };
+}
+
+/** Said at every start while ALLOW_ANONYMOUS_REMOTE lets anonymous mode listen beyond loopback. */
+export function warnIfAnonymousRemote(
+  config: Pick<Config, 'anonymous' | 'allowAnonymousRemote' | 'host'>,
+  logger: Logger,
+): void {
+  if (config.anonymous && config.allowAnonymousRemote && !isLoopbackHost(config.host)) {
+    logger.warn(
+      { host: config.host },
+      'anonymous mode on an interface beyond loopback (ALLOW_ANONYMOUS_REMOTE=true): anyone who reaches this server can act as an agent',
+    );
+  }
 }
 
 /** The desk and its Bot Framework edge: the use cases, the proactive notifier, the bot on POST /api/messages. */

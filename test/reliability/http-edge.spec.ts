@@ -4,7 +4,11 @@
  * a declared length over the limit, a DNS-rebinding Host in anonymous mode, a body nested 60,000 levels deep,
  * and half-open connections. Issue 10, "Must fix" 1, 2, 4 and "Should fix".
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
 import { AGENT_API } from '../../src/web/agent-api';
 import { DIRECT_LINE_PATHS } from '../../src/web/webchat/directline-contract';
@@ -14,6 +18,7 @@ import { RelaydeskProcess } from '../support/relaydesk-process';
 import { recordHardeningRow } from '../support/reliability-rows';
 import { tempDir, testCustomer } from '../support/reliability-scene';
 
+const MAIN = join(__dirname, '..', '..', 'src', 'main.ts');
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const NOT_GZIP = 'not gzip';
 
@@ -308,3 +313,131 @@ describe('a body nested 60,000 levels deep', () => {
     });
   });
 });
+
+describe('half-open connections (real process, MAX_CONNECTIONS=50, HEADERS_TIMEOUT_S=1)', () => {
+  const dir = tempDir('http-edge-conn');
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await startServer(dir.path, {
+      MAX_CONNECTIONS: '50',
+      HEADERS_TIMEOUT_S: '1',
+      REQUEST_TIMEOUT_S: '2',
+    });
+  });
+
+  afterAll(async () => {
+    await server.process.stop('SIGTERM');
+    dir.remove();
+  });
+
+  it('closes connections beyond the cap at once and half-open ones at the headers timeout, then serves again', async () => {
+    const OPENED = 300;
+    const started = Date.now();
+    const sockets = await Promise.all(
+      Array.from({ length: OPENED }, () =>
+        halfOpen(server.port, 'POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n'),
+      ),
+    );
+    const closings = sockets.map((socket) => socket.closed);
+    const closedAt = await Promise.all(closings.map((closed) => boundedWait(closed, 10_000)));
+    const closedInTime = closedAt.filter((at) => at !== undefined && at - started < 8_000).length;
+    expect(closedInTime).toBe(OPENED);
+    expect(await alive(server)).toBe(true);
+    const atOnce = closedAt.filter((at) => at !== undefined && at - started < 900).length;
+    expect(atOnce).toBeGreaterThanOrEqual(OPENED - 50);
+    recordHardeningRow({
+      finding: '8. 300 half-open connections',
+      attempts: OPENED,
+      refused: closedInTime,
+      lost: 0,
+      alive: await alive(server),
+      note: `${atOnce} closed at once (over MAX_CONNECTIONS), the rest at the headers timeout (about ${Math.round((Math.max(...closedAt.map((at) => at ?? 0)) - started) / 100) / 10} s); they used to stay open for Node's default 60 s`,
+    });
+  });
+});
+
+describe('anonymous mode on an interface beyond loopback', () => {
+  const dir = tempDir('http-edge-host');
+
+  afterAll(() => dir.remove());
+
+  it('stops at start with a configuration error naming HOST and MicrosoftAppId, before listening', async () => {
+    const child = spawnMain(dir.path, { PORT: '0', HOST: '0.0.0.0', STORE: 'memory' });
+    const exit = await child.exited;
+    expect(exit.code).toBe(1);
+    expect(child.stderr).toMatch(/configuration error/);
+    expect(child.stderr).toMatch(
+      /HOST: "0\.0\.0\.0" reaches beyond this machine while MicrosoftAppId is empty/,
+    );
+    expect(child.stderr).toMatch(/ALLOW_ANONYMOUS_REMOTE=true/);
+    expect(child.stdout).not.toMatch(/relaydesk listening/);
+    recordHardeningRow({
+      finding: '6. HOST=0.0.0.0 with MicrosoftAppId empty',
+      attempts: 1,
+      refused: exit.code === 1 ? 1 : 0,
+      lost: 0,
+      alive: true,
+      note: 'configuration error at start (exit 1), nothing bound; ALLOW_ANONYMOUS_REMOTE=true starts it with a warning at every start',
+    });
+  });
+});
+
+interface HalfOpen {
+  readonly closed: Promise<number>;
+}
+
+/** A connection that sends `head` and never finishes its headers; `closed` resolves with when the server closed it. */
+function halfOpen(port: number, head: string): Promise<HalfOpen> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const closed = new Promise<number>((done) => socket.once('close', () => done(Date.now())));
+    socket.on('error', () => undefined);
+    // Read what the server says (a 408), or its closing is never seen.
+    socket.resume();
+    socket.once('connect', () => {
+      socket.write(head);
+      resolve({ closed });
+    });
+    socket.once('close', () => resolve({ closed }));
+    closed.finally(() => socket.destroy());
+  });
+}
+
+async function boundedWait<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `node --import tsx src/main.ts` for a start that is expected to stop by itself; killed after 30 s at most. */
+function spawnMain(cwd: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const limit = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const exited = new Promise<{ code: number | null }>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      resolve({ code });
+    }),
+  );
+  return {
+    exited,
+    get stdout() {
+      return output.stdout;
+    },
+    get stderr() {
+      return output.stderr;
+    },
+  };
+}

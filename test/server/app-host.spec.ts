@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRelaydesk } from '../../src/app-host';
+import { startRelaydesk, warnIfAnonymousRemote } from '../../src/app-host';
 import { createStorage } from '../../src/store/create-storage';
 import { collectingLogger, configFrom } from '../support/harness';
 
@@ -171,5 +171,25 @@ describe('startRelaydesk with a contacts directory', () => {
   it('starts with no contacts when the file is missing', async () => {
     const running = await start(join(dir, 'missing.json'));
     await running.close();
+  });
+});
+
+describe('anonymous mode beyond loopback', () => {
+  it('warns at start when ALLOW_ANONYMOUS_REMOTE lets it listen beyond loopback, and only then', () => {
+    const { logger, lines } = collectingLogger();
+    warnIfAnonymousRemote(configFrom({ HOST: '0.0.0.0', ALLOW_ANONYMOUS_REMOTE: 'true' }), logger);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        host: '0.0.0.0',
+        msg: expect.stringContaining('anyone who reaches this server can act as an agent'),
+      }),
+    ]);
+    warnIfAnonymousRemote(configFrom({ HOST: '127.0.0.1', ALLOW_ANONYMOUS_REMOTE: 'true' }), logger);
+    warnIfAnonymousRemote(
+      configFrom({ HOST: '0.0.0.0', MicrosoftAppId: 'app', MicrosoftAppPassword: 'x', AGENT_IDS: 'a' }),
+      logger,
+    );
+    expect(lines).toHaveLength(1);
   });
 });
