@@ -3,6 +3,7 @@ import pino from 'pino';
 import restify from 'restify';
 import { systemClock, type Clock, type Logger } from '../app/ports';
 import type { Config, StoreKind } from '../config/config';
+import { isStoreFailure } from '../store/state-store';
 import { requestRefusal } from './request-guards';
 
 export interface HttpServerOptions {
@@ -117,7 +118,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, done: () => void) => {
     const statusCode = statusOf(err);
-    if (statusCode === undefined) {
+    if (statusCode === undefined && isStoreFailure(err)) {
+      // Nothing was stored: the caller may try again shortly (the tab does, on its own).
+      logger.error(
+        { err, method: req.method, path: req.path(), statusCode: 503 },
+        'request failed: the store failed',
+      );
+      if (!res.headersSent) {
+        res.header('Retry-After', '5');
+        res.send(503, {
+          code: 'ServiceUnavailable',
+          message: 'The desk could not store this; try again shortly.',
+        });
+      }
+    } else if (statusCode === undefined) {
       // A programming error: log it, but never show its message to the caller.
       logger.error({ err, method: req.method, path: req.path() }, 'unhandled error in a request handler');
       if (!res.headersSent) res.send(500, { code: 'InternalError', message: 'internal error' });

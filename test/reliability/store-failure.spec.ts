@@ -12,6 +12,7 @@
 import type { WorkItemDocument } from '../../src/app/documents';
 import { agentMessage, customerMessage } from '../support/activities';
 import { faultSwitch } from '../support/failing-storage';
+import { api, devSignIn } from '../web/agent-api-support';
 import { recordHardeningRow } from '../support/reliability-rows';
 import {
   QUEUED,
@@ -126,6 +127,41 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
     expect(offersTo(calls, alex)).toHaveLength(1);
     const stored = await transcriptTexts(scene, samItem);
     for (const text of texts) expect(stored.filter((entry) => entry === text)).toHaveLength(1);
+  });
+
+  it('the workspace tab’s API answers 503 with Retry-After while the store fails, and works again after', async () => {
+    const token = await devSignIn(scene.app.baseUrl, alex.aadObjectId);
+    const store = faultSwitch(scene.app.storage);
+    try {
+      store.set('writes');
+      tally.attempts += 2;
+      const draft = await api(scene.app.baseUrl, 'PUT', `/api/agent/sessions/${samItem}/draft`, {
+        token,
+        body: { reply: 'A draft while the disk is full' },
+      });
+      const action = await api(scene.app.baseUrl, 'POST', '/api/agent/actions', {
+        token,
+        body: { verb: 'reply', sessionId: samItem, text: 'A tab reply while the disk is full' },
+      });
+      for (const answer of [draft, action]) {
+        expect(answer.status).toBe(503);
+        expect(answer.body).toMatchObject({ code: 'ServiceUnavailable' });
+        if (answer.status === 503) tally.refused += 1;
+      }
+      expect(scene.desk.lines).toContainEqual(
+        expect.objectContaining({ level: 50, msg: 'request failed: the store failed', statusCode: 503 }),
+      );
+    } finally {
+      store.set('none');
+      store.restore();
+    }
+    expect(await transcriptTexts(scene, samItem)).not.toContain('A tab reply while the disk is full');
+    const retried = await api(scene.app.baseUrl, 'POST', '/api/agent/actions', {
+      token,
+      body: { verb: 'reply', sessionId: samItem, text: 'A tab reply while the disk is full' },
+    });
+    expect(retried.status).toBe(200);
+    expect(await transcriptTexts(scene, samItem)).toContain('A tab reply while the disk is full');
   });
 
   it('a store that cannot even be read answers 503 too, and the desk goes on after it recovers', async () => {
