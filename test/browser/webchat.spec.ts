@@ -1,3 +1,4 @@
+import type { Storage } from 'botbuilder';
 import type { Locator, Page } from 'playwright-core';
 import { agentInvoke, agentMessage, postActivity } from '../support/activities';
 import { actionData, cardMentions, cardOf } from '../support/cards';
@@ -8,6 +9,21 @@ import { alex, QUEUED } from '../support/fixtures';
 const JOINED = "You're now chatting with Alex Agent.";
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const MAX_TEXT_CHARS = 200;
+const NOT_TAKEN = 'Can I change the delivery address?';
+
+/** Until restored, every write to the desk's store throws, as SQLite's do on a full disk. */
+function storeWritesFail(storage: Storage): { restore(): void } {
+  const patched = storage as Storage & { write: Storage['write'] };
+  const write = patched.write.bind(storage);
+  patched.write = async () => {
+    throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
+  };
+  return {
+    restore: () => {
+      patched.write = write;
+    },
+  };
+}
 
 describe('the customer web chat page in Chromium: queued, accepted in Teams, messages both ways, reload', () => {
   let chat: TabDesk;
@@ -183,6 +199,40 @@ describe('the customer web chat page in Chromium: queued, accepted in Teams, mes
     expect((await texts()).length).toBe(count);
     await messageBox().fill('');
     expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(false);
+  });
+
+  it('shows "Not sent — Send again" when the desk does not take a message, and Send again after recovery delivers it', async () => {
+    const mark = chat.connector.calls.length;
+    const line = page.locator('.transcript .from-customer').filter({ hasText: NOT_TAKEN });
+    // The desk's store is down: the bot endpoint answers 503, and the channel withdraws the message.
+    const storeDown = storeWritesFail(chat.desk.app.storage);
+    try {
+      await say(NOT_TAKEN);
+      await line.and(page.locator('[data-state="failed"]')).waitFor();
+    } finally {
+      storeDown.restore();
+    }
+    expect(await line.locator('.state').textContent()).toBe('Not sent —');
+    expect(await line.locator('.meta').textContent()).toMatch(/Not sent — Send again$/);
+    await chat.screenshot('05-not-sent');
+    // The desk did not keep it, and the channel withdrew it: no card for the agent.
+    expect(chat.connector.calls.slice(mark).some((call) => cardMentions(cardOf(call), NOT_TAKEN))).toBe(
+      false,
+    );
+
+    await line.getByRole('button', { name: 'Send again' }).click();
+    await line.and(page.locator('[data-state="sent"]')).waitFor();
+    await chat.connector.waitFor('the message sent again relayed to the agent', (calls) =>
+      calls.slice(mark).some((call) => cardMentions(cardOf(call), NOT_TAKEN)),
+    );
+    expect(await line.getByRole('button', { name: 'Send again' }).count()).toBe(0);
+    await postActivity(
+      chat.desk.app.url,
+      agentMessage(chat.connector.serviceUrl, alex, 'Yes, I can do that.'),
+    );
+    await fromDesk('Yes, I can do that.').waitFor();
+    expect((await texts()).filter((text) => text === NOT_TAKEN)).toHaveLength(1);
+    forgetFailedRequests();
   });
 
   it('when the chat has ended on the server, says so, and the next message starts a new one', async () => {

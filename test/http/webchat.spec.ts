@@ -1,3 +1,4 @@
+import type { Storage } from 'botbuilder';
 import { agentInvoke, agentMessage, postActivity } from '../support/activities';
 import { actionData, cardMentions, cardOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
@@ -323,14 +324,18 @@ describe('a web chat customer over the local Direct Line channel (real server; t
 });
 
 describe('the local channel’s bounds, on the real server', () => {
+  /** Shorter than an offer's 120 s, so an offer made to a chat that idles out can still be accepted. */
+  const IDLE_MS = 60_000;
   let connector: FakeConnector;
   let desk: TestDesk;
+  let kept: WebchatCustomer;
+  let second: WebchatCustomer;
 
   beforeAll(async () => {
     connector = await FakeConnector.start();
     desk = await startTestDesk(
       { AGENT_IDS: alex.aadObjectId, RATE_LIMIT_PER_MINUTE: '0', CONTACTS_FILE: 'off' },
-      { webchatLimits: { maxConversations: 2, maxActivitiesPerConversation: 3 } },
+      { webchatLimits: { maxConversations: 2, maxActivitiesPerConversation: 3, idleMs: IDLE_MS } },
     );
     await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'hi'));
   });
@@ -342,6 +347,7 @@ describe('the local channel’s bounds, on the real server', () => {
 
   it('keeps the last activities of a conversation; the watermark counts them all', async () => {
     const customer = await WebchatCustomer.start(desk.app.baseUrl);
+    kept = customer;
     await customer.say('one');
     await customer.say('two');
     await customer.say('three');
@@ -352,21 +358,48 @@ describe('the local channel’s bounds, on the real server', () => {
     expect(all.body.watermark).toBe('5');
   });
 
-  it('ends the conversation idle longest to make room; the desk’s message to it is dropped with a log line', async () => {
-    const first = await WebchatCustomer.start(desk.app.baseUrl);
-    await first.say('I was here first');
+  it('refuses a start with 503 and Retry-After while maxConversations are live; the live chats go on', async () => {
+    second = await WebchatCustomer.start(desk.app.baseUrl);
+    await second.say('I was here first');
+    const mark = desk.lines.length;
+    const refused = await startConversation(desk.app.baseUrl);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toEqual({
+      error: { code: 'ServiceUnavailable', message: 'The chat is full right now; try again later.' },
+    });
+    const again = await fetch(`${desk.app.baseUrl}/v3/directline/conversations`, { method: 'POST' });
+    expect(again.status).toBe(503);
+    // The idlest chat would end in a minute: that is when to come back.
+    expect(again.headers.get('retry-after')).toBe('60');
+    // A warning for the first refusal of the spell of being full, with the caller's address; the next at debug.
+    const refusals = logged(desk, 'webchat conversation start refused: the channel is full', mark);
+    expect(refusals.map((line) => line.level)).toEqual([40, 20]);
+    expect(refusals[0]).toMatchObject({
+      status: 503,
+      limit: 2,
+      retryAfterSeconds: 60,
+      remoteAddress: expect.stringMatching(/127\.0\.0\.1$/),
+    });
+    for (const customer of [kept, second]) {
+      await customer.say('Still here?');
+      expect((await customer.read('0')).body.activities.map((activity) => activity.text)).toContain(
+        'Still here?',
+      );
+    }
+  });
+
+  it('a chat idle past idleMs ends, which makes room; the desk’s message to it is dropped with a log line', async () => {
     const offer = connector
       .posted(alex.conversationId)
       .filter((call) => cardMentions(cardOf(call), 'I was here first'))
       .at(-1);
     expect(offer).toBeDefined();
-    desk.clock.advance(1000);
-    await WebchatCustomer.start(desk.app.baseUrl);
-    await WebchatCustomer.start(desk.app.baseUrl);
-    expect((await first.read('0')).status).toBe(404);
-    expect(
-      logged(desk, 'webchat conversation ended to make room').map((line) => line['conversationId']),
-    ).toContain(first.conversationId);
+    desk.clock.advance(IDLE_MS);
+    expect((await startConversation(desk.app.baseUrl)).status).toBe(201);
+    expect((await second.read('0')).status).toBe(404);
+    expect(logged(desk, 'webchat conversation ended: idle').map((line) => line['conversationId'])).toEqual(
+      expect.arrayContaining([kept.conversationId, second.conversationId]),
+    );
 
     const mark = desk.lines.length;
     const ids = actionData(cardOf(offer), 'accept');
@@ -376,8 +409,101 @@ describe('the local channel’s bounds, on the real server', () => {
     );
     expect(logged(desk, 'send failed for good, skipped', mark)).toMatchObject([{ status: 404 }]);
     expect(logged(desk, 'webchat connector call refused', mark)).toMatchObject([
-      { conversationId: first.conversationId, reason: 'no such conversation' },
+      { conversationId: second.conversationId, reason: 'no such conversation' },
     ]);
+  });
+});
+
+describe('conversation starts per client address, on the real server', () => {
+  const PER_MINUTE = 3;
+  let desk: TestDesk;
+
+  beforeAll(async () => {
+    desk = await startTestDesk(
+      { RATE_LIMIT_PER_MINUTE: '0', CONTACTS_FILE: 'off' },
+      { webchatLimits: { maxStartsPerMinutePerAddress: PER_MINUTE } },
+    );
+  });
+
+  afterAll(async () => {
+    await desk.app.close();
+  });
+
+  const start = () => fetch(`${desk.app.baseUrl}/v3/directline/conversations`, { method: 'POST' });
+
+  it('answers 429 with Retry-After past the limit, logs the address once per burst, and starts again a minute later', async () => {
+    const customers: WebchatCustomer[] = [];
+    for (let tab = 0; tab < PER_MINUTE; tab += 1)
+      customers.push(await WebchatCustomer.start(desk.app.baseUrl));
+    desk.clock.advance(15_000);
+    const mark = desk.lines.length;
+    const refused = await start();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('45');
+    expect(await refused.json()).toEqual({
+      error: {
+        code: 'TooManyRequests',
+        message: 'Too many conversations were started from here; try again later.',
+      },
+    });
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await start()).status).toBe(429);
+    // A warning for the burst's first refusal, with the address; the other five at debug.
+    const refusals = logged(desk, 'webchat conversation start refused: too many from this address', mark);
+    expect(refusals.map((line) => line.level)).toEqual([40, 20, 20, 20, 20, 20]);
+    expect(refusals[0]).toMatchObject({
+      status: 429,
+      limit: PER_MINUTE,
+      retryAfterSeconds: 45,
+      remoteAddress: expect.stringMatching(/127\.0\.0\.1$/),
+    });
+    // The chats already started are not touched.
+    for (const customer of customers) await customer.say('hello');
+    desk.clock.advance(45_000);
+    expect((await start()).status).toBe(201);
+  });
+});
+
+describe('a message the desk cannot take (its store is down), on the real server', () => {
+  let desk: TestDesk;
+
+  beforeAll(async () => {
+    desk = await startTestDesk({ RATE_LIMIT_PER_MINUTE: '0', CONTACTS_FILE: 'off' });
+  });
+
+  afterAll(async () => {
+    await desk.app.close();
+  });
+
+  it('answers 503 with Retry-After naming the withdrawn message; sent again after recovery, the desk takes it', async () => {
+    const customer = await WebchatCustomer.start(desk.app.baseUrl);
+    const storage = desk.app.storage as Storage & { write: Storage['write'] };
+    const write = storage.write.bind(storage);
+    storage.write = async () => {
+      throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    let refused: Response;
+    try {
+      refused = await fetch(customer.activitiesUrl, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${customer.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'Is my refund through?' }),
+      });
+    } finally {
+      storage.write = write;
+    }
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'ServiceUnavailable' },
+      id: `${customer.conversationId}|0000001`,
+    });
+    const after = await customer.read('0');
+    expect(after.body.activities.filter((activity) => activity.from.role === 'user')).toEqual([]);
+
+    await customer.say('Is my refund through?');
+    expect((await customer.news()).map((activity) => activity.text)).toEqual(
+      expect.arrayContaining(['Is my refund through?', QUEUED]),
+    );
   });
 });
 

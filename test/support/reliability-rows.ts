@@ -77,7 +77,10 @@ export function recordHardeningRow(row: HardeningRow): void {
   const dir = reportDir();
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${HARDENING_PREFIX}${fileNameOf(row.finding)}`), `${JSON.stringify(row, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${HARDENING_PREFIX}${fileNameOf(row.finding)}`),
+    `${JSON.stringify(row, null, 2)}\n`,
+  );
 }
 
 export function readHardeningRows(dir: string): HardeningRow[] {

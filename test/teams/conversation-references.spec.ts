@@ -9,7 +9,13 @@ describe('what is kept of a conversation reference', () => {
       serviceUrl: 'https://smba.trafficmanager.net/emea/',
       user: { id: '29:alex', name: 'Alex', aadObjectId: 'aad-alex', role: 'user' },
       bot: { id: '28:bot', name: 'Relaydesk' },
-      conversation: { id: 'a:1', name: 'chat', conversationType: 'personal', tenantId: 't-1', isGroup: false },
+      conversation: {
+        id: 'a:1',
+        name: 'chat',
+        conversationType: 'personal',
+        tenantId: 't-1',
+        isGroup: false,
+      },
     };
     expect(storedReference(reference)).toEqual(reference);
   });

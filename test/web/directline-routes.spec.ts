@@ -18,6 +18,8 @@ describe('the local Direct Line routes, with a stand-in bot', () => {
   const received: Record<string, unknown>[] = [];
   /** The status the stand-in bot answers with next (then 200 again). */
   let nextStatus = 200;
+  /** The Retry-After the stand-in bot sends with its next answer, if any. */
+  let nextRetryAfter: string | undefined;
   /** While set, the stand-in bot waits for it before answering. */
   let hold: Promise<void> | undefined;
 
@@ -35,6 +37,8 @@ describe('the local Direct Line routes, with a stand-in bot', () => {
       await hold;
       const status = nextStatus;
       nextStatus = 200;
+      if (nextRetryAfter !== undefined) res.header('Retry-After', nextRetryAfter);
+      nextRetryAfter = undefined;
       res.send(status, status === 200 ? {} : { error: 'refused' });
     });
     registerDirectLine(server.restify, {
@@ -88,6 +92,53 @@ describe('the local Direct Line routes, with a stand-in bot', () => {
     });
     // Sent again, it goes through.
     expect((await customer.post({ type: 'message', text: 'Will this arrive?' })).status).toBe(200);
+  });
+
+  it('answers 503 with the Retry-After the bot gave when the bot is unavailable, and withdraws the message', async () => {
+    const customer = await WebchatCustomer.start(base);
+    nextStatus = 503;
+    nextRetryAfter = '7';
+    const response = await fetch(customer.activitiesUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${customer.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'Is the desk there?' }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'ServiceUnavailable',
+        message: 'The desk cannot take messages right now; please send it again shortly.',
+      },
+      id: `${customer.conversationId}|0000001`,
+    });
+    expect((await customer.read('0')).body).toEqual({ activities: [], watermark: '1' });
+    expect(lines.filter((line) => line.msg === 'webchat message not taken by the bot').at(-1)).toMatchObject({
+      conversationId: customer.conversationId,
+      reason: 'the bot answered 503',
+    });
+    expect((await customer.post({ type: 'message', text: 'Is the desk there?' })).status).toBe(200);
+  });
+
+  it('answers 503 with a Retry-After of its own when the bot gave none it can read, and 502 for any other failure', async () => {
+    const customer = await WebchatCustomer.start(base);
+    const attempt = async (status: number, retryAfter?: string) => {
+      nextStatus = status;
+      nextRetryAfter = retryAfter;
+      const response = await fetch(customer.activitiesUrl, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${customer.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: `refused with ${status}` }),
+      });
+      await response.arrayBuffer();
+      return [response.status, response.headers.get('retry-after')];
+    };
+    expect(await attempt(503)).toEqual([503, '5']);
+    expect(await attempt(503, 'Wed, 21 Oct 2026 07:28:00 GMT')).toEqual([503, '5']);
+    expect(await attempt(503, '0')).toEqual([503, '5']);
+    for (const status of [500, 502, 504, 429, 400]) expect(await attempt(status, '9')).toEqual([502, null]);
+    // None of them stayed in the transcript.
+    expect((await customer.read('0')).body.activities).toEqual([]);
   });
 
   it("hands one conversation's messages to the bot one at a time, in the order they came", async () => {

@@ -5,36 +5,52 @@ import {
   parseWatermark,
   type Access,
   type DirectLineLimits,
+  type StartedConversation,
 } from '../../src/web/webchat/local-directline';
+import type { ChatActivity } from '../../src/web/webchat/directline-contract';
 import { FakeClock } from '../support/fake-clock';
 
 /** The local Direct Line channel's state without HTTP: tokens, bounds, watermarks and expiry. */
 
 const MINUTE = 60 * 1000;
+/** The client address most tests start their conversations from (TEST-NET-1). */
+const ADDRESS = '192.0.2.10';
 
 function channel(limits: Partial<DirectLineLimits> = {}, reservedUserIds: string[] = []) {
   const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
   return { clock, line: new LocalDirectLine({ clock, limits, reservedUserIds }) };
 }
 
-function access(line: LocalDirectLine): Access & { token: string } {
-  const started = line.start();
-  return { conversationId: started.conversationId, userId: started.userId, token: started.token };
+/** A start that must succeed. */
+function started(line: LocalDirectLine, address = ADDRESS): StartedConversation {
+  const outcome = line.start(address);
+  if (!outcome.ok) throw new Error(`start refused: ${outcome.status} ${outcome.reason}`);
+  return outcome;
 }
+
+function access(line: LocalDirectLine, address = ADDRESS): Access & { token: string } {
+  const { conversationId, userId, token } = started(line, address);
+  return { conversationId, userId, token };
+}
+
+const textsOf = (line: LocalDirectLine, conversationId: string) =>
+  line.activitiesSince(conversationId, 0).activities.map((activity) => activity.text);
+
+const bytesOf = (activity: ChatActivity) => Buffer.byteLength(JSON.stringify(activity), 'utf8');
 
 describe('the local Direct Line channel', () => {
   describe('starting a conversation', () => {
     it('makes the conversation and the customer id itself, and binds both to an opaque token', () => {
       const { line } = channel();
-      const started = line.start();
-      expect(started.conversationId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-      expect(started.userId).toMatch(/^dl-[A-Za-z0-9_-]{16}$/);
-      expect(started.token).toMatch(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/);
-      expect(started.expiresInSeconds).toBe(30 * 60);
-      expect(line.authorize(started.conversationId, started.token)).toEqual({
+      const conversation = started(line);
+      expect(conversation.conversationId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(conversation.userId).toMatch(/^dl-[A-Za-z0-9_-]{16}$/);
+      expect(conversation.token).toMatch(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/);
+      expect(conversation.expiresInSeconds).toBe(30 * 60);
+      expect(line.authorize(conversation.conversationId, conversation.token)).toEqual({
         ok: true,
-        conversationId: started.conversationId,
-        userId: started.userId,
+        conversationId: conversation.conversationId,
+        userId: conversation.userId,
       });
     });
 
@@ -51,7 +67,7 @@ describe('the local Direct Line channel', () => {
         reservedUserIds: reserved,
         randomBytes: (size) => draws.shift() ?? Buffer.alloc(size, 9),
       });
-      expect(line.start().userId).toBe(`dl-${Buffer.alloc(12, 4).toString('base64url')}`);
+      expect(started(line).userId).toBe(`dl-${Buffer.alloc(12, 4).toString('base64url')}`);
     });
   });
 
@@ -134,25 +150,11 @@ describe('the local Direct Line channel', () => {
       expect(line.size).toBe(0);
     });
 
-    it('keeps at most maxConversations: starting one more ends the one idle longest', () => {
-      const { line, clock } = channel({ maxConversations: 3 });
-      const [a, b, c] = [access(line), access(line), access(line)];
-      clock.advance(1000);
-      // `a` is used again, so `b` is now the one idle longest.
-      expect(line.authorize(a!.conversationId, a!.token).ok).toBe(true);
-      const d = line.start();
-      expect(d.ended).toEqual([{ conversationId: b!.conversationId, reason: 'room' }]);
-      expect(line.size).toBe(3);
-      expect(line.has(b!.conversationId)).toBe(false);
-      expect([a, c].every((kept) => line.has(kept!.conversationId))).toBe(true);
-      expect(line.authorize(b!.conversationId, b!.token)).toMatchObject({ status: 404 });
-    });
-
     it('reports conversations that ended while idle when the next one starts', () => {
       const { line, clock } = channel({ idleMs: MINUTE });
       const first = access(line);
       clock.advance(MINUTE);
-      expect(line.start().ended).toEqual([{ conversationId: first.conversationId, reason: 'idle' }]);
+      expect(line.start(ADDRESS)).toMatchObject({ ok: true, endedIdle: [first.conversationId] });
     });
 
     it('keeps the last maxActivitiesPerConversation activities; the watermark still counts them all', () => {
@@ -176,6 +178,184 @@ describe('the local Direct Line channel', () => {
       const set = line.activitiesSince(customer.conversationId, 0);
       expect(set.activities).toHaveLength(1);
       expect(set.activities[0]?.text).toHaveLength(2000);
+    });
+  });
+
+  describe('conversation starts: per client address, and never at the cost of a live conversation', () => {
+    it('takes 30 starts a minute from one address (tabs on one machine), refuses the next with 429 until its minute ends', () => {
+      const { line, clock } = channel();
+      for (let tab = 1; tab <= 30; tab += 1) expect(line.start(ADDRESS).ok).toBe(true);
+      clock.advance(20_000);
+      expect(line.start(ADDRESS)).toEqual({
+        ok: false,
+        status: 429,
+        reason: 'too many starts from this address',
+        retryAfterSeconds: 40,
+        firstOfBurst: true,
+        endedIdle: [],
+      });
+      clock.advance(30_500);
+      expect(line.start(ADDRESS)).toMatchObject({
+        ok: false,
+        status: 429,
+        retryAfterSeconds: 10,
+        firstOfBurst: false,
+      });
+      // Another machine is not held back by this one.
+      expect(line.start('198.51.100.20').ok).toBe(true);
+      clock.advance(9_500);
+      expect(line.start(ADDRESS).ok).toBe(true);
+      expect(line.size).toBe(32);
+    });
+
+    it('counts the starts of at most maxTrackedAddresses addresses, forgetting ended minutes and then the oldest', () => {
+      const { line, clock } = channel({
+        maxTrackedAddresses: 3,
+        maxStartsPerMinutePerAddress: 1,
+        maxConversations: 10_000,
+      });
+      for (const address of ['a', 'b', 'c']) expect(line.start(address).ok).toBe(true);
+      expect(line.start('a').ok).toBe(false);
+      // A fourth address: the oldest minute (a's) is forgotten, so the table stays at three.
+      expect(line.start('d').ok).toBe(true);
+      expect(line.trackedAddresses).toBe(3);
+      expect(line.start('a').ok).toBe(true);
+      expect(line.start('c').ok).toBe(false);
+      for (let n = 0; n < 1000; n += 1) line.start(`203.0.113.${n}`);
+      expect(line.trackedAddresses).toBe(3);
+      clock.advance(MINUTE);
+      expect(line.start('e').ok).toBe(true);
+      expect(line.trackedAddresses).toBe(1);
+    });
+
+    it('takes any number of starts with maxStartsPerMinutePerAddress 0', () => {
+      const { line } = channel({ maxStartsPerMinutePerAddress: 0 });
+      for (let n = 0; n < 100; n += 1) expect(line.start(ADDRESS).ok).toBe(true);
+      expect(line.trackedAddresses).toBe(0);
+    });
+
+    it('refuses a start with 503 while maxConversations are live, and ends none of them: their tokens go on', () => {
+      const { line, clock } = channel({ maxConversations: 3, idleMs: 10 * MINUTE });
+      const kept = [access(line), access(line), access(line)];
+      clock.advance(MINUTE);
+      expect(line.start('198.51.100.20')).toEqual({
+        ok: false,
+        status: 503,
+        reason: 'full',
+        // The idlest ends in nine minutes if nobody calls; a client is asked back within a minute.
+        retryAfterSeconds: 60,
+        firstOfBurst: true,
+        endedIdle: [],
+      });
+      expect(line.start('198.51.100.21')).toMatchObject({ ok: false, status: 503, firstOfBurst: false });
+      expect(line.size).toBe(3);
+      for (const customer of kept) {
+        expect(line.authorize(customer.conversationId, customer.token).ok).toBe(true);
+        line.addCustomerMessage(customer, 'still here', undefined);
+        expect(line.addBotActivity(customer.conversationId, { text: 'so are we' })).toBeDefined();
+        expect(textsOf(line, customer.conversationId)).toEqual(['still here', 'so are we']);
+      }
+    });
+
+    it('asks a refused client back when the idlest conversation would end, and starts one once it has', () => {
+      const { line, clock } = channel({ maxConversations: 2, idleMs: 10 * MINUTE });
+      const [idle, busy] = [access(line), access(line)];
+      clock.advance(10 * MINUTE - 5_000);
+      expect(line.authorize(busy.conversationId, busy.token).ok).toBe(true);
+      expect(line.start(ADDRESS)).toMatchObject({ ok: false, status: 503, retryAfterSeconds: 5 });
+      clock.advance(5_000);
+      expect(line.start(ADDRESS)).toMatchObject({ ok: true, endedIdle: [idle.conversationId] });
+      expect(line.has(busy.conversationId)).toBe(true);
+      // A new spell of being full is a new burst: its first refusal is the one to log again.
+      expect(line.start(ADDRESS)).toMatchObject({ ok: false, status: 503, firstOfBurst: true });
+    });
+  });
+
+  describe('the total bytes bound', () => {
+    /** The bytes of one `xN` message: every conversation here stamps its activities with ids of the same length. */
+    function unitBytes(): number {
+      const { line } = channel();
+      return bytesOf(line.addCustomerMessage(access(line), 'a1', undefined));
+    }
+
+    it('past maxTotalBytes drops the oldest activities of the conversations idle longest first, keeping every newest one', () => {
+      const unit = unitBytes();
+      const { line, clock } = channel({ maxTotalBytes: 7 * unit + unit / 2 });
+      const [a, b, c] = [access(line), access(line), access(line)];
+      for (const customer of [a, b, c]) {
+        clock.advance(1000);
+        expect(line.authorize(customer.conversationId, customer.token).ok).toBe(true);
+      }
+      // Idle longest first: a, then b, then c.
+      for (const text of ['a1', 'a2', 'a3']) line.addCustomerMessage(a!, text, undefined);
+      for (const text of ['b1', 'b2', 'b3']) line.addCustomerMessage(b!, text, undefined);
+      for (const text of ['c1', 'c2', 'c3', 'c4']) line.addCustomerMessage(c!, text, undefined);
+      expect(textsOf(line, a!.conversationId)).toEqual(['a3']);
+      expect(textsOf(line, b!.conversationId)).toEqual(['b2', 'b3']);
+      expect(textsOf(line, c!.conversationId)).toEqual(['c1', 'c2', 'c3', 'c4']);
+      expect(line.totalBytes).toBe(7 * unit);
+      // The watermark still counts what was dropped.
+      expect(line.activitiesSince(a!.conversationId, 0).watermark).toBe('3');
+
+      // a's customer calls again: b is now the one idle longest, and loses its oldest next.
+      clock.advance(1000);
+      expect(line.authorize(a!.conversationId, a!.token).ok).toBe(true);
+      line.addCustomerMessage(c!, 'c5', undefined);
+      expect(textsOf(line, b!.conversationId)).toEqual(['b3']);
+      expect(textsOf(line, a!.conversationId)).toEqual(['a3']);
+      expect(line.size).toBe(3);
+    });
+
+    it('never drops the newest activity of a conversation, nor a conversation, even when the newest ones alone are over', () => {
+      const unit = unitBytes();
+      const { line } = channel({ maxTotalBytes: unit + unit / 2 });
+      const customers = [access(line), access(line), access(line)];
+      customers.forEach((customer, n) => line.addCustomerMessage(customer, `x${n}`, undefined));
+      expect(customers.map((customer) => textsOf(line, customer.conversationId))).toEqual([
+        ['x0'],
+        ['x1'],
+        ['x2'],
+      ]);
+      expect(line.size).toBe(3);
+      expect(customers.every((customer) => line.authorize(customer.conversationId, customer.token).ok)).toBe(
+        true,
+      );
+    });
+
+    it('ends conversations already idle too long before trimming a live one', () => {
+      const unit = unitBytes();
+      const { line, clock } = channel({ maxTotalBytes: 3 * unit + unit / 2, idleMs: 10 * MINUTE });
+      const [gone, live] = [access(line), access(line)];
+      line.addCustomerMessage(gone, 'g1', undefined);
+      line.addCustomerMessage(gone, 'g2', undefined);
+      clock.advance(5 * MINUTE);
+      expect(line.authorize(live.conversationId, live.token).ok).toBe(true);
+      // `gone` has now been idle for idleMs; no start came since to end it.
+      clock.advance(5 * MINUTE);
+      for (const text of ['l1', 'l2', 'l3']) line.addCustomerMessage(live, text, undefined);
+      expect(textsOf(line, live.conversationId)).toEqual(['l1', 'l2', 'l3']);
+      expect(line.totalBytes).toBe(3 * unit);
+      expect(line.has(gone.conversationId)).toBe(false);
+    });
+
+    it('counts bytes as activities come and go: withdrawn, updated, trimmed and ended conversations give theirs back', () => {
+      const { line, clock } = channel({ maxActivitiesPerConversation: 3, idleMs: 10 * MINUTE });
+      const [first, second] = [access(line), access(line)];
+      const keptBytes = () =>
+        [first, second]
+          .filter((customer) => line.has(customer.conversationId))
+          .flatMap((customer) => line.activitiesSince(customer.conversationId, 0).activities)
+          .reduce((sum, activity) => sum + bytesOf(activity), 0);
+      for (let n = 1; n <= 5; n += 1) line.addCustomerMessage(first, `message ${n}`, undefined);
+      const withdrawn = line.addCustomerMessage(second, 'not taken', undefined);
+      line.withdraw(second.conversationId, withdrawn.id);
+      const id = line.addBotActivity(second.conversationId, { text: 'short' })!;
+      line.updateBotActivity(second.conversationId, id, { text: 'a much longer text than before' });
+      expect(line.totalBytes).toBe(keptBytes());
+      expect(line.totalBytes).toBeGreaterThan(0);
+      clock.advance(10 * MINUTE);
+      expect(line.size).toBe(0);
+      expect(line.totalBytes).toBe(0);
     });
   });
 

@@ -12,7 +12,7 @@ export class DirectLineCallError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** With 502 BotError: the message the channel withdrew. */
+    /** With 502 BotError or 503 on a post: the message the channel withdrew. */
     readonly activityId?: string,
   ) {
     super(message);

@@ -154,7 +154,12 @@ class ChatPage {
       if (this.chat) return this.chat;
     }
     this.setStatus('connecting');
-    const chat = savedChatFrom(await this.client.start(), Date.now());
+    const started = await this.client.start().catch((error: unknown) => {
+      // Refused (429, 503) or unreachable: there is no chat yet, so the status does not stay "Connecting…".
+      this.setStatus('idle');
+      throw error;
+    });
+    const chat = savedChatFrom(started, Date.now());
     this.remember(chat);
     this.watermark = '0';
     this.failures = 0;

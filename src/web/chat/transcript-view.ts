@@ -11,7 +11,8 @@ const STATE_LABEL: Readonly<Record<Entry['state'], string>> = {
   queued: 'Waiting to send…',
   sending: 'Sending…',
   sent: '',
-  failed: 'Not delivered.',
+  // The "Send again" button follows, so the line reads "Not sent — Send again".
+  failed: 'Not sent —',
 };
 
 /**
@@ -57,6 +58,8 @@ export class TranscriptView {
       { class: 'meta' },
       time ? h('time', { datetime: entry.timestamp }, time) : null,
       STATE_LABEL[entry.state] ? h('span', { class: 'state' }, STATE_LABEL[entry.state]) : null,
+      // A space between label and button, so the line's text (and a screen reader) says "Not sent — Send again".
+      entry.state === 'failed' ? ' ' : null,
       entry.state === 'failed'
         ? h('button', { type: 'button', class: 'retry', onclick: () => this.onRetry(entry) }, 'Send again')
         : null,

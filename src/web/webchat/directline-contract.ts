@@ -11,6 +11,8 @@
  * - Starting a conversation needs no credentials; the server makes the conversation and the customer's user id
  *   (`dl-…`) and binds both to the token. The client never chooses its `from.id`: one sent is ignored, so a web
  *   chat user cannot pose as an agent. Only `from.name` is taken (trimmed, at most 64 characters).
+ * - One client address may start 30 conversations a minute (429 with Retry-After past that); while the channel
+ *   holds its most conversations a start is refused (503 with Retry-After): no live one is ended to make room.
  * - Tokens are opaque and expire after `expires_in` seconds; refresh before that (the old one stays valid until
  *   it expires). A conversation ends after an hour without a call from its customer (its tokens with it).
  * - Only `message` activities with a non-empty `text` are taken. The text goes to the desk as on any channel
@@ -21,7 +23,9 @@
  *   again, with the same id, after the watermark current then.
  * - Errors are `{ error: { code, message } }`: 400 BadArgument, 401 Unauthorized (no, wrong or expired token,
  *   or a token of another conversation), 404 ConversationNotFound (unknown or expired), 413 (too large),
- *   502 BotError (the desk did not take the message; it is withdrawn from the transcript and `id` names it).
+ *   429 TooManyRequests (starts from one address), 502 BotError (the desk did not take the message), 503
+ *   ServiceUnavailable (the channel is full, or the desk said it is unavailable). With 502 and 503 on a post the
+ *   message is withdrawn from the transcript and `id` names it; 429 and 503 carry Retry-After (seconds).
  */
 
 export const DIRECT_LINE_PATHS = {
@@ -82,6 +86,6 @@ export interface PostedActivity {
 
 export interface DirectLineError {
   readonly error: { readonly code: string; readonly message: string };
-  /** With 502 BotError: the activity that was withdrawn. */
+  /** With 502 BotError or 503 on a post: the activity that was withdrawn. */
   readonly id?: string;
 }

@@ -8,6 +8,7 @@ import {
   parseWatermark,
   type Access,
   type LocalDirectLine,
+  type StartRefused,
 } from './local-directline';
 import { isObject } from '../../shared/json';
 import { sendJson } from '../responses';
@@ -34,6 +35,28 @@ export interface DirectLineRoutesOptions {
 
 type Handler = (req: restify.Request, res: restify.Response) => Promise<void>;
 
+/** How a hand-over to the bot went; `status` and `retryAfter` are the bot's answer, when there was one. */
+type Delivery =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly status?: number; readonly retryAfter?: string };
+
+/** What a refused start is answered and logged with. */
+const START_REFUSALS = {
+  429: {
+    code: 'TooManyRequests',
+    message: 'Too many conversations were started from here; try again later.',
+    log: 'webchat conversation start refused: too many from this address',
+  },
+  503: {
+    code: 'ServiceUnavailable',
+    message: 'The chat is full right now; try again later.',
+    log: 'webchat conversation start refused: the channel is full',
+  },
+} as const;
+
+/** Retry-After for a 503 from the bot that gave none (or one this channel cannot read as seconds). */
+const BOT_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function sendError(res: restify.Response, status: number, code: string, message: string, id?: string): void {
   const body: DirectLineError = { error: { code, message }, ...(id !== undefined ? { id } : {}) };
   sendJson(res, status, body);
@@ -50,6 +73,19 @@ function bearerOf(req: restify.Request): string | undefined {
   const header = req.headers.authorization;
   if (typeof header !== 'string') return undefined;
   return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+}
+
+/** The client's address as this server's socket sees it: what conversation starts are counted by. */
+function clientAddressOf(req: restify.Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** The bot's Retry-After when it is whole seconds, else the channel's own default. */
+function retryAfterOf(delivery: { readonly retryAfter?: string }): string {
+  const given = delivery.retryAfter?.trim();
+  return given !== undefined && /^[1-9]\d{0,5}$/.test(given)
+    ? given
+    : String(BOT_UNAVAILABLE_RETRY_AFTER_SECONDS);
 }
 
 function isLoopback(address: string): boolean {
@@ -104,13 +140,28 @@ export function registerDirectLine(server: restify.Server, options: DirectLineRo
     return { conversationId, token, expires_in: expiresIn, maxTextChars: options.maxTextChars };
   }
 
-  const startConversation: Handler = async (_req, res) => {
-    const conversation = channel.start();
-    for (const { conversationId, reason } of conversation.ended) {
-      logger.info(
-        { conversationId, reason },
-        reason === 'idle' ? 'webchat conversation ended: idle' : 'webchat conversation ended to make room',
-      );
+  /** Answers a refused start with Retry-After; the first refusal of a burst is logged, the rest only at debug. */
+  function refuseStart(res: restify.Response, refusal: StartRefused, remoteAddress: string): void {
+    const { status, retryAfterSeconds } = refusal;
+    const answer = START_REFUSALS[status];
+    const limit =
+      status === 429 ? channel.limits.maxStartsPerMinutePerAddress : channel.limits.maxConversations;
+    const fields = { remoteAddress, status, retryAfterSeconds, limit };
+    if (refusal.firstOfBurst) logger.warn(fields, answer.log);
+    else logger.debug(fields, answer.log);
+    res.header('Retry-After', String(retryAfterSeconds));
+    sendError(res, status, answer.code, answer.message);
+  }
+
+  const startConversation: Handler = async (req, res) => {
+    const remoteAddress = clientAddressOf(req);
+    const conversation = channel.start(remoteAddress);
+    for (const conversationId of conversation.endedIdle) {
+      logger.info({ conversationId, reason: 'idle' }, 'webchat conversation ended: idle');
+    }
+    if (!conversation.ok) {
+      refuseStart(res, conversation, remoteAddress);
+      return;
     }
     logger.info(
       { conversationId: conversation.conversationId, userId: conversation.userId },
@@ -169,8 +220,23 @@ export function registerDirectLine(server: restify.Server, options: DirectLineRo
     }
     channel.withdraw(conversationId, activity.id);
     logger.warn({ ...fields, reason: delivered.reason }, 'webchat message not taken by the bot');
-    sendError(res, 502, 'BotError', 'The message could not be delivered; please send it again.', activity.id);
+    refuseMessage(res, delivered, activity.id);
   };
+
+  /** The bot did not take the message: 503 with Retry-After when the bot said it is unavailable, else 502. */
+  function refuseMessage(
+    res: restify.Response,
+    delivered: Extract<Delivery, { ok: false }>,
+    activityId: string,
+  ): void {
+    if (delivered.status === 503) {
+      res.header('Retry-After', retryAfterOf(delivered));
+      const message = 'The desk cannot take messages right now; please send it again shortly.';
+      sendError(res, 503, 'ServiceUnavailable', message, activityId);
+      return;
+    }
+    sendError(res, 502, 'BotError', 'The message could not be delivered; please send it again.', activityId);
+  }
 
   const getActivities: Handler = async (req, res) => {
     const conversationId = paramOf(req, 'conversationId');
@@ -244,7 +310,7 @@ export function registerDirectLine(server: restify.Server, options: DirectLineRo
     return next;
   }
 
-  async function deliver(url: string, json: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async function deliver(url: string, json: string): Promise<Delivery> {
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -253,7 +319,14 @@ export function registerDirectLine(server: restify.Server, options: DirectLineRo
         signal: AbortSignal.timeout(options.deliveryTimeoutMs ?? 30_000),
       });
       await response.arrayBuffer();
-      return response.ok ? { ok: true } : { ok: false, reason: `the bot answered ${response.status}` };
+      if (response.ok) return { ok: true };
+      const retryAfter = response.headers.get('retry-after');
+      return {
+        ok: false,
+        reason: `the bot answered ${response.status}`,
+        status: response.status,
+        ...(retryAfter !== null ? { retryAfter } : {}),
+      };
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }

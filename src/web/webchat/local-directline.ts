@@ -11,27 +11,39 @@ import { isObject } from '../../shared/json';
 
 /** How much the channel keeps; everything lives in this process's memory. */
 export interface DirectLineLimits {
-  /** Conversations kept at once; starting one more ends the one idle longest. */
+  /** Conversations kept at once; while that many are live, starting one more is refused (503), none is ended. */
   readonly maxConversations: number;
   /** Activities kept per conversation; older ones are dropped first. */
   readonly maxActivitiesPerConversation: number;
   /** Bytes of activity JSON kept per conversation (the newest activity is always kept). */
   readonly maxBytesPerConversation: number;
+  /**
+   * Bytes of activity JSON kept by all conversations together: past it, the conversations idle longest lose their
+   * oldest activities first (each keeps its newest, and no conversation ends for it).
+   */
+  readonly maxTotalBytes: number;
   /** A conversation ends this long after its customer's last call (polling included). */
   readonly idleMs: number;
   /** A token's lifetime (`expires_in`); clients refresh before it ends. */
   readonly tokenTtlMs: number;
   /** Live tokens per conversation; refreshing beyond it drops the oldest. */
   readonly maxTokensPerConversation: number;
+  /** Conversation starts one client address may ask for in a minute; more are refused (429). 0: no limit. */
+  readonly maxStartsPerMinutePerAddress: number;
+  /** Client addresses whose minute is counted at once; past it the oldest minutes are forgotten. */
+  readonly maxTrackedAddresses: number;
 }
 
 export const DEFAULT_DIRECT_LINE_LIMITS: DirectLineLimits = {
   maxConversations: 1000,
   maxActivitiesPerConversation: 500,
   maxBytesPerConversation: 512 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
   idleMs: 60 * 60 * 1000,
   tokenTtlMs: 30 * 60 * 1000,
   maxTokensPerConversation: 4,
+  maxStartsPerMinutePerAddress: 30,
+  maxTrackedAddresses: 10_000,
 };
 
 /** The bot as the channel names it to its customers; the desk's replies come from this account. */
@@ -51,9 +63,23 @@ export interface StartedConversation {
   readonly userId: string;
   readonly token: string;
   readonly expiresInSeconds: number;
-  /** Conversations ended meanwhile: idle too long, or the ones idle longest, to make room. */
-  readonly ended: readonly { readonly conversationId: string; readonly reason: 'idle' | 'room' }[];
 }
+
+/** A start the channel would not make now, and when asking again may work (Retry-After). */
+export interface StartRefused {
+  readonly ok: false;
+  /** 429: this address has used up its minute; 503: maxConversations are live. */
+  readonly status: 429 | 503;
+  readonly reason: 'too many starts from this address' | 'full';
+  readonly retryAfterSeconds: number;
+  /** The first refusal of its burst (this address's minute, or this spell of being full): the one worth a log line. */
+  readonly firstOfBurst: boolean;
+  /** Conversations found idle too long, and ended, on the way. */
+  readonly endedIdle: readonly string[];
+}
+
+export type StartOutcome =
+  ({ readonly ok: true; readonly endedIdle: readonly string[] } & StartedConversation) | StartRefused;
 
 export interface IssuedToken {
   readonly conversationId: string;
@@ -112,6 +138,9 @@ const TOKEN_SECRET_BYTES = 32;
 const TOKEN_SHAPE = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/;
 const MAX_TYPE_CHARS = 50;
 const MAX_ID_CHARS = 200;
+const START_WINDOW_MS = 60 * 1000;
+/** A full channel asks clients back within a minute at most: room comes whenever a conversation idles out. */
+const MAX_FULL_RETRY_AFTER_SECONDS = 60;
 
 function digestOf(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
@@ -136,10 +165,80 @@ export function activityIdOf(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
 }
 
+/** Whole seconds from `now` until `at`, at least 1 (a Retry-After of 0 would invite an immediate retry). */
+function secondsUntil(at: number, now: number): number {
+  return Math.max(1, Math.ceil((at - now) / 1000));
+}
+
+interface StartWindow {
+  readonly openedAt: number;
+  starts: number;
+  refusals: number;
+}
+
+type StartAdmission =
+  | { readonly admitted: true }
+  | { readonly admitted: false; readonly retryAfterSeconds: number; readonly firstOfBurst: boolean };
+
+/**
+ * Conversation starts per client address, counted in a fixed minute from each address's first start. The map is
+ * in order of opening, so ended minutes are forgotten from its front and, past maxAddresses, so are the oldest.
+ */
+class StartWindows {
+  private readonly windows = new Map<string, StartWindow>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly maxAddresses: number,
+  ) {}
+
+  /** Counts a start from `address`, or refuses it when the address's minute is used up. */
+  admit(address: string, now: number): StartAdmission {
+    if (this.perMinute <= 0) return { admitted: true };
+    this.forgetEnded(now);
+    const window = this.windowOf(address, now);
+    if (window.starts < this.perMinute) {
+      window.starts += 1;
+      return { admitted: true };
+    }
+    window.refusals += 1;
+    return {
+      admitted: false,
+      retryAfterSeconds: secondsUntil(window.openedAt + START_WINDOW_MS, now),
+      firstOfBurst: window.refusals === 1,
+    };
+  }
+
+  /** Addresses counted now (for tests of the bound). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private windowOf(address: string, now: number): StartWindow {
+    const known = this.windows.get(address);
+    if (known) return known;
+    for (const oldest of this.windows.keys()) {
+      if (this.windows.size < this.maxAddresses) break;
+      this.windows.delete(oldest);
+    }
+    const opened: StartWindow = { openedAt: now, starts: 0, refusals: 0 };
+    this.windows.set(address, opened);
+    return opened;
+  }
+
+  private forgetEnded(now: number): void {
+    for (const [address, window] of this.windows) {
+      if (now - window.openedAt < START_WINDOW_MS) break;
+      this.windows.delete(address);
+    }
+  }
+}
+
 /**
  * The local Direct Line channel's state: conversations, their bound customer and tokens, and their transcripts,
  * in memory and bounded (see DirectLineLimits). No I/O and no timers: expiry is checked whenever a conversation
- * is reached, and expired ones are purged when a new one starts. Time comes from the clock.
+ * is reached, and expired ones are purged when a new one starts. Time comes from the clock. Bytes are counted as
+ * activities come and go, so staying under maxTotalBytes costs nothing until it is reached.
  */
 export class LocalDirectLine {
   readonly limits: DirectLineLimits;
@@ -149,11 +248,20 @@ export class LocalDirectLine {
   private readonly tokenOwners = new Map<string, string>();
   private readonly reserved: ReadonlySet<string>;
   private readonly random: (size: number) => Buffer;
+  private readonly startWindows: StartWindows;
+  /** Bytes of activity JSON kept by all conversations. */
+  private keptBytes = 0;
+  /** Whether the last start was refused for want of room: the next refusal belongs to the same burst. */
+  private refusingForRoom = false;
 
   constructor(private readonly options: LocalDirectLineOptions) {
     this.limits = { ...DEFAULT_DIRECT_LINE_LIMITS, ...options.limits };
     this.reserved = new Set(options.reservedUserIds ?? []);
     this.random = options.randomBytes ?? randomBytes;
+    this.startWindows = new StartWindows(
+      this.limits.maxStartsPerMinutePerAddress,
+      this.limits.maxTrackedAddresses,
+    );
   }
 
   /** Conversations alive now. */
@@ -162,17 +270,52 @@ export class LocalDirectLine {
     return this.conversations.size;
   }
 
-  /** A new conversation with a new customer id, bound to a new token. */
-  start(): StartedConversation {
-    const ended: { conversationId: string; reason: 'idle' | 'room' }[] = this.purgeExpired().map(
-      (conversationId) => ({ conversationId, reason: 'idle' }),
-    );
-    while (this.conversations.size >= this.limits.maxConversations) {
-      const oldest = this.conversations.keys().next().value;
-      if (oldest === undefined) break;
-      this.remove(oldest);
-      ended.push({ conversationId: oldest, reason: 'room' });
+  /** Bytes of activity JSON the channel keeps now, all conversations together. */
+  get totalBytes(): number {
+    return this.keptBytes;
+  }
+
+  /** Client addresses whose starts are being counted now. */
+  get trackedAddresses(): number {
+    return this.startWindows.size;
+  }
+
+  /**
+   * A new conversation with a new customer id, bound to a new token, for a client at `address`; refused (429) past
+   * the address's starts per minute, and (503) while maxConversations are live: a live conversation never ends
+   * to make room.
+   */
+  start(address: string): StartOutcome {
+    const admission = this.startWindows.admit(address, this.now());
+    if (!admission.admitted) {
+      const { retryAfterSeconds, firstOfBurst } = admission;
+      return {
+        ok: false,
+        status: 429,
+        reason: 'too many starts from this address',
+        retryAfterSeconds,
+        firstOfBurst,
+        endedIdle: [],
+      };
     }
+    const endedIdle = this.purgeExpired();
+    if (this.conversations.size >= this.limits.maxConversations) {
+      const firstOfBurst = !this.refusingForRoom;
+      this.refusingForRoom = true;
+      return {
+        ok: false,
+        status: 503,
+        reason: 'full',
+        retryAfterSeconds: this.fullRetryAfter(),
+        firstOfBurst,
+        endedIdle,
+      };
+    }
+    this.refusingForRoom = false;
+    return { ok: true, ...this.open(), endedIdle };
+  }
+
+  private open(): StartedConversation {
     let conversationId = this.randomId(16);
     while (this.conversations.has(conversationId)) conversationId = this.randomId(16);
     let userId = `dl-${this.randomId(12)}`;
@@ -187,13 +330,15 @@ export class LocalDirectLine {
       tokens: new Map(),
     });
     const issued = this.issueToken(conversationId);
-    return {
-      conversationId,
-      userId,
-      token: issued.token,
-      expiresInSeconds: issued.expiresInSeconds,
-      ended,
-    };
+    return { conversationId, userId, token: issued.token, expiresInSeconds: issued.expiresInSeconds };
+  }
+
+  /** Until the conversation idle longest would end, at most a minute (it may be used again meanwhile). */
+  private fullRetryAfter(): number {
+    const idlest = this.conversations.values().next().value;
+    if (!idlest) return 1;
+    const seconds = secondsUntil(idlest.lastUsedAt + this.limits.idleMs, this.now());
+    return Math.min(seconds, MAX_FULL_RETRY_AFTER_SECONDS);
   }
 
   /**
@@ -272,9 +417,7 @@ export class LocalDirectLine {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) return;
     const index = conversation.activities.findIndex((stored) => stored.activity.id === activityId);
-    if (index < 0) return;
-    const [removed] = conversation.activities.splice(index, 1);
-    conversation.bytes -= removed?.bytes ?? 0;
+    if (index >= 0) this.takeOut(conversation, index);
   }
 
   /** Whether the desk can still write to this conversation. */
@@ -314,8 +457,7 @@ export class LocalDirectLine {
     );
     const previous = conversation.activities[index];
     if (index < 0 || !previous) return undefined;
-    conversation.activities.splice(index, 1);
-    conversation.bytes -= previous.bytes;
+    this.takeOut(conversation, index);
     const replyToId = previous.activity.replyToId;
     this.append(
       conversation,
@@ -352,15 +494,43 @@ export class LocalDirectLine {
     };
     conversation.activities.push(stored);
     conversation.bytes += stored.bytes;
+    this.keptBytes += stored.bytes;
+    this.fitConversation(conversation);
+    this.fitTotal();
+    return stored;
+  }
+
+  /** Drops the conversation's oldest activities past its own bounds, keeping its newest. */
+  private fitConversation(conversation: Conversation): void {
     while (
       conversation.activities.length > 1 &&
       (conversation.activities.length > this.limits.maxActivitiesPerConversation ||
         conversation.bytes > this.limits.maxBytesPerConversation)
     ) {
-      const dropped = conversation.activities.shift();
-      conversation.bytes -= dropped?.bytes ?? 0;
+      this.takeOut(conversation, 0);
     }
-    return stored;
+  }
+
+  /**
+   * Past maxTotalBytes: ends the conversations already over, then takes the oldest activities of the ones idle
+   * longest first (the map's order), each keeping its newest, until the channel fits again.
+   */
+  private fitTotal(): void {
+    if (this.keptBytes <= this.limits.maxTotalBytes) return;
+    this.purgeExpired();
+    for (const conversation of this.conversations.values()) {
+      while (conversation.activities.length > 1 && this.keptBytes > this.limits.maxTotalBytes) {
+        this.takeOut(conversation, 0);
+      }
+      if (this.keptBytes <= this.limits.maxTotalBytes) return;
+    }
+  }
+
+  private takeOut(conversation: Conversation, index: number): void {
+    const [removed] = conversation.activities.splice(index, 1);
+    if (!removed) return;
+    conversation.bytes -= removed.bytes;
+    this.keptBytes -= removed.bytes;
   }
 
   private alive(conversationId: string): boolean {
@@ -398,6 +568,7 @@ export class LocalDirectLine {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) return;
     for (const tokenId of conversation.tokens.keys()) this.tokenOwners.delete(tokenId);
+    this.keptBytes -= conversation.bytes;
     this.conversations.delete(conversationId);
   }
 
