@@ -157,7 +157,7 @@ describe('the HTTP layer under attack (real process, anonymous mode)', () => {
       refused: answers.filter((answer) => answer.status === 415).length,
       lost: 0,
       alive: await alive(server),
-      note: `peak resident memory ${Math.round(before.peakKb / 1024)} MB before, ${Math.round(after.peakKb / 1024)} MB after (it used to reach about 2.2 GB)`,
+      note: `peak resident memory ${Math.round(before.peakKb / 1024)} MB before, ${Math.round(after.peakKb / 1024)} MB after (before the fix it reached 939 MB here, after 1.4 s of inflating)`,
     });
   });
 

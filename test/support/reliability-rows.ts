@@ -94,7 +94,10 @@ function readRows<T>(dir: string, wanted: (name: string) => boolean): T[] {
   } catch {
     return [];
   }
-  return names.sort().map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T);
+  // Numeric order, so finding 10 comes after 9 rather than after 1.
+  return names
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T);
 }
 
 /** Lost and duplicated, counted by a delivery id: every sent id should be seen exactly once. */
