@@ -240,7 +240,10 @@ export function end(ctx: DeskContext, agentId: string, sessionId: string): Promi
         : current,
     );
     ctx.logger.info({ agentId, sessionId }, 'conversation ended');
-    await ctx.notifier.toCustomer(doc.item.customerId, customerWording.ended(agent.name));
+    await ctx.notifier.toCustomer(doc.item.customerId, customerWording.ended(agent.name), {
+      kind: 'ended',
+      agentName: agent.name,
+    });
     await refreshPanel(ctx, agent);
     await dispatchOffers(ctx);
     return notice(`${session.title} ended`, 'The conversation is closed.', 'good');
@@ -266,12 +269,15 @@ export function reply(
       ...d,
       transcript: [...d.transcript, { from: 'agent', text: capped, at: now, agentId }],
     }));
-    await updateAgent(ctx, agentId, (current) =>
+    const updated = await updateAgent(ctx, agentId, (current) =>
       findSession(current.panel, sessionId)
         ? { ...current, panel: clearReplyDraft(current.panel, sessionId) }
         : current,
     );
-    await ctx.notifier.toCustomer(doc.item.customerId, capped);
+    await ctx.notifier.toCustomer(doc.item.customerId, capped, {
+      kind: 'agent-message',
+      agentName: updated.name,
+    });
     return notice(`Sent to ${session.title}`, capped, 'good');
   });
 }
@@ -344,7 +350,12 @@ async function startSession(ctx: DeskContext, agentId: string, doc: WorkItemDocu
       { maxSessions: ctx.settings.workstream.maxSessions, now },
     ),
   }));
-  if (!readOnly) await ctx.notifier.toCustomer(doc.item.customerId, customerWording.joined(agent.name));
+  if (!readOnly) {
+    await ctx.notifier.toCustomer(doc.item.customerId, customerWording.joined(agent.name), {
+      kind: 'joined',
+      agentName: agent.name,
+    });
+  }
   await ctx.notifier.toAgent(agentId, activeConversationView(doc, readOnly, replyDraft(agent, doc.item.id)));
   if (!readOnly) await showKb(ctx, agentId, doc);
   await refreshPanel(ctx, agent);

@@ -31,6 +31,8 @@ export interface CustomerMessage {
   /** Set when the channel or the contacts directory knows who this is. */
   readonly identity?: CustomerIdentity;
   readonly prechat?: readonly PrechatAnswer[];
+  /** The channel's id of the customer's activity, so an answer to it (a refusal) can say which one it was. */
+  readonly activityId?: string;
 }
 
 export type CustomerMessageOutcome =
@@ -55,7 +57,10 @@ export async function receiveCustomerMessage(
   const log = ctx.logger.child({ customerId: message.customerId, channelId: message.channelId });
   if (!(await withinRateLimit(ctx, message, now))) {
     log.info({}, 'customer rate-limited');
-    await ctx.notifier.toCustomer(message.customerId, customerWording.rateLimited);
+    await ctx.notifier.toCustomer(message.customerId, customerWording.rateLimited, {
+      kind: 'rate-limited',
+      ...(message.activityId !== undefined ? { replyToId: message.activityId } : {}),
+    });
     return { kind: 'rate-limited' };
   }
 
@@ -75,7 +80,7 @@ export async function receiveCustomerMessage(
     await ctx.store.update<WorkQueue>(keys.queue(workstream), (queue) =>
       enqueue(queue ?? { workstream, entries: [] }, item.id, now, resumedFor || undefined),
     );
-    await ctx.notifier.toCustomer(message.customerId, customerWording.queued);
+    await ctx.notifier.toCustomer(message.customerId, customerWording.queued, { kind: 'queued' });
     await dispatchOffers(ctx);
     return { kind: 'queued', workItemId: item.id, isNew };
   }

@@ -8,9 +8,23 @@ export interface AgentSendOptions {
 }
 
 /** Where the desk's messages go; the edge renders views as cards and keeps the activity ids. */
+/**
+ * What a message to a customer is, for channels that can show it (the web chat page marks a refused message
+ * "Not sent", signs an agent's words with their name, offers a new conversation once one has ended).
+ */
+export type CustomerNoticeKind = 'queued' | 'joined' | 'ended' | 'rate-limited' | 'agent-message';
+
+export interface CustomerNotice {
+  readonly kind: CustomerNoticeKind;
+  /** The agent the message is from or about (joined, ended, agent-message): their display name. */
+  readonly agentName?: string;
+  /** The customer's activity this answers: a rate-limited message is the one refused. */
+  readonly replyToId?: string;
+}
+
 export interface Notifier {
-  /** A plain message to the customer of a work item. */
-  toCustomer(customerId: string, text: string): Promise<void>;
+  /** A plain message to the customer of a work item; `notice` says what it is. */
+  toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void>;
   /**
    * A view to an agent. With a `slot`, the card sent before under the same slot is updated in place
    * (the panel, an offer's card) instead of a new one being posted. With a `version` too (the revision of the

@@ -203,7 +203,10 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
   }
   await indexWorkItem(ctx, updated.item);
   const agent = await readAgent(ctx, claim.agentId);
-  await ctx.notifier.toCustomer(updated.item.customerId, customerWording.joined(agent.name));
+  await ctx.notifier.toCustomer(updated.item.customerId, customerWording.joined(agent.name), {
+    kind: 'joined',
+    agentName: agent.name,
+  });
   await ctx.notifier.toAgent(
     agent.id,
     activeConversationView(updated, false, replyDraft(agent, updated.item.id)),

@@ -88,7 +88,38 @@ export function activeConversationView(
     readOnly,
     state: item.state,
     draft,
+    ...openingAndLatest(doc.transcript),
   };
+}
+
+/** The customer's first and latest messages: what the conversation is about, and where it stands. */
+function openingAndLatest(
+  transcript: WorkItemDocument['transcript'],
+): Pick<ActiveConversationView, 'opening' | 'latest'> {
+  const fromCustomer = transcript.filter((message) => message.from === 'customer');
+  const first = fromCustomer[0];
+  const last = fromCustomer.at(-1);
+  const line = (message: NonNullable<typeof first>) => ({
+    from: message.from,
+    text: message.text,
+    at: message.at,
+  });
+  return {
+    ...(first ? { opening: line(first) } : {}),
+    ...(last && last !== first ? { latest: line(last) } : {}),
+  };
+}
+
+/** Characters of a customer's first message shown as an Open work item's preview. */
+export const PREVIEW_CHARS = 140;
+
+/** A message cut to `PREVIEW_CHARS` at a word where it can be, with an ellipsis when cut. */
+export function previewOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= PREVIEW_CHARS) return flat;
+  const cut = flat.slice(0, PREVIEW_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > PREVIEW_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** One customer message relayed to the agent holding the session, with their saved reply draft for it. */

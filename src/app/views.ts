@@ -67,6 +67,19 @@ export interface TranscriptLine {
   readonly at: number;
 }
 
+/** How far an agent's message got: stored for sending, taken by the channel, or never (the customer has left). */
+export type DeliveryState = 'sending' | 'delivered' | 'not-delivered';
+
+/** A transcript line as the tab shows it: an agent's line says whose it is and how far it got. */
+export interface TranscriptEntry extends TranscriptLine {
+  /** The agent who wrote an agent line (their AGENT_IDS entry). */
+  readonly agentId?: string;
+  /** Their display name as the desk knows it. */
+  readonly agentName?: string;
+  /** An agent line's delivery, when the desk knows it. */
+  readonly delivery?: DeliveryState;
+}
+
 /** The Active Conversation page loaded when a session starts. */
 export interface ActiveConversationView {
   readonly kind: 'active-conversation';
@@ -84,6 +97,14 @@ export interface ActiveConversationView {
   readonly state: WorkItemState;
   /** The agent's saved reply draft for this session ('' if none): the reply box starts with it. Agent text, literal. */
   readonly draft: string;
+  /** The customer's first message of this conversation: how it started. */
+  readonly opening?: TranscriptLine;
+  /** The customer's latest message, when it is not the first. */
+  readonly latest?: TranscriptLine;
+  /** The name the customer gave themselves (web chat page, pre-chat), shown beside the "Visitor N" title. */
+  readonly nameGiven?: string;
+  /** The customer has gone (their chat ended): nothing more reaches them. */
+  readonly customerLeft?: boolean;
 }
 
 export interface KbArticleHit {
@@ -107,6 +128,10 @@ export interface WorkItemRow {
   readonly state: WorkItemState;
   /** When it entered its current state (epoch ms). */
   readonly since: number;
+  /** The customer's first message, cut short: what the conversation is about. */
+  readonly preview?: string;
+  /** The customer has gone (their chat ended). */
+  readonly customerLeft?: boolean;
 }
 
 /** Home: the agent dashboard. */
@@ -174,7 +199,7 @@ export interface SessionDetailView {
   readonly workItemId: string;
   readonly conversation: ActiveConversationView;
   /** The whole transcript, oldest first. */
-  readonly transcript: readonly TranscriptLine[];
+  readonly transcript: readonly TranscriptEntry[];
   readonly sentimentTrend: readonly SentimentPoint[];
   readonly draft: Draft;
   /** KB articles for the customer's first message. */

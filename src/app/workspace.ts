@@ -6,10 +6,17 @@ import { ensureAgent } from './agents';
 import { workItemIdOfSession } from './case-sessions';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
-import type { AgentDocument, TranscriptMessage } from './documents';
+import type { AgentDocument, TranscriptMessage, WorkItemDocument } from './documents';
 import { readWorkItem } from './routing';
-import { activeConversationView, dashboardView, offerView, panelView } from './view-builders';
-import type { OfferView, SentimentPoint, SessionDetailView, WorkspaceView } from './views';
+import { activeConversationView, dashboardView, offerView, panelView, previewOf } from './view-builders';
+import type {
+  OfferView,
+  SentimentPoint,
+  SessionDetailView,
+  TranscriptEntry,
+  WorkItemRow,
+  WorkspaceView,
+} from './views';
 import { readWorkItemIndex } from './work-item-index';
 
 /** KB articles the session detail lists for the customer's first message. */
@@ -22,11 +29,23 @@ export const DETAIL_KB_RESULTS = 5;
 export async function workspace(ctx: DeskContext, agentId: string, name?: string): Promise<WorkspaceView> {
   const agent = await ensureAgent(ctx, agentId, name);
   const [entries, offers] = await Promise.all([readWorkItemIndex(ctx), pendingOffers(ctx, agentId)]);
+  const dashboard = dashboardView(entries, agentId);
   return {
     panel: panelView(agent, ctx.settings.workstream.sentimentThreshold),
-    dashboard: dashboardView(entries, agentId),
+    dashboard: { ...dashboard, openItems: await withPreviews(ctx, dashboard.openItems) },
     offers,
   };
+}
+
+/** Open work items with the customer's first message, so the agent sees what each is about before picking. */
+async function withPreviews(ctx: DeskContext, rows: readonly WorkItemRow[]): Promise<WorkItemRow[]> {
+  const docs = await ctx.store.getMany<WorkItemDocument>(rows.map((row) => keys.workItem(row.workItemId)));
+  return rows.map((row) => {
+    const first = docs
+      .get(keys.workItem(row.workItemId))
+      ?.value.transcript.find((m) => m.from === 'customer');
+    return first ? { ...row, preview: previewOf(first.text) } : row;
+  });
 }
 
 async function pendingOffers(ctx: DeskContext, agentId: string): Promise<OfferView[]> {
@@ -71,7 +90,7 @@ export async function sessionDetail(
     kind: session.kind,
     workItemId,
     conversation: activeConversationView(visible, readOnly, readOnly ? '' : session.draft.reply),
-    transcript: visible.transcript.map(({ from, text, at }) => ({ from, text, at })),
+    transcript: await transcriptEntries(ctx, visible.transcript),
     sentimentTrend: sentimentTrend(visible.transcript),
     draft: session.draft,
     kb: {
@@ -81,6 +100,20 @@ export async function sessionDetail(
       results: seed ? ctx.kb.search(seed, DETAIL_KB_RESULTS) : [],
     },
   };
+}
+
+/** The transcript with each agent line's author named (an agent who has gone keeps their id as the name). */
+async function transcriptEntries(
+  ctx: DeskContext,
+  transcript: readonly TranscriptMessage[],
+): Promise<TranscriptEntry[]> {
+  const agentIds = [...new Set(transcript.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
+  const agents = await ctx.store.getMany<AgentDocument>(agentIds.map((id) => keys.agent(id)));
+  return transcript.map(({ from, text, at, agentId }) => {
+    if (from !== 'agent' || !agentId) return { from, text, at };
+    const agentName = agents.get(keys.agent(agentId))?.value.name || agentId;
+    return { from, text, at, agentId, agentName };
+  });
 }
 
 /**

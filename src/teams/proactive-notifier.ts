@@ -1,5 +1,5 @@
 import { CardFactory, type Activity } from 'botbuilder';
-import type { AgentSendOptions, Notifier } from '../app/desk-context';
+import type { AgentSendOptions, CustomerNotice, Notifier } from '../app/desk-context';
 import type { IdGenerator, LogFields, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
@@ -45,12 +45,15 @@ export class ProactiveNotifier implements Notifier {
     this.logger = options.logger.child({ component: 'notifier' });
   }
 
-  async toCustomer(customerId: string, text: string): Promise<void> {
+  async toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {
     const relaydeskId = this.options.ids.next();
-    await this.enqueue({ kind: 'customer', id: customerId }, textActivity(text, relaydeskId), {
+    const activity = textActivity(text, relaydeskId);
+    if (notice) activity.channelData = { relaydeskId, relaydesk: { ...notice } };
+    await this.enqueue({ kind: 'customer', id: customerId }, activity, {
       relaydeskId,
-      label: 'text',
+      label: notice?.kind ?? 'text',
       fields: { customerId, relaydeskId },
+      ...(notice?.replyToId !== undefined ? { replyToId: notice.replyToId } : {}),
     });
   }
 
@@ -133,7 +136,9 @@ export class ProactiveNotifier implements Notifier {
   ): Promise<void> {
     const { fields, ...rest } = message;
     if (!(await this.options.references.get(owner))) {
-      this.logger.warn({ ...fields, owner: owner.kind }, 'no conversation reference, send skipped');
+      // An agent who works only in the tab has no chat to send to: normal. A customer without one is not.
+      const level = owner.kind === 'agent' ? 'debug' : 'warn';
+      this.logger[level]({ ...fields, owner: owner.kind }, 'no conversation reference, send skipped');
       return;
     }
     await this.options.outbox.enqueue({ owner, activity, ...rest });

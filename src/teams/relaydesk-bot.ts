@@ -185,10 +185,12 @@ export class RelaydeskBot extends TeamsActivityHandler {
     customer: Customer,
   ): Promise<Omit<CustomerMessage, 'text' | 'prechat'>> {
     const identity = await this.teamsIdentity(context, customer);
+    const activityId = context.activity.id;
     return {
       customerId: customer.customerId,
       channelId: customer.channelId,
       ...(identity ? { identity } : {}),
+      ...(activityId ? { activityId } : {}),
     };
   }
 

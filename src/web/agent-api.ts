@@ -5,6 +5,7 @@ import type {
   KbSearchView,
   AgentView,
   OfferView,
+  TranscriptEntry,
 } from '../app/views';
 
 /**
@@ -83,12 +84,11 @@ export interface SessionDetail {
   readonly workItemId: string;
   /** Read-only (no reply box) for a case session and for a Closed conversation opened for its history. */
   readonly conversation: ActiveConversationView;
-  /** The full transcript, oldest first (the card shows only the last lines). */
-  readonly transcript: readonly {
-    readonly from: 'customer' | 'agent';
-    readonly text: string;
-    readonly at: number;
-  }[];
+  /**
+   * The full transcript, oldest first (the card shows only the last lines). An agent's line carries who wrote it
+   * (`agentId`, `agentName`: "You" is only the signed-in agent's own) and, when known, its `delivery`.
+   */
+  readonly transcript: readonly TranscriptEntry[];
   /** Sentiment level after each customer message, oldest first: the "sentiment over time" line. */
   readonly sentimentTrend: readonly { readonly at: number; readonly level: string }[];
   readonly draft: { readonly reply: string; readonly caseFields: Readonly<Record<string, string>> };

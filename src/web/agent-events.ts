@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentSendOptions, Notifier } from '../app/desk-context';
+import type { AgentSendOptions, CustomerNotice, Notifier } from '../app/desk-context';
 import type { Clock, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
 
@@ -195,8 +195,8 @@ export class EventingNotifier implements Notifier {
     private readonly hub: Pick<AgentEventHub, 'publish' | 'publishAll'>,
   ) {}
 
-  toCustomer(customerId: string, text: string): Promise<void> {
-    return this.inner.toCustomer(customerId, text);
+  toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {
+    return this.inner.toCustomer(customerId, text, notice);
   }
 
   async toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void> {

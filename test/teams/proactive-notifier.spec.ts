@@ -139,6 +139,27 @@ describe('ProactiveNotifier', () => {
       expect(relaydeskIdOf(call?.activity)).toBe('send-1');
     });
 
+    it('says what a customer message is in channelData.relaydesk, and answers the refused activity', async () => {
+      await notified(
+        notifier.toCustomer('emulator:user-1', 'Alex Agent: hello', {
+          kind: 'agent-message',
+          agentName: 'Alex Agent',
+        }),
+      );
+      await notified(
+        notifier.toCustomer('emulator:user-1', 'please wait', { kind: 'rate-limited', replyToId: 'in-7' }),
+      );
+      const [relayed, refused] = connector.posted(customerChat);
+      expect(relayed?.activity['channelData']).toEqual({
+        relaydeskId: 'send-1',
+        relaydesk: { kind: 'agent-message', agentName: 'Alex Agent' },
+      });
+      expect(refused?.activity['channelData']).toMatchObject({
+        relaydesk: { kind: 'rate-limited', replyToId: 'in-7' },
+      });
+      expect(refused?.activity['replyToId']).toBe('in-7');
+    });
+
     it('logs and skips a card that cannot be rendered, without throwing', async () => {
       const broken = new ProactiveNotifier({
         ...options,
@@ -153,7 +174,7 @@ describe('ProactiveNotifier', () => {
       expect(lines.some((line) => line.msg === 'card could not be rendered, send skipped')).toBe(true);
     });
 
-    it('logs and skips a send to someone without a stored reference, without throwing', async () => {
+    it('skips a send to someone without a stored reference, without throwing: at debug for an agent (a tab-only agent has no chat), at warn for a customer', async () => {
       await expect(notifier.toAgent('agent-unknown', notice('x'))).resolves.toBeUndefined();
       await expect(notifier.toCustomer('emulator:nobody', 'x')).resolves.toBeUndefined();
       await outbox.drain();
@@ -164,7 +185,7 @@ describe('ProactiveNotifier', () => {
         'agent-unknown',
         'emulator:nobody',
       ]);
-      expect(skipped.every((line) => line.level === 40)).toBe(true);
+      expect(skipped.map((line) => line.level)).toEqual([20, 40]);
     });
   });
 
