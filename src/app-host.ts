@@ -10,6 +10,7 @@ import type { DeskContext, DeskSettings } from './app/desk-context';
 import { systemClock, type Clock, type IdGenerator, type Logger } from './app/ports';
 import { CardRenderer } from './cards/render-card';
 import { isLoopbackHost, type Config } from './config/config';
+import { AgentDirectory } from './domain/agent-directory';
 import { DEFAULT_WORKSTREAM, daysToMs } from './domain/workstream';
 import { KbSearch } from './kb/kb-search';
 import { createVaderScorer } from './sentiment/vader-scorer';
@@ -139,7 +140,7 @@ export async function startRelaydesk(
     registerDirectLine(http.restify, {
       channel: new LocalDirectLine({
         clock,
-        reservedUserIds: config.agentIds,
+        reservedUserIds: new AgentDirectory(config.agents).allIds,
         ...(options.webchatLimits ? { limits: options.webchatLimits } : {}),
       }),
       baseUrl: () => {
@@ -273,8 +274,12 @@ function wireBot(
     },
     maxTextChars: config.maxTextChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    agentNames: new Map(
+      config.agents.flatMap((agent) => (agent.name ? [[agent.id, agent.name] as const] : [])),
+    ),
   };
   const agentIds = [...config.agentIds];
+  const directory = new AgentDirectory(config.agents);
   // The workspace tab's live updates: every view the desk sends an agent also tells their open tabs.
   const events = new AgentEventHub({
     clock,
@@ -291,7 +296,9 @@ function wireBot(
     logger: logger.child({ component: 'desk' }),
     settings,
     agents: async () => agentIds,
-    canReach: async (agentId) => (await references.get({ kind: 'agent', id: agentId })) !== undefined,
+    // An offer reaches an agent in their chat with the bot, or in the tab they have open.
+    canReach: async (agentId) =>
+      events.count(agentId) > 0 || (await references.get({ kind: 'agent', id: agentId })) !== undefined,
   };
   const desk = new Desk(context);
   const prechat =
@@ -314,7 +321,7 @@ function wireBot(
     references,
     notifier,
     renderCard,
-    directory: { agentIds, anonymous: config.anonymous },
+    directory: { keyOf: (id) => directory.keyOf(id), anonymous: config.anonymous },
     logger,
     ...(prechat ? { prechat } : {}),
   });
@@ -357,9 +364,11 @@ function agentAuth(config: Config, clock: Clock, logger: Logger, keys?: JWTVerif
       'TAB_SSO_AUDIENCE, TAB_SSO_ISSUER and TAB_SSO_JWKS_URI are unset: the workspace tab API refuses every call (503)',
     );
   }
+  const directory = new AgentDirectory(config.agents);
   return new AgentAuth({
     anonymous: config.anonymous,
-    agentIds: config.agentIds,
+    agentIds: directory.allIds,
+    keyOf: (id) => directory.keyOf(id),
     clock,
     ...(!config.anonymous && ssoConfigured
       ? {

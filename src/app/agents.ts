@@ -1,3 +1,4 @@
+import { displayName } from '../domain/agent-directory';
 import { emptyAgentSessions, usedCapacityUnits } from '../domain/agent-sessions';
 import { presenceAfterCapacityChange } from '../domain/presence';
 import type { DeskContext } from './desk-context';
@@ -30,11 +31,17 @@ export function panelVersion(agent: AgentDocument): number {
 /** The agent's document, created on first contact; an agent is Available from then on. */
 export async function ensureAgent(ctx: DeskContext, agentId: string, name?: string): Promise<AgentDocument> {
   const now = ctx.clock.now();
+  const configured = ctx.settings.agentNames?.get(agentId);
   const agent = await writeAgent(ctx, agentId, (current) => {
-    if (current) return name && name !== current.name ? { ...current, name } : current;
+    // A name Teams or a sign-in gives wins; else the stored one; never an id, which customers would read.
+    const best = displayName(name || current?.name, {
+      id: agentId,
+      ...(configured ? { name: configured } : {}),
+    });
+    if (current) return best !== current.name ? { ...current, name: best } : current;
     return {
       id: agentId,
-      name: name || agentId,
+      name: best,
       presence: 'available',
       panel: emptyAgentSessions(),
       firstSeenAt: now,

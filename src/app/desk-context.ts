@@ -53,6 +53,8 @@ export interface DeskSettings {
   readonly maxTextChars: number;
   /** 0 turns the per-customer limit off. */
   readonly rateLimitPerMinute: number;
+  /** Display names from AGENT_NAMES, by agent key: used until Teams or a sign-in gives a name. */
+  readonly agentNames?: ReadonlyMap<string, string>;
 }
 
 /** Everything a use case needs, given once; no use case reaches for a global. */

@@ -58,6 +58,9 @@ export interface PanelRowData {
   readonly unreadText: string;
   readonly showAlertText: boolean;
   readonly alertText: string;
+  /** "Closed" on a read-only row. */
+  readonly showStatusText: boolean;
+  readonly statusText: string;
   /** Expanded mode and a closable row (never Home). */
   readonly showClose: boolean;
 }
@@ -227,6 +230,8 @@ function panelRowData(row: PanelRow, expanded: boolean): PanelRowData {
     unreadText: text(row.unreadText ?? ''),
     showAlertText: expanded && row.alertText !== undefined,
     alertText: text(row.alertText ?? ''),
+    showStatusText: expanded && row.statusText !== undefined,
+    statusText: text(row.statusText ?? ''),
     showClose: expanded && row.closable && row.kind !== 'home',
   };
 }

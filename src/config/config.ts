@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import type { AgentIdentity } from '../domain/agent-directory';
 import { SENTIMENT_THRESHOLDS, type SentimentThreshold } from '../domain/sentiment';
 
 export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
@@ -18,6 +19,13 @@ export type WebchatMode = (typeof WEBCHAT_MODES)[number];
 
 /** The Microsoft 365 Agents Playground's default user (aadObjectId, then id), so `npm start` + Playground need no edits. */
 export const PLAYGROUND_AGENT_IDS: readonly string[] = ['00000000-0000-0000-0000-0000000000020', 'user-id-0'];
+
+/** That user as one agent: both ids are theirs (the tab at /tab?agent=user-id-0 is the Playground's Alex). */
+export const PLAYGROUND_AGENT: AgentIdentity = {
+  id: '00000000-0000-0000-0000-0000000000020',
+  aliases: ['user-id-0'],
+  name: 'Alex Agent',
+};
 
 export interface Config {
   port: number;
@@ -42,7 +50,10 @@ export interface Config {
   sqlitePath: string;
   azureStorageConnectionString: string;
   azureStorageContainer: string;
+  /** The agents' keys (the first id of each AGENT_IDS entry). */
   agentIds: readonly string[];
+  /** Each agent with their other ids (`id|alias`) and the name AGENT_NAMES gives them. */
+  agents: readonly AgentIdentity[];
   maxSessions: number;
   agentCapacity: number;
   notificationTimeoutSeconds: number;
@@ -200,10 +211,51 @@ const prechatList = z
   )
   .refine((questions) => new Set(questions.map((q) => q.id)).size === questions.length);
 
-const idList = z
+const agentId = z.string().regex(/^[^\s,|]+$/);
+
+/** `id|alias,id2`: agents separated by commas, the ids of one agent by `|`; an id names one agent only. */
+const agentList = z
   .string()
-  .transform((raw) => [...new Set(raw.split(',').map((id) => id.trim()))].filter((id) => id !== ''))
-  .pipe(z.array(z.string().regex(/^\S+$/)).min(1));
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((entry) =>
+        entry
+          .split('|')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .filter((ids) => ids.length > 0),
+  )
+  .pipe(z.array(z.array(agentId).min(1)).min(1))
+  .refine((agents) => {
+    const ids = agents.flat();
+    return new Set(ids).size === ids.length;
+  })
+  .transform((agents) => agents.map(([id, ...aliases]): AgentIdentity => ({ id: id!, aliases })));
+
+/** `id=Name;id2=Other Name`: a display name per agent, by any of its ids (names may hold commas). */
+const agentNames = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(';')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        // eslint-disable-next-line no-control-regex
+        .regex(/^[^\s=]+=[^\u0000-\u001f\u007f]{1,64}$/)
+        .transform((entry) => {
+          const at = entry.indexOf('=');
+          return { id: entry.slice(0, at), name: entry.slice(at + 1).trim() };
+        })
+        .refine((entry) => entry.name !== ''),
+    ),
+  );
 
 /** Validates the environment into a typed Config; every problem becomes one line naming the key. */
 export function loadConfig(env: Env): ConfigResult {
@@ -251,11 +303,17 @@ export function loadConfig(env: Env): ConfigResult {
     'relaydesk',
     'a blob container name (3-63 lowercase letters, digits and single hyphens)',
   );
-  const agentIds = read<readonly string[]>(
+  const listedAgents = read<readonly AgentIdentity[]>(
     'AGENT_IDS',
-    idList,
+    agentList,
     [],
-    'a comma-separated list of user ids (AAD object ids or Teams user ids)',
+    'a comma-separated list of agents, each one or more of their ids joined by "|" (AAD object ids or Teams user ids), no id twice',
+  );
+  const names = read<readonly { id: string; name: string }[]>(
+    'AGENT_NAMES',
+    agentNames,
+    [],
+    'a list of "id=Display name" entries separated by ";" (names of 1 to 64 characters)',
   );
   const maxSessions = read('MAX_SESSIONS', integer(1, 100), 10, wholeBetween(1, 100));
   const agentCapacity = read('AGENT_CAPACITY', integer(1, 1000), maxSessions, wholeBetween(1, 1000));
@@ -372,6 +430,14 @@ export function loadConfig(env: Env): ConfigResult {
     }
   }
 
+  const agents = anonymous && !agentIdsSet ? [PLAYGROUND_AGENT] : listedAgents;
+  const named = withNames(agents, names);
+  if (!invalid.has('AGENT_NAMES') && !invalid.has('AGENT_IDS')) {
+    for (const unknown of named.unknown) {
+      errors.push(`AGENT_NAMES: "${unknown}" is not an id in AGENT_IDS`);
+    }
+  }
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -392,7 +458,8 @@ export function loadConfig(env: Env): ConfigResult {
       sqlitePath,
       azureStorageConnectionString,
       azureStorageContainer,
-      agentIds: anonymous && !agentIdsSet ? PLAYGROUND_AGENT_IDS : agentIds,
+      agentIds: named.agents.map((agent) => agent.id),
+      agents: named.agents,
       maxSessions,
       agentCapacity,
       notificationTimeoutSeconds,
@@ -412,6 +479,27 @@ export function loadConfig(env: Env): ConfigResult {
       tabSsoIssuer,
       tabSsoJwksUri,
     },
+  };
+}
+
+/** The agents with the names AGENT_NAMES gives them, and the ids it names that no agent has. */
+function withNames(
+  agents: readonly AgentIdentity[],
+  names: readonly { id: string; name: string }[],
+): { agents: AgentIdentity[]; unknown: string[] } {
+  const unknown: string[] = [];
+  const byAgent = new Map<string, string>();
+  for (const { id, name } of names) {
+    const agent = agents.find((candidate) => candidate.id === id || candidate.aliases.includes(id));
+    if (agent) byAgent.set(agent.id, name);
+    else unknown.push(id);
+  }
+  return {
+    agents: agents.map((agent) => {
+      const name = byAgent.get(agent.id);
+      return name ? { ...agent, name } : agent;
+    }),
+    unknown,
   };
 }
 

@@ -58,7 +58,14 @@ export interface PanelRow {
   readonly alertText?: string;
   /** The alert text if the alert is on, else the unread text, else the title. */
   readonly tooltip: string;
+  /** A Closed conversation opened for its history: no reply, no alert, and it says so. */
+  readonly readOnly?: true;
+  /** A word on the row's state, shown beside the title ("Closed" for a read-only session). */
+  readonly statusText?: string;
 }
+
+/** What a read-only row says, so it cannot be taken for the live conversation of the same customer. */
+export const READ_ONLY_STATUS = 'Closed';
 
 export const EMPTY_DRAFT: Draft = { reply: '', caseFields: {} };
 
@@ -195,6 +202,7 @@ export function panelRows(panel: AgentSessions, threshold: SentimentThreshold): 
 }
 
 function sessionRow(session: Session, focusedSessionId: string, threshold: SentimentThreshold): PanelRow {
+  if (session.readOnly) return readOnlyRow(session, focusedSessionId);
   const alert = isSentimentAlert(session.sentiment, threshold);
   const badge = unreadBadge(session.unread);
   const unreadText = badge ? unreadTooltip(session.title, session.unread) : undefined;
@@ -211,5 +219,21 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
     ...(badge ? { badge } : {}),
     ...(unreadText ? { unreadText } : {}),
     ...(alertText ? { alertText } : {}),
+  };
+}
+
+/** A history view: nothing in it needs the agent, so no badge and no alert, only what it is. */
+function readOnlyRow(session: Session, focusedSessionId: string): PanelRow {
+  return {
+    id: session.id,
+    title: session.title,
+    icon: sessionIcon(session.title),
+    kind: session.kind,
+    focused: session.id === focusedSessionId,
+    closable: true,
+    alert: false,
+    tooltip: `${session.title}. ${READ_ONLY_STATUS} conversation, read-only.`,
+    readOnly: true,
+    statusText: READ_ONLY_STATUS,
   };
 }

@@ -12,7 +12,7 @@ import { parseAgentCommand } from './agent-commands';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
 import type { PrechatSurvey } from './prechat/prechat-survey';
 import type { ProactiveNotifier, RenderCard } from './proactive-notifier';
-import { classifySender, type AgentDirectory, type Sender } from './sender';
+import { classifySender, type SenderDirectory, type Sender } from './sender';
 import { VerbTable, type VerbDesk } from './verb-handlers';
 import { isObject } from '../shared/json';
 
@@ -29,7 +29,7 @@ export interface RelaydeskBotOptions {
   readonly notifier: Pick<ProactiveNotifier, 'releaseSlot' | 'sendView'>;
   /** Renders the cards answering an invoke (in the HTTP response, not sent). */
   readonly renderCard: RenderCard;
-  readonly directory: AgentDirectory;
+  readonly directory: SenderDirectory;
   readonly logger: Logger;
   readonly verbs?: VerbTable;
   /** The pre-chat survey, when PRECHAT_QUESTIONS configures one; without it nobody is asked anything. */

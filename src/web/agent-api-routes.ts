@@ -44,6 +44,18 @@ export interface AgentApi {
   close(): void;
 }
 
+/** Longest display name a dev sign-in may give. */
+const MAX_NAME_CHARS = 64;
+
+/** A dev sign-in's optional display name: undefined when not given, null when given but unusable. */
+function displayNameOf(value: unknown): string | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return null;
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  return clean === '' || clean.length > MAX_NAME_CHARS ? null : clean;
+}
+
 /** AGENT_API.session / AGENT_API.draft as restify route patterns. */
 const SESSION_ROUTE = '/api/agent/sessions/:sessionId';
 
@@ -144,16 +156,26 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
       sendError(res, 400, 'BadRequest', `"agentId" must be a string of 1 to ${MAX_ID_CHARS} characters.`);
       return;
     }
-    const issued = await auth.issueDevToken(agentId.trim());
+    const name = displayNameOf(isObject(body) ? body['name'] : undefined);
+    if (name === null) {
+      sendError(
+        res,
+        400,
+        'BadRequest',
+        `"name", when given, must be a string of 1 to ${MAX_NAME_CHARS} characters.`,
+      );
+      return;
+    }
+    const issued = await auth.issueDevToken(agentId.trim(), name);
     if (!issued) {
       logger.info({ reason: 'not in AGENT_IDS' }, 'dev sign-in refused');
       sendError(res, 403, 'Forbidden', 'Only an agent id listed in AGENT_IDS can sign in.');
       return;
     }
-    logger.info({ agentId: agentId.trim() }, 'dev sign-in');
+    logger.info({ agentId: issued.agentId, signedInAs: agentId.trim() }, 'dev sign-in');
     const answer: DevSignInResponse = {
       token: issued.token,
-      agentId: agentId.trim(),
+      agentId: issued.agentId,
       expiresAt: issued.expiresAt,
     };
     sendJson(res, 200, answer);

@@ -56,7 +56,10 @@ export const AGENT_API = {
 export { CASE_FIELD_KEYS, CASE_PRIORITIES } from '../app/case-sessions';
 
 export interface DevSignInRequest {
+  /** Any of the agent's ids in AGENT_IDS; the answer's `agentId` is their key. */
   readonly agentId: string;
+  /** The name customers see for this agent, until Teams gives one (1–64 characters). */
+  readonly name?: string;
 }
 
 export interface DevSignInResponse {

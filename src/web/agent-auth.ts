@@ -39,7 +39,10 @@ export interface TabSsoSettings {
 export interface AgentAuthOptions {
   /** Anonymous mode: dev sign-in tokens only. Otherwise Teams SSO tokens only. */
   readonly anonymous: boolean;
+  /** Every id an agent may sign in with (AGENT_IDS, aliases included). */
   readonly agentIds: readonly string[];
+  /** The agent's key for any of their ids; by default each id is its own agent. */
+  readonly keyOf?: (id: string) => string | undefined;
   readonly clock: Clock;
   /** Teams mode's token checks; absent when TAB_SSO_* are unset (every call is then refused with 503). */
   readonly sso?: TabSsoSettings;
@@ -99,12 +102,20 @@ export class AgentAuth {
     return this.options.anonymous;
   }
 
-  /** A short-lived token for an AGENT_IDS entry (anonymous mode only); undefined for anyone else. */
-  async issueDevToken(agentId: string): Promise<{ token: string; expiresAt: number } | undefined> {
-    if (!this.options.anonymous || !this.agentIds.has(agentId)) return undefined;
+  /**
+   * A short-lived token for an agent, by any of their ids (anonymous mode only), carrying the name they gave;
+   * undefined for anyone else. The token names the agent by their key.
+   */
+  async issueDevToken(
+    id: string,
+    name?: string,
+  ): Promise<{ token: string; agentId: string; expiresAt: number } | undefined> {
+    if (!this.options.anonymous || !this.agentIds.has(id)) return undefined;
+    const agentId = this.keyOf(id);
+    if (agentId === undefined) return undefined;
     const issuedAt = Math.floor(this.options.clock.now() / 1000);
     const expiresAtSeconds = issuedAt + (this.options.devTokenTtlSeconds ?? 3600);
-    const token = await new SignJWT({})
+    const token = await new SignJWT(name ? { name } : {})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(DEV_ISSUER)
       .setAudience(DEV_AUDIENCE)
@@ -113,7 +124,7 @@ export class AgentAuth {
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAtSeconds)
       .sign(this.devSecret);
-    return { token, expiresAt: expiresAtSeconds * 1000 };
+    return { token, agentId, expiresAt: expiresAtSeconds * 1000 };
   }
 
   /** Checks a presented token (already read with readToken) and maps it to an agent. */
@@ -148,7 +159,11 @@ export class AgentAuth {
     } catch (error) {
       return this.refused(error);
     }
-    return this.agentOf(payload.sub, payload);
+    return this.agentOf(
+      payload.sub,
+      payload,
+      typeof payload['name'] === 'string' ? payload['name'] : undefined,
+    );
   }
 
   private async verifySsoToken(token: string, sso: TabSsoSettings): Promise<AuthOutcome> {
@@ -170,9 +185,14 @@ export class AgentAuth {
     return this.agentOf(payload['oid'], payload, name);
   }
 
-  private agentOf(id: unknown, payload: JWTPayload, name?: string): AuthOutcome {
-    if (typeof id !== 'string' || id === '') return unauthorized('no agent id claim');
-    if (!this.agentIds.has(id)) {
+  private keyOf(id: string): string | undefined {
+    return this.options.keyOf ? this.options.keyOf(id) : id;
+  }
+
+  private agentOf(claimed: unknown, payload: JWTPayload, name?: string): AuthOutcome {
+    if (typeof claimed !== 'string' || claimed === '') return unauthorized('no agent id claim');
+    const id = this.agentIds.has(claimed) ? this.keyOf(claimed) : undefined;
+    if (id === undefined) {
       return {
         ok: false,
         status: 403,

@@ -153,3 +153,29 @@ describe('the session panel card', () => {
     expect(selectActions).toEqual(panelRows(expanded));
   });
 });
+
+describe('a read-only session on the panel card', () => {
+  it('reads "Closed" under its title, with no alert, so it is not taken for the live conversation', () => {
+    const view = panelView({
+      rows: [
+        ...panelView().rows,
+        {
+          id: 'wi-old',
+          title: 'Visitor 7',
+          icon: 'Vi',
+          kind: 'conversation',
+          focused: false,
+          closable: true,
+          alert: false,
+          tooltip: 'Visitor 7. Closed conversation, read-only.',
+          readOnly: true,
+          statusText: 'Closed',
+        },
+      ],
+    });
+    const card = renderer.renderAgentView(view, { now: NOW });
+    const row = rowBySession(card, 'wi-old');
+    expect(textBlocks(row)).toEqual(['Vi', 'Visitor 7', 'Closed']);
+    expect(textBlocks(rowBySession(card, 'wi-visitor-7'))).not.toContain('Closed');
+  });
+});

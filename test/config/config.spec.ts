@@ -43,7 +43,8 @@ describe('loadConfig', () => {
       sqlitePath: 'data/relaydesk.db',
       azureStorageConnectionString: '',
       azureStorageContainer: 'relaydesk',
-      agentIds: ['00000000-0000-0000-0000-0000000000020', 'user-id-0'],
+      agentIds: ['00000000-0000-0000-0000-0000000000020'],
+      agents: [{ id: '00000000-0000-0000-0000-0000000000020', aliases: ['user-id-0'], name: 'Alex Agent' }],
       maxSessions: 10,
       agentCapacity: 10,
       notificationTimeoutSeconds: 120,
@@ -169,7 +170,7 @@ describe('loadConfig', () => {
     [
       'AGENT_IDS',
       ' , ,',
-      'AGENT_IDS: ", ," is not a comma-separated list of user ids (AAD object ids or Teams user ids)',
+      'AGENT_IDS: ", ," is not a comma-separated list of agents, each one or more of their ids joined by "|" (AAD object ids or Teams user ids), no id twice',
     ],
     [
       'AZURE_STORAGE_CONTAINER',
@@ -222,12 +223,47 @@ describe('loadConfig', () => {
     it('is on when MicrosoftAppId is unset, and AGENT_IDS defaults to the Agents Playground user', () => {
       const config = configFrom({});
       expect(config.anonymous).toBe(true);
-      expect(config.agentIds).toEqual(['00000000-0000-0000-0000-0000000000020', 'user-id-0']);
-      expect(config.agentIds).toEqual(PLAYGROUND_AGENT_IDS);
+      expect(config.agentIds).toEqual(['00000000-0000-0000-0000-0000000000020']);
+      expect(config.agents[0]).toMatchObject({
+        id: PLAYGROUND_AGENT_IDS[0],
+        aliases: [PLAYGROUND_AGENT_IDS[1]],
+      });
     });
 
-    it('uses AGENT_IDS as given when set: trimmed, empties and duplicates dropped', () => {
-      expect(configFrom({ AGENT_IDS: ' 29:abc , ,aad-2,29:abc,' }).agentIds).toEqual(['29:abc', 'aad-2']);
+    it('uses AGENT_IDS as given when set: trimmed, empties dropped', () => {
+      expect(configFrom({ AGENT_IDS: ' 29:abc , ,aad-2,' }).agentIds).toEqual(['29:abc', 'aad-2']);
+    });
+
+    it('takes several ids of one agent joined by "|", keyed by the first, and refuses an id named twice', () => {
+      const config = configFrom({ AGENT_IDS: 'aad-1 | 29:one, aad-2' });
+      expect(config.agentIds).toEqual(['aad-1', 'aad-2']);
+      expect(config.agents).toEqual([
+        { id: 'aad-1', aliases: ['29:one'] },
+        { id: 'aad-2', aliases: [] },
+      ]);
+      expect(errorsFrom({ AGENT_IDS: 'aad-1,29:x|aad-1' })[0]).toMatch(/^AGENT_IDS: .*no id twice/);
+    });
+
+    it('names agents from AGENT_NAMES by any of their ids, and refuses a name for an id not in AGENT_IDS', () => {
+      expect(
+        configFrom({
+          AGENT_IDS: 'aad-1|29:one,aad-2',
+          AGENT_NAMES: '29:one=Alex Agent; aad-2=Bea, Team Lead',
+        }).agents,
+      ).toEqual([
+        { id: 'aad-1', aliases: ['29:one'], name: 'Alex Agent' },
+        { id: 'aad-2', aliases: [], name: 'Bea, Team Lead' },
+      ]);
+      expect(errorsFrom({ AGENT_IDS: 'aad-1', AGENT_NAMES: 'aad-9=Nobody' })).toEqual([
+        'AGENT_NAMES: "aad-9" is not an id in AGENT_IDS',
+      ]);
+      expect(errorsFrom({ AGENT_IDS: 'aad-1', AGENT_NAMES: 'aad-1' })[0]).toMatch(/^AGENT_NAMES: /);
+    });
+
+    it('makes the Agents Playground user one agent, Alex Agent, under both of its ids', () => {
+      expect(configFrom({}).agents).toEqual([
+        { id: '00000000-0000-0000-0000-0000000000020', aliases: ['user-id-0'], name: 'Alex Agent' },
+      ]);
     });
 
     it('refuses a HOST beyond loopback with a line naming HOST and MicrosoftAppId, unless ALLOW_ANONYMOUS_REMOTE=true', () => {

@@ -61,6 +61,7 @@ describe('readEnvFile', () => {
         'AZURE_STORAGE_CONNECTION_STRING',
         'AZURE_STORAGE_CONTAINER',
         'AGENT_IDS',
+        'AGENT_NAMES',
         'MAX_SESSIONS',
         'AGENT_CAPACITY',
         'NOTIFICATION_TIMEOUT_S',

@@ -52,13 +52,16 @@ describe('Agents Playground set-up', () => {
     if (!result.ok) throw new Error(result.errors.join('\n'));
     return result.config;
   })();
-  const defaultAgentIds = defaults.agentIds;
+  // One agent under both of the Playground user's ids.
+  const defaultAgentIds = defaults.agents.flatMap((agent) => [agent.id, ...agent.aliases]);
   const currentUser = topLevelBlock(playgroundYml, 'currentUser');
 
   it("makes the Playground's simulated user an agent by default (anonymous mode, AGENT_IDS unset)", () => {
     expect(defaultAgentIds).toContain(onlyValue(currentUser, 'id'));
     expect(defaultAgentIds).toContain(onlyValue(currentUser, 'aadObjectId'));
     expect(onlyValue(currentUser, 'name')).toBe('Alex Agent');
+    expect(defaults.agents).toHaveLength(1);
+    expect(defaults.agents[0]?.name).toBe('Alex Agent');
   });
 
   it('lists the five other mock users the Playground requires, none of them an agent by default', () => {

@@ -256,6 +256,32 @@ describe('session panel', () => {
     });
   });
 
+  describe('a read-only session (a Closed conversation opened for its history)', () => {
+    it('says "Closed", shows no alert and no badge, and cannot be taken for the live one', () => {
+      let panel = withSessions('live');
+      panel = openSession(
+        panel,
+        { id: 'old', kind: 'conversation', title: 'Visitor live', readOnly: true, sentiment: 'Very negative' },
+        limits,
+      );
+      const [, live, old] = panelRows(panel, 'slightly-negative');
+      expect(old).toEqual({
+        id: 'old',
+        title: 'Visitor live',
+        icon: 'Vi',
+        kind: 'conversation',
+        focused: true,
+        closable: true,
+        alert: false,
+        tooltip: 'Visitor live. Closed conversation, read-only.',
+        readOnly: true,
+        statusText: 'Closed',
+      });
+      expect(live?.readOnly).toBeUndefined();
+      expect(live?.statusText).toBeUndefined();
+    });
+  });
+
   it('never changes the panel it is given', () => {
     const panel = withSessions('1', '2');
     const snapshot = JSON.stringify(panel);

@@ -130,7 +130,11 @@ describe('the HTTP layer under attack (real process, anonymous mode)', () => {
       body: JSON.stringify({ agentId: 'user-id-0' }),
     });
     expect(identity.status).toBe(200);
-    expect(jsonOf(identity)).toMatchObject({ agentId: 'user-id-0', token: expect.any(String) });
+    // user-id-0 is the Playground user's other id: one agent, keyed by its aadObjectId.
+    expect(jsonOf(identity)).toMatchObject({
+      agentId: '00000000-0000-0000-0000-0000000000020',
+      token: expect.any(String),
+    });
   });
 
   it('refuses a decompression bomb without inflating it: resident memory grows by less than 8 MB', async () => {

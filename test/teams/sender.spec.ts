@@ -1,7 +1,11 @@
+import { AgentDirectory } from '../../src/domain/agent-directory';
 import type { Activity } from 'botbuilder';
 import { classifySender, customerIdOf } from '../../src/teams/sender';
 
-const agentIds = ['aad-alex', 'user-id-0'];
+const agents = new AgentDirectory([
+  { id: 'aad-alex', aliases: [] },
+  { id: 'user-id-0', aliases: [] },
+]);
 
 function from(channelId: string, account: Record<string, string>): Partial<Activity> {
   return { channelId, from: account as unknown as Activity['from'] };
@@ -9,7 +13,7 @@ function from(channelId: string, account: Record<string, string>): Partial<Activ
 
 describe('telling agents from customers', () => {
   describe('with MicrosoftAppId set', () => {
-    const directory = { agentIds, anonymous: false };
+    const directory = { keyOf: (id: string | undefined) => agents.keyOf(id), anonymous: false };
 
     it('an AGENT_IDS entry equal to from.aadObjectId is that agent on Teams', () => {
       expect(
@@ -50,7 +54,7 @@ describe('telling agents from customers', () => {
   });
 
   describe('in anonymous mode (Emulator, Agents Playground)', () => {
-    const directory = { agentIds, anonymous: true };
+    const directory = { keyOf: (id: string | undefined) => agents.keyOf(id), anonymous: true };
 
     it('an entry equal to from.id makes an agent on any channel', () => {
       expect(classifySender(from('emulator', { id: 'user-id-0', name: ' ' }), directory)).toEqual({
@@ -82,9 +86,23 @@ describe('telling agents from customers', () => {
   });
 
   it('an activity without a sender or a channel is nobody', () => {
-    const directory = { agentIds, anonymous: true };
+    const directory = { keyOf: (id: string | undefined) => agents.keyOf(id), anonymous: true };
     expect(classifySender({ channelId: 'emulator' }, directory)).toBeUndefined();
     expect(classifySender(from('emulator', { id: '' }), directory)).toBeUndefined();
     expect(classifySender({ from: { id: 'x', name: 'x' } }, directory)).toBeUndefined();
+  });
+});
+
+describe('one agent, several ids', () => {
+  const agents = new AgentDirectory([{ id: 'aad-alex', aliases: ['29:alex', 'user-id-0'] }]);
+  const directory = { keyOf: (id: string | undefined) => agents.keyOf(id), anonymous: false };
+
+  it('is the same agent, keyed by their first id, whichever id a Teams activity carries', () => {
+    for (const account of [{ id: '29:alex' }, { id: 'x', aadObjectId: 'aad-alex' }, { id: 'user-id-0' }]) {
+      expect(classifySender(from('msteams', account), directory)).toEqual({
+        kind: 'agent',
+        agentId: 'aad-alex',
+      });
+    }
   });
 });

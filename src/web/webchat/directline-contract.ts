@@ -21,12 +21,16 @@
  * - `watermark` is the sequence number of the last activity a client has seen: the answer holds the customer's
  *   and the desk's activities after it, in order, and the new watermark. An activity the desk updates comes
  *   again, with the same id, after the watermark current then.
+ * - The desk's messages carry `channelData.relaydesk` (RelaydeskNotice): what the message is, the agent's name,
+ *   and for a refusal the customer's activity it refuses; the channel keeps nothing else of a desk's channelData.
  * - Errors are `{ error: { code, message } }`: 400 BadArgument, 401 Unauthorized (no, wrong or expired token,
  *   or a token of another conversation), 404 ConversationNotFound (unknown or expired), 413 (too large),
  *   429 TooManyRequests (starts from one address), 502 BotError (the desk did not take the message), 503
  *   ServiceUnavailable (the channel is full, or the desk said it is unavailable). With 502 and 503 on a post the
  *   message is withdrawn from the transcript and `id` names it; 429 and 503 carry Retry-After (seconds).
  */
+
+import { isObject } from '../../shared/json';
 
 export const DIRECT_LINE_PATHS = {
   conversations: '/v3/directline/conversations',
@@ -56,6 +60,24 @@ export interface ChannelAccount {
   readonly role?: 'user' | 'bot';
 }
 
+/** What a message from the desk is (the desk's CustomerNoticeKind). */
+export const RELAYDESK_NOTICE_KINDS = ['queued', 'joined', 'ended', 'rate-limited', 'agent-message'] as const;
+export type RelaydeskNoticeKind = (typeof RELAYDESK_NOTICE_KINDS)[number];
+
+/** The longest agent name a notice carries; longer ones are cut. */
+export const MAX_AGENT_NAME_CHARS = 128;
+/** The longest activity id a notice may refer to; a longer one is no reference. */
+export const MAX_NOTICE_ID_CHARS = 200;
+
+/** `channelData.relaydesk` on the desk's messages: what each is, who wrote it, which message it refuses. */
+export interface RelaydeskNotice {
+  readonly kind: RelaydeskNoticeKind;
+  /** The agent's display name (agent-message, joined, ended). */
+  readonly agentName?: string;
+  /** The customer's activity this answers (rate-limited: the one refused). */
+  readonly replyToId?: string;
+}
+
 /** An activity as the channel hands it to the client. */
 export interface ChatActivity {
   readonly type: string;
@@ -70,6 +92,8 @@ export interface ChatActivity {
   readonly textFormat?: string;
   readonly attachments?: readonly unknown[];
   readonly replyToId?: string;
+  /** Only on the desk's messages, and only this. */
+  readonly channelData?: { readonly relaydesk: RelaydeskNotice };
 }
 
 export interface ActivitySet {
@@ -88,4 +112,27 @@ export interface DirectLineError {
   readonly error: { readonly code: string; readonly message: string };
   /** With 502 BotError or 503 on a post: the activity that was withdrawn. */
   readonly id?: string;
+}
+
+/**
+ * The notice in an activity's channelData, validated: a known kind, and the agent's name and the id referred to
+ * as non-empty strings (the name cut to MAX_AGENT_NAME_CHARS); any other field is dropped. Undefined when there
+ * is no valid notice. Shared by the channel (what it keeps) and the page (what it believes).
+ */
+export function relaydeskNoticeOf(channelData: unknown): RelaydeskNotice | undefined {
+  const notice = isObject(channelData) ? channelData['relaydesk'] : undefined;
+  if (!isObject(notice)) return undefined;
+  const kind = RELAYDESK_NOTICE_KINDS.find((known) => known === notice['kind']);
+  if (kind === undefined) return undefined;
+  const agentName = nonEmpty(notice['agentName']);
+  const replyToId = nonEmpty(notice['replyToId']);
+  return {
+    kind,
+    ...(agentName !== undefined ? { agentName: [...agentName].slice(0, MAX_AGENT_NAME_CHARS).join('') } : {}),
+    ...(replyToId !== undefined && replyToId.length <= MAX_NOTICE_ID_CHARS ? { replyToId } : {}),
+  };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

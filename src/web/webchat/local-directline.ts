@@ -3,6 +3,7 @@ import type { Clock } from '../../app/ports';
 import {
   MAX_DISPLAY_NAME_CHARS,
   WEBCHAT_CHANNEL_ID,
+  relaydeskNoticeOf,
   type ActivitySet,
   type ChannelAccount,
   type ChatActivity,
@@ -591,7 +592,10 @@ function relaydeskIdOf(channelData: unknown): string | undefined {
   return typeof value === 'string' && value !== '' && value.length <= MAX_ID_CHARS ? value : undefined;
 }
 
-/** What the channel keeps of the desk's activity: the fields a chat client shows, addressed by the channel. */
+/**
+ * What the channel keeps of the desk's activity: the fields a chat client shows, addressed by the channel, and of
+ * its channelData only the validated notice (arbitrary channelData could carry anything to the page).
+ */
 function botActivity(
   conversationId: string,
   id: string,
@@ -607,6 +611,7 @@ function botActivity(
   const answers =
     replyToId ??
     (typeof input.replyToId === 'string' && input.replyToId !== '' ? input.replyToId : undefined);
+  const notice = relaydeskNoticeOf(input.channelData);
   return {
     type,
     id,
@@ -622,5 +627,6 @@ function botActivity(
       ? { attachments: input.attachments as unknown[] }
       : {}),
     ...(answers !== undefined ? { replyToId: answers.slice(0, MAX_ID_CHARS) } : {}),
+    ...(notice !== undefined ? { channelData: { relaydesk: notice } } : {}),
   };
 }
