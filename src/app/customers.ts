@@ -33,6 +33,8 @@ export interface CustomerMessage {
   readonly prechat?: readonly PrechatAnswer[];
   /** The channel's id of the customer's activity, so an answer to it (a refusal) can say which one it was. */
   readonly activityId?: string;
+  /** The name the customer gave themselves on the channel (not Teams, whose names are identities). */
+  readonly nameGiven?: string;
 }
 
 export type CustomerMessageOutcome =
@@ -42,6 +44,8 @@ export type CustomerMessageOutcome =
   | { readonly kind: 'waiting-in-queue'; readonly workItemId: string };
 
 const RATE_WINDOW_MS = 60_000;
+/** Earlier conversations a customer document remembers, for the agent's "Previous conversations". */
+export const PREVIOUS_KEPT = 20;
 /** Attempts to settle which work item a message belongs to while other messages race for it. */
 const ROUTE_ATTEMPTS = 20;
 
@@ -147,12 +151,21 @@ async function appendToWorkItem(
         transcript: [],
         prechat: message.prechat ?? [],
         waitingSince: now,
+        ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
       });
       let claimed = false;
       await ctx.store.update<CustomerDocument>(keys.customer(message.customerId), (current) => {
         claimed = current !== undefined && current.latestWorkItemId === latestId;
         if (!current || !claimed) return current;
-        return { ...current, identity: fullIdentity, latestWorkItemId: workItemId };
+        const previous = latestId
+          ? [latestId, ...(current.previousWorkItemIds ?? [])].slice(0, PREVIOUS_KEPT)
+          : current.previousWorkItemIds;
+        return {
+          ...current,
+          identity: fullIdentity,
+          latestWorkItemId: workItemId,
+          ...(previous ? { previousWorkItemIds: previous } : {}),
+        };
       });
       if (!claimed) {
         await ctx.store.delete(keys.workItem(workItemId));
@@ -173,6 +186,7 @@ async function appendToWorkItem(
         item,
         transcript: [...current.transcript, { from: 'customer', text, at: now, score }],
         waitingSince: resumed ? now : current.waitingSince,
+        ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
       };
     });
     if (!doc || doc.item.state === 'closed') continue;

@@ -37,6 +37,8 @@ export interface WorkItemDocument {
   readonly prechat: readonly PrechatAnswer[];
   /** When the customer last started waiting for an agent (queued or re-queued). */
   readonly waitingSince: number;
+  /** The name the customer gave themselves on their channel (web chat page), if any: not an identity. */
+  readonly nameGiven?: string;
 }
 
 export interface CustomerDocument {
@@ -44,6 +46,8 @@ export interface CustomerDocument {
   readonly channelId: string;
   readonly identity: CustomerIdentity;
   readonly latestWorkItemId?: string;
+  /** The customer's earlier conversations, newest first (at most PREVIOUS_KEPT). */
+  readonly previousWorkItemIds?: readonly string[];
   /** Start of the current one-minute rate window and the messages counted in it. */
   readonly rateWindow: { readonly startedAt: number; readonly count: number };
 }

@@ -58,6 +58,7 @@ export function offerView(
     timeoutSeconds: Math.round(timeoutMs / 1000),
     prechat: doc.prechat,
     status,
+    ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
   };
 }
 
@@ -89,6 +90,7 @@ export function activeConversationView(
     state: item.state,
     draft,
     ...openingAndLatest(doc.transcript),
+    ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
   };
 }
 

@@ -43,6 +43,8 @@ export interface OfferView {
   readonly timeoutSeconds: number;
   readonly prechat: readonly PrechatAnswer[];
   readonly status: OfferStatus;
+  /** The name the customer gave themselves (web chat page); the title stays "Visitor N". */
+  readonly nameGiven?: string;
 }
 
 /** One customer message relayed to the agent, with a reply box for that session. */
@@ -105,6 +107,16 @@ export interface ActiveConversationView {
   readonly nameGiven?: string;
   /** The customer has gone (their chat ended): nothing more reaches them. */
   readonly customerLeft?: boolean;
+  /** The same customer's earlier conversations, newest first; each opens read-only with `open`. */
+  readonly previous?: readonly PreviousConversation[];
+}
+
+export interface PreviousConversation {
+  readonly workItemId: string;
+  readonly startedAt: number;
+  readonly state: WorkItemState;
+  /** The customer's first message in it, cut short. */
+  readonly preview: string;
 }
 
 export interface KbArticleHit {

@@ -6,11 +6,12 @@ import { ensureAgent } from './agents';
 import { workItemIdOfSession } from './case-sessions';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
-import type { AgentDocument, TranscriptMessage, WorkItemDocument } from './documents';
+import type { AgentDocument, CustomerDocument, TranscriptMessage, WorkItemDocument } from './documents';
 import { readWorkItem } from './routing';
 import { activeConversationView, dashboardView, offerView, panelView, previewOf } from './view-builders';
 import type {
   OfferView,
+  PreviousConversation,
   SentimentPoint,
   SessionDetailView,
   TranscriptEntry,
@@ -85,11 +86,13 @@ export async function sessionDetail(
   const visible = heldByOther ? { ...doc, transcript: [] } : doc;
   const readOnly = session.kind !== 'conversation' || session.readOnly;
   const seed = visible.transcript.find((message) => message.from === 'customer')?.text ?? '';
+  const previous = heldByOther ? [] : await previousConversations(ctx, doc);
+  const conversation = activeConversationView(visible, readOnly, readOnly ? '' : session.draft.reply);
   return {
     sessionId: session.id,
     kind: session.kind,
     workItemId,
-    conversation: activeConversationView(visible, readOnly, readOnly ? '' : session.draft.reply),
+    conversation: previous.length > 0 ? { ...conversation, previous } : conversation,
     transcript: await transcriptEntries(ctx, visible.transcript),
     sentimentTrend: sentimentTrend(visible.transcript),
     draft: session.draft,
@@ -100,6 +103,34 @@ export async function sessionDetail(
       results: seed ? ctx.kb.search(seed, DETAIL_KB_RESULTS) : [],
     },
   };
+}
+
+/** Earlier conversations listed on the pane. */
+export const PREVIOUS_LISTED = 10;
+
+/** The same customer's other conversations, newest first: the one shown is left out. */
+async function previousConversations(
+  ctx: DeskContext,
+  doc: WorkItemDocument,
+): Promise<PreviousConversation[]> {
+  const customer = (await ctx.store.get<CustomerDocument>(keys.customer(doc.item.customerId)))?.value;
+  const ids = [customer?.latestWorkItemId, ...(customer?.previousWorkItemIds ?? [])]
+    .filter((id): id is string => id !== undefined && id !== doc.item.id)
+    .slice(0, PREVIOUS_LISTED);
+  const docs = await ctx.store.getMany<WorkItemDocument>(ids.map((id) => keys.workItem(id)));
+  return ids.flatMap((id) => {
+    const found = docs.get(keys.workItem(id))?.value;
+    if (!found) return [];
+    const first = found.transcript.find((message) => message.from === 'customer');
+    return [
+      {
+        workItemId: id,
+        startedAt: found.item.createdAt,
+        state: found.item.state,
+        preview: first ? previewOf(first.text) : '',
+      },
+    ];
+  });
 }
 
 /** The transcript with each agent line's author named (an agent who has gone keeps their id as the name). */

@@ -264,8 +264,11 @@ export function offerData(view: OfferView, options: DataOptions): OfferCardData 
     channel: text(channelLabel(view.channel)),
     firstMessage: text(view.firstMessage),
     waitingSince: formatMoment(view.waitingSince, options.now),
-    hasPrechat: view.prechat.length > 0,
-    prechat: prechatFacts(view.prechat),
+    hasPrechat: view.prechat.length > 0 || view.nameGiven !== undefined,
+    prechat: [
+      ...(view.nameGiven !== undefined ? [{ title: 'Name given', value: text(view.nameGiven) }] : []),
+      ...prechatFacts(view.prechat),
+    ],
     pending,
     timeoutSeconds: view.timeoutSeconds,
     statusText: view.status === 'pending' ? '' : OFFER_STATUS_TEXT[view.status],
@@ -295,6 +298,7 @@ export function activeConversationData(
 ): ActiveConversationCardData {
   const facts: FactData[] = [
     { title: 'Customer', value: text(view.contactName ?? view.title) },
+    ...(view.nameGiven !== undefined ? [{ title: 'Name given', value: text(view.nameGiven) }] : []),
     { title: 'Account', value: view.accountName !== undefined ? text(view.accountName) : '—' },
     { title: 'Case', value: view.caseTitle !== undefined ? text(view.caseTitle) : '—' },
     { title: 'Channel', value: text(channelLabel(view.channel)) },

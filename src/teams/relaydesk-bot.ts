@@ -71,6 +71,19 @@ function unusableAction(message: string): NoticeView {
   return { kind: 'notice', title: 'That action could not be used', text: message, tone: 'attention' };
 }
 
+/** The Bot Framework Emulator names every user "User": that is no name anyone gave. */
+const PLACEHOLDER_NAMES: ReadonlySet<string> = new Set(['user']);
+const MAX_GIVEN_NAME_CHARS = 64;
+
+/** A name a customer gave themselves, cleaned, or undefined when there is none worth showing. */
+export function givenName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
+  if (clean === '' || PLACEHOLDER_NAMES.has(clean.toLowerCase())) return undefined;
+  return [...clean].slice(0, MAX_GIVEN_NAME_CHARS).join('');
+}
+
 export function cardInvokeResponse(card: object): InvokeResponse {
   return { status: 200, body: { statusCode: 200, type: CardFactory.contentTypes.adaptiveCard, value: card } };
 }
@@ -186,11 +199,13 @@ export class RelaydeskBot extends TeamsActivityHandler {
   ): Promise<Omit<CustomerMessage, 'text' | 'prechat'>> {
     const identity = await this.teamsIdentity(context, customer);
     const activityId = context.activity.id;
+    const nameGiven = identity ? undefined : givenName(context.activity.from?.name);
     return {
       customerId: customer.customerId,
       channelId: customer.channelId,
       ...(identity ? { identity } : {}),
       ...(activityId ? { activityId } : {}),
+      ...(nameGiven ? { nameGiven } : {}),
     };
   }
 

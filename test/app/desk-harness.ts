@@ -1,5 +1,5 @@
 import { MemoryStorage } from 'botbuilder';
-import type { AgentSendOptions, DeskContext, Notifier } from '../../src/app/desk-context';
+import type { AgentSendOptions, CustomerNotice, DeskContext, Notifier } from '../../src/app/desk-context';
 import { Desk } from '../../src/app/desk';
 import type { AgentView, KbArticleHit } from '../../src/app/views';
 import { DEFAULT_WORKSTREAM } from '../../src/domain/workstream';
@@ -13,6 +13,8 @@ export interface Sent {
   readonly to: string;
   readonly view?: AgentView;
   readonly text?: string;
+  /** What a customer message is (queued, joined, ended, rate-limited, agent-message). */
+  readonly notice?: CustomerNotice;
   readonly slot?: string;
   /** The revision of the document a slotted view was rendered from. */
   readonly version?: number;
@@ -22,8 +24,8 @@ export interface Sent {
 export class RecordingNotifier implements Notifier {
   readonly sent: Sent[] = [];
 
-  async toCustomer(customerId: string, text: string): Promise<void> {
-    this.sent.push({ to: customerId, text });
+  async toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {
+    this.sent.push({ to: customerId, text, ...(notice ? { notice } : {}) });
   }
 
   async toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void> {
@@ -62,6 +64,7 @@ export function createDesk(
     rateLimitPerMinute?: number;
     store?: StateStore;
     unreachable?: string[];
+    agentNames?: Record<string, string>;
   } = {},
 ) {
   const clock = new FakeClock(Date.UTC(2026, 10, 24, 9, 0, 0));
@@ -84,6 +87,7 @@ export function createDesk(
       workstream: { ...DEFAULT_WORKSTREAM, agentCapacityUnits: 10, ...options.workstream },
       maxTextChars: options.maxTextChars ?? 4000,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+      agentNames: new Map(Object.entries(options.agentNames ?? {})),
     },
     agents: async () => options.agents ?? ['alice', 'bob'],
     canReach: async (agentId) => !(options.unreachable ?? []).includes(agentId),

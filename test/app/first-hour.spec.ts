@@ -1,0 +1,138 @@
+import { keys } from '../../src/app/documents';
+import type { CustomerDocument } from '../../src/app/documents';
+import { UNNAMED_AGENT } from '../../src/domain/agent-directory';
+import { createDesk } from './desk-harness';
+
+const customer = (id: string, text: string, extra: Record<string, unknown> = {}) => ({
+  customerId: `webchat:${id}`,
+  channelId: 'webchat',
+  text,
+  ...extra,
+});
+
+/** Alice known (named or not); one customer queued and accepted by her. */
+async function accepted(options: Parameters<typeof createDesk>[0] = {}, name?: string, extra = {}) {
+  const harness = createDesk({ agents: ['alice'], ...options });
+  await harness.desk.showPanel('alice', name);
+  const outcome = await harness.desk.customerMessage(customer('casey', 'My parcel never came', extra));
+  const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
+  if (outcome.kind !== 'queued' || !offer) throw new Error('expected an offer to alice');
+  await harness.desk.accept({ agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
+  return { ...harness, workItemId: outcome.workItemId, offer };
+}
+
+describe('what customers read for an agent', () => {
+  it('is the name AGENT_NAMES gives when Teams and the sign-in gave none, never the id', async () => {
+    const { notifier } = await accepted({ agentNames: { alice: 'Alice Agent' } });
+    expect(notifier.textsTo('webchat:casey')).toContain("You're now chatting with Alice Agent.");
+  });
+
+  it('is a neutral name when nobody gave one, never the id', async () => {
+    const { notifier } = await accepted();
+    expect(notifier.textsTo('webchat:casey')).toContain(`You're now chatting with ${UNNAMED_AGENT}.`);
+    expect(notifier.textsTo('webchat:casey').join(' ')).not.toContain('alice');
+  });
+
+  it('is the name Teams or the sign-in gave, which wins over the configured one', async () => {
+    const { notifier } = await accepted({ agentNames: { alice: 'Alice Agent' } }, 'Alice Smith');
+    expect(notifier.textsTo('webchat:casey')).toContain("You're now chatting with Alice Smith.");
+  });
+});
+
+describe('what each customer message is', () => {
+  it('says queued, joined with the agent, the agent’s own words, and ended', async () => {
+    const { desk, notifier, workItemId } = await accepted({}, 'Alice Smith');
+    await desk.reply('alice', workItemId, 'Let me check that for you.');
+    await desk.end('alice', workItemId);
+    const notices = notifier.sent.filter((sent) => sent.to === 'webchat:casey').map((sent) => sent.notice);
+    expect(notices).toEqual([
+      { kind: 'queued' },
+      { kind: 'joined', agentName: 'Alice Smith' },
+      { kind: 'agent-message', agentName: 'Alice Smith' },
+      { kind: 'ended', agentName: 'Alice Smith' },
+    ]);
+  });
+
+  it('answers a message refused by the rate limit with the refused activity’s id', async () => {
+    const harness = createDesk({ agents: ['alice'], rateLimitPerMinute: 1 });
+    await harness.desk.customerMessage(customer('flood', 'one', { activityId: 'in-1' }));
+    await harness.desk.customerMessage(customer('flood', 'two', { activityId: 'in-2' }));
+    expect(harness.notifier.sent.at(-1)).toMatchObject({
+      to: 'webchat:flood',
+      notice: { kind: 'rate-limited', replyToId: 'in-2' },
+    });
+  });
+});
+
+describe('what the tab shows of a conversation', () => {
+  it('names the author of every agent line', async () => {
+    const { desk, workItemId } = await accepted({}, 'Alice Smith');
+    await desk.reply('alice', workItemId, 'Hello Casey');
+    const detail = await desk.sessionDetail('alice', workItemId);
+    expect(detail?.transcript.at(-1)).toEqual(
+      expect.objectContaining({
+        from: 'agent',
+        text: 'Hello Casey',
+        agentId: 'alice',
+        agentName: 'Alice Smith',
+      }),
+    );
+    expect(detail?.transcript[0]).toEqual(expect.not.objectContaining({ agentName: expect.anything() }));
+  });
+
+  it('summarises it by the customer’s first and latest messages, and the name they gave', async () => {
+    const { desk, workItemId, offer } = await accepted({}, 'Alice', { nameGiven: 'Casey' });
+    expect(offer.nameGiven).toBe('Casey');
+    await desk.customerMessage(customer('casey', 'Any news?', { nameGiven: 'Casey' }));
+    const detail = await desk.sessionDetail('alice', workItemId);
+    expect(detail?.conversation).toMatchObject({
+      title: 'Visitor 1',
+      nameGiven: 'Casey',
+      opening: { from: 'customer', text: 'My parcel never came' },
+      latest: { from: 'customer', text: 'Any news?' },
+    });
+  });
+
+  it('lists the same customer’s earlier conversations, newest first, each with a preview', async () => {
+    const { desk, notifier, workItemId } = await accepted({}, 'Alice');
+    await desk.end('alice', workItemId);
+    notifier.clear();
+    const again = await desk.customerMessage(customer('casey', 'Back again about a refund'));
+    const offer = notifier.viewsTo('alice', 'offer').at(-1);
+    if (again.kind !== 'queued' || !offer) throw new Error('expected a second offer');
+    await desk.accept({ agentId: 'alice', workItemId: again.workItemId, offerId: offer.offerId });
+    const detail = await desk.sessionDetail('alice', again.workItemId);
+    expect(detail?.conversation.title).toBe('Visitor 1');
+    expect(detail?.conversation.previous).toEqual([
+      expect.objectContaining({ workItemId, state: 'closed', preview: 'My parcel never came' }),
+    ]);
+  });
+
+  it('shows what each Open work item is about', async () => {
+    const harness = createDesk({ agents: ['alice'], unreachable: ['alice'] });
+    await harness.desk.customerMessage(customer('long', `Hello ${'word '.repeat(60)}end`));
+    const view = await harness.desk.workspace('alice');
+    const [row] = view.dashboard.openItems;
+    expect(row?.preview?.startsWith('Hello word word')).toBe(true);
+    expect(row?.preview?.endsWith('…')).toBe(true);
+    expect(row?.preview?.length).toBeLessThanOrEqual(141);
+  });
+
+  it('remembers at most 20 earlier conversations of a customer, newest first', async () => {
+    const harness = createDesk({ agents: ['alice'] });
+    await harness.desk.showPanel('alice', 'Alice');
+    const ended: string[] = [];
+    for (let round = 0; round < 22; round += 1) {
+      harness.notifier.clear();
+      const outcome = await harness.desk.customerMessage(customer('regular', `Question ${round + 1}`));
+      const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
+      if (outcome.kind !== 'queued' || !offer) throw new Error(`no offer in round ${round + 1}`);
+      await harness.desk.accept({ agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
+      await harness.desk.end('alice', outcome.workItemId);
+      ended.push(outcome.workItemId);
+    }
+    const doc = (await harness.store.get<CustomerDocument>(keys.customer('webchat:regular')))?.value;
+    expect(doc?.latestWorkItemId).toBe(ended[21]);
+    expect(doc?.previousWorkItemIds).toEqual(ended.slice(1, 21).reverse());
+  });
+});
