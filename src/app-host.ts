@@ -22,7 +22,7 @@ import { createAdapter } from './teams/adapter';
 import { ConversationReferences } from './teams/conversation-references';
 import { Delivery, type RetryOptions } from './teams/delivery';
 import { registerMessagesEndpoint } from './teams/messages-endpoint';
-import { Outbox } from './teams/outbox';
+import { Outbox, type OutboxOptions } from './teams/outbox';
 import { PrechatSurvey } from './teams/prechat/prechat-survey';
 import { ProactiveNotifier, type RenderCard } from './teams/proactive-notifier';
 import { ProactiveSender } from './teams/proactive-sender';
@@ -246,6 +246,7 @@ function wireBot(
     options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {},
   );
   const references = new ConversationReferences(stateStore, clock);
+  let settled: NonNullable<OutboxOptions['onSettled']> = async () => undefined;
   const now = () => clock.now();
   const outbox = new Outbox({
     store: stateStore,
@@ -260,6 +261,7 @@ function wireBot(
     }),
     logger,
     now,
+    onSettled: (entry, outcome) => settled(entry, outcome),
     ...definedOnly(options.outbox ?? {}),
   });
   const notifier = new ProactiveNotifier({ outbox, references, renderCard, ids, logger });
@@ -301,6 +303,13 @@ function wireBot(
       events.count(agentId) > 0 || (await references.get({ kind: 'agent', id: agentId })) !== undefined,
   };
   const desk = new Desk(context);
+  // Sends to customers that reached them, or never will: an agent's message gets its delivery state, a customer
+  // whose chat is gone is marked as having left. Successes of the desk's own notices change nothing, so skip them.
+  settled = async (entry, outcome) => {
+    if (entry.owner.kind !== 'customer') return;
+    if (outcome.kind === 'delivered' && !isAgentMessage(entry.activity)) return;
+    await desk.recordDelivery(entry.owner.id, entry.relaydeskId, outcome);
+  };
   const prechat =
     config.prechatQuestions.length > 0
       ? new PrechatSurvey({
@@ -419,6 +428,12 @@ function reachableFromHere(address: BoundAddress): BoundAddress {
   if (address.host === '0.0.0.0') return { ...address, host: '127.0.0.1' };
   if (address.host === '::') return { ...address, host: '::1' };
   return address;
+}
+
+/** Whether an outbound activity is an agent's own message to a customer (traced for its delivery state). */
+function isAgentMessage(activity: { channelData?: unknown }): boolean {
+  const data = activity.channelData as { relaydesk?: { kind?: unknown } } | undefined;
+  return data?.relaydesk?.kind === 'agent-message';
 }
 
 /** The options that are set; exactOptionalPropertyTypes keeps an explicit undefined from overriding a default. */

@@ -265,9 +265,13 @@ export function reply(
     const session = await requireLiveSession(ctx, agent, sessionId);
     if (session.readOnly) throw new NoLongerAvailableError();
     const capped = capText(text, ctx.settings.maxTextChars).text;
+    const deliveryId = ctx.ids.next();
     const doc = await updateOwnedItem(ctx, agentId, sessionId, (d) => ({
       ...d,
-      transcript: [...d.transcript, { from: 'agent', text: capped, at: now, agentId }],
+      transcript: [
+        ...d.transcript,
+        { from: 'agent', text: capped, at: now, agentId, deliveryId, delivery: 'sending' },
+      ],
     }));
     const updated = await updateAgent(ctx, agentId, (current) =>
       findSession(current.panel, sessionId)
@@ -277,8 +281,9 @@ export function reply(
     await ctx.notifier.toCustomer(doc.item.customerId, capped, {
       kind: 'agent-message',
       agentName: updated.name,
+      deliveryId,
     });
-    return notice(`Sent to ${session.title}`, capped, 'good');
+    return notice(`Sending to ${session.title}`, capped, 'good');
   });
 }
 

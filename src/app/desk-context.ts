@@ -20,6 +20,8 @@ export interface CustomerNotice {
   readonly agentName?: string;
   /** The customer's activity this answers: a rate-limited message is the one refused. */
   readonly replyToId?: string;
+  /** The send's stable id, chosen by the use case so the delivery can be traced back to the transcript line. */
+  readonly deliveryId?: string;
 }
 
 export interface Notifier {
@@ -37,6 +39,11 @@ export interface Notifier {
    * live views leave it out.
    */
   workItemsChanged?(): Promise<void>;
+  /**
+   * Something only live views show changed for this agent (a message's delivery state): the tab refreshes, the
+   * chat gets nothing. Optional, as workItemsChanged.
+   */
+  agentChanged?(agentId: string): Promise<void>;
 }
 
 export interface KnowledgeBase {

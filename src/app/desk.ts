@@ -1,4 +1,5 @@
 import * as actions from './agent-actions';
+import { customerLeft, recordDelivery, type SendOutcome } from './deliveries';
 import { ensureAgent } from './agents';
 import { KeyedQueue } from './keyed-queue';
 import { receiveCustomerMessage } from './customers';
@@ -28,6 +29,19 @@ export class Desk {
   private lastRepairAt = -Infinity;
 
   constructor(private readonly ctx: DeskContext) {}
+
+  /**
+   * How a send to a customer ended (the outbox tells): delivery states, and customers who have left. Not queued
+   * behind the customer's turns: a turn may itself be waiting for this send, and each write is compare-and-swap.
+   */
+  recordDelivery(customerId: string, deliveryId: string, outcome: SendOutcome): Promise<void> {
+    return recordDelivery(this.ctx, customerId, deliveryId, outcome);
+  }
+
+  /** The customer's channel ended their conversation: they have left. */
+  customerLeft(customerId: string): Promise<void> {
+    return this.customerTurns.run(customerId, () => customerLeft(this.ctx, customerId));
+  }
 
   customerMessage(message: CustomerMessage): Promise<CustomerMessageOutcome> {
     return this.customerTurns.run(message.customerId, () => receiveCustomerMessage(this.ctx, message));

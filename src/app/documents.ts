@@ -1,3 +1,4 @@
+import type { DeliveryState } from './views';
 import type { AgentSessions } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
 import type { WorkQueue } from '../domain/routing';
@@ -29,6 +30,10 @@ export interface TranscriptMessage {
   readonly agentId?: string;
   /** A customer message's sentiment score in [-1, 1], as scored on arrival (absent on older entries). */
   readonly score?: number;
+  /** An agent message's send id (the outbox's relaydeskId), to record how far it got. */
+  readonly deliveryId?: string;
+  /** An agent message's delivery: sending until the channel took it or refused it for good. */
+  readonly delivery?: DeliveryState;
 }
 
 export interface WorkItemDocument {
@@ -59,6 +64,8 @@ export interface WorkItemIndexEntry {
   readonly state: WorkItemState;
   readonly since: number;
   readonly agentId?: string;
+  /** The customer has gone (a send failed because their chat ended). */
+  readonly customerLeft?: boolean;
 }
 
 /** A small index of work items for the Home dashboard; Closed ones are trimmed to the latest few. */

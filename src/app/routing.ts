@@ -134,7 +134,7 @@ export type ClaimOutcome =
   | { readonly kind: 'no-room' }
   | { readonly kind: 'gone' };
 
-async function changeQueue(ctx: DeskContext, change: (queue: WorkQueue) => WorkQueue): Promise<void> {
+export async function changeQueue(ctx: DeskContext, change: (queue: WorkQueue) => WorkQueue): Promise<void> {
   await updateQueue(ctx, (queue) => ({ queue: change(queue), result: undefined }));
 }
 

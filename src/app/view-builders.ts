@@ -91,6 +91,7 @@ export function activeConversationView(
     draft,
     ...openingAndLatest(doc.transcript),
     ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
+    ...(item.customerLeftAt !== undefined ? { customerLeft: true } : {}),
   };
 }
 
@@ -153,6 +154,7 @@ export function dashboardView(entries: readonly WorkItemIndexEntry[], agentId: s
     channel: entry.channel,
     state: entry.state,
     since: entry.since,
+    ...(entry.customerLeft ? { customerLeft: true } : {}),
   });
   const newestFirst = [...entries].sort((a, b) => b.since - a.since);
   return {

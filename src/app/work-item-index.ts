@@ -15,6 +15,7 @@ export async function indexWorkItem(ctx: DeskContext, item: WorkItem): Promise<v
     state: item.state,
     since: item.stateChangedAt,
     ...(item.assignedAgentId ? { agentId: item.assignedAgentId } : {}),
+    ...(item.customerLeftAt !== undefined ? { customerLeft: true } : {}),
   };
   await ctx.store.update<WorkItemIndexDocument>(keys.workItemIndex(item.workstream), (current) => {
     const others = (current?.entries ?? []).filter((e) => e.workItemId !== item.id);

@@ -140,10 +140,10 @@ async function transcriptEntries(
 ): Promise<TranscriptEntry[]> {
   const agentIds = [...new Set(transcript.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
   const agents = await ctx.store.getMany<AgentDocument>(agentIds.map((id) => keys.agent(id)));
-  return transcript.map(({ from, text, at, agentId }) => {
+  return transcript.map(({ from, text, at, agentId, delivery }) => {
     if (from !== 'agent' || !agentId) return { from, text, at };
     const agentName = agents.get(keys.agent(agentId))?.value.name || agentId;
-    return { from, text, at, agentId, agentName };
+    return { from, text, at, agentId, agentName, ...(delivery ? { delivery } : {}) };
   });
 }
 

@@ -6,7 +6,7 @@ import type { CustomerIdentity } from './session-title';
 export const WORK_ITEM_STATES = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
 export type WorkItemState = (typeof WORK_ITEM_STATES)[number];
 
-export type ClosedReason = 'ended' | 'expired';
+export type ClosedReason = 'ended' | 'expired' | 'customer-left';
 
 /** A customer conversation. It is the source of truth for who, if anyone, it is assigned to. */
 export interface WorkItem {
@@ -25,6 +25,8 @@ export interface WorkItem {
   /** The agent who had it last; preferred when it resumes. */
   readonly lastAgentId?: string;
   readonly closedReason?: ClosedReason;
+  /** When a send to the customer failed because they have gone (their chat ended); cleared when they write. */
+  readonly customerLeftAt?: number;
   /** Latest customer message scores, newest last, at most the sentiment window. */
   readonly sentimentScores: readonly number[];
   readonly customerMessageCount: number;
@@ -95,6 +97,17 @@ export function endWorkItem(item: WorkItem, now: number): WorkItem {
   return { ...withoutAssignment(item), state: 'closed', closedReason: 'ended', stateChangedAt: now };
 }
 
+/** The customer has gone: nothing more reaches them until they write again. */
+export function markCustomerLeft(item: WorkItem, now: number): WorkItem {
+  return item.customerLeftAt === undefined ? { ...item, customerLeftAt: now } : item;
+}
+
+/** A queued customer who has gone (their chat ended before an agent took it) leaves the queue, closed. */
+export function abandonWorkItem(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'close as abandoned', ['open']);
+  return { ...withoutAssignment(item), state: 'closed', closedReason: 'customer-left', stateChangedAt: now };
+}
+
 export function isWaitingPeriodOver(item: WorkItem, now: number, waitingPeriodMs: number): boolean {
   return item.state === 'waiting' && now - item.stateChangedAt > waitingPeriodMs;
 }
@@ -111,8 +124,10 @@ export function expireWorkItem(item: WorkItem, now: number, waitingPeriodMs: num
 /** Counts a customer message and keeps its sentiment score; a Closed item takes no more messages. */
 export function recordCustomerMessageOnWorkItem(item: WorkItem, score: number): WorkItem {
   requireState(item, 'take a customer message', ['open', 'active', 'waiting', 'wrap-up']);
+  // A customer who writes is evidently back.
+  const { customerLeftAt: _back, ...present } = item;
   return {
-    ...item,
+    ...present,
     sentimentScores: recordSentimentScore(item.sentimentScores, score),
     customerMessageCount: item.customerMessageCount + 1,
   };

@@ -1,3 +1,4 @@
+import type { SendOutcome } from '../app/deliveries';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DocumentStore, LogFields, Logger, Random } from '../app/ports';
@@ -43,6 +44,11 @@ export interface OutboxOptions {
   /** Recipients sent to at once in one pass. Default 32. */
   readonly concurrency?: number;
   readonly random?: Random;
+  /**
+   * Told how each entry ended: taken by the channel, or refused for good (the entry is dropped). Not told of
+   * retries. A failing callback is logged and does not hold the queue.
+   */
+  readonly onSettled?: (entry: OutboxEntryDocument, outcome: SendOutcome) => Promise<void>;
 }
 
 /** How one recipient's run ended. */
@@ -400,6 +406,7 @@ export class Outbox {
     const reference = await this.options.references.get(entry.owner);
     if (!reference) {
       this.logger.warn({ ...fields, owner: entry.owner.kind }, 'no conversation reference, send skipped');
+      await this.settled(entry, { kind: 'failed', reason: 'no conversation reference' }, fields);
       return 'dropped';
     }
     try {
@@ -407,6 +414,7 @@ export class Outbox {
         signal: this.abort.signal,
         beforeAttempt: () => this.keepLease(ownerKey),
       });
+      await this.settled(entry, { kind: 'delivered' }, fields);
       return 'sent';
     } catch (error) {
       if (error instanceof LeaseLost) {
@@ -420,7 +428,22 @@ export class Outbox {
         { ...fields, status: statusOfSendError(error), reason: messageOf(error) },
         'send failed for good, skipped',
       );
+      const status = statusOfSendError(error);
+      await this.settled(
+        entry,
+        { kind: 'failed', reason: messageOf(error), ...(status !== undefined ? { status } : {}) },
+        fields,
+      );
       return 'dropped';
+    }
+  }
+
+  private async settled(entry: OutboxEntryDocument, outcome: SendOutcome, fields: LogFields): Promise<void> {
+    if (!this.options.onSettled) return;
+    try {
+      await this.options.onSettled(entry, outcome);
+    } catch (error) {
+      this.logger.warn({ ...fields, reason: messageOf(error) }, 'recording how a send ended failed');
     }
   }
 

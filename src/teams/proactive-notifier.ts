@@ -46,9 +46,12 @@ export class ProactiveNotifier implements Notifier {
   }
 
   async toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {
-    const relaydeskId = this.options.ids.next();
+    const relaydeskId = notice?.deliveryId ?? this.options.ids.next();
     const activity = textActivity(text, relaydeskId);
-    if (notice) activity.channelData = { relaydeskId, relaydesk: { ...notice } };
+    if (notice) {
+      const { deliveryId: _traced, ...shown } = notice;
+      activity.channelData = { relaydeskId, relaydesk: shown };
+    }
     await this.enqueue({ kind: 'customer', id: customerId }, activity, {
       relaydeskId,
       label: notice?.kind ?? 'text',

@@ -18,7 +18,10 @@ import { isObject } from '../shared/json';
 
 /** The use cases the bot calls. */
 export type BotDesk = VerbDesk &
-  Pick<Desk, 'customerMessage' | 'showPanel' | 'showDashboard' | 'agentText' | 'rememberAgent'>;
+  Pick<
+    Desk,
+    'customerMessage' | 'customerLeft' | 'showPanel' | 'showDashboard' | 'agentText' | 'rememberAgent'
+  >;
 
 export interface RelaydeskBotOptions {
   readonly desk: BotDesk;
@@ -48,6 +51,7 @@ const HANDLED_TYPES: ReadonlySet<string> = new Set([
   'invoke',
   'conversationUpdate',
   'installationUpdate',
+  'endOfConversation',
 ]);
 const SENDER = Symbol('relaydesk.sender');
 
@@ -158,6 +162,14 @@ export class RelaydeskBot extends TeamsActivityHandler {
     if (sender.kind === 'agent' && (context.activity.membersAdded?.length ?? 0) > 0) {
       await this.ensureKnownAgent(sender);
     }
+  }
+
+  /** A customer's channel ended their conversation (the chat was closed, or expired): they have left. */
+  protected override async onEndOfConversationActivity(context: TurnContext): Promise<void> {
+    const sender = this.senderOf(context);
+    if (sender.kind !== 'customer') return;
+    this.logger.info({ ...this.fieldsOf(context), customerId: sender.customerId }, 'customer left');
+    await this.desk.customerLeft(sender.customerId);
   }
 
   protected override async onInstallationUpdateActivity(context: TurnContext): Promise<void> {

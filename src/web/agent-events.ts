@@ -195,6 +195,10 @@ export class EventingNotifier implements Notifier {
     private readonly hub: Pick<AgentEventHub, 'publish' | 'publishAll'>,
   ) {}
 
+  async agentChanged(agentId: string): Promise<void> {
+    this.hub.publish(agentId);
+  }
+
   toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {
     return this.inner.toCustomer(customerId, text, notice);
   }

@@ -464,7 +464,7 @@ describe('points 1–6: panel, offer, accept, relay, unread, reply, focus, senti
       cardSessionId: kimItem,
       text: 'Your parcel is on its way.',
     });
-    expect(replied.texts).toEqual(['Sent to Visitor 1', 'Your parcel is on its way.']);
+    expect(replied.texts).toEqual(['Sending to Visitor 1', 'Your parcel is on its way.']);
     expect(textsTo(replied.calls, kim.conversationId)).toEqual(['Your parcel is on its way.']);
     expect(replied.calls.filter((call) => call.conversationId === lou.conversationId)).toEqual([]);
     const agent = await scene.agentDoc(alex);

@@ -9,7 +9,8 @@ import {
   type ActivityJson,
   type TestCustomer,
 } from '../support/activities';
-import { actionData, cardMentions, cardOf, relaydeskIdOf, textOf } from '../support/cards';
+import { actionData, cardMentions, cardOf, relaydeskIdOf, textBlocks, textOf } from '../support/cards';
+import { devSignIn as devSignInAs } from '../web/agent-api-support';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, FakeClock, startTestDesk, type TestDesk } from '../support/harness';
 import { alex, QUEUED } from '../support/fixtures';
@@ -20,6 +21,11 @@ import { alex, QUEUED } from '../support/fixtures';
  */
 
 const START = Date.UTC(2026, 0, 5, 10, 0, 0);
+
+const textBlocksOf = (call: RecordedCall): string[] => {
+  const card = cardOf(call);
+  return card ? textBlocks(card) : [];
+};
 
 let visitors = 0;
 function visitor(): TestCustomer {
@@ -92,6 +98,59 @@ describe('the outbox on the real server', () => {
     await desk.app.close();
     await connector.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('what the agent sees of their messages’ delivery', () => {
+    async function sessionDetail(workItemId: string) {
+      const token = await devSignInAs(desk.app.baseUrl, alex.aadObjectId);
+      const answer = await fetch(`${desk.app.baseUrl}/api/agent/sessions/${workItemId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await answer.json()) as {
+        transcript: { from: string; text: string; delivery?: string; agentName?: string }[];
+        conversation: { customerLeft?: boolean };
+      };
+    }
+
+    async function workItemOf(customer: TestCustomer): Promise<string> {
+      const stored = await desk.app.storage.read([`customer/emulator:${customer.userId}`]);
+      return (stored[`customer/emulator:${customer.userId}`] as { latestWorkItemId: string })
+        .latestWorkItemId;
+    }
+
+    it('shows a reply the channel took as delivered, signed with the agent’s name', async () => {
+      const customer = visitor();
+      await activeSession(customer);
+      await send(agentMessage(connector.serviceUrl, alex, 'Your parcel left the depot.'));
+      const detail = await sessionDetail(await workItemOf(customer));
+      expect(detail.transcript.at(-1)).toMatchObject({
+        from: 'agent',
+        text: 'Your parcel left the depot.',
+        delivery: 'delivered',
+        agentName: alex.name,
+      });
+    });
+
+    it('shows a reply to a customer whose chat is gone as not delivered, marks them left and tells the agent in chat', async () => {
+      const customer = visitor();
+      await activeSession(customer);
+      connector.failConversation(customer.conversationId, 404);
+      await send(agentMessage(connector.serviceUrl, alex, 'Are you still there?'));
+      const workItemId = await workItemOf(customer);
+      const detail = await sessionDetail(workItemId);
+      expect(detail.transcript.at(-1)).toMatchObject({
+        text: 'Are you still there?',
+        delivery: 'not-delivered',
+      });
+      expect(detail.conversation.customerLeft).toBe(true);
+      await desk.app.drainOutbox();
+      const told = connector
+        .posted(alex.conversationId)
+        .filter((call) =>
+          textBlocksOf(call).some((text) => text.startsWith('Not delivered — the customer has left.')),
+        );
+      expect(told).toHaveLength(1);
+    });
   });
 
   it('answers the POST before a slow connector has answered, and delivers once it does', async () => {

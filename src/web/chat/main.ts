@@ -4,27 +4,19 @@ import { DirectLineCallError, DirectLineClient } from './directline-client';
 import {
   DEFAULT_MAX_TEXT_CHARS,
   SAVED_CHAT_KEY,
-  SAVED_NAME_KEY,
+  SavedChatStore,
   needsRefresh,
   parseSavedChat,
   savedChatFrom,
   type SavedChat,
 } from './saved-chat';
 import { counterState, nextPollDelayMs } from './schedule';
-import { Transcript, type Entry } from './transcript';
+import { STATUS_TEXT, statusOf, type Connection } from './status';
+import { Transcript, senderOf, type Entry } from './transcript';
 import { TranscriptView } from './transcript-view';
 
-type Status = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'ended';
-
-const STATUS_TEXT: Readonly<Record<Status, string>> = {
-  idle: '',
-  connecting: 'Connecting…',
-  live: 'Connected',
-  reconnecting: 'Reconnecting…',
-  ended: 'Chat ended',
-};
-
 const ENDED_NOTE = 'This chat has ended. Send a message to start a new one.';
+const NEW_CONVERSATION_NOTE = 'New conversation: the one above has ended.';
 
 /** The folder the page is served from: the channel's paths are resolved against it, so a path prefix works. */
 const ROOT = new URL('.', window.location.href);
@@ -32,13 +24,16 @@ const ROOT = new URL('.', window.location.href);
 /**
  * The customer web chat page: starts a conversation on the local Direct Line channel with the first message,
  * polls for the desk's answers every second (backing off while the server is unreachable), and keeps the
- * conversation's token in sessionStorage so a reload goes on with the same conversation while it lives.
+ * conversation's token in localStorage, so a reload or another tab goes on with the same conversation while it
+ * lives; the tabs follow each other's refreshed tokens and new conversations through storage events.
  */
 class ChatPage {
   private readonly client = new DirectLineClient(ROOT);
+  private readonly store = new SavedChatStore(localStorage);
   private readonly transcript = new Transcript();
   private readonly view: TranscriptView;
   private readonly status = byId<HTMLElement>('chat-status');
+  private readonly endedActions = byId<HTMLElement>('ended-actions');
   private readonly announcer = byId<HTMLElement>('announcer');
   private readonly form = byId<HTMLFormElement>('composer');
   private readonly message = byId<HTMLTextAreaElement>('message');
@@ -46,6 +41,7 @@ class ChatPage {
   private readonly send = byId<HTMLButtonElement>('send');
   private readonly counter = byId<HTMLElement>('counter');
   private chat: SavedChat | undefined;
+  private connection: Connection = 'idle';
   private maxTextChars = DEFAULT_MAX_TEXT_CHARS;
   private watermark = '0';
   private failures = 0;
@@ -60,10 +56,20 @@ class ChatPage {
   }
 
   start(): void {
-    this.chat = parseSavedChat(sessionStorage.getItem(SAVED_CHAT_KEY), Date.now());
-    if (!this.chat) sessionStorage.removeItem(SAVED_CHAT_KEY);
+    this.chat = this.store.read(Date.now());
     this.maxTextChars = this.chat?.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
-    this.name.value = sessionStorage.getItem(SAVED_NAME_KEY) ?? '';
+    this.name.value = this.store.readName();
+    this.listen();
+    this.updateCounter();
+    byId('chat').removeAttribute('aria-busy');
+    if (this.chat) {
+      this.setConnection('connecting');
+      this.schedulePoll(0);
+    }
+    this.message.focus();
+  }
+
+  private listen(): void {
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
@@ -75,22 +81,17 @@ class ChatPage {
       }
     });
     this.message.addEventListener('input', () => this.updateCounter());
-    this.name.addEventListener('change', () =>
-      sessionStorage.setItem(SAVED_NAME_KEY, this.name.value.trim()),
-    );
-    this.updateCounter();
-    byId('chat').removeAttribute('aria-busy');
-    if (this.chat) {
-      this.setStatus('connecting');
-      this.schedulePoll(0);
-    }
-    this.message.focus();
+    this.name.addEventListener('change', () => this.store.writeName(this.name.value.trim()));
+    byId('new-conversation').addEventListener('click', () => this.startNew());
+    window.addEventListener('storage', (event) => {
+      if (event.key === SAVED_CHAT_KEY) this.follow(parseSavedChat(event.newValue, Date.now()));
+    });
   }
 
   private submit(): void {
     const text = this.message.value.trim();
     if (text === '' || text.length > this.maxTextChars) return;
-    this.transcript.addOwn(text);
+    this.transcript.addOwn(text, new Date().toISOString());
     this.message.value = '';
     this.updateCounter();
     this.render();
@@ -98,10 +99,47 @@ class ChatPage {
   }
 
   private retry(entry: Entry): void {
-    if (entry.state !== 'failed') return;
+    if (entry.state !== 'failed' || entry.archived) return;
     entry.state = 'queued';
     this.render();
     void this.pump();
+  }
+
+  /** Leaves the conversation the desk ended: it stays above, greyed; the next message starts a new one. */
+  private startNew(): void {
+    const chat = this.chat;
+    this.chat = undefined;
+    window.clearTimeout(this.pollTimer);
+    if (chat) this.store.forget(chat.conversationId);
+    this.transcript.archive();
+    this.transcript.addNote(NEW_CONVERSATION_NOTE);
+    this.setConnection('idle');
+    this.render();
+    this.message.focus();
+  }
+
+  /**
+   * Another tab saved a chat: a refreshed token of this conversation is taken over; another conversation (one it
+   * started) is followed, this one greyed above it. A chat another tab forgot is left to this tab to find out.
+   */
+  private follow(saved: SavedChat | undefined): void {
+    if (!saved) return;
+    if (this.chat?.conversationId === saved.conversationId) {
+      this.chat = saved;
+      return;
+    }
+    if (this.transcript.entries.length > 0) {
+      this.transcript.archive();
+      this.transcript.addNote(NEW_CONVERSATION_NOTE);
+    }
+    this.chat = saved;
+    this.maxTextChars = saved.maxTextChars;
+    this.watermark = '0';
+    this.failures = 0;
+    this.caughtUp = false;
+    this.setConnection('connecting');
+    this.updateCounter();
+    this.schedulePoll(0);
   }
 
   /** Sends the queued messages one at a time, in order. */
@@ -139,7 +177,7 @@ class ChatPage {
         return await this.client.send(chat.conversationId, chat.token, activity);
       } catch (error) {
         if (error instanceof DirectLineCallError && error.conversationLost && attempt === 0) {
-          this.conversationEnded();
+          this.conversationLost(chat);
           continue;
         }
         throw error;
@@ -153,10 +191,10 @@ class ChatPage {
       await this.refreshIfDue();
       if (this.chat) return this.chat;
     }
-    this.setStatus('connecting');
+    this.setConnection('connecting');
     const started = await this.client.start().catch((error: unknown) => {
       // Refused (429, 503) or unreachable: there is no chat yet, so the status does not stay "Connecting…".
-      this.setStatus('idle');
+      this.setConnection('idle');
       throw error;
     });
     const chat = savedChatFrom(started, Date.now());
@@ -168,22 +206,28 @@ class ChatPage {
     return chat;
   }
 
+  /** Refreshes the token past half its life, unless another tab already did (its token is in the store). */
   private async refreshIfDue(): Promise<void> {
     const chat = this.chat;
     if (!chat || !needsRefresh(chat, Date.now())) return;
+    const stored = this.store.read(Date.now());
+    if (stored?.conversationId === chat.conversationId && !needsRefresh(stored, Date.now())) {
+      this.chat = stored;
+      return;
+    }
     try {
       const refreshed = await this.client.refresh(chat.token);
       if (this.chat === chat) this.remember(savedChatFrom(refreshed, Date.now()));
     } catch (error) {
       // The old token is still good until it expires; only a conversation that is gone ends here.
-      if (error instanceof DirectLineCallError && error.conversationLost) this.conversationEnded();
+      if (error instanceof DirectLineCallError && error.conversationLost) this.conversationLost(chat);
     }
   }
 
   private remember(chat: SavedChat): void {
     this.chat = chat;
     this.maxTextChars = chat.maxTextChars;
-    sessionStorage.setItem(SAVED_CHAT_KEY, JSON.stringify(chat));
+    this.store.write(chat);
     this.updateCounter();
   }
 
@@ -205,49 +249,70 @@ class ChatPage {
       this.failures = 0;
       this.watermark = set.watermark;
       const { added } = this.transcript.merge(set.activities);
-      this.render();
       if (this.caughtUp) this.announce(added.filter((entry) => entry.author === 'desk'));
       this.caughtUp = true;
-      this.setStatus('live');
+      this.setConnection('live');
+      this.render();
     } catch (error) {
       if (error instanceof DirectLineCallError && error.conversationLost) {
-        if (this.chat === chat) this.conversationEnded();
+        if (this.chat === chat) this.conversationLost(chat);
         return;
       }
       this.failures += 1;
-      this.setStatus('reconnecting');
+      this.setConnection('reconnecting');
     } finally {
       this.polling = false;
-      // A conversation started meanwhile had its first poll refused while this one ran: it starts now.
+      // A conversation started (or followed) meanwhile had its first poll refused while this one ran: it starts now.
       if (this.chat) this.schedulePoll(this.chat === chat ? nextPollDelayMs(this.failures) : 0);
     }
   }
 
-  private conversationEnded(): void {
-    if (!this.chat) return;
+  /**
+   * The channel refused this conversation's token or no longer has it. When another tab holds a newer token
+   * for it, that one is tried first; otherwise the chat has ended, and the next message starts a new one.
+   */
+  private conversationLost(chat: SavedChat): void {
+    if (this.chat !== chat) return;
+    const stored = this.store.read(Date.now());
+    if (stored?.conversationId === chat.conversationId && stored.token !== chat.token) {
+      this.chat = stored;
+      this.schedulePoll(0);
+      return;
+    }
     this.chat = undefined;
     this.caughtUp = false;
     window.clearTimeout(this.pollTimer);
-    sessionStorage.removeItem(SAVED_CHAT_KEY);
+    this.store.forget(chat.conversationId);
     this.transcript.addNote(ENDED_NOTE);
+    this.setConnection('lost');
     this.render();
-    this.setStatus('ended');
   }
 
   private announce(entries: readonly Entry[]): void {
     if (entries.length === 0) return;
     // Cleared first, so the same words said twice are announced twice.
     this.announcer.textContent = '';
-    this.announcer.textContent = entries.map((entry) => `Relaydesk: ${entry.text}`).join('\n');
+    this.announcer.textContent = entries.map((entry) => `${senderOf(entry)}: ${entry.text}`).join('\n');
   }
 
   private render(): void {
     this.view.render(this.transcript.entries);
+    this.showStatus();
   }
 
-  private setStatus(status: Status): void {
-    this.status.dataset['status'] = status;
-    this.status.textContent = STATUS_TEXT[status];
+  private setConnection(connection: Connection): void {
+    this.connection = connection;
+    this.showStatus();
+  }
+
+  /** The status line, and the "Start a new conversation" button whenever it says the conversation ended. */
+  private showStatus(): void {
+    const status = statusOf(this.connection, this.transcript.endedByDesk());
+    if (this.status.dataset['status'] !== status) {
+      this.status.dataset['status'] = status;
+      this.status.textContent = STATUS_TEXT[status];
+    }
+    this.endedActions.hidden = status !== 'ended';
   }
 
   private updateCounter(): void {

@@ -1,7 +1,10 @@
 import type { ConversationStarted } from '../webchat/directline-contract';
 import { isObject, parseJson } from '../../shared/json';
 
-/** What a reload needs to go on with the same conversation: kept in sessionStorage (this tab only). */
+/**
+ * What a reload, or another tab of the page, needs to go on with the same conversation: kept in localStorage,
+ * which every tab of this origin shares.
+ */
 export interface SavedChat {
   readonly conversationId: string;
   readonly token: string;
@@ -45,4 +48,41 @@ export function needsRefresh(chat: SavedChat, now: number): boolean {
 
 function validMax(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** The part of the Web Storage API the page uses (localStorage in the browser). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The saved chat and display name, shared by the page's tabs. */
+export class SavedChatStore {
+  constructor(private readonly storage: KeyValueStorage) {}
+
+  /** The saved chat; one that is malformed or expired is removed. */
+  read(now: number): SavedChat | undefined {
+    const chat = parseSavedChat(this.storage.getItem(SAVED_CHAT_KEY), now);
+    if (!chat) this.storage.removeItem(SAVED_CHAT_KEY);
+    return chat;
+  }
+
+  write(chat: SavedChat): void {
+    this.storage.setItem(SAVED_CHAT_KEY, JSON.stringify(chat));
+  }
+
+  /** Forgets this conversation, unless another tab has saved a different one since. */
+  forget(conversationId: string): void {
+    const saved = parseSavedChat(this.storage.getItem(SAVED_CHAT_KEY), Number.NEGATIVE_INFINITY);
+    if (!saved || saved.conversationId === conversationId) this.storage.removeItem(SAVED_CHAT_KEY);
+  }
+
+  readName(): string {
+    return this.storage.getItem(SAVED_NAME_KEY) ?? '';
+  }
+
+  writeName(name: string): void {
+    this.storage.setItem(SAVED_NAME_KEY, name);
+  }
 }

@@ -1,11 +1,6 @@
 import { h } from '../tab/dom';
-import type { Entry } from './transcript';
-
-const AUTHOR_LABEL: Readonly<Record<Entry['author'], string>> = {
-  customer: 'You',
-  desk: 'Relaydesk',
-  system: 'Note',
-};
+import { linkParts } from './links';
+import { senderOf, type Entry } from './transcript';
 
 const STATE_LABEL: Readonly<Record<Entry['state'], string>> = {
   queued: 'Waiting to send…',
@@ -16,8 +11,9 @@ const STATE_LABEL: Readonly<Record<Entry['state'], string>> = {
 };
 
 /**
- * Draws the transcript into its list, one item per entry, in order. Message text is set as text (textContent),
- * never parsed as HTML, so whatever a customer or agent writes shows as written.
+ * Draws the transcript into its list, one item per entry, in order. Message text is built from text nodes and
+ * link elements (for http(s) addresses only), never parsed as HTML, so whatever a customer or agent writes shows
+ * as written.
  */
 export class TranscriptView {
   private readonly items = new Map<string, HTMLLIElement>();
@@ -44,33 +40,52 @@ export class TranscriptView {
   }
 
   private draw(item: HTMLLIElement, entry: Entry): void {
-    const signature = `${entry.author}|${entry.state}|${entry.timestamp ?? ''}|${entry.text}`;
+    const signature = JSON.stringify([
+      senderOf(entry),
+      entry.state,
+      entry.timestamp,
+      entry.text,
+      entry.archived,
+    ]);
     if (item.dataset['signature'] === signature) return;
     item.dataset['signature'] = signature;
-    item.className = `message from-${entry.author}`;
+    item.className = `message from-${entry.author}${entry.archived ? ' archived' : ''}`;
     item.dataset['state'] = entry.state;
     if (entry.id !== undefined) item.dataset['activityId'] = entry.id;
-    const text = h('p', { class: 'text' });
-    text.textContent = entry.text;
+    item.replaceChildren(h('p', { class: 'sender' }, senderOf(entry)), textOf(entry), this.metaOf(entry));
+  }
+
+  private metaOf(entry: Entry): HTMLElement {
     const time = entry.timestamp ? timeOf(entry.timestamp) : undefined;
-    const meta = h(
+    // An archived line belongs to a conversation that is over: nothing of it is sent again.
+    const retry = entry.state === 'failed' && !entry.archived;
+    return h(
       'p',
       { class: 'meta' },
       time ? h('time', { datetime: entry.timestamp }, time) : null,
       STATE_LABEL[entry.state] ? h('span', { class: 'state' }, STATE_LABEL[entry.state]) : null,
       // A space between label and button, so the line's text (and a screen reader) says "Not sent — Send again".
-      entry.state === 'failed' ? ' ' : null,
-      entry.state === 'failed'
+      retry ? ' ' : null,
+      retry
         ? h('button', { type: 'button', class: 'retry', onclick: () => this.onRetry(entry) }, 'Send again')
         : null,
     );
-    item.replaceChildren(h('p', { class: 'sender' }, AUTHOR_LABEL[entry.author]), text, meta);
   }
 
   private nearBottom(): boolean {
     const { scrollHeight, scrollTop, clientHeight } = this.scroller;
     return scrollHeight - scrollTop - clientHeight < 80;
   }
+}
+
+/** The message text, its direction from its own first strong character, web addresses as links. */
+function textOf(entry: Entry): HTMLParagraphElement {
+  const parts = linkParts(entry.text).map((part) =>
+    part.href === undefined
+      ? part.text
+      : h('a', { href: part.href, rel: 'noopener noreferrer', target: '_blank' }, part.text),
+  );
+  return h('p', { class: 'text', dir: 'auto' }, ...parts);
 }
 
 function timeOf(iso: string): string | undefined {

@@ -1,4 +1,8 @@
-import type { ChatActivity } from '../webchat/directline-contract';
+import {
+  relaydeskNoticeOf,
+  type ChatActivity,
+  type RelaydeskNoticeKind,
+} from '../webchat/directline-contract';
 
 export type EntryState = 'queued' | 'sending' | 'sent' | 'failed';
 
@@ -10,58 +14,58 @@ export interface Entry {
   id: string | undefined;
   readonly author: 'customer' | 'desk' | 'system';
   text: string;
-  /** ISO time the channel took it. */
+  /** ISO time: the channel's once it took the message, until then when the customer pressed Send. */
   timestamp: string | undefined;
   state: EntryState;
+  /** What a desk line is, when the desk said so. */
+  kind: RelaydeskNoticeKind | undefined;
+  /** The agent who wrote a desk line (agent-message only): it is signed with their name. */
+  agentName: string | undefined;
+  /** From a conversation the customer left for a new one: shown greyed, never sent again. */
+  archived: boolean;
 }
 
 /** Shown for an activity with no text (a card): this page shows plain text only. */
 export const NO_TEXT_FALLBACK = '(This message has content this page cannot show.)';
+
+/** How the desk signs the lines that are not an agent's own words. */
+export const DESK_NAME = 'Relaydesk';
 
 export interface MergeResult {
   readonly added: readonly Entry[];
   readonly updated: readonly Entry[];
 }
 
+/** Who a line is from, as the page signs it. */
+export function senderOf(entry: Entry): string {
+  if (entry.author === 'customer') return 'You';
+  if (entry.author === 'system') return 'Note';
+  return entry.agentName ?? DESK_NAME;
+}
+
 /**
  * The conversation as the page keeps it: what polls bring (upserted by activity id, so an update replaces the
  * line it changes) and the customer's own messages from the moment they press Send. Messages are sent one at a
- * time; a poll may bring the one under way before its POST has answered, and it is matched to it then.
+ * time; a poll may bring the one under way before its POST has answered, and it is matched to it then. A desk
+ * refusal (rate-limited, answering a customer's activity) marks that message failed, to be sent again.
  */
 export class Transcript {
   readonly entries: Entry[] = [];
   private nextLocal = 1;
 
-  /** A message the customer just sent, waiting its turn. */
-  addOwn(text: string): Entry {
-    const entry: Entry = {
-      key: `local-${this.nextLocal++}`,
-      id: undefined,
-      author: 'customer',
-      text,
-      timestamp: undefined,
-      state: 'queued',
-    };
-    this.entries.push(entry);
-    return entry;
+  /** A message the customer just sent (at `now`, ISO), waiting its turn. */
+  addOwn(text: string, now: string): Entry {
+    return this.push({ ...this.local('customer', text), timestamp: now, state: 'queued' });
   }
 
   /** A note from the page itself (the chat ended, a new one started). */
   addNote(text: string): Entry {
-    const entry: Entry = {
-      key: `local-${this.nextLocal++}`,
-      id: undefined,
-      author: 'system',
-      text,
-      timestamp: undefined,
-      state: 'sent',
-    };
-    this.entries.push(entry);
-    return entry;
+    return this.push(this.local('system', text));
   }
 
-  /** The channel took the message as `id`; a poll may already have matched it. */
+  /** The channel took the message as `id`; a poll may already have matched it, or the desk refused it. */
   confirm(entry: Entry, id: string): void {
+    if (entry.state !== 'sending') return;
     entry.state = 'sent';
     if (entry.id === undefined && !this.byId(id)) entry.id = id;
   }
@@ -74,7 +78,22 @@ export class Transcript {
 
   /** The messages still to send, oldest first. */
   queued(): Entry[] {
-    return this.entries.filter((entry) => entry.state === 'queued');
+    return this.entries.filter((entry) => entry.state === 'queued' && !entry.archived);
+  }
+
+  /** Whether the desk's last word in this conversation is that it ended (nothing from the customer since). */
+  endedByDesk(): boolean {
+    const spoken = this.entries.filter((entry) => entry.author !== 'system' && !entry.archived);
+    const last = spoken[spoken.length - 1];
+    return last?.author === 'desk' && last.kind === 'ended';
+  }
+
+  /** Greys out everything so far (the customer starts a new conversation); what was not sent stays unsent. */
+  archive(): void {
+    for (const entry of this.entries) {
+      entry.archived = true;
+      if (entry.state === 'queued') entry.state = 'failed';
+    }
   }
 
   merge(activities: readonly ChatActivity[]): MergeResult {
@@ -84,43 +103,95 @@ export class Transcript {
       if (activity.type !== 'message') continue;
       const text = textOf(activity);
       if (text === undefined) continue;
-      const known = this.byId(activity.id);
-      if (known) {
-        if (known.text !== text) {
-          known.text = text;
-          updated.push(known);
-        }
-        continue;
+      const entry = this.byId(activity.id) ?? this.ownMatch(activity, text);
+      if (entry) {
+        if (refresh(entry, activity, text)) updated.push(entry);
+      } else {
+        added.push(this.push(newEntry(activity, text)));
       }
-      const own = activity.from.role === 'user';
-      const underWay = own
-        ? this.entries.find(
-            (entry) => entry.state === 'sending' && entry.id === undefined && entry.text === text,
-          )
-        : undefined;
-      if (underWay) {
-        underWay.id = activity.id;
-        underWay.timestamp = activity.timestamp;
-        updated.push(underWay);
-        continue;
+      const refused = this.refusedBy(activity);
+      if (refused) {
+        this.fail(refused);
+        if (!added.includes(refused) && !updated.includes(refused)) updated.push(refused);
       }
-      const entry: Entry = {
-        key: activity.id,
-        id: activity.id,
-        author: own ? 'customer' : 'desk',
-        text,
-        timestamp: activity.timestamp,
-        state: 'sent',
-      };
-      this.entries.push(entry);
-      added.push(entry);
     }
     return { added, updated };
+  }
+
+  /**
+   * The customer's line a poll's activity of theirs is: the one under way with that text, else one failed
+   * with it (sent again from another tab, or before a reload), so no message shows twice.
+   */
+  private ownMatch(activity: ChatActivity, text: string): Entry | undefined {
+    if (activity.from.role !== 'user') return undefined;
+    const unsent = (state: EntryState) => (entry: Entry) =>
+      entry.author === 'customer' &&
+      entry.state === state &&
+      entry.id === undefined &&
+      !entry.archived &&
+      entry.text === text;
+    return this.entries.find(unsent('sending')) ?? this.entries.find(unsent('failed'));
+  }
+
+  /** The customer's message a desk refusal answers, when it is one and that message is here. */
+  private refusedBy(activity: ChatActivity): Entry | undefined {
+    if (activity.from.role === 'user') return undefined;
+    const notice = relaydeskNoticeOf(activity.channelData);
+    if (notice?.kind !== 'rate-limited') return undefined;
+    const refusedId = notice.replyToId ?? activity.replyToId;
+    const refused = refusedId !== undefined ? this.byId(refusedId) : undefined;
+    return refused?.author === 'customer' ? refused : undefined;
+  }
+
+  private local(author: 'customer' | 'system', text: string): Entry {
+    return {
+      key: `local-${this.nextLocal++}`,
+      id: undefined,
+      author,
+      text,
+      timestamp: undefined,
+      state: 'sent',
+      kind: undefined,
+      agentName: undefined,
+      archived: false,
+    };
+  }
+
+  private push(entry: Entry): Entry {
+    this.entries.push(entry);
+    return entry;
   }
 
   private byId(id: string): Entry | undefined {
     return this.entries.find((entry) => entry.id === id);
   }
+}
+
+/** A line for an activity the page has not seen. */
+function newEntry(activity: ChatActivity, text: string): Entry {
+  const own = activity.from.role === 'user';
+  const notice = own ? undefined : relaydeskNoticeOf(activity.channelData);
+  return {
+    key: activity.id,
+    id: activity.id,
+    author: own ? 'customer' : 'desk',
+    text,
+    timestamp: activity.timestamp,
+    state: 'sent',
+    kind: notice?.kind,
+    agentName: notice?.kind === 'agent-message' ? notice.agentName : undefined,
+    archived: false,
+  };
+}
+
+/** Brings a known line up to its activity (the channel's id, time and text, an update's words); true if it changed. */
+function refresh(entry: Entry, activity: ChatActivity, text: string): boolean {
+  const changed = entry.id !== activity.id || entry.timestamp !== activity.timestamp || entry.text !== text;
+  entry.id = activity.id;
+  entry.timestamp = activity.timestamp;
+  entry.text = text;
+  if (entry.state === 'failed') entry.state = 'sent';
+  return changed;
 }
 
 function textOf(activity: ChatActivity): string | undefined {

@@ -8,23 +8,15 @@ import {
   type WorkspaceState,
 } from '../agent-api';
 import { isObject, parseJson } from '../../shared/json';
+import { AgentApiError } from './api-error';
+
+export { AgentApiError };
 
 /** Where the bearer token comes from: Teams SSO in Teams, the dev sign-in in a plain browser. */
 export interface TokenSource {
   token(): Promise<string>;
   /** A new token after the server refused the last one (401). */
   refresh(): Promise<string>;
-}
-
-export class AgentApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AgentApiError';
-  }
 }
 
 /** The API's paths resolved against the folder the tab page is served from (so a path prefix is kept). */

@@ -1,17 +1,14 @@
-import type { DashboardView, OfferView, PanelView, WorkItemRow } from '../../app/views';
+import type { DashboardView, PanelView, WorkItemRow } from '../../app/views';
 import { SELECTABLE_PRESENCE, PRESENCE_LABELS, type PresenceStatus } from '../../domain/presence';
 import { h } from './dom';
-import { WORK_ITEM_STATE_LABELS, channelLabel, formatSince } from './format';
+import { WORK_ITEM_STATE_LABELS, channelLabel } from './format';
+import { liveTime } from './live-times';
 
 export interface DashboardActions {
   pick(workItemId: string): void;
   /** Shift+select (or the Case button) opens a case session instead, as in Omnichannel. */
   open(workItemId: string, asCase: boolean): void;
   presence(status: PresenceStatus): void;
-}
-
-export interface OfferActions {
-  answerOffer(offer: OfferView, answer: 'accept' | 'reject'): void;
 }
 
 type StreamAction = 'pick' | 'open';
@@ -37,8 +34,10 @@ export function renderDashboard(
   );
   presenceSelect.value = panel.presence;
 
-  const stream = (id: string, title: string, rows: readonly WorkItemRow[], action: StreamAction) =>
-    h(
+  const stream = (id: string, title: string, rows: readonly WorkItemRow[], action: StreamAction) => {
+    // The customer's first words, where the server sent them (Open work items): what the item is about.
+    const withPreview = rows.some((row) => row.preview);
+    return h(
       'section',
       { class: 'stream', 'aria-labelledby': `stream-${id}`, 'data-stream': id },
       h('h3', { id: `stream-${id}` }, title, ' ', h('span', { class: 'count' }, `(${rows.length})`)),
@@ -54,15 +53,17 @@ export function renderDashboard(
                 'tr',
                 {},
                 h('th', { scope: 'col' }, 'Title'),
+                withPreview ? h('th', { scope: 'col' }, 'Message') : null,
                 h('th', { scope: 'col' }, 'Channel'),
                 h('th', { scope: 'col' }, 'State'),
-                h('th', { scope: 'col' }, 'Since'),
+                h('th', { scope: 'col' }, action === 'pick' ? 'Waiting' : 'Since'),
                 h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
               ),
             ),
-            h('tbody', {}, ...rows.map((row) => workItemRow(id, row, action, actions, now))),
+            h('tbody', {}, ...rows.map((row) => workItemRow(id, row, action, actions, now, withPreview))),
           ),
     );
+  };
 
   return h(
     'section',
@@ -95,15 +96,18 @@ function workItemRow(
   action: StreamAction,
   actions: DashboardActions,
   now: number,
+  withPreview: boolean,
 ): HTMLElement {
   const label = action === 'pick' ? 'Pick' : 'Open';
   return h(
     'tr',
     { 'data-work-item-id': row.workItemId },
     h('th', { scope: 'row', class: 'work-item-title' }, row.title),
+    withPreview ? h('td', { class: 'work-item-preview', dir: 'auto' }, row.preview ?? '') : null,
     h('td', {}, channelLabel(row.channel)),
-    h('td', {}, WORK_ITEM_STATE_LABELS[row.state]),
-    h('td', {}, h('time', { datetime: new Date(row.since).toISOString() }, formatSince(row.since, now))),
+    h('td', {}, WORK_ITEM_STATE_LABELS[row.state], row.customerLeft ? ' · customer left' : ''),
+    // An Open item is someone waiting for an agent: how long they have waited, ticking.
+    h('td', {}, liveTime(row.since, action === 'pick' ? 'waited' : 'since', now)),
     h(
       'td',
       { class: 'row-actions' },
@@ -132,55 +136,6 @@ function workItemRow(
           onclick: () => actions.open(row.workItemId, true),
         },
         'Case',
-      ),
-    ),
-  );
-}
-
-/** Incoming conversations offered to the agent, shown above whichever view is open, with Accept and Reject. */
-export function renderOffers(offers: readonly OfferView[], actions: OfferActions, now: number): HTMLElement {
-  return h(
-    'section',
-    { class: 'offers', 'aria-labelledby': 'offers-title' },
-    h('h2', { id: 'offers-title' }, 'Incoming conversations'),
-    h(
-      'ul',
-      {},
-      ...offers.map((offer) =>
-        h(
-          'li',
-          { class: 'offer', 'data-work-item-id': offer.workItemId },
-          h('span', { class: 'session-icon', 'aria-hidden': 'true' }, offer.icon),
-          h(
-            'div',
-            { class: 'offer-text' },
-            h('strong', {}, offer.title),
-            ` · ${channelLabel(offer.channel)} · waiting ${formatSince(offer.waitingSince, now)}`,
-            h('p', { class: 'offer-message' }, offer.firstMessage),
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'button primary small',
-              'data-focus-key': `offer:accept:${offer.offerId}`,
-              'aria-label': `Accept ${offer.title}`,
-              onclick: () => actions.answerOffer(offer, 'accept'),
-            },
-            'Accept',
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'button small',
-              'data-focus-key': `offer:reject:${offer.offerId}`,
-              'aria-label': `Reject ${offer.title}`,
-              onclick: () => actions.answerOffer(offer, 'reject'),
-            },
-            'Reject',
-          ),
-        ),
       ),
     ),
   );

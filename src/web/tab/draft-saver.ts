@@ -6,7 +6,8 @@ import type { DraftChange } from '../agent-api';
  * newer one. flush() sends at once (switching sessions, leaving the page). A failed save is kept and retried.
  */
 
-export type DraftStatus = 'pending' | 'saving' | 'saved' | 'failed';
+/** `idle`: nothing typed is waiting to be saved (the reply that was just sent needs no draft). */
+export type DraftStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'failed';
 
 export interface SaveOptions {
   /** Let the request outlive the page (sent while it unloads). */
@@ -67,13 +68,18 @@ export class DraftSaver {
     return this.sessions.get(sessionId)?.pending;
   }
 
-  /** Forgets an unsaved reply, e.g. the one just sent; unsaved case fields stay. */
+  /**
+   * Forgets an unsaved reply, e.g. the one just sent; unsaved case fields stay. The status then says what is
+   * true: still pending (case fields), the save in flight reports itself, or else nothing is left to save.
+   */
   discardReply(sessionId: string): void {
     const drafts = this.sessions.get(sessionId);
     if (!drafts?.pending) return;
     const { reply: _dropped, ...rest } = drafts.pending;
     drafts.pending = rest.caseFields ? rest : undefined;
-    if (!drafts.pending) this.stopTimer(drafts);
+    if (drafts.pending) return;
+    this.stopTimer(drafts);
+    if (!drafts.running) this.options.onStatus?.(sessionId, 'idle');
   }
 
   /** Sends the session's pending change now and resolves when everything typed so far is saved (or failed). */

@@ -29,3 +29,18 @@ export function formatClock(at: number, timeZone?: string): string {
 export function panelToggleLabel(mode: 'expanded' | 'collapsed'): string {
   return mode === 'expanded' ? 'Collapse session panel' : 'Expand session panel';
 }
+
+/** "under 1 min", "4 min", "2 h", "3 d": how long someone has been waiting. */
+export function formatDuration(ms: number): string {
+  const elapsed = Math.max(0, ms);
+  if (elapsed < MINUTE) return 'under 1 min';
+  if (elapsed < HOUR) return `${Math.floor(elapsed / MINUTE)} min`;
+  if (elapsed < DAY) return `${Math.floor(elapsed / HOUR)} h`;
+  return `${Math.floor(elapsed / DAY)} d`;
+}
+
+/** "1:05": the time left to answer an offer, whole seconds rounded up, never below 0:00. */
+export function formatCountdown(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}

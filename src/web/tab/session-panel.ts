@@ -144,8 +144,15 @@ export class SessionPanel {
         class: 'session-tab',
         'aria-controls': this.panelId,
         tabindex: -1,
-        onclick: () => this.actions.select(data.id),
-        onfocus: () => this.showTooltip(data.id),
+        onclick: () => {
+          // A click means the agent has chosen: the tooltip would only cover the session opening beside it.
+          this.hideTooltip();
+          this.actions.select(data.id);
+        },
+        // Keyboard focus shows the tooltip; the focus a click gives does not (it is not :focus-visible).
+        onfocus: () => {
+          if (tab.matches(':focus-visible')) this.showTooltip(data.id);
+        },
         onblur: () => this.hideTooltip(),
       },
       icon,
@@ -188,7 +195,7 @@ export class SessionPanel {
     row.classList.toggle('focused', focused);
     row.classList.toggle('closable', data.closable);
     setAttr(tab, 'aria-selected', String(focused));
-    setAttr(tab, 'title', data.tooltip);
+    // The custom tooltip says it; a `title` would add the browser's own tooltip on top of it.
     setAttr(tab, 'aria-label', data.tooltip);
     setAttr(tab, 'aria-keyshortcuts', data.closable ? 'Delete' : undefined);
     iconText.textContent = data.icon;
@@ -196,7 +203,6 @@ export class SessionPanel {
     setBadge(icon, 'session-badge', data.badge);
     setBadge(icon, 'session-alert', data.alert ? '!' : undefined);
     if (data.closable) {
-      setAttr(close, 'title', `Close ${data.title}`);
       if (!close.isConnected) row.append(close);
     } else {
       close.remove();
@@ -262,7 +268,7 @@ export class SessionPanel {
     this.tooltip.style.top = `${Math.round(box.top - panel.top + box.height / 2)}px`;
   }
 
-  // The tab's accessible name already is the tooltip's text, so the tooltip is not also its description.
+  // The tab's accessible name (aria-label) already is the tooltip's text, so it is not also its description.
   private hideTooltip(): void {
     this.tooltipFor = undefined;
     this.tooltip.hidden = true;

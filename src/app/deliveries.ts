@@ -1,0 +1,121 @@
+import { abandonWorkItem, markCustomerLeft } from '../domain/work-item';
+import { dequeue } from '../domain/routing';
+import type { DeskContext } from './desk-context';
+import { keys } from './documents';
+import type { CustomerDocument, WorkItemDocument } from './documents';
+import { changeQueue } from './routing';
+import { notice, previewOf } from './view-builders';
+import type { DeliveryState } from './views';
+import { indexWorkItem } from './work-item-index';
+
+/** How a send to a customer ended: taken by their channel, or refused for good. */
+export type SendOutcome =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'failed'; readonly status?: number; readonly reason: string };
+
+/** What the agent reads when their message could not reach a customer who has gone. */
+export const CUSTOMER_LEFT_TEXT = 'Not delivered — the customer has left.';
+
+/**
+ * A channel that answers 403 or 404 no longer has the conversation (Direct Line's "conversation not found", Teams'
+ * "bot is not part of the conversation roster"), and a customer without a stored reference cannot be reached.
+ */
+export function meansCustomerLeft(outcome: SendOutcome): boolean {
+  return outcome.kind === 'failed' && (outcome.status === 403 || outcome.status === 404);
+}
+
+/**
+ * Records how a send to a customer ended. An agent's message (traced by its deliveryId) gets its delivery state,
+ * which the agent's tab shows; a send that failed because the customer has gone marks their conversation "Customer
+ * left", takes it out of the queue if it was waiting there, and tells the agent it was not delivered.
+ */
+export async function recordDelivery(
+  ctx: DeskContext,
+  customerId: string,
+  deliveryId: string,
+  outcome: SendOutcome,
+): Promise<void> {
+  const left = meansCustomerLeft(outcome);
+  const state: DeliveryState = outcome.kind === 'delivered' ? 'delivered' : 'not-delivered';
+  const customer = (await ctx.store.get<CustomerDocument>(keys.customer(customerId)))?.value;
+  const candidates = [customer?.latestWorkItemId, customer?.previousWorkItemIds?.[0]].filter(
+    (id): id is string => id !== undefined,
+  );
+  for (const workItemId of candidates) {
+    let traced: { text: string } | undefined;
+    const now = ctx.clock.now();
+    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) => {
+      if (!current) return current;
+      const index = current.transcript.findIndex((line) => line.deliveryId === deliveryId);
+      traced = index >= 0 ? { text: current.transcript[index]!.text } : undefined;
+      // Only the conversation the customer is in now can be left; an untraced success changes nothing.
+      const leaves =
+        left && workItemId === customer?.latestWorkItemId && current.item.customerLeftAt === undefined;
+      if (!traced && !leaves) return current;
+      const transcript = traced
+        ? current.transcript.map((line, at) => (at === index ? { ...line, delivery: state } : line))
+        : current.transcript;
+      return { ...current, transcript, item: leaves ? markCustomerLeft(current.item, now) : current.item };
+    });
+    if (!doc) continue;
+    if (traced || (left && workItemId === customer?.latestWorkItemId)) {
+      await afterDelivery(ctx, doc, left, traced?.text, outcome);
+      return;
+    }
+  }
+}
+
+/**
+ * The customer's channel says their conversation ended (an endOfConversation activity: the chat was closed or
+ * expired): their live conversation is marked "Customer left", and leaves the queue if it was waiting there.
+ */
+export async function customerLeft(ctx: DeskContext, customerId: string): Promise<void> {
+  const customer = (await ctx.store.get<CustomerDocument>(keys.customer(customerId)))?.value;
+  const workItemId = customer?.latestWorkItemId;
+  if (!workItemId) return;
+  const now = ctx.clock.now();
+  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+    current && current.item.state !== 'closed' && current.item.customerLeftAt === undefined
+      ? { ...current, item: markCustomerLeft(current.item, now) }
+      : current,
+  );
+  if (doc && doc.item.state !== 'closed') {
+    await afterDelivery(ctx, doc, true, undefined, { kind: 'failed', reason: 'the conversation ended' });
+  }
+}
+
+async function afterDelivery(
+  ctx: DeskContext,
+  doc: WorkItemDocument,
+  left: boolean,
+  text: string | undefined,
+  outcome: SendOutcome,
+): Promise<void> {
+  const { item } = doc;
+  const log = { workItemId: item.id, customerId: item.customerId };
+  if (left && item.state === 'open') {
+    const closed = await ctx.store.update<WorkItemDocument>(keys.workItem(item.id), (current) =>
+      current && current.item.state === 'open'
+        ? { ...current, item: abandonWorkItem(current.item, ctx.clock.now()) }
+        : current,
+    );
+    await changeQueue(ctx, (queue) => dequeue(queue, item.id));
+    if (closed) await indexWorkItem(ctx, closed.item);
+    ctx.logger.info(log, 'customer left while queued: the item left the queue');
+    return;
+  }
+  if (left) await indexWorkItem(ctx, item);
+  const agentId = item.assignedAgentId;
+  if (!agentId) return;
+  if (outcome.kind === 'failed' && text !== undefined) {
+    const why = left ? CUSTOMER_LEFT_TEXT : 'Not delivered — the channel refused it.';
+    ctx.logger.info({ ...log, agentId, status: outcome.status }, 'agent message not delivered');
+    await ctx.notifier.toAgent(
+      agentId,
+      notice(`${item.title}: not delivered`, `${why} "${previewOf(text)}"`, 'attention'),
+    );
+  } else if (left) {
+    ctx.logger.info({ ...log, agentId }, 'customer left');
+  }
+  await ctx.notifier.agentChanged?.(agentId);
+}

@@ -1,0 +1,362 @@
+import type { AgentView, KbSearchView } from '../../app/views';
+import { TAB_VERBS, VERBS } from '../../cards/verbs';
+import { HOME_SESSION_ID } from '../../domain/agent-sessions';
+import type { PresenceStatus } from '../../domain/presence';
+import type { SessionDetail, WorkspaceState } from '../agent-api';
+import { AgentApiError, type AgentApiClient } from './api-client';
+import { browserClock, type TabClock } from './clock';
+import { closeConfirmation, ConfirmDialog, endConfirmation } from './confirm-dialog';
+import { ConnectionProblems } from './connection';
+import { renderDashboard, type DashboardActions } from './dashboard-view';
+import { DesktopNotifier } from './desktop-notifier';
+import { h } from './dom';
+import { DraftSaver } from './draft-saver';
+import { onFirstGesture } from './first-gesture';
+import { focusIsLost, restorableFocus } from './focus';
+import { LiveEvents } from './live-events';
+import { refreshLiveTimes } from './live-times';
+import { Notices } from './notices';
+import { OfferChime } from './offer-chime';
+import { OfferStrip } from './offer-strip';
+import { SessionPanel, sessionTabId } from './session-panel';
+import { SessionView, type SessionViewActions } from './session-view';
+import { SoundSetting } from './sound-setting';
+import { Topbar } from './topbar';
+import { titleWithUnread, totalUnread, unreadCount } from './unread-count';
+
+export interface WorkspaceOptions {
+  readonly api: AgentApiClient;
+  readonly container: HTMLElement;
+  readonly signOut: (() => void) | undefined;
+  readonly clock?: TabClock;
+  readonly storage?: Storage;
+}
+
+const VIEW_ID = 'workspace-view';
+/** Live times (waiting, offer countdowns) are brought up to date this often. */
+const TICK_MS = 1000;
+
+/** The agent workspace: session panel on the left, Home or the focused session on the right, kept live. */
+export class Workspace {
+  private readonly api: AgentApiClient;
+  private readonly clock: TabClock;
+  private readonly storage: Storage;
+  private readonly topbar: Topbar;
+  private readonly panel: SessionPanel;
+  private readonly view: HTMLElement;
+  private readonly notices: Notices;
+  private readonly problems: ConnectionProblems;
+  private readonly chime = new OfferChime();
+  private readonly notifier: DesktopNotifier;
+  private readonly offers: OfferStrip;
+  private readonly dialog = new ConfirmDialog();
+  private readonly saver: DraftSaver;
+  private readonly live: LiveEvents;
+  private state: WorkspaceState | undefined;
+  private sound: SoundSetting | undefined;
+  private sessionView: SessionView | undefined;
+  /** A session the agent just chose, shown as focused until the server confirms it. */
+  private choosing: string | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private shownHome = false;
+  /** What Home was last drawn from: unchanged data is not redrawn (an open select stays open). */
+  private drawnHome = '';
+  private panelNotice: string | undefined;
+  /** Set by Pick, Accept and Open: the session they open gets the keyboard focus. */
+  private focusOnOpen = false;
+  /** Unread counts read just before the agent opened a session (opening clears them on the server). */
+  private readonly unreadAtOpen = new Map<string, number>();
+
+  constructor(private readonly options: WorkspaceOptions) {
+    this.api = options.api;
+    this.clock = options.clock ?? browserClock;
+    this.storage = options.storage ?? window.localStorage;
+    this.topbar = new Topbar(options.signOut);
+    this.panel = new SessionPanel(
+      {
+        select: (sessionId) => void this.select(sessionId),
+        requestClose: (sessionId, title) => void this.close(sessionId, title),
+        toggle: () => void this.togglePanel(),
+      },
+      VIEW_ID,
+    );
+    this.view = h('main', { id: VIEW_ID, class: 'workspace-view', role: 'tabpanel', tabindex: -1 });
+    this.notices = new Notices(this.clock);
+    this.problems = new ConnectionProblems(this.notices, this.clock, () => void this.refresh());
+    this.notifier = new DesktopNotifier(this.storage);
+    this.offers = new OfferStrip({
+      clock: this.clock,
+      notices: this.notices,
+      chime: this.chime,
+      notifier: this.notifier,
+      actions: {
+        answerOffer: (offer, answer) => {
+          this.offers.answered(offer);
+          const verb = answer === 'accept' ? VERBS.accept : VERBS.reject;
+          this.openWith(verb, { workItemId: offer.workItemId, offerId: offer.offerId }, answer === 'accept');
+        },
+      },
+      onExpired: () => void this.refresh(),
+    });
+    this.saver = new DraftSaver({
+      save: (sessionId, change, { keepalive }) => this.api.saveDraft(sessionId, change, keepalive),
+      retryable: (error) => !(error instanceof AgentApiError && error.status >= 400 && error.status < 500),
+      onStatus: (sessionId, status) => {
+        if (this.sessionView?.sessionId === sessionId) this.sessionView.setDraftStatus(status);
+      },
+    });
+    this.live = new LiveEvents({
+      url: (fresh) => this.api.eventsUrl(fresh),
+      onChange: () => void this.refresh(),
+      onStatus: (status) => this.topbar.setLive(status),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.options.container.replaceChildren(
+      this.topbar.element,
+      h(
+        'div',
+        { class: 'workspace' },
+        this.panel.element,
+        h('div', { class: 'workspace-main' }, this.offers.element, this.view),
+      ),
+      this.notices.element,
+      this.dialog.element,
+    );
+    this.options.container.removeAttribute('aria-busy');
+    // A reload or a closed tab must not lose what was typed in the last 400 ms.
+    window.addEventListener('pagehide', () => this.saver.sendAllNow({ keepalive: true }));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.saver.sendAllNow({ keepalive: true });
+    });
+    // Browsers allow a permission prompt and sound only after a gesture: never on load.
+    onFirstGesture(document, () => {
+      this.notifier.askOnce();
+      this.chime.unlock();
+    });
+    await this.refresh();
+    this.live.start();
+    this.clock.every(TICK_MS, () => {
+      const now = this.clock.now();
+      refreshLiveTimes(this.options.container, now);
+      this.offers.tick(now);
+    });
+  }
+
+  /** Reads the workspace (and the focused session) again; calls during a refresh make one more pass after it. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          await this.load();
+          this.problems.recovered();
+        } catch (error) {
+          this.problems.report(error, 'refresh');
+        }
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private focusedId(state: WorkspaceState): string {
+    return this.choosing ?? state.panel.rows.find((row) => row.focused)?.id ?? HOME_SESSION_ID;
+  }
+
+  private async load(): Promise<void> {
+    const state = await this.api.workspace();
+    const focused = this.focusedId(state);
+    let detail: SessionDetail | undefined;
+    if (focused !== HOME_SESSION_ID) {
+      try {
+        detail = await this.api.session(focused);
+      } catch (error) {
+        if (!(error instanceof AgentApiError && error.status === 404)) throw error;
+      }
+    }
+    this.state = state;
+    this.render(state, focused, detail);
+  }
+
+  private render(state: WorkspaceState, focused: string, detail: SessionDetail | undefined): void {
+    this.topbar.setAgent(`${state.panel.agentName} · ${state.panel.presenceLabel}`);
+    if (!this.sound) {
+      this.sound = new SoundSetting(state.agentId, this.storage);
+      this.topbar.showSoundSwitch(this.sound);
+      this.offers.useSound(this.sound);
+    }
+    this.panel.render(state.panel, focused);
+    document.title = titleWithUnread(totalUnread(state.panel.rows));
+    this.offers.update(state.offers);
+    this.view.setAttribute('aria-labelledby', sessionTabId(focused));
+    if (state.panel.notice && state.panel.notice !== this.panelNotice) {
+      this.notices.show({ kind: 'notice', title: state.panel.notice, text: '', tone: 'default' });
+    }
+    this.panelNotice = state.panel.notice;
+    if (focused === HOME_SESSION_ID) this.renderHome(state);
+    else this.renderSession(state, focused, detail);
+  }
+
+  private renderHome(state: WorkspaceState): void {
+    this.leaveSession();
+    const home = JSON.stringify([state.dashboard, state.panel.presence]);
+    if (this.shownHome && home === this.drawnHome) return;
+    const keep = restorableFocus(this.view);
+    this.view.replaceChildren(
+      renderDashboard(state.dashboard, state.panel, this.dashboardActions, this.clock.now()),
+    );
+    this.shownHome = true;
+    this.drawnHome = home;
+    keep();
+  }
+
+  private renderSession(state: WorkspaceState, focused: string, detail: SessionDetail | undefined): void {
+    this.shownHome = false;
+    const title = state.panel.rows.find((row) => row.id === focused)?.title ?? detail?.conversation.title ?? '';
+    if (!detail) {
+      this.leaveSession();
+      const text = this.choosing ? `Opening ${title}…` : `${title} is no longer available.`;
+      this.view.replaceChildren(h('p', { class: 'loading' }, text));
+      return;
+    }
+    const pending = this.saver.pendingChange(detail.sessionId);
+    if (this.sessionView?.sessionId === detail.sessionId) {
+      this.sessionView.update(detail, title, pending);
+      return;
+    }
+    this.leaveSession();
+    const unread = this.unreadAtOpen.get(detail.sessionId) ?? 0;
+    this.unreadAtOpen.delete(detail.sessionId);
+    this.sessionView = new SessionView(detail, title, this.sessionActions, {
+      agentId: state.agentId,
+      unread,
+      unsaved: pending,
+    });
+    this.view.replaceChildren(this.sessionView.element);
+    // Checked after the old view left: a Pick or Accept button that had focus is gone now.
+    this.sessionView.mounted(this.focusOnOpen || focusIsLost());
+    this.focusOnOpen = false;
+  }
+
+  /** The view is about to show something else: what was typed in the session is saved now. */
+  private leaveSession(): void {
+    if (!this.sessionView) return;
+    void this.saver.flush(this.sessionView.sessionId);
+    this.sessionView.dispose();
+    this.sessionView = undefined;
+  }
+
+  private async select(sessionId: string): Promise<void> {
+    if (!this.state) return;
+    const current = this.focusedId(this.state);
+    if (current === sessionId && (sessionId !== HOME_SESSION_ID || this.shownHome)) return;
+    const row = this.state.panel.rows.find((candidate) => candidate.id === sessionId);
+    if (row) this.unreadAtOpen.set(sessionId, unreadCount(row));
+    // The panel shows the choice at once; the view changes when the session's detail has arrived.
+    this.choosing = sessionId;
+    this.panel.render(this.state.panel, sessionId);
+    if (this.sessionView) void this.saver.flush(this.sessionView.sessionId);
+    try {
+      await this.act(VERBS.focus, { sessionId });
+    } finally {
+      this.choosing = undefined;
+      await this.refresh();
+    }
+  }
+
+  private async togglePanel(): Promise<void> {
+    if (!this.state) return;
+    const panel = this.state.panel;
+    const mode = panel.mode === 'expanded' ? 'collapsed' : 'expanded';
+    this.state = { ...this.state, panel: { ...panel, mode } };
+    this.panel.render(this.state.panel, this.focusedId(this.state));
+    await this.act(VERBS.togglePanel, { sessionId: this.focusedId(this.state) });
+    await this.refresh();
+  }
+
+  private async close(sessionId: string, title: string): Promise<void> {
+    if (this.dialog.open) return;
+    await this.saver.flush(sessionId);
+    const view = await this.act(VERBS.close, { sessionId });
+    if (view?.kind !== 'close-confirm') {
+      await this.refresh();
+      return;
+    }
+    const confirmed = await this.dialog.ask(closeConfirmation(view.title || title));
+    await this.act(confirmed ? VERBS.closeConfirm : VERBS.closeCancel, { sessionId });
+    await this.refresh();
+    if (!confirmed) this.panel.focusTab(sessionId);
+    else this.focusPanelIfLost();
+  }
+
+  /** End tells the customer and cannot be undone: it is asked first, with Cancel as the default. */
+  private async end(sessionId: string, title: string): Promise<void> {
+    if (this.dialog.open) return;
+    if (!(await this.dialog.ask(endConfirmation(title)))) return;
+    await this.act(VERBS.end, { sessionId });
+    await this.refresh();
+    this.focusPanelIfLost();
+  }
+
+  /** After a session left, keyboard focus goes to the session shown now (its tab in the panel). */
+  private focusPanelIfLost(): void {
+    if (this.state && focusIsLost()) this.panel.focusTab(this.focusedId(this.state));
+  }
+
+  /** An action that opens a session (Pick, Open, Accept): the view it opens gets the keyboard focus. */
+  private openWith(verb: string, data: Record<string, unknown>, opens = true): void {
+    this.focusOnOpen = opens;
+    void this.act(verb, data)
+      .then(() => this.refresh())
+      .finally(() => (this.focusOnOpen = false));
+  }
+
+  /** One action through POST /api/agent/actions; a notice in the answer (a refusal, a confirmation) is shown. */
+  private async act(
+    verb: string,
+    data: Record<string, unknown>,
+    quietWhenGood = false,
+  ): Promise<AgentView | undefined> {
+    try {
+      const { view } = await this.api.action(verb, data);
+      this.problems.recovered();
+      if (view.kind === 'notice' && !(quietWhenGood && view.tone === 'good')) this.notices.show(view);
+      return view;
+    } catch (error) {
+      this.problems.report(error, 'action');
+      return undefined;
+    }
+  }
+
+  private readonly dashboardActions: DashboardActions = {
+    pick: (workItemId) => this.openWith(VERBS.pick, { workItemId }),
+    open: (workItemId, asCase) => this.openWith(asCase ? TAB_VERBS.openCase : VERBS.open, { workItemId }),
+    presence: (presence: PresenceStatus) =>
+      void this.act(VERBS.presence, { sessionId: HOME_SESSION_ID, presence }).then(() => this.refresh()),
+  };
+
+  private readonly sessionActions: SessionViewActions = {
+    reply: async (sessionId, text) => {
+      // The reply clears the saved draft; an older draft save landing after it would bring the text back.
+      this.saver.discardReply(sessionId);
+      await this.saver.settled(sessionId);
+      // The transcript shows the reply: a "Sent" toast for every reply would only be noise.
+      const view = await this.act(VERBS.reply, { sessionId, text }, true);
+      await this.refresh();
+      return view?.kind === 'notice' && view.tone === 'good';
+    },
+    end: (sessionId, title) => void this.end(sessionId, title),
+    close: (sessionId, title) => void this.close(sessionId, title),
+    kbSearch: async (sessionId, query): Promise<KbSearchView | undefined> => {
+      const view = await this.act(VERBS.kbSearch, { sessionId, query });
+      return view?.kind === 'kb-search' ? view : undefined;
+    },
+    draftChanged: (sessionId, change) => this.saver.schedule(sessionId, change),
+  };
+}
