@@ -48,7 +48,7 @@ describe('what each customer message is', () => {
     expect(notices).toEqual([
       { kind: 'queued' },
       { kind: 'joined', agentName: 'Alice Smith' },
-      { kind: 'agent-message', agentName: 'Alice Smith' },
+      { kind: 'agent-message', agentName: 'Alice Smith', deliveryId: expect.any(String) },
       { kind: 'ended', agentName: 'Alice Smith' },
     ]);
   });
