@@ -48,6 +48,8 @@ export interface Notifier {
 
 export interface KnowledgeBase {
   search(query: string, limit?: number): KbArticleHit[];
+  /** One article in full (Markdown body), or undefined for an unknown id. */
+  article?(id: string): { readonly id: string; readonly title: string; readonly body: string } | undefined;
 }
 
 export interface KnownAgent {

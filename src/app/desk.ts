@@ -8,7 +8,7 @@ import type { DeskContext } from './desk-context';
 import type { Offer } from '../domain/routing';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
 import { accept, reject, sweepOffers } from './routing';
-import type { AgentView, SessionDetailView, WorkspaceView } from './views';
+import type { AgentView, KbArticleView, SessionDetailView, WorkspaceView } from './views';
 import { sessionDetail, workspace } from './workspace';
 
 export interface OfferAnswer {
@@ -147,6 +147,12 @@ export class Desk {
   }
 
   /** One of the agent's own sessions in full; undefined for a session that is not theirs. */
+  /** A knowledge-base article in full, for the agent to read or insert into a reply; undefined when unknown. */
+  kbArticle(articleId: string): KbArticleView | undefined {
+    const article = this.ctx.kb.article?.(articleId);
+    return article ? { kind: 'kb-article', ...article } : undefined;
+  }
+
   sessionDetail(agentId: string, sessionId: string): Promise<SessionDetailView | undefined> {
     return sessionDetail(this.ctx, agentId, sessionId);
   }

@@ -125,6 +125,15 @@ export interface KbArticleHit {
   readonly snippet: string;
 }
 
+/** One KB article in full (the tab reads it, and can insert it into a reply). Not a card. */
+export interface KbArticleView {
+  readonly kind: 'kb-article';
+  readonly id: string;
+  readonly title: string;
+  /** The article's Markdown, as written: shown as text, never as HTML. */
+  readonly body: string;
+}
+
 /** The KB search opened for a session. */
 export interface KbSearchView {
   readonly kind: 'kb-search';
@@ -214,6 +223,6 @@ export interface SessionDetailView {
   readonly transcript: readonly TranscriptEntry[];
   readonly sentimentTrend: readonly SentimentPoint[];
   readonly draft: Draft;
-  /** KB articles for the customer's first message. */
+  /** KB articles for the customer's latest message. */
   readonly kb: KbSearchView;
 }

@@ -10,6 +10,7 @@ import type { AgentDocument, CustomerDocument, TranscriptMessage, WorkItemDocume
 import { readWorkItem } from './routing';
 import { activeConversationView, dashboardView, offerView, panelView, previewOf } from './view-builders';
 import type {
+  KbArticleHit,
   OfferView,
   PreviousConversation,
   SentimentPoint,
@@ -20,7 +21,7 @@ import type {
 } from './views';
 import { readWorkItemIndex } from './work-item-index';
 
-/** KB articles the session detail lists for the customer's first message. */
+/** KB articles the session detail lists for the customer's latest message. */
 export const DETAIL_KB_RESULTS = 5;
 
 /**
@@ -85,7 +86,7 @@ export async function sessionDetail(
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
   const visible = heldByOther ? { ...doc, transcript: [] } : doc;
   const readOnly = session.kind !== 'conversation' || session.readOnly;
-  const seed = visible.transcript.find((message) => message.from === 'customer')?.text ?? '';
+  const kb = suggestions(ctx, visible.transcript);
   const previous = heldByOther ? [] : await previousConversations(ctx, doc);
   const conversation = activeConversationView(visible, readOnly, readOnly ? '' : session.draft.reply);
   return {
@@ -99,10 +100,26 @@ export async function sessionDetail(
     kb: {
       kind: 'kb-search',
       sessionId: session.id,
-      query: seed,
-      results: seed ? ctx.kb.search(seed, DETAIL_KB_RESULTS) : [],
+      ...kb,
     },
   };
+}
+
+/**
+ * KB suggestions follow the conversation: what the customer asked last; when that finds nothing ("thanks!"),
+ * what they came with.
+ */
+function suggestions(
+  ctx: DeskContext,
+  transcript: readonly TranscriptMessage[],
+): { query: string; results: KbArticleHit[] } {
+  const asked = transcript.filter((message) => message.from === 'customer').map((message) => message.text);
+  for (const query of new Set([asked.at(-1), asked[0]])) {
+    if (!query) continue;
+    const results = ctx.kb.search(query, DETAIL_KB_RESULTS);
+    if (results.length > 0) return { query, results };
+  }
+  return { query: asked.at(-1) ?? '', results: [] };
 }
 
 /** Earlier conversations listed on the pane. */

@@ -24,7 +24,8 @@ import { isObject } from '../shared/json';
 import { sendJson } from './responses';
 
 /** The use cases the agent API reaches: the tab's verbs, and the reads and drafts of the workspace. */
-export type AgentApiDesk = TabVerbDesk & Pick<Desk, 'workspace' | 'sessionDetail' | 'rememberAgent'>;
+export type AgentApiDesk = TabVerbDesk &
+  Pick<Desk, 'workspace' | 'sessionDetail' | 'rememberAgent' | 'kbArticle'>;
 
 export interface AgentApiOptions {
   readonly desk: AgentApiDesk;
@@ -203,6 +204,22 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     sendJson(res, 200, answer);
   };
 
+  const kbArticle: Handler = async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    const params: unknown = req.params;
+    const articleId = isObject(params) ? params['articleId'] : undefined;
+    const article =
+      typeof articleId === 'string' && articleId.length <= MAX_ID_CHARS
+        ? desk.kbArticle(articleId)
+        : undefined;
+    if (!article) {
+      sendError(res, 404, 'NotFound', 'There is no such article.');
+      return;
+    }
+    sendJson(res, 200, article);
+  };
+
   const action: Handler = async (req, res) => {
     const agent = await signedIn(req, res);
     if (!agent) return;
@@ -254,6 +271,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
   server.get(AGENT_API.workspace, workspace);
   server.get(SESSION_ROUTE, session);
   server.post(AGENT_API.actions, action);
+  server.get('/api/agent/kb/:articleId', kbArticle);
   server.put(`${SESSION_ROUTE}/draft`, draft);
   server.get(AGENT_API.events, eventStream);
 

@@ -6,7 +6,11 @@ import type {
   AgentView,
   OfferView,
   TranscriptEntry,
+  KbArticleView,
 } from '../app/views';
+
+/** GET AGENT_API.kbArticle(id): one knowledge-base article in full. */
+export type KbArticle = KbArticleView;
 
 /**
  * The agent workspace API (JSON under /api/agent), shared by the server and the tab's front end.
@@ -49,6 +53,7 @@ export const AGENT_API = {
   session: (sessionId: string) => `/api/agent/sessions/${encodeURIComponent(sessionId)}`,
   draft: (sessionId: string) => `/api/agent/sessions/${encodeURIComponent(sessionId)}/draft`,
   actions: '/api/agent/actions',
+  kbArticle: (articleId: string) => `/api/agent/kb/${encodeURIComponent(articleId)}`,
   events: '/api/agent/events',
 } as const;
 
@@ -95,7 +100,7 @@ export interface SessionDetail {
   /** Sentiment level after each customer message, oldest first: the "sentiment over time" line. */
   readonly sentimentTrend: readonly { readonly at: number; readonly level: string }[];
   readonly draft: { readonly reply: string; readonly caseFields: Readonly<Record<string, string>> };
-  /** KB articles for the customer's first message. */
+  /** KB articles for the customer's latest message. */
   readonly kb: KbSearchView;
 }
 

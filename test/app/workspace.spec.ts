@@ -87,7 +87,8 @@ describe('session detail', () => {
       workItemId: a,
       conversation: { kind: 'active-conversation', sessionId: a, readOnly: false, draft: 'Half-typed' },
       draft: { reply: 'Half-typed', caseFields: {} },
-      kb: { kind: 'kb-search', sessionId: a, query: 'My order 1 is late and I am upset' },
+      // Suggestions follow the customer's latest message.
+      kb: { kind: 'kb-search', sessionId: a, query: 'Thank you, that is great, wonderful service!' },
     });
     expect(detail?.transcript.map((line) => [line.from, line.text])).toEqual([
       ['customer', 'My order 1 is late and I am upset'],

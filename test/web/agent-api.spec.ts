@@ -141,7 +141,7 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
     });
   });
 
-  it('gives a session in full: transcript, sentiment trend, draft and KB results', async () => {
+  it('gives a session in full: transcript, sentiment trend, draft and KB results (for the latest customer message, else the first, as here)', async () => {
     await send(customerMessage(connector.serviceUrl, visitor1, 'Thanks, you are great!'));
     const answer = await call<SessionDetail>(alexToken, 'GET', AGENT_API.session(v1));
     expect(answer.status).toBe(200);
@@ -230,6 +230,31 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
       expect(answer.body.code).toBe('BadRequest');
       expect(answer.body.message).toMatch(message);
     }
+  });
+
+  describe('knowledge-base articles', () => {
+    it('gives an article in full to a signed-in agent, as its Markdown text', async () => {
+      const answer = await call<{ kind: string; id: string; title: string; body: string }>(
+        alexToken,
+        'GET',
+        AGENT_API.kbArticle('billing-and-invoices'),
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        kind: 'kb-article',
+        id: 'billing-and-invoices',
+        title: 'Billing and invoices',
+      });
+      expect(answer.body.body).toContain('## Download an invoice');
+    });
+
+    it('answers 404 for an unknown or oversized id, and 401 without a token', async () => {
+      expect((await call(alexToken, 'GET', AGENT_API.kbArticle('no-such-article'))).status).toBe(404);
+      expect((await call(alexToken, 'GET', AGENT_API.kbArticle('x'.repeat(500)))).status).toBe(404);
+      expect((await fetch(`${desk.app.baseUrl}${AGENT_API.kbArticle('billing-and-invoices')}`)).status).toBe(
+        401,
+      );
+    });
   });
 
   describe('an agent can never read or act on another agent’s sessions', () => {

@@ -214,7 +214,12 @@ export class SessionView {
         },
         h('label', { for: 'reply-text' }, `Reply to ${this.title}`),
         this.replyBox,
-        h('div', { class: 'reply-actions' }, this.draftStatus, h('button', { class: 'button primary' }, 'Send')),
+        h(
+          'div',
+          { class: 'reply-actions' },
+          this.draftStatus,
+          h('button', { class: 'button primary' }, 'Send'),
+        ),
       );
     }
     if (isCase) return null;

@@ -58,4 +58,3 @@ export function signOutDev(tokens: DevSignInTokens): void {
   url.searchParams.delete('agent');
   window.location.replace(url);
 }
-

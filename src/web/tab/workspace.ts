@@ -218,7 +218,8 @@ export class Workspace {
 
   private renderSession(state: WorkspaceState, focused: string, detail: SessionDetail | undefined): void {
     this.shownHome = false;
-    const title = state.panel.rows.find((row) => row.id === focused)?.title ?? detail?.conversation.title ?? '';
+    const title =
+      state.panel.rows.find((row) => row.id === focused)?.title ?? detail?.conversation.title ?? '';
     if (!detail) {
       this.leaveSession();
       const text = this.choosing ? `Opening ${title}…` : `${title} is no longer available.`;
