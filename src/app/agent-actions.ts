@@ -5,11 +5,14 @@ import {
   findSession,
   focusSession,
   openSession,
+  retitleSession,
   saveDraft,
   togglePanelMode,
 } from '../domain/agent-sessions';
 import type { Session } from '../domain/agent-sessions';
 import {
+  CaseNotAllowedError,
+  CaseTitleMissingError,
   DomainError,
   HomeSessionNotClosableError,
   MaxSessionsReachedError,
@@ -22,11 +25,17 @@ import type { WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { endWorkItem, moveWorkItemToWaiting, resumeWorkItemByAgent } from '../domain/work-item';
 import { ensureAgent, panelVersion, refreshPanel, updateAgent, writeAgent } from './agents';
-import { caseSessionId, caseSessionTitle, initialCaseFields } from './case-sessions';
+import {
+  caseSessionId,
+  caseSessionTitle,
+  initialCaseFields,
+  mayOpenCase,
+  workItemIdOfSession,
+} from './case-sessions';
 import { capText, customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
-import type { AgentDocument, WorkItemDocument } from './documents';
+import type { AgentDocument, SavedCase, WorkItemDocument } from './documents';
 import { dispatchOffers, finishClaim, readWorkItem, showKb } from './routing';
 import {
   NO_LONGER_AVAILABLE,
@@ -450,11 +459,12 @@ export function searchKb(
 export function openCase(ctx: DeskContext, agentId: string, workItemId: string): Promise<AgentView> {
   return guarded(ctx, { agentId, workItemId, action: 'openCase' }, async () => {
     const now = ctx.clock.now();
-    await ensureAgent(ctx, agentId);
+    const before = await ensureAgent(ctx, agentId);
     const doc = await readWorkItem(ctx, workItemId);
     if (!doc) throw new NoLongerAvailableError();
-    if (doc.item.state === 'active' && doc.item.assignedAgentId !== agentId)
-      throw new NoLongerAvailableError();
+    if (!mayOpenCase(doc.item, agentId, findSession(before.panel, workItemId) !== undefined)) {
+      throw new CaseNotAllowedError();
+    }
     const sessionId = caseSessionId(workItemId);
     const agent = await updateAgent(ctx, agentId, (current) => {
       if (findSession(current.panel, sessionId)) {
@@ -462,13 +472,50 @@ export function openCase(ctx: DeskContext, agentId: string, workItemId: string):
       }
       const opened = openSession(
         current.panel,
-        { id: sessionId, kind: 'case', title: caseSessionTitle(doc.item) },
+        { id: sessionId, kind: 'case', title: caseSessionTitle(doc.item, doc.case) },
         { maxSessions: ctx.settings.workstream.maxSessions, now },
       );
-      return { ...current, panel: saveDraft(opened, sessionId, { caseFields: initialCaseFields(doc.item) }) };
+      const caseFields = initialCaseFields(doc.item, doc.case);
+      return { ...current, panel: saveDraft(opened, sessionId, { caseFields }) };
     });
     ctx.logger.info({ agentId, workItemId, sessionId }, 'case session opened');
     await refreshPanel(ctx, agent);
     return panelView(agent, threshold(ctx));
+  });
+}
+
+/**
+ * Saves a case session's form on its conversation (the explicit Save; typing only keeps a draft). A case needs a
+ * title; once saved, the session takes it as its title and a later case session starts from it.
+ */
+export function saveCase(ctx: DeskContext, agentId: string, sessionId: string): Promise<AgentView> {
+  return guarded(ctx, { agentId, sessionId, action: 'saveCase' }, async () => {
+    const now = ctx.clock.now();
+    const agent = await ensureAgent(ctx, agentId);
+    const session = findSession(agent.panel, sessionId);
+    const workItemId = session?.kind === 'case' ? workItemIdOfSession(session) : undefined;
+    if (!session || !workItemId) throw new SessionNotFoundError(sessionId);
+    const fields = session.draft.caseFields;
+    const title = (fields['title'] ?? '').trim();
+    if (!title) throw new CaseTitleMissingError();
+    const saved: SavedCase = {
+      title,
+      description: (fields['description'] ?? '').trim(),
+      priority: fields['priority'] || 'normal',
+      savedAt: now,
+      savedBy: agentId,
+    };
+    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+      current ? { ...current, case: saved } : current,
+    );
+    if (!doc) throw new NoLongerAvailableError();
+    const updated = await updateAgent(ctx, agentId, (current) =>
+      findSession(current.panel, sessionId)
+        ? { ...current, panel: retitleSession(current.panel, sessionId, caseSessionTitle(doc.item, saved)) }
+        : current,
+    );
+    ctx.logger.info({ agentId, workItemId, sessionId }, 'case saved');
+    await refreshPanel(ctx, updated);
+    return notice('Case saved', `${title} is saved on ${doc.item.title}'s conversation.`, 'good');
   });
 }

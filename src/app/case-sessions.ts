@@ -1,5 +1,6 @@
 import type { Session } from '../domain/agent-sessions';
 import type { WorkItem } from '../domain/work-item';
+import type { SavedCase } from './documents';
 
 /**
  * Case sessions (Omnichannel's "open a case record" session): opened on a work item, they show its case form
@@ -31,13 +32,25 @@ export function workItemIdOfSession(session: Pick<Session, 'id' | 'kind'>): stri
   return undefined;
 }
 
-/** The case title if the customer has one, else "Case: <the work item's title>". */
-export function caseSessionTitle(item: WorkItem): string {
-  const caseTitle = item.customer.caseTitle?.trim();
+/** The saved case's title, else the customer's case title, else "Case: <the work item's title>". */
+export function caseSessionTitle(item: WorkItem, saved?: SavedCase): string {
+  const caseTitle = saved?.title.trim() || item.customer.caseTitle?.trim();
   return caseTitle ? caseTitle : `Case: ${item.title}`;
 }
 
-/** What the form starts with when a case session opens. */
-export function initialCaseFields(item: WorkItem): Record<CaseFieldKey, string> {
+/** What the form starts with when a case session opens: the saved case, else what the work item knows. */
+export function initialCaseFields(item: WorkItem, saved?: SavedCase): Record<CaseFieldKey, string> {
+  if (saved) return { title: saved.title, description: saved.description, priority: saved.priority };
   return { title: item.customer.caseTitle?.trim() ?? '', description: '', priority: 'normal' };
+}
+
+/**
+ * An agent may open a case on a conversation they have: assigned to them, in their panel, or last handled by
+ * them. A queued item, or another agent's, is not theirs to file.
+ */
+export function mayOpenCase(item: WorkItem, agentId: string, inPanel: boolean): boolean {
+  if (item.state === 'open') return false;
+  return (
+    inPanel || item.assignedAgentId === agentId || (item.state !== 'active' && item.lastAgentId === agentId)
+  );
 }

@@ -137,6 +137,10 @@ export class Desk {
   }
 
   /** Opens (or focuses) a case session on a work item; it uses no capacity. */
+  saveCase(agentId: string, sessionId: string): Promise<AgentView> {
+    return actions.saveCase(this.ctx, agentId, sessionId);
+  }
+
   openCase(agentId: string, workItemId: string): Promise<AgentView> {
     return actions.openCase(this.ctx, agentId, workItemId);
   }

@@ -44,6 +44,17 @@ export interface WorkItemDocument {
   readonly waitingSince: number;
   /** The name the customer gave themselves on their channel (web chat page), if any: not an identity. */
   readonly nameGiven?: string;
+  /** The case saved on this conversation from a case session's form. */
+  readonly case?: SavedCase;
+}
+
+export interface SavedCase {
+  readonly title: string;
+  readonly description: string;
+  readonly priority: string;
+  readonly savedAt: number;
+  /** The agent who saved it last. */
+  readonly savedBy: string;
 }
 
 export interface CustomerDocument {

@@ -51,6 +51,8 @@ export const CARD_DATA = {
 export const TAB_VERBS = {
   /** `{ workItemId }`: open (or focus) a case session on a work item (src/app/case-sessions.ts). */
   openCase: 'openCase',
+  /** `{ sessionId }` of a case session: save its form on the conversation (a title is required). */
+  saveCase: 'saveCase',
 } as const;
 
 export type TabVerb = (typeof TAB_VERBS)[keyof typeof TAB_VERBS];

@@ -170,6 +170,12 @@ export function saveDraft(
   return replaceSession(panel, { ...session, draft });
 }
 
+/** A session's title changes (a saved case takes its title); nothing else about it does. */
+export function retitleSession(panel: AgentSessions, sessionId: string, title: string): AgentSessions {
+  const session = requireSession(panel, sessionId);
+  return session.title === title ? panel : replaceSession(panel, { ...session, title });
+}
+
 export function clearReplyDraft(panel: AgentSessions, sessionId: string): AgentSessions {
   return saveDraft(panel, sessionId, { reply: '' });
 }

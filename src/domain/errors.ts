@@ -8,6 +8,22 @@ export abstract class DomainError extends Error {
   }
 }
 
+export class CaseNotAllowedError extends DomainError {
+  readonly code = 'case-not-allowed';
+
+  constructor() {
+    super('Open a case on a conversation you are working on or have worked on.');
+  }
+}
+
+export class CaseTitleMissingError extends DomainError {
+  readonly code = 'case-title-missing';
+
+  constructor() {
+    super('Give the case a title before saving it.');
+  }
+}
+
 export class MaxSessionsReachedError extends DomainError {
   readonly code = 'max-sessions-reached';
 

@@ -31,7 +31,7 @@ export type VerbDesk = Pick<
 >;
 
 /** The use cases the workspace tab's actions reach: the cards' ones and the tab-only verbs (TAB_VERBS). */
-export type TabVerbDesk = VerbDesk & Pick<Desk, 'openCase'>;
+export type TabVerbDesk = VerbDesk & Pick<Desk, 'openCase' | 'saveCase'>;
 
 /** The agent pressing the button (their AGENT_IDS entry). */
 export interface VerbActor {
@@ -168,6 +168,9 @@ export const TAB_VERB_HANDLERS: readonly VerbHandler<TabVerbDesk>[] = [
   ...VERB_HANDLERS,
   defineVerb(TAB_VERBS.openCase, workItem, (desk: TabVerbDesk, { agentId }, workItemId) =>
     desk.openCase(agentId, workItemId),
+  ),
+  defineVerb(TAB_VERBS.saveCase, session, (desk: TabVerbDesk, { agentId }, sessionId) =>
+    desk.saveCase(agentId, sessionId),
   ),
 ];
 

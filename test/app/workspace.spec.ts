@@ -219,10 +219,61 @@ describe('case sessions (openCase)', () => {
     const [a] = harness.ids as [string];
     expect(await harness.desk.openCase('bob', a)).toMatchObject({
       kind: 'notice',
-      text: 'This request is no longer available.',
+      text: 'Open a case on a conversation you are working on or have worked on.',
     });
     expect(await harness.desk.openCase('bob', 'no-such-item')).toMatchObject({ kind: 'notice' });
     expect((await agentDoc(harness, 'bob'))?.panel.sessions).toEqual([]);
+  });
+
+  it('is refused for a queued work item: nobody has it yet', async () => {
+    const harness = createDesk({ agents: ['alice'], unreachable: ['alice'] });
+    const outcome = await harness.desk.customerMessage(customer('queued', 'Hello?'));
+    if (outcome.kind !== 'queued') throw new Error('expected queued');
+    expect(await harness.desk.openCase('alice', outcome.workItemId)).toMatchObject({
+      kind: 'notice',
+      text: 'Open a case on a conversation you are working on or have worked on.',
+    });
+    expect((await agentDoc(harness, 'alice'))?.panel.sessions).toEqual([]);
+  });
+
+  it('is saved only by Save: a title is required, the session takes the saved title, and a new case session starts from it', async () => {
+    const harness = await aliceWithSessions(1);
+    const [a] = harness.ids as [string];
+    const id = caseSessionId(a);
+    await harness.desk.openCase('alice', a);
+    expect(await harness.desk.saveCase('alice', id)).toMatchObject({
+      kind: 'notice',
+      text: 'Give the case a title before saving it.',
+    });
+    expect((await harness.store.get<WorkItemDocument>(keys.workItem(a)))?.value.case).toBeUndefined();
+    await harness.desk.saveDraft('alice', id, {
+      caseFields: { title: 'Router drops every hour', description: 'Since Monday', priority: 'high' },
+    });
+    expect(await harness.desk.saveCase('alice', id)).toMatchObject({ kind: 'notice', title: 'Case saved' });
+    const saved = (await harness.store.get<WorkItemDocument>(keys.workItem(a)))?.value.case;
+    expect(saved).toMatchObject({
+      title: 'Router drops every hour',
+      description: 'Since Monday',
+      priority: 'high',
+      savedBy: 'alice',
+    });
+    const rows = (await harness.desk.workspace('alice')).panel.rows;
+    expect(rows.find((row) => row.id === id)?.title).toBe('Router drops every hour');
+    await harness.desk.confirmClose('alice', id);
+    await harness.desk.openCase('alice', a);
+    const detail = await harness.desk.sessionDetail('alice', id);
+    expect(detail?.draft.caseFields).toEqual({
+      title: 'Router drops every hour',
+      description: 'Since Monday',
+      priority: 'high',
+    });
+  });
+
+  it('cannot be saved from a session that is not a case session', async () => {
+    const harness = await aliceWithSessions(1);
+    const [a] = harness.ids as [string];
+    expect(await harness.desk.saveCase('alice', a)).toMatchObject({ kind: 'notice', tone: 'attention' });
+    expect((await harness.store.get<WorkItemDocument>(keys.workItem(a)))?.value.case).toBeUndefined();
   });
 
   it('counts towards the maximum sessions', async () => {

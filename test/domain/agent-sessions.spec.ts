@@ -261,7 +261,13 @@ describe('session panel', () => {
       let panel = withSessions('live');
       panel = openSession(
         panel,
-        { id: 'old', kind: 'conversation', title: 'Visitor live', readOnly: true, sentiment: 'Very negative' },
+        {
+          id: 'old',
+          kind: 'conversation',
+          title: 'Visitor live',
+          readOnly: true,
+          sentiment: 'Very negative',
+        },
         limits,
       );
       const [, live, old] = panelRows(panel, 'slightly-negative');

@@ -44,9 +44,9 @@ describe('readToken', () => {
 });
 
 describe('the tab’s verb table', () => {
-  it('holds every card verb with the very same handler, plus openCase; the cards’ table stays as it was', () => {
+  it('holds every card verb with the very same handler, plus openCase and saveCase; the cards’ table stays as it was', () => {
     const tab = new VerbTable<TabVerbDesk>(TAB_VERB_HANDLERS);
-    expect([...tab.verbs].sort()).toEqual([...ALL_VERBS, TAB_VERBS.openCase].sort());
+    expect([...tab.verbs].sort()).toEqual([...ALL_VERBS, TAB_VERBS.openCase, TAB_VERBS.saveCase].sort());
     for (const handler of VERB_HANDLERS) expect(TAB_VERB_HANDLERS).toContain(handler);
     expect(new VerbTable().verbs).not.toContain(TAB_VERBS.openCase);
     expect(isTabVerb('openCase')).toBe(true);
