@@ -208,38 +208,34 @@ export function panelRows(panel: AgentSessions, threshold: SentimentThreshold): 
 }
 
 function sessionRow(session: Session, focusedSessionId: string, threshold: SentimentThreshold): PanelRow {
-  if (session.readOnly) return readOnlyRow(session, focusedSessionId);
+  const base = {
+    id: session.id,
+    title: session.title,
+    icon: sessionIcon(session.title),
+    kind: session.kind,
+    focused: session.id === focusedSessionId,
+    closable: true,
+  };
+  // A history view: nothing in it needs the agent, so no badge and no alert, only what it is.
+  if (session.readOnly) {
+    return {
+      ...base,
+      alert: false,
+      tooltip: `${session.title}. ${READ_ONLY_STATUS} conversation, read-only.`,
+      readOnly: true,
+      statusText: READ_ONLY_STATUS,
+    };
+  }
   const alert = isSentimentAlert(session.sentiment, threshold);
   const badge = unreadBadge(session.unread);
   const unreadText = badge ? unreadTooltip(session.title, session.unread) : undefined;
   const alertText = alert ? sentimentAlertTooltip(session.title) : undefined;
   return {
-    id: session.id,
-    title: session.title,
-    icon: sessionIcon(session.title),
-    kind: session.kind,
-    focused: session.id === focusedSessionId,
-    closable: true,
+    ...base,
     alert,
     tooltip: alertText ?? unreadText ?? session.title,
     ...(badge ? { badge } : {}),
     ...(unreadText ? { unreadText } : {}),
     ...(alertText ? { alertText } : {}),
-  };
-}
-
-/** A history view: nothing in it needs the agent, so no badge and no alert, only what it is. */
-function readOnlyRow(session: Session, focusedSessionId: string): PanelRow {
-  return {
-    id: session.id,
-    title: session.title,
-    icon: sessionIcon(session.title),
-    kind: session.kind,
-    focused: session.id === focusedSessionId,
-    closable: true,
-    alert: false,
-    tooltip: `${session.title}. ${READ_ONLY_STATUS} conversation, read-only.`,
-    readOnly: true,
-    statusText: READ_ONLY_STATUS,
   };
 }

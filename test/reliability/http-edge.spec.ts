@@ -53,6 +53,25 @@ async function startServer(cwd: string, env: Record<string, string>): Promise<Se
   return { process: started.process, baseUrl: started.baseUrl, port };
 }
 
+/** One real process per describe block, started before its tests and stopped after (its folder removed). */
+function useServer(name: string, env: Record<string, string>): { readonly server: Server } {
+  const dir = tempDir(name);
+  const holder: { server?: Server } = {};
+  beforeAll(async () => {
+    holder.server = await startServer(dir.path, env);
+  });
+  afterAll(async () => {
+    await holder.server?.process.stop('SIGTERM');
+    dir.remove();
+  });
+  return {
+    get server(): Server {
+      if (!holder.server) throw new Error(`the ${name} server has not started`);
+      return holder.server;
+    },
+  };
+}
+
 async function alive(server: Server): Promise<boolean> {
   try {
     return (await rawRequest(`${server.baseUrl}/healthz`, { method: 'GET', timeoutMs: 5000 })).status === 200;
@@ -70,16 +89,10 @@ function jsonOf(answer: RawAnswer): unknown {
 }
 
 describe('the HTTP layer under attack (real process, anonymous mode)', () => {
-  const dir = tempDir('http-edge');
+  const running = useServer('http-edge', { PUBLIC_BASE_URL: 'https://desk.example.com' });
   let server: Server;
-
-  beforeAll(async () => {
-    server = await startServer(dir.path, { PUBLIC_BASE_URL: 'https://desk.example.com' });
-  });
-
-  afterAll(async () => {
-    await server.process.stop('SIGTERM');
-    dir.remove();
+  beforeAll(() => {
+    server = running.server;
   });
 
   it('refuses a gzip body with 415 JSON on every route, logs it, and stays up', async () => {
@@ -234,20 +247,14 @@ describe('the HTTP layer under attack (real process, anonymous mode)', () => {
 });
 
 describe('the HTTP layer under attack (real process, MicrosoftAppId set)', () => {
-  const dir = tempDir('http-edge-auth');
-  let server: Server;
-
-  beforeAll(async () => {
-    server = await startServer(dir.path, {
-      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
-      MicrosoftAppPassword: 'not-a-real-secret',
-      AGENT_IDS: 'aad-alex',
-    });
+  const running = useServer('http-edge-auth', {
+    MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+    MicrosoftAppPassword: 'not-a-real-secret',
+    AGENT_IDS: 'aad-alex',
   });
-
-  afterAll(async () => {
-    await server.process.stop('SIGTERM');
-    dir.remove();
+  let server: Server;
+  beforeAll(() => {
+    server = running.server;
   });
 
   it('refuses a gzip body without a token with 415 on every route, and stays up', async () => {
@@ -273,16 +280,10 @@ describe('the HTTP layer under attack (real process, MicrosoftAppId set)', () =>
 });
 
 describe('a body nested 60,000 levels deep', () => {
-  const dir = tempDir('http-edge-deep');
+  const running = useServer('http-edge-deep', { MAX_BODY_KB: '2048' });
   let server: Server;
-
-  beforeAll(async () => {
-    server = await startServer(dir.path, { MAX_BODY_KB: '2048' });
-  });
-
-  afterAll(async () => {
-    await server.process.stop('SIGTERM');
-    dir.remove();
+  beforeAll(() => {
+    server = running.server;
   });
 
   it('is refused with 400 in from, conversation or channelData, with no failed turn', async () => {
@@ -319,20 +320,14 @@ describe('a body nested 60,000 levels deep', () => {
 });
 
 describe('half-open connections (real process, MAX_CONNECTIONS=50, HEADERS_TIMEOUT_S=1)', () => {
-  const dir = tempDir('http-edge-conn');
-  let server: Server;
-
-  beforeAll(async () => {
-    server = await startServer(dir.path, {
-      MAX_CONNECTIONS: '50',
-      HEADERS_TIMEOUT_S: '1',
-      REQUEST_TIMEOUT_S: '2',
-    });
+  const running = useServer('http-edge-conn', {
+    MAX_CONNECTIONS: '50',
+    HEADERS_TIMEOUT_S: '1',
+    REQUEST_TIMEOUT_S: '2',
   });
-
-  afterAll(async () => {
-    await server.process.stop('SIGTERM');
-    dir.remove();
+  let server: Server;
+  beforeAll(() => {
+    server = running.server;
   });
 
   it('closes connections beyond the cap at once and half-open ones at the headers timeout, then serves again', async () => {
