@@ -360,6 +360,7 @@ async function startSession(ctx: DeskContext, agentId: string, doc: WorkItemDocu
         title: doc.item.title,
         readOnly,
         sentiment: conversationSentiment(doc.item.sentimentScores),
+        ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
       },
       { maxSessions: ctx.settings.workstream.maxSessions, now },
     ),

@@ -175,6 +175,7 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
                 kind: 'conversation',
                 title: before.item.title,
                 sentiment: conversationSentiment(before.item.sentimentScores),
+                ...(before.nameGiven ? { nameGiven: before.nameGiven } : {}),
               },
               { maxSessions: workstream.maxSessions, now },
             ),

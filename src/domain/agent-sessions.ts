@@ -28,6 +28,8 @@ export interface Session {
   /** A Closed work item opened for its history: no reply, no capacity. */
   readonly readOnly: boolean;
   readonly draft: Draft;
+  /** The name the customer gave themselves, shown in the tooltip beside the "Visitor N" title. */
+  readonly nameGiven?: string;
 }
 
 /** The agent's session panel: Home is implicit and always first; `sessions` are the others, in opening order. */
@@ -43,6 +45,7 @@ export interface OpenSessionRequest {
   readonly title: string;
   readonly readOnly?: boolean;
   readonly sentiment?: SentimentLevel;
+  readonly nameGiven?: string;
 }
 
 export interface PanelRow {
@@ -108,6 +111,7 @@ export function openSession(
     sentiment: request.sentiment ?? 'Neutral',
     readOnly: request.readOnly ?? false,
     draft: EMPTY_DRAFT,
+    ...(request.nameGiven ? { nameGiven: request.nameGiven } : {}),
   };
   return { ...panel, sessions: [...panel.sessions, session], focusedSessionId: session.id };
 }
@@ -207,6 +211,11 @@ export function panelRows(panel: AgentSessions, threshold: SentimentThreshold): 
   return [home, ...panel.sessions.map((session) => sessionRow(session, panel.focusedSessionId, threshold))];
 }
 
+/** With nothing urgent to say, the tooltip says who the customer is: the title, and a name they gave. */
+function titleTooltip(session: Session): string {
+  return session.nameGiven ? `${session.title}. Name given: ${session.nameGiven}.` : session.title;
+}
+
 function sessionRow(session: Session, focusedSessionId: string, threshold: SentimentThreshold): PanelRow {
   const base = {
     id: session.id,
@@ -233,7 +242,7 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
   return {
     ...base,
     alert,
-    tooltip: alertText ?? unreadText ?? session.title,
+    tooltip: alertText ?? unreadText ?? titleTooltip(session),
     ...(badge ? { badge } : {}),
     ...(unreadText ? { unreadText } : {}),
     ...(alertText ? { alertText } : {}),

@@ -298,3 +298,18 @@ describe('session panel', () => {
     expect(JSON.stringify(panel)).toBe(snapshot);
   });
 });
+
+describe('a session’s tooltip with nothing urgent to say', () => {
+  it('names the customer as they named themselves, beside the Visitor N title', () => {
+    const panel = openSession(
+      emptyAgentSessions(),
+      { id: 'v3', kind: 'conversation', title: 'Visitor 3', nameGiven: 'Casey' },
+      limits,
+    );
+    expect(panelRows(panel, 'slightly-negative')[1]?.tooltip).toBe('Visitor 3. Name given: Casey.');
+    const unread = recordCustomerMessage(focusSession(panel, HOME_SESSION_ID), 'v3', 'Neutral');
+    expect(panelRows(unread, 'slightly-negative')[1]?.tooltip).toBe(
+      'Visitor 3. 1 new updates in your conversation.',
+    );
+  });
+});
