@@ -99,7 +99,7 @@ describe('the customer web chat page in Chromium: queued, accepted in Teams, mes
     expect(csp).toContain("frame-ancestors 'self'");
     await page.getByRole('heading', { name: 'Chat with us' }).waitFor();
     await status('idle').waitFor({ state: 'attached' });
-    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
   });
 
   it('a first message starts the chat: it shows at once, then the queued text from the desk', async () => {
@@ -153,7 +153,8 @@ describe('the customer web chat page in Chromium: queued, accepted in Teams, mes
       agentMessage(chat.connector.serviceUrl, alex, 'Found it: it ships today.'),
     );
     await fromDesk('Found it: it ships today.').waitFor();
-    await waitForText(page.locator('#announcer'), 'Relaydesk: Found it: it ships today.');
+    // Announced with the name it is signed with: the agent's own words carry the agent's name.
+    await waitForText(page.locator('#announcer'), 'Alex Agent: Found it: it ships today.');
     await chat.screenshot('02-conversation');
   });
 
@@ -258,7 +259,8 @@ describe('the customer web chat page in Chromium: queued, accepted in Teams, mes
       await tab.locator('[data-stream="open"]').getByRole('button', { name: 'Pick Visitor 2' }).click();
       await tab.locator('#reply-text').fill('Hello again! How can I help?');
       await tab.getByRole('button', { name: 'Send' }).click();
-      await fromDesk("You're now chatting with user-id-0.").waitFor();
+      // user-id-0 has no name in AGENT_NAMES and gave none: customers read "Support agent", never an id.
+      await fromDesk("You're now chatting with Support agent.").waitFor();
       await fromDesk('Hello again! How can I help?').waitFor();
     } finally {
       await context.close();

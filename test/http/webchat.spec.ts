@@ -323,6 +323,83 @@ describe('a web chat customer over the local Direct Line channel (real server; t
   });
 });
 
+describe("what the desk's messages to a web chat customer say they are, on the real server", () => {
+  const PER_MINUTE = 3;
+  let connector: FakeConnector;
+  let desk: TestDesk;
+  let customer: WebchatCustomer;
+
+  beforeAll(async () => {
+    connector = await FakeConnector.start();
+    desk = await startTestDesk({
+      AGENT_IDS: alex.aadObjectId,
+      RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+      CONTACTS_FILE: 'off',
+    });
+    await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'hi'));
+    customer = await WebchatCustomer.start(desk.app.baseUrl);
+  });
+
+  afterAll(async () => {
+    await desk.app.close();
+    await connector.close();
+  });
+
+  /** The notice of each of the desk's new activities, with its text. */
+  async function deskNotices(): Promise<unknown[]> {
+    return (await customer.news())
+      .filter((activity) => activity.from.role === 'bot')
+      .map((activity) => ({ text: activity.text, ...activity.channelData?.relaydesk }));
+  }
+
+  it('queued, joined and agent-message, the last two with the agent’s name', async () => {
+    await customer.say('Hello there');
+    expect(await deskNotices()).toEqual([{ text: QUEUED, kind: 'queued' }]);
+    const offer = connector
+      .posted(alex.conversationId)
+      .filter((call) => cardMentions(cardOf(call), 'Accept'))
+      .at(-1);
+    await postActivity(
+      desk.app.url,
+      agentInvoke(
+        connector.serviceUrl,
+        alex,
+        'accept',
+        actionData(cardOf(offer), 'accept'),
+        offer!.activityId,
+      ),
+    );
+    await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'Hi, Alex here.'));
+    expect(await deskNotices()).toEqual([
+      { text: JOINED, kind: 'joined', agentName: 'Alex Agent' },
+      { text: 'Hi, Alex here.', kind: 'agent-message', agentName: 'Alex Agent' },
+    ]);
+  });
+
+  it('rate-limited, as a reply to the customer’s activity it refused', async () => {
+    await customer.say('two');
+    await customer.say('three');
+    const refusedId = await customer.say('four, one too many');
+    const [refusal] = (await customer.news()).filter((activity) => activity.from.role === 'bot');
+    expect(refusal).toMatchObject({
+      text: "You're sending messages quickly — please wait a moment.",
+      replyToId: refusedId,
+      channelData: { relaydesk: { kind: 'rate-limited', replyToId: refusedId } },
+    });
+  });
+
+  it('ended, with the agent’s name', async () => {
+    await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'end'));
+    expect(await deskNotices()).toEqual([
+      {
+        text: 'Alex Agent has ended the conversation. Send a message any time to start a new one.',
+        kind: 'ended',
+        agentName: 'Alex Agent',
+      },
+    ]);
+  });
+});
+
 describe('the local channel’s bounds, on the real server', () => {
   /** Shorter than an offer's 120 s, so an offer made to a chat that idles out can still be accepted. */
   const IDLE_MS = 60_000;

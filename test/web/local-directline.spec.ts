@@ -424,6 +424,78 @@ describe('the local Direct Line channel', () => {
       });
     });
 
+    it("keeps the desk's notice (kind, agent name, refused activity) as strings, and nothing else of its channelData", () => {
+      const { line } = channel();
+      const customer = access(line);
+      const refused = line.addCustomerMessage(customer, 'fifth message', undefined);
+      line.addBotActivity(
+        customer.conversationId,
+        {
+          text: 'Hi, I am on it.',
+          channelData: {
+            relaydeskId: 'r-1',
+            secret: 'not for the page',
+            relaydesk: { kind: 'agent-message', agentName: '  Alex Agent ', replyToId: 'x', extra: '<b>' },
+          },
+        },
+        'made-up-turn-id',
+      );
+      line.addBotActivity(
+        customer.conversationId,
+        {
+          text: 'Please wait a moment.',
+          channelData: { relaydesk: { kind: 'rate-limited', replyToId: refused.id } },
+        },
+        refused.id,
+      );
+      const [, agentMessage, refusal] = line.activitiesSince(customer.conversationId, 0).activities;
+      expect(agentMessage?.channelData).toEqual({
+        relaydesk: { kind: 'agent-message', agentName: 'Alex Agent', replyToId: 'x' },
+      });
+      expect(refusal).toMatchObject({
+        replyToId: refused.id,
+        channelData: { relaydesk: { kind: 'rate-limited', replyToId: refused.id } },
+      });
+    });
+
+    it('drops a notice of an unknown kind, and notice fields that are not plain strings or too long', () => {
+      const { line } = channel();
+      const customer = access(line);
+      const kept = (channelData: unknown) => {
+        line.addBotActivity(customer.conversationId, { text: 'x', channelData });
+        return line.activitiesSince(customer.conversationId, 0).activities.at(-1)?.channelData;
+      };
+      expect(kept({ relaydesk: { kind: 'surprise', agentName: 'Alex' } })).toBeUndefined();
+      expect(kept({ relaydesk: 'queued' })).toBeUndefined();
+      expect(kept({ kind: 'queued' })).toBeUndefined();
+      expect(kept('queued')).toBeUndefined();
+      expect(kept({ relaydesk: { kind: 'joined', agentName: { html: '<b>' }, replyToId: 42 } })).toEqual({
+        relaydesk: { kind: 'joined' },
+      });
+      expect(kept({ relaydesk: { kind: 'ended', agentName: '   ', replyToId: 'r'.repeat(201) } })).toEqual({
+        relaydesk: { kind: 'ended' },
+      });
+      expect(kept({ relaydesk: { kind: 'joined', agentName: 'A'.repeat(300) } })).toEqual({
+        relaydesk: { kind: 'joined', agentName: 'A'.repeat(128) },
+      });
+    });
+
+    it("an update carries the updated activity's notice", () => {
+      const { line } = channel();
+      const customer = access(line);
+      const id = line.addBotActivity(customer.conversationId, {
+        text: 'before',
+        channelData: { relaydesk: { kind: 'queued' } },
+      })!;
+      line.updateBotActivity(customer.conversationId, id, {
+        text: 'after',
+        channelData: { relaydesk: { kind: 'agent-message', agentName: 'Alex Agent' } },
+      });
+      expect(line.activitiesSince(customer.conversationId, 0).activities).toMatchObject([
+        { id, text: 'after', channelData: { relaydesk: { kind: 'agent-message', agentName: 'Alex Agent' } } },
+      ]);
+    });
+
     it('stores a repeated send (same relaydeskId) once and answers with the first id', () => {
       const { line } = channel();
       const customer = access(line);
