@@ -1,8 +1,15 @@
+import type { OfferView } from '../../src/app/views';
+import type { PanelRow } from '../../src/domain/agent-sessions';
 import type { DraftChange } from '../../src/web/agent-api';
+import { AgentApiError } from '../../src/web/tab/api-error';
 import { reconnectDelayMs } from '../../src/web/tab/backoff';
 import { DraftSaver, type DraftStatus } from '../../src/web/tab/draft-saver';
-import { formatSince, panelToggleLabel } from '../../src/web/tab/format';
+import { formatCountdown, formatDuration, formatSince, panelToggleLabel } from '../../src/web/tab/format';
+import { splitLinks } from '../../src/web/tab/linkify';
+import { OfferWatch, localDeadline } from '../../src/web/tab/offer-watch';
+import { CANNOT_REACH, NOT_ANSWERING, describeProblem } from '../../src/web/tab/problem-words';
 import { describeTrend, sentimentRank, sentimentSparkline } from '../../src/web/tab/sparkline';
+import { titleWithUnread, totalUnread, unreadCount } from '../../src/web/tab/unread-count';
 
 /** The tab's logic that needs no DOM, run in Node; the browser journeys cover the rest. */
 
@@ -142,6 +149,29 @@ describe('DraftSaver: drafts saved as the agent types', () => {
     expect(saver.pendingChange('gone')).toBeUndefined();
   });
 
+  it('a reply sent within 400 ms of the last key ends the status in a true state, not "Saving draft…"', async () => {
+    const { saver, saves, statuses, advance, pendingTimers } = drafts();
+    saver.schedule('s1', { reply: 'Sent at once' });
+    expect(statuses.at(-1)).toBe('pending');
+    saver.discardReply('s1');
+    expect(statuses.at(-1)).toBe('idle');
+    await advance(400);
+    expect(saves).toHaveLength(0);
+    expect(pendingTimers()).toBe(0);
+  });
+
+  it('a reply sent while an older save is in flight ends in "saved" once that save lands', async () => {
+    const { saver, saves, statuses, advance } = drafts();
+    saver.schedule('s1', { reply: 'Sent' });
+    await advance(400);
+    saver.schedule('s1', { reply: 'Sent at once' });
+    saver.discardReply('s1');
+    expect(statuses.at(-1)).toBe('pending');
+    saves[0]!.finish();
+    await settle();
+    expect(statuses.at(-1)).toBe('saved');
+  });
+
   it('discardReply forgets an unsent reply (it was just sent) but keeps case fields', () => {
     const { saver } = drafts();
     saver.schedule('s1', { reply: 'sent now', caseFields: { title: 'T' } });
@@ -224,5 +254,159 @@ describe('display texts', () => {
     ]);
     expect(reconnectDelayMs(0, () => 0)).toBe(400);
     expect(reconnectDelayMs(0, () => 1)).toBe(600);
+  });
+});
+
+describe('display texts for waiting and offers', () => {
+  const second = 1000;
+  it.each([
+    [0, 'under 1 min'],
+    [59 * second, 'under 1 min'],
+    [2 * 60 * second, '2 min'],
+    [3 * 3600 * second, '3 h'],
+    [50 * 3600 * second, '2 d'],
+  ])('waiting %d ms reads "%s"', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('counts an offer down in minutes and seconds, rounding up, never below 0:00', () => {
+    expect(formatCountdown(120_000)).toBe('2:00');
+    expect(formatCountdown(89_001)).toBe('1:30');
+    expect(formatCountdown(5_000)).toBe('0:05');
+    expect(formatCountdown(-3_000)).toBe('0:00');
+  });
+});
+
+describe('links in message text', () => {
+  it('makes http(s) URLs links and leaves a sentence’s punctuation outside them', () => {
+    expect(splitLinks('See https://example.com/a?b=1. Thanks')).toEqual([
+      { kind: 'text', text: 'See ' },
+      { kind: 'link', text: 'https://example.com/a?b=1', href: 'https://example.com/a?b=1' },
+      { kind: 'text', text: '. Thanks' },
+    ]);
+    expect(splitLinks('(http://example.com/x)').map((part) => part.text)).toEqual([
+      '(',
+      'http://example.com/x',
+      ')',
+    ]);
+    expect(splitLinks('https://en.wikipedia.org/wiki/Foo_(bar)')[0]?.text).toBe(
+      'https://en.wikipedia.org/wiki/Foo_(bar)',
+    );
+  });
+
+  it('links nothing else: other schemes, markup and bare words stay text', () => {
+    for (const text of ['javascript:alert(1)', 'ftp://files.test', 'www.x.test', 'xhttps://x.test']) {
+      expect(splitLinks(text)).toEqual([{ kind: 'text', text }]);
+    }
+    expect(splitLinks('<a href="https://x.test">x</a>').filter((part) => part.kind === 'link')).toEqual([
+      { kind: 'link', text: 'https://x.test', href: 'https://x.test/' },
+    ]);
+    expect(splitLinks('no links here')).toEqual([{ kind: 'text', text: 'no links here' }]);
+  });
+});
+
+describe('the unread total in the page title', () => {
+  const row = (extra: Partial<PanelRow>): PanelRow => ({
+    id: 's',
+    title: 'Visitor 1',
+    icon: 'Vi',
+    kind: 'conversation',
+    focused: false,
+    closable: true,
+    alert: false,
+    tooltip: 'Visitor 1',
+    ...extra,
+  });
+
+  it('reads the exact count past the badge’s "9+" from the unread text', () => {
+    expect(
+      unreadCount(row({ badge: '9+', unreadText: 'Visitor 1. 12 new updates in your conversation.' })),
+    ).toBe(12);
+    expect(unreadCount(row({ badge: '3' }))).toBe(3);
+    expect(unreadCount(row({}))).toBe(0);
+    expect(totalUnread([row({ badge: '2' }), row({ badge: '1' })])).toBe(3);
+  });
+
+  it('puts the total first, "(3) Relaydesk", and nothing when all is read', () => {
+    expect(titleWithUnread(3)).toBe('(3) Relaydesk');
+    expect(titleWithUnread(0)).toBe('Relaydesk');
+  });
+});
+
+describe('what the agent reads when a request fails', () => {
+  it('a network failure is "Can’t reach Relaydesk — retrying", never the browser’s words', () => {
+    const problem = describeProblem(new TypeError('Failed to fetch'), 'refresh');
+    expect(problem).toEqual({
+      connection: true,
+      notice: expect.objectContaining({ title: CANNOT_REACH, text: '' }),
+    });
+    expect(JSON.stringify(describeProblem(new TypeError('Failed to fetch'), 'action'))).not.toContain(
+      'fetch',
+    );
+  });
+
+  it('a server that cannot answer is retried; a refusal says the server’s own words', () => {
+    expect(
+      describeProblem(new AgentApiError(503, 'StoreUnavailable', 'Service Unavailable'), 'refresh'),
+    ).toEqual({
+      connection: true,
+      notice: expect.objectContaining({ title: NOT_ANSWERING }),
+    });
+    const refused = describeProblem(
+      new AgentApiError(404, 'NotFound', 'That session is not yours.'),
+      'action',
+    );
+    expect(refused.connection).toBe(false);
+    expect(refused.notice.text).toBe('That session is not yours.');
+  });
+});
+
+describe('OfferWatch: which offers are new, which ran out', () => {
+  const T = 1_767_607_200_000;
+  const offer = (offerId: string, offeredAt = T, timeoutSeconds = 120): OfferView => ({
+    kind: 'offer',
+    workItemId: `w-${offerId}`,
+    offerId,
+    title: `Visitor ${offerId}`,
+    icon: 'Vi',
+    channel: 'emulator',
+    firstMessage: 'Hello',
+    waitingSince: offeredAt,
+    offeredAt,
+    expiresAt: offeredAt + timeoutSeconds * 1000,
+    timeoutSeconds,
+    prechat: [],
+    status: 'pending',
+  });
+
+  it('announces an offer once, however often the workspace is read', () => {
+    const watch = new OfferWatch();
+    expect(watch.update([offer('1')], T).arrived.map((o) => o.offerId)).toEqual(['1']);
+    expect(watch.update([offer('1')], T + 1000).arrived).toEqual([]);
+    expect(watch.update([offer('1'), offer('2')], T + 2000).arrived.map((o) => o.offerId)).toEqual(['2']);
+  });
+
+  it('expires an offer on its countdown, once, and stops showing it', () => {
+    const watch = new OfferWatch();
+    watch.update([offer('1')], T);
+    expect(watch.tick(T + 119_999)).toEqual([]);
+    expect(watch.tick(T + 120_000).map((o) => o.offerId)).toEqual(['1']);
+    expect(watch.tick(T + 121_000)).toEqual([]);
+    expect(watch.current()).toEqual([]);
+    expect(watch.update([offer('1')], T + 121_000)).toEqual({ arrived: [], expired: [] });
+  });
+
+  it('an offer that vanishes at about its expiry expired; one taken back early, or answered, did not', () => {
+    const watch = new OfferWatch();
+    watch.update([offer('1'), offer('2', T, 600), offer('3')], T);
+    watch.answered('3');
+    const { expired } = watch.update([], T + 118_500);
+    expect(expired.map((o) => o.offerId)).toEqual(['1']);
+  });
+
+  it('counts down from the full timeout when this clock disagrees with the server’s', () => {
+    expect(localDeadline(offer('1'), T + 5_000)).toBe(T + 120_000);
+    expect(localDeadline(offer('1'), T + 330 * 86_400_000)).toBe(T + 330 * 86_400_000 + 120_000);
+    expect(localDeadline(offer('1'), T - 3_600_000)).toBe(T - 3_600_000 + 120_000);
   });
 });

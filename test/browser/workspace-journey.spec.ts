@@ -121,9 +121,9 @@ describe('the agent workspace tab in Chromium: two customers, the session panel,
     for (let n = 1; n <= 12; n += 1) await tab.customerSays(visitor1, `Update number ${n}`);
     await waitForText(row('Visitor 1').locator('.session-badge'), '9+');
     await row('Visitor 1')
-      .locator(`[role="tab"][title=${cssString(BURST_TOOLTIP)}]`)
+      .locator(`[role="tab"][aria-label=${cssString(BURST_TOOLTIP)}]`)
       .waitFor();
-    expect(await tabOf('Visitor 1').getAttribute('aria-label')).toBe(BURST_TOOLTIP);
+    expect(await tabOf('Visitor 1').getAttribute('title')).toBeNull();
     expect(await row('Visitor 2').locator('.session-badge').count()).toBe(0);
 
     await tabOf('Visitor 1').hover();
@@ -135,7 +135,7 @@ describe('the agent workspace tab in Chromium: two customers, the session panel,
     await tab.customerSays(visitor1, 'This is terrible. I am furious, your service is awful and useless!');
     await waitForText(row('Visitor 1').locator('.session-alert'), '!');
     await row('Visitor 1')
-      .locator(`[role="tab"][title=${cssString(ALERT_TOOLTIP)}]`)
+      .locator(`[role="tab"][aria-label=${cssString(ALERT_TOOLTIP)}]`)
       .waitFor();
     await page.mouse.move(900, 700);
     await tabOf('Visitor 1').hover();
@@ -256,9 +256,10 @@ describe('the agent workspace tab in Chromium: two customers, the session panel,
     expect(await row('Visitor 2').count()).toBe(1);
   });
 
-  it('End finishes a conversation: it leaves the panel and shows under Closed work items', async () => {
+  it('End, once confirmed, finishes a conversation: it leaves the panel and shows under Closed work items', async () => {
     await open('Visitor 2');
     await page.getByRole('button', { name: 'End', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'End', exact: true }).click();
     await row('Visitor 2').waitFor({ state: 'detached' });
     await selected('Home').waitFor();
     await stream('closed').getByRole('rowheader', { name: 'Visitor 2', exact: true }).waitFor();

@@ -28,6 +28,11 @@ export class Clamps {
     return box;
   }
 
+  /** Stops watching the clamped texts under `root`, which is about to be replaced. */
+  release(root: ParentNode): void {
+    for (const content of root.querySelectorAll('.clamp-text')) this.observer.unobserve(content);
+  }
+
   disconnect(): void {
     this.observer.disconnect();
   }

@@ -13,6 +13,13 @@ export interface DashboardActions {
 
 type StreamAction = 'pick' | 'open';
 
+interface Stream {
+  readonly id: string;
+  readonly title: string;
+  readonly rows: readonly WorkItemRow[];
+  readonly action: StreamAction;
+}
+
 /** Home: the agent dashboard (My, Open, Waiting and Closed work items) and the presence selector. */
 export function renderDashboard(
   dashboard: DashboardView,
@@ -34,36 +41,8 @@ export function renderDashboard(
   );
   presenceSelect.value = panel.presence;
 
-  const stream = (id: string, title: string, rows: readonly WorkItemRow[], action: StreamAction) => {
-    // The customer's first words, where the server sent them (Open work items): what the item is about.
-    const withPreview = rows.some((row) => row.preview);
-    return h(
-      'section',
-      { class: 'stream', 'aria-labelledby': `stream-${id}`, 'data-stream': id },
-      h('h3', { id: `stream-${id}` }, title, ' ', h('span', { class: 'count' }, `(${rows.length})`)),
-      rows.length === 0
-        ? h('p', { class: 'empty' }, 'No work items.')
-        : h(
-            'table',
-            { class: 'work-items' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                h('th', { scope: 'col' }, 'Title'),
-                withPreview ? h('th', { scope: 'col' }, 'Message') : null,
-                h('th', { scope: 'col' }, 'Channel'),
-                h('th', { scope: 'col' }, 'State'),
-                h('th', { scope: 'col' }, action === 'pick' ? 'Waiting' : 'Since'),
-                h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
-              ),
-            ),
-            h('tbody', {}, ...rows.map((row) => workItemRow(id, row, action, actions, now, withPreview))),
-          ),
-    );
-  };
+  const stream = (id: string, title: string, rows: readonly WorkItemRow[], action: StreamAction) =>
+    streamSection({ id, title, rows, action }, actions, now);
 
   return h(
     'section',
@@ -87,6 +66,39 @@ export function renderDashboard(
       { class: 'hint' },
       'Tip: hold Shift while selecting Open to open the work item as a case session.',
     ),
+  );
+}
+
+function streamSection(stream: Stream, actions: DashboardActions, now: number): HTMLElement {
+  const { id, title, rows, action } = stream;
+  // The customer's first words, where the server sent them (Open work items): what the item is about.
+  const withPreview = rows.some((row) => row.preview);
+  const column = (label: string | HTMLElement) => h('th', { scope: 'col' }, label);
+  return h(
+    'section',
+    { class: 'stream', 'aria-labelledby': `stream-${id}`, 'data-stream': id },
+    h('h3', { id: `stream-${id}` }, title, ' ', h('span', { class: 'count' }, `(${rows.length})`)),
+    rows.length === 0
+      ? h('p', { class: 'empty' }, 'No work items.')
+      : h(
+          'table',
+          { class: 'work-items' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              column('Title'),
+              withPreview ? column('Message') : null,
+              column('Channel'),
+              column('State'),
+              column(action === 'pick' ? 'Waiting' : 'Since'),
+              column(h('span', { class: 'visually-hidden' }, 'Actions')),
+            ),
+          ),
+          h('tbody', {}, ...rows.map((row) => workItemRow(id, row, action, actions, now, withPreview))),
+        ),
   );
 }
 

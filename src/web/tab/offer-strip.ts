@@ -1,20 +1,21 @@
 import type { OfferView } from '../../app/views';
 import { Clamps } from './clamp';
 import type { TabClock } from './clock';
-import type { DesktopNotifier } from './desktop-notifier';
+import { DesktopNotifier } from './desktop-notifier';
 import { h } from './dom';
+import { onFirstGesture } from './first-gesture';
 import { restorableFocus } from './focus';
 import type { Notices } from './notices';
-import type { OfferChime } from './offer-chime';
+import { OfferChime } from './offer-chime';
 import { OfferWatch } from './offer-watch';
 import { renderOffers, type OfferActions } from './offers-view';
-import type { SoundSetting } from './sound-setting';
+import { SoundSetting } from './sound-setting';
 
 export interface OfferStripOptions {
   readonly clock: TabClock;
   readonly notices: Notices;
-  readonly chime: OfferChime;
-  readonly notifier: DesktopNotifier;
+  /** Where the sound setting and "permission asked" are kept (localStorage). */
+  readonly storage: Storage;
   readonly actions: OfferActions;
   /** An offer ran out on the tab's countdown: the workspace is read again. */
   readonly onExpired: () => void;
@@ -27,22 +28,35 @@ export interface OfferStripOptions {
 export class OfferStrip {
   readonly element: HTMLElement = h('div', { class: 'incoming' });
   private readonly watch = new OfferWatch();
+  private readonly chime = new OfferChime();
+  private readonly notifier: DesktopNotifier;
   private clamps = new Clamps();
   private drawn = '';
   private sound: SoundSetting | undefined;
 
-  constructor(private readonly options: OfferStripOptions) {}
+  constructor(private readonly options: OfferStripOptions) {
+    this.notifier = new DesktopNotifier(options.storage);
+  }
 
-  /** The sound setting of the signed-in agent, known once the workspace is read. */
-  useSound(sound: SoundSetting): void {
-    this.sound = sound;
+  /** Browsers allow a permission prompt and sound only after a user gesture: never on load. */
+  prepareOnFirstGesture(target: EventTarget): void {
+    onFirstGesture(target, () => {
+      this.notifier.askOnce();
+      this.chime.unlock();
+    });
+  }
+
+  /** The signed-in agent's sound setting (for the top bar's switch), made once their id is known. */
+  soundFor(agentId: string): SoundSetting {
+    this.sound ??= new SoundSetting(agentId, this.options.storage);
+    return this.sound;
   }
 
   update(offers: readonly OfferView[]): void {
     const { arrived, expired } = this.watch.update(offers, this.options.clock.now());
     for (const offer of arrived) {
-      if (this.sound?.on ?? true) this.options.chime.play();
-      this.options.notifier.notify(offer);
+      if (this.sound?.on ?? true) this.chime.play();
+      this.notifier.notify(offer);
     }
     this.tellExpired(expired);
     this.draw();

@@ -1,5 +1,11 @@
 import type { OfferView } from '../../app/views';
 
+/** An offer on screen, with its expiry on this browser's clock. */
+export interface ShownOffer {
+  readonly offer: OfferView;
+  readonly deadline: number;
+}
+
 export interface OfferChanges {
   /** Offers seen for the first time: the sound and the desktop notification. */
   readonly arrived: readonly OfferView[];
@@ -8,13 +14,23 @@ export interface OfferChanges {
 }
 
 /**
+ * The offer's expiry on this browser's clock. A pending offer was offered before now and expires after it, by
+ * the server's clock; when this clock agrees, its expiresAt holds. When it does not (the clocks differ), the
+ * offer is taken as just offered: its full timeout from when the tab first saw it.
+ */
+export function localDeadline(offer: OfferView, seenAt: number): number {
+  if (seenAt >= offer.offeredAt && seenAt < offer.expiresAt) return offer.expiresAt;
+  return seenAt + Math.max(0, offer.expiresAt - offer.offeredAt);
+}
+
+/**
  * Keeps track of the offers the agent is shown. An offer ends unanswered either on the tab's own countdown
  * (tick) or by leaving the workspace at about its expiry (the server drops it then); either way it is told once.
  * An offer the agent answered, or one that left well before its expiry (taken back), is not "expired".
  */
 export class OfferWatch {
-  private shown = new Map<string, OfferView>();
-  private readonly seen = new Set<string>();
+  private shown = new Map<string, ShownOffer>();
+  private readonly deadlines = new Map<string, number>();
   private readonly ended = new Set<string>();
   private readonly answeredIds = new Set<string>();
 
@@ -23,32 +39,32 @@ export class OfferWatch {
 
   /** The offers the workspace has now. */
   update(offers: readonly OfferView[], now: number): OfferChanges {
+    const arrived = offers.filter((offer) => !this.deadlines.has(offer.offerId));
+    for (const offer of arrived) this.deadlines.set(offer.offerId, localDeadline(offer, now));
     const next = new Map(
-      offers.filter((offer) => !this.ended.has(offer.offerId)).map((offer) => [offer.offerId, offer]),
+      offers
+        .filter((offer) => !this.ended.has(offer.offerId))
+        .map((offer) => [offer.offerId, { offer, deadline: this.deadlines.get(offer.offerId) ?? now }]),
     );
-    const arrived = [...next.values()].filter((offer) => !this.seen.has(offer.offerId));
-    for (const offer of arrived) this.seen.add(offer.offerId);
-    const expired = [...this.shown.values()].filter(
-      (offer) =>
-        !next.has(offer.offerId) &&
-        !this.answeredIds.has(offer.offerId) &&
-        now >= offer.expiresAt - this.graceMs,
+    const gone = [...this.shown.values()].filter(
+      ({ offer, deadline }) =>
+        !next.has(offer.offerId) && !this.answeredIds.has(offer.offerId) && now >= deadline - this.graceMs,
     );
-    for (const offer of expired) this.ended.add(offer.offerId);
+    for (const { offer } of gone) this.ended.add(offer.offerId);
     this.shown = next;
-    return { arrived, expired: [...expired, ...this.tick(now)] };
+    return { arrived, expired: [...gone.map(({ offer }) => offer), ...this.tick(now)] };
   }
 
   /** Offers whose time ran out by `now`: they stop showing and are returned once. */
   tick(now: number): OfferView[] {
     const expired = [...this.shown.values()].filter(
-      (offer) => offer.expiresAt <= now && !this.answeredIds.has(offer.offerId),
+      ({ offer, deadline }) => deadline <= now && !this.answeredIds.has(offer.offerId),
     );
-    for (const offer of expired) {
+    for (const { offer } of expired) {
       this.ended.add(offer.offerId);
       this.shown.delete(offer.offerId);
     }
-    return expired;
+    return expired.map(({ offer }) => offer);
   }
 
   /** The agent pressed Accept or Reject: whatever happens next is not an expiry. */
@@ -57,7 +73,7 @@ export class OfferWatch {
   }
 
   /** The offers to show, oldest first. */
-  current(): OfferView[] {
+  current(): ShownOffer[] {
     return [...this.shown.values()];
   }
 }

@@ -1,5 +1,6 @@
 import type { OfferView } from '../../app/views';
 import type { Clamps } from './clamp';
+import type { ShownOffer } from './offer-watch';
 import { h } from './dom';
 import { channelLabel } from './format';
 import { liveTime } from './live-times';
@@ -11,7 +12,7 @@ export interface OfferActions {
 
 /** Incoming conversations offered to the agent, above whichever view is open: Accept, Reject, time left. */
 export function renderOffers(
-  offers: readonly OfferView[],
+  offers: readonly ShownOffer[],
   actions: OfferActions,
   now: number,
   clamps: Clamps,
@@ -20,11 +21,12 @@ export function renderOffers(
     'section',
     { class: 'offers', 'aria-labelledby': 'offers-title' },
     h('h2', { id: 'offers-title' }, 'Incoming conversations'),
-    h('ul', {}, ...offers.map((offer) => offerItem(offer, actions, now, clamps))),
+    h('ul', {}, ...offers.map((shown) => offerItem(shown, actions, now, clamps))),
   );
 }
 
-function offerItem(offer: OfferView, actions: OfferActions, now: number, clamps: Clamps): HTMLElement {
+function offerItem(shown: ShownOffer, actions: OfferActions, now: number, clamps: Clamps): HTMLElement {
+  const { offer, deadline } = shown;
   return h(
     'li',
     { class: 'offer', 'data-work-item-id': offer.workItemId, 'data-offer-id': offer.offerId },
@@ -33,6 +35,7 @@ function offerItem(offer: OfferView, actions: OfferActions, now: number, clamps:
       'div',
       { class: 'offer-text' },
       h('strong', {}, offer.title),
+      offer.nameGiven ? h('span', { dir: 'auto' }, ` (${offer.nameGiven})`) : null,
       ` · ${channelLabel(offer.channel)} · waiting `,
       liveTime(offer.waitingSince, 'waited', now),
       offer.firstMessage ? clamps.wrap(messageText(offer.firstMessage, 'offer-message')) : null,
@@ -41,7 +44,7 @@ function offerItem(offer: OfferView, actions: OfferActions, now: number, clamps:
     h(
       'span',
       { class: 'offer-countdown', role: 'timer', 'aria-label': `Time left to accept ${offer.title}` },
-      liveTime(offer.expiresAt, 'countdown', now),
+      liveTime(deadline, 'countdown', now),
       ' left',
     ),
     h(

@@ -19,7 +19,10 @@ export function paneTabs(host: HTMLElement, panes: readonly Pane[]): HTMLElement
         id: `pane-tab-${pane.id}`,
         'aria-controls': pane.id,
         'data-pane': pane.id,
-        onclick: () => select(pane.id),
+        onclick: () => {
+          select(pane.id);
+          document.getElementById(pane.id)?.scrollIntoView({ block: 'nearest' });
+        },
       },
       pane.label,
     ),

@@ -59,6 +59,8 @@ export class SessionView {
   /** The last draft the server sent, to tell the agent's edits from a draft saved elsewhere. */
   private serverReply: string;
   private serverCaseFields: Readonly<Record<string, string>>;
+  /** What the Active Conversation pane was drawn from: redrawn only on a change (a "Show more" stays open). */
+  private drawnSummary = '';
 
   constructor(
     detail: SessionDetail,
@@ -95,34 +97,7 @@ export class SessionView {
     this.conversationPane = h('div', { class: 'conversation-body' });
     this.kb = new KbPane(detail.kb, (query) => this.actions.kbSearch(this.sessionId, query));
 
-    this.element = h('section', {
-      class: `session-view${isCase ? ' case-session' : ''}`,
-      'aria-labelledby': 'session-title',
-      'data-session-id': detail.sessionId,
-    });
-    // In a narrow window the two panes are tabs below the conversation; the tabs come first, as they show.
-    this.element.append(
-      h(
-        'div',
-        { class: 'communication-panel', 'aria-label': 'Communication panel', role: 'region' },
-        this.header(isCase, detail.conversation.readOnly),
-        caseForm?.element ?? null,
-        isCase ? h('h3', { class: 'history-title' }, 'Conversation history') : null,
-        this.transcript.element,
-        this.replyArea(isCase),
-      ),
-      paneTabs(this.element, [
-        { id: 'conversation-pane', label: 'Active Conversation' },
-        { id: 'kb-pane', label: 'Knowledge base' },
-      ]),
-      h(
-        'aside',
-        { id: 'conversation-pane', class: 'pane conversation-pane', 'aria-labelledby': 'conversation-title' },
-        h('h3', { id: 'conversation-title' }, 'Active Conversation'),
-        this.conversationPane,
-      ),
-      this.kb.element,
-    );
+    this.element = this.layout(detail, caseForm?.element);
     this.render();
   }
 
@@ -165,6 +140,39 @@ export class SessionView {
   setDraftStatus(status: DraftStatus): void {
     this.draftStatus.textContent = DRAFT_STATUS_TEXT[status];
     this.draftStatus.dataset['status'] = status;
+  }
+
+  /** The communication panel, then (as tabs in a narrow window) the Active Conversation and KB panes. */
+  private layout(detail: SessionDetail, caseForm: HTMLElement | undefined): HTMLElement {
+    const isCase = detail.kind === 'case';
+    const element = h('section', {
+      class: `session-view${isCase ? ' case-session' : ''}`,
+      'aria-labelledby': 'session-title',
+      'data-session-id': detail.sessionId,
+    });
+    element.append(
+      h(
+        'div',
+        { class: 'communication-panel', 'aria-label': 'Communication panel', role: 'region' },
+        this.header(isCase, detail.conversation.readOnly),
+        caseForm ?? null,
+        isCase ? h('h3', { class: 'history-title' }, 'Conversation history') : null,
+        this.transcript.element,
+        this.replyArea(isCase),
+      ),
+      paneTabs(element, [
+        { id: 'conversation-pane', label: 'Active Conversation' },
+        { id: 'kb-pane', label: 'Knowledge base' },
+      ]),
+      h(
+        'aside',
+        { id: 'conversation-pane', class: 'pane conversation-pane', 'aria-labelledby': 'conversation-title' },
+        h('h3', { id: 'conversation-title' }, 'Active Conversation'),
+        this.conversationPane,
+      ),
+      this.kb.element,
+    );
+    return element;
   }
 
   private header(isCase: boolean, readOnly: boolean): HTMLElement {
@@ -253,7 +261,13 @@ export class SessionView {
     this.stateChip.textContent = WORK_ITEM_STATE_LABELS[conversation.state];
     this.stateChip.dataset['state'] = conversation.state;
     this.transcript.update(this.detail.transcript);
-    this.conversationPane.replaceChildren(...conversationSummary(this.detail, this.clamps));
+    // The draft rides along in the conversation view; typing must not redraw the summary.
+    const summary = JSON.stringify([{ ...conversation, draft: '' }, this.detail.sentimentTrend]);
+    if (summary !== this.drawnSummary) {
+      this.drawnSummary = summary;
+      this.clamps.release(this.conversationPane);
+      this.conversationPane.replaceChildren(...conversationSummary(this.detail, this.clamps));
+    }
     this.element.dataset['loaded'] = String(this.detail.transcript.length);
   }
 

@@ -41,8 +41,9 @@ export class Topbar {
     this.liveStatus.dataset['status'] = status;
   }
 
-  /** The switch for the signed-in agent's offer sound (kept per agent in this browser). */
+  /** The switch for the signed-in agent's offer sound (kept per agent in this browser); drawn once. */
   showSoundSwitch(sound: SoundSetting): void {
+    if (this.soundSlot.firstChild) return;
     const button = h('button', {
       type: 'button',
       class: 'button subtle small sound-toggle',

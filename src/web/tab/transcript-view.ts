@@ -92,6 +92,7 @@ export class TranscriptView {
     const from = grows ? this.shown.length : 0;
     if (grows) this.shown.forEach((line, index) => setDelivery(line.delivery, entries[index]));
     const added = entries.slice(from).map((entry) => this.lineItem(entry));
+    if (!grows) this.options.clamps.release(this.list);
     if (grows) this.list.append(...added.map((line) => line.item));
     else if (entries.length > 0) this.list.replaceChildren(...added.map((line) => line.item));
     else this.list.replaceChildren(h('li', { class: 'line empty' }, 'No messages yet.'));

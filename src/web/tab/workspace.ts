@@ -7,20 +7,17 @@ import { AgentApiError, type AgentApiClient } from './api-client';
 import { browserClock, type TabClock } from './clock';
 import { closeConfirmation, ConfirmDialog, endConfirmation } from './confirm-dialog';
 import { ConnectionProblems } from './connection';
-import { renderDashboard, type DashboardActions } from './dashboard-view';
-import { DesktopNotifier } from './desktop-notifier';
+import type { DashboardActions } from './dashboard-view';
 import { h } from './dom';
 import { DraftSaver } from './draft-saver';
-import { onFirstGesture } from './first-gesture';
-import { focusIsLost, restorableFocus } from './focus';
+import { focusIsLost } from './focus';
 import { LiveEvents } from './live-events';
 import { refreshLiveTimes } from './live-times';
+import { MainView } from './main-view';
 import { Notices } from './notices';
-import { OfferChime } from './offer-chime';
 import { OfferStrip } from './offer-strip';
-import { SessionPanel, sessionTabId } from './session-panel';
-import { SessionView, type SessionViewActions } from './session-view';
-import { SoundSetting } from './sound-setting';
+import { SessionPanel } from './session-panel';
+import type { SessionViewActions } from './session-view';
 import { Topbar } from './topbar';
 import { titleWithUnread, totalUnread, unreadCount } from './unread-count';
 
@@ -40,38 +37,25 @@ const TICK_MS = 1000;
 export class Workspace {
   private readonly api: AgentApiClient;
   private readonly clock: TabClock;
-  private readonly storage: Storage;
   private readonly topbar: Topbar;
   private readonly panel: SessionPanel;
-  private readonly view: HTMLElement;
+  private readonly view: MainView;
   private readonly notices: Notices;
   private readonly problems: ConnectionProblems;
-  private readonly chime = new OfferChime();
-  private readonly notifier: DesktopNotifier;
   private readonly offers: OfferStrip;
   private readonly dialog = new ConfirmDialog();
   private readonly saver: DraftSaver;
   private readonly live: LiveEvents;
   private state: WorkspaceState | undefined;
-  private sound: SoundSetting | undefined;
-  private sessionView: SessionView | undefined;
   /** A session the agent just chose, shown as focused until the server confirms it. */
   private choosing: string | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
-  private shownHome = false;
-  /** What Home was last drawn from: unchanged data is not redrawn (an open select stays open). */
-  private drawnHome = '';
   private panelNotice: string | undefined;
-  /** Set by Pick, Accept and Open: the session they open gets the keyboard focus. */
-  private focusOnOpen = false;
-  /** Unread counts read just before the agent opened a session (opening clears them on the server). */
-  private readonly unreadAtOpen = new Map<string, number>();
 
   constructor(private readonly options: WorkspaceOptions) {
     this.api = options.api;
     this.clock = options.clock ?? browserClock;
-    this.storage = options.storage ?? window.localStorage;
     this.topbar = new Topbar(options.signOut);
     this.panel = new SessionPanel(
       {
@@ -81,15 +65,12 @@ export class Workspace {
       },
       VIEW_ID,
     );
-    this.view = h('main', { id: VIEW_ID, class: 'workspace-view', role: 'tabpanel', tabindex: -1 });
     this.notices = new Notices(this.clock);
     this.problems = new ConnectionProblems(this.notices, this.clock, () => void this.refresh());
-    this.notifier = new DesktopNotifier(this.storage);
     this.offers = new OfferStrip({
       clock: this.clock,
       notices: this.notices,
-      chime: this.chime,
-      notifier: this.notifier,
+      storage: options.storage ?? window.localStorage,
       actions: {
         answerOffer: (offer, answer) => {
           this.offers.answered(offer);
@@ -102,9 +83,13 @@ export class Workspace {
     this.saver = new DraftSaver({
       save: (sessionId, change, { keepalive }) => this.api.saveDraft(sessionId, change, keepalive),
       retryable: (error) => !(error instanceof AgentApiError && error.status >= 400 && error.status < 500),
-      onStatus: (sessionId, status) => {
-        if (this.sessionView?.sessionId === sessionId) this.sessionView.setDraftStatus(status);
-      },
+      onStatus: (sessionId, status) => this.view.setDraftStatus(sessionId, status),
+    });
+    this.view = new MainView({
+      id: VIEW_ID,
+      saver: this.saver,
+      dashboardActions: this.dashboardActions,
+      sessionActions: this.sessionActions,
     });
     this.live = new LiveEvents({
       url: (fresh) => this.api.eventsUrl(fresh),
@@ -120,7 +105,7 @@ export class Workspace {
         'div',
         { class: 'workspace' },
         this.panel.element,
-        h('div', { class: 'workspace-main' }, this.offers.element, this.view),
+        h('div', { class: 'workspace-main' }, this.offers.element, this.view.element),
       ),
       this.notices.element,
       this.dialog.element,
@@ -131,11 +116,7 @@ export class Workspace {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.saver.sendAllNow({ keepalive: true });
     });
-    // Browsers allow a permission prompt and sound only after a gesture: never on load.
-    onFirstGesture(document, () => {
-      this.notifier.askOnce();
-      this.chime.unlock();
-    });
+    this.offers.prepareOnFirstGesture(document);
     await this.refresh();
     this.live.start();
     this.clock.every(TICK_MS, () => {
@@ -186,83 +167,28 @@ export class Workspace {
 
   private render(state: WorkspaceState, focused: string, detail: SessionDetail | undefined): void {
     this.topbar.setAgent(`${state.panel.agentName} · ${state.panel.presenceLabel}`);
-    if (!this.sound) {
-      this.sound = new SoundSetting(state.agentId, this.storage);
-      this.topbar.showSoundSwitch(this.sound);
-      this.offers.useSound(this.sound);
-    }
+    this.topbar.showSoundSwitch(this.offers.soundFor(state.agentId));
     this.panel.render(state.panel, focused);
     document.title = titleWithUnread(totalUnread(state.panel.rows));
     this.offers.update(state.offers);
-    this.view.setAttribute('aria-labelledby', sessionTabId(focused));
     if (state.panel.notice && state.panel.notice !== this.panelNotice) {
       this.notices.show({ kind: 'notice', title: state.panel.notice, text: '', tone: 'default' });
     }
     this.panelNotice = state.panel.notice;
-    if (focused === HOME_SESSION_ID) this.renderHome(state);
-    else this.renderSession(state, focused, detail);
-  }
-
-  private renderHome(state: WorkspaceState): void {
-    this.leaveSession();
-    const home = JSON.stringify([state.dashboard, state.panel.presence]);
-    if (this.shownHome && home === this.drawnHome) return;
-    const keep = restorableFocus(this.view);
-    this.view.replaceChildren(
-      renderDashboard(state.dashboard, state.panel, this.dashboardActions, this.clock.now()),
-    );
-    this.shownHome = true;
-    this.drawnHome = home;
-    keep();
-  }
-
-  private renderSession(state: WorkspaceState, focused: string, detail: SessionDetail | undefined): void {
-    this.shownHome = false;
-    const title =
-      state.panel.rows.find((row) => row.id === focused)?.title ?? detail?.conversation.title ?? '';
-    if (!detail) {
-      this.leaveSession();
-      const text = this.choosing ? `Opening ${title}…` : `${title} is no longer available.`;
-      this.view.replaceChildren(h('p', { class: 'loading' }, text));
-      return;
-    }
-    const pending = this.saver.pendingChange(detail.sessionId);
-    if (this.sessionView?.sessionId === detail.sessionId) {
-      this.sessionView.update(detail, title, pending);
-      return;
-    }
-    this.leaveSession();
-    const unread = this.unreadAtOpen.get(detail.sessionId) ?? 0;
-    this.unreadAtOpen.delete(detail.sessionId);
-    this.sessionView = new SessionView(detail, title, this.sessionActions, {
-      agentId: state.agentId,
-      unread,
-      unsaved: pending,
-    });
-    this.view.replaceChildren(this.sessionView.element);
-    // Checked after the old view left: a Pick or Accept button that had focus is gone now.
-    this.sessionView.mounted(this.focusOnOpen || focusIsLost());
-    this.focusOnOpen = false;
-  }
-
-  /** The view is about to show something else: what was typed in the session is saved now. */
-  private leaveSession(): void {
-    if (!this.sessionView) return;
-    void this.saver.flush(this.sessionView.sessionId);
-    this.sessionView.dispose();
-    this.sessionView = undefined;
+    if (focused === HOME_SESSION_ID) this.view.showHome(state, this.clock.now());
+    else this.view.showSession(state, focused, detail, this.choosing !== undefined);
   }
 
   private async select(sessionId: string): Promise<void> {
     if (!this.state) return;
     const current = this.focusedId(this.state);
-    if (current === sessionId && (sessionId !== HOME_SESSION_ID || this.shownHome)) return;
+    if (current === sessionId && (sessionId !== HOME_SESSION_ID || this.view.homeShown)) return;
     const row = this.state.panel.rows.find((candidate) => candidate.id === sessionId);
-    if (row) this.unreadAtOpen.set(sessionId, unreadCount(row));
+    if (row) this.view.rememberUnread(sessionId, unreadCount(row));
     // The panel shows the choice at once; the view changes when the session's detail has arrived.
     this.choosing = sessionId;
     this.panel.render(this.state.panel, sessionId);
-    if (this.sessionView) void this.saver.flush(this.sessionView.sessionId);
+    this.view.flushOpenSession();
     try {
       await this.act(VERBS.focus, { sessionId });
     } finally {
@@ -312,10 +238,10 @@ export class Workspace {
 
   /** An action that opens a session (Pick, Open, Accept): the view it opens gets the keyboard focus. */
   private openWith(verb: string, data: Record<string, unknown>, opens = true): void {
-    this.focusOnOpen = opens;
+    this.view.focusNextSession(opens);
     void this.act(verb, data)
       .then(() => this.refresh())
-      .finally(() => (this.focusOnOpen = false));
+      .finally(() => this.view.focusNextSession(false));
   }
 
   /** One action through POST /api/agent/actions; a notice in the answer (a refusal, a confirmation) is shown. */

@@ -100,3 +100,23 @@ export function escapeRegExp(text: string): string {
 export function cssString(text: string): string {
   return `"${text.replace(/["\\]/g, '\\$&')}"`;
 }
+
+/** Sets the page's clock to the desk's fake clock; call before the page loads (see pauseWithDesk). */
+export async function installDeskClock(tab: TabDesk): Promise<void> {
+  await tab.page.clock.install({ time: tab.desk.clock.now() });
+}
+
+/**
+ * After installDeskClock and the page's load: both clocks jump `leadMs` ahead to the same instant and from then
+ * on move only when the test moves them (advanceBoth), so the page and the server agree on what "now" is.
+ */
+export async function pauseWithDesk(tab: TabDesk, leadMs = 10_000): Promise<void> {
+  tab.desk.clock.advance(leadMs);
+  await tab.page.clock.pauseAt(tab.desk.clock.now());
+}
+
+/** Moves the paused page clock and the desk's clock together; page timers that came due run once. */
+export async function advanceBoth(tab: TabDesk, ms: number): Promise<void> {
+  tab.desk.clock.advance(ms);
+  await tab.page.clock.fastForward(ms);
+}
