@@ -200,6 +200,8 @@ export type AgentView =
  * agent's answer. Not a card: the tab reads it over the agent API.
  */
 export interface WorkspaceView {
+  /** The server's time (epoch ms) when this was read: the tab's countdowns correct its own clock by it. */
+  readonly now: number;
   readonly panel: PanelView;
   readonly dashboard: DashboardView;
   /** Offers to this agent still waiting for Accept / Reject, oldest first. */

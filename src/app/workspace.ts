@@ -33,6 +33,7 @@ export async function workspace(ctx: DeskContext, agentId: string, name?: string
   const [entries, offers] = await Promise.all([readWorkItemIndex(ctx), pendingOffers(ctx, agentId)]);
   const dashboard = dashboardView(entries, agentId);
   return {
+    now: ctx.clock.now(),
     panel: panelView(agent, ctx.settings.workstream.sentimentThreshold),
     dashboard: { ...dashboard, openItems: await withPreviews(ctx, dashboard.openItems) },
     offers,

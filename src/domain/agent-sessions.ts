@@ -56,6 +56,8 @@ export interface PanelRow {
   readonly focused: boolean;
   readonly closable: boolean;
   readonly badge?: string;
+  /** The exact unread count behind the badge (which stops at "9+"); absent when none. */
+  readonly unread?: number;
   readonly alert: boolean;
   readonly unreadText?: string;
   readonly alertText?: string;
@@ -243,7 +245,7 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
     ...base,
     alert,
     tooltip: alertText ?? unreadText ?? titleTooltip(session),
-    ...(badge ? { badge } : {}),
+    ...(badge ? { badge, unread: session.unread } : {}),
     ...(unreadText ? { unreadText } : {}),
     ...(alertText ? { alertText } : {}),
   };

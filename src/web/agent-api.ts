@@ -75,6 +75,8 @@ export interface DevSignInResponse {
 
 export interface WorkspaceState {
   readonly agentId: string;
+  /** The server's time (epoch ms) when the state was read: countdowns and "waiting" times are measured on it. */
+  readonly now: number;
   readonly panel: PanelView;
   readonly dashboard: DashboardView;
   /**

@@ -318,13 +318,11 @@ describe('the unread total in the page title', () => {
     ...extra,
   });
 
-  it('reads the exact count past the badge’s "9+" from the unread text', () => {
-    expect(
-      unreadCount(row({ badge: '9+', unreadText: 'Visitor 1. 12 new updates in your conversation.' })),
-    ).toBe(12);
-    expect(unreadCount(row({ badge: '3' }))).toBe(3);
+  it('counts the exact number each row carries, past the badge’s "9+"', () => {
+    expect(unreadCount(row({ badge: '9+', unread: 12 }))).toBe(12);
+    expect(unreadCount(row({ badge: '3', unread: 3 }))).toBe(3);
     expect(unreadCount(row({}))).toBe(0);
-    expect(totalUnread([row({ badge: '2' }), row({ badge: '1' })])).toBe(3);
+    expect(totalUnread([row({ badge: '2', unread: 2 }), row({ badge: '1', unread: 1 })])).toBe(3);
   });
 
   it('puts the total first, "(3) Relaydesk", and nothing when all is read', () => {

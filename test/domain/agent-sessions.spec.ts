@@ -313,3 +313,12 @@ describe('a session’s tooltip with nothing urgent to say', () => {
     );
   });
 });
+
+describe('a row’s unread count', () => {
+  it('carries the exact number behind a "9+" badge', () => {
+    let panel = focusSession(withSessions('1'), HOME_SESSION_ID);
+    for (let n = 0; n < 12; n += 1) panel = recordCustomerMessage(panel, '1', 'Neutral');
+    expect(panelRows(panel, 'off')[1]).toMatchObject({ badge: '9+', unread: 12 });
+    expect(panelRows(withSessions('2'), 'off')[1]?.unread).toBeUndefined();
+  });
+});
