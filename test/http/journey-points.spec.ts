@@ -924,7 +924,6 @@ describe('bad input: hostile and long customer text, unknown verbs, missing ids,
     ['messageUpdate', 'agent'],
     ['messageDelete', 'customer'],
     ['event', 'agent'],
-    ['endOfConversation', 'customer'],
     ['trace', 'agent'],
   ])(
     'answers a "%s" activity from the %s with 200, sends nothing, and logs that it was ignored',

@@ -131,6 +131,19 @@ describe('the outbox on the real server', () => {
       });
     });
 
+    it('marks the customer left when their channel ends the conversation (endOfConversation), answered 200', async () => {
+      const customer = visitor();
+      await activeSession(customer);
+      const ended = await postActivity(desk.app.url, {
+        ...customerMessage(connector.serviceUrl, customer, ''),
+        type: 'endOfConversation',
+        text: undefined,
+      });
+      expect(ended.status).toBe(200);
+      const detail = await sessionDetail(await workItemOf(customer));
+      expect(detail.conversation.customerLeft).toBe(true);
+    });
+
     it('shows a reply to a customer whose chat is gone as not delivered, marks them left and tells the agent in chat', async () => {
       const customer = visitor();
       await activeSession(customer);

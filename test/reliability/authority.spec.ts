@@ -33,6 +33,7 @@ import {
 import { api, devSignIn, refusals } from '../web/agent-api-support';
 
 const alex = testAgent('Alex');
+const CASE_NOT_ALLOWED = 'Open a case on a conversation you are working on or have worked on.';
 const bea = testAgent('Bea');
 
 /** Tallies for the report row: every hostile attempt, and those refused with a log line and nothing changed. */
@@ -240,10 +241,10 @@ describe('in anonymous mode (Emulator customers, Teams agents)', () => {
         body: { reply: 'sneaky' },
       });
       expect(draft.status).toBe(404);
-      for (const body of [
-        { verb: 'end', sessionId: kimItem },
-        { verb: 'openCase', workItemId: kimItem },
-      ]) {
+      for (const [body, refusal] of [
+        [{ verb: 'end', sessionId: kimItem }, NO_LONGER_AVAILABLE],
+        [{ verb: 'openCase', workItemId: kimItem }, CASE_NOT_ALLOWED],
+      ] as const) {
         const answer = await api<{ view: { text?: string } }>(
           scene.app.baseUrl,
           'POST',
@@ -254,7 +255,7 @@ describe('in anonymous mode (Emulator customers, Teams agents)', () => {
           },
         );
         expect(answer.status).toBe(200);
-        expect(answer.body.view.text).toBe(NO_LONGER_AVAILABLE);
+        expect(answer.body.view.text).toBe(refusal);
       }
     });
     const lines = linesSince(scene, mark);

@@ -208,7 +208,7 @@ function fuzzedActivities(serviceUrl: string): fc.Arbitrary<Fuzzed> {
     fc.constantFrom(
       'event',
       'messageReaction',
-      'endOfConversation',
+      // endOfConversation is not here: from a customer it is handled (they have left), as a message is.
       'typing',
       'messageUpdate',
       'messageDelete',

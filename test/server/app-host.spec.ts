@@ -41,7 +41,7 @@ describe('startRelaydesk', () => {
         level: 30,
         url: running.url,
         store: 'sqlite',
-        agents: ['00000000-0000-0000-0000-0000000000020', 'user-id-0'],
+        agents: ['00000000-0000-0000-0000-0000000000020'],
         contacts: 4,
         msg: `relaydesk listening on ${running.url}`,
       });

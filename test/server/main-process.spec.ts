@@ -171,7 +171,8 @@ describe('main as a process', () => {
     expect(started).toMatchObject({
       store: 'sqlite',
       auth: 'anonymous',
-      agents: ['00000000-0000-0000-0000-0000000000020', 'user-id-0'],
+      // One agent: the Playground user, known by its aadObjectId and by user-id-0.
+      agents: ['00000000-0000-0000-0000-0000000000020'],
     });
 
     running.child.kill('SIGINT');
