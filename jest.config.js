@@ -17,4 +17,7 @@ module.exports = {
     './src/store/': { lines: 85 },
   },
   testTimeout: 30000,
+  // One PostgreSQL server per run (Debian's postgresql package); each test file makes its own database on it.
+  globalSetup: '<rootDir>/test/support/postgres-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',
 };

@@ -1,0 +1,64 @@
+/** A conditional write found another writer's change first (the version it expected is gone). */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+
+  constructor(readonly what: string) {
+    super(`${what} was changed by another writer.`);
+  }
+}
+
+/** Conflicts that a fresh attempt can settle: the other writer finishes, the next attempt sees its change. */
+const RETRYABLE_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_BUSY_RECOVERY',
+  'SQLITE_LOCKED',
+  // PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
+  '40001',
+  '40P01',
+  '55P03',
+]);
+
+export function isRetryableConflict(error: unknown): boolean {
+  if (error instanceof VersionConflictError) return true;
+  const code: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+}
+
+export interface RetryLimits {
+  readonly attempts: number;
+  readonly withinMs: number;
+}
+
+export const DEFAULT_RETRY_LIMITS: RetryLimits = { attempts: 200, withinMs: 10_000 };
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `attempt` again while it fails with a retryable conflict, giving the other writer a turn of the event
+ * loop in between; the last error is thrown once the attempts or the time run out.
+ */
+export async function retryOnConflict<T>(
+  attempt: () => Promise<T>,
+  limits: RetryLimits = DEFAULT_RETRY_LIMITS,
+): Promise<T> {
+  const deadline = performance.now() + limits.withinMs;
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isRetryableConflict(error) || tried >= limits.attempts || performance.now() >= deadline)
+        throw error;
+      await nextTurn();
+    }
+  }
+}
+
+/** Throws VersionConflictError unless a conditional update or delete changed exactly one row. */
+export function requireOneRow(
+  result: { readonly numUpdatedRows: bigint } | { readonly numDeletedRows: bigint },
+  what: string,
+): void {
+  const rows = 'numUpdatedRows' in result ? result.numUpdatedRows : result.numDeletedRows;
+  if (rows !== 1n) throw new VersionConflictError(what);
+}

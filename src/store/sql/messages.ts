@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema';
+
+export interface NewMessage {
+  readonly sender: 'customer' | 'agent';
+  readonly text: string;
+  readonly at: number;
+  readonly agentId?: string;
+  readonly score?: number;
+  readonly deliveryId?: string;
+  readonly deliveryState?: 'sending' | 'delivered' | 'not-delivered';
+}
+
+/**
+ * Appends a message to a work item's transcript and returns its sequence number, 1 for the first. Call it
+ * inside a transaction: the number is taken by bumping the work item's counter, whose row lock (PostgreSQL) or
+ * write lock (SQLite) holds other appends to the same conversation until this one commits, so the numbers have
+ * neither gaps nor duplicates. The work item's version is left alone: a message does not conflict with a change
+ * of state.
+ */
+export async function appendMessage(
+  trx: Kysely<Database>,
+  workItemId: string,
+  message: NewMessage,
+): Promise<number> {
+  const bumped = await trx
+    .updateTable('work_items')
+    .set((eb) => ({ last_message_seq: eb('last_message_seq', '+', 1) }))
+    .where('id', '=', workItemId)
+    .returning('last_message_seq')
+    .executeTakeFirst();
+  if (!bumped) throw new Error(`There is no work item ${workItemId} to append a message to.`);
+  const seq = bumped.last_message_seq;
+  await trx
+    .insertInto('messages')
+    .values({
+      work_item_id: workItemId,
+      seq,
+      sender: message.sender,
+      text: message.text,
+      at: message.at,
+      agent_id: message.agentId ?? null,
+      score: message.score ?? null,
+      delivery_id: message.deliveryId ?? null,
+      delivery_state: message.deliveryState ?? null,
+    })
+    .execute();
+  return seq;
+}

@@ -1,0 +1,47 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { initial } from './migrations/0001-initial';
+import type { SqlDatabase } from './open-database';
+import type { Database } from './schema';
+
+/** Every migration, in order; names sort in that order. Written in code, so a build carries them. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};
+
+/** Raised when a migration fails; every migration of that run is rolled back with it. */
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+async function runToLatest(
+  db: Kysely<Database>,
+  migrations: Readonly<Record<string, Migration>>,
+  inTransactionAlready: boolean,
+): Promise<readonly string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...migrations }) },
+    disableTransactions: inTransactionAlready,
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'the migrator';
+    throw new MigrationError(`Migrating the database failed at ${failed}.`, { cause: error });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/**
+ * Brings the schema to the latest migration and returns the names of those it ran (none when it was already
+ * there). All of it is one transaction, and instances starting together run each migration once: PostgreSQL's
+ * migrator holds an advisory lock; on SQLite, whose migrator takes no lock, it runs inside a transaction begun
+ * IMMEDIATE, so a second connection waits and then finds nothing left to do.
+ */
+export function migrateToLatest(
+  database: SqlDatabase,
+  migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
+): Promise<readonly string[]> {
+  return database.kind === 'sqlite'
+    ? database.transaction((trx) => runToLatest(trx, migrations, true))
+    : runToLatest(database.db, migrations, false);
+}

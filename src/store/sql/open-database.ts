@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool, types } from 'pg';
+import { retryOnConflict, type RetryLimits } from './conflicts';
+import type { Database } from './schema';
+
+export type DatabaseTarget =
+  | {
+      readonly kind: 'sqlite';
+      /** The database file; its parent directory is created when missing. `:memory:` also works. */
+      readonly path: string;
+      /**
+       * How long a write waits for another process's lock, blocking the thread. Connections sharing one process
+       * (tests) pass 0: the thread they would block is the one that has to release the lock.
+       */
+      readonly busyTimeoutMs?: number;
+    }
+  | {
+      readonly kind: 'postgres';
+      /** postgres://user@host:port/database */
+      readonly url: string;
+      readonly poolSize?: number;
+      /** An idle pooled connection failed (the server restarted); the pool replaces it on next use. */
+      readonly onIdleError?: (error: Error) => void;
+    };
+
+/** An open database: its Kysely instance, transactions that both dialects settle alike, and close. */
+export interface SqlDatabase {
+  readonly kind: DatabaseTarget['kind'];
+  readonly db: Kysely<Database>;
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws. On SQLite it
+   * begins IMMEDIATE (the write lock up front, so two connections never both read then both write); on
+   * PostgreSQL it is READ COMMITTED, and writers are settled by row locks and conditional updates.
+   * `work` must use the `trx` it is given, never `db`.
+   */
+  transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_POOL_SIZE = 10;
+const CONNECT_TIMEOUT_MS = 10_000;
+const INT8_OID = types.builtins.INT8;
+/** A connection waiting for another's write lock tries again every turn of the event loop, for this long. */
+const BEGIN_LIMITS: RetryLimits = { attempts: 100_000, withinMs: 10_000 };
+
+/** Epoch milliseconds and counts come back from bigint columns as numbers; one too large to be exact is refused. */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`A bigint column holds ${text}, beyond a safe integer.`);
+  return value;
+}
+
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? parseInt8
+      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
+
+function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDatabase {
+  const busyTimeoutMs = target.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+  const raw = new BetterSqlite3(target.path, { timeout: busyTimeoutMs });
+  try {
+    // Busy timeout first, so a second process opening the file waits for the WAL switch instead of failing.
+    raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    raw.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL loses nothing committed when the process dies; only an OS crash or power loss can.
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return {
+    kind: 'sqlite',
+    db,
+    transaction: (work) =>
+      db.connection().execute(async (connection) => {
+        await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
+        try {
+          const result = await work(connection);
+          await sql`commit`.execute(connection);
+          return result;
+        } catch (error) {
+          // Some errors end the transaction by themselves; a rollback then has nothing to undo.
+          if (raw.inTransaction) await sql`rollback`.execute(connection);
+          throw error;
+        }
+      }),
+    close: async () => {
+      await db.destroy();
+      // Kysely closes the handle only if it was ever used.
+      if (raw.open) raw.close();
+    },
+  };
+}
+
+function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): SqlDatabase {
+  const pool = new Pool({
+    connectionString: target.url,
+    max: target.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    types: typeParsers,
+  });
+  pool.on('error', target.onIdleError ?? (() => undefined));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    transaction: (work) => db.transaction().execute(work),
+    close: async () => {
+      await db.destroy();
+      // Kysely ends the pool only if it was ever used.
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+/** Opens the desk's database; run migrateToLatest before using the tables. */
+export function openDatabase(target: DatabaseTarget): SqlDatabase {
+  return target.kind === 'sqlite' ? openSqlite(target) : openPostgres(target);
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { SqlDatabase } from './open-database';
+import type { Database, OutboxEntriesTable } from './schema';
+
+/** Whose conversation a send reaches: an agent (their AGENT_IDS entry) or a customer (`channelId:from.id`). */
+export interface OutboxOwner {
+  readonly kind: 'agent' | 'customer';
+  readonly id: string;
+}
+
+export interface NewOutboxEntry {
+  readonly owner: OutboxOwner;
+  /** The stable id of the send, the same on every attempt and after a restart. */
+  readonly relaydeskId: string;
+  /** The activity as it is sent; stored as JSON. */
+  readonly activity: unknown;
+  readonly enqueuedAt: number;
+  readonly slot?: string;
+  readonly version?: number;
+  readonly replaces?: string;
+  readonly replyToId?: string;
+  readonly label?: string;
+}
+
+export type OutboxEntryRow = Selectable<OutboxEntriesTable>;
+
+export interface ClaimedOutboxEntry {
+  readonly recipient: string;
+  /** The recipient's head entry: the next to send, in order. */
+  readonly entry: OutboxEntryRow;
+  readonly leaseUntil: number;
+}
+
+export function recipientOf(owner: OutboxOwner): string {
+  return `${owner.kind}:${owner.id}`;
+}
+
+/**
+ * Appends an entry to its recipient's queue and returns its id and its sequence number there. The number comes
+ * from the recipient row's counter, bumped by an upsert that locks the row until the transaction ends.
+ */
+export async function enqueueOutboxEntry(
+  trx: Kysely<Database>,
+  entry: NewOutboxEntry,
+  id: string = randomUUID(),
+): Promise<{ readonly id: string; readonly seq: number }> {
+  const recipient = recipientOf(entry.owner);
+  const { next_seq } = await trx
+    .insertInto('outbox_recipients')
+    .values({ recipient, owner_kind: entry.owner.kind, owner_id: entry.owner.id, next_seq: 2 })
+    .onConflict((conflict) =>
+      conflict
+        .column('recipient')
+        .doUpdateSet((eb) => ({ next_seq: eb('outbox_recipients.next_seq', '+', 1) })),
+    )
+    .returning('next_seq')
+    .executeTakeFirstOrThrow();
+  const seq = next_seq - 1;
+  await trx
+    .insertInto('outbox_entries')
+    .values({
+      id,
+      recipient,
+      seq,
+      relaydesk_id: entry.relaydeskId,
+      slot: entry.slot ?? null,
+      version: entry.version ?? null,
+      replaces: entry.replaces ?? null,
+      reply_to_id: entry.replyToId ?? null,
+      label: entry.label ?? null,
+      activity: JSON.stringify(entry.activity),
+      enqueued_at: entry.enqueuedAt,
+    })
+    .execute();
+  return { id, seq };
+}
+
+export interface ClaimRequest {
+  /** The claiming process. */
+  readonly holder: string;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
+/**
+ * Leases one recipient that has entries to send, no live lease of another holder and no backoff, for `holder`,
+ * and returns its head entry; undefined when there is nothing to take. One sender per recipient keeps its
+ * sends in order; a lease left by a dead process is taken over once it expires. On PostgreSQL the candidate
+ * row is locked FOR UPDATE SKIP LOCKED, so claimers pass over each other's rows instead of queueing on them;
+ * on SQLite the transaction begins IMMEDIATE, so claims run one at a time.
+ */
+export async function claimOutboxEntry(
+  database: SqlDatabase,
+  request: ClaimRequest,
+): Promise<ClaimedOutboxEntry | undefined> {
+  const { holder, now } = request;
+  return database.transaction(async (trx) => {
+    const candidate = await trx
+      .selectFrom('outbox_recipients as r')
+      .select('r.recipient')
+      .where((eb) =>
+        eb.and([
+          eb.or([
+            eb('r.lease_until', 'is', null),
+            eb('r.lease_until', '<=', now),
+            eb('r.lease_holder', '=', holder),
+          ]),
+          eb.or([eb('r.backoff_not_before', 'is', null), eb('r.backoff_not_before', '<=', now)]),
+          eb.exists(
+            eb.selectFrom('outbox_entries as e').select('e.id').whereRef('e.recipient', '=', 'r.recipient'),
+          ),
+        ]),
+      )
+      .orderBy((eb) =>
+        eb
+          .selectFrom('outbox_entries as h')
+          .select((inner) => inner.fn.min('h.enqueued_at').as('oldest'))
+          .whereRef('h.recipient', '=', 'r.recipient'),
+      )
+      .orderBy('r.recipient')
+      .limit(1)
+      .$if(database.kind === 'postgres', (query) => query.forUpdate().skipLocked())
+      .executeTakeFirst();
+    if (!candidate) return undefined;
+    const leaseUntil = now + request.leaseMs;
+    await trx
+      .updateTable('outbox_recipients')
+      .set({ lease_holder: holder, lease_until: leaseUntil })
+      .where('recipient', '=', candidate.recipient)
+      .execute();
+    const entry = await trx
+      .selectFrom('outbox_entries')
+      .selectAll()
+      .where('recipient', '=', candidate.recipient)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    return { recipient: candidate.recipient, entry, leaseUntil };
+  });
+}
+
+/** A delivered (or dropped) entry leaves the outbox, and its recipient's backoff is over. */
+export async function completeOutboxEntry(trx: Kysely<Database>, entryId: string): Promise<void> {
+  const removed = await trx
+    .deleteFrom('outbox_entries')
+    .where('id', '=', entryId)
+    .returning('recipient')
+    .executeTakeFirst();
+  if (!removed) return;
+  await trx
+    .updateTable('outbox_recipients')
+    .set({ backoff_failures: 0, backoff_not_before: null, backoff_status: null })
+    .where('recipient', '=', removed.recipient)
+    .execute();
+}
+
+/** Lets go of the recipient's lease if `holder` still has it; another sender may take it at once. */
+export async function releaseOutboxLease(
+  trx: Kysely<Database>,
+  recipient: string,
+  holder: string,
+): Promise<void> {
+  await trx
+    .updateTable('outbox_recipients')
+    .set({ lease_holder: null, lease_until: null })
+    .where('recipient', '=', recipient)
+    .where('lease_holder', '=', holder)
+    .execute();
+}

@@ -1,0 +1,264 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * The desk's tables as Kysely sees them. Every type here reads the same on SQLite and PostgreSQL: ids are text,
+ * times are epoch milliseconds (bigint, read back as number), flags are 0/1 integers, JSON is text.
+ */
+
+/** Epoch milliseconds. */
+type Millis = number;
+/** A 0/1 flag: SQLite has no boolean type, so both dialects store an integer. */
+type Flag = 0 | 1;
+/** A column with a database default: optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface AgentsTable {
+  /** The agent's AGENT_IDS entry, their key everywhere. */
+  agent_key: string;
+  name: string;
+  presence: string;
+  panel_mode: Defaulted<string>;
+  focused_session_id: Defaulted<string>;
+  last_offered_at: Millis | null;
+  first_seen_at: Millis;
+  /** Counts writes: conditional updates check it, and a panel card carries the revision it was rendered from. */
+  revision: Defaulted<number>;
+}
+
+/** One panel row of an agent (Home is implicit); `opened_order` keeps the opening order. */
+export interface AgentSessionsTable {
+  agent_key: string;
+  session_id: string;
+  kind: string;
+  title: string;
+  read_only: Defaulted<Flag>;
+  unread: Defaulted<number>;
+  sentiment: string;
+  opened_at: Millis;
+  opened_order: number;
+  draft_reply: Defaulted<string>;
+  /** JSON object: case form field → unsaved value. */
+  draft_case_fields: Defaulted<string>;
+}
+
+/** A customer is `channelId:userId`. */
+export interface CustomersTable {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  contact_name: string | null;
+  account_name: string | null;
+  case_title: string | null;
+  visitor_number: number | null;
+  latest_work_item_id: string | null;
+  rate_window_started_at: Defaulted<Millis>;
+  rate_window_count: Defaulted<number>;
+  version: Defaulted<number>;
+}
+
+/** A conversation, its state and what the dashboard shows of it; its messages are rows of their own. */
+export interface WorkItemsTable {
+  id: string;
+  workstream: string;
+  customer_id: string;
+  channel_id: string;
+  /** JSON: the customer's identity as it was when the item opened (its title was made from it). */
+  customer_identity: string;
+  title: string;
+  state: string;
+  created_at: Millis;
+  state_changed_at: Millis;
+  /** When the customer last started waiting for an agent (queued or re-queued). */
+  waiting_since: Millis;
+  assigned_agent_id: string | null;
+  last_agent_id: string | null;
+  closed_reason: string | null;
+  customer_left_at: Millis | null;
+  /** JSON array of the latest customer message scores, newest last. */
+  sentiment_scores: Defaulted<string>;
+  customer_message_count: Defaulted<number>;
+  /** The sequence number of the latest message; the next one takes this plus one, in the same transaction. */
+  last_message_seq: Defaulted<number>;
+  name_given: string | null;
+  case_title: string | null;
+  case_description: string | null;
+  case_priority: string | null;
+  case_saved_at: Millis | null;
+  case_saved_by: string | null;
+  version: Defaulted<number>;
+}
+
+/** The transcript, append-only; `seq` is the message's order within its work item. */
+export interface MessagesTable {
+  work_item_id: string;
+  seq: number;
+  sender: string;
+  text: string;
+  at: Millis;
+  agent_id: string | null;
+  score: number | null;
+  /** An agent message's send id (the outbox's relaydeskId). */
+  delivery_id: string | null;
+  delivery_state: string | null;
+}
+
+export interface PrechatAnswersTable {
+  work_item_id: string;
+  position: number;
+  question: string;
+  answer: string;
+}
+
+/**
+ * The queue: one row per work item waiting for an agent, ordered by `enqueued_at` (an item that comes back
+ * keeps its time, so its place). At most one live offer, the last decline, and the claim of an agent who took it.
+ */
+export interface QueueEntriesTable {
+  work_item_id: string;
+  workstream: string;
+  enqueued_at: Millis;
+  preferred_agent_id: string | null;
+  offer_id: string | null;
+  offer_agent_id: string | null;
+  offered_at: Millis | null;
+  offer_expires_at: Millis | null;
+  declined_agent_id: string | null;
+  declined_reason: string | null;
+  declined_at: Millis | null;
+  /** The declining agent is skipped until then. */
+  declined_until: Millis | null;
+  claim_agent_id: string | null;
+  claimed_at: Millis | null;
+  claim_via: string | null;
+  claim_offer_id: string | null;
+  version: Defaulted<number>;
+}
+
+/** The contacts directory (CRM names for a channel identity), keyed like customers. */
+export interface ContactsTable {
+  customer_id: string;
+  channel_id: string;
+  user_id: string;
+  contact_name: string | null;
+  account_name: string | null;
+  case_title: string | null;
+}
+
+/** Named counters; `visitor` numbers "Visitor N". */
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+/**
+ * One per recipient (`agent:<id>` or `customer:<id>`): the next sequence number, and the backoff and lease that
+ * keep its sends in order with one sender at a time.
+ */
+export interface OutboxRecipientsTable {
+  recipient: string;
+  owner_kind: string;
+  owner_id: string;
+  next_seq: Defaulted<number>;
+  backoff_failures: Defaulted<number>;
+  backoff_not_before: Millis | null;
+  backoff_status: number | null;
+  lease_holder: string | null;
+  lease_until: Millis | null;
+}
+
+export interface OutboxEntriesTable {
+  /** The entry's id. */
+  id: string;
+  recipient: string;
+  /** Delivery order within the recipient. */
+  seq: number;
+  /** The stable id of the send, the same on every attempt. */
+  relaydesk_id: string;
+  slot: string | null;
+  version: number | null;
+  replaces: string | null;
+  reply_to_id: string | null;
+  label: string | null;
+  /** JSON: the activity as it is sent. */
+  activity: string;
+  enqueued_at: Millis;
+}
+
+/** Per recipient and slot, the newest card version queued: an older render is never queued after it. */
+export interface OutboxSlotVersionsTable {
+  recipient: string;
+  slot: string;
+  version: number;
+}
+
+/** The card last posted under one of an agent's slots (the panel, an offer), to update it in place. */
+export interface CardSlotsTable {
+  agent_key: string;
+  slot: string;
+  activity_id: string;
+  conversation_id: string;
+  updated_at: Millis;
+}
+
+export interface ConversationReferencesTable {
+  owner_kind: string;
+  owner_id: string;
+  /** JSON: the stored ConversationReference. */
+  reference: string;
+  updated_at: Millis;
+}
+
+/** A customer's pre-chat survey in progress; `revision` makes two turns that read the same state not both win. */
+export interface PrechatStatesTable {
+  customer_id: string;
+  revision: Defaulted<number>;
+  /** JSON DialogState, null once the survey is finished. */
+  dialog_state: string | null;
+}
+
+export interface Database {
+  agents: AgentsTable;
+  agent_sessions: AgentSessionsTable;
+  customers: CustomersTable;
+  work_items: WorkItemsTable;
+  messages: MessagesTable;
+  prechat_answers: PrechatAnswersTable;
+  queue_entries: QueueEntriesTable;
+  contacts: ContactsTable;
+  counters: CountersTable;
+  outbox_recipients: OutboxRecipientsTable;
+  outbox_entries: OutboxEntriesTable;
+  outbox_slot_versions: OutboxSlotVersionsTable;
+  card_slots: CardSlotsTable;
+  conversation_references: ConversationReferencesTable;
+  prechat_states: PrechatStatesTable;
+}
+
+export type TableName = keyof Database;
+
+/** Every table, as the migrations create them; `satisfies` keeps the list and the interface in step. */
+export const TABLE_NAMES = [
+  'agents',
+  'agent_sessions',
+  'customers',
+  'work_items',
+  'messages',
+  'prechat_answers',
+  'queue_entries',
+  'contacts',
+  'counters',
+  'outbox_recipients',
+  'outbox_entries',
+  'outbox_slot_versions',
+  'card_slots',
+  'conversation_references',
+  'prechat_states',
+] as const satisfies readonly TableName[];
+
+/** Compile-time check that TABLE_NAMES names every table of Database. */
+type Unlisted = Exclude<TableName, (typeof TABLE_NAMES)[number]>;
+const everyTableListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyTableListed;
+
+/** The one row of `counters` that numbers visitors. */
+export const VISITOR_COUNTER = 'visitor';

@@ -1,0 +1,211 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, TableName } from '../../src/store/sql';
+
+/** Epoch ms past 2^32, so a column that only took 32 bits would show it. */
+export const T0 = 1_767_225_600_000;
+
+type Rows = { readonly [Table in TableName]: Insertable<Database[Table]> };
+
+/**
+ * One row for every table with every column given, defaults too: a storage round trip, so the values need not
+ * make one consistent desk.
+ */
+export const EVERY_TABLE: Rows = {
+  agents: {
+    agent_key: 'agent-ada',
+    name: 'Ada Agent',
+    presence: 'busy',
+    panel_mode: 'collapsed',
+    focused_session_id: 'wi-1',
+    last_offered_at: T0 + 1,
+    first_seen_at: T0,
+    revision: 7,
+  },
+  agent_sessions: {
+    agent_key: 'agent-ada',
+    session_id: 'wi-1',
+    kind: 'conversation',
+    title: 'Visitor 12',
+    read_only: 0,
+    unread: 3,
+    sentiment: 'Slightly negative',
+    opened_at: T0 + 2,
+    opened_order: 1,
+    draft_reply: 'Let me check that for you',
+    draft_case_fields: JSON.stringify({ title: 'Refund', priority: 'High' }),
+  },
+  customers: {
+    id: 'webchat:visitor-12',
+    channel_id: 'webchat',
+    user_id: 'visitor-12',
+    contact_name: 'Grace Customer',
+    account_name: 'Contoso',
+    case_title: 'Late parcel',
+    visitor_number: 12,
+    latest_work_item_id: 'wi-1',
+    rate_window_started_at: T0 + 3,
+    rate_window_count: 4,
+    version: 2,
+  },
+  work_items: {
+    id: 'wi-1',
+    workstream: 'default',
+    customer_id: 'webchat:visitor-12',
+    channel_id: 'webchat',
+    customer_identity: JSON.stringify({ visitorNumber: 12 }),
+    title: 'Visitor 12',
+    state: 'active',
+    created_at: T0,
+    state_changed_at: T0 + 4,
+    waiting_since: T0,
+    assigned_agent_id: 'agent-ada',
+    last_agent_id: 'agent-ada',
+    closed_reason: 'ended',
+    customer_left_at: T0 + 5,
+    sentiment_scores: JSON.stringify([-0.25, 0.5]),
+    customer_message_count: 2,
+    last_message_seq: 1,
+    name_given: 'Grace',
+    case_title: 'Refund',
+    case_description: 'Parcel arrived late',
+    case_priority: 'High',
+    case_saved_at: T0 + 6,
+    case_saved_by: 'agent-ada',
+    version: 5,
+  },
+  messages: {
+    work_item_id: 'wi-1',
+    seq: 1,
+    sender: 'agent',
+    text: 'Hello Grace — how can I help? 👋',
+    at: T0 + 7,
+    agent_id: 'agent-ada',
+    score: -0.123456789,
+    delivery_id: 'send-1',
+    delivery_state: 'delivered',
+  },
+  prechat_answers: { work_item_id: 'wi-1', position: 0, question: 'Your order number?', answer: 'A-1234' },
+  queue_entries: {
+    work_item_id: 'wi-1',
+    workstream: 'default',
+    enqueued_at: T0,
+    preferred_agent_id: 'agent-ada',
+    offer_id: 'offer-1',
+    offer_agent_id: 'agent-ada',
+    offered_at: T0 + 8,
+    offer_expires_at: T0 + 60_008,
+    declined_agent_id: 'agent-bob',
+    declined_reason: 'missed',
+    declined_at: T0 + 9,
+    declined_until: T0 + 300_009,
+    claim_agent_id: 'agent-ada',
+    claimed_at: T0 + 10,
+    claim_via: 'accept',
+    claim_offer_id: 'offer-1',
+    version: 3,
+  },
+  contacts: {
+    customer_id: 'webchat:visitor-12',
+    channel_id: 'webchat',
+    user_id: 'visitor-12',
+    contact_name: 'Grace Customer',
+    account_name: 'Contoso',
+    case_title: 'Late parcel',
+  },
+  counters: { name: 'outbox-test', value: 41 },
+  outbox_recipients: {
+    recipient: 'agent:agent-ada',
+    owner_kind: 'agent',
+    owner_id: 'agent-ada',
+    next_seq: 2,
+    backoff_failures: 1,
+    backoff_not_before: T0 + 11,
+    backoff_status: 429,
+    lease_holder: 'instance-a',
+    lease_until: T0 + 12,
+  },
+  outbox_entries: {
+    id: 'entry-1',
+    recipient: 'agent:agent-ada',
+    seq: 1,
+    relaydesk_id: 'send-2',
+    slot: 'panel',
+    version: 7,
+    replaces: 'activity-0',
+    reply_to_id: 'activity-00',
+    label: 'panel',
+    activity: JSON.stringify({ type: 'message', attachments: [{ contentType: 'card' }] }),
+    enqueued_at: T0 + 13,
+  },
+  outbox_slot_versions: { recipient: 'agent:agent-ada', slot: 'panel', version: 7 },
+  card_slots: {
+    agent_key: 'agent-ada',
+    slot: 'panel',
+    activity_id: 'activity-1',
+    conversation_id: 'a:conversation',
+    updated_at: T0 + 14,
+  },
+  conversation_references: {
+    owner_kind: 'customer',
+    owner_id: 'webchat:visitor-12',
+    reference: JSON.stringify({ channelId: 'webchat', conversation: { id: 'c-1' } }),
+    updated_at: T0 + 15,
+  },
+  prechat_states: {
+    customer_id: 'webchat:visitor-12',
+    revision: 2,
+    dialog_state: JSON.stringify({ dialogStack: [{ id: 'prechat' }] }),
+  },
+};
+
+/** A customer with an Open work item, queued; `offer` puts a live offer on it. */
+export async function seedQueuedItem(
+  trx: Kysely<Database>,
+  workItemId: string,
+  offer?: { readonly offerId: string; readonly agentId: string; readonly expiresAt: number },
+): Promise<void> {
+  const customerId = `webchat:${workItemId}`;
+  await trx
+    .insertInto('customers')
+    .values({ id: customerId, channel_id: 'webchat', user_id: workItemId })
+    .execute();
+  await trx
+    .insertInto('work_items')
+    .values({
+      id: workItemId,
+      workstream: 'default',
+      customer_id: customerId,
+      channel_id: 'webchat',
+      customer_identity: '{}',
+      title: workItemId,
+      state: 'open',
+      created_at: T0,
+      state_changed_at: T0,
+      waiting_since: T0,
+    })
+    .execute();
+  await trx
+    .insertInto('queue_entries')
+    .values({
+      work_item_id: workItemId,
+      workstream: 'default',
+      enqueued_at: T0,
+      ...(offer
+        ? {
+            offer_id: offer.offerId,
+            offer_agent_id: offer.agentId,
+            offered_at: T0,
+            offer_expires_at: offer.expiresAt,
+          }
+        : {}),
+    })
+    .execute();
+}
+
+export async function countRows(db: Kysely<Database>, table: TableName): Promise<number> {
+  const { count } = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
