@@ -6,7 +6,8 @@ import { reconnectDelayMs } from '../../src/web/tab/backoff';
 import { DraftSaver, type DraftStatus } from '../../src/web/tab/draft-saver';
 import { formatCountdown, formatDuration, formatSince, panelToggleLabel } from '../../src/web/tab/format';
 import { splitLinks } from '../../src/web/tab/linkify';
-import { OfferWatch, localDeadline } from '../../src/web/tab/offer-watch';
+import { OfferWatch } from '../../src/web/tab/offer-watch';
+import { ServerClock, type TabClock } from '../../src/web/tab/clock';
 import { CANNOT_REACH, NOT_ANSWERING, describeProblem } from '../../src/web/tab/problem-words';
 import { describeTrend, sentimentRank, sentimentSparkline } from '../../src/web/tab/sparkline';
 import { titleWithUnread, totalUnread, unreadCount } from '../../src/web/tab/unread-count';
@@ -402,9 +403,29 @@ describe('OfferWatch: which offers are new, which ran out', () => {
     expect(expired.map((o) => o.offerId)).toEqual(['1']);
   });
 
-  it('counts down from the full timeout when this clock disagrees with the server’s', () => {
-    expect(localDeadline(offer('1'), T + 5_000)).toBe(T + 120_000);
-    expect(localDeadline(offer('1'), T + 330 * 86_400_000)).toBe(T + 330 * 86_400_000 + 120_000);
-    expect(localDeadline(offer('1'), T - 3_600_000)).toBe(T - 3_600_000 + 120_000);
+  it('counts down to the offer’s expiresAt on the server’s clock', () => {
+    const watch = new OfferWatch();
+    watch.update([offer('1', T - 30_000)], T);
+    expect(watch.current().map((shown) => shown.deadline)).toEqual([T + 90_000]);
+  });
+});
+
+describe('ServerClock: the server’s time, read off the browser’s clock', () => {
+  const browser = (at: { now: number }): TabClock => ({
+    now: () => at.now,
+    every: () => () => undefined,
+    after: () => () => undefined,
+  });
+
+  it('corrects the browser’s clock by the skew seen when the last state arrived', () => {
+    const at = { now: 1_000_000 };
+    const clock = new ServerClock(browser(at));
+    expect(clock.now()).toBe(1_000_000);
+    clock.observe(400_000);
+    expect(clock.now()).toBe(400_000);
+    at.now += 5_000;
+    expect(clock.now()).toBe(405_000);
+    clock.observe(500_000);
+    expect(clock.now()).toBe(500_000);
   });
 });

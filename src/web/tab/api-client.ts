@@ -2,8 +2,10 @@ import {
   AGENT_API,
   type ActionResponse,
   type ApiError,
+  type DevSignInRequest,
   type DevSignInResponse,
   type DraftChange,
+  type KbArticle,
   type SessionDetail,
   type WorkspaceState,
 } from '../agent-api';
@@ -37,6 +39,10 @@ export class AgentApiClient {
 
   session(sessionId: string): Promise<SessionDetail> {
     return this.request<SessionDetail>('GET', AGENT_API.session(sessionId));
+  }
+
+  kbArticle(articleId: string): Promise<KbArticle> {
+    return this.request<KbArticle>('GET', AGENT_API.kbArticle(articleId));
   }
 
   /** The same verbs and data as the chat cards' Action.Execute. */
@@ -78,12 +84,13 @@ export class AgentApiClient {
   }
 }
 
-/** POST /api/agent/dev-sign-in: anonymous mode only, for ids in AGENT_IDS. */
-export async function devSignIn(root: URL, agentId: string): Promise<DevSignInResponse> {
+/** POST /api/agent/dev-sign-in: anonymous mode only, for ids in AGENT_IDS; `name` is what customers read. */
+export async function devSignIn(root: URL, agentId: string, name?: string): Promise<DevSignInResponse> {
+  const request: DevSignInRequest = name === undefined ? { agentId } : { agentId, name };
   const response = await fetch(apiUrl(root, AGENT_API.devSignIn), {
     method: 'POST',
     headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    body: JSON.stringify({ agentId }),
+    body: JSON.stringify(request),
     cache: 'no-store',
   });
   return readJson<DevSignInResponse>(response);

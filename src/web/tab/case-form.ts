@@ -21,30 +21,50 @@ export interface CaseForm {
   readonly inputs: ReadonlyMap<string, CaseInput>;
 }
 
+export interface CaseFormActions {
+  /** A field changed: kept as the session's draft (typing saves nothing else). */
+  readonly changed: (key: string, value: string) => void;
+  /** Save case: the form is saved on the conversation (the server asks for a title). */
+  readonly save: () => void;
+  /** Where the draft's saving is reported. */
+  readonly draftStatus: HTMLElement;
+}
+
 /** A case session's form, filled from what is typed and not yet saved, else from the saved draft. */
 export function buildCaseForm(
   detail: SessionDetail,
   unsaved: DraftChange | undefined,
-  changed: (key: string, value: string) => void,
-  draftStatus: HTMLElement,
+  actions: CaseFormActions,
 ): CaseForm {
   const inputs = new Map<string, CaseInput>();
   const valueOf = (key: string) => unsaved?.caseFields?.[key] ?? detail.draft.caseFields[key] ?? '';
   const fields = CASE_FIELD_KEYS.map((key) => {
     const id = `case-${key}`;
-    const input = caseInput(key, id, valueOf(key), (value) => changed(key, value));
+    const input = caseInput(key, id, valueOf(key), (value) => actions.changed(key, value));
     inputs.set(key, input);
     return h('div', { class: 'field' }, h('label', { for: id }, CASE_FIELD_LABELS[key]), input);
   });
   const element = h(
     'form',
-    { class: 'case-form', 'aria-label': 'Case', onsubmit: (event) => event.preventDefault() },
+    {
+      class: 'case-form',
+      'aria-label': 'Case',
+      onsubmit: (event) => {
+        event.preventDefault();
+        actions.save();
+      },
+    },
     ...fields,
     h(
-      'p',
-      { class: 'case-note' },
-      'Unsaved changes are kept as you type, across session switches and reloads. ',
-      draftStatus,
+      'div',
+      { class: 'case-actions' },
+      h('button', { class: 'button primary' }, 'Save case'),
+      h(
+        'p',
+        { class: 'case-note' },
+        'Unsaved changes are kept as you type, across session switches and reloads. ',
+        actions.draftStatus,
+      ),
     ),
   );
   return { element, inputs };

@@ -18,3 +18,31 @@ export const browserClock: TabClock = {
     return () => globalThis.clearTimeout(id);
   },
 };
+
+/**
+ * The server's time as this browser can tell it: the browser's clock corrected by how far it was off when the
+ * last workspace state arrived (skew = server now − browser now then). Countdowns and "waiting" times are
+ * measured on the server's clock, so a browser clock set wrong must not shorten or stretch them.
+ */
+export class ServerClock implements TabClock {
+  private skewMs = 0;
+
+  constructor(private readonly browser: TabClock) {}
+
+  /** A state read at `serverNow` (WorkspaceState.now) has just arrived. */
+  observe(serverNow: number): void {
+    this.skewMs = serverNow - this.browser.now();
+  }
+
+  now(): number {
+    return this.browser.now() + this.skewMs;
+  }
+
+  every(ms: number, tick: () => void): () => void {
+    return this.browser.every(ms, tick);
+  }
+
+  after(ms: number, run: () => void): () => void {
+    return this.browser.after(ms, run);
+  }
+}

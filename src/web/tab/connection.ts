@@ -34,6 +34,18 @@ export class ConnectionProblems {
     this.attempt += 1;
   }
 
+  /** A read the agent asked for (an article): a failure is told as an action's is, and gives undefined. */
+  async read<T>(request: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const value = await request();
+      this.recovered();
+      return value;
+    } catch (error) {
+      this.report(error, 'action');
+      return undefined;
+    }
+  }
+
   /** A request worked: the tab is live again. */
   recovered(): void {
     this.attempt = 0;

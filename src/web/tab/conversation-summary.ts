@@ -1,16 +1,21 @@
 import type { SessionDetail } from '../agent-api';
-import type { TranscriptLine } from '../../app/views';
+import type { PreviousConversation, TranscriptLine } from '../../app/views';
 import type { Clamps } from './clamp';
 import { h, svg } from './dom';
-import { WORK_ITEM_STATE_LABELS, channelLabel, formatClock } from './format';
+import { WORK_ITEM_STATE_LABELS, channelLabel, formatClock, formatDate } from './format';
 import { messageText } from './message-text';
 import { describeTrend, sentimentSparkline } from './sparkline';
 
 /**
  * The Active Conversation pane: who and where, the sentiment over time, and a summary of the conversation
- * (how it started, where it stands, the pre-chat answers) rather than a second copy of the transcript.
+ * (how it started, where it stands, the pre-chat answers) rather than a second copy of the transcript, and
+ * the same customer's earlier conversations, each of which `openPrevious` opens read-only.
  */
-export function conversationSummary(detail: SessionDetail, clamps: Clamps): Node[] {
+export function conversationSummary(
+  detail: SessionDetail,
+  clamps: Clamps,
+  openPrevious: (workItemId: string) => void,
+): Node[] {
   const { conversation } = detail;
   const row = (label: string, value: string | undefined) =>
     value ? [h('dt', {}, label), h('dd', {}, value)] : [];
@@ -35,6 +40,7 @@ export function conversationSummary(detail: SessionDetail, clamps: Clamps): Node
     ...quote('Latest', conversation.latest, clamps),
     ...prechat(conversation.prechat),
     conversation.opening ? null : h('p', { class: 'empty' }, 'No messages yet.'),
+    previousConversations(conversation.previous ?? [], openPrevious),
   ].filter((node): node is HTMLElement => node !== null);
 }
 
@@ -44,6 +50,45 @@ function quote(heading: string, line: TranscriptLine | undefined, clamps: Clamps
     h('h4', {}, heading, ' ', h('time', { datetime: new Date(line.at).toISOString() }, formatClock(line.at))),
     h('blockquote', { class: 'summary-quote' }, clamps.wrap(messageText(line.text, 'quote-text'))),
   ];
+}
+
+function previousConversations(
+  previous: readonly PreviousConversation[],
+  open: (workItemId: string) => void,
+): HTMLElement | null {
+  if (previous.length === 0) return null;
+  return h(
+    'section',
+    { class: 'previous', 'aria-labelledby': 'previous-title' },
+    h('h4', { id: 'previous-title' }, `Previous conversations: ${previous.length}`),
+    h(
+      'ul',
+      { class: 'previous-list' },
+      ...previous.map((item) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'previous-conversation',
+              'data-work-item-id': item.workItemId,
+              onclick: () => open(item.workItemId),
+            },
+            h('span', { class: 'visually-hidden' }, 'Open read-only: '),
+            h(
+              'span',
+              { class: 'previous-when' },
+              h('time', { datetime: new Date(item.startedAt).toISOString() }, formatDate(item.startedAt)),
+              ` · ${WORK_ITEM_STATE_LABELS[item.state]}`,
+            ),
+            h('span', { class: 'previous-preview', dir: 'auto' }, item.preview || 'No messages'),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function prechat(answers: SessionDetail['conversation']['prechat']): HTMLElement[] {

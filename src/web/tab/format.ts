@@ -25,6 +25,15 @@ export function formatClock(at: number, timeZone?: string): string {
   }).format(at);
 }
 
+/** A day and time in the agent's own time zone, e.g. "Jan 5, 2026, 10:00 AM": when an earlier conversation was. */
+export function formatDate(at: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    ...(timeZone ? { timeZone } : {}),
+  }).format(at);
+}
+
 /** The label of the burger button, which says what pressing it will do. */
 export function panelToggleLabel(mode: 'expanded' | 'collapsed'): string {
   return mode === 'expanded' ? 'Collapse session panel' : 'Expand session panel';

@@ -59,13 +59,20 @@ class TeamsSsoTokens implements TokenSource {
 
 const DEV_TOKEN_KEY = 'relaydesk.devSignIn';
 
+/** A dev sign-in as kept: the server's answer, and the id and name it was asked with. */
+interface StoredSignIn extends DevSignInResponse {
+  /** The id given (an alias such as user-id-0, or the key itself); `agentId` is always the agent's key. */
+  readonly signedInAs: string;
+  readonly name?: string;
+}
+
 /**
  * The dev sign-in (anonymous mode): the token is kept in sessionStorage, so a reload stays signed in, and a
- * refused (e.g. expired) token is renewed by signing in again as the same agent. Expiry is left to the server,
- * whose clock may not be the browser's.
+ * refused (e.g. expired) token is renewed by signing in again as the same agent, under the same name. Expiry
+ * is left to the server, whose clock may not be the browser's.
  */
 export class DevSignInTokens implements TokenSource {
-  private signedIn: DevSignInResponse | undefined;
+  private signedIn: StoredSignIn | undefined;
 
   constructor(
     private readonly root: URL,
@@ -74,14 +81,22 @@ export class DevSignInTokens implements TokenSource {
     this.signedIn = readStored(storage);
   }
 
+  /** The signed-in agent's key (whichever of their ids they signed in with): "me" in the transcript. */
   get agentId(): string | undefined {
     return this.signedIn?.agentId;
   }
 
-  /** Reuses the stored token when it is this agent's. */
-  async signIn(agentId: string): Promise<void> {
-    if (this.signedIn?.agentId === agentId) return;
-    this.signedIn = await devSignIn(this.root, agentId);
+  /** Whether the stored sign-in is the one `?agent=` and `?name=` ask for, so it can be reused. */
+  isSignedInAs(agentId: string, name: string | undefined): boolean {
+    const current = this.signedIn;
+    return current !== undefined && current.signedInAs === agentId && current.name === name;
+  }
+
+  /** Reuses the stored token when it is this agent's under this name; `name` is what customers will read. */
+  async signIn(agentId: string, name?: string): Promise<void> {
+    if (this.isSignedInAs(agentId, name)) return;
+    const answer = await devSignIn(this.root, agentId, name);
+    this.signedIn = { ...answer, signedInAs: agentId, ...(name === undefined ? {} : { name }) };
     this.storage.setItem(DEV_TOKEN_KEY, JSON.stringify(this.signedIn));
   }
 
@@ -96,26 +111,35 @@ export class DevSignInTokens implements TokenSource {
   }
 
   async refresh(): Promise<string> {
-    const agentId = this.signedIn?.agentId;
-    if (!agentId) throw new Error('Not signed in.');
+    const current = this.signedIn;
+    if (!current) throw new Error('Not signed in.');
     this.signedIn = undefined;
-    await this.signIn(agentId);
-    return (this.signedIn as DevSignInResponse | undefined)?.token ?? '';
+    await this.signIn(current.signedInAs, current.name);
+    return (this.signedIn as StoredSignIn | undefined)?.token ?? '';
   }
 }
 
-function readStored(storage: Storage): DevSignInResponse | undefined {
+function readStored(storage: Storage): StoredSignIn | undefined {
   try {
     const parsed: unknown = JSON.parse(storage.getItem(DEV_TOKEN_KEY) ?? 'null');
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const stored = parsed as Partial<StoredSignIn>;
     if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      typeof (parsed as DevSignInResponse).token === 'string' &&
-      typeof (parsed as DevSignInResponse).agentId === 'string' &&
-      typeof (parsed as DevSignInResponse).expiresAt === 'number'
+      typeof stored.token !== 'string' ||
+      typeof stored.agentId !== 'string' ||
+      typeof stored.expiresAt !== 'number'
     ) {
-      return parsed as DevSignInResponse;
+      return undefined;
     }
+    const name = typeof stored.name === 'string' ? stored.name : undefined;
+    return {
+      token: stored.token,
+      agentId: stored.agentId,
+      expiresAt: stored.expiresAt,
+      // An entry kept before the id asked for was recorded: that id was the key.
+      signedInAs: typeof stored.signedInAs === 'string' ? stored.signedInAs : stored.agentId,
+      ...(name === undefined ? {} : { name }),
+    };
   } catch {
     // A damaged entry means signing in again.
   }

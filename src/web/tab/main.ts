@@ -39,10 +39,12 @@ async function main(): Promise<void> {
   const tokens = new DevSignInTokens(ROOT);
   const signedIn = () => void startDevWorkspace(container, tokens);
   const agent = params.get('agent');
-  if (agent && tokens.agentId !== agent) {
+  // The name customers read ("You're now chatting with …"); without it the server's configured name applies.
+  const name = params.get('name')?.trim() || undefined;
+  if (agent && !tokens.isSignedInAs(agent, name)) {
     tokens.signOut();
     try {
-      await tokens.signIn(agent);
+      await tokens.signIn(agent, name);
     } catch (error) {
       showSignIn(container, tokens, signedIn, signInProblem(error));
       return;

@@ -1,6 +1,6 @@
 import type { OfferView } from '../../app/views';
 
-/** An offer on screen, with its expiry on this browser's clock. */
+/** An offer on screen, with its expiry on the server's clock (the tab's ServerClock reads that clock). */
 export interface ShownOffer {
   readonly offer: OfferView;
   readonly deadline: number;
@@ -14,37 +14,27 @@ export interface OfferChanges {
 }
 
 /**
- * The offer's expiry on this browser's clock. A pending offer was offered before now and expires after it, by
- * the server's clock; when this clock agrees, its expiresAt holds. When it does not (the clocks differ), the
- * offer is taken as just offered: its full timeout from when the tab first saw it.
- */
-export function localDeadline(offer: OfferView, seenAt: number): number {
-  if (seenAt >= offer.offeredAt && seenAt < offer.expiresAt) return offer.expiresAt;
-  return seenAt + Math.max(0, offer.expiresAt - offer.offeredAt);
-}
-
-/**
  * Keeps track of the offers the agent is shown. An offer ends unanswered either on the tab's own countdown
  * (tick) or by leaving the workspace at about its expiry (the server drops it then); either way it is told once.
  * An offer the agent answered, or one that left well before its expiry (taken back), is not "expired".
  */
 export class OfferWatch {
   private shown = new Map<string, ShownOffer>();
-  private readonly deadlines = new Map<string, number>();
+  private readonly seen = new Set<string>();
   private readonly ended = new Set<string>();
   private readonly answeredIds = new Set<string>();
 
-  /** `graceMs`: an offer that leaves this close to its expiry (clocks differ a little) counts as expired. */
+  /** `graceMs`: an offer that leaves this close to its expiry (the server's sweep runs a moment late) expired. */
   constructor(private readonly graceMs = 3000) {}
 
-  /** The offers the workspace has now. */
+  /** The offers the workspace has now; `now` is on the server's clock, as every time here is. */
   update(offers: readonly OfferView[], now: number): OfferChanges {
-    const arrived = offers.filter((offer) => !this.deadlines.has(offer.offerId));
-    for (const offer of arrived) this.deadlines.set(offer.offerId, localDeadline(offer, now));
+    const arrived = offers.filter((offer) => !this.seen.has(offer.offerId));
+    for (const offer of arrived) this.seen.add(offer.offerId);
     const next = new Map(
       offers
         .filter((offer) => !this.ended.has(offer.offerId))
-        .map((offer) => [offer.offerId, { offer, deadline: this.deadlines.get(offer.offerId) ?? now }]),
+        .map((offer) => [offer.offerId, { offer, deadline: offer.expiresAt }]),
     );
     const gone = [...this.shown.values()].filter(
       ({ offer, deadline }) =>

@@ -17,6 +17,8 @@ interface RowElements {
   readonly icon: HTMLElement;
   readonly iconText: HTMLElement;
   readonly title: HTMLElement;
+  /** A word on the row's state beside the title ("Closed"), so a history view is not taken for a live one. */
+  readonly status: HTMLElement;
   readonly close: HTMLElement;
   data: PanelRow;
 }
@@ -136,6 +138,7 @@ export class SessionPanel {
     const iconText = h('span', { class: 'session-icon-text' });
     const icon = h('span', { class: 'session-icon', 'aria-hidden': 'true' }, iconText);
     const title = h('span', { class: 'session-title' });
+    const status = h('span', { class: 'session-status', hidden: true });
     const tab = h(
       'div',
       {
@@ -157,6 +160,7 @@ export class SessionPanel {
       },
       icon,
       title,
+      status,
     );
     // Mouse only, like a browser tab's X: keyboard users press Delete on the tab (aria-keyshortcuts says so).
     const close = h(
@@ -185,14 +189,15 @@ export class SessionPanel {
       tab,
       close,
     );
-    return { row, tab, icon, iconText, title, close, data };
+    return { row, tab, icon, iconText, title, status, close, data };
   }
 
   private updateRow(elements: RowElements, data: PanelRow, focused: boolean): void {
     elements.data = data;
-    const { row, tab, icon, iconText, title, close } = elements;
+    const { row, tab, icon, iconText, title, status, close } = elements;
     row.dataset['kind'] = data.kind;
     row.classList.toggle('focused', focused);
+    row.classList.toggle('read-only', data.readOnly === true);
     row.classList.toggle('closable', data.closable);
     setAttr(tab, 'aria-selected', String(focused));
     // The custom tooltip says it; a `title` would add the browser's own tooltip on top of it.
@@ -200,8 +205,11 @@ export class SessionPanel {
     setAttr(tab, 'aria-keyshortcuts', data.closable ? 'Delete' : undefined);
     iconText.textContent = data.icon;
     title.textContent = data.title;
-    setBadge(icon, 'session-badge', data.badge);
-    setBadge(icon, 'session-alert', data.alert ? '!' : undefined);
+    status.textContent = data.statusText ?? '';
+    status.hidden = !data.statusText;
+    // A history view needs nothing from the agent: neither unread counts nor alerts apply to it.
+    setBadge(icon, 'session-badge', data.readOnly ? undefined : data.badge);
+    setBadge(icon, 'session-alert', data.alert && !data.readOnly ? '!' : undefined);
     if (data.closable) {
       if (!close.isConnected) row.append(close);
     } else {

@@ -1,5 +1,6 @@
 import type { KbSearchView } from '../../app/views';
-import type { DraftChange, SessionDetail } from '../agent-api';
+import { READ_ONLY_STATUS } from '../../domain/agent-sessions';
+import type { DraftChange, KbArticle, SessionDetail } from '../agent-api';
 import { buildCaseForm, type CaseInput } from './case-form';
 import { Clamps } from './clamp';
 import { conversationSummary } from './conversation-summary';
@@ -8,6 +9,7 @@ import type { DraftStatus } from './draft-saver';
 import { WORK_ITEM_STATE_LABELS } from './format';
 import { KbPane } from './kb-pane';
 import { paneTabs } from './pane-tabs';
+import { ReplyBox } from './reply-box';
 import { TranscriptView } from './transcript-view';
 
 export interface SessionViewActions {
@@ -16,8 +18,13 @@ export interface SessionViewActions {
   end(sessionId: string, title: string): void;
   close(sessionId: string, title: string): void;
   kbSearch(sessionId: string, query: string): Promise<KbSearchView | undefined>;
+  kbArticle(articleId: string): Promise<KbArticle | undefined>;
   /** The agent typed: the reply box or a case field changed. */
   draftChanged(sessionId: string, change: DraftChange): void;
+  /** Save case: the case session's form as it is on screen. */
+  saveCase(sessionId: string): void;
+  /** One of the customer's earlier conversations, opened read-only. */
+  openPrevious(workItemId: string): void;
 }
 
 export interface SessionViewContext {
@@ -37,6 +44,9 @@ const DRAFT_STATUS_TEXT: Readonly<Record<DraftStatus, string>> = {
   failed: 'Draft not saved yet; retrying…',
 };
 
+/** Beside the heading of a Closed conversation opened for its history, in the panel's own word for it. */
+const HISTORY_LABEL = `${READ_ONLY_STATUS} — read-only`;
+
 /**
  * One session: the communication panel (transcript, reply box, End, Close; for a case session, the case form
  * first), the Active Conversation pane and the KB search pane. Inputs are filled from the saved draft, or
@@ -53,11 +63,12 @@ export class SessionView {
   private readonly kb: KbPane;
   private readonly heading: HTMLElement;
   private readonly stateChip: HTMLElement;
-  private readonly replyBox: HTMLTextAreaElement | undefined;
+  private readonly replyBox: ReplyBox | undefined;
   private readonly draftStatus: HTMLElement;
   private readonly caseInputs: ReadonlyMap<string, CaseInput>;
-  /** The last draft the server sent, to tell the agent's edits from a draft saved elsewhere. */
-  private serverReply: string;
+  /** A Closed conversation opened for its history: it must not pass for the customer's live one. */
+  private readonly history: boolean;
+  /** The last case fields the server sent, to tell the agent's edits from a draft saved elsewhere. */
   private serverCaseFields: Readonly<Record<string, string>>;
   /** What the Active Conversation pane was drawn from: redrawn only on a change (a "Show more" stays open). */
   private drawnSummary = '';
@@ -70,32 +81,37 @@ export class SessionView {
   ) {
     this.detail = detail;
     this.sessionId = detail.sessionId;
-    this.serverReply = detail.draft.reply;
     this.serverCaseFields = detail.draft.caseFields;
     const isCase = detail.kind === 'case';
+    this.history = detail.kind === 'conversation' && detail.conversation.readOnly;
 
     // Focusable by script: a read-only session puts focus here when it opens.
     this.heading = h('h2', { id: 'session-title', tabindex: -1 }, title);
-    this.stateChip = h('span', { class: 'state-chip' });
+    this.stateChip = h('span', { id: 'session-state', class: 'state-chip' });
     this.draftStatus = h('p', { class: 'draft-status', role: 'status', 'aria-live': 'polite' });
     this.transcript = new TranscriptView(detail.transcript, context.unread, {
       agentId: context.agentId,
       customerName: () => this.customerName(),
-      label: `Conversation with ${title}`,
+      label: `${this.history ? `${READ_ONLY_STATUS} conversation` : 'Conversation'} with ${title}`,
       clamps: this.clamps,
     });
     const caseForm = isCase
-      ? buildCaseForm(
-          detail,
-          context.unsaved,
-          (key, value) => this.actions.draftChanged(this.sessionId, { caseFields: { [key]: value } }),
-          this.draftStatus,
-        )
+      ? buildCaseForm(detail, context.unsaved, {
+          changed: (key, value) =>
+            this.actions.draftChanged(this.sessionId, { caseFields: { [key]: value } }),
+          save: () => this.actions.saveCase(this.sessionId),
+          draftStatus: this.draftStatus,
+        })
       : undefined;
     this.caseInputs = caseForm?.inputs ?? new Map();
     this.replyBox = detail.conversation.readOnly ? undefined : this.buildReplyBox(context.unsaved);
     this.conversationPane = h('div', { class: 'conversation-body' });
-    this.kb = new KbPane(detail.kb, (query) => this.actions.kbSearch(this.sessionId, query));
+    const replyBox = this.replyBox;
+    this.kb = new KbPane(detail.kb, {
+      search: (query) => this.actions.kbSearch(this.sessionId, query),
+      article: (articleId) => this.actions.kbArticle(articleId),
+      insert: replyBox ? (text) => replyBox.insert(text) : undefined,
+    });
 
     this.element = this.layout(detail, caseForm?.element);
     this.render();
@@ -108,7 +124,7 @@ export class SessionView {
   mounted(focus: boolean): void {
     this.transcript.place();
     if (!focus) return;
-    const input: HTMLElement = this.replyBox ?? this.caseInputs.values().next().value ?? this.heading;
+    const input: HTMLElement = this.replyBox?.input ?? this.caseInputs.values().next().value ?? this.heading;
     input.focus();
   }
 
@@ -122,10 +138,7 @@ export class SessionView {
     this.detail = detail;
     this.title = title;
     this.heading.textContent = title;
-    if (this.replyBox && pending?.reply === undefined && this.replyBox.value === this.serverReply) {
-      this.replyBox.value = detail.draft.reply;
-    }
-    this.serverReply = detail.draft.reply;
+    this.replyBox?.offerSaved(detail.draft.reply, pending?.reply !== undefined);
     for (const [key, input] of this.caseInputs) {
       const saved = this.serverCaseFields[key] ?? '';
       if (pending?.caseFields?.[key] === undefined && input.value === saved) {
@@ -146,8 +159,9 @@ export class SessionView {
   private layout(detail: SessionDetail, caseForm: HTMLElement | undefined): HTMLElement {
     const isCase = detail.kind === 'case';
     const element = h('section', {
-      class: `session-view${isCase ? ' case-session' : ''}`,
+      class: `session-view${isCase ? ' case-session' : ''}${this.history ? ' history-view' : ''}`,
       'aria-labelledby': 'session-title',
+      'aria-describedby': 'session-state',
       'data-session-id': detail.sessionId,
     });
     element.append(
@@ -191,45 +205,20 @@ export class SessionView {
     );
   }
 
-  private buildReplyBox(unsaved: DraftChange | undefined): HTMLTextAreaElement {
-    return h('textarea', {
-      id: 'reply-text',
-      name: 'text',
-      rows: 3,
-      placeholder: 'Type a reply. Enter sends, Shift+Enter starts a new line.',
-      value: unsaved?.reply ?? this.detail.draft.reply,
-      oninput: () => this.actions.draftChanged(this.sessionId, { reply: this.replyBox?.value ?? '' }),
-      onkeydown: (event) => {
-        const key = event as KeyboardEvent;
-        if (key.key === 'Enter' && !key.shiftKey && !key.isComposing) {
-          event.preventDefault();
-          void this.send();
-        }
-      },
+  private buildReplyBox(unsaved: DraftChange | undefined): ReplyBox {
+    return new ReplyBox({
+      customer: this.title,
+      initial: unsaved?.reply ?? this.detail.draft.reply,
+      saved: this.detail.draft.reply,
+      draftStatus: this.draftStatus,
+      changed: (reply) => this.actions.draftChanged(this.sessionId, { reply }),
+      send: (text) => this.actions.reply(this.sessionId, text),
+      sent: () => this.transcript.scrollToLatest(),
     });
   }
 
   private replyArea(isCase: boolean): HTMLElement | null {
-    if (this.replyBox) {
-      return h(
-        'form',
-        {
-          class: 'reply',
-          onsubmit: (event) => {
-            event.preventDefault();
-            void this.send();
-          },
-        },
-        h('label', { for: 'reply-text' }, `Reply to ${this.title}`),
-        this.replyBox,
-        h(
-          'div',
-          { class: 'reply-actions' },
-          this.draftStatus,
-          h('button', { class: 'button primary' }, 'Send'),
-        ),
-      );
-    }
+    if (this.replyBox) return this.replyBox.element;
     if (isCase) return null;
     return h(
       'p',
@@ -238,27 +227,9 @@ export class SessionView {
     );
   }
 
-  private async send(): Promise<void> {
-    const box = this.replyBox;
-    if (!box) return;
-    const text = box.value.trim();
-    if (text === '') return;
-    const sent = await this.actions.reply(this.sessionId, text);
-    if (!sent) {
-      // Not sent: what is in the box is a draft again (sending had dropped the unsaved one).
-      this.actions.draftChanged(this.sessionId, { reply: box.value });
-      return;
-    }
-    if (box.value.trim() === text) {
-      box.value = '';
-      this.serverReply = '';
-    }
-    this.transcript.scrollToLatest();
-  }
-
   private render(): void {
     const { conversation } = this.detail;
-    this.stateChip.textContent = WORK_ITEM_STATE_LABELS[conversation.state];
+    this.stateChip.textContent = this.history ? HISTORY_LABEL : WORK_ITEM_STATE_LABELS[conversation.state];
     this.stateChip.dataset['state'] = conversation.state;
     this.transcript.update(this.detail.transcript);
     // The draft rides along in the conversation view; typing must not redraw the summary.
@@ -266,7 +237,11 @@ export class SessionView {
     if (summary !== this.drawnSummary) {
       this.drawnSummary = summary;
       this.clamps.release(this.conversationPane);
-      this.conversationPane.replaceChildren(...conversationSummary(this.detail, this.clamps));
+      this.conversationPane.replaceChildren(
+        ...conversationSummary(this.detail, this.clamps, (workItemId) =>
+          this.actions.openPrevious(workItemId),
+        ),
+      );
     }
     this.element.dataset['loaded'] = String(this.detail.transcript.length);
   }

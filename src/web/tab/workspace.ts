@@ -4,7 +4,8 @@ import { HOME_SESSION_ID } from '../../domain/agent-sessions';
 import type { PresenceStatus } from '../../domain/presence';
 import type { SessionDetail, WorkspaceState } from '../agent-api';
 import { AgentApiError, type AgentApiClient } from './api-client';
-import { browserClock, type TabClock } from './clock';
+import { CoalescedRun } from './coalesced-run';
+import { ServerClock, browserClock, type TabClock } from './clock';
 import { closeConfirmation, ConfirmDialog, endConfirmation } from './confirm-dialog';
 import { ConnectionProblems } from './connection';
 import type { DashboardActions } from './dashboard-view';
@@ -36,7 +37,8 @@ const TICK_MS = 1000;
 /** The agent workspace: session panel on the left, Home or the focused session on the right, kept live. */
 export class Workspace {
   private readonly api: AgentApiClient;
-  private readonly clock: TabClock;
+  /** The browser's clock corrected to the server's: countdowns and waiting times are the server's. */
+  private readonly clock: ServerClock;
   private readonly topbar: Topbar;
   private readonly panel: SessionPanel;
   private readonly view: MainView;
@@ -49,13 +51,12 @@ export class Workspace {
   private state: WorkspaceState | undefined;
   /** A session the agent just chose, shown as focused until the server confirms it. */
   private choosing: string | undefined;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
+  private readonly refreshes = new CoalescedRun(() => this.refreshOnce());
   private panelNotice: string | undefined;
 
   constructor(private readonly options: WorkspaceOptions) {
     this.api = options.api;
-    this.clock = options.clock ?? browserClock;
+    this.clock = new ServerClock(options.clock ?? browserClock);
     this.topbar = new Topbar(options.signOut);
     this.panel = new SessionPanel(
       {
@@ -128,22 +129,16 @@ export class Workspace {
 
   /** Reads the workspace (and the focused session) again; calls during a refresh make one more pass after it. */
   refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+    return this.refreshes.run();
+  }
+
+  private async refreshOnce(): Promise<void> {
+    try {
+      await this.load();
+      this.problems.recovered();
+    } catch (error) {
+      this.problems.report(error, 'refresh');
     }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        try {
-          await this.load();
-          this.problems.recovered();
-        } catch (error) {
-          this.problems.report(error, 'refresh');
-        }
-      } while (this.refreshAgain);
-    })().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
   }
 
   private focusedId(state: WorkspaceState): string {
@@ -152,6 +147,7 @@ export class Workspace {
 
   private async load(): Promise<void> {
     const state = await this.api.workspace();
+    this.clock.observe(state.now);
     const focused = this.focusedId(state);
     let detail: SessionDetail | undefined;
     if (focused !== HOME_SESSION_ID) {
@@ -231,6 +227,13 @@ export class Workspace {
     this.focusPanelIfLost();
   }
 
+  /** The server saves the case from the session's draft, so what is on screen (typed < 400 ms ago) goes first. */
+  private async saveCase(sessionId: string): Promise<void> {
+    await this.saver.flush(sessionId);
+    await this.act(TAB_VERBS.saveCase, { sessionId });
+    await this.refresh();
+  }
+
   /** After a session left, keyboard focus goes to the session shown now (its tab in the panel). */
   private focusPanelIfLost(): void {
     if (this.state && focusIsLost()) this.panel.focusTab(this.focusedId(this.state));
@@ -284,6 +287,9 @@ export class Workspace {
       const view = await this.act(VERBS.kbSearch, { sessionId, query });
       return view?.kind === 'kb-search' ? view : undefined;
     },
+    kbArticle: (articleId) => this.problems.read(() => this.api.kbArticle(articleId)),
     draftChanged: (sessionId, change) => this.saver.schedule(sessionId, change),
+    saveCase: (sessionId) => void this.saveCase(sessionId),
+    openPrevious: (workItemId) => this.openWith(VERBS.open, { workItemId }),
   };
 }

@@ -101,18 +101,24 @@ export function cssString(text: string): string {
   return `"${text.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** Sets the page's clock to the desk's fake clock; call before the page loads (see pauseWithDesk). */
-export async function installDeskClock(tab: TabDesk): Promise<void> {
-  await tab.page.clock.install({ time: tab.desk.clock.now() });
+/**
+ * Sets the page's clock to the desk's fake clock, or `offsetMs` off it (a browser whose clock is set wrong);
+ * call before the page loads (see pauseWithDesk).
+ */
+export async function installDeskClock(tab: TabDesk, offsetMs = 0): Promise<void> {
+  await tab.page.clock.install({ time: tab.desk.clock.now() + offsetMs });
 }
 
 /**
- * After installDeskClock and the page's load: both clocks jump `leadMs` ahead to the same instant and from then
- * on move only when the test moves them (advanceBoth), so the page and the server agree on what "now" is.
+ * After installDeskClock and the page's load: both clocks jump `leadMs` ahead (the page's to `offsetMs` off the
+ * desk's, as installed) and from then on move only when the test moves them (advanceBoth), so the page and the
+ * server agree on how time passes.
  */
-export async function pauseWithDesk(tab: TabDesk, leadMs = 10_000): Promise<void> {
-  tab.desk.clock.advance(leadMs);
-  await tab.page.clock.pauseAt(tab.desk.clock.now());
+export async function pauseWithDesk(tab: TabDesk, leadMs = 10_000, offsetMs = 0): Promise<void> {
+  // The page's clock has run in real time since it was installed; it can only be paused ahead of where it is.
+  const pageNow = await tab.page.evaluate(() => Date.now());
+  tab.desk.clock.advance(Math.max(leadMs, pageNow - offsetMs - tab.desk.clock.now() + 1000));
+  await tab.page.clock.pauseAt(tab.desk.clock.now() + offsetMs);
 }
 
 /** Moves the paused page clock and the desk's clock together; page timers that came due run once. */
