@@ -74,6 +74,8 @@ describe('new work is hard to miss: offers count down, chime and notify, and tim
 
   it('Open work items show the customer’s first words and a waiting time that ticks', async () => {
     await waitForText(openItem('Visitor 1').locator('.work-item-preview'), 'My order #1234 has not arrived');
+    // Nobody has a queued item yet, so it offers Pick and no case session.
+    expect(await openItem('Visitor 1').getByRole('button').allTextContents()).toEqual(['Pick']);
     await waitForText(openItem('Visitor 1').locator('time'), 'under 1 min');
     await advanceBoth(tab, MINUTE);
     await waitForText(openItem('Visitor 1').locator('time'), '1 min');

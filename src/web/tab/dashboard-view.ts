@@ -92,7 +92,8 @@ function streamSection(stream: Stream, actions: DashboardActions, now: number): 
               column('Title'),
               withPreview ? column('Message') : null,
               column('Channel'),
-              column('State'),
+              // Every queued item is Open: the column would only take the preview's room.
+              action === 'pick' ? null : column('State'),
               column(action === 'pick' ? 'Waiting' : 'Since'),
               column(h('span', { class: 'visually-hidden' }, 'Actions')),
             ),
@@ -115,9 +116,13 @@ function workItemRow(
     'tr',
     { 'data-work-item-id': row.workItemId },
     h('th', { scope: 'row', class: 'work-item-title' }, row.title),
-    withPreview ? h('td', { class: 'work-item-preview', dir: 'auto' }, row.preview ?? '') : null,
+    withPreview
+      ? h('td', {}, h('div', { class: 'work-item-preview', dir: 'auto' }, row.preview ?? ''))
+      : null,
     h('td', {}, channelLabel(row.channel)),
-    h('td', {}, WORK_ITEM_STATE_LABELS[row.state], row.customerLeft ? ' · customer left' : ''),
+    action === 'pick'
+      ? null
+      : h('td', {}, WORK_ITEM_STATE_LABELS[row.state], row.customerLeft ? ' · customer left' : ''),
     // An Open item is someone waiting for an agent: how long they have waited, ticking.
     h('td', {}, liveTime(row.since, action === 'pick' ? 'waited' : 'since', now)),
     h(
@@ -137,18 +142,21 @@ function workItemRow(
         },
         label,
       ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button small subtle',
-          'data-focus-key': `${stream}:case:${row.workItemId}`,
-          'aria-label': `Open a case session for ${row.title}`,
-          title: 'Open a case session (Shift+Open)',
-          onclick: () => actions.open(row.workItemId, true),
-        },
-        'Case',
-      ),
+      // A queued item is nobody's yet: a case is opened on conversations the agent has (the server says so too).
+      action === 'pick'
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'button small subtle',
+              'data-focus-key': `${stream}:case:${row.workItemId}`,
+              'aria-label': `Open a case session for ${row.title}`,
+              title: 'Open a case session (Shift+Open)',
+              onclick: () => actions.open(row.workItemId, true),
+            },
+            'Case',
+          ),
     ),
   );
 }
