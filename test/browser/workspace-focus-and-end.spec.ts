@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { agentMessage, postActivity, type TestCustomer } from '../support/activities';
 import { alex } from '../support/fixtures';
-import { startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor1: TestCustomer = { userId: 'focus-user-1', conversationId: 'focus-conv-1' };
 const visitor2: TestCustomer = { userId: 'focus-user-2', conversationId: 'focus-conv-2' };
@@ -10,20 +10,9 @@ const ENDED_WORDING = 'has ended the conversation';
 describe('the tab puts focus where the agent works next, and End asks first', () => {
   let tab: TabDesk;
   let page: Page;
-
-  beforeAll(async () => {
-    tab = await startTabDesk('workspace-focus-and-end', { AGENT_IDS: alex.aadObjectId });
-    page = tab.page;
-    await page.goto(tab.tabUrl(alex.aadObjectId));
-    await page.locator('.live-status[data-status="live"]').waitFor();
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-  });
-
-  afterEach(() => {
-    expect(tab.pageErrors).toEqual([]);
+  useLiveTab('workspace-focus-and-end', (started) => {
+    tab = started;
+    page = started.page;
   });
 
   const dialog = (): Locator => page.getByRole('dialog');

@@ -1,7 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
-import { alex } from '../support/fixtures';
-import { startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor1: TestCustomer = { userId: 'history-user-1', conversationId: 'history-conv-1' };
 const FIRST_WORDS = 'This is terrible, my parcel never arrived and I am furious!';
@@ -10,20 +9,9 @@ const SECOND_WORDS = 'Hello again, a question about my refund';
 describe('a customer’s earlier conversations: listed on the pane, opened read-only, never taken for the live one', () => {
   let tab: TabDesk;
   let page: Page;
-
-  beforeAll(async () => {
-    tab = await startTabDesk('workspace-history', { AGENT_IDS: alex.aadObjectId });
-    page = tab.page;
-    await page.goto(tab.tabUrl(alex.aadObjectId));
-    await page.locator('.live-status[data-status="live"]').waitFor();
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-  });
-
-  afterEach(() => {
-    expect(tab.pageErrors).toEqual([]);
+  useLiveTab('workspace-history', (started) => {
+    tab = started;
+    page = started.page;
   });
 
   const rows = (title: string): Locator =>

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
-import { alex } from '../support/fixtures';
-import { installDeskClock, pauseWithDesk, startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { installDeskClock, pauseWithDesk, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor1: TestCustomer = { userId: 'kb-user-1', conversationId: 'kb-conv-1' };
 const ARTICLE_TITLE = 'Billing and invoices';
@@ -16,22 +15,14 @@ const CASE_TITLE = 'Invoice download fails for order 1234';
 describe('the KB pane opens an article in full and inserts it; the case form has an explicit Save', () => {
   let tab: TabDesk;
   let page: Page;
-
-  beforeAll(async () => {
-    tab = await startTabDesk('workspace-kb-and-case', { AGENT_IDS: alex.aadObjectId });
-    page = tab.page;
-    await installDeskClock(tab);
-    await page.goto(tab.tabUrl(alex.aadObjectId));
-    await page.locator('.live-status[data-status="live"]').waitFor();
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-  });
-
-  afterEach(() => {
-    expect(tab.pageErrors).toEqual([]);
-  });
+  useLiveTab(
+    'workspace-kb-and-case',
+    (started) => {
+      tab = started;
+      page = started.page;
+    },
+    { beforeOpen: installDeskClock },
+  );
 
   const kb = (): Locator => page.locator('.kb-pane');
   const article = (): Locator => kb().locator('.kb-article');

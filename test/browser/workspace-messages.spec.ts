@@ -1,7 +1,7 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { customerMessage, postActivity, type TestCustomer } from '../support/activities';
 import { alex, bea } from '../support/fixtures';
-import { UI_TIMEOUT_MS, startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { UI_TIMEOUT_MS, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor1: TestCustomer = { userId: 'msg-user-1', conversationId: 'msg-conv-1' };
 const visitor2: TestCustomer = { userId: 'msg-user-2', conversationId: 'msg-conv-2' };
@@ -18,24 +18,19 @@ const LONG = Array.from({ length: 90 }, (_, n) => `Line ${n + 1} of a long compl
 describe('messages in the tab: whose they are, links, direction, delivery, long ones clamped, the summary', () => {
   let tab: TabDesk;
   let page: Page;
-
-  beforeAll(async () => {
-    tab = await startTabDesk('workspace-messages', {
-      AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
-      AGENT_NAMES: `${alex.aadObjectId}=${alex.name};${bea.aadObjectId}=${bea.name}`,
-    });
-    page = tab.page;
-    await page.goto(tab.tabUrl(alex.aadObjectId));
-    await page.locator('.live-status[data-status="live"]').waitFor();
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-  });
-
-  afterEach(() => {
-    expect(tab.pageErrors).toEqual([]);
-  });
+  useLiveTab(
+    'workspace-messages',
+    (started) => {
+      tab = started;
+      page = started.page;
+    },
+    {
+      env: {
+        AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
+        AGENT_NAMES: `${alex.aadObjectId}=${alex.name};${bea.aadObjectId}=${bea.name}`,
+      },
+    },
+  );
 
   const transcript = (p: Page = page): Locator => p.locator('.transcript');
   const line = (text: string, p: Page = page): Locator =>

@@ -1,7 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
-import { alex } from '../support/fixtures';
-import { startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor1: TestCustomer = { userId: 'unread-user-1', conversationId: 'unread-conv-1' };
 const visitor2: TestCustomer = { userId: 'unread-user-2', conversationId: 'unread-conv-2' };
@@ -15,20 +14,9 @@ interface ScrollPlace {
 describe('the transcript opens at the first unread message, and follows new ones', () => {
   let tab: TabDesk;
   let page: Page;
-
-  beforeAll(async () => {
-    tab = await startTabDesk('workspace-new-messages', { AGENT_IDS: alex.aadObjectId });
-    page = tab.page;
-    await page.goto(tab.tabUrl(alex.aadObjectId));
-    await page.locator('.live-status[data-status="live"]').waitFor();
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-  });
-
-  afterEach(() => {
-    expect(tab.pageErrors).toEqual([]);
+  useLiveTab('workspace-new-messages', (started) => {
+    tab = started;
+    page = started.page;
   });
 
   const transcript = (): Locator => page.locator('.transcript');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Env } from '../../../src/config/config';
 import { customerMessage, postActivity, type TestCustomer } from '../../support/activities';
+import { alex } from '../../support/fixtures';
 import { FakeConnector } from '../../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../../support/harness';
 import { launchChromium } from './chromium';
@@ -85,6 +86,31 @@ export async function startTabDesk(suite: string, env: Env): Promise<TabDesk> {
 }
 
 /** Waits until the locator's text is exactly `text` (whitespace trimmed). */
+/**
+ * One tab desk per describe block, with Alex signed in and the tab live before the tests; closed after them, and
+ * every test fails if the page threw. `started` hands the desk to the spec's own variables.
+ */
+export function useLiveTab(
+  suite: string,
+  started: (tab: TabDesk) => void,
+  options: { env?: Env; beforeOpen?: (tab: TabDesk) => Promise<void> } = {},
+): void {
+  let tab: TabDesk | undefined;
+  beforeAll(async () => {
+    tab = await startTabDesk(suite, options.env ?? { AGENT_IDS: alex.aadObjectId });
+    started(tab);
+    await options.beforeOpen?.(tab);
+    await tab.page.goto(tab.tabUrl(alex.aadObjectId));
+    await tab.page.locator('.live-status[data-status="live"]').waitFor();
+  });
+  afterAll(async () => {
+    await tab?.close();
+  });
+  afterEach(() => {
+    expect(tab?.pageErrors).toEqual([]);
+  });
+}
+
 export async function waitForText(locator: Locator, text: string): Promise<void> {
   await locator
     .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) })
