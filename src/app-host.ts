@@ -35,6 +35,7 @@ import { registerChatPage } from './web/chat-page';
 import { registerStaticTab } from './web/static-tab';
 import { registerDirectLine } from './web/webchat/directline-routes';
 import { LocalDirectLine, type DirectLineLimits } from './web/webchat/local-directline';
+import { openWebchatArchive } from './web/webchat/webchat-archive';
 
 export interface StartOptions {
   /** Defaults to package.json's version. */
@@ -136,10 +137,14 @@ export async function startRelaydesk(
   });
   registerStaticTab(http.restify);
   registerChatPage(http.restify, { enabled: config.webchat === 'local' });
+  // Web chat conversations outlive a restart beside the SQLite store; with STORE=memory they stay in memory.
+  const webchatArchive =
+    config.webchat === 'local' ? openWebchatArchive(config.store, config.sqlitePath) : undefined;
   if (config.webchat === 'local') {
     registerDirectLine(http.restify, {
       channel: new LocalDirectLine({
         clock,
+        ...(webchatArchive ? { archive: webchatArchive } : {}),
         reservedUserIds: new AgentDirectory(config.agents).allIds,
         ...(options.webchatLimits ? { limits: options.webchatLimits } : {}),
       }),
@@ -168,6 +173,7 @@ export async function startRelaydesk(
   } catch (error) {
     await outbox?.stop();
     await store.close();
+    webchatArchive?.close();
     throw error;
   }
   const dispatcher: Outbox = outbox;
@@ -206,7 +212,8 @@ export async function startRelaydesk(
         .then(() => agentApi.close())
         .then(() => http.close())
         .finally(() => dispatcher.stop())
-        .finally(() => store.close());
+        .finally(() => store.close())
+        .finally(() => webchatArchive?.close());
       return closing;
     },
   };

@@ -9,8 +9,9 @@ import {
   type ChatActivity,
 } from './directline-contract';
 import { isObject } from '../../shared/json';
+import type { WebchatArchive } from './webchat-archive';
 
-/** How much the channel keeps; everything lives in this process's memory. */
+/** How much the channel keeps, in this process's memory (and in its archive, when it has one). */
 export interface DirectLineLimits {
   /** Conversations kept at once; while that many are live, starting one more is refused (503), none is ended. */
   readonly maxConversations: number;
@@ -57,6 +58,11 @@ export interface LocalDirectLineOptions {
   readonly reservedUserIds?: Iterable<string>;
   /** Random bytes for ids and tokens; crypto's by default. */
   readonly randomBytes?: (size: number) => Buffer;
+  /**
+   * Where conversations, transcripts and token digests outlive the process: loaded at construction, and every
+   * change is written through. None: memory only.
+   */
+  readonly archive?: WebchatArchive;
 }
 
 export interface StartedConversation {
@@ -126,6 +132,8 @@ interface Conversation {
   readonly id: string;
   readonly userId: string;
   lastUsedAt: number;
+  /** lastUsedAt as the archive last got it: it is written at most once per TOUCH_WRITE_MS. */
+  archivedUsedAt: number;
   nextSeq: number;
   bytes: number;
   readonly activities: StoredActivity[];
@@ -142,6 +150,11 @@ const MAX_ID_CHARS = 200;
 const START_WINDOW_MS = 60 * 1000;
 /** A full channel asks clients back within a minute at most: room comes whenever a conversation idles out. */
 const MAX_FULL_RETRY_AFTER_SECONDS = 60;
+/**
+ * How often a conversation's last use is written to the archive: every call changes it, and a restart that finds
+ * it up to this much older only ends the conversation that much early (against an idle end of an hour).
+ */
+const TOUCH_WRITE_MS = 60 * 1000;
 
 function digestOf(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
@@ -237,7 +250,8 @@ class StartWindows {
 
 /**
  * The local Direct Line channel's state: conversations, their bound customer and tokens, and their transcripts,
- * in memory and bounded (see DirectLineLimits). No I/O and no timers: expiry is checked whenever a conversation
+ * in memory and bounded (see DirectLineLimits), written through to a WebchatArchive when given one (synchronous
+ * SQLite, so these methods stay synchronous). No timers: expiry is checked whenever a conversation
  * is reached, and expired ones are purged when a new one starts. Time comes from the clock. Bytes are counted as
  * activities come and go, so staying under maxTotalBytes costs nothing until it is reached.
  */
@@ -254,6 +268,7 @@ export class LocalDirectLine {
   private keptBytes = 0;
   /** Whether the last start was refused for want of room: the next refusal belongs to the same burst. */
   private refusingForRoom = false;
+  private readonly archive: WebchatArchive | undefined;
 
   constructor(private readonly options: LocalDirectLineOptions) {
     this.limits = { ...DEFAULT_DIRECT_LINE_LIMITS, ...options.limits };
@@ -263,11 +278,59 @@ export class LocalDirectLine {
       this.limits.maxStartsPerMinutePerAddress,
       this.limits.maxTrackedAddresses,
     );
+    this.archive = options.archive;
+    this.restore();
+  }
+
+  /**
+   * Takes in what the archive kept (it drops what has expired by now), rebuilds the byte counts and the token
+   * index, then trims to the current limits (which may be lower than the last run's).
+   */
+  private restore(): void {
+    const archive = this.archive;
+    if (!archive) return;
+    archive.transaction(() => {
+      for (const kept of archive.load(this.now(), this.limits.idleMs)) {
+        const conversation: Conversation = {
+          id: kept.id,
+          userId: kept.userId,
+          lastUsedAt: kept.lastUsedAt,
+          archivedUsedAt: kept.lastUsedAt,
+          nextSeq: kept.nextSeq,
+          bytes: 0,
+          activities: [],
+          tokens: new Map(),
+        };
+        for (const { seq, json, bytes, relaydeskId } of kept.activities) {
+          const activity = JSON.parse(json) as ChatActivity;
+          conversation.activities.push({
+            seq,
+            activity,
+            bytes,
+            ...(relaydeskId !== undefined ? { relaydeskId } : {}),
+          });
+          conversation.bytes += bytes;
+        }
+        for (const { tokenId, digest, expiresAt } of kept.tokens) {
+          conversation.tokens.set(tokenId, { digest, expiresAt });
+          this.tokenOwners.set(tokenId, conversation.id);
+        }
+        this.conversations.set(conversation.id, conversation);
+        this.keptBytes += conversation.bytes;
+      }
+      for (const conversation of this.conversations.values()) this.fitConversation(conversation);
+      this.fitTotal();
+    });
+  }
+
+  /** Runs a call's changes as one archive transaction (just runs them without an archive). */
+  private atomically<T>(work: () => T): T {
+    return this.archive ? this.archive.transaction(work) : work();
   }
 
   /** Conversations alive now. */
   get size(): number {
-    this.purgeExpired();
+    this.atomically(() => this.purgeExpired());
     return this.conversations.size;
   }
 
@@ -287,6 +350,10 @@ export class LocalDirectLine {
    * to make room.
    */
   start(address: string): StartOutcome {
+    return this.atomically(() => this.startNow(address));
+  }
+
+  private startNow(address: string): StartOutcome {
     const admission = this.startWindows.admit(address, this.now());
     if (!admission.admitted) {
       const { retryAfterSeconds, firstOfBurst } = admission;
@@ -321,16 +388,19 @@ export class LocalDirectLine {
     while (this.conversations.has(conversationId)) conversationId = this.randomId(16);
     let userId = `dl-${this.randomId(12)}`;
     while (this.reserved.has(userId)) userId = `dl-${this.randomId(12)}`;
+    const now = this.now();
+    this.archive?.insertConversation(conversationId, userId, now, 1);
     this.conversations.set(conversationId, {
       id: conversationId,
       userId,
-      lastUsedAt: this.now(),
+      lastUsedAt: now,
+      archivedUsedAt: now,
       nextSeq: 1,
       bytes: 0,
       activities: [],
       tokens: new Map(),
     });
-    const issued = this.issueToken(conversationId);
+    const issued = this.issueTokenNow(conversationId);
     return { conversationId, userId, token: issued.token, expiresInSeconds: issued.expiresInSeconds };
   }
 
@@ -374,6 +444,10 @@ export class LocalDirectLine {
 
   /** A new token for a live conversation (refresh); older tokens stay valid until they expire. */
   issueToken(conversationId: string): IssuedToken {
+    return this.atomically(() => this.issueTokenNow(conversationId));
+  }
+
+  private issueTokenNow(conversationId: string): IssuedToken {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) throw new Error(`No conversation ${conversationId}`);
     const now = this.now();
@@ -388,7 +462,9 @@ export class LocalDirectLine {
     let tokenId = this.randomId(TOKEN_ID_BYTES);
     while (this.tokenOwners.has(tokenId)) tokenId = this.randomId(TOKEN_ID_BYTES);
     const secret = this.randomId(TOKEN_SECRET_BYTES);
-    conversation.tokens.set(tokenId, { digest: digestOf(secret), expiresAt: now + this.limits.tokenTtlMs });
+    const record: TokenRecord = { digest: digestOf(secret), expiresAt: now + this.limits.tokenTtlMs };
+    this.archive?.insertToken(conversationId, { tokenId, ...record });
+    conversation.tokens.set(tokenId, record);
     this.tokenOwners.set(tokenId, conversationId);
     return {
       conversationId,
@@ -401,16 +477,18 @@ export class LocalDirectLine {
   addCustomerMessage(access: Access, text: string, name: string | undefined): ChatActivity {
     const conversation = this.required(access.conversationId);
     const from: ChannelAccount = { id: conversation.userId, ...(name ? { name } : {}), role: 'user' };
-    return this.append(conversation, (id, timestamp) => ({
-      type: 'message',
-      id,
-      timestamp,
-      channelId: WEBCHAT_CHANNEL_ID,
-      conversation: { id: conversation.id },
-      from,
-      text,
-      textFormat: 'plain',
-    })).activity;
+    const append = (): StoredActivity =>
+      this.append(conversation, (id, timestamp) => ({
+        type: 'message',
+        id,
+        timestamp,
+        channelId: WEBCHAT_CHANNEL_ID,
+        conversation: { id: conversation.id },
+        from,
+        text,
+        textFormat: 'plain',
+      }));
+    return this.atomically(append).activity;
   }
 
   /** Takes a customer's message back out of the transcript (the desk did not take it). */
@@ -431,6 +509,14 @@ export class LocalDirectLine {
    * conversation is unknown or over. A repeat of a send already kept (same relaydeskId) is kept once.
    */
   addBotActivity(conversationId: string, input: BotActivityInput, replyToId?: string): string | undefined {
+    return this.atomically(() => this.addBotActivityNow(conversationId, input, replyToId));
+  }
+
+  private addBotActivityNow(
+    conversationId: string,
+    input: BotActivityInput,
+    replyToId?: string,
+  ): string | undefined {
     if (!this.alive(conversationId)) return undefined;
     const conversation = this.required(conversationId);
     const relaydeskId = relaydeskIdOf(input.channelData);
@@ -451,6 +537,14 @@ export class LocalDirectLine {
    * pollers see the change. Undefined when the conversation or the activity is not there.
    */
   updateBotActivity(conversationId: string, activityId: string, input: BotActivityInput): string | undefined {
+    return this.atomically(() => this.updateBotActivityNow(conversationId, activityId, input));
+  }
+
+  private updateBotActivityNow(
+    conversationId: string,
+    activityId: string,
+    input: BotActivityInput,
+  ): string | undefined {
     if (!this.alive(conversationId)) return undefined;
     const conversation = this.required(conversationId);
     const index = conversation.activities.findIndex(
@@ -493,6 +587,17 @@ export class LocalDirectLine {
       bytes: Buffer.byteLength(JSON.stringify(activity), 'utf8'),
       ...(relaydeskId !== undefined ? { relaydeskId } : {}),
     };
+    if (this.archive) {
+      const json = JSON.stringify(activity);
+      this.archive.insertActivity(conversation.id, {
+        seq,
+        activityId: activity.id,
+        relaydeskId,
+        json,
+        bytes: stored.bytes,
+      });
+      this.archive.setNextSeq(conversation.id, conversation.nextSeq);
+    }
     conversation.activities.push(stored);
     conversation.bytes += stored.bytes;
     this.keptBytes += stored.bytes;
@@ -530,6 +635,7 @@ export class LocalDirectLine {
   private takeOut(conversation: Conversation, index: number): void {
     const [removed] = conversation.activities.splice(index, 1);
     if (!removed) return;
+    this.archive?.deleteActivity(conversation.id, removed.seq);
     conversation.bytes -= removed.bytes;
     this.keptBytes -= removed.bytes;
   }
@@ -550,6 +656,10 @@ export class LocalDirectLine {
 
   private touch(conversation: Conversation): void {
     conversation.lastUsedAt = this.now();
+    if (this.archive && conversation.lastUsedAt - conversation.archivedUsedAt >= TOUCH_WRITE_MS) {
+      this.archive.touch(conversation.id, conversation.lastUsedAt);
+      conversation.archivedUsedAt = conversation.lastUsedAt;
+    }
     this.conversations.delete(conversation.id);
     this.conversations.set(conversation.id, conversation);
   }
@@ -568,12 +678,14 @@ export class LocalDirectLine {
   private remove(conversationId: string): void {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) return;
+    this.archive?.deleteConversation(conversationId);
     for (const tokenId of conversation.tokens.keys()) this.tokenOwners.delete(tokenId);
     this.keptBytes -= conversation.bytes;
     this.conversations.delete(conversationId);
   }
 
   private dropToken(conversation: Conversation, tokenId: string): void {
+    this.archive?.deleteToken(tokenId);
     conversation.tokens.delete(tokenId);
     this.tokenOwners.delete(tokenId);
   }
