@@ -186,15 +186,16 @@ export function deriveTeamsAppId(microsoftAppId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** `a; b;; c` → ['a', 'b', 'c']: entries separated by ";" (they may hold commas), blanks dropped. */
+const semicolonList = z.string().transform((raw) =>
+  raw
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== ''),
+);
+
 // `name=What is your name?;topic=What can we help you with?` — ids are short keys, prompts are what the customer reads.
-const prechatList = z
-  .string()
-  .transform((raw) =>
-    raw
-      .split(';')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== ''),
-  )
+const prechatList = semicolonList
   .pipe(
     z
       .array(
@@ -235,27 +236,19 @@ const agentList = z
   .transform((agents) => agents.map(([id, ...aliases]): AgentIdentity => ({ id: id!, aliases })));
 
 /** `id=Name;id2=Other Name`: a display name per agent, by any of its ids (names may hold commas). */
-const agentNames = z
-  .string()
-  .transform((raw) =>
-    raw
-      .split(';')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== ''),
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        // eslint-disable-next-line no-control-regex
-        .regex(/^[^\s=]+=[^\u0000-\u001f\u007f]{1,64}$/)
-        .transform((entry) => {
-          const at = entry.indexOf('=');
-          return { id: entry.slice(0, at), name: entry.slice(at + 1).trim() };
-        })
-        .refine((entry) => entry.name !== ''),
-    ),
-  );
+const agentNames = semicolonList.pipe(
+  z.array(
+    z
+      .string()
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\s=]+=[^\u0000-\u001f\u007f]{1,64}$/)
+      .transform((entry) => {
+        const at = entry.indexOf('=');
+        return { id: entry.slice(0, at), name: entry.slice(at + 1).trim() };
+      })
+      .refine((entry) => entry.name !== ''),
+  ),
+);
 
 /** Validates the environment into a typed Config; every problem becomes one line naming the key. */
 export function loadConfig(env: Env): ConfigResult {
