@@ -8,7 +8,10 @@ export interface BenchSettings {
   readonly concurrency: readonly number[];
   /** Agents in the relay scenario, each with one Active session (and as many customers). */
   readonly agents: number;
-  /** Untimed messages before each timed row (same concurrency), so both servers run warm code. */
+  /**
+   * Untimed messages before a server's first timed row, at least: warm-up goes on in batches until the server's
+   * CPU per message settles (two batches within WARMUP_SETTLED of each other), at most 4× this.
+   */
   readonly warmup: number;
   /** Sessions (and queued work items) opened for the memory figures. */
   readonly sessions: number;
@@ -29,7 +32,10 @@ export const SETTINGS_HELP: readonly [string, string][] = [
   ['BENCH_MESSAGES', 'timed messages per row (default 2000)'],
   ['BENCH_CONCURRENCY', 'comma-separated POSTs in flight, one row each (default 1,16)'],
   ['BENCH_AGENTS', 'agents = customers = Active sessions in the relay scenario (default 20)'],
-  ['BENCH_WARMUP', 'untimed messages before each row (default 200)'],
+  [
+    'BENCH_WARMUP',
+    'untimed messages at least before a server is timed, until its CPU per message settles (default 5000)',
+  ],
   ['BENCH_SESSIONS', 'sessions / queued work items for the memory figures (default 200)'],
   ['BENCH_MEMORY_WARMUP', 'sessions / queued items opened before the memory baseline (default 100)'],
   ['BENCH_PHASE_TIMEOUT_S', 'send window of one row (default 60)'],
@@ -70,7 +76,7 @@ export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string):
     messages: integer(env, 'BENCH_MESSAGES', 2000, 1, 100_000),
     concurrency: integers(env, 'BENCH_CONCURRENCY', [1, 16], 1, 256),
     agents: integer(env, 'BENCH_AGENTS', 20, 1, 200),
-    warmup: integer(env, 'BENCH_WARMUP', 200, 0, 10_000),
+    warmup: integer(env, 'BENCH_WARMUP', 5000, 0, 50_000),
     sessions: integer(env, 'BENCH_SESSIONS', 200, 1, 2000),
     memoryWarmup: integer(env, 'BENCH_MEMORY_WARMUP', 100, 0, 2000),
     sessionsPerAgent,
