@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
-import { agentInvoke, agentMessage, postActivity } from '../support/activities';
-import { actionData, cardMentions, cardOf } from '../support/cards';
+import { agentMessage, postActivity } from '../support/activities';
+import { acceptLatestOffer } from '../support/offers';
+import { cardMentions, cardOf } from '../support/cards';
 import { SAVED_CHAT_KEY } from '../../src/web/chat/saved-chat';
 import { alex, QUEUED } from '../support/fixtures';
 import { ensureChatBundle } from './support/tab-bundle';
@@ -67,21 +68,7 @@ describe("the web chat page in the agent's first hour: signed replies, times, li
 
   /** The agent presses Accept on the newest offer. */
   async function agentAccepts(): Promise<void> {
-    const offer = chat.connector
-      .posted(alex.conversationId)
-      .filter((call) => cardMentions(cardOf(call), 'Accept'))
-      .at(-1);
-    expect(offer).toBeDefined();
-    const accepted = await postActivity(
-      chat.desk.app.url,
-      agentInvoke(
-        chat.connector.serviceUrl,
-        alex,
-        'accept',
-        actionData(cardOf(offer), 'accept'),
-        offer!.activityId,
-      ),
-    );
+    const accepted = await acceptLatestOffer(chat.desk.app.url, chat.connector, alex);
     expect(accepted.status).toBe(200);
   }
 

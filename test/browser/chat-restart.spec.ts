@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { agentInvoke, agentMessage, postActivity } from '../support/activities';
-import { actionData, cardMentions, cardOf, textBlocks } from '../support/cards';
+import { agentMessage, postActivity } from '../support/activities';
+import { acceptLatestOffer, offersPosted } from '../support/offers';
+import { cardOf, textBlocks } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
 import { alex, QUEUED } from '../support/fixtures';
 import { FakeClock, startTestDesk, type TestDesk } from '../support/harness';
@@ -78,26 +79,10 @@ describe('a web chat across a server restart (real server, SQLite, Chromium)', (
   it('keeps the conversation: the customer writes on, the agent’s same session gets it, and the reply comes back', async () => {
     await say('My parcel never came');
     await line(QUEUED).waitFor();
-    const offer = connector
-      .posted(alex.conversationId)
-      .filter((call) => cardMentions(cardOf(call), 'Accept'))
-      .at(-1);
-    expect(offer).toBeDefined();
-    const accepted = await postActivity(
-      desk.app.url,
-      agentInvoke(
-        connector.serviceUrl,
-        alex,
-        'accept',
-        actionData(cardOf(offer), 'accept'),
-        offer!.activityId,
-      ),
-    );
+    const accepted = await acceptLatestOffer(desk.app.url, connector, alex);
     expect(accepted.status).toBe(200);
     await line(JOINED).waitFor();
-    const offersBefore = connector
-      .posted(alex.conversationId)
-      .filter((call) => cardMentions(cardOf(call), 'Accept'));
+    const offersBefore = offersPosted(connector, alex);
 
     const port = new URL(desk.app.baseUrl).port;
     await desk.app.close();
@@ -116,9 +101,7 @@ describe('a web chat across a server restart (real server, SQLite, Chromium)', (
         timeoutMs: UI_TIMEOUT_MS,
       },
     );
-    const offersAfter = connector
-      .posted(alex.conversationId)
-      .filter((call) => cardMentions(cardOf(call), 'Accept'));
+    const offersAfter = offersPosted(connector, alex);
     expect(offersAfter).toHaveLength(offersBefore.length);
 
     expect((await agentSays('Yes, still here. It ships today.')).status).toBe(200);

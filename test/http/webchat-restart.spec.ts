@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentInvoke, agentMessage, postActivity } from '../support/activities';
-import { actionData, actionsWithVerb, cardMentions, cardOf } from '../support/cards';
+import { agentMessage, postActivity } from '../support/activities';
+import { acceptLatestOffer } from '../support/offers';
+import { actionsWithVerb, cardMentions, cardOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { FakeClock, startTestDesk, type TestDesk } from '../support/harness';
 import { WebchatCustomer } from '../support/webchat-client';
@@ -63,20 +64,7 @@ describe('a web chat over the local Direct Line channel survives a restart of th
     await customer.say('Hello, my parcel has not arrived', { name: 'Casey' });
     expect(await customer.deskSays()).toEqual([QUEUED]);
 
-    const offer = connector
-      .posted(alex.conversationId)
-      .filter((posted) => cardMentions(cardOf(posted), 'Accept'))
-      .at(-1);
-    const accepted = await postActivity(
-      desk.app.url,
-      agentInvoke(
-        connector.serviceUrl,
-        alex,
-        'accept',
-        actionData(cardOf(offer), 'accept'),
-        offer!.activityId,
-      ),
-    );
+    const accepted = await acceptLatestOffer(desk.app.url, connector, alex);
     expect(accepted.status).toBe(200);
     const sessionIds = (calls: readonly RecordedCall[]) =>
       calls

@@ -1,5 +1,6 @@
 import type { Storage } from 'botbuilder';
 import { agentInvoke, agentMessage, postActivity } from '../support/activities';
+import { acceptLatestOffer } from '../support/offers';
 import { actionData, cardMentions, cardOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { startTestDesk, type LogLine, type TestDesk } from '../support/harness';
@@ -355,20 +356,7 @@ describe("what the desk's messages to a web chat customer say they are, on the r
   it('queued, joined and agent-message, the last two with the agent’s name', async () => {
     await customer.say('Hello there');
     expect(await deskNotices()).toEqual([{ text: QUEUED, kind: 'queued' }]);
-    const offer = connector
-      .posted(alex.conversationId)
-      .filter((call) => cardMentions(cardOf(call), 'Accept'))
-      .at(-1);
-    await postActivity(
-      desk.app.url,
-      agentInvoke(
-        connector.serviceUrl,
-        alex,
-        'accept',
-        actionData(cardOf(offer), 'accept'),
-        offer!.activityId,
-      ),
-    );
+    await acceptLatestOffer(desk.app.url, connector, alex);
     await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'Hi, Alex here.'));
     expect(await deskNotices()).toEqual([
       { text: JOINED, kind: 'joined', agentName: 'Alex Agent' },
