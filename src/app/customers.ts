@@ -18,7 +18,7 @@ import type { DeskContext } from './desk-context';
 import { keys } from './documents';
 import type { CustomerDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, readWorkItem } from './routing';
-import { customerMessageView } from './view-builders';
+import { customerMessageView, previewOf } from './view-builders';
 import { nextVisitorNumber } from './visitor-numbers';
 import type { PrechatAnswer } from './views';
 import { indexWorkItem } from './work-item-index';
@@ -79,7 +79,8 @@ export async function receiveCustomerMessage(
     return { kind: 'relayed', workItemId: item.id, agentId: item.assignedAgentId };
   }
   if (isNew || resumedFor !== undefined) {
-    await indexWorkItem(ctx, item);
+    const first = doc.transcript.find((message) => message.from === 'customer');
+    await indexWorkItem(ctx, item, first ? previewOf(first.text) : undefined);
     const workstream = ctx.settings.workstream.name;
     await ctx.store.update<WorkQueue>(keys.queue(workstream), (queue) =>
       enqueue(queue ?? { workstream, entries: [] }, item.id, now, resumedFor || undefined),

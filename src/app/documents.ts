@@ -77,6 +77,8 @@ export interface WorkItemIndexEntry {
   readonly agentId?: string;
   /** The customer has gone (a send failed because their chat ended). */
   readonly customerLeft?: boolean;
+  /** The customer's first words, cut short (PREVIEW_CHARS). */
+  readonly preview?: string;
 }
 
 /** A small index of work items for the Home dashboard; Closed ones are trimmed to the latest few. */

@@ -155,6 +155,7 @@ export function dashboardView(entries: readonly WorkItemIndexEntry[], agentId: s
     state: entry.state,
     since: entry.since,
     ...(entry.customerLeft ? { customerLeft: true } : {}),
+    ...(entry.preview !== undefined && entry.state === 'open' ? { preview: entry.preview } : {}),
   });
   const newestFirst = [...entries].sort((a, b) => b.since - a.since);
   return {

@@ -6,9 +6,12 @@ import type { WorkItemIndexDocument, WorkItemIndexEntry } from './documents';
 /** Closed items kept on the dashboard; older ones stay in the store but leave the list. */
 export const CLOSED_ITEMS_LISTED = 50;
 
-/** Keeps the dashboard's index in step with a work item's state. */
-export async function indexWorkItem(ctx: DeskContext, item: WorkItem): Promise<void> {
-  const entry: WorkItemIndexEntry = {
+/**
+ * Keeps the dashboard's index in step with a work item's state. `preview` (the customer's first words) is given
+ * when the item is queued; an entry keeps the one it has otherwise, so the dashboard never reads transcripts.
+ */
+export async function indexWorkItem(ctx: DeskContext, item: WorkItem, preview?: string): Promise<void> {
+  const fresh: WorkItemIndexEntry = {
     workItemId: item.id,
     title: item.title,
     channel: item.channelId,
@@ -18,6 +21,8 @@ export async function indexWorkItem(ctx: DeskContext, item: WorkItem): Promise<v
     ...(item.customerLeftAt !== undefined ? { customerLeft: true } : {}),
   };
   await ctx.store.update<WorkItemIndexDocument>(keys.workItemIndex(item.workstream), (current) => {
+    const kept = preview ?? current?.entries.find((e) => e.workItemId === item.id)?.preview;
+    const entry = kept === undefined ? fresh : { ...fresh, preview: kept };
     const others = (current?.entries ?? []).filter((e) => e.workItemId !== item.id);
     const closed = others.filter((e) => e.state === 'closed').sort((a, b) => b.since - a.since);
     const dropped = new Set(

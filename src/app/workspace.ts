@@ -16,7 +16,6 @@ import type {
   SentimentPoint,
   SessionDetailView,
   TranscriptEntry,
-  WorkItemRow,
   WorkspaceView,
 } from './views';
 import { readWorkItemIndex } from './work-item-index';
@@ -31,24 +30,12 @@ export const DETAIL_KB_RESULTS = 5;
 export async function workspace(ctx: DeskContext, agentId: string, name?: string): Promise<WorkspaceView> {
   const agent = await ensureAgent(ctx, agentId, name);
   const [entries, offers] = await Promise.all([readWorkItemIndex(ctx), pendingOffers(ctx, agentId)]);
-  const dashboard = dashboardView(entries, agentId);
   return {
     now: ctx.clock.now(),
     panel: panelView(agent, ctx.settings.workstream.sentimentThreshold),
-    dashboard: { ...dashboard, openItems: await withPreviews(ctx, dashboard.openItems) },
+    dashboard: dashboardView(entries, agentId),
     offers,
   };
-}
-
-/** Open work items with the customer's first message, so the agent sees what each is about before picking. */
-async function withPreviews(ctx: DeskContext, rows: readonly WorkItemRow[]): Promise<WorkItemRow[]> {
-  const docs = await ctx.store.getMany<WorkItemDocument>(rows.map((row) => keys.workItem(row.workItemId)));
-  return rows.map((row) => {
-    const first = docs
-      .get(keys.workItem(row.workItemId))
-      ?.value.transcript.find((m) => m.from === 'customer');
-    return first ? { ...row, preview: previewOf(first.text) } : row;
-  });
 }
 
 async function pendingOffers(ctx: DeskContext, agentId: string): Promise<OfferView[]> {
