@@ -22,13 +22,49 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['botbuilder*', 'restify*', 'better-sqlite3', 'pino'],
+              group: ['botbuilder*', 'restify*', 'better-sqlite3', 'pino', 'kysely', 'pg'],
               message: 'domain and app talk to ports, not to the edge',
             },
             {
-              group: ['**/store/*', '!**/store/keys', '**/server/*', '**/teams/*'],
+              group: ['**/store/**', '!**/store/keys', '**/server/**', '**/teams/**', '**/web/**'],
               message: 'domain and app talk to ports, not to the edge',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The edges reach stored state through the use cases; the web layer is not the bot's.
+    files: ['src/web/**/*.ts', 'src/teams/**/*.ts', 'src/cards/**/*.ts'],
+    ignores: ['src/web/webchat/webchat-archive.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['kysely', 'pg', 'better-sqlite3', '**/store/sql/**'],
+              message: 'edges read and write stored state through the use cases (src/app), never rows directly',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/web/**/*.ts'],
+    ignores: ['src/web/webchat/webchat-archive.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['kysely', 'pg', 'better-sqlite3', '**/store/sql/**'],
+              message: 'edges read and write stored state through the use cases (src/app), never rows directly',
+            },
+            { group: ['**/teams/**'], message: 'the web layer (tab, chat page, API) does not use the bot edge' },
           ],
         },
       ],

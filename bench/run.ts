@@ -27,6 +27,7 @@ import {
   registerAgents,
   type SetupContext,
 } from './desk-setup';
+import { growthRows, growthTable } from './growth';
 import { runLoad, type LoadMessage, type LoadResult } from './load';
 import type { Probe, TargetKind, TargetSpec } from './protocol';
 import { renderReport, rowErrors, throughput, type IdleRow, type MemoryRow, type RelayRow } from './report';
@@ -478,6 +479,13 @@ async function main(): Promise<number> {
     await connector.close();
     rmSync(temp, { recursive: true, force: true });
   }
+  let growth = '';
+  try {
+    log('growth rows: relayed message, queued customer and session load at 100 and 5,000');
+    growth = growthTable(await growthRows());
+  } catch (error) {
+    bench.problems.push(`growth rows stopped: ${error instanceof Error ? error.message : String(error)}`);
+  }
   bench.notes.push(`The whole run took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   const report = renderReport({
     title: 'Relaydesk benchmark',
@@ -497,8 +505,9 @@ async function main(): Promise<number> {
     problems: bench.problems,
   });
   mkdirSync(dirname(settings.reportPath), { recursive: true });
-  writeFileSync(settings.reportPath, report);
-  process.stdout.write(`\n${report}\n`);
+  const full = growth === '' ? report : `${report}\n## Growth\n\n${growth}\n`;
+  writeFileSync(settings.reportPath, full);
+  process.stdout.write(`\n${full}\n`);
   log(`report written to ${relative(process.cwd(), settings.reportPath) || settings.reportPath}`);
   return bench.problems.length > 0 ? 1 : 0;
 }

@@ -16,7 +16,10 @@ import { KbSearch } from './kb/kb-search';
 import { createVaderScorer } from './sentiment/vader-scorer';
 import { createHttpServer, httpUrl, type BoundAddress } from './server/http-server';
 import { servedHosts } from './server/request-guards';
-import { createStorage } from './store/create-storage';
+import { openStore, storeFailureReason, type StoreHandle } from './store/create-storage';
+import { createDeskRepositories } from './store/sql/desk-repositories';
+import { LocalLiveEvents, startPostgresLiveEvents, type LiveEventBus } from './store/sql/live-events';
+import type { SqlDatabase } from './store/sql/open-database';
 import { StateStore } from './store/state-store';
 import { createAdapter } from './teams/adapter';
 import { ConversationReferences } from './teams/conversation-references';
@@ -85,6 +88,8 @@ export interface RunningRelaydesk {
   /** e.g. http://127.0.0.1:3978 */
   baseUrl: string;
   storage: Storage;
+  /** The desk's database (SQLite or PostgreSQL), migrated; closed by close(). */
+  readonly database: SqlDatabase;
   /** One sweeper pass now (missed offers go to the next agent), as the timer would run it. */
   sweep(): Promise<void>;
   /**
@@ -106,18 +111,25 @@ export async function startRelaydesk(
 ): Promise<RunningRelaydesk> {
   const version = options.version ?? packageVersion();
   const clock = options.clock ?? systemClock;
-  const store = createStorage({
-    kind: config.store,
-    sqlitePath: config.sqlitePath,
-    azure: { connectionString: config.azureStorageConnectionString, container: config.azureStorageContainer },
-  });
+  const store = openStore(config, { logger: logger.child({ component: 'store' }) });
   try {
     await store.ready();
   } catch (error) {
     await store.close();
+    throw new Error(`The ${config.store} store is not reachable: ${storeFailureReason(error)}`, {
+      cause: error,
+    });
+  }
+  let liveEvents: LiveEventBus;
+  try {
+    liveEvents = await openLiveEventBus(config, logger);
+  } catch (error) {
+    await store.close();
     throw new Error(
-      `The ${config.store} store is not reachable: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
+      `The live events of the ${config.store} store could not start: ${storeFailureReason(error)}`,
+      {
+        cause: error,
+      },
     );
   }
   warnIfAnonymousRemote(config, logger);
@@ -164,7 +176,7 @@ export async function startRelaydesk(
   let address: BoundAddress;
   let contacts = 0;
   try {
-    const wired = wireBot(config, logger, options, clock, store.storage, http.restify);
+    const wired = wireBot(config, logger, options, clock, { ...store, liveEvents }, http.restify);
     sweeper = wired.sweeper;
     outbox = wired.outbox;
     agentApi = wired.agentApi;
@@ -172,6 +184,7 @@ export async function startRelaydesk(
     address = await http.listen();
   } catch (error) {
     await outbox?.stop();
+    await liveEvents.close();
     await store.close();
     webchatArchive?.close();
     throw error;
@@ -200,6 +213,7 @@ export async function startRelaydesk(
     url,
     baseUrl,
     storage: store.storage,
+    database: store.database,
     sweep: () => sweeper.runOnce(),
     drainOutbox: () => dispatcher.drain(),
     outboxPending: () => dispatcher.pending(),
@@ -212,11 +226,24 @@ export async function startRelaydesk(
         .then(() => agentApi.close())
         .then(() => http.close())
         .finally(() => dispatcher.stop())
+        .finally(() => liveEvents.close())
         .finally(() => store.close())
         .finally(() => webchatArchive?.close());
       return closing;
     },
   };
+}
+
+/**
+ * Live events between instances: on PostgreSQL every instance hears the others' changes (LISTEN/NOTIFY), so a
+ * tab connected to one sees what went through another; SQLite serves one instance, which hears itself.
+ */
+async function openLiveEventBus(config: Config, logger: Logger): Promise<LiveEventBus> {
+  if (config.store !== 'postgres') return new LocalLiveEvents();
+  return startPostgresLiveEvents({
+    url: config.databaseUrl,
+    logger: logger.child({ component: 'live-events' }),
+  });
 }
 
 /** Said at every start while ALLOW_ANONYMOUS_REMOTE lets anonymous mode listen beyond loopback. */
@@ -238,10 +265,10 @@ function wireBot(
   logger: Logger,
   options: StartOptions,
   clock: Clock,
-  storage: Storage,
+  store: Pick<StoreHandle, 'storage' | 'database'> & { readonly liveEvents: LiveEventBus },
   server: Parameters<typeof registerMessagesEndpoint>[0],
 ): { sweeper: Sweeper; store: StateStore; agentApi: AgentApi; outbox: Outbox } {
-  const stateStore = new StateStore({ storage, logger });
+  const stateStore = new StateStore({ storage: store.storage, logger });
   const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
   const renderer = new CardRenderer();
   const renderCard: RenderCard =
@@ -293,10 +320,12 @@ function wireBot(
   const events = new AgentEventHub({
     clock,
     logger,
+    bus: store.liveEvents,
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
   });
   const context: DeskContext = {
     store: stateStore,
+    ...createDeskRepositories(store.database),
     notifier: new EventingNotifier(notifier, events),
     clock,
     ids,

@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
-import { loadConfig, readEnvFile, resolveEnvironment, type ConfigResult } from './config/config';
+import { loadConfigFromEnvironment } from './config/config';
 import { createLogger } from './logging/logger';
 import type { RunningRelaydesk } from './app-host';
 
 async function main(): Promise<void> {
-  const result = loadFromEnvironment();
+  const result = loadConfigFromEnvironment();
   if (!result.ok) {
     process.stderr.write(['relaydesk: configuration error', ...result.errors].join('\n') + '\n');
     process.exitCode = 1;
@@ -62,18 +61,6 @@ async function main(): Promise<void> {
     },
   );
   await starting;
-}
-
-function loadFromEnvironment(): ConfigResult {
-  const envPath = resolve('.env');
-  let fileValues: Record<string, string>;
-  try {
-    fileValues = readEnvFile(envPath);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, errors: [`.env: cannot read ${envPath} (${reason})`] };
-  }
-  return loadConfig(resolveEnvironment(process.env, fileValues));
 }
 
 main().catch((error: unknown) => {

@@ -21,7 +21,6 @@ import {
 } from '../domain/errors';
 import { SELECTABLE_PRESENCE, isPresenceStatus } from '../domain/presence';
 import { pickFromQueue } from '../domain/routing';
-import type { WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { endWorkItem, moveWorkItemToWaiting, resumeWorkItemByAgent } from '../domain/work-item';
 import { ensureAgent, panelVersion, refreshPanel, updateAgent, writeAgent } from './agents';
@@ -34,11 +33,12 @@ import {
 } from './case-sessions';
 import { capText, customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
 import type { AgentDocument, SavedCase, WorkItemDocument } from './documents';
 import { dispatchOffers, finishClaim, readWorkItem, showKb } from './routing';
+import { readExcerpt } from './transcripts';
 import {
   NO_LONGER_AVAILABLE,
+  SUMMARY_LINES,
   activeConversationView,
   dashboardView,
   notice,
@@ -48,7 +48,7 @@ import {
   replyDraft,
 } from './view-builders';
 import type { AgentView } from './views';
-import { indexWorkItem, readWorkItemIndex } from './work-item-index';
+import { announceWorkItemChange, readWorkItemIndex } from './work-item-index';
 
 /** An action on a work item the agent no longer holds (ended, moved, taken by someone else). */
 class NoLongerAvailableError extends DomainError {
@@ -106,14 +106,14 @@ async function updateOwnedItem(
   workItemId: string,
   change: (doc: WorkItemDocument) => WorkItemDocument,
 ): Promise<WorkItemDocument> {
-  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) => {
+  const doc = await ctx.workItems.update(workItemId, (current) => {
     if (!current || current.item.state !== 'active' || current.item.assignedAgentId !== agentId) {
       throw new NoLongerAvailableError();
     }
     return change(current);
   });
   if (!doc) throw new NoLongerAvailableError();
-  await indexWorkItem(ctx, doc.item);
+  await announceWorkItemChange(ctx);
   return doc;
 }
 
@@ -144,7 +144,8 @@ export function focus(ctx: DeskContext, agentId: string, sessionId: string): Pro
     if (session?.kind === 'conversation') {
       const doc = await readWorkItem(ctx, sessionId);
       if (doc) {
-        const view = activeConversationView(doc, session.readOnly, replyDraft(agent, sessionId));
+        const excerpt = await readExcerpt(ctx, doc, SUMMARY_LINES);
+        const view = activeConversationView(doc, excerpt, session.readOnly, replyDraft(agent, sessionId));
         await ctx.notifier.toAgent(agentId, view);
       }
     }
@@ -275,13 +276,23 @@ export function reply(
     if (session.readOnly) throw new NoLongerAvailableError();
     const capped = capText(text, ctx.settings.maxTextChars).text;
     const deliveryId = ctx.ids.next();
-    const doc = await updateOwnedItem(ctx, agentId, sessionId, (d) => ({
-      ...d,
-      transcript: [
-        ...d.transcript,
-        { from: 'agent', text: capped, at: now, agentId, deliveryId, delivery: 'sending' },
-      ],
-    }));
+    const recorded = await ctx.workItems.record(sessionId, (current) => {
+      if (!current || current.item.state !== 'active' || current.item.assignedAgentId !== agentId) {
+        throw new NoLongerAvailableError();
+      }
+      const message = {
+        from: 'agent',
+        text: capped,
+        at: now,
+        agentId,
+        deliveryId,
+        delivery: 'sending',
+      } as const;
+      return { doc: current, message };
+    });
+    if (!recorded) throw new NoLongerAvailableError();
+    const { doc } = recorded;
+    await announceWorkItemChange(ctx);
     const updated = await updateAgent(ctx, agentId, (current) =>
       findSession(current.panel, sessionId)
         ? { ...current, panel: clearReplyDraft(current.panel, sessionId) }
@@ -371,7 +382,11 @@ async function startSession(ctx: DeskContext, agentId: string, doc: WorkItemDocu
       agentName: agent.name,
     });
   }
-  await ctx.notifier.toAgent(agentId, activeConversationView(doc, readOnly, replyDraft(agent, doc.item.id)));
+  const excerpt = await readExcerpt(ctx, doc, SUMMARY_LINES);
+  await ctx.notifier.toAgent(
+    agentId,
+    activeConversationView(doc, excerpt, readOnly, replyDraft(agent, doc.item.id)),
+  );
   if (!readOnly) await showKb(ctx, agentId, doc);
   await refreshPanel(ctx, agent);
   return agent;
@@ -393,14 +408,20 @@ export function pick(ctx: DeskContext, agentId: string, workItemId: string): Pro
     assertRoomForSession(ctx, await ensureAgent(ctx, agentId), workItemId);
     const workstream = ctx.settings.workstream.name;
     let cancelled: ReturnType<typeof pickFromQueue>['cancelledOffer'];
-    await ctx.store.update<WorkQueue>(keys.queue(workstream), (queue) => {
-      const picked = pickFromQueue(queue ?? { workstream, entries: [] }, workItemId, { agentId, now });
+    await ctx.queue.update(workstream, (queue) => {
+      const picked = pickFromQueue(queue, workItemId, { agentId, now });
       cancelled = picked.cancelledOffer;
       return picked.queue;
     });
     const doc = await readWorkItem(ctx, workItemId);
     if (cancelled && doc) {
-      const view = offerView(doc, cancelled, 'unavailable', ctx.settings.workstream.notificationTimeoutMs);
+      const view = offerView(
+        doc,
+        await readExcerpt(ctx, doc, 0),
+        cancelled,
+        'unavailable',
+        ctx.settings.workstream.notificationTimeoutMs,
+      );
       await ctx.notifier.toAgent(cancelled.agentId, view, { slot: `offer:${cancelled.id}` });
     }
     const finished = await finishClaim(ctx, workItemId, { agentId, at: now, via: 'pick' });
@@ -428,11 +449,11 @@ export function open(ctx: DeskContext, agentId: string, workItemId: string): Pro
     if (item.state === 'closed' || item.state === 'wrap-up') {
       return panelView(await startSession(ctx, agentId, existing, true), threshold(ctx));
     }
-    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+    const doc = await ctx.workItems.update(workItemId, (current) =>
       current ? { ...current, item: resumeWorkItemByAgent(current.item, agentId, now) } : current,
     );
     if (!doc) throw new NoLongerAvailableError();
-    await indexWorkItem(ctx, doc.item);
+    await announceWorkItemChange(ctx);
     ctx.logger.info({ agentId, workItemId }, 'opened waiting item');
     return panelView(await startSession(ctx, agentId, doc, false), threshold(ctx));
   });
@@ -506,7 +527,7 @@ export function saveCase(ctx: DeskContext, agentId: string, sessionId: string): 
       savedAt: now,
       savedBy: agentId,
     };
-    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+    const doc = await ctx.workItems.update(workItemId, (current) =>
       current ? { ...current, case: saved } : current,
     );
     if (!doc) throw new NoLongerAvailableError();

@@ -1,6 +1,4 @@
 import { findSession, recordCustomerMessage } from '../domain/agent-sessions';
-import { enqueue } from '../domain/routing';
-import type { WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { isAuthenticated, sessionTitle } from '../domain/session-title';
 import type { CustomerIdentity } from '../domain/session-title';
@@ -21,7 +19,7 @@ import { dispatchOffers, readWorkItem } from './routing';
 import { customerMessageView, previewOf } from './view-builders';
 import { nextVisitorNumber } from './visitor-numbers';
 import type { PrechatAnswer } from './views';
-import { indexWorkItem } from './work-item-index';
+import { announceWorkItemChange } from './work-item-index';
 
 export interface CustomerMessage {
   /** `channelId + from.id`. */
@@ -79,12 +77,8 @@ export async function receiveCustomerMessage(
     return { kind: 'relayed', workItemId: item.id, agentId: item.assignedAgentId };
   }
   if (isNew || resumedFor !== undefined) {
-    const first = doc.transcript.find((message) => message.from === 'customer');
-    await indexWorkItem(ctx, item, first ? previewOf(first.text) : undefined);
-    const workstream = ctx.settings.workstream.name;
-    await ctx.store.update<WorkQueue>(keys.queue(workstream), (queue) =>
-      enqueue(queue ?? { workstream, entries: [] }, item.id, now, resumedFor || undefined),
-    );
+    await ctx.queue.enqueue(ctx.settings.workstream.name, item.id, now, resumedFor || undefined);
+    await announceWorkItemChange(ctx);
     await ctx.notifier.toCustomer(message.customerId, customerWording.queued, { kind: 'queued' });
     await dispatchOffers(ctx);
     return { kind: 'queued', workItemId: item.id, isNew };
@@ -149,9 +143,9 @@ async function appendToWorkItem(
       // The item exists before the customer points at it, so a message that loses the race finds it.
       const doc = await writeMessage(ctx, workItemId, text, score, now, {
         item: created,
-        transcript: [],
         prechat: message.prechat ?? [],
         waitingSince: now,
+        preview: previewOf(text),
         ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
       });
       let claimed = false;
@@ -169,27 +163,28 @@ async function appendToWorkItem(
         };
       });
       if (!claimed) {
-        await ctx.store.delete(keys.workItem(workItemId));
+        await ctx.workItems.remove(workItemId);
         continue;
       }
       return { doc, isNew: true };
     }
 
     let resumed = false;
-    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(route.item.id), (current) => {
-      if (!current) return current;
+    const recorded = await ctx.workItems.record(route.item.id, (current) => {
+      if (!current) return undefined;
       const again = routeCustomerMessage(current.item, now, waitingPeriodMs);
-      if (again.kind === 'start-new') return current;
+      if (again.kind === 'start-new') return undefined;
       resumed = again.kind === 'resume';
       const item = recordCustomerMessageOnWorkItem(again.item, score);
-      return {
+      const doc: WorkItemDocument = {
         ...current,
         item,
-        transcript: [...current.transcript, { from: 'customer', text, at: now, score }],
         waitingSince: resumed ? now : current.waitingSince,
         ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
       };
+      return { doc, message: { from: 'customer', text, at: now, score } };
     });
+    const doc = recorded?.doc;
     if (!doc || doc.item.state === 'closed') continue;
     if (resumed) return { doc, isNew: false, resumedFor: doc.item.lastAgentId ?? '' };
     return { doc, isNew: false };
@@ -205,16 +200,13 @@ async function writeMessage(
   now: number,
   initial: WorkItemDocument,
 ): Promise<WorkItemDocument> {
-  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) => {
+  const recorded = await ctx.workItems.record(workItemId, (current) => {
     const base = current ?? initial;
-    return {
-      ...base,
-      item: recordCustomerMessageOnWorkItem(base.item, score),
-      transcript: [...base.transcript, { from: 'customer', text, at: now, score }],
-    };
+    const doc = { ...base, item: recordCustomerMessageOnWorkItem(base.item, score) };
+    return { doc, message: { from: 'customer', text, at: now, score } };
   });
-  if (!doc) throw new Error(`Work item ${workItemId} was not written.`);
-  return doc;
+  if (!recorded) throw new Error(`Work item ${workItemId} was not written.`);
+  return recorded.doc;
 }
 
 async function relayToAgent(
@@ -247,10 +239,10 @@ async function relayToAgent(
 /** Records on the work item itself that its waiting period is over, so it can only ever be opened read-only. */
 async function expireWaitingItem(ctx: DeskContext, workItemId: string, now: number): Promise<void> {
   const waitingPeriodMs = ctx.settings.workstream.waitingPeriodMs;
-  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+  const doc = await ctx.workItems.update(workItemId, (current) =>
     current && isWaitingPeriodOver(current.item, now, waitingPeriodMs)
       ? { ...current, item: expireWorkItem(current.item, now, waitingPeriodMs) }
       : current,
   );
-  if (doc) await indexWorkItem(ctx, doc.item);
+  if (doc) await announceWorkItemChange(ctx);
 }

@@ -6,7 +6,7 @@ import type { CustomerDocument, WorkItemDocument } from './documents';
 import { changeQueue } from './routing';
 import { notice, previewOf } from './view-builders';
 import type { DeliveryState } from './views';
-import { indexWorkItem } from './work-item-index';
+import { announceWorkItemChange } from './work-item-index';
 
 /** How a send to a customer ended: taken by their channel, or refused for good. */
 export type SendOutcome =
@@ -37,32 +37,24 @@ export async function recordDelivery(
 ): Promise<void> {
   const left = meansCustomerLeft(outcome);
   const state: DeliveryState = outcome.kind === 'delivered' ? 'delivered' : 'not-delivered';
-  const customer = (await ctx.store.get<CustomerDocument>(keys.customer(customerId)))?.value;
-  const candidates = [customer?.latestWorkItemId, customer?.previousWorkItemIds?.[0]].filter(
-    (id): id is string => id !== undefined,
-  );
-  for (const workItemId of candidates) {
-    let traced: { text: string } | undefined;
+  const traced = await ctx.messages.setDelivery(deliveryId, state);
+  const latestId = (await ctx.store.get<CustomerDocument>(keys.customer(customerId)))?.value.latestWorkItemId;
+  // Only the conversation the customer is in now can be left.
+  if (left && latestId) {
     const now = ctx.clock.now();
-    const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) => {
-      if (!current) return current;
-      const index = current.transcript.findIndex((line) => line.deliveryId === deliveryId);
-      traced = index >= 0 ? { text: current.transcript[index]!.text } : undefined;
-      // Only the conversation the customer is in now can be left; an untraced success changes nothing.
-      const leaves =
-        left && workItemId === customer?.latestWorkItemId && current.item.customerLeftAt === undefined;
-      if (!traced && !leaves) return current;
-      const transcript = traced
-        ? current.transcript.map((line, at) => (at === index ? { ...line, delivery: state } : line))
-        : current.transcript;
-      return { ...current, transcript, item: leaves ? markCustomerLeft(current.item, now) : current.item };
-    });
-    if (!doc) continue;
-    if (traced || (left && workItemId === customer?.latestWorkItemId)) {
-      await afterDelivery(ctx, doc, left, traced?.text, outcome);
+    const doc = await ctx.workItems.update(latestId, (current) =>
+      current && current.item.customerLeftAt === undefined
+        ? { ...current, item: markCustomerLeft(current.item, now) }
+        : current,
+    );
+    if (doc) {
+      await afterDelivery(ctx, doc, true, traced?.workItemId === latestId ? traced.text : undefined, outcome);
       return;
     }
   }
+  if (!traced) return;
+  const doc = await ctx.workItems.get(traced.workItemId);
+  if (doc) await afterDelivery(ctx, doc, left, traced.text, outcome);
 }
 
 /**
@@ -74,7 +66,7 @@ export async function customerLeft(ctx: DeskContext, customerId: string): Promis
   const workItemId = customer?.latestWorkItemId;
   if (!workItemId) return;
   const now = ctx.clock.now();
-  const doc = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (current) =>
+  const doc = await ctx.workItems.update(workItemId, (current) =>
     current && current.item.state !== 'closed' && current.item.customerLeftAt === undefined
       ? { ...current, item: markCustomerLeft(current.item, now) }
       : current,
@@ -94,17 +86,17 @@ async function afterDelivery(
   const { item } = doc;
   const log = { workItemId: item.id, customerId: item.customerId };
   if (left && item.state === 'open') {
-    const closed = await ctx.store.update<WorkItemDocument>(keys.workItem(item.id), (current) =>
+    const closed = await ctx.workItems.update(item.id, (current) =>
       current && current.item.state === 'open'
         ? { ...current, item: abandonWorkItem(current.item, ctx.clock.now()) }
         : current,
     );
     await changeQueue(ctx, (queue) => dequeue(queue, item.id));
-    if (closed) await indexWorkItem(ctx, closed.item);
+    if (closed) await announceWorkItemChange(ctx);
     ctx.logger.info(log, 'customer left while queued: the item left the queue');
     return;
   }
-  if (left) await indexWorkItem(ctx, item);
+  if (left) await announceWorkItemChange(ctx);
   const agentId = item.assignedAgentId;
   if (!agentId) return;
   if (outcome.kind === 'failed' && text !== undefined) {

@@ -1,5 +1,6 @@
 import type { WorkstreamSettings } from '../domain/workstream';
 import type { Clock, DocumentStore, IdGenerator, Logger, SentimentScorer } from './ports';
+import type { MessageLog, QueueRepository, WorkItemRepository } from './repositories';
 import type { AgentView, KbArticleHit } from './views';
 
 export interface AgentSendOptions {
@@ -69,6 +70,9 @@ export interface DeskSettings {
 /** Everything a use case needs, given once; no use case reaches for a global. */
 export interface DeskContext {
   readonly store: DocumentStore;
+  readonly workItems: WorkItemRepository;
+  readonly messages: MessageLog;
+  readonly queue: QueueRepository;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly ids: IdGenerator;

@@ -8,8 +8,8 @@ import type { DeskContext } from './desk-context';
 import type { Offer } from '../domain/routing';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
 import { accept, reject, sweepOffers } from './routing';
-import type { AgentView, KbArticleView, SessionDetailView, WorkspaceView } from './views';
-import { sessionDetail, workspace } from './workspace';
+import type { AgentView, KbArticleView, SessionDetailView, TranscriptPage, WorkspaceView } from './views';
+import { earlierMessages, sessionDetail, workspace } from './workspace';
 
 export interface OfferAnswer {
   readonly agentId: string;
@@ -159,5 +159,9 @@ export class Desk {
 
   sessionDetail(agentId: string, sessionId: string): Promise<SessionDetailView | undefined> {
     return sessionDetail(this.ctx, agentId, sessionId);
+  }
+
+  earlierMessages(agentId: string, sessionId: string, before: number): Promise<TranscriptPage | undefined> {
+    return earlierMessages(this.ctx, agentId, sessionId, before);
   }
 }

@@ -38,7 +38,6 @@ export interface TranscriptMessage {
 
 export interface WorkItemDocument {
   readonly item: WorkItem;
-  readonly transcript: readonly TranscriptMessage[];
   readonly prechat: readonly PrechatAnswer[];
   /** When the customer last started waiting for an agent (queued or re-queued). */
   readonly waitingSince: number;
@@ -46,6 +45,8 @@ export interface WorkItemDocument {
   readonly nameGiven?: string;
   /** The case saved on this conversation from a case session's form. */
   readonly case?: SavedCase;
+  /** The customer's first words, cut short (PREVIEW_CHARS), for the dashboard. */
+  readonly preview?: string;
 }
 
 export interface SavedCase {
@@ -81,17 +82,9 @@ export interface WorkItemIndexEntry {
   readonly preview?: string;
 }
 
-/** A small index of work items for the Home dashboard; Closed ones are trimmed to the latest few. */
-export interface WorkItemIndexDocument {
-  readonly entries: readonly WorkItemIndexEntry[];
-}
-
 export const keys = {
   agent: (agentId: string) => storeKey('agent', agentId),
-  workItem: (workItemId: string) => storeKey('workitem', workItemId),
   customer: (customerId: string) => storeKey('customer', customerId),
-  queue: (workstream: string) => storeKey('queue', workstream),
-  workItemIndex: (workstream: string) => storeKey('index', `workitems:${workstream}`),
 };
 
 export type { WorkQueue };

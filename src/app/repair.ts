@@ -5,45 +5,29 @@ import { refreshPanel, updateAgent } from './agents';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
 import type { AgentDocument, WorkItemDocument } from './documents';
-import { indexWorkItem, readWorkItemIndex } from './work-item-index';
+import { readWorkItemIndex } from './work-item-index';
 
-/** How often the sweeper checks the dashboard index and the agents' session lists against the work items. */
+/** How often the sweeper checks the agents' session lists against the work items. */
 export const REPAIR_INTERVAL_MS = 60_000;
 
 export interface RepairOutcome {
-  /** Work items whose dashboard entry was behind the item (written, then a crash before the index). */
-  readonly reindexed: readonly string[];
   /** Active conversations put back on their agent's session list. */
   readonly restored: readonly { readonly agentId: string; readonly workItemId: string }[];
 }
 
 /**
  * The work item is the source of truth for assignment. Every use case writes it first and the agent's document
- * and the dashboard index after; a crash in between leaves them behind. This pass puts them back in step: an
- * index entry that disagrees with its item is rewritten, and an Active conversation missing from its agent's
- * session list is added back, without moving the agent's focus. Each change is a compare-and-swap, so any number
- * of instances may run it at once.
+ * after; a crash in between leaves the agent behind. This pass puts an Active conversation missing from its
+ * agent's session list back, without moving the agent's focus. Each change is conditional on what it read, so
+ * any number of instances may run it at once.
  */
 export async function repairSessions(ctx: DeskContext): Promise<RepairOutcome> {
   const now = ctx.clock.now();
-  const live = (await readWorkItemIndex(ctx)).filter((entry) => entry.state !== 'closed');
-  const docs = await ctx.store.getMany<WorkItemDocument>(
-    live.map((entry) => keys.workItem(entry.workItemId)),
-  );
-  const reindexed: string[] = [];
+  const active = (await readWorkItemIndex(ctx)).filter((entry) => entry.state === 'active');
+  const docs = await ctx.workItems.getMany(active.map((entry) => entry.workItemId));
   const activeByAgent = new Map<string, WorkItemDocument[]>();
-  for (const entry of live) {
-    const doc = docs.get(keys.workItem(entry.workItemId))?.value;
-    if (!doc) continue;
+  for (const doc of docs.values()) {
     const { item } = doc;
-    if (item.state !== entry.state || item.assignedAgentId !== entry.agentId) {
-      ctx.logger.warn(
-        { workItemId: item.id, indexed: entry.state, state: item.state },
-        'dashboard entry repaired from its work item',
-      );
-      await indexWorkItem(ctx, item);
-      reindexed.push(item.id);
-    }
     if (item.state === 'active' && item.assignedAgentId) {
       activeByAgent.set(item.assignedAgentId, [...(activeByAgent.get(item.assignedAgentId) ?? []), doc]);
     }
@@ -88,5 +72,5 @@ export async function repairSessions(ctx: DeskContext): Promise<RepairOutcome> {
       );
     }
   }
-  return { reindexed, restored };
+  return { restored };
 }

@@ -3,8 +3,8 @@ import { MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
 import {
   abandonClaim,
   acceptOffer,
-  emptyQueue,
   expireOffers,
+  mightTakeWork,
   planOffers,
   rejectOffer,
   settleClaim,
@@ -18,12 +18,13 @@ import { customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
 import type { AgentDocument, WorkItemDocument } from './documents';
-import { activeConversationView, offerView, refusal, replyDraft } from './view-builders';
+import { readExcerpt } from './transcripts';
+import { SUMMARY_LINES, activeConversationView, offerView, refusal, replyDraft } from './view-builders';
 import type { AgentView, OfferStatus } from './views';
-import { indexWorkItem } from './work-item-index';
+import { announceWorkItemChange } from './work-item-index';
 
 async function readWorkItem(ctx: DeskContext, workItemId: string): Promise<WorkItemDocument | undefined> {
-  return (await ctx.store.get<WorkItemDocument>(keys.workItem(workItemId)))?.value;
+  return await ctx.workItems.get(workItemId);
 }
 
 async function updateQueue<R>(
@@ -32,10 +33,10 @@ async function updateQueue<R>(
 ): Promise<R> {
   const name = ctx.settings.workstream.name;
   let result: R | undefined;
-  await ctx.store.update<WorkQueue>(keys.queue(name), (current) => {
-    const outcome = change(current ?? emptyQueue(name));
+  await ctx.queue.update(name, (current) => {
+    const outcome = change(current);
     result = outcome.result;
-    return outcome.queue === current ? current : outcome.queue;
+    return outcome.queue;
   });
   return result as R;
 }
@@ -66,7 +67,13 @@ async function candidates(ctx: DeskContext): Promise<RoutingCandidate[]> {
 async function sendOfferCard(ctx: DeskContext, offer: Offer, status: OfferStatus): Promise<void> {
   const doc = await readWorkItem(ctx, offer.workItemId);
   if (!doc) return;
-  const view = offerView(doc, offer, status, ctx.settings.workstream.notificationTimeoutMs);
+  const view = offerView(
+    doc,
+    await readExcerpt(ctx, doc, 0),
+    offer,
+    status,
+    ctx.settings.workstream.notificationTimeoutMs,
+  );
   await ctx.notifier.toAgent(offer.agentId, view, { slot: `offer:${offer.id}` });
 }
 
@@ -74,6 +81,8 @@ async function sendOfferCard(ctx: DeskContext, offer: Offer, status: OfferStatus
 export async function dispatchOffers(ctx: DeskContext): Promise<Offer[]> {
   const now = ctx.clock.now();
   const pool = await candidates(ctx);
+  // Every agent full, away or unreachable: nothing can be offered, so the queue is left unread.
+  if (!pool.some((candidate) => mightTakeWork(candidate, ctx.settings.workstream))) return [];
   const offers = await updateQueue(ctx, (queue) => {
     const planned = planOffers(queue, pool, ctx.settings.workstream, now, () => ctx.ids.next());
     return { queue: planned.queue, result: planned.offers };
@@ -123,7 +132,13 @@ export async function accept(
   if (finished.kind === 'gone')
     return refusalOfferView(ctx, request, new OfferNotFoundError(request.workItemId));
   log.info({}, 'accepted');
-  return offerView(finished.doc, offer, 'accepted', workstream.notificationTimeoutMs);
+  return offerView(
+    finished.doc,
+    await readExcerpt(ctx, finished.doc, 0),
+    offer,
+    'accepted',
+    workstream.notificationTimeoutMs,
+  );
 }
 
 /** How long a claim may stay unsettled before the sweeper takes it for one a crash left half-way. */
@@ -150,7 +165,7 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
   const log = ctx.logger.child({ workItemId, agentId: claim.agentId, via: claim.via });
   const ours = (doc: WorkItemDocument) =>
     doc.item.state === 'open' || (doc.item.state === 'active' && doc.item.assignedAgentId === claim.agentId);
-  const queued = (await ctx.store.get<WorkQueue>(keys.queue(workstream.name)))?.value;
+  const queued = await ctx.queue.get(workstream.name);
   const held = queued?.entries.find((entry) => entry.workItemId === workItemId)?.claim;
   if (held?.agentId !== claim.agentId || held.at !== claim.at) {
     log.info({}, 'claim already settled or replaced');
@@ -187,7 +202,7 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
     await dispatchOffers(ctx);
     return { kind: 'no-room' };
   }
-  const updated = await ctx.store.update<WorkItemDocument>(keys.workItem(workItemId), (doc) =>
+  const updated = await ctx.workItems.update(workItemId, (doc) =>
     doc && doc.item.state === 'open' ? { ...doc, item: assignWorkItem(doc.item, claim.agentId, now) } : doc,
   );
   if (!updated || !ours(updated)) {
@@ -202,7 +217,7 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
     await refreshPanel(ctx, agent);
     return { kind: 'gone' };
   }
-  await indexWorkItem(ctx, updated.item);
+  await announceWorkItemChange(ctx);
   const agent = await readAgent(ctx, claim.agentId);
   await ctx.notifier.toCustomer(updated.item.customerId, customerWording.joined(agent.name), {
     kind: 'joined',
@@ -210,7 +225,12 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
   });
   await ctx.notifier.toAgent(
     agent.id,
-    activeConversationView(updated, false, replyDraft(agent, updated.item.id)),
+    activeConversationView(
+      updated,
+      await readExcerpt(ctx, updated, SUMMARY_LINES),
+      false,
+      replyDraft(agent, updated.item.id),
+    ),
   );
   await showKb(ctx, agent.id, updated);
   await refreshPanel(ctx, agent);
@@ -247,7 +267,13 @@ export async function reject(
   await dispatchOffers(ctx);
   const doc = await readWorkItem(ctx, request.workItemId);
   return doc
-    ? offerView(doc, offer, 'rejected', ctx.settings.workstream.notificationTimeoutMs)
+    ? offerView(
+        doc,
+        await readExcerpt(ctx, doc, 0),
+        offer,
+        'rejected',
+        ctx.settings.workstream.notificationTimeoutMs,
+      )
     : refusal(undefined);
 }
 
@@ -265,7 +291,13 @@ async function refusalOfferView(
     offeredAt: 0,
     expiresAt: 0,
   };
-  const view = offerView(doc, placeholder, 'unavailable', ctx.settings.workstream.notificationTimeoutMs);
+  const view = offerView(
+    doc,
+    await readExcerpt(ctx, doc, 0),
+    placeholder,
+    'unavailable',
+    ctx.settings.workstream.notificationTimeoutMs,
+  );
   return error instanceof OfferNotFoundError ? view : refusal(error);
 }
 
@@ -276,7 +308,7 @@ export async function showKb(
   doc: WorkItemDocument,
   query?: string,
 ): Promise<void> {
-  const seed = query ?? doc.transcript.find((m) => m.from === 'customer')?.text ?? '';
+  const seed = query ?? (await ctx.messages.firstFromCustomer(doc.item.id))?.text ?? '';
   const results = ctx.kb.search(seed, 5);
   await ctx.notifier.toAgent(agentId, { kind: 'kb-search', sessionId: doc.item.id, query: seed, results });
 }
@@ -287,7 +319,7 @@ export async function showKb(
  */
 export async function sweepOffers(ctx: DeskContext): Promise<{ missed: Offer[]; offered: Offer[] }> {
   const now = ctx.clock.now();
-  const queue = (await ctx.store.get<WorkQueue>(keys.queue(ctx.settings.workstream.name)))?.value;
+  const queue = await ctx.queue.get(ctx.settings.workstream.name);
   for (const { workItemId, claim } of queue ? staleClaims(queue, now, CLAIM_GRACE_MS) : []) {
     const fields = { workItemId, agentId: claim.agentId, via: claim.via };
     ctx.logger.warn(fields, 'finishing a claim left half-way');

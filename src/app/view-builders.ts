@@ -5,7 +5,8 @@ import type { Offer } from '../domain/routing';
 import { conversationSentiment, isSentimentAlert } from '../domain/sentiment';
 import type { SentimentThreshold } from '../domain/sentiment';
 import { sessionIcon } from '../domain/session-icon';
-import type { AgentDocument, WorkItemDocument, WorkItemIndexEntry } from './documents';
+import type { AgentDocument, TranscriptMessage, WorkItemDocument, WorkItemIndexEntry } from './documents';
+import type { TranscriptExcerpt } from './transcripts';
 import type {
   ActiveConversationView,
   CustomerMessageView,
@@ -36,14 +37,13 @@ export function panelView(agent: AgentDocument, threshold: SentimentThreshold, n
 
 export function offerView(
   doc: WorkItemDocument,
+  excerpt: TranscriptExcerpt,
   offer: Offer,
   status: OfferStatus,
   timeoutMs: number,
 ): OfferView {
   // A conversation resumed from Waiting is offered with what the customer wrote on coming back.
-  const first =
-    doc.transcript.find((message) => message.from === 'customer' && message.at >= doc.waitingSince) ??
-    doc.transcript.find((message) => message.from === 'customer');
+  const first = excerpt.sinceWaiting ?? excerpt.opening;
   return {
     kind: 'offer',
     workItemId: doc.item.id,
@@ -70,6 +70,7 @@ export function replyDraft(agent: AgentDocument, sessionId: string): string {
 /** The Active Conversation view; `draft` is the session's saved reply draft (see replyDraft). */
 export function activeConversationView(
   doc: WorkItemDocument,
+  excerpt: TranscriptExcerpt,
   readOnly: boolean,
   draft: string,
 ): ActiveConversationView {
@@ -83,33 +84,30 @@ export function activeConversationView(
     ...(item.customer.caseTitle ? { caseTitle: item.customer.caseTitle } : {}),
     channel: item.channelId,
     startedAt: item.createdAt,
-    summary: doc.transcript.slice(-SUMMARY_LINES).map(({ from, text, at }) => ({ from, text, at })),
+    summary: excerpt.recent.slice(-SUMMARY_LINES).map(({ from, text, at }) => ({ from, text, at })),
     sentiment: conversationSentiment(item.sentimentScores),
     prechat: doc.prechat,
     readOnly,
     state: item.state,
     draft,
-    ...openingAndLatest(doc.transcript),
+    ...openingAndLatest(excerpt),
     ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
     ...(item.customerLeftAt !== undefined ? { customerLeft: true } : {}),
   };
 }
 
 /** The customer's first and latest messages: what the conversation is about, and where it stands. */
-function openingAndLatest(
-  transcript: WorkItemDocument['transcript'],
-): Pick<ActiveConversationView, 'opening' | 'latest'> {
-  const fromCustomer = transcript.filter((message) => message.from === 'customer');
-  const first = fromCustomer[0];
-  const last = fromCustomer.at(-1);
-  const line = (message: NonNullable<typeof first>) => ({
+function openingAndLatest(excerpt: TranscriptExcerpt): Pick<ActiveConversationView, 'opening' | 'latest'> {
+  const first = excerpt.opening;
+  const last = excerpt.latest;
+  const line = (message: TranscriptMessage) => ({
     from: message.from,
     text: message.text,
     at: message.at,
   });
   return {
     ...(first ? { opening: line(first) } : {}),
-    ...(last && last !== first ? { latest: line(last) } : {}),
+    ...(last && last.seq !== first?.seq ? { latest: line(last) } : {}),
   };
 }
 

@@ -74,6 +74,8 @@ export type DeliveryState = 'sending' | 'delivered' | 'not-delivered';
 
 /** A transcript line as the tab shows it: an agent's line says whose it is and how far it got. */
 export interface TranscriptEntry extends TranscriptLine {
+  /** The line's place in the conversation (1 for the first): the tab asks for the page before it by this. */
+  readonly seq: number;
   /** The agent who wrote an agent line (their AGENT_IDS entry). */
   readonly agentId?: string;
   /** Their display name as the desk knows it. */
@@ -215,14 +217,23 @@ export interface SentimentPoint {
 }
 
 /** Everything the tab shows for one of the agent's sessions. Not a card. */
+/** A page of a transcript, oldest first, and whether there are lines before it. */
+export interface TranscriptPage {
+  readonly transcript: readonly TranscriptEntry[];
+  readonly earlierMessages: boolean;
+}
+
 export interface SessionDetailView {
   readonly sessionId: string;
   readonly kind: SessionKind;
   /** The work item the session is on (a conversation session's id is its work item's id). */
   readonly workItemId: string;
   readonly conversation: ActiveConversationView;
-  /** The whole transcript, oldest first. */
+  /** The latest lines (TRANSCRIPT_PAGE), oldest first; earlier ones come a page at a time. */
   readonly transcript: readonly TranscriptEntry[];
+  /** Whether there are lines before the first one here. */
+  readonly earlierMessages: boolean;
+  /** The conversation's level after each customer message of `transcript`, oldest first. */
   readonly sentimentTrend: readonly SentimentPoint[];
   readonly draft: Draft;
   /** KB articles for the customer's latest message. */

@@ -1,14 +1,14 @@
 import { findSession } from '../domain/agent-sessions';
-import { emptyQueue } from '../domain/routing';
-import type { WorkQueue } from '../domain/routing';
 import { conversationSentiment, recordSentimentScore } from '../domain/sentiment';
 import { ensureAgent } from './agents';
 import { workItemIdOfSession } from './case-sessions';
 import type { DeskContext } from './desk-context';
 import { keys } from './documents';
-import type { AgentDocument, CustomerDocument, TranscriptMessage, WorkItemDocument } from './documents';
+import type { AgentDocument, TranscriptMessage, WorkItemDocument } from './documents';
+import type { StoredMessage } from './repositories';
+import { readExcerpt, type TranscriptExcerpt } from './transcripts';
 import { readWorkItem } from './routing';
-import { activeConversationView, dashboardView, offerView, panelView, previewOf } from './view-builders';
+import { SUMMARY_LINES, activeConversationView, dashboardView, offerView, panelView } from './view-builders';
 import type {
   KbArticleHit,
   OfferView,
@@ -16,12 +16,16 @@ import type {
   SentimentPoint,
   SessionDetailView,
   TranscriptEntry,
+  TranscriptPage,
   WorkspaceView,
 } from './views';
 import { readWorkItemIndex } from './work-item-index';
 
 /** KB articles the session detail lists for the customer's latest message. */
 export const DETAIL_KB_RESULTS = 5;
+
+/** Transcript lines a session detail carries; earlier ones are read a page at a time on scroll. */
+export const TRANSCRIPT_PAGE = 50;
 
 /**
  * The agent's workspace as the tab shows it: panel, dashboard and the offers waiting for their answer.
@@ -41,14 +45,12 @@ export async function workspace(ctx: DeskContext, agentId: string, name?: string
 async function pendingOffers(ctx: DeskContext, agentId: string): Promise<OfferView[]> {
   const { name, notificationTimeoutMs } = ctx.settings.workstream;
   const now = ctx.clock.now();
-  const queue = (await ctx.store.get<WorkQueue>(keys.queue(name)))?.value ?? emptyQueue(name);
-  const live = queue.entries.flatMap((entry) =>
-    entry.offer && entry.offer.agentId === agentId && entry.offer.expiresAt > now ? [entry.offer] : [],
-  );
+  const live = await ctx.queue.offersFor(name, agentId, now);
   const views = await Promise.all(
     live.map(async (offer) => {
       const doc = await readWorkItem(ctx, offer.workItemId);
-      return doc ? offerView(doc, offer, 'pending', notificationTimeoutMs) : undefined;
+      if (!doc) return undefined;
+      return offerView(doc, await readExcerpt(ctx, doc, 0), offer, 'pending', notificationTimeoutMs);
     }),
   );
   return views.filter((view): view is OfferView => view !== undefined);
@@ -72,25 +74,50 @@ export async function sessionDetail(
   if (!workItemId || !doc) return undefined;
   const heldByOther = doc.item.state === 'active' && doc.item.assignedAgentId !== agentId;
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
-  const visible = heldByOther ? { ...doc, transcript: [] } : doc;
   const readOnly = session.kind !== 'conversation' || session.readOnly;
-  const kb = suggestions(ctx, visible.transcript);
-  const previous = heldByOther ? [] : await previousConversations(ctx, doc);
-  const conversation = activeConversationView(visible, readOnly, readOnly ? '' : session.draft.reply);
+  const [page, excerpt, previous] = heldByOther
+    ? [[], { recent: [] }, []]
+    : await Promise.all([
+        ctx.messages.latest(workItemId, TRANSCRIPT_PAGE),
+        readExcerpt(ctx, doc, SUMMARY_LINES),
+        previousConversations(ctx, doc),
+      ]);
+  const conversation = activeConversationView(doc, excerpt, readOnly, readOnly ? '' : session.draft.reply);
   return {
     sessionId: session.id,
     kind: session.kind,
     workItemId,
     conversation: previous.length > 0 ? { ...conversation, previous } : conversation,
-    transcript: await transcriptEntries(ctx, visible.transcript),
-    sentimentTrend: sentimentTrend(visible.transcript),
+    transcript: await transcriptEntries(ctx, page),
+    earlierMessages: (page[0]?.seq ?? 1) > 1,
+    sentimentTrend: sentimentTrend(page),
     draft: session.draft,
     kb: {
       kind: 'kb-search',
       sessionId: session.id,
-      ...kb,
+      ...suggestions(ctx, excerpt),
     },
   };
+}
+
+/**
+ * The page of a session's transcript before line `before`, for the tab scrolling back; undefined when the agent
+ * may not read the session (the same rule as sessionDetail).
+ */
+export async function earlierMessages(
+  ctx: DeskContext,
+  agentId: string,
+  sessionId: string,
+  before: number,
+): Promise<TranscriptPage | undefined> {
+  const agent = (await ctx.store.get<AgentDocument>(keys.agent(agentId)))?.value;
+  const session = agent ? findSession(agent.panel, sessionId) : undefined;
+  const workItemId = session ? workItemIdOfSession(session) : undefined;
+  const doc = workItemId ? await readWorkItem(ctx, workItemId) : undefined;
+  if (!workItemId || !doc) return undefined;
+  if (doc.item.state === 'active' && doc.item.assignedAgentId !== agentId) return undefined;
+  const page = await ctx.messages.before(workItemId, before, TRANSCRIPT_PAGE);
+  return { transcript: await transcriptEntries(ctx, page), earlierMessages: (page[0]?.seq ?? 1) > 1 };
 }
 
 /**
@@ -99,15 +126,15 @@ export async function sessionDetail(
  */
 function suggestions(
   ctx: DeskContext,
-  transcript: readonly TranscriptMessage[],
+  excerpt: TranscriptExcerpt,
 ): { query: string; results: KbArticleHit[] } {
-  const asked = transcript.filter((message) => message.from === 'customer').map((message) => message.text);
-  for (const query of new Set([asked.at(-1), asked[0]])) {
+  const latest = excerpt.latest?.text;
+  for (const query of new Set([latest, excerpt.opening?.text])) {
     if (!query) continue;
     const results = ctx.kb.search(query, DETAIL_KB_RESULTS);
     if (results.length > 0) return { query, results };
   }
-  return { query: asked.at(-1) ?? '', results: [] };
+  return { query: latest ?? '', results: [] };
 }
 
 /** Earlier conversations listed on the pane. */
@@ -118,37 +145,26 @@ async function previousConversations(
   ctx: DeskContext,
   doc: WorkItemDocument,
 ): Promise<PreviousConversation[]> {
-  const customer = (await ctx.store.get<CustomerDocument>(keys.customer(doc.item.customerId)))?.value;
-  const ids = [customer?.latestWorkItemId, ...(customer?.previousWorkItemIds ?? [])]
-    .filter((id): id is string => id !== undefined && id !== doc.item.id)
-    .slice(0, PREVIOUS_LISTED);
-  const docs = await ctx.store.getMany<WorkItemDocument>(ids.map((id) => keys.workItem(id)));
-  return ids.flatMap((id) => {
-    const found = docs.get(keys.workItem(id))?.value;
-    if (!found) return [];
-    const first = found.transcript.find((message) => message.from === 'customer');
-    return [
-      {
-        workItemId: id,
-        startedAt: found.item.createdAt,
-        state: found.item.state,
-        preview: first ? previewOf(first.text) : '',
-      },
-    ];
-  });
+  const found = await ctx.workItems.previousOf(doc.item.customerId, doc.item.id, PREVIOUS_LISTED);
+  return found.map((other) => ({
+    workItemId: other.item.id,
+    startedAt: other.item.createdAt,
+    state: other.item.state,
+    preview: other.preview ?? '',
+  }));
 }
 
 /** The transcript with each agent line's author named (an agent who has gone keeps their id as the name). */
-async function transcriptEntries(
+export async function transcriptEntries(
   ctx: DeskContext,
-  transcript: readonly TranscriptMessage[],
+  transcript: readonly StoredMessage[],
 ): Promise<TranscriptEntry[]> {
   const agentIds = [...new Set(transcript.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
   const agents = await ctx.store.getMany<AgentDocument>(agentIds.map((id) => keys.agent(id)));
-  return transcript.map(({ from, text, at, agentId, delivery }) => {
-    if (from !== 'agent' || !agentId) return { from, text, at };
+  return transcript.map(({ seq, from, text, at, agentId, delivery }) => {
+    if (from !== 'agent' || !agentId) return { seq, from, text, at };
     const agentName = agents.get(keys.agent(agentId))?.value.name || agentId;
-    return { from, text, at, agentId, agentName, ...(delivery ? { delivery } : {}) };
+    return { seq, from, text, at, agentId, agentName, ...(delivery ? { delivery } : {}) };
   });
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { AgentIdentity } from '../domain/agent-directory';
@@ -8,7 +9,7 @@ import { SENTIMENT_THRESHOLDS, type SentimentThreshold } from '../domain/sentime
 export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 export type AppType = (typeof APP_TYPES)[number];
 
-export const STORE_KINDS = ['sqlite', 'memory', 'azure-blob'] as const;
+export const STORE_KINDS = ['sqlite', 'postgres', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,10 +47,13 @@ export interface Config {
   microsoftAppTenantId: string;
   microsoftAppType: AppType;
   anonymous: boolean;
+  /** sqlite: one file (one machine); postgres: several instances on one database; memory: SQLite in memory. */
   store: StoreKind;
   sqlitePath: string;
-  azureStorageConnectionString: string;
-  azureStorageContainer: string;
+  /** DATABASE_URL, postgres:// or postgresql://; '' when unset (then STORE must not be postgres). A secret. */
+  databaseUrl: string;
+  /** Most PostgreSQL connections one instance keeps open (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   /** The agents' keys (the first id of each AGENT_IDS entry). */
   agentIds: readonly string[];
   /** Each agent with their other ids (`id|alias`) and the name AGENT_NAMES gives them. */
@@ -98,7 +102,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 // Their values must never reach a terminal or a log, even when they are wrong.
-const SECRET_KEYS: ReadonlySet<string> = new Set(['MicrosoftAppPassword', 'AZURE_STORAGE_CONNECTION_STRING']);
+const SECRET_KEYS: ReadonlySet<string> = new Set(['MicrosoftAppPassword', 'DATABASE_URL']);
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -124,7 +128,15 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
 }
 
-const containerName = z.string().regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
+// A URL node-postgres reads (its host may also come from `?host=`, a socket folder); anything else is a typo.
+const postgresUrl = z.string().refine((raw) => {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+});
 
 const MAX_PRECHAT_QUESTIONS = 5;
 
@@ -289,13 +301,13 @@ export function loadConfig(env: Env): ConfigResult {
   const microsoftAppType = read('MicrosoftAppType', oneOf(APP_TYPES), 'MultiTenant', listOf(APP_TYPES));
   const store = read('STORE', oneOf(STORE_KINDS), 'sqlite', listOf(STORE_KINDS));
   const sqlitePath = raw('SQLITE_PATH') ?? 'data/relaydesk.db';
-  const azureStorageConnectionString = raw('AZURE_STORAGE_CONNECTION_STRING') ?? '';
-  const azureStorageContainer = read(
-    'AZURE_STORAGE_CONTAINER',
-    containerName,
-    'relaydesk',
-    'a blob container name (3-63 lowercase letters, digits and single hyphens)',
+  const databaseUrl = read(
+    'DATABASE_URL',
+    postgresUrl,
+    '',
+    'a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/relaydesk',
   );
+  const databasePoolSize = read('DATABASE_POOL_SIZE', integer(1, 1000), 10, wholeBetween(1, 1000));
   const listedAgents = read<readonly AgentIdentity[]>(
     'AGENT_IDS',
     agentList,
@@ -403,8 +415,10 @@ export function loadConfig(env: Env): ConfigResult {
       errors.push('MicrosoftAppPassword: must not be set when MicrosoftAppType is UserAssignedMSI');
     }
   }
-  if (!invalid.has('STORE') && store === 'azure-blob' && azureStorageConnectionString === '') {
-    errors.push('AZURE_STORAGE_CONNECTION_STRING: is required when STORE is azure-blob');
+  if (!invalid.has('STORE') && !invalid.has('DATABASE_URL') && store === 'postgres' && databaseUrl === '') {
+    errors.push(
+      'DATABASE_URL: is required when STORE is postgres (postgres://user:password@host:5432/database)',
+    );
   }
   if (!anonymous && !agentIdsSet) {
     errors.push(
@@ -449,8 +463,8 @@ export function loadConfig(env: Env): ConfigResult {
       anonymous,
       store,
       sqlitePath,
-      azureStorageConnectionString,
-      azureStorageContainer,
+      databaseUrl,
+      databasePoolSize,
       agentIds: named.agents.map((agent) => agent.id),
       agents: named.agents,
       maxSessions,
@@ -507,6 +521,19 @@ export function readEnvFile(path: string): Record<string, string> {
     throw error;
   }
   return definedOnly(parseEnv(text));
+}
+
+/** The configuration `npm start` and `npm run migrate` read: `.env` in the working directory, the environment winning. */
+export function loadConfigFromEnvironment(processEnv: Env = process.env): ConfigResult {
+  const envPath = resolve('.env');
+  let fileValues: Record<string, string>;
+  try {
+    fileValues = readEnvFile(envPath);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [`.env: cannot read ${envPath} (${reason})`] };
+  }
+  return loadConfig(resolveEnvironment(processEnv, fileValues));
 }
 
 /** The real environment wins over the `.env` file: a key present in the environment is kept, even when empty. */

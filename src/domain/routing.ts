@@ -223,6 +223,22 @@ export function dequeue(queue: WorkQueue, workItemId: string): WorkQueue {
  * declined it is skipped for one notification timeout. The preferred agent (same agent) wins when
  * eligible; otherwise the least loaded, then the one offered work longest ago.
  */
+/**
+ * Whether an agent could take an offer at all, before counting the offers they already hold: when no candidate
+ * can, planning has nothing to do and the queue need not be read.
+ */
+export function mightTakeWork(
+  candidate: RoutingCandidate,
+  settings: Pick<WorkstreamSettings, 'capacityUnitsPerConversation' | 'agentCapacityUnits' | 'maxSessions'>,
+): boolean {
+  return (
+    acceptsOffers(candidate.presence) &&
+    candidate.reachable &&
+    candidate.usedUnits + settings.capacityUnitsPerConversation <= settings.agentCapacityUnits &&
+    candidate.sessionCount < settings.maxSessions
+  );
+}
+
 export function planOffers(
   queue: WorkQueue,
   candidates: readonly RoutingCandidate[],

@@ -11,11 +11,11 @@ export interface LoggerOptions {
 // Defence in depth: secrets must not reach the log even if a caller passes the config or raw headers.
 const REDACTED_PATHS = [
   'microsoftAppPassword',
-  'azureStorageConnectionString',
+  'databaseUrl',
   '*.microsoftAppPassword',
-  '*.azureStorageConnectionString',
+  '*.databaseUrl',
   'MicrosoftAppPassword',
-  'AZURE_STORAGE_CONNECTION_STRING',
+  'DATABASE_URL',
   'headers.authorization',
   '*.headers.authorization',
 ];

@@ -1,10 +1,7 @@
-export { AzureBlobStorage, BlobEtagConflictError } from './azure-blob-storage';
-export type { AzureBlobStorageOptions } from './azure-blob-storage';
-export { createStorage, storageKinds } from './create-storage';
-export type { StorageHandle, StorageKind, StorageOptions } from './create-storage';
+export { databaseTarget, openStore, storeKinds } from './create-storage';
+export type { OpenStoreOptions, StoreHandle, StoreKind, StoreSettings } from './create-storage';
 export { documentKinds, InvalidKeyError, storeKey } from './keys';
 export type { DocumentKind } from './keys';
-export { EtagConflictError, SqliteStorage } from './sqlite-storage';
-export type { SqliteStorageOptions } from './sqlite-storage';
+export { DocumentStorage, EtagConflictError } from './sql/document-storage';
 export { ABSENT_ETAG, ConflictError, isConflictError, StateStore } from './state-store';
 export type { Change, StateStoreOptions, Stored } from './state-store';

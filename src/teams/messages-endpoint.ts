@@ -5,8 +5,9 @@ import { isStoreFailure } from '../store/state-store';
 import { isObject } from '../shared/json';
 import { HeldResponse } from './held-response';
 import { activityProblem, authorizationProblem } from './inbound-checks';
+import { MESSAGES_PATH } from '../shared/paths';
 
-export const MESSAGES_PATH = '/api/messages';
+export { MESSAGES_PATH };
 
 /** How long a turn may take before it is answered 503, unless TURN_DEADLINE_S says otherwise. */
 export const DEFAULT_TURN_DEADLINE_MS = 15_000;

@@ -13,7 +13,7 @@ import type { ConversationReferences, ReferenceOwner } from './conversation-refe
 import type { PrechatSurvey } from './prechat/prechat-survey';
 import type { ProactiveNotifier, RenderCard } from './proactive-notifier';
 import { classifySender, type SenderDirectory, type Sender } from './sender';
-import { VerbTable, type VerbDesk } from './verb-handlers';
+import { VerbTable, type VerbDesk } from '../cards/verb-table';
 import { isObject } from '../shared/json';
 
 /** The use cases the bot calls. */

@@ -8,7 +8,7 @@ import {
 } from '../app/case-sessions';
 import type { Desk } from '../app/desk';
 import type { Logger } from '../app/ports';
-import { MAX_ID_CHARS, TAB_VERB_HANDLERS, VerbTable, type TabVerbDesk } from '../teams/verb-handlers';
+import { MAX_ID_CHARS, TAB_VERB_HANDLERS, VerbTable, type TabVerbDesk } from '../cards/verb-table';
 import { AgentAuth, readToken, type SignedInAgent } from './agent-auth';
 import type { AgentEventHub } from './agent-events';
 import {
@@ -18,14 +18,16 @@ import {
   type DevSignInResponse,
   type DraftChange,
   type SessionDetail,
+  type TranscriptPage,
   type WorkspaceState,
 } from './agent-api';
 import { isObject } from '../shared/json';
 import { sendJson } from './responses';
+import { z } from 'zod';
 
 /** The use cases the agent API reaches: the tab's verbs, and the reads and drafts of the workspace. */
 export type AgentApiDesk = TabVerbDesk &
-  Pick<Desk, 'workspace' | 'sessionDetail' | 'rememberAgent' | 'kbArticle'>;
+  Pick<Desk, 'workspace' | 'sessionDetail' | 'earlierMessages' | 'rememberAgent' | 'kbArticle'>;
 
 export interface AgentApiOptions {
   readonly desk: AgentApiDesk;
@@ -59,6 +61,15 @@ function displayNameOf(value: unknown): string | undefined | null {
 
 /** AGENT_API.session / AGENT_API.draft as restify route patterns. */
 const SESSION_ROUTE = '/api/agent/sessions/:sessionId';
+
+/** `?before=<seq>` of the earlier-messages route: a line number of the conversation. */
+const EarlierQuery = z.object({
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
+});
 
 type Handler = (req: restify.Request, res: restify.Response) => Promise<void>;
 
@@ -204,6 +215,27 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     sendJson(res, 200, answer);
   };
 
+  const earlier: Handler = async (req, res) => {
+    const agent = await signedIn(req, res);
+    if (!agent) return;
+    const sessionId = sessionIdOf(req, res);
+    if (sessionId === undefined) return;
+    const query = EarlierQuery.safeParse(
+      Object.fromEntries(new URLSearchParams(String(req.getQuery() ?? ''))),
+    );
+    if (!query.success) {
+      sendError(res, 400, 'BadRequest', '`before` must be a line number of the conversation (1 or more).');
+      return;
+    }
+    const page = await desk.earlierMessages(agent.agentId, sessionId, query.data.before);
+    if (!page) {
+      noSuchSession(req, res, agent, sessionId);
+      return;
+    }
+    const answer: TranscriptPage = page;
+    sendJson(res, 200, answer);
+  };
+
   const kbArticle: Handler = async (req, res) => {
     const agent = await signedIn(req, res);
     if (!agent) return;
@@ -270,6 +302,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
   server.post(AGENT_API.devSignIn, devSignIn);
   server.get(AGENT_API.workspace, workspace);
   server.get(SESSION_ROUTE, session);
+  server.get(`${SESSION_ROUTE}/messages`, earlier);
   server.post(AGENT_API.actions, action);
   server.get('/api/agent/kb/:articleId', kbArticle);
   server.put(`${SESSION_ROUTE}/draft`, draft);

@@ -6,8 +6,11 @@ import type {
   AgentView,
   OfferView,
   TranscriptEntry,
+  TranscriptPage,
   KbArticleView,
 } from '../app/views';
+
+export type { TranscriptPage };
 
 /** GET AGENT_API.kbArticle(id): one knowledge-base article in full. */
 export type KbArticle = KbArticleView;
@@ -20,6 +23,7 @@ export type KbArticle = KbArticleView;
  *   POST /api/agent/dev-sign-in            { agentId }            → DevSignInResponse   (anonymous mode only)
  *   GET  /api/agent/workspace                                     → WorkspaceState
  *   GET  /api/agent/sessions/:sessionId                           → SessionDetail       (404 for a session not theirs)
+ *   GET  /api/agent/sessions/:sessionId/messages?before=<seq>     → TranscriptPage      (the page before line <seq>)
  *   POST /api/agent/actions                { verb, ...data }      → ActionResponse      (the same verbs and data as the cards)
  *   PUT  /api/agent/sessions/:sessionId/draft  DraftChange         → 204                 (debounced by the tab)
  *   GET  /api/agent/events                 (text/event-stream; token also accepted as ?access_token=)
@@ -52,6 +56,8 @@ export const AGENT_API = {
   workspace: '/api/agent/workspace',
   session: (sessionId: string) => `/api/agent/sessions/${encodeURIComponent(sessionId)}`,
   draft: (sessionId: string) => `/api/agent/sessions/${encodeURIComponent(sessionId)}/draft`,
+  earlier: (sessionId: string, before: number) =>
+    `/api/agent/sessions/${encodeURIComponent(sessionId)}/messages?before=${before}`,
   actions: '/api/agent/actions',
   kbArticle: (articleId: string) => `/api/agent/kb/${encodeURIComponent(articleId)}`,
   events: '/api/agent/events',
@@ -95,10 +101,13 @@ export interface SessionDetail {
   /** Read-only (no reply box) for a case session and for a Closed conversation opened for its history. */
   readonly conversation: ActiveConversationView;
   /**
-   * The full transcript, oldest first (the card shows only the last lines). An agent's line carries who wrote it
-   * (`agentId`, `agentName`: "You" is only the signed-in agent's own) and, when known, its `delivery`.
+   * The latest lines of the transcript (at most 50), oldest first; `seq` numbers each line in the conversation.
+   * An agent's line carries who wrote it (`agentId`, `agentName`: "You" is only the signed-in agent's own) and,
+   * when known, its `delivery`. Earlier lines come a page at a time from AGENT_API.earlier.
    */
   readonly transcript: readonly TranscriptEntry[];
+  /** Whether the conversation has lines before the first one here. */
+  readonly earlierMessages: boolean;
   /** Sentiment level after each customer message, oldest first: the "sentiment over time" line. */
   readonly sentimentTrend: readonly { readonly at: number; readonly level: string }[];
   readonly draft: { readonly reply: string; readonly caseFields: Readonly<Record<string, string>> };

@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentSendOptions, CustomerNotice, Notifier } from '../app/desk-context';
 import type { Clock, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
+import type { LiveEvent, LiveEventBus, ReceivedLiveEvent } from '../shared/live-events';
 
 /**
  * Live updates for the workspace tab: an in-process hub of Server-Sent Events streams, one set per agent, fed
  * by the Notifier (EventingNotifier). Each stream gets a `workspace` event when it opens and whenever something
  * its agent sees changes, plus a comment line as a heartbeat. The events carry no state, only `{ at }`: the tab
- * reads the workspace again, so a missed or merged event loses nothing.
+ * reads the workspace again, so a missed or merged event loses nothing. With a LiveEventBus the hubs of several
+ * instances on one database tell each other, so a change made through one reaches the tabs open on another.
  */
 
 export const WORKSPACE_EVENT = 'workspace';
@@ -23,6 +25,8 @@ export interface AgentEventHubOptions {
   readonly maxStreamsPerAgent?: number;
   /** Reconnection delay the browser is told to use (the SSE `retry:` field). Default: 2 s. */
   readonly retryMs?: number;
+  /** Other instances of the desk: local changes are told to them, and theirs refresh the tabs open here. */
+  readonly bus?: LiveEventBus;
 }
 
 export interface StreamOptions {
@@ -110,6 +114,7 @@ export class AgentEventHub {
   private readonly streams = new Map<string, Set<EventStream>>();
   private readonly logger: Logger;
   private closed = false;
+  private readonly unsubscribe: () => void;
   readonly clock: Clock;
   readonly coalesceMs: number;
 
@@ -117,16 +122,44 @@ export class AgentEventHub {
     this.clock = options.clock;
     this.coalesceMs = options.coalesceMs ?? 50;
     this.logger = options.logger.child({ component: 'agent-events' });
+    this.unsubscribe = options.bus?.subscribe((event) => this.receive(event)) ?? (() => undefined);
   }
 
   /** Something this agent sees changed. */
   publish(agentId: string): void {
-    for (const stream of this.streams.get(agentId) ?? []) stream.notify();
+    this.notifyAgent(agentId);
+    this.tell({ kind: 'agent', agentId });
   }
 
   /** Something every agent sees changed (the dashboard's work items). */
   publishAll(): void {
+    this.notifyAll();
+    this.tell({ kind: 'work-items' });
+  }
+
+  private notifyAgent(agentId: string): void {
+    for (const stream of this.streams.get(agentId) ?? []) stream.notify();
+  }
+
+  private notifyAll(): void {
     for (const set of this.streams.values()) for (const stream of set) stream.notify();
+  }
+
+  /** Other instances' tabs hear of it too; still after close(), as the desk may finish a request then. */
+  private tell(event: LiveEvent): void {
+    this.options.bus
+      ?.publish(event)
+      .catch((error: unknown) => this.logger.warn({ reason: String(error) }, 'live event not published'));
+  }
+
+  /** A change made through another instance, or `resync` after events may have been missed. */
+  private receive(event: ReceivedLiveEvent): void {
+    if (event.kind === 'agent') {
+      this.notifyAgent(event.agentId);
+      return;
+    }
+    if (event.kind === 'resync') this.logger.info({ streams: this.count() }, 'live events resync');
+    this.notifyAll();
   }
 
   /** Open streams, for one agent or in all. */
@@ -170,6 +203,7 @@ export class AgentEventHub {
   /** Ends every stream (the server is closing) and refuses new ones. */
   close(): void {
     this.closed = true;
+    this.unsubscribe();
     const all = [...this.streams.values()].flatMap((set) => [...set]);
     for (const stream of all) stream.end();
     if (all.length > 0) this.logger.info({ streams: all.length }, 'event streams closed');

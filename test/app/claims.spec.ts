@@ -18,8 +18,10 @@ import type { WorkstreamSettings } from '../../src/domain/workstream';
 import { StateStore } from '../../src/store/state-store';
 import { afterEachWrite } from '../support/storage-hooks';
 import { createDesk } from './desk-harness';
+import { inMemoryDeskTables } from '../support/desk-tables';
+import type { QueueRepository } from '../../src/app/repositories';
 
-const QUEUE = keys.queue('default');
+const WORKSTREAM = 'default';
 const MAX_SESSIONS_REACHED = 'Maximum sessions reached. Close a session before opening another.';
 const NO_LONGER_AVAILABLE = 'This request is no longer available.';
 const NAMES: Record<string, string> = { alice: 'Alice', bob: 'Bob' };
@@ -30,29 +32,33 @@ const customer = (id: string, text = 'Hi, my router is broken') => ({
   text,
 });
 
-type Harness = ReturnType<typeof createDesk> & { storage: MemoryStorage };
+type Harness = ReturnType<typeof createDesk> & {
+  storage: MemoryStorage;
+  /** Runs after each queue write, before the use case goes on: where a test slips in a concurrent change. */
+  afterQueueWrite: { hook?: (queue: WorkQueue) => Promise<void> };
+};
 
-async function queueDoc(store: StateStore): Promise<WorkQueue | undefined> {
-  return (await store.get<WorkQueue>(QUEUE))?.value;
+async function queueDoc(harness: Harness): Promise<WorkQueue | undefined> {
+  return harness.tables.queue.get(WORKSTREAM);
 }
-async function entryOf(store: StateStore, workItemId: string): Promise<QueueEntry | undefined> {
-  return (await queueDoc(store))?.entries.find((entry) => entry.workItemId === workItemId);
+async function entryOf(harness: Harness, workItemId: string): Promise<QueueEntry | undefined> {
+  return (await queueDoc(harness))?.entries.find((entry) => entry.workItemId === workItemId);
 }
 async function agentDoc(store: StateStore, id: string): Promise<AgentDocument | undefined> {
   return (await store.get<AgentDocument>(keys.agent(id)))?.value;
 }
-async function itemDoc(store: StateStore, id: string): Promise<WorkItemDocument | undefined> {
-  return (await store.get<WorkItemDocument>(keys.workItem(id)))?.value;
+async function itemDoc(harness: Harness, id: string): Promise<WorkItemDocument | undefined> {
+  return harness.tables.workItems.get(id);
 }
 async function sessionIds(store: StateStore, agentId: string): Promise<string[]> {
   return (await agentDoc(store, agentId))?.panel.sessions.map((session) => session.id) ?? [];
 }
 /** Every document the claim touches, to check that a pass changed nothing. */
-async function snapshot(store: StateStore, workItemId: string, agentIds: readonly string[]) {
+async function snapshot(harness: Harness, workItemId: string, agentIds: readonly string[]) {
   return {
-    queue: await queueDoc(store),
-    item: await itemDoc(store, workItemId),
-    agents: await Promise.all(agentIds.map((id) => agentDoc(store, id))),
+    queue: await queueDoc(harness),
+    item: await itemDoc(harness, workItemId),
+    agents: await Promise.all(agentIds.map((id) => agentDoc(harness.store, id))),
   };
 }
 
@@ -60,9 +66,19 @@ async function snapshot(store: StateStore, workItemId: string, agentIds: readonl
 async function deskWith(agents: string[], workstream: Partial<WorkstreamSettings> = {}): Promise<Harness> {
   const storage = new MemoryStorage();
   const store = new StateStore({ storage, delay: async () => undefined });
-  const harness = createDesk({ agents, workstream, store });
+  const afterQueueWrite: Harness['afterQueueWrite'] = {};
+  const tables = inMemoryDeskTables();
+  const queue: QueueRepository = {
+    ...tables.queue,
+    update: async (workstream, change) => {
+      const written = await tables.queue.update(workstream, change);
+      await afterQueueWrite.hook?.(written);
+      return written;
+    },
+  };
+  const harness = createDesk({ agents, workstream, store, tables: { ...tables, queue } });
   for (const id of agents) await harness.desk.showPanel(id, NAMES[id] ?? id);
-  return { ...harness, storage };
+  return { ...harness, storage, afterQueueWrite };
 }
 
 /** A customer arrives and is offered to `agentId`. */
@@ -86,15 +102,14 @@ async function claimByAcceptThenCrash(
   agentId: string,
 ): Promise<void> {
   const now = harness.clock.now();
-  await harness.store.update<WorkQueue>(QUEUE, (queue) => {
-    if (!queue) throw new Error('no queue');
+  await harness.tables.queue.update(WORKSTREAM, (queue) => {
     return acceptOffer(queue, { ...offer, agentId, now }).queue;
   });
 }
 
 /** The next step of finishClaim: the agent's session on the item opens (and takes focus), then a crash. */
 async function openSessionThenCrash(harness: Harness, agentId: string, workItemId: string): Promise<void> {
-  const doc = await itemDoc(harness.store, workItemId);
+  const doc = await itemDoc(harness, workItemId);
   if (!doc) throw new Error('no work item');
   const { maxSessions } = harness.ctx.settings.workstream;
   await updateAgent(harness.ctx, agentId, (agent) => ({
@@ -108,7 +123,7 @@ async function openSessionThenCrash(harness: Harness, agentId: string, workItemI
 }
 
 async function setItem(harness: Harness, workItemId: string, change: (item: WorkItem) => WorkItem) {
-  await harness.store.update<WorkItemDocument>(keys.workItem(workItemId), (doc) =>
+  await harness.tables.workItems.update(workItemId, (doc) =>
     doc ? { ...doc, item: change(doc.item) } : doc,
   );
 }
@@ -120,15 +135,15 @@ describe('a claim left half-way by a crash', () => {
     const { desk, store, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
-    const claimed = await snapshot(store, offer.workItemId, ['alice']);
+    const claimed = await snapshot(harness, offer.workItemId, ['alice']);
     notifier.clear();
 
     // Within the grace period the sweeper does not touch it, and routing counts it against Alice.
     clock.advance(CLAIM_GRACE_MS - 1);
     const second = await desk.customerMessage(customer('c2'));
     await desk.sweep();
-    expect(await entryOf(store, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
-    expect(await itemDoc(store, offer.workItemId)).toEqual(claimed.item);
+    expect(await entryOf(harness, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
+    expect(await itemDoc(harness, offer.workItemId)).toEqual(claimed.item);
     expect(await sessionIds(store, 'alice')).toEqual([]);
     expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
     expect(notifier.textsTo('emulator:c1')).toEqual([]);
@@ -138,7 +153,7 @@ describe('a claim left half-way by a crash', () => {
     const agent = await agentDoc(store, 'alice');
     expect(agent?.panel.sessions.map((session) => session.id)).toEqual([offer.workItemId]);
     expect(agent?.panel.focusedSessionId).toBe(offer.workItemId);
-    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+    expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
       state: 'active',
       assignedAgentId: 'alice',
     });
@@ -146,17 +161,17 @@ describe('a claim left half-way by a crash', () => {
     expect(notifier.viewsTo('alice', 'active-conversation')).toEqual([
       expect.objectContaining({ sessionId: offer.workItemId, readOnly: false }),
     ]);
-    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+    expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
     // Alice is full now: the second customer still waits, unoffered.
-    expect((await queueDoc(store))?.entries).toEqual([
+    expect((await queueDoc(harness))?.entries).toEqual([
       expect.objectContaining({ workItemId: 'workItemId' in second ? second.workItemId : '' }),
     ]);
     expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
 
-    const finished = await snapshot(store, offer.workItemId, ['alice']);
+    const finished = await snapshot(harness, offer.workItemId, ['alice']);
     const sent = notifier.sent.length;
     await desk.sweep();
-    expect(await snapshot(store, offer.workItemId, ['alice'])).toEqual(finished);
+    expect(await snapshot(harness, offer.workItemId, ['alice'])).toEqual(finished);
     expect(notifier.sent).toHaveLength(sent);
   });
 
@@ -175,12 +190,12 @@ describe('a claim left half-way by a crash', () => {
     const agent = await agentDoc(store, 'alice');
     expect(agent?.panel.sessions).toEqual([opened]);
     expect(agent?.panel.focusedSessionId).toBe('home');
-    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+    expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
       state: 'active',
       assignedAgentId: 'alice',
     });
     expect(notifier.textsTo('emulator:c1')).toEqual([customerWording.joined('Alice')]);
-    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+    expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
   });
 
   it('after the item became Active only leaves the queue: the session and the assignment stay as they are', async () => {
@@ -190,13 +205,13 @@ describe('a claim left half-way by a crash', () => {
     await claimByAcceptThenCrash(harness, offer, 'alice');
     await openSessionThenCrash(harness, 'alice', offer.workItemId);
     await setItem(harness, offer.workItemId, (item) => assignWorkItem(item, 'alice', clock.now()));
-    const before = { agent: await agentDoc(store, 'alice'), item: await itemDoc(store, offer.workItemId) };
+    const before = { agent: await agentDoc(store, 'alice'), item: await itemDoc(harness, offer.workItemId) };
 
     clock.advance(CLAIM_GRACE_MS + 1);
     await desk.sweep();
     expect(await agentDoc(store, 'alice')).toEqual(before.agent);
-    expect(await itemDoc(store, offer.workItemId)).toEqual(before.item);
-    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+    expect(await itemDoc(harness, offer.workItemId)).toEqual(before.item);
+    expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
   });
 
   it.each([
@@ -210,14 +225,14 @@ describe('a claim left half-way by a crash', () => {
       const offer = await offerTo(harness, 'c1', 'alice');
       await claimByAcceptThenCrash(harness, offer, 'alice');
       await setItem(harness, offer.workItemId, (item) => change(item, clock.now()));
-      const item = await itemDoc(store, offer.workItemId);
+      const item = await itemDoc(harness, offer.workItemId);
       notifier.clear();
 
       clock.advance(CLAIM_GRACE_MS + 1);
       await desk.sweep();
-      expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+      expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
       expect(await sessionIds(store, 'alice')).toEqual([]);
-      expect(await itemDoc(store, offer.workItemId)).toEqual(item);
+      expect(await itemDoc(harness, offer.workItemId)).toEqual(item);
       // Neither Alice nor the customer hears of it. (Bob's panel may be refreshed: the same sweep's repair
       // gives him the session his Active item lacks here.)
       expect(notifier.sent.filter((sent) => sent.to === 'alice' || sent.to === 'emulator:c1')).toEqual([]);
@@ -228,8 +243,7 @@ describe('a claim left half-way by a crash', () => {
     const harness = await deskWith(['alice', 'bob']);
     const { desk, store, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
-    await store.update<WorkQueue>(QUEUE, (queue) => {
-      if (!queue) throw new Error('no queue');
+    await harness.tables.queue.update(WORKSTREAM, (queue) => {
       return pickFromQueue(queue, offer.workItemId, { agentId: 'bob', now: clock.now() }).queue;
     });
     notifier.clear();
@@ -237,12 +251,12 @@ describe('a claim left half-way by a crash', () => {
     clock.advance(CLAIM_GRACE_MS + 1);
     await desk.sweep();
     expect(await sessionIds(store, 'bob')).toEqual([offer.workItemId]);
-    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+    expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
       state: 'active',
       assignedAgentId: 'bob',
     });
     expect(notifier.textsTo('emulator:c1')).toEqual([customerWording.joined('Bob')]);
-    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
+    expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
     expect(await sessionIds(store, 'alice')).toEqual([]);
   });
 });
@@ -258,9 +272,9 @@ describe('a claim in progress', () => {
       kind: 'notice',
       text: NO_LONGER_AVAILABLE,
     });
-    expect(await entryOf(store, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
+    expect(await entryOf(harness, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
     expect(await sessionIds(store, 'bob')).toEqual([]);
-    expect((await itemDoc(store, offer.workItemId))?.item.state).toBe('open');
+    expect((await itemDoc(harness, offer.workItemId))?.item.state).toBe('open');
   });
 
   describe.each([
@@ -278,7 +292,9 @@ describe('a claim in progress', () => {
       const third = await desk.customerMessage(customer('c3'));
       await desk.sweep();
       expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(2);
-      expect(await entryOf(store, 'workItemId' in third ? third.workItemId : '')).not.toHaveProperty('offer');
+      expect(await entryOf(harness, 'workItemId' in third ? third.workItemId : '')).not.toHaveProperty(
+        'offer',
+      );
 
       clock.advance(CLAIM_GRACE_MS + 1);
       await desk.sweep();
@@ -294,7 +310,7 @@ describe('a claim in progress', () => {
 
     it('once only when its session is already open', async () => {
       const harness = await deskWith(['alice'], roomForThree);
-      const { desk, store, notifier } = harness;
+      const { desk, notifier } = harness;
       const first = await offerTo(harness, 'c1', 'alice');
       await desk.accept({ agentId: 'alice', ...first });
       const second = await offerTo(harness, 'c2', 'alice');
@@ -304,8 +320,8 @@ describe('a claim in progress', () => {
       // Two sessions (one of them the claim's), one more fits: c3 is offered, c4 is not.
       const third = await offerTo(harness, 'c3', 'alice');
       const fourth = await desk.customerMessage(customer('c4'));
-      expect(await entryOf(store, third.workItemId)).toMatchObject({ offer: { agentId: 'alice' } });
-      expect(await entryOf(store, 'workItemId' in fourth ? fourth.workItemId : '')).not.toHaveProperty(
+      expect(await entryOf(harness, third.workItemId)).toMatchObject({ offer: { agentId: 'alice' } });
+      expect(await entryOf(harness, 'workItemId' in fourth ? fourth.workItemId : '')).not.toHaveProperty(
         'offer',
       );
       expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(3);
@@ -316,14 +332,13 @@ describe('a claim in progress', () => {
 describe('accept when the agent has no room left by the time the session opens', () => {
   it('puts the item back in its place, declined by that agent, offers it to another, and refuses the accept', async () => {
     const harness = await deskWith(['alice', 'bob'], { maxSessions: 2 });
-    const { desk, store, notifier, storage, clock } = harness;
+    const { desk, store, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
-    const queued = await entryOf(store, offer.workItemId);
+    const queued = await entryOf(harness, offer.workItemId);
     // Alice opens two case sessions in the tab while her accept is between its queue write and her session.
     let filled = false;
-    const hook = afterEachWrite(storage, async (changes: StoreItems) => {
-      const queue = changes[QUEUE] as WorkQueue | undefined;
-      if (filled || !queue?.entries.some((entry) => entry.claim?.agentId === 'alice')) return;
+    harness.afterQueueWrite.hook = async (queue) => {
+      if (filled || !queue.entries.some((entry) => entry.claim?.agentId === 'alice')) return;
       filled = true;
       await updateAgent(harness.ctx, 'alice', (agent) => ({
         ...agent,
@@ -333,37 +348,37 @@ describe('accept when the agent has no room left by the time the session opens',
           agent.panel,
         ),
       }));
-    });
+    };
     notifier.clear();
     let view;
     try {
       view = await desk.accept({ agentId: 'alice', ...offer });
     } finally {
-      hook.restore();
+      delete harness.afterQueueWrite.hook;
     }
 
     expect(filled).toBe(true);
     expect(view).toMatchObject({ kind: 'notice', text: MAX_SESSIONS_REACHED });
-    const entry = await entryOf(store, offer.workItemId);
+    const entry = await entryOf(harness, offer.workItemId);
     expect(entry).not.toHaveProperty('claim');
     expect(entry).toMatchObject({
       enqueuedAt: queued?.enqueuedAt,
       declined: { agentId: 'alice', reason: 'rejected' },
       offer: { agentId: 'bob' },
     });
-    expect((await queueDoc(store))?.entries[0]?.workItemId).toBe(offer.workItemId);
+    expect((await queueDoc(harness))?.entries[0]?.workItemId).toBe(offer.workItemId);
     expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({
       workItemId: offer.workItemId,
       status: 'pending',
     });
     expect(await sessionIds(store, 'alice')).toEqual(['case:x', 'case:y']);
-    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({ state: 'open' });
-    expect((await itemDoc(store, offer.workItemId))?.item).not.toHaveProperty('assignedAgentId');
+    expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({ state: 'open' });
+    expect((await itemDoc(harness, offer.workItemId))?.item).not.toHaveProperty('assignedAgentId');
     expect(notifier.textsTo('emulator:c1')).toEqual([]);
 
     const bobs = notifier.viewsTo('bob', 'offer').at(-1);
     await desk.accept({ agentId: 'bob', workItemId: offer.workItemId, offerId: bobs?.offerId ?? '' });
-    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({
+    expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
       state: 'active',
       assignedAgentId: 'bob',
     });
@@ -397,8 +412,8 @@ describe('accept when the item is taken by someone else while the session opens'
     expect(agent?.panel.sessions).toEqual([]);
     expect(agent?.panel.focusedSessionId).toBe('home');
     expect(notifier.lastPanel('alice')?.rows.map((row) => row.id)).toEqual(['home']);
-    expect(await entryOf(store, offer.workItemId)).toBeUndefined();
-    expect((await itemDoc(store, offer.workItemId))?.item).toMatchObject({ assignedAgentId: 'bob' });
+    expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
+    expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({ assignedAgentId: 'bob' });
     expect(notifier.textsTo('emulator:c1')).toEqual([]);
   });
 });
@@ -442,10 +457,10 @@ describe('a claim the sweeper cannot finish', () => {
     clock.advance(Math.max(CLAIM_GRACE_MS, harness.ctx.settings.workstream.notificationTimeoutMs) + 1);
     const swept = await desk.sweep();
     expect(swept.missed.map((offer) => offer.workItemId)).toEqual([second.workItemId]);
-    expect((await entryOf(store, first.workItemId))?.claim?.agentId).toBe('alice');
+    expect((await entryOf(harness, first.workItemId))?.claim?.agentId).toBe('alice');
     await desk.showPanel('alice', 'Alice');
     await desk.sweep();
-    expect(await entryOf(store, first.workItemId)).toBeUndefined();
+    expect(await entryOf(harness, first.workItemId)).toBeUndefined();
     expect(await sessionIds(store, 'alice')).toContain(first.workItemId);
   });
 });

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keys } from '../../src/app/documents';
-import type { WorkItemDocument } from '../../src/app/documents';
 import { findContact, parseContactRecord, seedContacts } from '../../src/app/contacts';
 import type { ContactRecord } from '../../src/app/contacts';
 import { createDesk } from './desk-harness';
@@ -17,7 +15,7 @@ const kenny: ContactRecord = {
 async function titleOfFirstItem(harness: ReturnType<typeof createDesk>, customerId: string) {
   const outcome = await harness.desk.customerMessage({ customerId, channelId: 'emulator', text: 'hello' });
   const id = 'workItemId' in outcome ? outcome.workItemId : '';
-  return (await harness.store.get<WorkItemDocument>(keys.workItem(id)))?.value.item.title;
+  return (await harness.workItem(id))?.item.title;
 }
 
 describe('contacts directory', () => {

@@ -1,5 +1,3 @@
-import { keys } from '../../src/app/documents';
-import type { WorkItemDocument, WorkQueue } from '../../src/app/documents';
 import { CUSTOMER_LEFT_TEXT } from '../../src/app/deliveries';
 import { createDesk } from './desk-harness';
 
@@ -87,9 +85,9 @@ describe('a queued customer who has gone', () => {
       status: 404,
       reason: 'ConversationNotFound',
     });
-    const doc = (await harness.store.get<WorkItemDocument>(keys.workItem(outcome.workItemId)))?.value;
+    const doc = await harness.workItem(outcome.workItemId);
     expect(doc?.item).toMatchObject({ state: 'closed', closedReason: 'customer-left' });
-    const queue = (await harness.store.get<WorkQueue>(keys.queue('default')))?.value;
+    const queue = await harness.tables.queue.get('default');
     expect(queue?.entries.map((entry) => entry.workItemId) ?? []).not.toContain(outcome.workItemId);
     expect((await harness.desk.workspace('alice')).dashboard.openItems).toEqual([]);
   });
@@ -100,7 +98,7 @@ describe('a queued customer who has gone', () => {
     if (outcome.kind !== 'queued') throw new Error('expected queued');
     await harness.desk.customerLeft(casey.customerId);
     expect((await harness.desk.workspace('alice')).dashboard.openItems).toEqual([]);
-    const doc = (await harness.store.get<WorkItemDocument>(keys.workItem(outcome.workItemId)))?.value;
+    const doc = await harness.workItem(outcome.workItemId);
     expect(doc?.item.closedReason).toBe('customer-left');
   });
 });

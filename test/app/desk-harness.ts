@@ -7,6 +7,7 @@ import type { WorkstreamSettings } from '../../src/domain/workstream';
 import { createVaderScorer } from '../../src/sentiment/vader-scorer';
 import { StateStore } from '../../src/store/state-store';
 import { silentLogger } from '../../src/app/ports';
+import { inMemoryDeskTables, workItemWithTranscript, type DeskTables } from '../support/desk-tables';
 import { FakeClock } from '../support/fake-clock';
 
 export interface Sent {
@@ -63,6 +64,8 @@ export function createDesk(
     maxTextChars?: number;
     rateLimitPerMinute?: number;
     store?: StateStore;
+    /** The work items, messages and queue; a fresh SQLite database in memory when not given. */
+    tables?: DeskTables;
     unreachable?: string[];
     agentNames?: Record<string, string>;
   } = {},
@@ -71,12 +74,16 @@ export function createDesk(
   const notifier = new RecordingNotifier();
   const store =
     options.store ?? new StateStore({ storage: new MemoryStorage(), delay: async () => undefined });
+  const tables = options.tables ?? inMemoryDeskTables();
   let n = 0;
   const kbHits: KbArticleHit[] = [
     { id: 'reset-password', title: 'Reset your password', snippet: 'Go to Sign in…' },
   ];
   const ctx: DeskContext = {
     store,
+    workItems: tables.workItems,
+    messages: tables.messages,
+    queue: tables.queue,
     notifier,
     clock,
     ids: { next: () => `id-${(n += 1)}` },
@@ -92,5 +99,7 @@ export function createDesk(
     agents: async () => options.agents ?? ['alice', 'bob'],
     canReach: async (agentId) => !(options.unreachable ?? []).includes(agentId),
   };
-  return { desk: new Desk(ctx), ctx, clock, notifier, store };
+  /** A work item as stored, with its whole transcript. */
+  const workItem = (workItemId: string) => workItemWithTranscript(tables, workItemId);
+  return { desk: new Desk(ctx), ctx, clock, notifier, store, tables, workItem };
 }

@@ -1,8 +1,7 @@
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { StateStore } from '../../src/store/state-store';
 import { keys } from '../../src/app/documents';
-import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
-import type { WorkQueue } from '../../src/domain/routing';
+import type { AgentDocument } from '../../src/app/documents';
 import { createDesk } from './desk-harness';
 import { QUEUED } from '../support/fixtures';
 
@@ -36,9 +35,6 @@ const customer = (id: string, text: string) => ({
 
 async function agentDoc(store: ReturnType<typeof createDesk>['store'], id: string) {
   return (await store.get<AgentDocument>(keys.agent(id)))?.value;
-}
-async function itemDoc(store: ReturnType<typeof createDesk>['store'], id: string) {
-  return (await store.get<WorkItemDocument>(keys.workItem(id)))?.value;
 }
 
 /** Alice alone is an agent who has written to the bot; a customer arrives and is offered to her. */
@@ -102,34 +98,34 @@ describe('desk', () => {
     });
 
     it('waits in the queue when no agent has written to the bot yet', async () => {
-      const { desk, notifier, store } = createDesk();
+      const { desk, notifier, tables } = createDesk();
       const outcome = await desk.customerMessage(customer('c1', 'hello'));
       expect(outcome.kind).toBe('queued');
       expect(notifier.sent.filter((s) => s.view)).toEqual([]);
-      const queue = (await store.get<WorkQueue>(keys.queue('default')))?.value;
+      const queue = await tables.queue.get('default');
       expect(queue?.entries.map((e) => e.offer)).toEqual([undefined]);
     });
 
     it('sending two messages at once opens exactly one work item with both messages', async () => {
-      const { desk, store } = createDesk();
+      const { desk, workItem, tables } = createDesk();
       const outcomes = await Promise.all([
         desk.customerMessage(customer('c1', 'first')),
         desk.customerMessage(customer('c1', 'second')),
       ]);
       const ids = new Set(outcomes.map((o) => ('workItemId' in o ? o.workItemId : '')));
       expect(ids.size).toBe(1);
-      const doc = await itemDoc(store, [...ids][0] ?? '');
+      const doc = await workItem([...ids][0] ?? '');
       expect(doc?.transcript.map((m) => m.text).sort()).toEqual(['first', 'second']);
-      const queue = (await store.get<WorkQueue>(keys.queue('default')))?.value;
+      const queue = await tables.queue.get('default');
       expect(queue?.entries).toHaveLength(1);
     });
 
     it('gets a new visitor number each, counted per deployment', async () => {
-      const { desk, store } = createDesk();
+      const { desk, workItem } = createDesk();
       const a = await desk.customerMessage(customer('c1', 'hi'));
       const b = await desk.customerMessage(customer('c2', 'hi'));
       const titles = await Promise.all(
-        [a, b].map(async (o) => (await itemDoc(store, 'workItemId' in o ? o.workItemId : ''))?.item.title),
+        [a, b].map(async (o) => (await workItem('workItemId' in o ? o.workItemId : ''))?.item.title),
       );
       expect(titles).toEqual(['Visitor 1', 'Visitor 2']);
     });
@@ -150,7 +146,7 @@ describe('desk', () => {
 
   describe('accept', () => {
     it('starts a focused session, tells the customer, and loads Active Conversation and KB search', async () => {
-      const { desk, notifier, store, workItemId, offer } = await offeredToAlice();
+      const { desk, notifier, store, workItem, workItemId, offer } = await offeredToAlice();
       const view = await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId });
       expect(view).toMatchObject({ kind: 'offer', status: 'accepted' });
       expect(notifier.textsTo('emulator:c1')).toContain("You're now chatting with Alice.");
@@ -164,19 +160,19 @@ describe('desk', () => {
       const agent = await agentDoc(store, 'alice');
       expect(agent?.panel.focusedSessionId).toBe(workItemId);
       expect(agent?.presence).toBe('busy');
-      expect((await itemDoc(store, workItemId))?.item).toMatchObject({
+      expect((await workItem(workItemId))?.item).toMatchObject({
         state: 'active',
         assignedAgentId: 'alice',
       });
     });
 
     it('by an agent the offer was not made to is refused and changes nothing', async () => {
-      const { desk, store, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      const { desk, workItem, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
       const target = offer.offerId;
-      const before = await itemDoc(store, workItemId);
+      const before = await workItem(workItemId);
       const view = await desk.accept({ agentId: 'mallory', workItemId, offerId: target });
       expect(view).toMatchObject({ kind: 'notice', text: 'This request was offered to another agent.' });
-      expect(await itemDoc(store, workItemId)).toEqual(before);
+      expect(await workItem(workItemId)).toEqual(before);
     });
 
     it('pressed twice: the second is no longer available', async () => {
@@ -231,12 +227,12 @@ describe('desk', () => {
     });
 
     it('concurrent messages from one customer reach the agent in the order they were accepted, as in the transcript', async () => {
-      const { desk, notifier, store, workItemId } = await activeWithAlice(jitteryStore());
+      const { desk, notifier, workItem, workItemId } = await activeWithAlice(jitteryStore());
       const texts = Array.from({ length: 30 }, (_, i) => `message ${i}`);
       await Promise.all(texts.map((text) => desk.customerMessage(customer('c1', text))));
       const relayed = notifier.viewsTo('alice', 'customer-message').map((view) => view.text);
       expect(relayed).toEqual(texts);
-      const transcript = (await itemDoc(store, workItemId))?.transcript.filter((m) => m.from === 'customer');
+      const transcript = (await workItem(workItemId))?.transcript.filter((m) => m.from === 'customer');
       expect(transcript?.slice(1).map((m) => m.text)).toEqual(texts);
     });
 
@@ -255,10 +251,10 @@ describe('desk', () => {
     });
 
     it("the agent's plain text goes to the focused session's customer", async () => {
-      const { desk, notifier, store, workItemId } = await activeWithAlice();
+      const { desk, notifier, workItem, workItemId } = await activeWithAlice();
       await desk.agentText('alice', 'Have you tried turning it off and on?');
       expect(notifier.textsTo('emulator:c1')).toEqual(['Have you tried turning it off and on?']);
-      expect((await itemDoc(store, workItemId))?.transcript.at(-1)).toMatchObject({
+      expect((await workItem(workItemId))?.transcript.at(-1)).toMatchObject({
         from: 'agent',
         agentId: 'alice',
       });
@@ -305,20 +301,20 @@ describe('desk', () => {
 
   describe('close and end', () => {
     it('close asks for confirmation and changes nothing until confirmed', async () => {
-      const { desk, store, workItemId } = await activeWithAlice();
+      const { desk, workItem, workItemId } = await activeWithAlice();
       expect(await desk.requestClose('alice', workItemId)).toEqual({
         kind: 'close-confirm',
         sessionId: workItemId,
         title: 'Visitor 1',
       });
-      expect((await itemDoc(store, workItemId))?.item.state).toBe('active');
+      expect((await workItem(workItemId))?.item.state).toBe('active');
       expect(await desk.cancelClose('alice')).toMatchObject({ kind: 'panel', notice: 'Close cancelled.' });
     });
 
     it('confirmed close moves the item to Waiting, frees capacity and says nothing to the customer', async () => {
-      const { desk, store, notifier, workItemId } = await activeWithAlice();
+      const { desk, store, workItem, notifier, workItemId } = await activeWithAlice();
       await desk.confirmClose('alice', workItemId);
-      expect((await itemDoc(store, workItemId))?.item.state).toBe('waiting');
+      expect((await workItem(workItemId))?.item.state).toBe('waiting');
       const agent = await agentDoc(store, 'alice');
       expect(agent?.panel.sessions).toEqual([]);
       expect(agent?.panel.focusedSessionId).toBe('home');
@@ -327,12 +323,12 @@ describe('desk', () => {
     });
 
     it('a customer who writes again while Waiting resumes the same item, with history, offered to the same agent', async () => {
-      const { desk, store, notifier, workItemId, clock } = await activeWithAlice();
+      const { desk, workItem, notifier, workItemId, clock } = await activeWithAlice();
       await desk.confirmClose('alice', workItemId);
       clock.advance(3 * 24 * 3600 * 1000);
       const outcome = await desk.customerMessage(customer('c1', 'It broke again'));
       expect(outcome).toMatchObject({ kind: 'queued', workItemId, isNew: false });
-      expect((await itemDoc(store, workItemId))?.transcript.map((m) => m.text)).toEqual([
+      expect((await workItem(workItemId))?.transcript.map((m) => m.text)).toEqual([
         'Hi, my router is broken',
         'It broke again',
       ]);
@@ -344,35 +340,35 @@ describe('desk', () => {
     });
 
     it('the agent can open a Waiting item again', async () => {
-      const { desk, store, workItemId } = await activeWithAlice();
+      const { desk, workItem, workItemId } = await activeWithAlice();
       await desk.confirmClose('alice', workItemId);
       await desk.open('alice', workItemId);
-      expect((await itemDoc(store, workItemId))?.item).toMatchObject({
+      expect((await workItem(workItemId))?.item).toMatchObject({
         state: 'active',
         assignedAgentId: 'alice',
       });
     });
 
     it('end tells the customer, and their next message starts a new item with no old history', async () => {
-      const { desk, store, notifier, workItemId } = await activeWithAlice();
+      const { desk, workItem, notifier, workItemId } = await activeWithAlice();
       await desk.end('alice', workItemId);
       expect(notifier.textsTo('emulator:c1')).toEqual([
         'Alice has ended the conversation. Send a message any time to start a new one.',
       ]);
-      expect((await itemDoc(store, workItemId))?.item.state).toBe('closed');
+      expect((await workItem(workItemId))?.item.state).toBe('closed');
       const next = await desk.customerMessage(customer('c1', 'One more question'));
       expect(next.kind).toBe('queued');
-      const fresh = await itemDoc(store, 'workItemId' in next ? next.workItemId : '');
+      const fresh = await workItem('workItemId' in next ? next.workItemId : '');
       expect(fresh?.item.id).not.toBe(workItemId);
       expect(fresh?.transcript.map((m) => m.text)).toEqual(['One more question']);
       expect(fresh?.item.title).toBe('Visitor 1');
     });
 
     it('end by another agent is refused and changes nothing', async () => {
-      const { desk, store, workItemId } = await activeWithAlice();
+      const { desk, workItem, workItemId } = await activeWithAlice();
       await desk.showPanel('bob');
       expect(await desk.end('bob', workItemId)).toMatchObject({ kind: 'notice', tone: 'attention' });
-      expect((await itemDoc(store, workItemId))?.item.state).toBe('active');
+      expect((await workItem(workItemId))?.item.state).toBe('active');
     });
 
     it('a stale end after the item ended is no longer available', async () => {

@@ -3,7 +3,7 @@ import type { AgentDocument } from '../../src/app/documents';
 import type { ActiveConversationView, AgentView } from '../../src/app/views';
 import { CardRenderer } from '../../src/cards/render-card';
 import type { AdaptiveCardJson, JsonObject } from '../../src/cards/render-card';
-import { VerbTable } from '../../src/teams/verb-handlers';
+import { VerbTable } from '../../src/cards/verb-table';
 import { actionsWithVerb, dataOf, objectsOfType } from '../cards/card-helpers';
 import { createDesk } from './desk-harness';
 

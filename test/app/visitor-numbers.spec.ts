@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStorage } from 'botbuilder';
 import { nextVisitorNumber } from '../../src/app/visitor-numbers';
-import { SqliteStorage } from '../../src/store/sqlite-storage';
+import { openStore } from '../../src/store/create-storage';
 import { StateStore } from '../../src/store/state-store';
 
 const immediate = async () => undefined;
@@ -32,13 +32,16 @@ describe('visitor numbers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'relaydesk-visitors-'));
     try {
       const path = join(dir, 'relaydesk.db');
-      const before = new SqliteStorage({ path });
-      await nextVisitorNumber(new StateStore({ storage: before }));
-      await nextVisitorNumber(new StateStore({ storage: before }));
-      before.close();
-      const after = new SqliteStorage({ path });
-      expect(await nextVisitorNumber(new StateStore({ storage: after }))).toBe(3);
-      after.close();
+      const settings = { store: 'sqlite', sqlitePath: path, databaseUrl: '', databasePoolSize: 1 } as const;
+      const before = openStore(settings);
+      await before.ready();
+      await nextVisitorNumber(new StateStore({ storage: before.storage }));
+      await nextVisitorNumber(new StateStore({ storage: before.storage }));
+      await before.close();
+      const after = openStore(settings);
+      await after.ready();
+      expect(await nextVisitorNumber(new StateStore({ storage: after.storage }))).toBe(3);
+      await after.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { caseSessionId, workItemIdOfSession } from '../../src/app/case-sessions';
 import { keys } from '../../src/app/documents';
-import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
+import type { AgentDocument } from '../../src/app/documents';
 import { sentimentTrend } from '../../src/app/workspace';
 import { usedCapacityUnits } from '../../src/domain/agent-sessions';
 import { createDesk } from './desk-harness';
@@ -105,7 +105,7 @@ describe('session detail', () => {
 
   it('keeps each customer message score on the transcript', async () => {
     const harness = await aliceWithSessions(1);
-    const doc = (await harness.store.get<WorkItemDocument>(keys.workItem(harness.ids[0]!)))?.value;
+    const doc = await harness.workItem(harness.ids[0]!);
     expect(doc?.transcript[0]?.score).toBeLessThan(0);
   });
 
@@ -209,7 +209,7 @@ describe('case sessions (openCase)', () => {
       kind: 'notice',
       text: 'The session is closed.',
     });
-    const doc = (await harness.store.get<WorkItemDocument>(keys.workItem(a)))?.value;
+    const doc = await harness.workItem(a);
     expect(doc?.item).toMatchObject({ state: 'active', assignedAgentId: 'alice' });
     expect((await agentDoc(harness, 'alice'))?.panel.sessions.map((s) => s.id)).toEqual([a]);
   });
@@ -245,12 +245,12 @@ describe('case sessions (openCase)', () => {
       kind: 'notice',
       text: 'Give the case a title before saving it.',
     });
-    expect((await harness.store.get<WorkItemDocument>(keys.workItem(a)))?.value.case).toBeUndefined();
+    expect((await harness.workItem(a))?.case).toBeUndefined();
     await harness.desk.saveDraft('alice', id, {
       caseFields: { title: 'Router drops every hour', description: 'Since Monday', priority: 'high' },
     });
     expect(await harness.desk.saveCase('alice', id)).toMatchObject({ kind: 'notice', title: 'Case saved' });
-    const saved = (await harness.store.get<WorkItemDocument>(keys.workItem(a)))?.value.case;
+    const saved = (await harness.workItem(a))?.case;
     expect(saved).toMatchObject({
       title: 'Router drops every hour',
       description: 'Since Monday',
@@ -273,7 +273,7 @@ describe('case sessions (openCase)', () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
     expect(await harness.desk.saveCase('alice', a)).toMatchObject({ kind: 'notice', tone: 'attention' });
-    expect((await harness.store.get<WorkItemDocument>(keys.workItem(a)))?.value.case).toBeUndefined();
+    expect((await harness.workItem(a))?.case).toBeUndefined();
   });
 
   it('counts towards the maximum sessions', async () => {

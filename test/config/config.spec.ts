@@ -41,8 +41,8 @@ describe('loadConfig', () => {
       anonymous: true,
       store: 'sqlite',
       sqlitePath: 'data/relaydesk.db',
-      azureStorageConnectionString: '',
-      azureStorageContainer: 'relaydesk',
+      databaseUrl: '',
+      databasePoolSize: 10,
       agentIds: ['00000000-0000-0000-0000-0000000000020'],
       agents: [{ id: '00000000-0000-0000-0000-0000000000020', aliases: ['user-id-0'], name: 'Alex Agent' }],
       maxSessions: 10,
@@ -146,7 +146,7 @@ describe('loadConfig', () => {
       'Everyone',
       'MicrosoftAppType: "Everyone" is not one of MultiTenant, SingleTenant, UserAssignedMSI',
     ],
-    ['STORE', 'nope', 'STORE: "nope" is not one of sqlite, memory, azure-blob'],
+    ['STORE', 'nope', 'STORE: "nope" is not one of sqlite, postgres, memory'],
     ['MAX_SESSIONS', '0', 'MAX_SESSIONS: "0" is not a whole number between 1 and 100'],
     ['MAX_SESSIONS', '101', 'MAX_SESSIONS: "101" is not a whole number between 1 and 100'],
     ['MAX_SESSIONS', '2.5', 'MAX_SESSIONS: "2.5" is not a whole number between 1 and 100'],
@@ -172,10 +172,11 @@ describe('loadConfig', () => {
       ' , ,',
       'AGENT_IDS: ", ," is not a comma-separated list of agents, each one or more of their ids joined by "|" (AAD object ids or Teams user ids), no id twice',
     ],
+    ['DATABASE_POOL_SIZE', '0', 'DATABASE_POOL_SIZE: "0" is not a whole number between 1 and 1000'],
     [
-      'AZURE_STORAGE_CONTAINER',
-      'Bad_Name',
-      'AZURE_STORAGE_CONTAINER: "Bad_Name" is not a blob container name (3-63 lowercase letters, digits and single hyphens)',
+      'DATABASE_URL',
+      'localhost:5432/relaydesk',
+      'DATABASE_URL: (hidden value) is not a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/relaydesk',
     ],
   ])('reports a bad %s value %j as one line naming key, value and expectation', (key, value, message) => {
     expect(errorsFrom({ [key]: value })).toEqual([message]);
@@ -185,7 +186,7 @@ describe('loadConfig', () => {
     expect(errorsFrom({ LOG_LEVEL: 'loud', STORE: 'nope', HOST: 'a b', PORT: 'abc' })).toEqual([
       'PORT: "abc" is not a number between 0 and 65535',
       'HOST: "a b" is not a host name or IP address',
-      'STORE: "nope" is not one of sqlite, memory, azure-blob',
+      'STORE: "nope" is not one of sqlite, postgres, memory',
       'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent',
     ]);
   });
@@ -377,35 +378,65 @@ describe('loadConfig', () => {
     });
   });
 
-  describe('azure-blob store', () => {
-    it('requires AZURE_STORAGE_CONNECTION_STRING and defaults the container to relaydesk', () => {
-      expect(errorsFrom({ STORE: 'azure-blob' })).toEqual([
-        'AZURE_STORAGE_CONNECTION_STRING: is required when STORE is azure-blob',
+  describe('stores', () => {
+    it.each(['sqlite', 'memory', 'SQLite', 'MEMORY'])('takes STORE=%s without a DATABASE_URL', (store) => {
+      expect(configFrom({ STORE: store })).toMatchObject({ store: store.toLowerCase(), databaseUrl: '' });
+    });
+
+    it('requires DATABASE_URL for postgres, naming the key', () => {
+      expect(errorsFrom({ STORE: 'postgres' })).toEqual([
+        'DATABASE_URL: is required when STORE is postgres (postgres://user:password@host:5432/database)',
       ]);
-      expect(
-        configFrom({ STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }),
-      ).toMatchObject({
-        store: 'azure-blob',
-        azureStorageConnectionString: 'UseDevelopmentStorage=true',
-        azureStorageContainer: 'relaydesk',
+      expect(errorsFrom({ STORE: 'postgres', DATABASE_URL: '  ' })).toEqual([
+        'DATABASE_URL: is required when STORE is postgres (postgres://user:password@host:5432/database)',
+      ]);
+    });
+
+    it.each([
+      'postgres://desk:pw@db.example.com:5432/relaydesk',
+      'postgresql://desk@127.0.0.1/relaydesk?sslmode=verify-full',
+      'postgresql:///relaydesk?host=/var/run/postgresql',
+    ])('takes STORE=postgres with DATABASE_URL=%s and a pool size', (url) => {
+      expect(configFrom({ STORE: 'postgres', DATABASE_URL: url, DATABASE_POOL_SIZE: '25' })).toMatchObject({
+        store: 'postgres',
+        databaseUrl: url,
+        databasePoolSize: 25,
       });
+    });
+
+    it.each(['mysql://desk@db/relaydesk', 'http://db.example.com/relaydesk', 'not a url', 'db:5432'])(
+      'reports a DATABASE_URL that is not a PostgreSQL URL (%s) without showing it',
+      (url) => {
+        const errors = errorsFrom({ STORE: 'postgres', DATABASE_URL: url });
+        expect(errors).toEqual([
+          'DATABASE_URL: (hidden value) is not a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/relaydesk',
+        ]);
+      },
+    );
+
+    it('no longer knows the azure-blob store', () => {
+      expect(errorsFrom({ STORE: 'azure-blob' })).toEqual([
+        'STORE: "azure-blob" is not one of sqlite, postgres, memory',
+      ]);
     });
   });
 
-  it('never echoes the password or the connection string, whatever else is wrong', () => {
+  it('never echoes the password or the database URL, whatever else is wrong', () => {
     const password = 'Super$ecret-Pa55';
-    const connection = 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=S3cretKey==';
+    // Port 99999 makes it malformed, so it is reported, and must be reported without its value.
+    const connection = 'postgres://desk:S3cretKey@db.example.com:99999/relaydesk';
     const result = loadConfig({
       MicrosoftAppId: 'app-id',
       MicrosoftAppPassword: password,
       MicrosoftAppType: 'UserAssignedMSI',
-      AZURE_STORAGE_CONNECTION_STRING: connection,
-      STORE: 'azure-blob',
+      DATABASE_URL: connection,
+      STORE: 'postgres',
       PORT: 'abc',
     });
     expect(result.ok).toBe(false);
     const text = JSON.stringify(result);
     expect(text).toContain('MicrosoftAppPassword: must not be set');
+    expect(text).toContain('DATABASE_URL: (hidden value) is not a postgres:// or postgresql:// URL');
     expect(text).not.toContain(password);
     expect(text).not.toContain('S3cretKey');
   });

@@ -6,6 +6,7 @@ import {
   emptyQueue,
   enqueue,
   expireOffers,
+  mightTakeWork,
   findQueueEntry,
   pickFromQueue,
   planOffers,
@@ -382,5 +383,29 @@ describe('routing', () => {
     expect(dequeue(queueOf('w1', 'w2'), 'w1').entries.map((entry) => entry.workItemId)).toEqual(['w2']);
     const queue = queueOf('w1');
     expect(dequeue(queue, 'zz')).toBe(queue);
+  });
+});
+
+describe('mightTakeWork: whether routing needs to read the queue at all', () => {
+  const settings = { capacityUnitsPerConversation: 1, agentCapacityUnits: 2, maxSessions: 3 };
+  const candidate = {
+    id: 'alice',
+    presence: 'available',
+    usedUnits: 0,
+    sessionCount: 0,
+    reachable: true,
+  } as const;
+
+  it('is true for an Available, reachable agent with room', () => {
+    expect(mightTakeWork(candidate, settings)).toBe(true);
+  });
+
+  it.each([
+    ['away', { presence: 'away' }],
+    ['unreachable', { reachable: false }],
+    ['at capacity', { usedUnits: 2 }],
+    ['at the session limit', { sessionCount: 3 }],
+  ] as const)('is false for an agent %s', (_label, change) => {
+    expect(mightTakeWork({ ...candidate, ...change }, settings)).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import {
 import { actionData, cardMentions, cardOf, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, FakeClock, startTestDesk, type TestDesk } from '../support/harness';
+import { readStored } from '../support/desk-tables';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -76,7 +77,7 @@ describe('the bot on /api/messages', () => {
     );
 
   const panelId = async () => {
-    const stored = await desk.app.storage.read([`card/${alex.aadObjectId}:panel`]);
+    const stored = await readStored(desk.app, [`card/${alex.aadObjectId}:panel`]);
     return (stored[`card/${alex.aadObjectId}:panel`] as { activityId: string } | undefined)?.activityId;
   };
 
@@ -105,7 +106,7 @@ describe('the bot on /api/messages', () => {
         membersAdded: [{ id: 'web-lee' }],
       });
       expect(result.calls).toEqual([]);
-      const stored = await desk.app.storage.read(['reference/customer:emulator:web-lee']);
+      const stored = await readStored(desk.app, ['reference/customer:emulator:web-lee']);
       expect(stored['reference/customer:emulator:web-lee']).toMatchObject({
         reference: { conversation: { id: lee.conversationId }, serviceUrl: connector.serviceUrl },
       });
@@ -325,7 +326,7 @@ describe('the bot on /api/messages', () => {
     it('keeps the display name current from later activities (install events may carry none)', async () => {
       const renamed: TestAgent = { ...sam, name: 'Samantha Agent' };
       await send(agentMessage(connector.serviceUrl, renamed, 'help'));
-      const stored = await desk.app.storage.read([`agent/${sam.aadObjectId}`]);
+      const stored = await readStored(desk.app, [`agent/${sam.aadObjectId}`]);
       expect(stored[`agent/${sam.aadObjectId}`]).toMatchObject({ name: 'Samantha Agent' });
     });
   });

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentDocument, CustomerDocument, WorkItemDocument } from '../../src/app/documents';
+import type { AgentDocument, CustomerDocument } from '../../src/app/documents';
 import { escapeCardText } from '../../src/cards/escape';
 import type { WorkQueue } from '../../src/domain/routing';
 import {
@@ -33,6 +33,8 @@ import {
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 import { QUEUED } from '../support/fixtures';
+import { readStored } from '../support/desk-tables';
+import type { WorkItemWithTranscript } from '../support/desk-tables';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -215,7 +217,7 @@ class Scene {
   }
 
   async read<T>(key: string): Promise<T | undefined> {
-    return (await this.desk.app.storage.read([key]))[key] as T | undefined;
+    return (await readStored(this.desk.app, [key]))[key] as T | undefined;
   }
 
   agentDoc(agent: TestAgent) {
@@ -223,7 +225,7 @@ class Scene {
   }
 
   workItem(workItemId: string) {
-    return this.read<WorkItemDocument>(`workitem/${workItemId}`);
+    return this.read<WorkItemWithTranscript>(`workitem/${workItemId}`);
   }
 
   async queue(): Promise<WorkQueue['entries']> {

@@ -13,6 +13,7 @@ import { actionData, actionsWithVerb, cardMentions, cardOf, relaydeskIdOf, textO
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 import { alex, bea, QUEUED } from '../support/fixtures';
+import { readStored } from '../support/desk-tables';
 
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
 const visitor2: TestCustomer = { userId: 'web-user-2', conversationId: 'emulator-conv-2' };
@@ -202,7 +203,7 @@ describe('a customer-service journey over HTTP (Emulator customers, Teams agents
     );
     expect(cardMentions(invokeCard(closed), 'Visitor 1 closed')).toBe(true);
     expect(sentTo(closed.calls, visitor1.conversationId)).toEqual([]);
-    const stored = await desk.app.storage.read([`workitem/${visitor1Item}`]);
+    const stored = await readStored(desk.app, [`workitem/${visitor1Item}`]);
     expect((stored[`workitem/${visitor1Item}`] as { item: { state: string } }).item.state).toBe('waiting');
 
     const again = await send(customerMessage(connector.serviceUrl, visitor1, 'One more question'));
@@ -240,7 +241,7 @@ describe('a customer-service journey over HTTP (Emulator customers, Teams agents
     );
     expect(cardMentions(invokeCard(result), 'for agents')).toBe(true);
     expect(connector.calls.length).toBe(before);
-    const stored = await desk.app.storage.read([`workitem/${visitor2Item}`]);
+    const stored = await readStored(desk.app, [`workitem/${visitor2Item}`]);
     expect((stored[`workitem/${visitor2Item}`] as { item: { state: string } }).item.state).toBe('active');
   });
 

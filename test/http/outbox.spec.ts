@@ -14,6 +14,7 @@ import { devSignIn as devSignInAs } from '../web/agent-api-support';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, FakeClock, startTestDesk, type TestDesk } from '../support/harness';
 import { alex, QUEUED } from '../support/fixtures';
+import { readStored } from '../support/desk-tables';
 
 /**
  * The outbox on the real server: the turn returns before the connector answers, every message is delivered
@@ -113,7 +114,7 @@ describe('the outbox on the real server', () => {
     }
 
     async function workItemOf(customer: TestCustomer): Promise<string> {
-      const stored = await desk.app.storage.read([`customer/emulator:${customer.userId}`]);
+      const stored = await readStored(desk.app, [`customer/emulator:${customer.userId}`]);
       return (stored[`customer/emulator:${customer.userId}`] as { latestWorkItemId: string })
         .latestWorkItemId;
     }

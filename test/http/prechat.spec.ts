@@ -21,6 +21,7 @@ import {
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 import { alex, QUEUED } from '../support/fixtures';
+import { readStored } from '../support/desk-tables';
 
 const NAME_QUESTION = 'What is your name?';
 const TOPIC_QUESTION = 'What can we help you with?';
@@ -94,7 +95,7 @@ function deskHarness(env: Record<string, string>) {
 
   async function workItemTitle(workItemId: string): Promise<string> {
     const key = `workitem/${workItemId}`;
-    const stored = await harness.desk.app.storage.read([key]);
+    const stored = await readStored(harness.desk.app, [key]);
     return (stored[key] as { item: { title: string } }).item.title;
   }
 

@@ -3,7 +3,7 @@
  * lost, doubled or reordered. Issue 6, "Concurrency".
  */
 import type { StoreItems } from 'botbuilder';
-import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
+import type { AgentDocument } from '../../src/app/documents';
 import type { WorkspaceState } from '../../src/web/agent-api';
 import { agentInvoke, customerMessage, type TestAgent } from '../support/activities';
 import { actionData, cardOf, textBlocks } from '../support/cards';
@@ -319,10 +319,10 @@ describe('a sweep that lands while an accept is being recorded', () => {
     const firstItem = actionData(cardOf(first), 'accept')['workItemId']!;
     let swept = false;
     const hook = afterEachWrite(scene.app.storage, async (changes: StoreItems) => {
-      const written = changes[`workitem/${firstItem}`] as WorkItemDocument | undefined;
-      if (swept || written?.item.state !== 'active') return;
+      const written = changes[`agent/${dee.aadObjectId}`] as AgentDocument | undefined;
+      if (swept || !written?.panel.sessions.some((session) => session.id === firstItem)) return;
       swept = true;
-      // The work item is Active, the agent document does not show the session yet: one sweeper pass now.
+      // The session is open on the agent's document, the claim not settled yet: one sweeper pass now.
       await scene.app.sweep();
     });
     try {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { StoreItems } from 'botbuilder';
 import type { AgentDocument, CustomerDocument, WorkItemDocument } from '../../src/app/documents';
 import type { WorkQueue } from '../../src/domain/routing';
-import { SqliteStorage } from '../../src/store/sqlite-storage';
+import { openStore } from '../../src/store/create-storage';
+import { readStored } from '../support/desk-tables';
 import { agentInvoke, agentMessage, customerMessage, type ActivityJson } from '../support/activities';
 import { actionData, cardOf, textBlocks, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
@@ -27,6 +28,7 @@ import {
   type InvokeBody,
 } from '../support/reliability-scene';
 import { api, devSignIn } from '../web/agent-api-support';
+import type { WorkItemWithTranscript } from '../support/desk-tables';
 
 const TOTAL = 1000;
 const KILL_AFTER_ACKS = 400;
@@ -217,9 +219,15 @@ describe(`SIGKILL in the middle of a ${TOTAL}-message stream, restart on the sam
   it('stops cleanly on SIGTERM, and the file holds the documents', async () => {
     expect(await running!.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     running = undefined;
-    const storage = new SqliteStorage({ path: env['SQLITE_PATH']! });
+    const store = openStore({
+      store: 'sqlite',
+      sqlitePath: env['SQLITE_PATH']!,
+      databaseUrl: '',
+      databasePoolSize: 1,
+    });
     try {
-      stored = await storage.read([
+      await store.ready();
+      stored = await readStored(store, [
         `agent/${alex.aadObjectId}`,
         `workitem/${busyItem}`,
         `workitem/${focusedItem}`,
@@ -228,9 +236,9 @@ describe(`SIGKILL in the middle of a ${TOTAL}-message stream, restart on the sam
         'queue/default',
       ]);
     } finally {
-      storage.close();
+      await store.close();
     }
-    storedStream = (stored[`workitem/${busyItem}`] as WorkItemDocument).transcript
+    storedStream = (stored[`workitem/${busyItem}`] as WorkItemWithTranscript).transcript
       .map((message) => message.text)
       .filter((text) => text.startsWith('Stream message'));
     expect(stored[`customer/${customerIdOf(busy)}`] as CustomerDocument).toMatchObject({
@@ -281,6 +289,6 @@ describe(`SIGKILL in the middle of a ${TOTAL}-message stream, restart on the sam
         assignedAgentId: alex.aadObjectId,
       });
     }
-    expect((stored['queue/default'] as WorkQueue).entries).toEqual([]);
+    expect((stored['queue/default'] as WorkQueue | undefined)?.entries ?? []).toEqual([]);
   });
 });

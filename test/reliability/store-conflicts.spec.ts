@@ -3,7 +3,7 @@
  * instance had just changed the document. Every journey step must still come out right. Issue 6, "Faults".
  */
 import { MemoryStorage } from 'botbuilder';
-import { keys, type AgentDocument, type WorkItemDocument } from '../../src/app/documents';
+import { keys, type AgentDocument } from '../../src/app/documents';
 import type { OfferView } from '../../src/app/views';
 import type { WorkspaceState } from '../../src/web/agent-api';
 import { StateStore } from '../../src/store/state-store';
@@ -208,7 +208,8 @@ describe('the desk (app level) over a StateStore on a Storage that refuses 30 % 
   it('10 customers at once, each accepted; 50 messages at once; every count exact', async () => {
     const storage = new ConflictingStorage(new MemoryStorage(), { rate: CONFLICT_RATE, seed: SEED + 1 });
     const store = new StateStore({ storage, delay: async () => undefined, random: seededRandom(SEED) });
-    const { desk, notifier } = createDesk({ agents: ['alice'], store });
+    const harness = createDesk({ agents: ['alice'], store });
+    const { desk, notifier } = harness;
     await desk.showPanel('alice', 'Alice');
     const customers = Array.from({ length: 10 }, (_, index) => `emulator:app-${index + 1}`);
     const outcomes = await Promise.all(
@@ -243,7 +244,7 @@ describe('the desk (app level) over a StateStore on a Storage that refuses 30 % 
       .viewsTo('alice', 'customer-message')
       .map((view) => view.text)
       .filter((text) => text.startsWith('Parallel'));
-    const doc = (await store.get<WorkItemDocument>(keys.workItem(unfocused)))!.value;
+    const doc = (await harness.workItem(unfocused))!;
     const stored = doc.transcript
       .map((message) => message.text)
       .filter((text) => text.startsWith('Parallel'));

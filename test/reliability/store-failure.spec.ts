@@ -9,7 +9,6 @@
  * hang until released. (A read-only file or a small tmpfs would need root's mount and chmod to be honoured, which
  * CI runs as.)
  */
-import type { WorkItemDocument } from '../../src/app/documents';
 import { agentMessage, customerMessage } from '../support/activities';
 import { faultSwitch } from '../support/failing-storage';
 import { api, devSignIn } from '../web/agent-api-support';
@@ -25,13 +24,16 @@ import {
   useReliabilityScene,
   type ReliabilityScene,
 } from '../support/reliability-scene';
+import type { WorkItemWithTranscript } from '../support/desk-tables';
 
 const alex = testAgent('Alex');
 const TURN_DEADLINE_MS = 300;
 
 async function transcriptTexts(scene: ReliabilityScene, workItemId: string): Promise<string[]> {
   return (
-    ((await scene.workItem(workItemId)) as WorkItemDocument | undefined)?.transcript.map((m) => m.text) ?? []
+    ((await scene.workItem(workItemId)) as WorkItemWithTranscript | undefined)?.transcript.map(
+      (m) => m.text,
+    ) ?? []
   );
 }
 
@@ -52,7 +54,7 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
   });
 
   it('answers 503 with Retry-After to every message it could not store, logs each at error with its ids, and stores none', async () => {
-    const store = faultSwitch(scene.app.storage);
+    const store = faultSwitch(scene.app.storage, scene.app.database);
     const mark = scene.desk.lines.length;
     const texts = Array.from({ length: 10 }, (_, index) => `Written while the disk is full ${index + 1}`);
     try {
@@ -120,7 +122,7 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
 
   it('the workspace tab’s API answers 503 with Retry-After while the store fails, and works again after', async () => {
     const token = await devSignIn(scene.app.baseUrl, alex.aadObjectId);
-    const store = faultSwitch(scene.app.storage);
+    const store = faultSwitch(scene.app.storage, scene.app.database);
     try {
       store.set('writes');
       tally.attempts += 2;
@@ -154,7 +156,7 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
   });
 
   it('a store that cannot even be read answers 503 too, and the desk goes on after it recovers', async () => {
-    const store = faultSwitch(scene.app.storage);
+    const store = faultSwitch(scene.app.storage, scene.app.database);
     const text = 'Written while the file is unreadable';
     try {
       store.set('reads-and-writes');
@@ -194,7 +196,7 @@ describe('a store that hangs (SQLite file, fault switch; turn deadline 300 ms)',
   it('answers 503 at the deadline, once; the turn finishes after the store is released and the desk goes on', async () => {
     await scene.tell(alex, 'hi');
     const samItem = await scene.activeSession(alex, kai, 'Hello from Kai');
-    const store = faultSwitch(scene.app.storage);
+    const store = faultSwitch(scene.app.storage, scene.app.database);
     const activity = customerMessage(scene.serviceUrl, kai, 'Written while the store hangs');
     let answer: Response;
     const started = Date.now();

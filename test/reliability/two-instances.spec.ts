@@ -1,9 +1,8 @@
 /**
- * Two bot instances behind one endpoint, sharing one Azure Blob container (Azurite): every request goes to
- * either, as a load balancer would send it. Nothing may be lost, doubled or offered twice — the stores'
- * compare-and-swap and the outbox's per-recipient lease are all that keep the instances apart.
+ * Two bot instances behind one endpoint, sharing one PostgreSQL database: every request goes to either, as a load
+ * balancer would send it. Nothing may be lost, doubled or offered twice — the store's compare-and-swap and the
+ * outbox's per-recipient lease are all that keep the instances apart.
  */
-import type { WorkItemDocument } from '../../src/app/documents';
 import {
   agentInvoke,
   agentMessage,
@@ -11,10 +10,11 @@ import {
   type ActivityJson,
   type TestCustomer,
 } from '../support/activities';
-import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { actionData, cardOf, relaydeskIdOf } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
+import { readStored, type WorkItemWithTranscript } from '../support/desk-tables';
 import { startTestDesk, type TestDesk } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/postgres-server';
 import { countDeliveries, recordReliabilityRow } from '../support/reliability-rows';
 import {
   QUEUED,
@@ -35,23 +35,22 @@ const CUSTOMERS = AGENTS.length * CAPACITY;
 const MESSAGES_EACH = 12;
 const IN_FLIGHT = 12;
 
-describe('two bot instances on one Azure Blob container, requests spread over both', () => {
-  let azurite: RunningAzurite;
+describe('two bot instances on one PostgreSQL database, requests spread over both', () => {
+  let database: TestDatabase;
   let connector: FakeConnector;
   let instances: TestDesk[];
   const customers: TestCustomer[] = Array.from({ length: CUSTOMERS }, (_, index) =>
-    testCustomer(`blob-${index + 1}`),
+    testCustomer(`pg-${index + 1}`),
   );
   const itemOf = new Map<TestCustomer, string>();
   let posts = 0;
 
   beforeAll(async () => {
-    azurite = await startAzurite();
+    database = await createTestDatabase();
     connector = await FakeConnector.start();
     const env = {
-      STORE: 'azure-blob',
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      AZURE_STORAGE_CONTAINER: `relaydesk-rel-${process.pid}`,
+      STORE: 'postgres',
+      DATABASE_URL: database.url,
       AGENT_IDS: AGENTS.map((agent) => agent.aadObjectId).join(','),
       AGENT_CAPACITY: String(CAPACITY),
       RATE_LIMIT_PER_MINUTE: '0',
@@ -62,7 +61,7 @@ describe('two bot instances on one Azure Blob container, requests spread over bo
   afterAll(async () => {
     for (const instance of instances ?? []) await instance.app.close();
     await connector?.close();
-    await azurite?.stop();
+    await database?.drop();
   });
 
   /** POSTs through the next instance in turn; every answer must be a 200. */
@@ -73,9 +72,9 @@ describe('two bot instances on one Azure Blob container, requests spread over bo
     return result;
   }
 
-  async function workItem(id: string): Promise<WorkItemDocument | undefined> {
-    return (await instances[0]!.app.storage.read([`workitem/${id}`]))[`workitem/${id}`] as
-      WorkItemDocument | undefined;
+  async function workItem(id: string): Promise<WorkItemWithTranscript | undefined> {
+    return (await readStored(instances[0]!.app, [`workitem/${id}`]))[`workitem/${id}`] as
+      WorkItemWithTranscript | undefined;
   }
 
   it('offers each of 9 customers arriving at once exactly once, and each accept (through either instance) wins once', async () => {
@@ -138,9 +137,9 @@ describe('two bot instances on one Azure Blob container, requests spread over bo
     const ids = calls.filter((call) => call.kind !== 'update').map((call) => relaydeskIdOf(call.activity));
     const repeatedIds = ids.length - new Set(ids).size;
     recordReliabilityRow({
-      scenario: '7. two instances on one Azure Blob container',
+      scenario: '7. two instances on one PostgreSQL database',
       load: `${CUSTOMERS} customers, ${AGENTS.length} agents of capacity ${CAPACITY}; ${messages.length} messages, ${IN_FLIGHT} in flight, alternating instances`,
-      faults: 'a second bot instance on the same store (Azurite)',
+      faults: 'a second bot instance on the same store (PostgreSQL)',
       sent: messages.length,
       delivered: counted.delivered,
       lost: counted.lost,

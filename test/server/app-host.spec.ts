@@ -2,9 +2,22 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { startRelaydesk, warnIfAnonymousRemote } from '../../src/app-host';
-import { createStorage } from '../../src/store/create-storage';
+import { openStore } from '../../src/store/create-storage';
+import { MIGRATIONS } from '../../src/store/sql';
 import { collectingLogger, configFrom } from '../support/harness';
+import { createTestDatabase } from '../support/postgres-server';
+
+/** A loopback port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
 
 describe('startRelaydesk', () => {
   let dir: string;
@@ -18,7 +31,7 @@ describe('startRelaydesk', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts on sqlite, answers /healthz and logs one start line with url, store and agents', async () => {
+  it('starts on sqlite, answers /healthz, and logs the migrations it ran, then one start line with url, store and agents', async () => {
     const { logger, lines } = collectingLogger();
     const running = await startRelaydesk(
       configFrom({ PORT: '0', STORE: 'sqlite', SQLITE_PATH: sqlitePath }),
@@ -36,8 +49,15 @@ describe('startRelaydesk', () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'ok', version: '9.9.9', store: 'sqlite' });
 
-      expect(lines).toHaveLength(1);
+      expect(lines).toHaveLength(2);
       expect(lines[0]).toMatchObject({
+        level: 30,
+        component: 'store',
+        store: 'sqlite',
+        migrations: Object.keys(MIGRATIONS),
+        msg: `store migrated: ${Object.keys(MIGRATIONS).join(', ')}`,
+      });
+      expect(lines[1]).toMatchObject({
         level: 30,
         url: running.url,
         store: 'sqlite',
@@ -51,24 +71,27 @@ describe('startRelaydesk', () => {
     }
   });
 
-  it('close() stops the server, then closes the store so the file reopens with its data', async () => {
+  it('close() stops the server, then closes the store and its database so the file reopens with its data', async () => {
     const running = await startRelaydesk(
       configFrom({ PORT: '0', SQLITE_PATH: sqlitePath }),
       collectingLogger().logger,
     );
     await running.storage.write({ 'probe/1': { value: 42 } });
+    expect(running.database.kind).toBe('sqlite');
     expect(existsSync(`${sqlitePath}-wal`)).toBe(true);
 
     await running.close();
     await running.close();
 
     await expect(fetch(`${running.baseUrl}/healthz`)).rejects.toThrow();
-    await expect(running.storage.read(['probe/1'])).rejects.toThrow(/not open/);
+    await expect(running.storage.read(['probe/1'])).rejects.toThrow(/destroyed/);
+    await expect(sql`select 1`.execute(running.database.db)).rejects.toThrow(/destroyed/);
     // SQLite removes the WAL file when the last connection closes.
     expect(existsSync(`${sqlitePath}-wal`)).toBe(false);
 
-    const reopened = createStorage({ kind: 'sqlite', sqlitePath });
+    const reopened = openStore({ store: 'sqlite', sqlitePath, databaseUrl: '', databasePoolSize: 1 });
     try {
+      expect(await reopened.ready()).toEqual([]);
       expect(await reopened.storage.read(['probe/1'])).toMatchObject({ 'probe/1': { value: 42 } });
     } finally {
       await reopened.close();
@@ -108,6 +131,50 @@ describe('startRelaydesk', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+});
+
+describe('startRelaydesk on PostgreSQL', () => {
+  it('keeps its state in the DATABASE_URL database across a restart, and closes its pool on close()', async () => {
+    const created = await createTestDatabase();
+    const config = configFrom({
+      PORT: '0',
+      STORE: 'postgres',
+      DATABASE_URL: created.url,
+      DATABASE_POOL_SIZE: '2',
+    });
+    try {
+      const first = await startRelaydesk(config, collectingLogger().logger);
+      expect(first.database.kind).toBe('postgres');
+      expect(await (await fetch(`${first.baseUrl}/healthz`)).json()).toMatchObject({ store: 'postgres' });
+      await first.storage.write({ 'probe/1': { value: 42 } });
+      await first.close();
+      await expect(sql`select 1`.execute(first.database.db)).rejects.toThrow(/destroyed/);
+
+      const { logger, lines } = collectingLogger();
+      const second = await startRelaydesk(config, logger);
+      try {
+        expect(await second.storage.read(['probe/1'])).toMatchObject({ 'probe/1': { value: 42 } });
+        // Migrated once, by the first start.
+        expect(lines.filter((line) => line.msg.startsWith('store migrated'))).toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await created.drop();
+    }
+  });
+
+  it('rejects with one clear sentence when the server cannot be reached', async () => {
+    const port = await closedPort();
+    const config = configFrom({
+      PORT: '0',
+      STORE: 'postgres',
+      DATABASE_URL: `postgres://desk:s3cret-pw@127.0.0.1:${port}/relaydesk`,
+    });
+    await expect(startRelaydesk(config, collectingLogger().logger)).rejects.toThrow(
+      `The postgres store is not reachable: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
   });
 });
 

@@ -52,14 +52,14 @@ describe('createLogger', () => {
     const { logger, lines } = collect('info');
     logger.info(
       {
-        config: { microsoftAppPassword: 'pw-123', azureStorageConnectionString: 'AccountKey=k' },
+        config: { microsoftAppPassword: 'pw-123', databaseUrl: 'postgres://desk:s3cret@db/desk' },
         req: { headers: { authorization: 'Bearer t0ken' } },
       },
       'oops',
     );
     const text = JSON.stringify(lines);
     expect(text).not.toContain('pw-123');
-    expect(text).not.toContain('AccountKey');
+    expect(text).not.toContain('s3cret');
     expect(text).not.toContain('t0ken');
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { migrateToLatest, openDatabase } from '../../src/store/sql';
+import { MIGRATIONS, migrateToLatest, openDatabase } from '../../src/store/sql';
 import { createTestDatabase, findPostgresBinaries } from '../support/postgres-server';
 import { describeSqlContract } from './sql-contract';
 
@@ -21,7 +21,7 @@ describe('PostgreSQL test server', () => {
     try {
       const { rows } = await sql<{ listen_addresses: string }>`show listen_addresses`.execute(opened.db);
       expect(rows).toEqual([{ listen_addresses: '127.0.0.1' }]);
-      expect(await migrateToLatest(opened)).toEqual(['0001-initial']);
+      expect(await migrateToLatest(opened)).toEqual(Object.keys(MIGRATIONS));
     } finally {
       await opened.close();
       await database.drop();

@@ -66,6 +66,7 @@ export const EVERY_TABLE: Rows = {
     customer_message_count: 2,
     last_message_seq: 1,
     name_given: 'Grace',
+    preview: 'My parcel arrived late',
     case_title: 'Refund',
     case_description: 'Parcel arrived late',
     case_priority: 'High',
@@ -103,6 +104,7 @@ export const EVERY_TABLE: Rows = {
     claim_via: 'accept',
     claim_offer_id: 'offer-1',
     version: 3,
+    ordinal: 1,
   },
   contacts: {
     customer_id: 'webchat:visitor-12',
@@ -155,6 +157,11 @@ export const EVERY_TABLE: Rows = {
     customer_id: 'webchat:visitor-12',
     revision: 2,
     dialog_state: JSON.stringify({ dialogStack: [{ id: 'prechat' }] }),
+  },
+  documents: {
+    key: 'agent/agent-ada',
+    etag: '0b7e9a52-3c1d-4f0e-8a6b-2d9c4e1f7a35',
+    body: '{"presence":"available"}',
   },
 };
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStorage, StateStore } from '../../src/store';
+import { StateStore, openStore, type StoreHandle } from '../../src/store';
 
 const repoRoot = resolve(__dirname, '../..');
 const fixture = (name: string): string => join(__dirname, 'fixtures', name);
@@ -79,7 +79,14 @@ function runFixture(
   return { child, waitForLine, finished };
 }
 
-describe('SqliteStorage across real processes', () => {
+/** The store as STORE=sqlite opens it, migrated. */
+async function openFile(path: string): Promise<StoreHandle> {
+  const store = openStore({ store: 'sqlite', sqlitePath: path, databaseUrl: '', databasePoolSize: 1 });
+  await store.ready();
+  return store;
+}
+
+describe('the SQLite store across real processes', () => {
   let dir: string;
 
   beforeEach(() => {
@@ -117,9 +124,9 @@ describe('SqliteStorage across real processes', () => {
       raw.close();
     }
 
-    const storage = new SqliteStorage({ path });
+    const opened = await openFile(path);
     try {
-      const store = new StateStore({ storage });
+      const store = new StateStore({ storage: opened.storage });
       const found = await store.getMany<{ index: number; payload: string }>(
         acknowledged.map((index) => `workitem/${index}`),
       );
@@ -132,14 +139,14 @@ describe('SqliteStorage across real processes', () => {
       const progress = (await store.get<{ count: number }>('counter/progress'))?.value.count;
       expect([acknowledged.length, acknowledged.length + 1]).toContain(progress);
     } finally {
-      storage.close();
+      await opened.close();
     }
   });
 
   it('ends with exactly 200 when two processes increment one counter 100 times each', async () => {
     const path = join(dir, 'shared.db');
-    // Create the file first so neither child races the other through schema creation.
-    new SqliteStorage({ path }).close();
+    // Create and migrate the file first, so the children start at once and race only on the counter.
+    await (await openFile(path)).close();
     const children = [0, 1].map(() => runFixture('increment-counter.ts', [path, 'counter/shared', '100']));
 
     await Promise.all(children.map((run) => run.waitForLine(/^ready$/)));
@@ -151,12 +158,14 @@ describe('SqliteStorage across real processes', () => {
       expect(result.code).toBe(0);
       expect(result.lines).toContainEqual(expect.stringMatching(/^done conflicts=\d+$/));
     }
-    const storage = new SqliteStorage({ path });
+    const opened = await openFile(path);
     try {
-      const counter = await new StateStore({ storage }).get<{ count: number }>('counter/shared');
+      const counter = await new StateStore({ storage: opened.storage }).get<{ count: number }>(
+        'counter/shared',
+      );
       expect(counter?.value).toEqual({ count: 200 });
     } finally {
-      storage.close();
+      await opened.close();
     }
   });
 });

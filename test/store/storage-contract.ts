@@ -15,8 +15,9 @@ const immediately = (): Promise<void> => Promise.resolve();
 const increment = (current: Readonly<Counter> | undefined): Counter => ({ count: (current?.count ?? 0) + 1 });
 
 /**
- * Holds every read until `parties` reads are in flight, so racing updates are guaranteed
- * to see the same snapshot; counts rejected writes so a test can prove the race happened.
+ * Holds every read's answer until `parties` reads have been answered, so racing updates are guaranteed to see the
+ * same snapshot (holding only their start would let a networked backend answer one after the other's write);
+ * counts rejected writes so a test can prove the race happened.
  */
 function racingReads(inner: Storage, parties: number): { storage: Storage; conflicts: () => number } {
   let waiting: (() => void)[] = [];
@@ -24,6 +25,7 @@ function racingReads(inner: Storage, parties: number): { storage: Storage; confl
   let conflicts = 0;
   const storage: Storage = {
     read: async (keys) => {
+      const items = await inner.read(keys);
       if (!gateOpen) {
         await new Promise<void>((release) => {
           waiting.push(release);
@@ -34,7 +36,7 @@ function racingReads(inner: Storage, parties: number): { storage: Storage; confl
           }
         });
       }
-      return inner.read(keys);
+      return items;
     },
     write: async (changes) => {
       try {

@@ -1,14 +1,19 @@
 import type { Storage } from 'botbuilder';
+import type { KyselyPlugin } from 'kysely';
+import type { SqlDatabase } from '../../src/store/sql/open-database';
 
 export type StorageFault = 'none' | 'writes' | 'reads-and-writes' | 'hang';
 
 /**
- * Puts a switch on a live Storage object (the one RunningRelaydesk hands out): 'writes' makes every write throw
- * as SQLite does on a full disk, 'reads-and-writes' makes reads throw too (a corrupted or vanished file), and
- * 'hang' holds every read and write until the fault is switched off. Calls made before a switch are not
- * affected; `restore()` puts the original methods back.
+ * Puts a switch on a live Storage object and the database under it (the ones RunningRelaydesk hands out): 'writes'
+ * makes every write throw as SQLite does on a full disk, 'reads-and-writes' makes reads throw too (a corrupted or
+ * vanished file), and 'hang' holds every document read and write, and every database transaction, until the fault
+ * is switched off. Calls made before a switch are not affected; `restore()` puts the original methods back.
  */
-export function faultSwitch(storage: Storage): {
+export function faultSwitch(
+  storage: Storage,
+  database?: SqlDatabase,
+): {
   set(fault: StorageFault): void;
   /** Calls refused or held so far. */
   readonly refused: number;
@@ -49,6 +54,19 @@ export function faultSwitch(storage: Storage): {
     return original.write(changes);
   };
 
+  const restoreDatabase = database
+    ? switchDatabase(database, {
+        fault: () => fault,
+        refuse: (error) => {
+          refused += 1;
+          return error;
+        },
+        held: () => held,
+        diskFull,
+        unreadable,
+      })
+    : () => undefined;
+
   return {
     set(next) {
       if (fault === 'hang' && next !== 'hang') release?.();
@@ -64,6 +82,43 @@ export function faultSwitch(storage: Storage): {
       release?.();
       patched.read = original.read;
       patched.write = original.write;
+      restoreDatabase();
     },
+  };
+}
+
+interface DatabaseFaults {
+  fault(): StorageFault;
+  refuse(error: Error): Error;
+  held(): Promise<void>;
+  diskFull(): Error;
+  unreadable(): Error;
+}
+
+/** The same switch on the database: statements fail as the fault says, transactions wait while it hangs. */
+function switchDatabase(database: SqlDatabase, faults: DatabaseFaults): () => void {
+  const patched = database as { db: SqlDatabase['db']; transaction: SqlDatabase['transaction'] };
+  const original = { db: database.db, transaction: database.transaction.bind(database) };
+  const plugin: KyselyPlugin = {
+    transformQuery(args) {
+      const fault = faults.fault();
+      const isRead = args.node.kind === 'SelectQueryNode';
+      if (fault === 'reads-and-writes') throw faults.refuse(isRead ? faults.unreadable() : faults.diskFull());
+      if (fault === 'writes' && !isRead) throw faults.refuse(faults.diskFull());
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  patched.db = original.db.withPlugin(plugin);
+  patched.transaction = async (work) => {
+    if (faults.fault() === 'hang') {
+      faults.refuse(new Error('held'));
+      await faults.held();
+    }
+    return original.transaction((trx) => work(trx.withPlugin(plugin)));
+  };
+  return () => {
+    patched.db = original.db;
+    patched.transaction = original.transaction;
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentDocument, CustomerDocument, WorkItemDocument } from '../../src/app/documents';
+import type { AgentDocument, CustomerDocument } from '../../src/app/documents';
 import type { RunningRelaydesk } from '../../src/app-host';
 import type { WorkQueue } from '../../src/domain/routing';
 import {
@@ -17,6 +17,8 @@ import {
 import { actionData, actionsWithVerb, allObjects, cardOf, textBlocks, textOf, type Json } from './cards';
 import { FakeConnector, type RecordedCall } from './fake-connector';
 import { startTestDesk, type TestDesk } from './harness';
+import { readStored } from './desk-tables';
+import type { WorkItemWithTranscript } from './desk-tables';
 
 /**
  * The reliability suite's view of a running desk: the real server on 127.0.0.1 (STORE=sqlite on a temp file by
@@ -262,7 +264,7 @@ export class ReliabilityScene {
   }
 
   async read<T>(key: string): Promise<T | undefined> {
-    return (await this.desk.app.storage.read([key]))[key] as T | undefined;
+    return (await readStored(this.desk.app, [key]))[key] as T | undefined;
   }
 
   agentDoc(agent: TestAgent) {
@@ -270,7 +272,7 @@ export class ReliabilityScene {
   }
 
   workItem(workItemId: string) {
-    return this.read<WorkItemDocument>(`workitem/${workItemId}`);
+    return this.read<WorkItemWithTranscript>(`workitem/${workItemId}`);
   }
 
   customerDoc(customer: TestCustomer) {
@@ -297,7 +299,7 @@ export class ReliabilityScene {
 
   /** Raw stored documents by key, eTags included, for before/after comparisons. */
   async snapshot(keys: readonly string[]): Promise<Record<string, unknown>> {
-    const items = await this.desk.app.storage.read([...keys]);
+    const items = await readStored(this.desk.app, [...keys]);
     return Object.fromEntries(keys.map((key) => [key, items[key] ?? null]));
   }
 }

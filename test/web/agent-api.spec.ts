@@ -15,6 +15,7 @@ import { FakeConnector } from '../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../support/harness';
 import { api, devSignIn, refusals } from './agent-api-support';
 import { alex, bea } from '../support/fixtures';
+import { readStored } from '../support/desk-tables';
 
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
 const visitor2: TestCustomer = { userId: 'web-user-2', conversationId: 'emulator-conv-2' };
@@ -72,7 +73,7 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
   const panelCard = () => cardOf(connector.updates(alex.conversationId, alexPanelId).at(-1));
 
   /** The raw stored documents (value and eTag), to check that a refused action wrote nothing. */
-  const stored = (...storeKeys: string[]) => desk.app.storage.read(storeKeys);
+  const stored = (...storeKeys: string[]) => readStored(desk.app, storeKeys);
 
   it('shows Home first, then the session accepted through the API, and the chat panel follows', async () => {
     await send(agentMessage(connector.serviceUrl, alex, 'hi'));
@@ -273,7 +274,7 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
       );
     });
 
-    const beaState = () => stored(keys.agent(bea.aadObjectId), keys.workItem(v2));
+    const beaState = () => stored(keys.agent(bea.aadObjectId), `workitem/${v2}`);
 
     it('cannot read the session detail (404, logged), nor see it in the workspace', async () => {
       const before = await beaState();
@@ -393,7 +394,7 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
         kind: 'notice',
         text: 'The session is closed.',
       });
-      const item = (await stored(keys.workItem(v1)))[keys.workItem(v1)] as { item: { state: string } };
+      const item = (await stored(`workitem/${v1}`))[`workitem/${v1}`] as { item: { state: string } };
       expect(item.item.state).toBe('active');
       expect((await workspaceOf(alexToken)).panel.rows.map((row) => row.id)).toEqual(['home', v1]);
     });

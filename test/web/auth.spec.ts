@@ -12,6 +12,7 @@ import {
   ssoToken,
   type SigningKey,
 } from './agent-api-support';
+import { readStored } from '../support/desk-tables';
 
 // Every row has its three cells: jest would pass `done` as a missing third argument.
 const ROUTES: readonly [string, string, unknown][] = [
@@ -263,7 +264,7 @@ describe('agent API sign-in in Teams mode (tab SSO tokens)', () => {
     await api(desk.app.baseUrl, 'GET', '/api/agent/workspace', {
       token: await token({ oid: 'aad-mallory' }),
     });
-    const stored = await desk.app.storage.read([keys.agent('aad-mallory'), keys.agent('aad-alex')]);
+    const stored = await readStored(desk.app, [keys.agent('aad-mallory'), keys.agent('aad-alex')]);
     expect(Object.keys(stored)).toEqual([keys.agent('aad-alex')]);
   });
 });

@@ -1,4 +1,5 @@
 export * from './conflicts';
+export * from './document-storage';
 export * from './messages';
 export * from './migrate';
 export * from './open-database';

@@ -1,11 +1,17 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import { initial } from './migrations/0001-initial';
+import { documents } from './migrations/0002-documents';
+import { queueOrder } from './migrations/0003-queue-order';
+import { documentsToRows } from './migrations/0004-documents-to-rows';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
 /** Every migration, in order; names sort in that order. Written in code, so a build carries them. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-documents': documents,
+  '0003-queue-order': queueOrder,
+  '0004-documents-to-rows': documentsToRows,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

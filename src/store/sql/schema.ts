@@ -80,6 +80,8 @@ export interface WorkItemsTable {
   /** The sequence number of the latest message; the next one takes this plus one, in the same transaction. */
   last_message_seq: Defaulted<number>;
   name_given: string | null;
+  /** The customer's first words, cut short, for the dashboard. */
+  preview: string | null;
   case_title: string | null;
   case_description: string | null;
   case_priority: string | null;
@@ -110,8 +112,8 @@ export interface PrechatAnswersTable {
 }
 
 /**
- * The queue: one row per work item waiting for an agent, ordered by `enqueued_at` (an item that comes back
- * keeps its time, so its place). At most one live offer, the last decline, and the claim of an agent who took it.
+ * The queue: one row per work item waiting for an agent, in `ordinal` order per workstream (an item that comes
+ * back keeps its row, so its place). At most one live offer, the last decline, and the claim of an agent who took it.
  */
 export interface QueueEntriesTable {
   work_item_id: string;
@@ -132,6 +134,8 @@ export interface QueueEntriesTable {
   claim_via: string | null;
   claim_offer_id: string | null;
   version: Defaulted<number>;
+  /** The place in the workstream's queue, from its `queue-order:` counter; defaulted only for migrated rows. */
+  ordinal: Defaulted<number>;
 }
 
 /** The contacts directory (CRM names for a channel identity), keyed like customers. */
@@ -216,6 +220,16 @@ export interface PrechatStatesTable {
   dialog_state: string | null;
 }
 
+/**
+ * The documents not (yet) on tables of their own, botbuilder Storage items by key: `body` is the item's JSON without
+ * its eTag, and `etag` changes on every write. The same layout 0.1's SqliteStorage made, so its files open as-is.
+ */
+export interface DocumentsTable {
+  key: string;
+  etag: string;
+  body: string;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -232,6 +246,7 @@ export interface Database {
   card_slots: CardSlotsTable;
   conversation_references: ConversationReferencesTable;
   prechat_states: PrechatStatesTable;
+  documents: DocumentsTable;
 }
 
 export type TableName = keyof Database;
@@ -253,6 +268,7 @@ export const TABLE_NAMES = [
   'card_slots',
   'conversation_references',
   'prechat_states',
+  'documents',
 ] as const satisfies readonly TableName[];
 
 /** Compile-time check that TABLE_NAMES names every table of Database. */

@@ -7,6 +7,7 @@ import {
   type DraftChange,
   type KbArticle,
   type SessionDetail,
+  type TranscriptPage,
   type WorkspaceState,
 } from '../agent-api';
 import { isObject, parseJson } from '../../shared/json';
@@ -39,6 +40,10 @@ export class AgentApiClient {
 
   session(sessionId: string): Promise<SessionDetail> {
     return this.request<SessionDetail>('GET', AGENT_API.session(sessionId));
+  }
+
+  earlier(sessionId: string, before: number): Promise<TranscriptPage> {
+    return this.request<TranscriptPage>('GET', AGENT_API.earlier(sessionId, before));
   }
 
   kbArticle(articleId: string): Promise<KbArticle> {

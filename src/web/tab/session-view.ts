@@ -1,6 +1,6 @@
 import type { KbSearchView } from '../../app/views';
 import { READ_ONLY_STATUS } from '../../domain/agent-sessions';
-import type { DraftChange, KbArticle, SessionDetail } from '../agent-api';
+import type { DraftChange, KbArticle, SessionDetail, TranscriptPage } from '../agent-api';
 import { buildCaseForm, type CaseInput } from './case-form';
 import { Clamps } from './clamp';
 import { conversationSummary } from './conversation-summary';
@@ -25,6 +25,8 @@ export interface SessionViewActions {
   saveCase(sessionId: string): void;
   /** One of the customer's earlier conversations, opened read-only. */
   openPrevious(workItemId: string): void;
+  /** The page of the transcript before line `before`. */
+  earlier(sessionId: string, before: number): Promise<TranscriptPage | undefined>;
 }
 
 export interface SessionViewContext {
@@ -89,8 +91,9 @@ export class SessionView {
     this.heading = h('h2', { id: 'session-title', tabindex: -1 }, title);
     this.stateChip = h('span', { id: 'session-state', class: 'state-chip' });
     this.draftStatus = h('p', { class: 'draft-status', role: 'status', 'aria-live': 'polite' });
-    this.transcript = new TranscriptView(detail.transcript, context.unread, {
+    this.transcript = new TranscriptView(detail.transcript, detail.earlierMessages, context.unread, {
       agentId: context.agentId,
+      loadEarlier: (before) => this.actions.earlier(this.sessionId, before),
       customerName: () => this.customerName(),
       label: `${this.history ? `${READ_ONLY_STATUS} conversation` : 'Conversation'} with ${title}`,
       clamps: this.clamps,

@@ -291,5 +291,6 @@ export class Workspace {
     draftChanged: (sessionId, change) => this.saver.schedule(sessionId, change),
     saveCase: (sessionId) => void this.saveCase(sessionId),
     openPrevious: (workItemId) => this.openWith(VERBS.open, { workItemId }),
+    earlier: (sessionId, before) => this.problems.read(() => this.api.earlier(sessionId, before)),
   };
 }

@@ -1,6 +1,6 @@
 import type restify from 'restify';
 import type { Logger } from '../../app/ports';
-import { MESSAGES_PATH } from '../../teams/messages-endpoint';
+import { MESSAGES_PATH } from '../../shared/paths';
 import { DIRECT_LINE_PATHS, type ConversationStarted, type DirectLineError } from './directline-contract';
 import {
   BOT_ACCOUNT,

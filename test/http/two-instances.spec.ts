@@ -1,9 +1,9 @@
 /**
- * STORE=azure-blob is for several bot instances behind one endpoint. Two real servers on 127.0.0.1 share one
- * Azurite container (and one fake Bot Connector); customers and agents reach either one, as a load balancer
+ * STORE=postgres is for several bot instances behind one endpoint. Two real servers on 127.0.0.1 share one
+ * PostgreSQL database (and one fake Bot Connector); customers and agents reach either one, as a load balancer
  * would send them.
  */
-import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
+import type { AgentDocument } from '../../src/app/documents';
 import type { WorkQueue } from '../../src/domain/routing';
 import {
   agentInvoke,
@@ -14,10 +14,11 @@ import {
   type TestAgent,
   type TestCustomer,
 } from '../support/activities';
-import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { actionData, cardOf } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
+import { readStored, type WorkItemWithTranscript } from '../support/desk-tables';
 import { startTestDesk, type TestDesk } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/postgres-server';
 import { offersTo, relayedTextOf, postedTo, textsTo, type InvokeBody } from '../support/reliability-scene';
 import { QUEUED } from '../support/fixtures';
 
@@ -31,22 +32,21 @@ const bea: TestAgent = { aadObjectId: 'aad-bea', userId: '29:bea', name: 'Bea', 
 const CUSTOMERS = 6;
 const MESSAGES = 20;
 
-describe('two bot instances on one Azure Blob container (Azurite)', () => {
-  let azurite: RunningAzurite;
+describe('two bot instances on one PostgreSQL database', () => {
+  let database: TestDatabase;
   let connector: FakeConnector;
   let instances: TestDesk[];
   const customers: TestCustomer[] = Array.from({ length: CUSTOMERS }, (_, index) => ({
-    userId: `blob-user-${index + 1}`,
-    conversationId: `blob-conv-${index + 1}`,
+    userId: `pg-user-${index + 1}`,
+    conversationId: `pg-conv-${index + 1}`,
   }));
 
   beforeAll(async () => {
-    azurite = await startAzurite();
+    database = await createTestDatabase();
     connector = await FakeConnector.start();
     const env = {
-      STORE: 'azure-blob',
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      AZURE_STORAGE_CONTAINER: `relaydesk-http-${process.pid}`,
+      STORE: 'postgres',
+      DATABASE_URL: database.url,
       AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
       AGENT_CAPACITY: '3',
       RATE_LIMIT_PER_MINUTE: '0',
@@ -57,7 +57,7 @@ describe('two bot instances on one Azure Blob container (Azurite)', () => {
   afterAll(async () => {
     for (const instance of instances ?? []) await instance.app.close();
     await connector?.close();
-    await azurite?.stop();
+    await database?.drop();
   });
 
   const via = (index: number) => instances[index % instances.length]!;
@@ -69,7 +69,7 @@ describe('two bot instances on one Azure Blob container (Azurite)', () => {
   }
 
   async function read<T>(key: string): Promise<T | undefined> {
-    return (await instances[0]!.app.storage.read([key]))[key] as T | undefined;
+    return (await readStored(instances[0]!.app, [key]))[key] as T | undefined;
   }
 
   it('agents met by different instances share one state', async () => {
@@ -95,7 +95,7 @@ describe('two bot instances on one Azure Blob container (Azurite)', () => {
     expect(offersTo(connector.calls, alex)).toHaveLength(3);
     expect(offersTo(connector.calls, bea)).toHaveLength(3);
     const titles = await Promise.all(
-      items.map(async (id) => (await read<WorkItemDocument>(`workitem/${id}`))?.item.title),
+      items.map(async (id) => (await read<WorkItemWithTranscript>(`workitem/${id}`))?.item.title),
     );
     expect([...titles].sort()).toEqual(
       Array.from({ length: CUSTOMERS }, (_, i) => `Visitor ${i + 1}`).sort(),
@@ -110,7 +110,7 @@ describe('two bot instances on one Azure Blob container (Azurite)', () => {
     expect(made?.offer?.agentId).toBe(alex.aadObjectId);
     const answer = await post(1, agentInvoke(connector.serviceUrl, alex, 'accept', data, offer.activityId));
     expect((answer.body as InvokeBody).statusCode).toBe(200);
-    const item = await read<WorkItemDocument>(`workitem/${workItemId}`);
+    const item = await read<WorkItemWithTranscript>(`workitem/${workItemId}`);
     expect(item?.item).toMatchObject({ state: 'active', assignedAgentId: alex.aadObjectId });
     const customer = customers.find((c) => item?.item.customerId.endsWith(c.userId))!;
 
@@ -123,7 +123,7 @@ describe('two bot instances on one Azure Blob container (Azurite)', () => {
       .map(relayedTextOf)
       .filter((text): text is string => text !== undefined);
     expect([...relayed].sort()).toEqual([...texts].sort());
-    const transcript = (await read<WorkItemDocument>(`workitem/${workItemId}`))?.transcript ?? [];
+    const transcript = (await read<WorkItemWithTranscript>(`workitem/${workItemId}`))?.transcript ?? [];
     expect(
       transcript
         .filter((message) => message.from === 'customer')

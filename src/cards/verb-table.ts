@@ -1,15 +1,6 @@
 import type { Desk } from '../app/desk';
 import type { AgentView } from '../app/views';
-import {
-  CARD_DATA,
-  INPUTS,
-  TAB_VERBS,
-  VERBS,
-  isTabVerb,
-  isVerb,
-  type TabVerb,
-  type Verb,
-} from '../cards/verbs';
+import { CARD_DATA, INPUTS, TAB_VERBS, VERBS, isTabVerb, isVerb, type TabVerb, type Verb } from './verbs';
 
 /** The use cases card actions reach. */
 export type VerbDesk = Pick<

@@ -1,6 +1,6 @@
 import type { AgentView } from '../../src/app/views';
 import { ALL_VERBS } from '../../src/cards/verbs';
-import { MAX_ID_CHARS, VERB_HANDLERS, VerbTable, type VerbDesk } from '../../src/teams/verb-handlers';
+import { MAX_ID_CHARS, VERB_HANDLERS, VerbTable, type VerbDesk } from '../../src/cards/verb-table';
 
 const VIEW: AgentView = { kind: 'help' };
 

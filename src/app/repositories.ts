@@ -1,0 +1,67 @@
+import type { Offer, WorkQueue } from '../domain/routing';
+import type { TranscriptMessage, WorkItemDocument, WorkItemIndexEntry } from './documents';
+import type { DeliveryState } from './views';
+
+/** A transcript line as stored: its place in the conversation (1 for the first) with what it said. */
+export interface StoredMessage extends TranscriptMessage {
+  readonly seq: number;
+}
+
+/** A work item's next value and the one message stored with it in the same transaction. */
+export interface WorkItemWithMessage {
+  readonly doc: WorkItemDocument;
+  readonly message: TranscriptMessage;
+}
+
+/**
+ * Work items (conversations), one row each; their messages are rows of their own. Every change is one
+ * transaction, conditional on the version it read; `change` is re-run on a conflict, so it must be pure.
+ */
+export interface WorkItemRepository {
+  get(workItemId: string): Promise<WorkItemDocument | undefined>;
+  getMany(workItemIds: readonly string[]): Promise<Map<string, WorkItemDocument>>;
+  /** Creates or changes the item; returning `current` (or undefined) writes nothing. Resolves to the item as left. */
+  update(
+    workItemId: string,
+    change: (current: WorkItemDocument | undefined) => WorkItemDocument | undefined,
+  ): Promise<WorkItemDocument | undefined>;
+  /**
+   * Changes the item and appends one message to its transcript in one transaction (the message takes the next
+   * sequence number). Returning undefined stores nothing.
+   */
+  record(
+    workItemId: string,
+    change: (current: WorkItemDocument | undefined) => WorkItemWithMessage | undefined,
+  ): Promise<{ readonly doc: WorkItemDocument; readonly seq: number } | undefined>;
+  /** Removes an item nobody points at yet (a create that lost the race for its customer). */
+  remove(workItemId: string): Promise<void>;
+  /** The Home dashboard: every item not Closed, and the latest `closedListed` Closed ones. */
+  dashboard(workstream: string, closedListed: number): Promise<WorkItemIndexEntry[]>;
+  /** The customer's conversations other than `exceptId`, newest first. */
+  previousOf(customerId: string, exceptId: string, limit: number): Promise<WorkItemDocument[]>;
+}
+
+/** Reads of the append-only transcripts: pages, never a whole history. */
+export interface MessageLog {
+  /** The latest `limit` messages, oldest first. */
+  latest(workItemId: string, limit: number): Promise<StoredMessage[]>;
+  /** Up to `limit` messages before `seq`, oldest first: the page above the one shown. */
+  before(workItemId: string, seq: number, limit: number): Promise<StoredMessage[]>;
+  /** The customer's first message at or after `since` (their first ever without it). */
+  firstFromCustomer(workItemId: string, since?: number): Promise<StoredMessage | undefined>;
+  latestFromCustomer(workItemId: string): Promise<StoredMessage | undefined>;
+  /** Records how far an agent message's send got; resolves to its line, or undefined for an unknown send. */
+  setDelivery(
+    deliveryId: string,
+    state: DeliveryState,
+  ): Promise<{ readonly workItemId: string; readonly text: string } | undefined>;
+}
+
+/** The queue of Open work items, ordered rows; a change writes only the entries it changes. */
+export interface QueueRepository {
+  get(workstream: string): Promise<WorkQueue>;
+  update(workstream: string, change: (queue: WorkQueue) => WorkQueue): Promise<WorkQueue>;
+  /** The domain's `enqueue` without reading the queue. */
+  enqueue(workstream: string, workItemId: string, now: number, preferredAgentId?: string): Promise<void>;
+  offersFor(workstream: string, agentId: string, now: number): Promise<Offer[]>;
+}

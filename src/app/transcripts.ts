@@ -1,0 +1,35 @@
+import type { DeskContext } from './desk-context';
+import type { WorkItemDocument } from './documents';
+import type { StoredMessage } from './repositories';
+
+/** What the cards need of a transcript, read as a few indexed rows rather than the whole history. */
+export interface TranscriptExcerpt {
+  /** The latest lines, oldest first. */
+  readonly recent: readonly StoredMessage[];
+  /** The customer's first message: what the conversation is about. */
+  readonly opening?: StoredMessage;
+  /** The customer's first message since they last started waiting: what a resumed conversation is offered with. */
+  readonly sinceWaiting?: StoredMessage;
+  /** The customer's latest message: where the conversation stands. */
+  readonly latest?: StoredMessage;
+}
+
+export async function readExcerpt(
+  ctx: Pick<DeskContext, 'messages'>,
+  doc: WorkItemDocument,
+  recentLines: number,
+): Promise<TranscriptExcerpt> {
+  const id = doc.item.id;
+  const [recent, opening, sinceWaiting, latest] = await Promise.all([
+    recentLines > 0 ? ctx.messages.latest(id, recentLines) : Promise.resolve([]),
+    ctx.messages.firstFromCustomer(id),
+    ctx.messages.firstFromCustomer(id, doc.waitingSince),
+    ctx.messages.latestFromCustomer(id),
+  ]);
+  return {
+    recent,
+    ...(opening ? { opening } : {}),
+    ...(sinceWaiting ? { sinceWaiting } : {}),
+    ...(latest ? { latest } : {}),
+  };
+}

@@ -1,0 +1,91 @@
+import type { WorkItemDocument } from '../../src/app/documents';
+import type { StoredMessage } from '../../src/app/repositories';
+import { createDeskRepositories, type DeskRepositories } from '../../src/store/sql/desk-repositories';
+import { migrateToLatest } from '../../src/store/sql/migrate';
+import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
+
+/** The repositories a desk runs on. */
+export type DeskTables = DeskRepositories;
+
+/** Every line of a transcript: tests check whole histories, the desk itself only ever reads pages. */
+const WHOLE_HISTORY = 1_000_000;
+
+/** Wraps every method so it first waits for `ready` (the migrations), which lets a synchronous factory use it. */
+function afterReady<T extends object>(ready: Promise<unknown>, target: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(target)) {
+    wrapped[name] =
+      typeof value === 'function'
+        ? async (...args: unknown[]) => {
+            await ready;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          }
+        : value;
+  }
+  return wrapped as T;
+}
+
+/**
+ * The desk's tables in a SQLite database in memory, migrated before the first use: for use-case tests, which
+ * build their desk synchronously. Each call is a database of its own.
+ */
+export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatabase } {
+  const database = openDatabase({ kind: 'sqlite', path: ':memory:', busyTimeoutMs: 0 });
+  const ready = migrateToLatest(database);
+  const tables = createDeskRepositories(database);
+  return {
+    database,
+    workItems: afterReady(ready, tables.workItems),
+    messages: afterReady(ready, tables.messages),
+    queue: afterReady(ready, tables.queue),
+  };
+}
+
+/** A work item with its whole transcript, as a test checks it. */
+export type WorkItemWithTranscript = WorkItemDocument & { readonly transcript: readonly StoredMessage[] };
+
+export async function workItemWithTranscript(
+  tables: Pick<DeskTables, 'workItems' | 'messages'>,
+  workItemId: string,
+): Promise<WorkItemWithTranscript | undefined> {
+  const doc = await tables.workItems.get(workItemId);
+  if (!doc) return undefined;
+  return { ...doc, transcript: await tables.messages.latest(workItemId, WHOLE_HISTORY) };
+}
+
+/** A queue with entries, or undefined: an empty queue is nothing stored. */
+async function nonEmptyQueue(tables: DeskTables, workstream: string) {
+  const queue = await tables.queue.get(workstream);
+  return queue.entries.length > 0 ? queue : undefined;
+}
+
+/** A running desk's storage: its documents and its database. */
+export interface StoredDesk {
+  readonly storage: { read(keys: string[]): Promise<Record<string, unknown>> };
+  readonly database: SqlDatabase;
+}
+
+/**
+ * What a desk holds under the keys tests name things by: `workitem/<id>` is the work item with its whole
+ * transcript, `queue/<workstream>` the queue, anything else a document. Missing ones are left out, as Storage does.
+ */
+export async function readStored(
+  desk: StoredDesk,
+  keys: readonly string[],
+): Promise<Record<string, unknown>> {
+  const tables = createDeskRepositories(desk.database);
+  const documents = await desk.storage.read(keys.filter((key) => !/^(workitem|queue)\//.test(key)));
+  const found: Record<string, unknown> = {};
+  for (const key of keys) {
+    const [kind, ...rest] = key.split('/');
+    const id = rest.join('/');
+    const value =
+      kind === 'workitem'
+        ? await workItemWithTranscript(tables, id)
+        : kind === 'queue'
+          ? await nonEmptyQueue(tables, id)
+          : documents[key];
+    if (value !== undefined) found[key] = value;
+  }
+  return found;
+}
