@@ -38,6 +38,8 @@ export interface LoadMessage {
   readonly body: string;
   /** The conversation the bot must post the token to (the agent's chat, or the customer's for the echo). */
   readonly deliverTo: string;
+  /** Where to POST it, when not the run's url (several instances behind one endpoint). */
+  readonly url?: string;
 }
 
 export interface LoadOptions {
@@ -152,7 +154,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       startedAt[index] = start;
       sent += 1;
       try {
-        const answer = await postJson(options.url, message.body, agent, options.requestTimeoutMs);
+        const answer = await postJson(
+          message.url ?? options.url,
+          message.body,
+          agent,
+          options.requestTimeoutMs,
+        );
         lastAnswer = performance.now();
         postMs.push(lastAnswer - start);
         if (answer.status >= 200 && answer.status < 300) accepted += 1;

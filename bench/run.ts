@@ -27,6 +27,7 @@ import {
   registerAgents,
   type SetupContext,
 } from './desk-setup';
+import { startPostgres } from '../test/support/postgres-server';
 import { growthRows, growthTable } from './growth';
 import { runLoad, type LoadMessage, type LoadResult } from './load';
 import type { Probe, TargetKind, TargetSpec } from './protocol';
@@ -282,6 +283,83 @@ class Bench {
     }
   }
 
+  /**
+   * Two Relaydesk instances on one PostgreSQL database (started here, on 127.0.0.1, as the tests start it), each
+   * customer's messages through one of them as a load balancer with affinity would send them; one row at the
+   * highest concurrency, the servers' CPU added up.
+   */
+  async postgresScenario(): Promise<void> {
+    const { settings } = this;
+    const concurrency = Math.max(...settings.concurrency);
+    const agents = Array.from({ length: settings.agents }, (_, index) => benchAgent(index + 1));
+    const customers = Array.from({ length: settings.agents }, (_, index) => benchCustomer('pg', index + 1));
+    log('starting PostgreSQL and two Relaydesk instances on it');
+    const postgres = await startPostgres();
+    const http = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
+    try {
+      const env = {
+        STORE: 'postgres',
+        DATABASE_URL: postgres.url,
+        AGENT_IDS: agents.map((agent) => agent.aadObjectId).join(','),
+      };
+      const first = await this.start('relaydesk', 'pg-a', env);
+      const second = await this.start('relaydesk', 'pg-b', env);
+      const ctx = this.setup(first, http);
+      await registerAgents(ctx, agents);
+      const sessions = await openSessions(
+        ctx,
+        agents,
+        customers,
+        SETUP_CONCURRENCY,
+        performance.now() + settings.phaseTimeoutMs,
+      );
+      await this.connector.quiet(300, 15_000);
+      const agentOf = new Map(
+        sessions.map((session) => [session.customer.userId, session.agent.conversationId]),
+      );
+      const instanceOf = new Map(
+        customers.map((customer, index) => [customer.userId, index % 2 ? second : first]),
+      );
+      const spread = (count: number) =>
+        this.messages(count, customers, (c) => agentOf.get(c.userId)!).map((message, index) => ({
+          ...message,
+          url: instanceOf.get(customers[index % customers.length]!.userId)!.url,
+        }));
+      const label = `Relaydesk ×2 on PostgreSQL at concurrency ${concurrency}`;
+      // Untimed warm-up of both instances (their messages are spread as the measured ones are).
+      for (let sent = 0; sent < settings.warmup; sent += WARMUP_BATCH) {
+        this.check(`${label}, warm-up`, await this.load(first, spread(WARMUP_BATCH), concurrency));
+      }
+      const before = await Promise.all([first.probe(true), second.probe(true)]);
+      const windowStart = performance.now();
+      const clientCpu = process.cpuUsage();
+      const result = await this.load(first, spread(settings.messages), concurrency);
+      const clientCpuUsed = process.cpuUsage(clientCpu);
+      const windowMs = performance.now() - windowStart;
+      const after = await Promise.all([first.probe(false), second.probe(false)]);
+      const costs = [serverCost(before[0], after[0]), serverCost(before[1], after[1])];
+      this.relay.push({
+        scenario: `Relaydesk ×2 on one PostgreSQL: customer POST → card in agent chat (${sessions.length} Active sessions)`,
+        concurrency,
+        result,
+        serverCpuMs: costs[0]!.serverCpuMs + costs[1]!.serverCpuMs,
+        serverElu: (costs[0]!.serverElu + costs[1]!.serverElu) / 2,
+        clientCpuMs: (clientCpuUsed.user + clientCpuUsed.system) / 1000,
+        windowMs,
+        cores: cpus().length,
+      });
+      this.check(label, result);
+      log(
+        `${label}: ${throughput(result).toFixed(0)} msg/s, ${result.delivered}/${result.planned} delivered`,
+      );
+      await this.stop(first, 'Relaydesk on PostgreSQL (A)');
+      await this.stop(second, 'Relaydesk on PostgreSQL (B)');
+    } finally {
+      http.destroy();
+      await postgres.stop();
+    }
+  }
+
   /** Memory per Active session: a fresh Relaydesk, agents with free capacity, S customers accepted. */
   async activeSessionsMemory(): Promise<void> {
     const { settings } = this;
@@ -467,6 +545,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   try {
     await bench.relayScenario();
+    await bench.postgresScenario();
     await bench.activeSessionsMemory();
     await bench.queuedItemsMemory();
   } catch (error) {

@@ -1,11 +1,5 @@
 import type { Notifier } from '../app/desk-context';
 import type restify from 'restify';
-import {
-  CASE_FIELD_KEYS,
-  CASE_FIELD_MAX_CHARS,
-  CASE_PRIORITIES,
-  type CaseFieldKey,
-} from '../app/case-sessions';
 import type { Desk } from '../app/desk';
 import type { Logger } from '../app/ports';
 import { MAX_ID_CHARS, TAB_VERB_HANDLERS, VerbTable, type TabVerbDesk } from '../cards/verb-table';
@@ -16,14 +10,13 @@ import {
   type ActionResponse,
   type ApiError,
   type DevSignInResponse,
-  type DraftChange,
   type SessionDetail,
   type TranscriptPage,
   type WorkspaceState,
 } from './agent-api';
 import { isObject } from '../shared/json';
+import { DevSignInBody, EarlierQuery, draftChangeOf, refusalOf } from './agent-api-bodies';
 import { sendJson } from './responses';
-import { z } from 'zod';
 
 /** The use cases the agent API reaches: the tab's verbs, and the reads and drafts of the workspace. */
 export type AgentApiDesk = TabVerbDesk &
@@ -47,29 +40,8 @@ export interface AgentApi {
   close(): void;
 }
 
-/** Longest display name a dev sign-in may give. */
-const MAX_NAME_CHARS = 64;
-
-/** A dev sign-in's optional display name: undefined when not given, null when given but unusable. */
-function displayNameOf(value: unknown): string | undefined | null {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') return null;
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
-  return clean === '' || clean.length > MAX_NAME_CHARS ? null : clean;
-}
-
 /** AGENT_API.session / AGENT_API.draft as restify route patterns. */
 const SESSION_ROUTE = '/api/agent/sessions/:sessionId';
-
-/** `?before=<seq>` of the earlier-messages route: a line number of the conversation. */
-const EarlierQuery = z.object({
-  before: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31),
-});
 
 type Handler = (req: restify.Request, res: restify.Response) => Promise<void>;
 
@@ -113,6 +85,17 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     if (outcome.status === 401) res.header('WWW-Authenticate', 'Bearer error="invalid_token"');
     sendError(res, outcome.status, outcome.error.code, outcome.error.message);
     return undefined;
+  }
+
+  /** A route for signed-in agents only: the handler runs with the agent, or not at all (the refusal is sent). */
+  function withAgent(
+    handler: (req: restify.Request, res: restify.Response, agent: SignedInAgent) => Promise<void>,
+    options: { readonly queryToken?: boolean } = {},
+  ): Handler {
+    return async (req, res) => {
+      const agent = await signedIn(req, res, options.queryToken ?? false);
+      if (agent) await handler(req, res, agent);
+    };
   }
 
   /** The :sessionId route parameter, or undefined once a 400 has been answered. */
@@ -162,29 +145,19 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
       );
       return;
     }
-    const body: unknown = req.body;
-    const agentId = isObject(body) ? body['agentId'] : undefined;
-    if (typeof agentId !== 'string' || agentId.trim() === '' || agentId.length > MAX_ID_CHARS) {
-      sendError(res, 400, 'BadRequest', `"agentId" must be a string of 1 to ${MAX_ID_CHARS} characters.`);
+    const parsed = DevSignInBody.safeParse(req.body);
+    if (!parsed.success) {
+      sendError(res, 400, 'BadRequest', refusalOf(parsed.error));
       return;
     }
-    const name = displayNameOf(isObject(body) ? body['name'] : undefined);
-    if (name === null) {
-      sendError(
-        res,
-        400,
-        'BadRequest',
-        `"name", when given, must be a string of 1 to ${MAX_NAME_CHARS} characters.`,
-      );
-      return;
-    }
-    const issued = await auth.issueDevToken(agentId.trim(), name);
+    const { agentId, name } = parsed.data;
+    const issued = await auth.issueDevToken(agentId, name);
     if (!issued) {
       logger.info({ reason: 'not in AGENT_IDS' }, 'dev sign-in refused');
       sendError(res, 403, 'Forbidden', 'Only an agent id listed in AGENT_IDS can sign in.');
       return;
     }
-    logger.info({ agentId: issued.agentId, signedInAs: agentId.trim() }, 'dev sign-in');
+    logger.info({ agentId: issued.agentId, signedInAs: agentId }, 'dev sign-in');
     const answer: DevSignInResponse = {
       token: issued.token,
       agentId: issued.agentId,
@@ -193,17 +166,13 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     sendJson(res, 200, answer);
   };
 
-  const workspace: Handler = async (req, res) => {
-    const agent = await signedIn(req, res);
-    if (!agent) return;
+  const workspace = withAgent(async (_req, res, agent) => {
     const view = await desk.workspace(agent.agentId, agent.name);
     const answer: WorkspaceState = { agentId: agent.agentId, ...view };
     sendJson(res, 200, answer);
-  };
+  });
 
-  const session: Handler = async (req, res) => {
-    const agent = await signedIn(req, res);
-    if (!agent) return;
+  const session = withAgent(async (req, res, agent) => {
     const sessionId = sessionIdOf(req, res);
     if (sessionId === undefined) return;
     const detail = await desk.sessionDetail(agent.agentId, sessionId);
@@ -213,11 +182,9 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     }
     const answer: SessionDetail = detail;
     sendJson(res, 200, answer);
-  };
+  });
 
-  const earlier: Handler = async (req, res) => {
-    const agent = await signedIn(req, res);
-    if (!agent) return;
+  const earlier = withAgent(async (req, res, agent) => {
     const sessionId = sessionIdOf(req, res);
     if (sessionId === undefined) return;
     const query = EarlierQuery.safeParse(
@@ -234,11 +201,9 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     }
     const answer: TranscriptPage = page;
     sendJson(res, 200, answer);
-  };
+  });
 
-  const kbArticle: Handler = async (req, res) => {
-    const agent = await signedIn(req, res);
-    if (!agent) return;
+  const kbArticle = withAgent(async (req, res) => {
     const params: unknown = req.params;
     const articleId = isObject(params) ? params['articleId'] : undefined;
     const article =
@@ -250,11 +215,9 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
       return;
     }
     sendJson(res, 200, article);
-  };
+  });
 
-  const action: Handler = async (req, res) => {
-    const agent = await signedIn(req, res);
-    if (!agent) return;
+  const action = withAgent(async (req, res, agent) => {
     const body: unknown = req.body;
     if (!isObject(body)) {
       sendError(res, 400, 'BadRequest', 'The body must be a JSON object: { "verb": …, …data }.');
@@ -272,11 +235,9 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     }
     const answer: ActionResponse = { view: outcome.view };
     sendJson(res, 200, answer);
-  };
+  });
 
-  const draft: Handler = async (req, res) => {
-    const agent = await signedIn(req, res);
-    if (!agent) return;
+  const draft = withAgent(async (req, res, agent) => {
     const sessionId = sessionIdOf(req, res);
     if (sessionId === undefined) return;
     const change = draftChangeOf(req.body, options.maxTextChars);
@@ -291,13 +252,14 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     }
     res.header('Cache-Control', 'no-store');
     res.send(204);
-  };
+  });
 
-  const eventStream: Handler = async (req, res) => {
-    const agent = await signedIn(req, res, true);
-    if (!agent) return;
-    await events.serve(agent.agentId, req, res, { expiresAt: agent.expiresAt });
-  };
+  const eventStream = withAgent(
+    async (req, res, agent) => {
+      await events.serve(agent.agentId, req, res, { expiresAt: agent.expiresAt });
+    },
+    { queryToken: true },
+  );
 
   server.post(AGENT_API.devSignIn, devSignIn);
   server.get(AGENT_API.workspace, workspace);
@@ -316,43 +278,4 @@ function accessTokenOf(req: restify.Request): string | undefined {
   const query = req.getQuery();
   if (typeof query !== 'string' || query === '') return undefined;
   return new URLSearchParams(query).get('access_token') ?? undefined;
-}
-
-/**
- * A draft change as the use case takes it, or why it cannot be one. A reply longer than MAX_TEXT_CHARS is cut
- * by the use case; case-form fields must be the known ones, strings, and are cut to their caps here.
- */
-export function draftChangeOf(body: unknown, maxTextChars: number): DraftChange | string {
-  if (!isObject(body)) return 'The body must be a JSON object: { "reply"?: string, "caseFields"?: {…} }.';
-  const unknown = Object.keys(body).filter((key) => key !== 'reply' && key !== 'caseFields');
-  if (unknown.length > 0) return `Unknown draft field "${unknown[0]!.slice(0, 50)}".`;
-  const { reply, caseFields } = body;
-  if (reply !== undefined && typeof reply !== 'string') return '"reply" must be a string.';
-  let fields: Partial<Record<CaseFieldKey, string>> | undefined;
-  if (caseFields !== undefined) {
-    if (!isObject(caseFields)) return '"caseFields" must be an object of strings.';
-    fields = {};
-    for (const [key, value] of Object.entries(caseFields)) {
-      if (!(CASE_FIELD_KEYS as readonly string[]).includes(key)) {
-        return `Unknown case field "${key.slice(0, 50)}"; the fields are ${CASE_FIELD_KEYS.join(', ')}.`;
-      }
-      if (typeof value !== 'string') return `Case field "${key}" must be a string.`;
-      const field = key as CaseFieldKey;
-      if (field === 'priority' && value !== '' && !(CASE_PRIORITIES as readonly string[]).includes(value)) {
-        return `"priority" must be one of ${CASE_PRIORITIES.join(', ')}.`;
-      }
-      const cap = field === 'description' ? maxTextChars : CASE_FIELD_MAX_CHARS[field];
-      fields[field] = cutAt(value, cap);
-    }
-  }
-  return {
-    ...(reply !== undefined ? { reply } : {}),
-    ...(fields !== undefined ? { caseFields: fields } : {}),
-  };
-}
-
-function cutAt(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  // Never cut a surrogate pair in half.
-  return text.slice(0, /[\uDC00-\uDFFF]/.test(text.charAt(maxChars)) ? maxChars - 1 : maxChars);
 }

@@ -2,7 +2,7 @@ import { CASE_FIELD_KEYS as APP_CASE_FIELD_KEYS } from '../../src/app/case-sessi
 import { ALL_VERBS, TAB_VERBS, isTabVerb } from '../../src/cards/verbs';
 import { TAB_VERB_HANDLERS, VERB_HANDLERS, VerbTable, type TabVerbDesk } from '../../src/cards/verb-table';
 import { CASE_FIELD_KEYS } from '../../src/web/agent-api';
-import { draftChangeOf } from '../../src/web/agent-api-routes';
+import { draftChangeOf } from '../../src/web/agent-api-bodies';
 import { readToken } from '../../src/web/agent-auth';
 
 describe('draftChangeOf (PUT …/draft bodies)', () => {
