@@ -23,7 +23,14 @@ import { NOW, helpView, noticeView, representativeViews } from './fixtures';
 
 const renderer = new CardRenderer();
 
-describe.each(representativeViews())('the %s card', (_name, view) => {
+/** One whole-card snapshot per kind of card (the first view of each); the variants are pinned by structure. */
+const SNAPSHOTTED = new Set(
+  representativeViews()
+    .filter(([, view], index, all) => all.findIndex(([, other]) => other.kind === view.kind) === index)
+    .map(([name]) => name),
+);
+
+describe.each(representativeViews())('the %s card', (name, view) => {
   const card = renderer.renderAgentView(view, { now: NOW });
 
   it('parses with the adaptivecards library without errors or warnings', () => {
@@ -62,9 +69,11 @@ describe.each(representativeViews())('the %s card', (_name, view) => {
     expect(objectsOfType(card, 'Action.Submit')).toHaveLength(executeActions(card).length);
   });
 
-  it('matches its snapshot', () => {
-    expect(card).toMatchSnapshot();
-  });
+  if (SNAPSHOTTED.has(name)) {
+    it('matches its snapshot (one per card kind)', () => {
+      expect(card).toMatchSnapshot();
+    });
+  }
 });
 
 describe('card templates', () => {
