@@ -45,7 +45,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['kysely', 'pg', 'better-sqlite3', '**/store/sql/**'],
-              message: 'edges read and write stored state through the use cases (src/app), never rows directly',
+              message:
+                'edges read and write stored state through the use cases (src/app), never rows directly',
             },
           ],
         },
@@ -62,9 +63,13 @@ export default tseslint.config(
           patterns: [
             {
               group: ['kysely', 'pg', 'better-sqlite3', '**/store/sql/**'],
-              message: 'edges read and write stored state through the use cases (src/app), never rows directly',
+              message:
+                'edges read and write stored state through the use cases (src/app), never rows directly',
             },
-            { group: ['**/teams/**'], message: 'the web layer (tab, chat page, API) does not use the bot edge' },
+            {
+              group: ['**/teams/**'],
+              message: 'the web layer (tab, chat page, API) does not use the bot edge',
+            },
           ],
         },
       ],

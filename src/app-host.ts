@@ -20,6 +20,11 @@ import { openStore, storeFailureReason, type StoreHandle } from './store/create-
 import { createDeskRepositories } from './store/sql/desk-repositories';
 import { LocalLiveEvents, startPostgresLiveEvents, type LiveEventBus } from './store/sql/live-events';
 import type { SqlDatabase } from './store/sql/open-database';
+import { SqlCardSlots } from './store/sql/card-slots';
+import { SqlConversationReferences } from './store/sql/conversation-references';
+import { SqlOutboxStore } from './store/sql/outbox-store';
+import { SqlPrechatStates } from './store/sql/prechat-states';
+import { TabPresence } from './store/sql/tab-presence';
 import { StateStore } from './store/state-store';
 import { createAdapter } from './teams/adapter';
 import { ConversationReferences } from './teams/conversation-references';
@@ -175,8 +180,10 @@ export async function startRelaydesk(
   let agentApi: AgentApi;
   let address: BoundAddress;
   let contacts = 0;
+  // Which agents have a tab open on any instance, so an offer made here reaches a tab open on another.
+  const tabs = new TabPresence({ database: store.database, clock, logger });
   try {
-    const wired = wireBot(config, logger, options, clock, { ...store, liveEvents }, http.restify);
+    const wired = wireBot(config, logger, options, clock, { ...store, liveEvents, tabs }, http.restify);
     sweeper = wired.sweeper;
     outbox = wired.outbox;
     agentApi = wired.agentApi;
@@ -192,6 +199,7 @@ export async function startRelaydesk(
   const dispatcher: Outbox = outbox;
   sweeper.start();
   dispatcher.start();
+  tabs.start();
 
   const baseUrl = httpUrl(address);
   const url = `${baseUrl}/api/messages`;
@@ -226,6 +234,7 @@ export async function startRelaydesk(
         .then(() => agentApi.close())
         .then(() => http.close())
         .finally(() => dispatcher.stop())
+        .finally(() => tabs.close())
         .finally(() => liveEvents.close())
         .finally(() => store.close())
         .finally(() => webchatArchive?.close());
@@ -265,7 +274,10 @@ function wireBot(
   logger: Logger,
   options: StartOptions,
   clock: Clock,
-  store: Pick<StoreHandle, 'storage' | 'database'> & { readonly liveEvents: LiveEventBus },
+  store: Pick<StoreHandle, 'storage' | 'database'> & {
+    readonly liveEvents: LiveEventBus;
+    readonly tabs: TabPresence;
+  },
   server: Parameters<typeof registerMessagesEndpoint>[0],
 ): { sweeper: Sweeper; store: StateStore; agentApi: AgentApi; outbox: Outbox } {
   const stateStore = new StateStore({ storage: store.storage, logger });
@@ -279,16 +291,18 @@ function wireBot(
     logger,
     options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {},
   );
-  const references = new ConversationReferences(stateStore, clock);
+  const references = new ConversationReferences(new SqlConversationReferences(store.database), clock);
+  const cardSlots = new SqlCardSlots(store.database);
   let settled: NonNullable<OutboxOptions['onSettled']> = async () => undefined;
   const now = () => clock.now();
   const outbox = new Outbox({
-    store: stateStore,
+    store: new SqlOutboxStore(store.database),
+    cardSlots,
     references,
     sender: new ProactiveSender({
       adapter,
       appId: config.microsoftAppId,
-      store: stateStore,
+      cardSlots,
       delivery,
       logger,
       now,
@@ -321,6 +335,7 @@ function wireBot(
     clock,
     logger,
     bus: store.liveEvents,
+    onStreamsChanged: (agentId, streams) => store.tabs.streamsChanged(agentId, streams),
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
   });
   const context: DeskContext = {
@@ -334,9 +349,11 @@ function wireBot(
     logger: logger.child({ component: 'desk' }),
     settings,
     agents: async () => agentIds,
-    // An offer reaches an agent in their chat with the bot, or in the tab they have open.
+    // An offer reaches an agent in their chat with the bot, or in a tab they have open here or on another instance.
     canReach: async (agentId) =>
-      events.count(agentId) > 0 || (await references.get({ kind: 'agent', id: agentId })) !== undefined,
+      events.count(agentId) > 0 ||
+      (await references.get({ kind: 'agent', id: agentId })) !== undefined ||
+      (await store.tabs.isOpenAnywhere(agentId)),
   };
   const desk = new Desk(context);
   // Sends to customers that reached them, or never will: an agent's message gets its delivery state, a customer
@@ -350,7 +367,7 @@ function wireBot(
     config.prechatQuestions.length > 0
       ? new PrechatSurvey({
           questions: config.prechatQuestions,
-          store: stateStore,
+          states: new SqlPrechatStates(store.database),
           hasLiveWorkItem: (customerId) => hasLiveWorkItem(context, customerId),
           send: (turn, customerId, activity) =>
             notifier.sendActivity({ kind: 'customer', id: customerId }, activity, {

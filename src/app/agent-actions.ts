@@ -23,7 +23,7 @@ import { SELECTABLE_PRESENCE, isPresenceStatus } from '../domain/presence';
 import { pickFromQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { endWorkItem, moveWorkItemToWaiting, resumeWorkItemByAgent } from '../domain/work-item';
-import { ensureAgent, panelVersion, refreshPanel, updateAgent, writeAgent } from './agents';
+import { ensureAgent, panelVersion, refreshPanel, updateAgent } from './agents';
 import {
   caseSessionId,
   caseSessionTitle,
@@ -172,7 +172,7 @@ export function setPresence(ctx: DeskContext, agentId: string, status: unknown):
     }
     await ensureAgent(ctx, agentId);
     // The agent's own choice is kept as is; the capacity rule applies again at the next session start or end.
-    const agent = await writeAgent(ctx, agentId, (current) =>
+    const agent = await ctx.agentRecords.update(agentId, (current) =>
       current ? { ...current, presence: status } : current,
     );
     if (!agent) throw new SessionNotFoundError(HOME_SESSION_ID);

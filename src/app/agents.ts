@@ -2,42 +2,40 @@ import { displayName } from '../domain/agent-directory';
 import { emptyAgentSessions, usedCapacityUnits } from '../domain/agent-sessions';
 import { presenceAfterCapacityChange } from '../domain/presence';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
 import type { AgentDocument } from './documents';
 import { panelView } from './view-builders';
 
-/**
- * Every write of an agent document goes through here: `change` (pure, run again on each eTag conflict) returns
- * the document unchanged to write nothing, or a new one, which gets the next revision.
- */
-export function writeAgent(
-  ctx: DeskContext,
-  agentId: string,
-  change: (current: AgentDocument | undefined) => AgentDocument | undefined,
-): Promise<AgentDocument | undefined> {
-  return ctx.store.update<AgentDocument>(keys.agent(agentId), (current) => {
-    const next = change(current);
-    return next === current || next === undefined
-      ? next
-      : { ...next, revision: (current?.revision ?? 0) + 1 };
-  });
-}
-
-/** The revision a panel card rendered from this document shows. */
+/** The revision a panel card rendered from this agent shows. */
 export function panelVersion(agent: AgentDocument): number {
   return agent.revision ?? 0;
 }
 
-/** The agent's document, created on first contact; an agent is Available from then on. */
+/** What the edge needs to know of an agent: their name and focused session, or undefined before first contact. */
+export interface AgentStatus {
+  readonly name: string;
+  readonly focusedSessionId: string;
+}
+
+export async function agentStatus(
+  ctx: Pick<DeskContext, 'agentRecords'>,
+  agentId: string,
+): Promise<AgentStatus | undefined> {
+  const agent = await ctx.agentRecords.get(agentId);
+  return agent && { name: agent.name, focusedSessionId: agent.panel.focusedSessionId };
+}
+
+/** The agent, created on first contact; an agent is Available from then on. */
 export async function ensureAgent(ctx: DeskContext, agentId: string, name?: string): Promise<AgentDocument> {
   const now = ctx.clock.now();
   const configured = ctx.settings.agentNames?.get(agentId);
-  const agent = await writeAgent(ctx, agentId, (current) => {
-    // A name Teams or a sign-in gives wins; else the stored one; never an id, which customers would read.
-    const best = displayName(name || current?.name, {
-      id: agentId,
-      ...(configured ? { name: configured } : {}),
-    });
+  // A name Teams or a sign-in gives wins; else the stored one; never an id, which customers would read.
+  const bestName = (current: AgentDocument | undefined) =>
+    displayName(name || current?.name, { id: agentId, ...(configured ? { name: configured } : {}) });
+  // Nearly every action starts here and finds the agent as they are: a read, no write transaction.
+  const known = await ctx.agentRecords.get(agentId);
+  if (known && bestName(known) === known.name) return known;
+  const agent = await ctx.agentRecords.update(agentId, (current) => {
+    const best = bestName(current);
     if (current) return best !== current.name ? { ...current, name: best } : current;
     return {
       id: agentId,
@@ -47,13 +45,13 @@ export async function ensureAgent(ctx: DeskContext, agentId: string, name?: stri
       firstSeenAt: now,
     };
   });
-  if (!agent) throw new Error(`The agent document for ${agentId} was not written.`);
+  if (!agent) throw new Error(`Agent ${agentId} was not written.`);
   return agent;
 }
 
 /**
- * Changes an agent's document and re-applies the capacity rule to their presence.
- * `change` may throw a domain error to refuse; it runs again on every eTag conflict, so it must be pure.
+ * Changes an agent and re-applies the capacity rule to their presence.
+ * `change` may throw a domain error to refuse; it runs again on every write conflict, so it must be pure.
  */
 export async function updateAgent(
   ctx: DeskContext,
@@ -61,7 +59,7 @@ export async function updateAgent(
   change: (agent: AgentDocument) => AgentDocument,
 ): Promise<AgentDocument> {
   const { capacityUnitsPerConversation, agentCapacityUnits } = ctx.settings.workstream;
-  const updated = await writeAgent(ctx, agentId, (current) => {
+  const updated = await ctx.agentRecords.update(agentId, (current) => {
     if (!current) throw new Error(`Unknown agent ${agentId}.`);
     const next = change(current);
     if (next === current) return current;
@@ -77,7 +75,7 @@ export async function updateAgent(
 }
 
 /**
- * Re-sends the agent's panel card, updated in place. It carries the document's revision: a render from an
+ * Re-sends the agent's panel card, updated in place. It carries the agent's revision: a render from an
  * older revision that reaches the outbox after a newer one is dropped there, so the card never goes back.
  */
 export async function refreshPanel(ctx: DeskContext, agent: AgentDocument, notice?: string): Promise<void> {

@@ -1,17 +1,15 @@
 import { routeCustomerMessage } from '../domain/work-item';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
-import type { CustomerDocument } from './documents';
 
 /**
  * Whether the customer's next message would join a live work item (Open, Active, or Waiting within the
  * waiting period) rather than start a new one — the same routing rule the desk applies when it arrives.
  */
 export async function hasLiveWorkItem(
-  ctx: Pick<DeskContext, 'store' | 'workItems' | 'clock' | 'settings'>,
+  ctx: Pick<DeskContext, 'customers' | 'workItems' | 'clock' | 'settings'>,
   customerId: string,
 ): Promise<boolean> {
-  const latestId = (await ctx.store.get<CustomerDocument>(keys.customer(customerId)))?.value.latestWorkItemId;
+  const latestId = (await ctx.customers.get(customerId))?.latestWorkItemId;
   if (!latestId) return false;
   const latest = await ctx.workItems.get(latestId);
   const route = routeCustomerMessage(latest?.item, ctx.clock.now(), ctx.settings.workstream.waitingPeriodMs);

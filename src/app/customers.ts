@@ -13,7 +13,6 @@ import { refreshPanel, updateAgent } from './agents';
 import { findContact } from './contacts';
 import { capText, customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
 import type { CustomerDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, readWorkItem } from './routing';
 import { customerMessageView, previewOf } from './view-builders';
@@ -42,8 +41,6 @@ export type CustomerMessageOutcome =
   | { readonly kind: 'waiting-in-queue'; readonly workItemId: string };
 
 const RATE_WINDOW_MS = 60_000;
-/** Earlier conversations a customer document remembers, for the agent's "Previous conversations". */
-export const PREVIOUS_KEPT = 20;
 /** Attempts to settle which work item a message belongs to while other messages race for it. */
 const ROUTE_ATTEMPTS = 20;
 
@@ -89,7 +86,7 @@ export async function receiveCustomerMessage(
 async function withinRateLimit(ctx: DeskContext, message: CustomerMessage, now: number): Promise<boolean> {
   const limit = ctx.settings.rateLimitPerMinute;
   let allowed = true;
-  await ctx.store.update<CustomerDocument>(keys.customer(message.customerId), (current) => {
+  await ctx.customers.update(message.customerId, (current) => {
     const base: CustomerDocument = current ?? {
       id: message.customerId,
       channelId: message.channelId,
@@ -105,7 +102,7 @@ async function withinRateLimit(ctx: DeskContext, message: CustomerMessage, now: 
 }
 
 /**
- * Settles the message's work item with compare-and-swap on the customer document, so two messages
+ * Settles the message's work item with a conditional update of the customer, so two messages
  * arriving together never open two items, then appends it to that item in arrival order.
  */
 async function appendToWorkItem(
@@ -117,7 +114,7 @@ async function appendToWorkItem(
 ): Promise<{ doc: WorkItemDocument; isNew: boolean; resumedFor?: string }> {
   const waitingPeriodMs = ctx.settings.workstream.waitingPeriodMs;
   for (let attempt = 0; attempt < ROUTE_ATTEMPTS; attempt += 1) {
-    const customer = (await ctx.store.get<CustomerDocument>(keys.customer(message.customerId)))?.value;
+    const customer = await ctx.customers.get(message.customerId);
     const latestId = customer?.latestWorkItemId;
     const latest = latestId ? await readWorkItem(ctx, latestId) : undefined;
     const route = routeCustomerMessage(latest?.item, now, waitingPeriodMs);
@@ -149,18 +146,10 @@ async function appendToWorkItem(
         ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
       });
       let claimed = false;
-      await ctx.store.update<CustomerDocument>(keys.customer(message.customerId), (current) => {
+      await ctx.customers.update(message.customerId, (current) => {
         claimed = current !== undefined && current.latestWorkItemId === latestId;
         if (!current || !claimed) return current;
-        const previous = latestId
-          ? [latestId, ...(current.previousWorkItemIds ?? [])].slice(0, PREVIOUS_KEPT)
-          : current.previousWorkItemIds;
-        return {
-          ...current,
-          identity: fullIdentity,
-          latestWorkItemId: workItemId,
-          ...(previous ? { previousWorkItemIds: previous } : {}),
-        };
+        return { ...current, identity: fullIdentity, latestWorkItemId: workItemId };
       });
       if (!claimed) {
         await ctx.workItems.remove(workItemId);

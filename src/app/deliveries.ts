@@ -1,8 +1,7 @@
 import { abandonWorkItem, markCustomerLeft } from '../domain/work-item';
 import { dequeue } from '../domain/routing';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
-import type { CustomerDocument, WorkItemDocument } from './documents';
+import type { WorkItemDocument } from './documents';
 import { changeQueue } from './routing';
 import { notice, previewOf } from './view-builders';
 import type { DeliveryState } from './views';
@@ -38,7 +37,7 @@ export async function recordDelivery(
   const left = meansCustomerLeft(outcome);
   const state: DeliveryState = outcome.kind === 'delivered' ? 'delivered' : 'not-delivered';
   const traced = await ctx.messages.setDelivery(deliveryId, state);
-  const latestId = (await ctx.store.get<CustomerDocument>(keys.customer(customerId)))?.value.latestWorkItemId;
+  const latestId = (await ctx.customers.get(customerId))?.latestWorkItemId;
   // Only the conversation the customer is in now can be left.
   if (left && latestId) {
     const now = ctx.clock.now();
@@ -62,8 +61,7 @@ export async function recordDelivery(
  * expired): their live conversation is marked "Customer left", and leaves the queue if it was waiting there.
  */
 export async function customerLeft(ctx: DeskContext, customerId: string): Promise<void> {
-  const customer = (await ctx.store.get<CustomerDocument>(keys.customer(customerId)))?.value;
-  const workItemId = customer?.latestWorkItemId;
+  const workItemId = (await ctx.customers.get(customerId))?.latestWorkItemId;
   if (!workItemId) return;
   const now = ctx.clock.now();
   const doc = await ctx.workItems.update(workItemId, (current) =>

@@ -1,6 +1,12 @@
 import type { WorkstreamSettings } from '../domain/workstream';
 import type { Clock, DocumentStore, IdGenerator, Logger, SentimentScorer } from './ports';
-import type { MessageLog, QueueRepository, WorkItemRepository } from './repositories';
+import type {
+  AgentRepository,
+  CustomerRepository,
+  MessageLog,
+  QueueRepository,
+  WorkItemRepository,
+} from './repositories';
 import type { AgentView, KbArticleHit } from './views';
 
 export interface AgentSendOptions {
@@ -73,6 +79,9 @@ export interface DeskContext {
   readonly workItems: WorkItemRepository;
   readonly messages: MessageLog;
   readonly queue: QueueRepository;
+  /** The agents' records (name, presence, panel); `agents` below is who may be offered work. */
+  readonly agentRecords: AgentRepository;
+  readonly customers: CustomerRepository;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly ids: IdGenerator;

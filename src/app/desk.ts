@@ -1,6 +1,6 @@
 import * as actions from './agent-actions';
 import { customerLeft, recordDelivery, type SendOutcome } from './deliveries';
-import { ensureAgent } from './agents';
+import { agentStatus, ensureAgent, type AgentStatus } from './agents';
 import { KeyedQueue } from './keyed-queue';
 import { receiveCustomerMessage } from './customers';
 import type { CustomerMessage, CustomerMessageOutcome } from './customers';
@@ -70,6 +70,11 @@ export class Desk {
   /** Records the agent (Available on first contact) and keeps their display name current, sending nothing. */
   async rememberAgent(agentId: string, name?: string): Promise<void> {
     await ensureAgent(this.ctx, agentId, name);
+  }
+
+  /** The agent's name and focused session, or undefined before their first contact; changes nothing. */
+  agentStatus(agentId: string): Promise<AgentStatus | undefined> {
+    return agentStatus(this.ctx, agentId);
   }
 
   showPanel(agentId: string, name?: string): Promise<AgentView> {

@@ -4,10 +4,9 @@ import type { PresenceStatus } from '../domain/presence';
 import type { WorkQueue } from '../domain/routing';
 import type { CustomerIdentity } from '../domain/session-title';
 import type { WorkItem, WorkItemState } from '../domain/work-item';
-import { storeKey } from '../store/keys';
 import type { PrechatAnswer } from './views';
 
-/** The documents the desk keeps, one owner each, and the one place their keys are built. */
+/** What the desk keeps, one repository each (src/app/repositories.ts), as the use cases see it. */
 
 export interface AgentDocument {
   readonly id: string;
@@ -17,8 +16,8 @@ export interface AgentDocument {
   readonly firstSeenAt: number;
   readonly lastOfferedAt?: number;
   /**
-   * Counts the document's writes (absent on documents written before it existed: 0). A panel card carries the
-   * revision it was rendered from, so an older render queued late never overwrites a newer one.
+   * Counts the agent's writes (the repository sets it; absent only on a value not yet written). A panel card
+   * carries the revision it was rendered from, so an older render queued late never overwrites a newer one.
    */
   readonly revision?: number;
 }
@@ -62,9 +61,8 @@ export interface CustomerDocument {
   readonly id: string;
   readonly channelId: string;
   readonly identity: CustomerIdentity;
+  /** The conversation the customer is in now; earlier ones are a query (WorkItemRepository.previousOf). */
   readonly latestWorkItemId?: string;
-  /** The customer's earlier conversations, newest first (at most PREVIOUS_KEPT). */
-  readonly previousWorkItemIds?: readonly string[];
   /** Start of the current one-minute rate window and the messages counted in it. */
   readonly rateWindow: { readonly startedAt: number; readonly count: number };
 }
@@ -81,10 +79,5 @@ export interface WorkItemIndexEntry {
   /** The customer's first words, cut short (PREVIEW_CHARS). */
   readonly preview?: string;
 }
-
-export const keys = {
-  agent: (agentId: string) => storeKey('agent', agentId),
-  customer: (customerId: string) => storeKey('customer', customerId),
-};
 
 export type { WorkQueue };

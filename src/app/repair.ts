@@ -3,8 +3,7 @@ import { MaxSessionsReachedError } from '../domain/errors';
 import { conversationSentiment } from '../domain/sentiment';
 import { refreshPanel, updateAgent } from './agents';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
-import type { AgentDocument, WorkItemDocument } from './documents';
+import type { WorkItemDocument } from './documents';
 import { readWorkItemIndex } from './work-item-index';
 
 /** How often the sweeper checks the agents' session lists against the work items. */
@@ -16,7 +15,7 @@ export interface RepairOutcome {
 }
 
 /**
- * The work item is the source of truth for assignment. Every use case writes it first and the agent's document
+ * The work item is the source of truth for assignment. Every use case writes it first and the agent
  * after; a crash in between leaves the agent behind. This pass puts an Active conversation missing from its
  * agent's session list back, without moving the agent's focus. Each change is conditional on what it read, so
  * any number of instances may run it at once.
@@ -34,11 +33,9 @@ export async function repairSessions(ctx: DeskContext): Promise<RepairOutcome> {
   }
 
   const restored: { agentId: string; workItemId: string }[] = [];
-  const agents = await ctx.store.getMany<AgentDocument>(
-    [...activeByAgent.keys()].map((id) => keys.agent(id)),
-  );
+  const agents = await ctx.agentRecords.getMany([...activeByAgent.keys()]);
   for (const [agentId, items] of activeByAgent) {
-    const agent = agents.get(keys.agent(agentId))?.value;
+    const agent = agents.get(agentId);
     const missing = items.filter((doc) => agent && !findSession(agent.panel, doc.item.id));
     if (!agent || missing.length === 0) continue;
     try {

@@ -1,5 +1,13 @@
+import type { Session } from '../domain/agent-sessions';
+import type { PresenceStatus } from '../domain/presence';
 import type { Offer, WorkQueue } from '../domain/routing';
-import type { TranscriptMessage, WorkItemDocument, WorkItemIndexEntry } from './documents';
+import type {
+  AgentDocument,
+  CustomerDocument,
+  TranscriptMessage,
+  WorkItemDocument,
+  WorkItemIndexEntry,
+} from './documents';
 import type { DeliveryState } from './views';
 
 /** A transcript line as stored: its place in the conversation (1 for the first) with what it said. */
@@ -64,4 +72,42 @@ export interface QueueRepository {
   /** The domain's `enqueue` without reading the queue. */
   enqueue(workstream: string, workItemId: string, now: number, preferredAgentId?: string): Promise<void>;
   offersFor(workstream: string, agentId: string, now: number): Promise<Offer[]>;
+}
+
+/** What routing weighs of an agent: no drafts, titles or unread counts. */
+export interface AgentRoutingState {
+  readonly id: string;
+  readonly presence: PresenceStatus;
+  readonly lastOfferedAt?: number;
+  /** The agent's sessions in opening order. */
+  readonly sessions: readonly Pick<Session, 'id' | 'kind' | 'readOnly'>[];
+}
+
+/**
+ * Agents, one row each, and their panel's sessions, one row each. Every change is one transaction, conditional on
+ * the revision it read, and every write takes the next revision; `change` is re-run on a conflict, so it must be pure.
+ */
+export interface AgentRepository {
+  get(agentId: string): Promise<AgentDocument | undefined>;
+  getMany(agentIds: readonly string[]): Promise<Map<string, AgentDocument>>;
+  /**
+   * Creates or changes the agent; returning `current` (or undefined) writes nothing, and a change that throws writes
+   * nothing either. Resolves to the agent as left, its revision the one written.
+   */
+  update(
+    agentId: string,
+    change: (current: AgentDocument | undefined) => AgentDocument | undefined,
+  ): Promise<AgentDocument | undefined>;
+  /** The given agents that have been seen, in the order given, as routing weighs them. */
+  forRouting(agentIds: readonly string[]): Promise<AgentRoutingState[]>;
+}
+
+/** Customers, one row each; a change is conditional on the version it read, `change` re-run on a conflict. */
+export interface CustomerRepository {
+  get(customerId: string): Promise<CustomerDocument | undefined>;
+  /** Creates or changes the customer; returning `current` (or undefined) writes nothing. */
+  update(
+    customerId: string,
+    change: (current: CustomerDocument | undefined) => CustomerDocument | undefined,
+  ): Promise<CustomerDocument | undefined>;
 }

@@ -13,10 +13,9 @@ import {
 import type { Claim, Offer, RoutingCandidate, WorkQueue } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
 import { assignWorkItem } from '../domain/work-item';
-import { refreshPanel, updateAgent, writeAgent } from './agents';
+import { refreshPanel, updateAgent } from './agents';
 import { customerWording } from './customer-wording';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
 import type { AgentDocument, WorkItemDocument } from './documents';
 import { readExcerpt } from './transcripts';
 import { SUMMARY_LINES, activeConversationView, offerView, refusal, replyDraft } from './view-builders';
@@ -43,25 +42,21 @@ async function updateQueue<R>(
 
 async function candidates(ctx: DeskContext): Promise<RoutingCandidate[]> {
   const agentIds = await ctx.agents();
-  const docs = await ctx.store.getMany<AgentDocument>(agentIds.map((id) => keys.agent(id)));
+  const [agents, reachable] = await Promise.all([
+    ctx.agentRecords.forRouting(agentIds),
+    Promise.all(agentIds.map(async (id) => [id, await ctx.canReach(id)] as const)),
+  ]);
+  const reachableIds = new Set(reachable.flatMap(([id, can]) => (can ? [id] : [])));
   const units = ctx.settings.workstream.capacityUnitsPerConversation;
-  const reachable = await Promise.all(agentIds.map((id) => ctx.canReach(id)));
-  return agentIds.flatMap((id, index) => {
-    const agent = docs.get(keys.agent(id))?.value;
-    if (!agent) return [];
-    const active = agent.panel.sessions.filter((s) => s.kind === 'conversation' && !s.readOnly).length;
-    return [
-      {
-        id,
-        presence: agent.presence,
-        usedUnits: active * units,
-        sessionCount: agent.panel.sessions.length,
-        sessionIds: agent.panel.sessions.map((session) => session.id),
-        reachable: reachable[index] ?? false,
-        ...(agent.lastOfferedAt !== undefined ? { lastOfferedAt: agent.lastOfferedAt } : {}),
-      },
-    ];
-  });
+  return agents.map((agent) => ({
+    id: agent.id,
+    presence: agent.presence,
+    usedUnits: agent.sessions.filter((s) => s.kind === 'conversation' && !s.readOnly).length * units,
+    sessionCount: agent.sessions.length,
+    sessionIds: agent.sessions.map((session) => session.id),
+    reachable: reachableIds.has(agent.id),
+    ...(agent.lastOfferedAt !== undefined ? { lastOfferedAt: agent.lastOfferedAt } : {}),
+  }));
 }
 
 async function sendOfferCard(ctx: DeskContext, offer: Offer, status: OfferStatus): Promise<void> {
@@ -89,7 +84,9 @@ export async function dispatchOffers(ctx: DeskContext): Promise<Offer[]> {
   });
   for (const offer of offers) {
     ctx.logger.info({ workItemId: offer.workItemId, agentId: offer.agentId, offerId: offer.id }, 'offered');
-    await writeAgent(ctx, offer.agentId, (agent) => (agent ? { ...agent, lastOfferedAt: now } : agent));
+    await ctx.agentRecords.update(offer.agentId, (agent) =>
+      agent ? { ...agent, lastOfferedAt: now } : agent,
+    );
     await sendOfferCard(ctx, offer, 'pending');
   }
   return offers;
@@ -103,7 +100,7 @@ export async function accept(
   const now = ctx.clock.now();
   const { workstream } = ctx.settings;
   const log = ctx.logger.child({ ...request, action: 'accept' });
-  const agentBefore = (await ctx.store.get<AgentDocument>(keys.agent(request.agentId)))?.value;
+  const agentBefore = await ctx.agentRecords.get(request.agentId);
   if (agentBefore && agentBefore.panel.sessions.length >= workstream.maxSessions) {
     log.info({}, 'accept refused: maximum sessions');
     return refusal(new MaxSessionsReachedError());
@@ -239,7 +236,7 @@ export async function finishClaim(ctx: DeskContext, workItemId: string, claim: C
 }
 
 async function readAgent(ctx: DeskContext, agentId: string): Promise<AgentDocument> {
-  const agent = (await ctx.store.get<AgentDocument>(keys.agent(agentId)))?.value;
+  const agent = await ctx.agentRecords.get(agentId);
   if (!agent) throw new Error(`Unknown agent ${agentId}.`);
   return agent;
 }

@@ -3,8 +3,7 @@ import { conversationSentiment, recordSentimentScore } from '../domain/sentiment
 import { ensureAgent } from './agents';
 import { workItemIdOfSession } from './case-sessions';
 import type { DeskContext } from './desk-context';
-import { keys } from './documents';
-import type { AgentDocument, TranscriptMessage, WorkItemDocument } from './documents';
+import type { TranscriptMessage, WorkItemDocument } from './documents';
 import type { StoredMessage } from './repositories';
 import { readExcerpt, type TranscriptExcerpt } from './transcripts';
 import { readWorkItem } from './routing';
@@ -29,7 +28,7 @@ export const TRANSCRIPT_PAGE = 50;
 
 /**
  * The agent's workspace as the tab shows it: panel, dashboard and the offers waiting for their answer.
- * The agent's document is created on first contact (Available), as in chat; nothing is sent anywhere.
+ * The agent is created on first contact (Available), as in chat; nothing is sent anywhere.
  */
 export async function workspace(ctx: DeskContext, agentId: string, name?: string): Promise<WorkspaceView> {
   const agent = await ensureAgent(ctx, agentId, name);
@@ -66,7 +65,7 @@ export async function sessionDetail(
   agentId: string,
   sessionId: string,
 ): Promise<SessionDetailView | undefined> {
-  const agent = (await ctx.store.get<AgentDocument>(keys.agent(agentId)))?.value;
+  const agent = await ctx.agentRecords.get(agentId);
   const session = agent ? findSession(agent.panel, sessionId) : undefined;
   if (!session) return undefined;
   const workItemId = workItemIdOfSession(session);
@@ -110,7 +109,7 @@ export async function earlierMessages(
   sessionId: string,
   before: number,
 ): Promise<TranscriptPage | undefined> {
-  const agent = (await ctx.store.get<AgentDocument>(keys.agent(agentId)))?.value;
+  const agent = await ctx.agentRecords.get(agentId);
   const session = agent ? findSession(agent.panel, sessionId) : undefined;
   const workItemId = session ? workItemIdOfSession(session) : undefined;
   const doc = workItemId ? await readWorkItem(ctx, workItemId) : undefined;
@@ -160,10 +159,10 @@ export async function transcriptEntries(
   transcript: readonly StoredMessage[],
 ): Promise<TranscriptEntry[]> {
   const agentIds = [...new Set(transcript.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
-  const agents = await ctx.store.getMany<AgentDocument>(agentIds.map((id) => keys.agent(id)));
+  const agents = await ctx.agentRecords.getMany(agentIds);
   return transcript.map(({ seq, from, text, at, agentId, delivery }) => {
     if (from !== 'agent' || !agentId) return { seq, from, text, at };
-    const agentName = agents.get(keys.agent(agentId))?.value.name || agentId;
+    const agentName = agents.get(agentId)?.name || agentId;
     return { seq, from, text, at, agentId, agentName, ...(delivery ? { delivery } : {}) };
   });
 }

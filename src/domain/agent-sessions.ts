@@ -119,7 +119,7 @@ export function openSession(
 }
 
 /**
- * Puts back a session the agent's list lost (a crash between writing the work item and the agent document):
+ * Puts back a session the agent's list lost (a crash between writing the work item and the agent):
  * like openSession, but the agent's focus stays where it is; a session already there is left as it is.
  */
 export function restoreSession(

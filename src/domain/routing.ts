@@ -45,7 +45,7 @@ export interface WorkQueue {
   readonly entries: readonly QueueEntry[];
 }
 
-/** What routing needs to know about an agent; built from the agent document by the use case. */
+/** What routing needs to know about an agent; built from the agent's row by the use case. */
 export interface RoutingCandidate {
   readonly id: string;
   readonly presence: PresenceStatus;
@@ -54,7 +54,7 @@ export interface RoutingCandidate {
   /** The bot holds a conversation reference, so an offer can actually be delivered. */
   readonly reachable: boolean;
   readonly lastOfferedAt?: number;
-  /** The work items whose sessions are open on the agent's document (a claim on one of them is counted once). */
+  /** The work items whose sessions are open on the agent's panel (a claim on one of them is counted once). */
   readonly sessionIds?: readonly string[];
 }
 

@@ -1,17 +1,20 @@
 import type { ConversationReference } from 'botbuilder';
-import type { Clock, DocumentStore } from '../app/ports';
-import { storeKey } from '../store/keys';
+import type { Clock } from '../app/ports';
 
 /** Whose conversation a reference reaches: an agent (their AGENT_IDS entry) or a customer (`channelId:from.id`). */
 export type ReferenceOwner = { readonly kind: 'agent' | 'customer'; readonly id: string };
 
-interface ReferenceDocument {
+/** A reference as kept, with when it was captured. */
+export interface StoredReference {
   readonly reference: Partial<ConversationReference>;
   readonly updatedAt: number;
 }
 
-export function referenceKey(owner: ReferenceOwner): string {
-  return storeKey('reference', `${owner.kind}:${owner.id}`);
+/** Where references are kept, one per owner; the app wires a store on the conversation_references table. */
+export interface ReferenceStore {
+  get(owner: ReferenceOwner): Promise<StoredReference | undefined>;
+  /** Replaces the owner's reference: the latest inbound activity wins. */
+  put(owner: ReferenceOwner, stored: StoredReference): Promise<void>;
 }
 
 const ACCOUNT_FIELDS = ['id', 'name', 'aadObjectId', 'role'] as const;
@@ -59,22 +62,17 @@ export function storedReference(reference: Partial<ConversationReference>): Part
 /** The ConversationReferences proactive sends go through, captured from every inbound activity. */
 export class ConversationReferences {
   constructor(
-    private readonly store: DocumentStore,
+    private readonly store: ReferenceStore,
     private readonly clock: Clock,
   ) {}
 
   async save(owner: ReferenceOwner, reference: Partial<ConversationReference>): Promise<void> {
-    const plain = storedReference(reference);
-    const now = this.clock.now();
-    await this.store.update<ReferenceDocument>(referenceKey(owner), () => ({
-      reference: plain,
-      updatedAt: now,
-    }));
+    await this.store.put(owner, { reference: storedReference(reference), updatedAt: this.clock.now() });
   }
 
   /** A fresh copy the caller may hand to botbuilder, which is free to modify it. */
   async get(owner: ReferenceOwner): Promise<Partial<ConversationReference> | undefined> {
-    const stored = await this.store.get<ReferenceDocument>(referenceKey(owner));
-    return stored ? (structuredClone(stored.value.reference) as Partial<ConversationReference>) : undefined;
+    const stored = await this.store.get(owner);
+    return stored ? structuredClone(stored.reference) : undefined;
   }
 }

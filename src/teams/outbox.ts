@@ -1,22 +1,19 @@
 import type { SendOutcome } from '../app/deliveries';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { DocumentStore, LogFields, Logger, Random } from '../app/ports';
+import type { LogFields, Logger, Random } from '../app/ports';
+import type { CardSlots } from './card-slots';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
 import { classifySendError, messageOf, statusOfSendError, type SendFailure } from './delivery';
-import {
-  OutboxStore,
-  ownerKeyOf,
-  type OutboxEntryDocument,
-  type OutboxMessage,
-  type OutboxQueueDocument,
-} from './outbox-store';
-import { cardSlotKey, type CardSlotDocument, type ProactiveSender } from './proactive-sender';
+import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-holders';
+import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
+import type { ProactiveSender } from './proactive-sender';
 
-export type { OutboxMessage } from './outbox-store';
+export type { OutboxEntry, OutboxMessage } from './outbox-store';
 
 export interface OutboxOptions {
-  readonly store: DocumentStore;
+  /** The recipients' queues, backoffs and leases. */
+  readonly store: OutboxStore;
+  /** The cards agents' slots show; a slot let go of by a card action is forgotten here. */
+  readonly cardSlots: CardSlots;
   readonly references: ConversationReferences;
   readonly sender: Pick<ProactiveSender, 'send'>;
   readonly logger: Logger;
@@ -48,7 +45,7 @@ export interface OutboxOptions {
    * Told how each entry ended: taken by the channel, or refused for good (the entry is dropped). Not told of
    * retries. A failing callback is logged and does not hold the queue.
    */
-  readonly onSettled?: (entry: OutboxEntryDocument, outcome: SendOutcome) => Promise<void>;
+  readonly onSettled?: (entry: OutboxEntry, outcome: SendOutcome) => Promise<void>;
 }
 
 /** How one recipient's run ended. */
@@ -72,27 +69,6 @@ class LeaseLost extends Error {
   override readonly name = 'LeaseLost';
 }
 
-const HOST = hostname();
-/** The lease holders of this process's running outboxes; any other holder from this process is gone. */
-const liveHolders = new Set<string>();
-
-/**
- * A lease left by a dispatcher known to be gone: one of this process that was stopped, or one of a process
- * on this machine that no longer runs (killed). A holder on another machine only loses its lease by expiry.
- */
-function isStaleHolder(holder: string): boolean {
-  const [host, pidText, instance] = holder.split('/');
-  if (host !== HOST || !instance) return false;
-  const pid = Number(pidText);
-  if (pid === process.pid) return !liveHolders.has(holder);
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 const DEFAULTS = {
   pollMs: 1000,
   leaseMs: 60_000,
@@ -111,12 +87,12 @@ const DEFAULTS = {
  * queue only once the connector took it (or refused it for good: a 4xx other than 429, logged and dropped).
  * 429, 5xx and network errors are retried by the Delivery policy (backoff, Retry-After); when that gives up,
  * the entry stays and the recipient waits for a later pass, each one longer. A recipient is sent to by one
- * dispatcher at a time (a lease in its queue document), so two processes never send the same entry at once.
+ * dispatcher at a time (a lease on its recipient row), so two processes never send the same entry at once.
  */
 export class Outbox {
   private readonly store: OutboxStore;
   private readonly logger: Logger;
-  private readonly holder = `${HOST}/${process.pid}/${randomUUID()}`;
+  private readonly holder = newHolder();
   private readonly runs = new Map<string, ActiveRun>();
   /** Lease deadlines of the recipients this dispatcher is sending to. */
   private readonly leases = new Map<string, number>();
@@ -134,13 +110,13 @@ export class Outbox {
   private halted = false;
 
   constructor(private readonly options: OutboxOptions) {
-    this.store = new OutboxStore(options.store);
+    this.store = options.store;
     this.logger = options.logger.child({ component: 'outbox' });
     this.autoDrain = options.autoDrain ?? true;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     this.random = options.random ?? Math.random;
-    liveHolders.add(this.holder);
+    holderStarted(this.holder);
   }
 
   /**
@@ -176,7 +152,7 @@ export class Outbox {
 
   /** The activity id of the card a slot shows, if one was posted. */
   async slotActivityId(agentId: string, slot: string): Promise<string | undefined> {
-    return (await this.options.store.get<CardSlotDocument>(cardSlotKey(agentId, slot)))?.value.activityId;
+    return (await this.options.cardSlots.get(agentId, slot))?.activityId;
   }
 
   /**
@@ -185,10 +161,7 @@ export class Outbox {
    * replaced card. Touches only the store, never waits for the connector.
    */
   async releaseSlot(agentId: string, slot: string, activityId: string): Promise<void> {
-    const key = cardSlotKey(agentId, slot);
-    const stored = await this.options.store.get<CardSlotDocument>(key);
-    if (stored?.value.activityId !== activityId) return;
-    await this.options.store.delete(key);
+    if (!(await this.options.cardSlots.releaseIf(agentId, slot, activityId))) return;
     const ownerKey = ownerKeyOf({ kind: 'agent', id: agentId });
     const dropped = await this.store.dropSlot(ownerKey, slot, this.inFlight.get(ownerKey));
     if (dropped > 0) {
@@ -219,9 +192,8 @@ export class Outbox {
   }
 
   /** Entries not yet delivered, over all recipients. */
-  async pending(): Promise<number> {
-    const queues = await Promise.all((await this.store.recipients()).map((key) => this.store.queue(key)));
-    return queues.reduce((sum, queue) => sum + (queue?.entries.length ?? 0), 0);
+  pending(): Promise<number> {
+    return this.store.pending();
   }
 
   /**
@@ -246,7 +218,7 @@ export class Outbox {
     const abandoned = await Promise.race([runs, timeout]);
     clearTimeout(timer);
     this.halted = true;
-    liveHolders.delete(this.holder);
+    holderGone(this.holder);
     if (abandoned) {
       this.logger.warn(
         { recipients: [...this.inFlight.keys()] },
@@ -265,9 +237,12 @@ export class Outbox {
     this.ticking = undefined;
   }
 
-  /** One run for every recipient listed with pending entries, a few at a time. */
+  /** One run for every recipient with pending entries and no backoff running, a few at a time. */
   private async pass(): Promise<void> {
-    const recipients = [...(await this.store.recipients())];
+    const now = this.options.now();
+    const recipients = (await this.store.recipients())
+      .filter((pending) => (pending.notBefore ?? 0) <= now)
+      .map((pending) => pending.recipient);
     const concurrency = Math.max(1, this.options.concurrency ?? DEFAULTS.concurrency);
     const workers = Array.from({ length: Math.min(concurrency, recipients.length) }, async () => {
       for (let key = recipients.shift(); key !== undefined; key = recipients.shift()) await this.run(key);
@@ -277,16 +252,10 @@ export class Outbox {
 
   private async anythingDue(): Promise<boolean> {
     const now = this.options.now();
-    for (const key of await this.store.recipients()) {
-      const queue = await this.store.queue(key);
-      if (!queue || queue.entries.length === 0) continue;
-      if (queue.backoff && queue.backoff.notBefore > now) continue;
-      const lease = queue.lease;
-      if (lease && lease.holder !== this.holder && lease.until > now && !isStaleHolder(lease.holder))
-        continue;
-      return true;
-    }
-    return false;
+    return (await this.store.recipients()).some(({ lease, notBefore }) => {
+      if (notBefore !== undefined && notBefore > now) return false;
+      return !lease || lease.holder === this.holder || lease.until <= now || isStaleHolder(lease.holder);
+    });
   }
 
   /**
@@ -333,10 +302,7 @@ export class Outbox {
       this.leaseMs,
       isStaleHolder,
     );
-    if (claim.kind === 'idle') {
-      await this.store.prune(ownerKey);
-      return 'idle';
-    }
+    if (claim.kind === 'idle') return 'idle';
     if (claim.kind === 'waiting') return 'waiting';
     if (claim.kind === 'busy') return 'busy';
     this.leases.set(ownerKey, claim.until);
@@ -348,7 +314,6 @@ export class Outbox {
             continue;
           case 'empty':
             await this.store.release(ownerKey, this.holder);
-            await this.store.prune(ownerKey);
             return 'idle';
           case 'later':
             return 'waiting';
@@ -366,43 +331,31 @@ export class Outbox {
 
   /** Sends the recipient's head entry and takes it off the queue, or leaves it there for later. */
   private async sendHead(ownerKey: string): Promise<Step> {
-    const queue = await this.store.queue(ownerKey);
-    const head = queue?.entries[0];
-    if (!queue || !head) return 'empty';
-    if (queue.lease?.holder !== this.holder) return 'lost';
-    const entry = await this.store.entry(head.id);
-    const fields: LogFields = {
-      recipient: ownerKey,
-      entryId: head.id,
-      seq: head.seq,
-      ...(entry ? fieldsOf(entry) : {}),
-    };
+    const { entry, leaseHolder, failures } = await this.store.head(ownerKey);
+    if (!entry) return 'empty';
+    if (leaseHolder !== this.holder) return 'lost';
+    const fields: LogFields = { recipient: ownerKey, entryId: entry.id, seq: entry.seq, ...fieldsOf(entry) };
     let outcome: Outcome;
-    if (!entry) {
-      this.logger.error(fields, 'outbox entry has no activity stored, skipped');
-      outcome = 'dropped';
-    } else {
-      this.inFlight.set(ownerKey, head.id);
-      try {
-        outcome = await this.deliver(ownerKey, entry, fields);
-      } finally {
-        this.inFlight.delete(ownerKey);
-      }
+    this.inFlight.set(ownerKey, entry.id);
+    try {
+      outcome = await this.deliver(ownerKey, entry, fields);
+    } finally {
+      this.inFlight.delete(ownerKey);
     }
     // Abandoned by stop(): the entry stays, to be sent again after a restart (at least once).
     if (this.halted) return 'stopped';
     if (outcome === 'sent' || outcome === 'dropped') {
       const until = this.options.now() + this.leaseMs;
-      await this.store.remove(ownerKey, head.id, this.holder, until);
+      await this.store.remove(ownerKey, entry.id, this.holder, until);
       this.leases.set(ownerKey, until);
       return 'next';
     }
     if (outcome === 'lost' || outcome === 'stopped') return outcome;
-    await this.backOff(ownerKey, queue, outcome.later, fields);
+    await this.backOff(ownerKey, failures, outcome.later, fields);
     return 'later';
   }
 
-  private async deliver(ownerKey: string, entry: OutboxEntryDocument, fields: LogFields): Promise<Outcome> {
+  private async deliver(ownerKey: string, entry: OutboxEntry, fields: LogFields): Promise<Outcome> {
     const reference = await this.options.references.get(entry.owner);
     if (!reference) {
       this.logger.warn({ ...fields, owner: entry.owner.kind }, 'no conversation reference, send skipped');
@@ -438,7 +391,7 @@ export class Outbox {
     }
   }
 
-  private async settled(entry: OutboxEntryDocument, outcome: SendOutcome, fields: LogFields): Promise<void> {
+  private async settled(entry: OutboxEntry, outcome: SendOutcome, fields: LogFields): Promise<void> {
     if (!this.options.onSettled) return;
     try {
       await this.options.onSettled(entry, outcome);
@@ -450,11 +403,11 @@ export class Outbox {
   /** The head stays: the recipient waits longer after each pass that could not deliver it. */
   private async backOff(
     ownerKey: string,
-    queue: OutboxQueueDocument,
+    failedBefore: number,
     failure: SendFailure,
     fields: LogFields,
   ): Promise<void> {
-    const failures = (queue.backoff?.failures ?? 0) + 1;
+    const failures = failedBefore + 1;
     const base = this.options.retryBaseMs ?? DEFAULTS.retryBaseMs;
     const ceiling = Math.min(this.options.retryMaxMs ?? DEFAULTS.retryMaxMs, base * 2 ** (failures - 1));
     const jittered = Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
@@ -482,7 +435,7 @@ export class Outbox {
   }
 }
 
-function fieldsOf(entry: OutboxEntryDocument): LogFields {
+function fieldsOf(entry: OutboxEntry): LogFields {
   const owner: ReferenceOwner = entry.owner;
   return {
     [owner.kind === 'agent' ? 'agentId' : 'customerId']: owner.id,

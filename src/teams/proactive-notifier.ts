@@ -5,8 +5,6 @@ import type { AgentView } from '../app/views';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
 import type { Outbox } from './outbox';
 
-export { cardSlotKey, type CardSlotDocument, type ConversationContinuer } from './proactive-sender';
-
 /** Turns a view into Adaptive Card JSON; the renderer in src/cards, injected. */
 export type RenderCard = (view: AgentView) => object;
 

@@ -1,8 +1,8 @@
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
-import type { DocumentStore, LogFields, Logger } from '../app/ports';
-import { storeKey } from '../store/keys';
+import type { LogFields, Logger } from '../app/ports';
+import type { CardSlots } from './card-slots';
 import { statusOfSendError, type Delivery } from './delivery';
-import type { OutboxEntryDocument } from './outbox-store';
+import type { OutboxEntry } from './outbox-store';
 
 /** What the sender needs of the CloudAdapter. */
 export interface ConversationContinuer {
@@ -11,17 +11,6 @@ export interface ConversationContinuer {
     reference: Partial<ConversationReference>,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void>;
-}
-
-/** The card last posted under one of an agent's slots (the panel, an offer), so it can be updated in place. */
-export interface CardSlotDocument {
-  readonly activityId: string;
-  readonly conversationId: string;
-  readonly updatedAt: number;
-}
-
-export function cardSlotKey(agentId: string, slot: string): string {
-  return storeKey('card', `${agentId}:${slot}`);
 }
 
 export interface SendOptions {
@@ -35,7 +24,8 @@ export interface ProactiveSenderOptions {
   readonly adapter: ConversationContinuer;
   /** MicrosoftAppId; '' in anonymous mode. */
   readonly appId: string;
-  readonly store: DocumentStore;
+  /** The cards slots show, to update them in place. */
+  readonly cardSlots: CardSlots;
   readonly delivery: Delivery;
   readonly logger: Logger;
   readonly now: () => number;
@@ -55,7 +45,7 @@ export class ProactiveSender {
 
   async send(
     reference: Partial<ConversationReference>,
-    entry: OutboxEntryDocument,
+    entry: OutboxEntry,
     fields: LogFields,
     options: SendOptions = {},
   ): Promise<void> {
@@ -93,10 +83,9 @@ export class ProactiveSender {
     fields: LogFields,
     options: SendOptions,
   ): Promise<void> {
-    const key = cardSlotKey(agentId, slot);
     const conversationId = reference.conversation?.id ?? '';
     await this.retried(fields, options, async () => {
-      const stored = (await this.options.store.get<CardSlotDocument>(key))?.value;
+      const stored = await this.options.cardSlots.get(agentId, slot);
       if (stored && stored.conversationId === conversationId) {
         try {
           await this.inConversation(reference, async (context) => {
@@ -113,12 +102,11 @@ export class ProactiveSender {
       }
       const activityId = await this.post(reference, activity);
       if (activityId) {
-        const now = this.options.now();
-        await this.options.store.update<CardSlotDocument>(key, () => ({
+        await this.options.cardSlots.put(agentId, slot, {
           activityId,
           conversationId,
-          updatedAt: now,
-        }));
+          updatedAt: this.options.now(),
+        });
       }
     });
   }

@@ -2,7 +2,6 @@ import { CardFactory, TeamsActivityHandler, TurnContext, type InvokeResponse } f
 import { findContact } from '../app/contacts';
 import type { CustomerMessage } from '../app/customers';
 import type { Desk } from '../app/desk';
-import { keys, type AgentDocument } from '../app/documents';
 import type { DocumentStore, LogFields, Logger } from '../app/ports';
 import type { AgentView, NoticeView } from '../app/views';
 import { HOME_SESSION_ID } from '../domain/agent-sessions';
@@ -20,12 +19,18 @@ import { isObject } from '../shared/json';
 export type BotDesk = VerbDesk &
   Pick<
     Desk,
-    'customerMessage' | 'customerLeft' | 'showPanel' | 'showDashboard' | 'agentText' | 'rememberAgent'
+    | 'customerMessage'
+    | 'customerLeft'
+    | 'showPanel'
+    | 'showDashboard'
+    | 'agentText'
+    | 'rememberAgent'
+    | 'agentStatus'
   >;
 
 export interface RelaydeskBotOptions {
   readonly desk: BotDesk;
-  /** Read-only here: whether an agent has been seen, and which session they have focused. */
+  /** Read-only here: the contacts directory, whose record of a Teams user wins over their Teams name. */
   readonly store: DocumentStore;
   readonly references: ConversationReferences;
   /** Replies go through the notifier's outbox too, in order with everything else the sender is sent. */
@@ -346,15 +351,14 @@ export class RelaydeskBot extends TeamsActivityHandler {
    * name current: install events (as the Agents Playground sends them) carry no name, card actions do.
    */
   private async ensureKnownAgent(agent: Agent): Promise<void> {
-    const known = await this.options.store.get<AgentDocument>(keys.agent(agent.agentId));
+    const known = await this.desk.agentStatus(agent.agentId);
     if (!known) await this.desk.showPanel(agent.agentId, agent.name);
-    else if (agent.name && agent.name !== known.value.name)
+    else if (agent.name && agent.name !== known.name)
       await this.desk.rememberAgent(agent.agentId, agent.name);
   }
 
   private async focusedSession(agentId: string): Promise<string> {
-    const agent = await this.options.store.get<AgentDocument>(keys.agent(agentId));
-    return agent?.value.panel.focusedSessionId ?? HOME_SESSION_ID;
+    return (await this.desk.agentStatus(agentId))?.focusedSessionId ?? HOME_SESSION_ID;
   }
 
   /** A panel view has already been posted to the panel slot by the use case; anything else is answered here. */

@@ -27,6 +27,8 @@ export interface AgentEventHubOptions {
   readonly retryMs?: number;
   /** Other instances of the desk: local changes are told to them, and theirs refresh the tabs open here. */
   readonly bus?: LiveEventBus;
+  /** Told the agent's count of open streams here whenever a stream opens or ends (shared tab presence). */
+  readonly onStreamsChanged?: (agentId: string, streams: number) => void;
 }
 
 export interface StreamOptions {
@@ -197,6 +199,7 @@ export class AgentEventHub {
       ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
     });
     this.logger.debug({ agentId, streams: set.size }, 'event stream opened');
+    this.streamsChanged(agentId);
     return stream.done;
   }
 
@@ -215,6 +218,16 @@ export class AgentEventHub {
     if (!set) return;
     set.delete(stream);
     if (set.size === 0) this.streams.delete(stream.agentId);
+    this.streamsChanged(stream.agentId);
+  }
+
+  private streamsChanged(agentId: string): void {
+    try {
+      this.options.onStreamsChanged?.(agentId, this.count(agentId));
+    } catch (error) {
+      // A failing listener must not keep a stream from opening or ending.
+      this.logger.warn({ agentId, reason: String(error) }, 'stream count not told');
+    }
   }
 }
 

@@ -3,9 +3,7 @@
  * session is open; routing counts the claim against the agent's capacity, and the sweeper finishes a claim a
  * crash left half-way once it is older than CLAIM_GRACE_MS.
  */
-import { MemoryStorage, type StoreItems } from 'botbuilder';
 import { updateAgent } from '../../src/app/agents';
-import { keys } from '../../src/app/documents';
 import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
 import { CLAIM_GRACE_MS } from '../../src/app/routing';
 import { customerWording } from '../../src/app/customer-wording';
@@ -15,11 +13,10 @@ import type { QueueEntry, WorkQueue } from '../../src/domain/routing';
 import { assignWorkItem, endWorkItem } from '../../src/domain/work-item';
 import type { WorkItem } from '../../src/domain/work-item';
 import type { WorkstreamSettings } from '../../src/domain/workstream';
-import { StateStore } from '../../src/store/state-store';
-import { afterEachWrite } from '../support/storage-hooks';
+import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { createDesk } from './desk-harness';
 import { inMemoryDeskTables } from '../support/desk-tables';
-import type { QueueRepository } from '../../src/app/repositories';
+import type { AgentRepository, QueueRepository } from '../../src/app/repositories';
 
 const WORKSTREAM = 'default';
 const MAX_SESSIONS_REACHED = 'Maximum sessions reached. Close a session before opening another.';
@@ -33,9 +30,11 @@ const customer = (id: string, text = 'Hi, my router is broken') => ({
 });
 
 type Harness = ReturnType<typeof createDesk> & {
-  storage: MemoryStorage;
+  database: SqlDatabase;
   /** Runs after each queue write, before the use case goes on: where a test slips in a concurrent change. */
   afterQueueWrite: { hook?: (queue: WorkQueue) => Promise<void> };
+  /** The same after each write of an agent. */
+  afterAgentWrite: { hook?: (agent: AgentDocument | undefined) => Promise<void> };
 };
 
 async function queueDoc(harness: Harness): Promise<WorkQueue | undefined> {
@@ -44,29 +43,28 @@ async function queueDoc(harness: Harness): Promise<WorkQueue | undefined> {
 async function entryOf(harness: Harness, workItemId: string): Promise<QueueEntry | undefined> {
   return (await queueDoc(harness))?.entries.find((entry) => entry.workItemId === workItemId);
 }
-async function agentDoc(store: StateStore, id: string): Promise<AgentDocument | undefined> {
-  return (await store.get<AgentDocument>(keys.agent(id)))?.value;
+async function agentDoc(harness: Harness, id: string): Promise<AgentDocument | undefined> {
+  return harness.tables.agentRecords.get(id);
 }
 async function itemDoc(harness: Harness, id: string): Promise<WorkItemDocument | undefined> {
   return harness.tables.workItems.get(id);
 }
-async function sessionIds(store: StateStore, agentId: string): Promise<string[]> {
-  return (await agentDoc(store, agentId))?.panel.sessions.map((session) => session.id) ?? [];
+async function sessionIds(harness: Harness, agentId: string): Promise<string[]> {
+  return (await agentDoc(harness, agentId))?.panel.sessions.map((session) => session.id) ?? [];
 }
 /** Every document the claim touches, to check that a pass changed nothing. */
 async function snapshot(harness: Harness, workItemId: string, agentIds: readonly string[]) {
   return {
     queue: await queueDoc(harness),
     item: await itemDoc(harness, workItemId),
-    agents: await Promise.all(agentIds.map((id) => agentDoc(harness.store, id))),
+    agents: await Promise.all(agentIds.map((id) => agentDoc(harness, id))),
   };
 }
 
-/** Agents who have written to the bot, on a memory store the test can hook into. */
+/** Agents who have written to the bot, on repositories the test can hook into. */
 async function deskWith(agents: string[], workstream: Partial<WorkstreamSettings> = {}): Promise<Harness> {
-  const storage = new MemoryStorage();
-  const store = new StateStore({ storage, delay: async () => undefined });
   const afterQueueWrite: Harness['afterQueueWrite'] = {};
+  const afterAgentWrite: Harness['afterAgentWrite'] = {};
   const tables = inMemoryDeskTables();
   const queue: QueueRepository = {
     ...tables.queue,
@@ -76,9 +74,17 @@ async function deskWith(agents: string[], workstream: Partial<WorkstreamSettings
       return written;
     },
   };
-  const harness = createDesk({ agents, workstream, store, tables: { ...tables, queue } });
+  const agentRecords: AgentRepository = {
+    ...tables.agentRecords,
+    update: async (agentId, change) => {
+      const written = await tables.agentRecords.update(agentId, change);
+      await afterAgentWrite.hook?.(written);
+      return written;
+    },
+  };
+  const harness = createDesk({ agents, workstream, tables: { ...tables, queue, agentRecords } });
   for (const id of agents) await harness.desk.showPanel(id, NAMES[id] ?? id);
-  return { ...harness, storage, afterQueueWrite };
+  return { ...harness, database: tables.database, afterQueueWrite, afterAgentWrite };
 }
 
 /** A customer arrives and is offered to `agentId`. */
@@ -132,7 +138,7 @@ describe('a claim left half-way by a crash', () => {
   it('is left alone for the grace period, then finished by one sweep: session, Active, "joined", out of the queue', async () => {
     // One unit of capacity: the claim alone fills Alice.
     const harness = await deskWith(['alice'], { agentCapacityUnits: 1 });
-    const { desk, store, notifier, clock } = harness;
+    const { desk, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     const claimed = await snapshot(harness, offer.workItemId, ['alice']);
@@ -144,13 +150,13 @@ describe('a claim left half-way by a crash', () => {
     await desk.sweep();
     expect(await entryOf(harness, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
     expect(await itemDoc(harness, offer.workItemId)).toEqual(claimed.item);
-    expect(await sessionIds(store, 'alice')).toEqual([]);
+    expect(await sessionIds(harness, 'alice')).toEqual([]);
     expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
     expect(notifier.textsTo('emulator:c1')).toEqual([]);
 
     clock.advance(2);
     await desk.sweep();
-    const agent = await agentDoc(store, 'alice');
+    const agent = await agentDoc(harness, 'alice');
     expect(agent?.panel.sessions.map((session) => session.id)).toEqual([offer.workItemId]);
     expect(agent?.panel.focusedSessionId).toBe(offer.workItemId);
     expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
@@ -177,17 +183,17 @@ describe('a claim left half-way by a crash', () => {
 
   it('after the session opened is finished without a second session and without taking focus back', async () => {
     const harness = await deskWith(['alice']);
-    const { desk, store, notifier, clock } = harness;
+    const { desk, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     await openSessionThenCrash(harness, 'alice', offer.workItemId);
     await desk.focus('alice', 'home');
-    const opened = (await agentDoc(store, 'alice'))?.panel.sessions[0];
+    const opened = (await agentDoc(harness, 'alice'))?.panel.sessions[0];
     notifier.clear();
 
     clock.advance(CLAIM_GRACE_MS + 1);
     await desk.sweep();
-    const agent = await agentDoc(store, 'alice');
+    const agent = await agentDoc(harness, 'alice');
     expect(agent?.panel.sessions).toEqual([opened]);
     expect(agent?.panel.focusedSessionId).toBe('home');
     expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
@@ -200,16 +206,19 @@ describe('a claim left half-way by a crash', () => {
 
   it('after the item became Active only leaves the queue: the session and the assignment stay as they are', async () => {
     const harness = await deskWith(['alice']);
-    const { desk, store, clock } = harness;
+    const { desk, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     await openSessionThenCrash(harness, 'alice', offer.workItemId);
     await setItem(harness, offer.workItemId, (item) => assignWorkItem(item, 'alice', clock.now()));
-    const before = { agent: await agentDoc(store, 'alice'), item: await itemDoc(harness, offer.workItemId) };
+    const before = {
+      agent: await agentDoc(harness, 'alice'),
+      item: await itemDoc(harness, offer.workItemId),
+    };
 
     clock.advance(CLAIM_GRACE_MS + 1);
     await desk.sweep();
-    expect(await agentDoc(store, 'alice')).toEqual(before.agent);
+    expect(await agentDoc(harness, 'alice')).toEqual(before.agent);
     expect(await itemDoc(harness, offer.workItemId)).toEqual(before.item);
     expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
   });
@@ -221,7 +230,7 @@ describe('a claim left half-way by a crash', () => {
     'whose item was meanwhile %s is dropped by the sweeper without opening a session or telling anyone',
     async (_how, change) => {
       const harness = await deskWith(['alice', 'bob']);
-      const { desk, store, notifier, clock } = harness;
+      const { desk, notifier, clock } = harness;
       const offer = await offerTo(harness, 'c1', 'alice');
       await claimByAcceptThenCrash(harness, offer, 'alice');
       await setItem(harness, offer.workItemId, (item) => change(item, clock.now()));
@@ -231,7 +240,7 @@ describe('a claim left half-way by a crash', () => {
       clock.advance(CLAIM_GRACE_MS + 1);
       await desk.sweep();
       expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
-      expect(await sessionIds(store, 'alice')).toEqual([]);
+      expect(await sessionIds(harness, 'alice')).toEqual([]);
       expect(await itemDoc(harness, offer.workItemId)).toEqual(item);
       // Neither Alice nor the customer hears of it. (Bob's panel may be refreshed: the same sweep's repair
       // gives him the session his Active item lacks here.)
@@ -241,7 +250,7 @@ describe('a claim left half-way by a crash', () => {
 
   it('made by a pick is finished by the sweeper the same way', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, store, notifier, clock } = harness;
+    const { desk, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await harness.tables.queue.update(WORKSTREAM, (queue) => {
       return pickFromQueue(queue, offer.workItemId, { agentId: 'bob', now: clock.now() }).queue;
@@ -250,21 +259,21 @@ describe('a claim left half-way by a crash', () => {
 
     clock.advance(CLAIM_GRACE_MS + 1);
     await desk.sweep();
-    expect(await sessionIds(store, 'bob')).toEqual([offer.workItemId]);
+    expect(await sessionIds(harness, 'bob')).toEqual([offer.workItemId]);
     expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
       state: 'active',
       assignedAgentId: 'bob',
     });
     expect(notifier.textsTo('emulator:c1')).toEqual([customerWording.joined('Bob')]);
     expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
-    expect(await sessionIds(store, 'alice')).toEqual([]);
+    expect(await sessionIds(harness, 'alice')).toEqual([]);
   });
 });
 
 describe('a claim in progress', () => {
   it('cannot be picked by another agent', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, store } = harness;
+    const { desk } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
 
@@ -273,7 +282,7 @@ describe('a claim in progress', () => {
       text: NO_LONGER_AVAILABLE,
     });
     expect(await entryOf(harness, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
-    expect(await sessionIds(store, 'bob')).toEqual([]);
+    expect(await sessionIds(harness, 'bob')).toEqual([]);
     expect((await itemDoc(harness, offer.workItemId))?.item.state).toBe('open');
   });
 
@@ -283,7 +292,7 @@ describe('a claim in progress', () => {
   ] as const)('counts against the agent (%s)', (_limit, roomForTwo, roomForThree) => {
     it('so a dispatch offers them nothing beyond the limit until the claim and a session are done', async () => {
       const harness = await deskWith(['alice'], roomForTwo);
-      const { desk, store, notifier, clock } = harness;
+      const { desk, notifier, clock } = harness;
       const first = await offerTo(harness, 'c1', 'alice');
       await desk.accept({ agentId: 'alice', ...first });
       const second = await offerTo(harness, 'c2', 'alice');
@@ -298,7 +307,7 @@ describe('a claim in progress', () => {
 
       clock.advance(CLAIM_GRACE_MS + 1);
       await desk.sweep();
-      expect(await sessionIds(store, 'alice')).toEqual([first.workItemId, second.workItemId]);
+      expect(await sessionIds(harness, 'alice')).toEqual([first.workItemId, second.workItemId]);
       expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(2);
 
       await desk.confirmClose('alice', first.workItemId);
@@ -332,7 +341,7 @@ describe('a claim in progress', () => {
 describe('accept when the agent has no room left by the time the session opens', () => {
   it('puts the item back in its place, declined by that agent, offers it to another, and refuses the accept', async () => {
     const harness = await deskWith(['alice', 'bob'], { maxSessions: 2 });
-    const { desk, store, notifier, clock } = harness;
+    const { desk, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     const queued = await entryOf(harness, offer.workItemId);
     // Alice opens two case sessions in the tab while her accept is between its queue write and her session.
@@ -371,7 +380,7 @@ describe('accept when the agent has no room left by the time the session opens',
       workItemId: offer.workItemId,
       status: 'pending',
     });
-    expect(await sessionIds(store, 'alice')).toEqual(['case:x', 'case:y']);
+    expect(await sessionIds(harness, 'alice')).toEqual(['case:x', 'case:y']);
     expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({ state: 'open' });
     expect((await itemDoc(harness, offer.workItemId))?.item).not.toHaveProperty('assignedAgentId');
     expect(notifier.textsTo('emulator:c1')).toEqual([]);
@@ -389,26 +398,26 @@ describe('accept when the agent has no room left by the time the session opens',
 describe('accept when the item is taken by someone else while the session opens', () => {
   it('closes the session it opened, drops the claim and tells the agent it is no longer available', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, store, notifier, storage, clock } = harness;
+    const { desk, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     let taken = false;
-    const hook = afterEachWrite(storage, async (changes: StoreItems) => {
-      const agent = changes[keys.agent('alice')] as AgentDocument | undefined;
-      if (taken || !agent?.panel.sessions.some((session) => session.id === offer.workItemId)) return;
+    harness.afterAgentWrite.hook = async (agent) => {
+      if (agent?.id !== 'alice' || taken) return;
+      if (!agent.panel.sessions.some((session) => session.id === offer.workItemId)) return;
       taken = true;
       await setItem(harness, offer.workItemId, (item) => assignWorkItem(item, 'bob', clock.now()));
-    });
+    };
     notifier.clear();
     let view;
     try {
       view = await desk.accept({ agentId: 'alice', ...offer });
     } finally {
-      hook.restore();
+      delete harness.afterAgentWrite.hook;
     }
 
     expect(taken).toBe(true);
     expect(view).toMatchObject({ kind: 'offer', status: 'unavailable' });
-    const agent = await agentDoc(store, 'alice');
+    const agent = await agentDoc(harness, 'alice');
     expect(agent?.panel.sessions).toEqual([]);
     expect(agent?.panel.focusedSessionId).toBe('home');
     expect(notifier.lastPanel('alice')?.rows.map((row) => row.id)).toEqual(['home']);
@@ -424,7 +433,7 @@ describe('a claim whose only missing step is leaving the queue (a crash right be
   // claim: the resumed conversation went to Alice, who is Away and never accepted it, while Bob was Available.
   it('does not swallow the customer coming back after the agent closed the session', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, store, notifier, clock } = harness;
+    const { desk, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     await openSessionThenCrash(harness, 'alice', offer.workItemId);
@@ -441,19 +450,19 @@ describe('a claim whose only missing step is leaving the queue (a crash right be
       workItemId: offer.workItemId,
       status: 'pending',
     });
-    expect(await sessionIds(store, 'alice')).toEqual([]);
+    expect(await sessionIds(harness, 'alice')).toEqual([]);
   });
 });
 
 describe('a claim the sweeper cannot finish', () => {
   it('does not stop the sweep: other offers still expire, and the claim is tried again on the next pass', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, store, clock } = harness;
+    const { desk, clock } = harness;
     const first = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, first, 'alice');
     const second = await offerTo(harness, 'c2', 'bob');
-    // Alice's document is gone (a store restored from an older backup): her claim cannot open a session.
-    await store.delete(keys.agent('alice'));
+    // Alice's row is gone (a store restored from an older backup): her claim cannot open a session.
+    await harness.database.db.deleteFrom('agents').where('agent_key', '=', 'alice').execute();
     clock.advance(Math.max(CLAIM_GRACE_MS, harness.ctx.settings.workstream.notificationTimeoutMs) + 1);
     const swept = await desk.sweep();
     expect(swept.missed.map((offer) => offer.workItemId)).toEqual([second.workItemId]);
@@ -461,6 +470,6 @@ describe('a claim the sweeper cannot finish', () => {
     await desk.showPanel('alice', 'Alice');
     await desk.sweep();
     expect(await entryOf(harness, first.workItemId)).toBeUndefined();
-    expect(await sessionIds(store, 'alice')).toContain(first.workItemId);
+    expect(await sessionIds(harness, 'alice')).toContain(first.workItemId);
   });
 });

@@ -64,7 +64,7 @@ export function createDesk(
     maxTextChars?: number;
     rateLimitPerMinute?: number;
     store?: StateStore;
-    /** The work items, messages and queue; a fresh SQLite database in memory when not given. */
+    /** The desk's repositories; a fresh SQLite database in memory when not given. */
     tables?: DeskTables;
     unreachable?: string[];
     agentNames?: Record<string, string>;
@@ -84,6 +84,8 @@ export function createDesk(
     workItems: tables.workItems,
     messages: tables.messages,
     queue: tables.queue,
+    agentRecords: tables.agentRecords,
+    customers: tables.customers,
     notifier,
     clock,
     ids: { next: () => `id-${(n += 1)}` },

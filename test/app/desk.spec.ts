@@ -1,19 +1,26 @@
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { StateStore } from '../../src/store/state-store';
-import { keys } from '../../src/app/documents';
-import type { AgentDocument } from '../../src/app/documents';
 import { createDesk } from './desk-harness';
+import { inMemoryDeskTables, type DeskTables } from '../support/desk-tables';
 import { QUEUED } from '../support/fixtures';
 
-/** A store whose reads and writes finish after a varying number of event-loop turns, so concurrent work interleaves. */
-function jitteryStore(): StateStore {
-  const storage = new MemoryStorage();
+interface Jittered {
+  readonly store?: StateStore;
+  readonly tables?: DeskTables;
+}
+
+/**
+ * A store, and agents and customers, whose reads and writes finish after a varying number of event-loop turns, so
+ * concurrent work interleaves.
+ */
+function jittery(): Jittered {
   let seed = 7;
   const turns = async () => {
     seed = (seed * 48271) % 2147483647;
     for (let i = 0; i < seed % 4; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
   };
-  const jittery: Storage = {
+  const storage = new MemoryStorage();
+  const jitteryStorage: Storage = {
     read: async (keys) => {
       await turns();
       return storage.read(keys);
@@ -24,7 +31,21 @@ function jitteryStore(): StateStore {
     },
     delete: async (keys) => storage.delete(keys),
   };
-  return new StateStore({ storage: jittery, delay: async () => undefined });
+  const delayed = <T extends object>(repository: T): T => {
+    const calls = Object.entries(repository).map(([name, call]) => [
+      name,
+      async (...args: unknown[]) => {
+        await turns();
+        return (call as (...a: unknown[]) => unknown).apply(repository, args);
+      },
+    ]);
+    return Object.fromEntries(calls) as T;
+  };
+  const tables: DeskTables = inMemoryDeskTables();
+  return {
+    store: new StateStore({ storage: jitteryStorage, delay: async () => undefined }),
+    tables: { ...tables, agentRecords: delayed(tables.agentRecords), customers: delayed(tables.customers) },
+  };
 }
 
 const customer = (id: string, text: string) => ({
@@ -33,13 +54,13 @@ const customer = (id: string, text: string) => ({
   text,
 });
 
-async function agentDoc(store: ReturnType<typeof createDesk>['store'], id: string) {
-  return (await store.get<AgentDocument>(keys.agent(id)))?.value;
+async function agentDoc(tables: ReturnType<typeof createDesk>['tables'], id: string) {
+  return tables.agentRecords.get(id);
 }
 
 /** Alice alone is an agent who has written to the bot; a customer arrives and is offered to her. */
-async function offeredToAlice(agents = ['alice'], store?: StateStore) {
-  const harness = createDesk({ agents, ...(store ? { store } : {}) });
+async function offeredToAlice(agents = ['alice'], jittered: Jittered = {}) {
+  const harness = createDesk({ agents, ...jittered });
   for (const id of agents) await harness.desk.showPanel(id, id === 'alice' ? 'Alice' : 'Bob');
   const outcome = await harness.desk.customerMessage(customer('c1', 'Hi, my router is broken'));
   const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
@@ -47,8 +68,8 @@ async function offeredToAlice(agents = ['alice'], store?: StateStore) {
   return { ...harness, workItemId: outcome.workItemId, offer };
 }
 
-async function activeWithAlice(store?: StateStore) {
-  const harness = await offeredToAlice(['alice'], store);
+async function activeWithAlice(jittered: Jittered = {}) {
+  const harness = await offeredToAlice(['alice'], jittered);
   await harness.desk.accept({
     agentId: 'alice',
     workItemId: harness.workItemId,
@@ -146,7 +167,7 @@ describe('desk', () => {
 
   describe('accept', () => {
     it('starts a focused session, tells the customer, and loads Active Conversation and KB search', async () => {
-      const { desk, notifier, store, workItem, workItemId, offer } = await offeredToAlice();
+      const { desk, notifier, tables, workItem, workItemId, offer } = await offeredToAlice();
       const view = await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId });
       expect(view).toMatchObject({ kind: 'offer', status: 'accepted' });
       expect(notifier.textsTo('emulator:c1')).toContain("You're now chatting with Alice.");
@@ -157,7 +178,7 @@ describe('desk', () => {
         readOnly: false,
       });
       expect(notifier.viewsTo('alice', 'kb-search')[0]).toMatchObject({ query: 'Hi, my router is broken' });
-      const agent = await agentDoc(store, 'alice');
+      const agent = await agentDoc(tables, 'alice');
       expect(agent?.panel.focusedSessionId).toBe(workItemId);
       expect(agent?.presence).toBe('busy');
       expect((await workItem(workItemId))?.item).toMatchObject({
@@ -227,7 +248,7 @@ describe('desk', () => {
     });
 
     it('concurrent messages from one customer reach the agent in the order they were accepted, as in the transcript', async () => {
-      const { desk, notifier, workItem, workItemId } = await activeWithAlice(jitteryStore());
+      const { desk, notifier, workItem, workItemId } = await activeWithAlice(jittery());
       const texts = Array.from({ length: 30 }, (_, i) => `message ${i}`);
       await Promise.all(texts.map((text) => desk.customerMessage(customer('c1', text))));
       const relayed = notifier.viewsTo('alice', 'customer-message').map((view) => view.text);
@@ -237,7 +258,7 @@ describe('desk', () => {
     });
 
     it('every panel card carries the revision of the agent document it shows, rising with each change', async () => {
-      const { desk, notifier, store } = await activeWithAlice();
+      const { desk, notifier, tables } = await activeWithAlice();
       await desk.customerMessage(customer('c2', 'Hello, a second customer'));
       await desk.focus('alice', 'home');
       for (const text of ['four', 'five']) await desk.customerMessage(customer('c1', text));
@@ -246,7 +267,7 @@ describe('desk', () => {
       expect(versions.every((version) => typeof version === 'number')).toBe(true);
       expect(versions).toEqual([...versions].sort((a, b) => (a ?? 0) - (b ?? 0)));
       expect(new Set(versions).size).toBeGreaterThanOrEqual(3);
-      expect(versions.at(-1)).toBe((await agentDoc(store, 'alice'))?.revision);
+      expect(versions.at(-1)).toBe((await agentDoc(tables, 'alice'))?.revision);
       expect(panels.at(-1)?.view).toMatchObject({ kind: 'panel' });
     });
 
@@ -312,10 +333,10 @@ describe('desk', () => {
     });
 
     it('confirmed close moves the item to Waiting, frees capacity and says nothing to the customer', async () => {
-      const { desk, store, workItem, notifier, workItemId } = await activeWithAlice();
+      const { desk, tables, workItem, notifier, workItemId } = await activeWithAlice();
       await desk.confirmClose('alice', workItemId);
       expect((await workItem(workItemId))?.item.state).toBe('waiting');
-      const agent = await agentDoc(store, 'alice');
+      const agent = await agentDoc(tables, 'alice');
       expect(agent?.panel.sessions).toEqual([]);
       expect(agent?.panel.focusedSessionId).toBe('home');
       expect(agent?.presence).toBe('available');
@@ -378,11 +399,11 @@ describe('desk', () => {
     });
 
     it('a Closed item opens read-only, using no capacity', async () => {
-      const { desk, store, notifier, workItemId } = await activeWithAlice();
+      const { desk, tables, notifier, workItemId } = await activeWithAlice();
       await desk.end('alice', workItemId);
       await desk.open('alice', workItemId);
       expect(notifier.viewsTo('alice', 'active-conversation').at(-1)).toMatchObject({ readOnly: true });
-      const agent = await agentDoc(store, 'alice');
+      const agent = await agentDoc(tables, 'alice');
       expect(agent?.panel.sessions[0]?.readOnly).toBe(true);
       expect(agent?.presence).toBe('available');
       expect(await desk.reply('alice', workItemId, 'hello')).toMatchObject({
@@ -440,11 +461,11 @@ describe('desk', () => {
 
   describe('drafts and the dashboard', () => {
     it('keeps a reply draft per session across switching', async () => {
-      const { desk, store, workItemId } = await activeWithAlice();
+      const { desk, tables, workItemId } = await activeWithAlice();
       await desk.saveDraft('alice', workItemId, { reply: 'Let me check' });
       await desk.focus('alice', 'home');
       await desk.focus('alice', workItemId);
-      expect((await agentDoc(store, 'alice'))?.panel.sessions[0]?.draft.reply).toBe('Let me check');
+      expect((await agentDoc(tables, 'alice'))?.panel.sessions[0]?.draft.reply).toBe('Let me check');
     });
 
     it('lists my, open, waiting and closed work items', async () => {

@@ -1,5 +1,3 @@
-import { keys } from '../../src/app/documents';
-import type { AgentDocument } from '../../src/app/documents';
 import type { ActiveConversationView, AgentView } from '../../src/app/views';
 import { CardRenderer } from '../../src/cards/render-card';
 import type { AdaptiveCardJson, JsonObject } from '../../src/cards/render-card';
@@ -31,8 +29,8 @@ async function aliceWithTwoSessions(options: Parameters<typeof createDesk>[0] = 
   return { ...harness, a, b };
 }
 
-async function draftOf(store: ReturnType<typeof createDesk>['store'], sessionId: string) {
-  const agent = (await store.get<AgentDocument>(keys.agent('alice')))?.value;
+async function draftOf(tables: ReturnType<typeof createDesk>['tables'], sessionId: string) {
+  const agent = await tables.agentRecords.get('alice');
   return agent?.panel.sessions.find((session) => session.id === sessionId)?.draft.reply;
 }
 
@@ -61,31 +59,31 @@ describe('reply drafts in the chat cards', () => {
   });
 
   it('a sent reply clears the draft, so the next focus shows an empty reply box', async () => {
-    const { desk, notifier, store, a } = await aliceWithTwoSessions();
+    const { desk, notifier, tables, a } = await aliceWithTwoSessions();
     await desk.saveDraft('alice', a, { reply: 'Your parcel left today' });
     expect(await desk.reply('alice', a, 'Your parcel left today')).toMatchObject({
       kind: 'notice',
       tone: 'good',
     });
-    expect(await draftOf(store, a)).toBe('');
+    expect(await draftOf(tables, a)).toBe('');
     notifier.clear();
     await desk.focus('alice', a);
     expect(notifier.viewsTo('alice', 'active-conversation')[0]).toMatchObject({ sessionId: a, draft: '' });
   });
 
   it('plain text to the focused session clears its draft too', async () => {
-    const { desk, store, a } = await aliceWithTwoSessions();
+    const { desk, tables, a } = await aliceWithTwoSessions();
     await desk.focus('alice', a);
     await desk.saveDraft('alice', a, { reply: 'Half a thought' });
     await desk.agentText('alice', 'The whole thought');
-    expect(await draftOf(store, a)).toBe('');
+    expect(await draftOf(tables, a)).toBe('');
   });
 
   it('a refused reply keeps the draft', async () => {
-    const { desk, store, a } = await aliceWithTwoSessions();
+    const { desk, tables, a } = await aliceWithTwoSessions();
     await desk.saveDraft('alice', a, { reply: 'Keep me' });
     expect(await desk.reply('alice', a, '   ')).toMatchObject({ kind: 'notice', tone: 'warning' });
-    expect(await draftOf(store, a)).toBe('Keep me');
+    expect(await draftOf(tables, a)).toBe('Keep me');
   });
 
   it('a customer message to a session with a draft carries the draft in its customer-message view', async () => {
@@ -133,9 +131,9 @@ describe('reply drafts in the chat cards', () => {
   });
 
   it('a draft longer than MAX_TEXT_CHARS is cut there', async () => {
-    const { desk, store, a } = await aliceWithTwoSessions({ maxTextChars: 10 });
+    const { desk, tables, a } = await aliceWithTwoSessions({ maxTextChars: 10 });
     await desk.saveDraft('alice', a, { reply: 'x'.repeat(9) + '😀tail' });
-    expect(await draftOf(store, a)).toBe('x'.repeat(9));
+    expect(await draftOf(tables, a)).toBe('x'.repeat(9));
   });
 
   it('a draft for a session the agent does not have is refused and changes nothing', async () => {
@@ -162,7 +160,7 @@ describe('switching sessions from the chat cards keeps the typed reply', () => {
   const replyBoxValue = (card: AdaptiveCardJson) => objectsOfType(card, 'Input.Text')[0]?.['value'];
 
   it("Open session on A's message card with text typed, then the panel to B and back to A: A's card is pre-filled", async () => {
-    const { desk, notifier, store, a, b } = await aliceWithTwoSessions();
+    const { desk, notifier, tables, a, b } = await aliceWithTwoSessions();
     await desk.customerMessage(customer('c1', 'Where is my parcel?'));
     const messageCard = renderer.renderAgentView(
       notifier.viewsTo('alice', 'customer-message')[0] as AgentView,
@@ -173,7 +171,7 @@ describe('switching sessions from the chat cards keeps the typed reply', () => {
     const focusA = { ...actionData(messageCard, 'focus'), text: typed };
     expect(focusA).toMatchObject({ sessionId: a, cardSessionId: a });
     await table.dispatch(desk, { agentId: 'alice' }, 'focus', focusA);
-    expect(await draftOf(store, a)).toBe(typed);
+    expect(await draftOf(tables, a)).toBe(typed);
 
     await table.dispatch(desk, { agentId: 'alice' }, 'focus', { sessionId: b });
     notifier.clear();
@@ -187,12 +185,12 @@ describe('switching sessions from the chat cards keeps the typed reply', () => {
     // Reply from that card sends the text and clears the draft.
     const reply = { ...actionData(renderer.renderAgentView(active), 'reply'), text: typed };
     await table.dispatch(desk, { agentId: 'alice' }, 'reply', reply);
-    expect(await draftOf(store, a)).toBe('');
+    expect(await draftOf(tables, a)).toBe('');
     expect(notifier.textsTo('emulator:c1')).toContain(typed);
   });
 
   it("Close on B's card with text typed saves it to B first; cancelling keeps it", async () => {
-    const { desk, notifier, store, b } = await aliceWithTwoSessions();
+    const { desk, notifier, tables, b } = await aliceWithTwoSessions();
     await desk.focus('alice', b);
     const card = renderer.renderAgentView(
       notifier.viewsTo('alice', 'active-conversation').at(-1) as AgentView,
@@ -202,8 +200,8 @@ describe('switching sessions from the chat cards keeps the typed reply', () => {
       ok: true,
       view: { kind: 'close-confirm', sessionId: b },
     });
-    expect(await draftOf(store, b)).toBe('unsent');
+    expect(await draftOf(tables, b)).toBe('unsent');
     await table.dispatch(desk, { agentId: 'alice' }, 'closeCancel', { sessionId: b });
-    expect(await draftOf(store, b)).toBe('unsent');
+    expect(await draftOf(tables, b)).toBe('unsent');
   });
 });

@@ -2,8 +2,6 @@
  * The sweeper's repair: the work item is the source of truth for assignment, and an agent's session list a
  * crash left behind is put back in step with it. (The dashboard is a query over the work items: it cannot lag.)
  */
-import { keys } from '../../src/app/documents';
-import type { AgentDocument } from '../../src/app/documents';
 import { CLOSED_ITEMS_LISTED } from '../../src/app/work-item-index';
 import { REPAIR_INTERVAL_MS } from '../../src/app/repair';
 import { resumeWorkItemByAgent } from '../../src/domain/work-item';
@@ -19,7 +17,7 @@ const customer = (id: string, text = 'Hello, my router is broken') => ({
 type Harness = ReturnType<typeof createDesk>;
 
 async function agentDoc(harness: Harness, id: string) {
-  return (await harness.store.get<AgentDocument>(keys.agent(id)))?.value;
+  return harness.tables.agentRecords.get(id);
 }
 async function indexed(harness: Harness, workItemId: string) {
   const entries = await harness.tables.workItems.dashboard('default', CLOSED_ITEMS_LISTED);
@@ -103,7 +101,7 @@ describe('the sweeper’s repair of sessions', () => {
     await harness.desk.requestClose('alice', first);
     await harness.desk.confirmClose('alice', first);
     // Her free slot is taken by a read-only session before the crashed resume is repaired.
-    await harness.store.update<AgentDocument>(keys.agent('alice'), (agent) =>
+    await harness.tables.agentRecords.update('alice', (agent) =>
       agent
         ? {
             ...agent,

@@ -1,6 +1,4 @@
 import { caseSessionId, workItemIdOfSession } from '../../src/app/case-sessions';
-import { keys } from '../../src/app/documents';
-import type { AgentDocument } from '../../src/app/documents';
 import { sentimentTrend } from '../../src/app/workspace';
 import { usedCapacityUnits } from '../../src/domain/agent-sessions';
 import { createDesk } from './desk-harness';
@@ -32,7 +30,7 @@ async function aliceWithSessions(count: number, options: Parameters<typeof creat
 }
 
 async function agentDoc(harness: ReturnType<typeof createDesk>, agentId: string) {
-  return (await harness.store.get<AgentDocument>(keys.agent(agentId)))?.value;
+  return harness.tables.agentRecords.get(agentId);
 }
 
 describe('the workspace use case', () => {

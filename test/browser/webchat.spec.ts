@@ -1,29 +1,15 @@
-import type { Storage } from 'botbuilder';
 import type { Locator, Page } from 'playwright-core';
 import { agentInvoke, agentMessage, postActivity } from '../support/activities';
 import { actionData, cardMentions, cardOf } from '../support/cards';
 import { ensureChatBundle } from './support/tab-bundle';
 import { startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { faultSwitch } from '../support/failing-storage';
 import { alex, QUEUED } from '../support/fixtures';
 
 const JOINED = "You're now chatting with Alex Agent.";
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const MAX_TEXT_CHARS = 200;
 const NOT_TAKEN = 'Can I change the delivery address?';
-
-/** Until restored, every write to the desk's store throws, as SQLite's do on a full disk. */
-function storeWritesFail(storage: Storage): { restore(): void } {
-  const patched = storage as Storage & { write: Storage['write'] };
-  const write = patched.write.bind(storage);
-  patched.write = async () => {
-    throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
-  };
-  return {
-    restore: () => {
-      patched.write = write;
-    },
-  };
-}
 
 describe('the customer web chat page in Chromium: queued, accepted in Teams, messages both ways, reload', () => {
   let chat: TabDesk;
@@ -206,7 +192,8 @@ describe('the customer web chat page in Chromium: queued, accepted in Teams, mes
     const mark = chat.connector.calls.length;
     const line = page.locator('.transcript .from-customer').filter({ hasText: NOT_TAKEN });
     // The desk's store is down: the bot endpoint answers 503, and the channel withdraws the message.
-    const storeDown = storeWritesFail(chat.desk.app.storage);
+    const storeDown = faultSwitch(chat.desk.app.storage, chat.desk.app.database);
+    storeDown.set('writes');
     try {
       await say(NOT_TAKEN);
       await line.and(page.locator('[data-state="failed"]')).waitFor();

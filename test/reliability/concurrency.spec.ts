@@ -2,8 +2,6 @@
  * Concurrency on the real server with STORE=sqlite on a temp file: many customers and agents at once, and nothing
  * lost, doubled or reordered. Issue 6, "Concurrency".
  */
-import type { StoreItems } from 'botbuilder';
-import type { AgentDocument } from '../../src/app/documents';
 import type { WorkspaceState } from '../../src/web/agent-api';
 import { agentInvoke, customerMessage, type TestAgent } from '../support/activities';
 import { actionData, cardOf, textBlocks } from '../support/cards';
@@ -26,7 +24,7 @@ import {
   useReliabilityScene,
   type InvokeBody,
 } from '../support/reliability-scene';
-import { afterEachWrite } from '../support/storage-hooks';
+import { afterEachTransaction } from '../support/database-hooks';
 import { api, devSignIn } from '../web/agent-api-support';
 
 const ACTIVE_CONVERSATIONS_PER_AGENT = 2;
@@ -318,9 +316,10 @@ describe('a sweep that lands while an accept is being recorded', () => {
     const [first] = offersTo(scene.connector.calls, dee);
     const firstItem = actionData(cardOf(first), 'accept')['workItemId']!;
     let swept = false;
-    const hook = afterEachWrite(scene.app.storage, async (changes: StoreItems) => {
-      const written = changes[`agent/${dee.aadObjectId}`] as AgentDocument | undefined;
-      if (swept || !written?.panel.sessions.some((session) => session.id === firstItem)) return;
+    const hook = afterEachTransaction(scene.app.database, async () => {
+      if (swept) return;
+      const written = await scene.agentDoc(dee);
+      if (!written?.panel.sessions.some((session) => session.id === firstItem)) return;
       swept = true;
       // The session is open on the agent's document, the claim not settled yet: one sweeper pass now.
       await scene.app.sweep();
@@ -376,23 +375,20 @@ describe('two messages whose panel refreshes overtake each other', () => {
     const betaItem = await scene.activeSession(eve, beta, 'Second question');
     // Accepting the third conversation focuses it: the first two count unread messages.
     await scene.activeSession(eve, gamma, 'Third question');
-    let state: 'watching' | 'armed' | 'holding' | 'done' = 'watching';
+    let state: 'watching' | 'holding' | 'done' = 'watching';
     let reached: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (reached = resolve));
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const hook = afterEachWrite(scene.app.storage, async (changes: StoreItems) => {
-      const agent = changes[`agent/${eve.aadObjectId}`] as AgentDocument | undefined;
-      const unread = agent?.panel.sessions.find((session) => session.id === alphaItem)?.unread;
-      if (state === 'watching' && unread === 1) {
-        state = 'armed';
-      } else if (state === 'armed' && Object.keys(changes).every((key) => !key.startsWith('agent/'))) {
-        // Alpha's turn, right after it counted its message unread and before it queued its cards.
-        state = 'holding';
-        reached();
-        await released;
-        state = 'done';
-      }
+    const hook = afterEachTransaction(scene.app.database, async () => {
+      if (state !== 'watching') return;
+      const agent = await scene.agentDoc(eve);
+      if (agent?.panel.sessions.find((session) => session.id === alphaItem)?.unread !== 1) return;
+      // Alpha's turn, right after it counted its message unread and before it queued its cards.
+      state = 'holding';
+      reached();
+      await released;
+      state = 'done';
     });
     try {
       const first = postRaw(scene.app.url, customerMessage(scene.serviceUrl, alpha, 'Message from alpha'));

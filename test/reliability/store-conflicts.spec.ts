@@ -3,7 +3,6 @@
  * instance had just changed the document. Every journey step must still come out right. Issue 6, "Faults".
  */
 import { MemoryStorage } from 'botbuilder';
-import { keys, type AgentDocument } from '../../src/app/documents';
 import type { OfferView } from '../../src/app/views';
 import type { WorkspaceState } from '../../src/web/agent-api';
 import { StateStore } from '../../src/store/state-store';
@@ -248,7 +247,7 @@ describe('the desk (app level) over a StateStore on a Storage that refuses 30 % 
     const stored = doc.transcript
       .map((message) => message.text)
       .filter((text) => text.startsWith('Parallel'));
-    const agent = (await store.get<AgentDocument>(keys.agent('alice')))!.value;
+    const agent = (await harness.tables.agentRecords.get('alice'))!;
     expect([...relayed].sort()).toEqual([...texts].sort());
     expect([...stored].sort()).toEqual([...texts].sort());
     expect(agent.panel.sessions.find((session) => session.id === unfocused)?.unread).toBe(texts.length);

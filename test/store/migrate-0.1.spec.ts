@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type StoreHandle } from '../../src/store/create-storage';
 import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
+import { MIGRATIONS, migrateToLatest } from '../../src/store/sql/migrate';
+import { openDatabase } from '../../src/store/sql/open-database';
 import { StateStore } from '../../src/store/state-store';
 import { createDesk } from '../app/desk-harness';
 import { workItemWithTranscript } from '../support/desk-tables';
@@ -10,6 +12,7 @@ import { workItemWithTranscript } from '../support/desk-tables';
 /**
  * relaydesk-0.1.db was written by 0.1 (commit 80a4bc8, documents on SQLite): Kim's conversation is Active with
  * Alice (two customer messages and Alice's reply, a pre-chat answer), Lou and Max are queued, Max after Lou.
+ * Alice (Busy) has Kim's session focused; Bob (Available) has none; the visitor counter stands at 3.
  */
 const FIXTURE = join(__dirname, 'fixtures', 'relaydesk-0.1.db');
 
@@ -31,8 +34,9 @@ describe('a store written by 0.1, opened by this version', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs every migration once, the move of documents to rows among them', () => {
-    expect(ran).toEqual(['0001-initial', '0002-documents', '0003-queue-order', '0004-documents-to-rows']);
+  it('runs every migration once, the moves of documents to rows among them', () => {
+    expect(ran).toEqual(Object.keys(MIGRATIONS));
+    expect(ran).toEqual(expect.arrayContaining(['0004-documents-to-rows', '0006-agent-customer-documents']));
   });
 
   it('keeps each conversation with its state, pre-chat answers and whole transcript in order', async () => {
@@ -61,10 +65,55 @@ describe('a store written by 0.1, opened by this version', () => {
     ]);
   });
 
-  it('leaves the other documents (agents, customers, the visitor counter) and drops the moved ones', async () => {
-    const keys = ['agent/alice', 'customer/webchat:kim', 'counter/visitor', 'workitem/id-1', 'queue/default'];
-    const found = await store.storage.read(keys);
-    expect(Object.keys(found).sort()).toEqual(['agent/alice', 'counter/visitor', 'customer/webchat:kim']);
+  it("keeps each agent's panel: Alice has Kim's session focused, Bob has none", async () => {
+    const agents = await createDeskRepositories(store.database).agentRecords.getMany(['alice', 'bob']);
+    expect(agents.get('alice')).toEqual({
+      id: 'alice',
+      name: 'Alice',
+      presence: 'busy',
+      panel: {
+        sessions: [
+          {
+            id: 'id-1',
+            kind: 'conversation',
+            title: 'Visitor 1',
+            openedAt: 1795510800000,
+            unread: 0,
+            sentiment: 'Neutral',
+            readOnly: false,
+            draft: { reply: '', caseFields: {} },
+          },
+        ],
+        focusedSessionId: 'id-1',
+        panelMode: 'expanded',
+      },
+      firstSeenAt: 1795510800000,
+      lastOfferedAt: 1795510810000,
+      revision: 6,
+    });
+    expect(agents.get('bob')).toMatchObject({
+      presence: 'available',
+      panel: { sessions: [], focusedSessionId: 'home', panelMode: 'expanded' },
+      revision: 2,
+    });
+  });
+
+  it('keeps each customer with their visitor number, latest conversation and rate window', async () => {
+    const customers = createDeskRepositories(store.database).customers;
+    expect(await customers.get('webchat:kim')).toEqual({
+      id: 'webchat:kim',
+      channelId: 'webchat',
+      identity: { visitorNumber: 1 },
+      latestWorkItemId: 'id-1',
+      rateWindow: { startedAt: 1795510800000, count: 2 },
+    });
+    expect(await customers.get('emulator:lou')).toMatchObject({ identity: { visitorNumber: 2 } });
+    expect(await customers.get('emulator:max')).toMatchObject({ latestWorkItemId: 'id-6' });
+  });
+
+  it('keeps only what is still a document (the visitor counter) and drops the moved ones', async () => {
+    const left = await store.database.db.selectFrom('documents').select('key').orderBy('key').execute();
+    expect(left.map((row) => row.key)).toEqual(['counter/visitor']);
   });
 
   it('goes on where 0.1 stopped: Kim’s next message joins her Active conversation and reaches Alice', async () => {
@@ -79,10 +128,107 @@ describe('a store written by 0.1, opened by this version', () => {
       text: 'It works now, thanks',
     });
     expect(outcome).toEqual({ kind: 'relayed', workItemId: 'id-1', agentId: 'alice' });
+    // Alice's panel goes on from revision 6, so no card 0.1 sent is taken for a newer one.
+    expect(harness.notifier.lastPanel('alice')?.rows.map((row) => row.id)).toEqual(['home', 'id-1']);
+    expect(harness.notifier.sent.filter((sent) => sent.slot === 'panel').at(-1)?.version).toBe(7);
     expect((await harness.workItem('id-1'))?.transcript.at(-1)).toMatchObject({
       seq: 4,
       from: 'customer',
       text: 'It works now, thanks',
     });
+  });
+});
+
+describe('agent and customer documents written before 0005-agents-customers', () => {
+  const THROUGH_0006 = Object.fromEntries(
+    Object.entries(MIGRATIONS).filter(([name]) => name <= '0006-agent-customer-documents'),
+  );
+  const BEFORE_0005 = Object.fromEntries(
+    Object.entries(MIGRATIONS).filter(([name]) => name < '0005-agents-customers'),
+  );
+  const documents = {
+    // A session with a name given and a case draft; an older one without the fields added since.
+    'agent/ann': {
+      id: 'ann',
+      name: 'Ann',
+      presence: 'busy',
+      panel: {
+        sessions: [
+          { id: 'w-1', kind: 'conversation', title: 'Visitor 4', openedAt: 5, unread: 2, nameGiven: 'Kim' },
+          {
+            id: 'case:w-1',
+            kind: 'case',
+            title: 'Refund',
+            openedAt: 6,
+            unread: 0,
+            sentiment: 'Negative',
+            readOnly: false,
+            draft: { reply: 'Soon', caseFields: { title: 'Refund' } },
+          },
+        ],
+        focusedSessionId: 'case:w-1',
+        panelMode: 'collapsed',
+      },
+      firstSeenAt: 1,
+    },
+    'customer/webchat:kim': {
+      id: 'webchat:kim',
+      channelId: 'webchat',
+      identity: { contactName: 'Kim', visitorNumber: 4 },
+      latestWorkItemId: 'w-1',
+      previousWorkItemIds: ['w-0'],
+      rateWindow: { startedAt: 3, count: 1 },
+    },
+    'customer/prechat:webchat:kim': { revision: 1, dialogState: { dialogStack: [] } },
+  };
+
+  it('become rows, defaults filled in and the list of earlier conversations dropped; a pre-chat state stays', async () => {
+    const database = openDatabase({ kind: 'sqlite', path: ':memory:', busyTimeoutMs: 0 });
+    try {
+      await migrateToLatest(database, BEFORE_0005);
+      const rows = Object.entries(documents).map(([key, body]) => ({
+        key,
+        etag: '1',
+        body: JSON.stringify(body),
+      }));
+      await database.db.insertInto('documents').values(rows).execute();
+      await migrateToLatest(database, THROUGH_0006);
+      const tables = createDeskRepositories(database);
+      expect(await tables.agentRecords.get('ann')).toMatchObject({
+        presence: 'busy',
+        revision: 0,
+        panel: {
+          focusedSessionId: 'case:w-1',
+          panelMode: 'collapsed',
+          sessions: [
+            {
+              id: 'w-1',
+              unread: 2,
+              sentiment: 'Neutral',
+              readOnly: false,
+              nameGiven: 'Kim',
+              draft: { reply: '' },
+            },
+            {
+              id: 'case:w-1',
+              kind: 'case',
+              sentiment: 'Negative',
+              draft: { caseFields: { title: 'Refund' } },
+            },
+          ],
+        },
+      });
+      expect(await tables.customers.get('webchat:kim')).toEqual({
+        id: 'webchat:kim',
+        channelId: 'webchat',
+        identity: { contactName: 'Kim', visitorNumber: 4 },
+        latestWorkItemId: 'w-1',
+        rateWindow: { startedAt: 3, count: 1 },
+      });
+      const left = await database.db.selectFrom('documents').select('key').execute();
+      expect(left.map((row) => row.key)).toEqual(['customer/prechat:webchat:kim']);
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -33,6 +33,7 @@ export const EVERY_TABLE: Rows = {
     opened_order: 1,
     draft_reply: 'Let me check that for you',
     draft_case_fields: JSON.stringify({ title: 'Refund', priority: 'High' }),
+    name_given: 'Grace',
   },
   customers: {
     id: 'webchat:visitor-12',
@@ -163,6 +164,7 @@ export const EVERY_TABLE: Rows = {
     etag: '0b7e9a52-3c1d-4f0e-8a6b-2d9c4e1f7a35',
     body: '{"presence":"available"}',
   },
+  agent_tabs: { agent_key: 'agent-ada', instance_id: 'instance-1', open_streams: 2, seen_at: T0 + 7 },
 };
 
 /** A customer with an Open work item, queued; `offer` puts a live offer on it. */

@@ -3,6 +3,7 @@ import type { StoredMessage } from '../../src/app/repositories';
 import { createDeskRepositories, type DeskRepositories } from '../../src/store/sql/desk-repositories';
 import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
+import { fromEdgeRows } from './edge-rows';
 
 /** The repositories a desk runs on. */
 export type DeskTables = DeskRepositories;
@@ -38,6 +39,8 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     workItems: afterReady(ready, tables.workItems),
     messages: afterReady(ready, tables.messages),
     queue: afterReady(ready, tables.queue),
+    agentRecords: afterReady(ready, tables.agentRecords),
+    customers: afterReady(ready, tables.customers),
   };
 }
 
@@ -65,26 +68,34 @@ export interface StoredDesk {
   readonly database: SqlDatabase;
 }
 
+/** Which repository serves a key tests name things by, or undefined for a key that is still a document. */
+function fromTables(tables: DeskTables, key: string): (() => Promise<unknown>) | undefined {
+  const [kind, ...rest] = key.split('/');
+  const id = rest.join('/');
+  if (kind === 'workitem') return () => workItemWithTranscript(tables, id);
+  if (kind === 'queue') return () => nonEmptyQueue(tables, id);
+  if (kind === 'agent') return () => tables.agentRecords.get(id);
+  // `customer/prechat:<id>` is the pre-chat survey's state, not a customer.
+  if (kind === 'customer' && !id.startsWith('prechat:')) return () => tables.customers.get(id);
+  return undefined;
+}
+
 /**
  * What a desk holds under the keys tests name things by: `workitem/<id>` is the work item with its whole
- * transcript, `queue/<workstream>` the queue, anything else a document. Missing ones are left out, as Storage does.
+ * transcript, `queue/<workstream>` the queue, `agent/<id>` an agent with their panel, `customer/<id>` a customer,
+ * anything else a document. Missing ones are left out, as Storage does.
  */
 export async function readStored(
   desk: StoredDesk,
   keys: readonly string[],
 ): Promise<Record<string, unknown>> {
   const tables = createDeskRepositories(desk.database);
-  const documents = await desk.storage.read(keys.filter((key) => !/^(workitem|queue)\//.test(key)));
+  const readerOf = (key: string) => fromTables(tables, key) ?? fromEdgeRows(desk.database, key);
+  const documents = await desk.storage.read(keys.filter((key) => readerOf(key) === undefined));
   const found: Record<string, unknown> = {};
   for (const key of keys) {
-    const [kind, ...rest] = key.split('/');
-    const id = rest.join('/');
-    const value =
-      kind === 'workitem'
-        ? await workItemWithTranscript(tables, id)
-        : kind === 'queue'
-          ? await nonEmptyQueue(tables, id)
-          : documents[key];
+    const read = readerOf(key);
+    const value = read ? await read() : documents[key];
     if (value !== undefined) found[key] = value;
   }
   return found;

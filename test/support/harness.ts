@@ -10,6 +10,22 @@ import {
 import { loadConfig, type Config, type Env } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 import { registerOutboxDrain } from './outbox-drain';
+import { createTestDatabase, type TestDatabase } from './postgres-server';
+
+/**
+ * The backend a test desk runs on when its test does not choose one: `npm test` runs the HTTP, web, browser and
+ * reliability suites once on SQLite in memory and once more with RELAYDESK_TEST_STORE=postgres, each desk on a
+ * database of its own on the test PostgreSQL server.
+ */
+export const TEST_STORE_VARIABLE = 'RELAYDESK_TEST_STORE';
+
+async function storeEnv(env: Env): Promise<{ env: Env; database?: TestDatabase }> {
+  if (env['STORE'] !== undefined || process.env[TEST_STORE_VARIABLE] !== 'postgres') {
+    return { env: { STORE: 'memory', ...env } };
+  }
+  const database = await createTestDatabase();
+  return { env: { ...env, STORE: 'postgres', DATABASE_URL: database.url }, database };
+}
 
 export function configFrom(env: Env): Config {
   const result = loadConfig(env);
@@ -61,24 +77,25 @@ export async function startTestDesk(
   const clock = options.clock ?? new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
   const { logger, lines } = collectingLogger();
   const delays: number[] = [];
-  const started = await startRelaydesk(
-    configFrom({ PORT: '0', HOST: '127.0.0.1', STORE: 'memory', ...env }),
-    logger,
-    {
-      version: '0.0.0-test',
-      sweepIntervalMs: 0,
-      ...options,
-      clock,
-      sendRetry: {
-        delay: async (ms) => {
-          delays.push(ms);
-        },
-        random: () => 0.5,
-        ...options.sendRetry,
+  const store = await storeEnv(env);
+  const starting = startRelaydesk(configFrom({ PORT: '0', HOST: '127.0.0.1', ...store.env }), logger, {
+    version: '0.0.0-test',
+    sweepIntervalMs: 0,
+    ...options,
+    clock,
+    sendRetry: {
+      delay: async (ms) => {
+        delays.push(ms);
       },
-      outbox: options.outbox ?? SYNCHRONOUS_OUTBOX,
+      random: () => 0.5,
+      ...options.sendRetry,
     },
-  );
+    outbox: options.outbox ?? SYNCHRONOUS_OUTBOX,
+  });
+  const started = await starting.catch(async (error: unknown) => {
+    await store.database?.drop();
+    throw error;
+  });
   const unregister = registerOutboxDrain([started.url, started.baseUrl], () => started.drainOutbox());
   const app: RunningRelaydesk = {
     ...started,
@@ -89,6 +106,7 @@ export async function startTestDesk(
     close: async () => {
       unregister();
       await started.close();
+      await store.database?.drop();
     },
   };
   return { app, clock, lines, delays };

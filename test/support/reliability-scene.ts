@@ -16,7 +16,7 @@ import {
 } from './activities';
 import { actionData, actionsWithVerb, allObjects, cardOf, textBlocks, textOf, type Json } from './cards';
 import { FakeConnector, type RecordedCall } from './fake-connector';
-import { startTestDesk, type TestDesk } from './harness';
+import { TEST_STORE_VARIABLE, startTestDesk, type TestDesk } from './harness';
 import { readStored } from './desk-tables';
 import type { WorkItemWithTranscript } from './desk-tables';
 
@@ -165,14 +165,16 @@ export class ReliabilityScene {
 
   async start(agents: readonly TestAgent[], options: SceneOptions = {}): Promise<void> {
     this.connector = await FakeConnector.start();
+    // In the PostgreSQL pass of `npm test` the scene runs on PostgreSQL unless the test chose a store itself.
+    const onPostgres = options.store === undefined && process.env[TEST_STORE_VARIABLE] === 'postgres';
     const store = options.store ?? 'sqlite';
-    this.dir = store === 'sqlite' ? tempDir('reliability') : undefined;
+    this.dir = store === 'sqlite' && !onPostgres ? tempDir('reliability') : undefined;
     this.desk = await startTestDesk(
       {
         AGENT_IDS: agents.map((agent) => agent.aadObjectId).join(','),
         RATE_LIMIT_PER_MINUTE: '0',
         CONTACTS_FILE: 'off',
-        STORE: store,
+        ...(onPostgres ? {} : { STORE: store }),
         ...(this.dir ? { SQLITE_PATH: join(this.dir.path, 'relaydesk.db') } : {}),
         ...options.env,
       },

@@ -1,20 +1,17 @@
 import { hostname } from 'node:os';
-import { MemoryStorage, type ConversationReference } from 'botbuilder';
-import type { DocumentStore } from '../../src/app/ports';
-import { StateStore } from '../../src/store/state-store';
+import type { ConversationReference } from 'botbuilder';
+import { SqlCardSlots } from '../../src/store/sql/card-slots';
+import { SqlConversationReferences } from '../../src/store/sql/conversation-references';
+import type { SqlDatabase } from '../../src/store/sql/open-database';
+import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
 import { createAdapter } from '../../src/teams/adapter';
 import { ConversationReferences, type ReferenceOwner } from '../../src/teams/conversation-references';
 import { Delivery, type RetryOptions } from '../../src/teams/delivery';
 import { Outbox, type OutboxMessage, type OutboxOptions } from '../../src/teams/outbox';
-import {
-  OUTBOX_INDEX_KEY,
-  OutboxStore,
-  queueKey,
-  type OutboxQueueDocument,
-} from '../../src/teams/outbox-store';
 import { cardActivity, textActivity } from '../../src/teams/proactive-notifier';
 import { ProactiveSender } from '../../src/teams/proactive-sender';
 import { cardOf, relaydeskIdOf, textBlocks, textOf } from '../support/cards';
+import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { FakeClock, collectingLogger, type LogLine } from '../support/harness';
 
@@ -25,27 +22,31 @@ const CHAT = { [ALICE.id]: 'conv-alice', [BOB.id]: 'conv-bob', [AGENT.id]: 'a:ch
 
 interface Rig {
   readonly outbox: Outbox;
-  readonly store: StateStore;
+  /** The rig's own connection, as another instance of the desk would have. */
+  readonly database: SqlDatabase;
   readonly lines: LogLine[];
   /** Every wait the Delivery policy asked for (none is slept). */
   readonly delays: number[];
 }
 
-describe('the outbox', () => {
+describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
+  let edge: EdgeDatabase;
+  let db: SqlDatabase;
   let connector: FakeConnector;
-  let storage: MemoryStorage;
   let clock: FakeClock;
   let rigs: Rig[];
   let sent = 0;
 
   function rig(options: Partial<OutboxOptions> = {}, retry: RetryOptions = {}): Rig {
     const { logger, lines } = collectingLogger();
-    const store = new StateStore({ storage, logger });
+    const database = edge.connect();
+    const cardSlots = new SqlCardSlots(database);
     const delays: number[] = [];
     const now = () => clock.now();
     const outbox = new Outbox({
-      store,
-      references: new ConversationReferences(store, clock),
+      store: new SqlOutboxStore(database),
+      cardSlots,
+      references: new ConversationReferences(new SqlConversationReferences(database), clock),
       sender: new ProactiveSender({
         adapter: createAdapter(
           {
@@ -57,7 +58,7 @@ describe('the outbox', () => {
           logger,
         ),
         appId: '',
-        store,
+        cardSlots,
         delivery: new Delivery({
           logger,
           delay: async (ms) => {
@@ -76,7 +77,7 @@ describe('the outbox', () => {
       random: () => 0.5,
       ...options,
     });
-    const made = { outbox, store, lines, delays };
+    const made = { outbox, database, lines, delays };
     rigs.push(made);
     return made;
   }
@@ -115,17 +116,63 @@ describe('the outbox', () => {
 
   const duplicates = () => [...deliveries().values()].filter((count) => count > 1).length;
 
-  async function queueOf(owner: ReferenceOwner): Promise<OutboxQueueDocument | undefined> {
-    const key = queueKey(`${owner.kind}:${owner.id}`);
-    return (await storage.read([key]))[key] as OutboxQueueDocument | undefined;
+  const recipientOf = (owner: ReferenceOwner) => `${owner.kind}:${owner.id}`;
+
+  /** The recipient's backoff as its row holds it; undefined when none is running. */
+  async function backoffOf(owner: ReferenceOwner) {
+    const row = await db.db
+      .selectFrom('outbox_recipients')
+      .select(['backoff_failures', 'backoff_not_before', 'backoff_status'])
+      .where('recipient', '=', recipientOf(owner))
+      .executeTakeFirst();
+    return row?.backoff_not_before != null
+      ? { failures: row.backoff_failures, notBefore: row.backoff_not_before, status: row.backoff_status }
+      : undefined;
   }
 
+  async function seqsOf(owner: ReferenceOwner): Promise<number[]> {
+    const rows = await db.db
+      .selectFrom('outbox_entries')
+      .select('seq')
+      .where('recipient', '=', recipientOf(owner))
+      .orderBy('seq')
+      .execute();
+    return rows.map((row) => row.seq);
+  }
+
+  async function slotVersionsOf(owner: ReferenceOwner): Promise<Record<string, number>> {
+    const rows = await db.db
+      .selectFrom('outbox_slot_versions')
+      .select(['slot', 'version'])
+      .where('recipient', '=', recipientOf(owner))
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.slot, row.version]));
+  }
+
+  /** Puts another dispatcher's lease on the recipient, as if it were sending there. */
+  async function leaseTo(owner: ReferenceOwner, holder: string, until: number): Promise<void> {
+    await db.db
+      .updateTable('outbox_recipients')
+      .set({ lease_holder: holder, lease_until: until })
+      .where('recipient', '=', recipientOf(owner))
+      .execute();
+  }
+
+  beforeAll(async () => {
+    edge = await backend.create();
+    db = edge.connect();
+  });
+
+  afterAll(async () => {
+    await edge.dispose();
+  });
+
   beforeEach(async () => {
+    await edge.reset();
     connector = await FakeConnector.start();
-    storage = new MemoryStorage();
     clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
     rigs = [];
-    const references = new ConversationReferences(new StateStore({ storage }), clock);
+    const references = new ConversationReferences(new SqlConversationReferences(db), clock);
     for (const owner of [ALICE, BOB, AGENT]) {
       await references.save(owner, {
         channelId: owner.kind === 'agent' ? 'msteams' : 'emulator',
@@ -140,6 +187,7 @@ describe('the outbox', () => {
 
   afterEach(async () => {
     await Promise.all(rigs.map((made) => made.outbox.stop()));
+    for (const made of rigs) await made.database.close();
     await connector.close();
   });
 
@@ -167,10 +215,10 @@ describe('the outbox', () => {
       await outbox.drain();
       expect(connector.calls).toEqual([]);
       expect(await outbox.pending()).toBe(2);
-      const queue = await queueOf(ALICE);
-      expect(queue?.backoff).toMatchObject({ failures: 1, status: 503 });
+      const backoff = await backoffOf(ALICE);
+      expect(backoff).toMatchObject({ failures: 1, status: 503 });
       // The wait after a failed pass: 5 s doubling per pass, with jitter over its upper half (random 0.5).
-      expect(queue!.backoff!.notBefore - clock.now()).toBe(3750);
+      expect(backoff!.notBefore - clock.now()).toBe(3750);
       expect(lines.some((line) => line.msg.startsWith('send still failing; kept in the outbox'))).toBe(true);
 
       // Until the backoff is over, a pass leaves the recipient alone.
@@ -181,7 +229,7 @@ describe('the outbox', () => {
       clock.advance(3750);
       await outbox.drain();
       expect(texts(ALICE)).toEqual(['first', 'second', 'third']);
-      expect((await queueOf(ALICE))?.backoff).toBeUndefined();
+      expect(await backoffOf(ALICE)).toBeUndefined();
     });
 
     it('waits longer after each failed pass, and at least as long as a Retry-After asks', async () => {
@@ -191,14 +239,14 @@ describe('the outbox', () => {
       for (let pass = 0; pass < 4; pass += 1) {
         connector.failNext(1, 503);
         await outbox.drain();
-        const wait = (await queueOf(ALICE))!.backoff!.notBefore - clock.now();
+        const wait = (await backoffOf(ALICE))!.notBefore - clock.now();
         waits.push(wait);
         clock.advance(wait);
       }
       expect(waits).toEqual([750, 1500, 3000, 3000]);
       connector.failNext(1, 429, { 'Retry-After': '20' });
       await outbox.drain();
-      expect((await queueOf(ALICE))!.backoff!.notBefore - clock.now()).toBe(20_000);
+      expect((await backoffOf(ALICE))!.notBefore - clock.now()).toBe(20_000);
       clock.advance(20_000);
       await outbox.drain();
       expect(texts(ALICE)).toEqual(['patience']);
@@ -277,7 +325,7 @@ describe('the outbox', () => {
       await outbox.enqueue(card(AGENT, 'panel 2', 'panel'));
       await outbox.enqueue(card(AGENT, 'another message'));
       await outbox.enqueue(card(AGENT, 'panel 3', 'panel'));
-      expect((await queueOf(AGENT))?.entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4]);
+      expect(await seqsOf(AGENT)).toEqual([1, 2, 3, 4]);
       await outbox.drain();
       const chat = CHAT[AGENT.id]!;
       expect(cards(connector.posted(chat))).toEqual([['panel 1'], ['a message'], ['another message']]);
@@ -318,7 +366,7 @@ describe('the outbox', () => {
         'panel r3 with a notice',
       ]);
       expect(await outbox.pending()).toBe(0);
-      expect((await queueOf(AGENT))?.slotVersions).toEqual({ panel: 3 });
+      expect(await slotVersionsOf(AGENT)).toEqual({ panel: 3 });
       expect(lines).toContainEqual(
         expect.objectContaining({
           msg: 'slot update older than one already queued; not sent',
@@ -393,16 +441,29 @@ describe('the outbox', () => {
       expect(duplicates()).toBe(0);
     });
 
+    it('delivers 200 messages queued through two connections at once, each once, in the order each queued them', async () => {
+      const one = rig();
+      const two = rig();
+      const queued = async (made: Rig, name: string) => {
+        for (let n = 1; n <= 100; n += 1) await made.outbox.enqueue(text(ALICE, `${name} ${n}`));
+      };
+      await Promise.all([queued(one, 'one'), queued(two, 'two')]);
+      await Promise.all([one.outbox.drain(), two.outbox.drain()]);
+      const delivered = texts(ALICE);
+      expect(delivered).toHaveLength(200);
+      expect(duplicates()).toBe(0);
+      for (const name of ['one', 'two']) {
+        const mine = delivered.filter((body) => body?.startsWith(`${name} `));
+        expect(mine).toEqual(Array.from({ length: 100 }, (_, index) => `${name} ${index + 1}`));
+      }
+      expect(await one.outbox.pending()).toBe(0);
+    });
+
     it('takes over at once from a dispatcher that is gone (a process on this machine that was killed)', async () => {
       const { outbox } = rig();
       await outbox.enqueue(text(ALICE, 'orphaned'));
-      const key = queueKey(`customer:${ALICE.id}`);
-      const stored = (await storage.read([key]))[key] as OutboxQueueDocument & { eTag: string };
       // A pid no process has (above the kernel's limit); the lease itself is far from expired.
-      const deadHolder = `${hostname()}/4194305/dead-instance`;
-      await storage.write({
-        [key]: { ...stored, lease: { holder: deadHolder, until: clock.now() + 600_000 } },
-      });
+      await leaseTo(ALICE, `${hostname()}/4194305/dead-instance`, clock.now() + 600_000);
       await outbox.drain();
       expect(texts(ALICE)).toEqual(['orphaned']);
     });
@@ -410,11 +471,7 @@ describe('the outbox', () => {
     it('leaves a recipient to a dispatcher on another machine until its lease expires', async () => {
       const { outbox } = rig();
       await outbox.enqueue(text(ALICE, 'wait for it'));
-      const key = queueKey(`customer:${ALICE.id}`);
-      const stored = (await storage.read([key]))[key] as OutboxQueueDocument & { eTag: string };
-      await storage.write({
-        [key]: { ...stored, lease: { holder: 'elsewhere/123/other', until: clock.now() + 30_000 } },
-      });
+      await leaseTo(ALICE, 'elsewhere/123/other', clock.now() + 30_000);
       await outbox.drain();
       expect(connector.calls).toEqual([]);
       clock.advance(30_001);
@@ -481,48 +538,5 @@ describe('the outbox', () => {
     expect(loud).toHaveLength(1);
     expect(loud[0]).toMatchObject({ level: 50, pending: 4, limit: 3 });
     expect(await outbox.pending()).toBe(5);
-  });
-});
-
-describe('the outbox index', () => {
-  it('keeps listing a recipient whose queue got an entry while it was being taken off the index', async () => {
-    const store = new StateStore({ storage: new MemoryStorage() });
-    let between: (() => Promise<void>) | undefined;
-    // Runs `between` just before the index is written by prune, after prune bumped the queue's generation.
-    const paused: DocumentStore = {
-      get: (key) => store.get(key),
-      getMany: (keys) => store.getMany(keys),
-      delete: (key) => store.delete(key),
-      update: async (key, change) => {
-        const hook = key === OUTBOX_INDEX_KEY ? between : undefined;
-        if (hook) {
-          between = undefined;
-          await hook();
-        }
-        return store.update(key, change);
-      },
-    };
-    const outbox = new OutboxStore(paused);
-    const owner: ReferenceOwner = { kind: 'customer', id: 'emulator:alice' };
-    const message = { owner, activity: textActivity('hi', 'rd-1'), relaydeskId: 'rd-1' };
-    await outbox.append(message, 0);
-    const [first] = (await outbox.queue('customer:emulator:alice'))!.entries;
-    await outbox.remove('customer:emulator:alice', first!.id, 'me', 0);
-
-    between = async () => {
-      await outbox.append({ ...message, relaydeskId: 'rd-2' }, 0);
-    };
-    await outbox.prune('customer:emulator:alice');
-    expect(await outbox.recipients()).toEqual(['customer:emulator:alice']);
-    expect((await outbox.queue('customer:emulator:alice'))?.entries).toHaveLength(1);
-
-    await outbox.remove(
-      'customer:emulator:alice',
-      (await outbox.queue('customer:emulator:alice'))!.entries[0]!.id,
-      'me',
-      0,
-    );
-    await outbox.prune('customer:emulator:alice');
-    expect(await outbox.recipients()).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
 import { createServer } from 'node:net';
-import { MemoryStorage, type ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
 import type { AgentView } from '../../src/app/views';
-import { StateStore } from '../../src/store/state-store';
+import { SqlCardSlots } from '../../src/store/sql/card-slots';
+import { SqlConversationReferences } from '../../src/store/sql/conversation-references';
+import { migrateToLatest } from '../../src/store/sql/migrate';
+import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
+import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
 import { createAdapter } from '../../src/teams/adapter';
 import { ConversationReferences } from '../../src/teams/conversation-references';
 import { Delivery } from '../../src/teams/delivery';
@@ -33,7 +37,7 @@ async function closedPort(): Promise<number> {
 describe('ProactiveNotifier', () => {
   let connector: FakeConnector;
   let clock: FakeClock;
-  let store: StateStore;
+  let database: SqlDatabase;
   let references: ConversationReferences;
   let outbox: Outbox;
   let notifier: ProactiveNotifier;
@@ -72,13 +76,16 @@ describe('ProactiveNotifier', () => {
     clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
     const logged = collectingLogger();
     lines = logged.lines;
-    store = new StateStore({ storage: new MemoryStorage() });
-    references = new ConversationReferences(store, clock);
+    database = openDatabase({ kind: 'sqlite', path: ':memory:' });
+    await migrateToLatest(database);
+    const cardSlots = new SqlCardSlots(database);
+    references = new ConversationReferences(new SqlConversationReferences(database), clock);
     delays = [];
     let next = 0;
     const now = () => clock.now();
     outbox = new Outbox({
-      store,
+      store: new SqlOutboxStore(database),
+      cardSlots,
       references,
       sender: new ProactiveSender({
         adapter: createAdapter(
@@ -91,7 +98,7 @@ describe('ProactiveNotifier', () => {
           logged.logger,
         ),
         appId: '',
-        store,
+        cardSlots,
         delivery: new Delivery({
           logger: logged.logger,
           delay: async (ms) => {
@@ -121,6 +128,7 @@ describe('ProactiveNotifier', () => {
 
   afterEach(async () => {
     await outbox.stop();
+    await database.close();
     await connector.close();
   });
 

@@ -1,5 +1,4 @@
 import { caseSessionId } from '../../src/app/case-sessions';
-import { keys } from '../../src/app/documents';
 import type { OfferView, PanelView } from '../../src/app/views';
 import type { SessionDetail, WorkspaceState } from '../../src/web/agent-api';
 import { AGENT_API } from '../../src/web/agent-api';
@@ -274,7 +273,7 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
       );
     });
 
-    const beaState = () => stored(keys.agent(bea.aadObjectId), `workitem/${v2}`);
+    const beaState = () => stored(`agent/${bea.aadObjectId}`, `workitem/${v2}`);
 
     it('cannot read the session detail (404, logged), nor see it in the workspace', async () => {
       const before = await beaState();

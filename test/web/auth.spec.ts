@@ -1,5 +1,4 @@
 import { SignJWT, createLocalJWKSet, type JWK } from 'jose';
-import { keys } from '../../src/app/documents';
 import { loadConfig } from '../../src/config/config';
 import { startTestDesk, type TestDesk } from '../support/harness';
 import {
@@ -264,8 +263,8 @@ describe('agent API sign-in in Teams mode (tab SSO tokens)', () => {
     await api(desk.app.baseUrl, 'GET', '/api/agent/workspace', {
       token: await token({ oid: 'aad-mallory' }),
     });
-    const stored = await readStored(desk.app, [keys.agent('aad-mallory'), keys.agent('aad-alex')]);
-    expect(Object.keys(stored)).toEqual([keys.agent('aad-alex')]);
+    const stored = await readStored(desk.app, ['agent/aad-mallory', 'agent/aad-alex']);
+    expect(Object.keys(stored)).toEqual(['agent/aad-alex']);
   });
 });
 

@@ -1,4 +1,12 @@
-import type { MessageLog, QueueRepository, WorkItemRepository } from '../../app/repositories';
+import type {
+  AgentRepository,
+  CustomerRepository,
+  MessageLog,
+  QueueRepository,
+  WorkItemRepository,
+} from '../../app/repositories';
+import { createAgentRepository } from './agent-repository';
+import { createCustomerRepository } from './customer-repository';
 import { createMessageLog } from './message-log';
 import type { SqlDatabase } from './open-database';
 import { createQueueRepository } from './queue-repository';
@@ -9,6 +17,8 @@ export interface DeskRepositories {
   readonly workItems: WorkItemRepository;
   readonly messages: MessageLog;
   readonly queue: QueueRepository;
+  readonly agentRecords: AgentRepository;
+  readonly customers: CustomerRepository;
 }
 
 export function createDeskRepositories(database: SqlDatabase): DeskRepositories {
@@ -16,5 +26,7 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     workItems: createWorkItemRepository(database),
     messages: createMessageLog(database),
     queue: createQueueRepository(database),
+    agentRecords: createAgentRepository(database),
+    customers: createCustomerRepository(database),
   };
 }

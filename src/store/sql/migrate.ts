@@ -3,6 +3,10 @@ import { initial } from './migrations/0001-initial';
 import { documents } from './migrations/0002-documents';
 import { queueOrder } from './migrations/0003-queue-order';
 import { documentsToRows } from './migrations/0004-documents-to-rows';
+import { agentsCustomers } from './migrations/0005-agents-customers';
+import { agentCustomerDocuments } from './migrations/0006-agent-customer-documents';
+import { edgeRows } from './migrations/0007-edge-rows';
+import { agentTabs } from './migrations/0009-agent-tabs';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -12,6 +16,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-documents': documents,
   '0003-queue-order': queueOrder,
   '0004-documents-to-rows': documentsToRows,
+  '0005-agents-customers': agentsCustomers,
+  '0006-agent-customer-documents': agentCustomerDocuments,
+  '0007-edge-rows': edgeRows,
+  '0009-agent-tabs': agentTabs,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

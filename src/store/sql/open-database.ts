@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool, types } from 'pg';
 import { retryOnConflict, type RetryLimits } from './conflicts';
+import { NulFreeStrings } from './nul-free-strings';
 import type { Database } from './schema';
 
 export type DatabaseTarget =
@@ -77,7 +78,10 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
     raw.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: raw }),
+    plugins: [new NulFreeStrings()],
+  });
   return {
     kind: 'sqlite',
     db,
@@ -110,7 +114,10 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Sq
     types: typeParsers,
   });
   pool.on('error', target.onIdleError ?? (() => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new NulFreeStrings()],
+  });
   return {
     kind: 'postgres',
     db,

@@ -39,6 +39,8 @@ export interface AgentSessionsTable {
   draft_reply: Defaulted<string>;
   /** JSON object: case form field → unsaved value. */
   draft_case_fields: Defaulted<string>;
+  /** The name the customer gave themselves, shown beside the "Visitor N" title (from 0005). */
+  name_given: string | null;
 }
 
 /** A customer is `channelId:userId`. */
@@ -230,6 +232,14 @@ export interface DocumentsTable {
   body: string;
 }
 
+/** Open workspace event streams of an agent on one instance, vouched for at `seen_at` (refreshed while open). */
+export interface AgentTabsTable {
+  agent_key: string;
+  instance_id: string;
+  open_streams: number;
+  seen_at: Millis;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -247,6 +257,7 @@ export interface Database {
   conversation_references: ConversationReferencesTable;
   prechat_states: PrechatStatesTable;
   documents: DocumentsTable;
+  agent_tabs: AgentTabsTable;
 }
 
 export type TableName = keyof Database;
@@ -269,6 +280,7 @@ export const TABLE_NAMES = [
   'conversation_references',
   'prechat_states',
   'documents',
+  'agent_tabs',
 ] as const satisfies readonly TableName[];
 
 /** Compile-time check that TABLE_NAMES names every table of Database. */

@@ -1,41 +1,47 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import type { DocumentStore } from '../../app/ports';
-import { storeKey } from '../../store/keys';
 
 /**
  * A customer's survey in progress. `revision` counts saves: a save must still find the revision its turn
  * read, so two turns that read the same state never both win (botbuilder's BotState writes with eTag '*').
  */
-export interface PrechatStateDocument {
+export interface PrechatState {
   readonly revision: number;
   readonly dialogState?: DialogState;
 }
 
+/** Where survey states are kept; the app wires a store on the prechat_states table. */
+export interface PrechatStates {
+  load(customerId: string): Promise<PrechatState | undefined>;
+  /**
+   * Stores `dialogState` (none: the survey is finished) as revision `revision + 1`, only while the stored
+   * revision is still `revision` (0: nothing stored); false when another turn saved first.
+   */
+  save(customerId: string, revision: number, dialogState: DialogState | undefined): Promise<boolean>;
+}
+
 interface LoadedState {
-  readonly key: string;
+  readonly customerId: string;
   readonly revision: number;
   dialogState: DialogState | undefined;
 }
 
 const LOADED = Symbol('relaydesk.prechat-state');
 
-export function prechatStateKey(customerId: string): string {
-  return storeKey('customer', `prechat:${customerId}`);
-}
-
 /**
- * The dialog state accessor the survey's DialogSet uses, over our StateStore: `load` reads the customer's
- * state at turn start, the dialogs read and change it in turn state, and `save` writes it back at turn end
- * with compare-and-swap on the revision.
+ * The dialog state accessor the survey's DialogSet uses: `load` reads the customer's state at turn start, the
+ * dialogs read and change it in turn state, and `save` writes it back at turn end, conditional on the revision.
  */
 export class StoredDialogState implements StatePropertyAccessor<DialogState> {
-  constructor(private readonly store: DocumentStore) {}
+  constructor(private readonly states: PrechatStates) {}
 
   async load(context: TurnContext, customerId: string): Promise<void> {
-    const key = prechatStateKey(customerId);
-    const stored = (await this.store.get<PrechatStateDocument>(key))?.value;
-    const loaded: LoadedState = { key, revision: stored?.revision ?? 0, dialogState: stored?.dialogState };
+    const stored = await this.states.load(customerId);
+    const loaded: LoadedState = {
+      customerId,
+      revision: stored?.revision ?? 0,
+      dialogState: stored?.dialogState,
+    };
     context.turnState.set(LOADED, loaded);
   }
 
@@ -69,16 +75,10 @@ export class StoredDialogState implements StatePropertyAccessor<DialogState> {
   async save(context: TurnContext): Promise<boolean> {
     const loaded = this.loaded(context);
     const stack = loaded.dialogState?.dialogStack ?? [];
-    // A JSON round trip turns the dialogs' working objects into the plain document every backend stores.
+    // A JSON round trip turns the dialogs' working objects into the plain data the store keeps.
     const dialogState =
       stack.length > 0 ? (JSON.parse(JSON.stringify({ dialogStack: stack })) as DialogState) : undefined;
-    let saved = false;
-    await this.store.update<PrechatStateDocument>(loaded.key, (current) => {
-      saved = (current?.revision ?? 0) === loaded.revision;
-      if (!saved) return current;
-      return { revision: loaded.revision + 1, ...(dialogState ? { dialogState } : {}) };
-    });
-    return saved;
+    return this.states.save(loaded.customerId, loaded.revision, dialogState);
   }
 
   private loaded(context: TurnContext): LoadedState {

@@ -6,7 +6,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { DocumentStore, LogFields, Logger } from '../../app/ports';
+import type { LogFields, Logger } from '../../app/ports';
 import type { PrechatAnswer } from '../../app/views';
 import type { PrechatQuestion } from '../../config/config';
 import { KeyedQueue } from '../../app/keyed-queue';
@@ -16,7 +16,7 @@ import {
   type PrechatDialogOptions,
   type PrechatResult,
 } from './prechat-dialog';
-import { StoredDialogState } from './prechat-state';
+import { StoredDialogState, type PrechatStates } from './prechat-state';
 
 /** What the survey made of a customer's message. */
 export type PrechatOutcome =
@@ -30,8 +30,8 @@ export type PrechatOutcome =
 export interface PrechatSurveyOptions {
   /** From PRECHAT_QUESTIONS; at least one. */
   readonly questions: readonly PrechatQuestion[];
-  /** Where each customer's survey state is kept (compare-and-swap). */
-  readonly store: DocumentStore;
+  /** Where each customer's survey state is kept (saved conditionally on its revision). */
+  readonly states: PrechatStates;
   /** Asked of the desk: a customer whose message joins a live work item is not surveyed. */
   readonly hasLiveWorkItem: (customerId: string) => Promise<boolean>;
   /**
@@ -86,7 +86,7 @@ export class PrechatSurvey {
   private readonly turns = new KeyedQueue();
 
   constructor(private readonly options: PrechatSurveyOptions) {
-    this.state = new StoredDialogState(options.store);
+    this.state = new StoredDialogState(options.states);
     this.dialogs = new DialogSet(this.state);
     const settings = options.maxAnswerChars === undefined ? {} : { maxAnswerChars: options.maxAnswerChars };
     this.dialogs.add(new PrechatDialog(options.questions, settings));

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity } from 'botbuilder';
+import type { Kysely } from 'kysely';
+import { enqueueOutboxEntry, recipientOf, type OutboxOwner } from './outbox';
+import type { Database } from './schema';
+
+/** One message on its way to the connector, as the outbox queues it. */
+export interface OutboxMessageRow {
+  readonly owner: OutboxOwner;
+  readonly activity: Partial<Activity>;
+  readonly relaydeskId: string;
+  readonly slot?: string;
+  readonly version?: number;
+  readonly replaces?: string;
+  readonly replyToId?: string;
+  readonly label?: string;
+}
+
+export interface AppendOutcome {
+  readonly length: number;
+  readonly replacedId?: string;
+  readonly outdated?: { readonly version: number; readonly newest: number };
+}
+
+/** The entry columns a message fills (all but id, recipient and seq). */
+function contentOf(message: OutboxMessageRow, now: number) {
+  return {
+    relaydesk_id: message.relaydeskId,
+    slot: message.slot ?? null,
+    version: message.version ?? null,
+    replaces: message.replaces ?? null,
+    reply_to_id: message.replyToId ?? null,
+    label: message.label ?? null,
+    activity: JSON.stringify(message.activity),
+    enqueued_at: now,
+  };
+}
+
+/** The head entry's place, or undefined when the recipient has nothing pending; an index lookup. */
+export async function headSeqOf(db: Kysely<Database>, recipient: string): Promise<number | undefined> {
+  const head = await db
+    .selectFrom('outbox_entries')
+    .select('seq')
+    .where('recipient', '=', recipient)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return head?.seq;
+}
+
+/**
+ * Creates or locks the recipient row and returns its next sequence number. Taking the row lock first orders this
+ * transaction with a concurrent removal of the head (which updates the row too), so the head seen here is current.
+ */
+async function lockRecipient(trx: Kysely<Database>, owner: OutboxOwner): Promise<number> {
+  const { next_seq } = await trx
+    .insertInto('outbox_recipients')
+    .values({ recipient: recipientOf(owner), owner_kind: owner.kind, owner_id: owner.id })
+    .onConflict((conflict) => conflict.column('recipient').doUpdateSet({ owner_kind: owner.kind }))
+    .returning('next_seq')
+    .executeTakeFirstOrThrow();
+  return next_seq;
+}
+
+/**
+ * Records a versioned slot update's version, or returns the newer one already queued for the slot (then the
+ * update is not queued).
+ */
+async function checkSlotVersion(
+  trx: Kysely<Database>,
+  recipient: string,
+  slot: string,
+  version: number,
+): Promise<number | undefined> {
+  const stored = await trx
+    .selectFrom('outbox_slot_versions')
+    .select('version')
+    .where('recipient', '=', recipient)
+    .where('slot', '=', slot)
+    .executeTakeFirst();
+  if (stored && version < stored.version) return stored.version;
+  await trx
+    .insertInto('outbox_slot_versions')
+    .values({ recipient, slot, version })
+    .onConflict((conflict) => conflict.columns(['recipient', 'slot']).doUpdateSet({ version }))
+    .execute();
+  return undefined;
+}
+
+/** The newest pending entry of `slot` behind the head, which a new update of the slot replaces. */
+async function coalescible(
+  trx: Kysely<Database>,
+  recipient: string,
+  slot: string,
+  headSeq: number,
+): Promise<{ readonly id: string } | undefined> {
+  return trx
+    .selectFrom('outbox_entries')
+    .select('id')
+    .where('recipient', '=', recipient)
+    .where('slot', '=', slot)
+    .where('seq', '>', headSeq)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * Queues a message behind the recipient's pending entries, in the caller's transaction. A slot update coalesces with
+ * a pending update of the same slot that is not at the head (the head may be on its way): it takes that entry's
+ * place, and the older card is never sent. A versioned slot update older than the newest queued for its slot is not
+ * queued. One insert (or one update of the coalesced entry) and a recipient row update; no queue is read whole.
+ */
+export async function appendOutboxMessage(
+  trx: Kysely<Database>,
+  message: OutboxMessageRow,
+  now: number,
+): Promise<AppendOutcome> {
+  const recipient = recipientOf(message.owner);
+  const nextSeq = await lockRecipient(trx, message.owner);
+  const { slot, version } = message;
+  if (slot !== undefined && version !== undefined) {
+    const newest = await checkSlotVersion(trx, recipient, slot, version);
+    if (newest !== undefined) return { length: 0, outdated: { version, newest } };
+  }
+  const headSeq = await headSeqOf(trx, recipient);
+  const taken =
+    slot !== undefined && headSeq !== undefined
+      ? await coalescible(trx, recipient, slot, headSeq)
+      : undefined;
+  if (taken && headSeq !== undefined) {
+    // A fresh id for the new content, in the place (seq) of the entry it replaces.
+    await trx
+      .updateTable('outbox_entries')
+      .set({ id: randomUUID(), ...contentOf(message, now) })
+      .where('id', '=', taken.id)
+      .execute();
+    return { length: nextSeq - headSeq, replacedId: taken.id };
+  }
+  const { seq } = await enqueueOutboxEntry(trx, { ...message, enqueuedAt: now });
+  return { length: seq - (headSeq ?? seq) + 1 };
+}

@@ -1,0 +1,232 @@
+import type { Activity } from 'botbuilder';
+import type { Selectable } from 'kysely';
+import { requireOneRow, retryOnConflict } from './conflicts';
+import type { SqlDatabase } from './open-database';
+import { releaseOutboxLease, type OutboxOwner } from './outbox';
+import { appendOutboxMessage, headSeqOf, type AppendOutcome, type OutboxMessageRow } from './outbox-append';
+import type { OutboxEntriesTable } from './schema';
+
+export type { AppendOutcome, OutboxMessageRow } from './outbox-append';
+
+export interface StoredOutboxEntry extends OutboxMessageRow {
+  readonly id: string;
+  readonly seq: number;
+  readonly enqueuedAt: number;
+}
+
+export type ClaimOutcome =
+  | { readonly kind: 'claimed'; readonly until: number }
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'waiting'; readonly notBefore: number }
+  | { readonly kind: 'busy'; readonly holder: string };
+
+export interface RecipientLeaseRow {
+  readonly holder: string;
+  readonly until: number;
+}
+
+export interface PendingRecipientRow {
+  readonly recipient: string;
+  readonly lease?: RecipientLeaseRow;
+  readonly notBefore?: number;
+}
+
+function entryOf(row: Selectable<OutboxEntriesTable>, owner: OutboxOwner): StoredOutboxEntry {
+  return {
+    id: row.id,
+    seq: row.seq,
+    owner,
+    relaydeskId: row.relaydesk_id,
+    // Written by append from the same type; JSON keeps it plain.
+    activity: JSON.parse(row.activity) as Partial<Activity>,
+    enqueuedAt: row.enqueued_at,
+    ...(row.slot !== null ? { slot: row.slot } : {}),
+    ...(row.version !== null ? { version: row.version } : {}),
+    ...(row.replaces !== null ? { replaces: row.replaces } : {}),
+    ...(row.reply_to_id !== null ? { replyToId: row.reply_to_id } : {}),
+    ...(row.label !== null ? { label: row.label } : {}),
+  };
+}
+
+function ownerOf(kind: string, id: string): OutboxOwner {
+  if (kind !== 'agent' && kind !== 'customer')
+    throw new Error(`An outbox recipient of unknown kind "${kind}".`);
+  return { kind, id };
+}
+
+/**
+ * The outbox on its tables: a row per recipient (sequence counter, backoff, lease), a row per pending entry, a row
+ * per recipient and slot with the newest version queued. No operation reads or rewrites a whole queue: appending is
+ * one insert (or one update of a coalesced entry) and a recipient row update, and sending reads the head by index.
+ */
+export class SqlOutboxStore {
+  constructor(private readonly database: SqlDatabase) {}
+
+  append(message: OutboxMessageRow, now: number): Promise<AppendOutcome> {
+    return this.database.transaction((trx) => appendOutboxMessage(trx, message, now));
+  }
+
+  /**
+   * Takes the lease by a conditional update on the lease as it was read, so two claimers on PostgreSQL cannot both
+   * win (the loser finds the lease changed and looks again); SQLite runs the transactions one at a time anyway.
+   */
+  claim(
+    recipient: string,
+    holder: string,
+    now: number,
+    leaseMs: number,
+    isStale: (holder: string) => boolean,
+  ): Promise<ClaimOutcome> {
+    return retryOnConflict(() =>
+      this.database.transaction(async (trx): Promise<ClaimOutcome> => {
+        const row = await trx
+          .selectFrom('outbox_recipients')
+          .select(['lease_holder', 'lease_until', 'backoff_not_before'])
+          .where('recipient', '=', recipient)
+          .executeTakeFirst();
+        if (!row || (await headSeqOf(trx, recipient)) === undefined) return { kind: 'idle' };
+        const notBefore = row.backoff_not_before;
+        if (notBefore !== null && notBefore > now) return { kind: 'waiting', notBefore };
+        const { lease_holder: leaseHolder, lease_until: leaseUntil } = row;
+        const live = leaseHolder !== null && leaseUntil !== null && leaseUntil > now;
+        if (live && leaseHolder !== holder && !isStale(leaseHolder))
+          return { kind: 'busy', holder: leaseHolder };
+        const until = now + leaseMs;
+        const taken = await trx
+          .updateTable('outbox_recipients')
+          .set({ lease_holder: holder, lease_until: until })
+          .where('recipient', '=', recipient)
+          .where((eb) =>
+            leaseHolder === null ? eb('lease_holder', 'is', null) : eb('lease_holder', '=', leaseHolder),
+          )
+          .where((eb) =>
+            leaseUntil === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', leaseUntil),
+          )
+          .executeTakeFirst();
+        requireOneRow(taken, `The outbox lease of ${recipient}`);
+        return { kind: 'claimed', until };
+      }),
+    );
+  }
+
+  /** The recipient's lease holder, then its head entry; each an indexed lookup. */
+  async head(recipient: string): Promise<{
+    readonly entry?: StoredOutboxEntry;
+    readonly leaseHolder?: string;
+    readonly failures: number;
+  }> {
+    const row = await this.database.db
+      .selectFrom('outbox_recipients')
+      .select(['owner_kind', 'owner_id', 'lease_holder', 'backoff_failures'])
+      .where('recipient', '=', recipient)
+      .executeTakeFirst();
+    if (!row) return { failures: 0 };
+    const head = await this.database.db
+      .selectFrom('outbox_entries')
+      .selectAll()
+      .where('recipient', '=', recipient)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    return {
+      failures: row.backoff_failures,
+      ...(row.lease_holder !== null ? { leaseHolder: row.lease_holder } : {}),
+      ...(head ? { entry: entryOf(head, ownerOf(row.owner_kind, row.owner_id)) } : {}),
+    };
+  }
+
+  renew(recipient: string, holder: string, until: number): Promise<boolean> {
+    return this.database.transaction(async (trx) => {
+      const renewed = await trx
+        .updateTable('outbox_recipients')
+        .set({ lease_until: until })
+        .where('recipient', '=', recipient)
+        .where('lease_holder', '=', holder)
+        .executeTakeFirst();
+      return renewed.numUpdatedRows === 1n;
+    });
+  }
+
+  release(recipient: string, holder: string): Promise<void> {
+    return this.database.transaction((trx) => releaseOutboxLease(trx, recipient, holder));
+  }
+
+  remove(recipient: string, entryId: string, holder: string, leaseUntil: number): Promise<void> {
+    return this.database.transaction(async (trx) => {
+      await trx
+        .updateTable('outbox_recipients')
+        .set({ backoff_failures: 0, backoff_not_before: null, backoff_status: null })
+        .where('recipient', '=', recipient)
+        .execute();
+      await trx
+        .updateTable('outbox_recipients')
+        .set({ lease_until: leaseUntil })
+        .where('recipient', '=', recipient)
+        .where('lease_holder', '=', holder)
+        .execute();
+      await trx.deleteFrom('outbox_entries').where('id', '=', entryId).execute();
+    });
+  }
+
+  backOff(
+    recipient: string,
+    holder: string,
+    backoff: { readonly failures: number; readonly notBefore: number; readonly status?: number },
+  ): Promise<void> {
+    return this.database.transaction(async (trx) => {
+      await trx
+        .updateTable('outbox_recipients')
+        .set({
+          backoff_failures: backoff.failures,
+          backoff_not_before: backoff.notBefore,
+          backoff_status: backoff.status ?? null,
+        })
+        .where('recipient', '=', recipient)
+        .execute();
+      await releaseOutboxLease(trx, recipient, holder);
+    });
+  }
+
+  dropSlot(recipient: string, slot: string, keep?: string): Promise<number> {
+    return this.database.transaction(async (trx) => {
+      // The recipient row first, as append takes it: an update coalescing into a dropped entry is never lost.
+      await trx
+        .updateTable('outbox_recipients')
+        .set((eb) => ({ next_seq: eb.ref('next_seq') }))
+        .where('recipient', '=', recipient)
+        .execute();
+      const dropped = await trx
+        .deleteFrom('outbox_entries')
+        .where('recipient', '=', recipient)
+        .where('slot', '=', slot)
+        .$if(keep !== undefined, (query) => query.where('id', '!=', keep ?? ''))
+        .executeTakeFirst();
+      return Number(dropped.numDeletedRows);
+    });
+  }
+
+  /** The recipients with pending entries, found through the entries (there are few) rather than every recipient. */
+  async recipients(): Promise<readonly PendingRecipientRow[]> {
+    const rows = await this.database.db
+      .selectFrom('outbox_recipients')
+      .select(['recipient', 'lease_holder', 'lease_until', 'backoff_not_before'])
+      .where('recipient', 'in', (eb) => eb.selectFrom('outbox_entries').select('recipient'))
+      .orderBy('recipient')
+      .execute();
+    return rows.map((row) => ({
+      recipient: row.recipient,
+      ...(row.lease_holder !== null && row.lease_until !== null
+        ? { lease: { holder: row.lease_holder, until: row.lease_until } }
+        : {}),
+      ...(row.backoff_not_before !== null ? { notBefore: row.backoff_not_before } : {}),
+    }));
+  }
+
+  async pending(): Promise<number> {
+    const { count } = await this.database.db
+      .selectFrom('outbox_entries')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+}

@@ -1,0 +1,196 @@
+import type { SqlDatabase } from '../../src/store/sql/open-database';
+import { SqlOutboxStore, type OutboxMessageRow } from '../../src/store/sql/outbox-store';
+import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+
+const T0 = 1_767_225_600_000;
+const LEASE_MS = 30_000;
+const ROUNDS = 100_000;
+
+interface Sent {
+  readonly recipient: string;
+  readonly seq: number;
+  readonly relaydeskId: string;
+  readonly version?: number;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function message(id: string, relaydeskId: string, extra: Partial<OutboxMessageRow> = {}): OutboxMessageRow {
+  return {
+    owner: { kind: 'agent', id },
+    relaydeskId,
+    activity: { type: 'message', text: relaydeskId, channelData: { relaydeskId } },
+    ...extra,
+  };
+}
+
+/**
+ * A dispatcher reduced to its store calls: claims each pending recipient, sends its head until the queue is
+ * empty, lets go. Runs until `done()` says no more is coming and nothing is pending.
+ */
+async function dispatch(
+  store: SqlOutboxStore,
+  holder: string,
+  sent: Sent[],
+  done: () => boolean = () => true,
+): Promise<void> {
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const pending = await store.recipients();
+    if (pending.length === 0 && done()) return;
+    for (const { recipient } of pending) {
+      const claim = await store.claim(recipient, holder, T0, LEASE_MS, () => false);
+      if (claim.kind !== 'claimed') continue;
+      for (let step = 0; step < ROUNDS; step += 1) {
+        const { entry, leaseHolder } = await store.head(recipient);
+        if (!entry || leaseHolder !== holder) break;
+        const { seq, relaydeskId, version } = entry;
+        sent.push({ recipient, seq, relaydeskId, ...(version !== undefined ? { version } : {}) });
+        await store.remove(recipient, entry.id, holder, T0 + LEASE_MS);
+      }
+      await store.release(recipient, holder);
+    }
+    // Another dispatcher holds what is left: give it a turn.
+    await nextTurn();
+  }
+  throw new Error(`${holder} did not finish in ${ROUNDS} rounds`);
+}
+
+describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
+  let edge: EdgeDatabase;
+  let a: SqlDatabase;
+  let b: SqlDatabase;
+  let storeA: SqlOutboxStore;
+  let storeB: SqlOutboxStore;
+
+  beforeAll(async () => {
+    edge = await backend.create();
+    a = edge.connect();
+    b = edge.connect();
+    storeA = new SqlOutboxStore(a);
+    storeB = new SqlOutboxStore(b);
+  });
+
+  afterAll(async () => {
+    await edge.dispose();
+  });
+
+  beforeEach(async () => {
+    await edge.reset();
+  });
+
+  it('gives a recipient claimed by two connections at once to exactly one of them', async () => {
+    const agents = Array.from({ length: 20 }, (_, index) => `agent-${index}`);
+    for (const agent of agents) await storeA.append(message(agent, `${agent}-1`), T0);
+
+    const claims = await Promise.all(
+      agents.map((agent) =>
+        Promise.all([
+          storeA.claim(`agent:${agent}`, 'worker-a', T0, LEASE_MS, () => false),
+          storeB.claim(`agent:${agent}`, 'worker-b', T0, LEASE_MS, () => false),
+        ]),
+      ),
+    );
+
+    for (const pair of claims) {
+      expect(pair.map((claim) => claim.kind).sort()).toEqual(['busy', 'claimed']);
+    }
+    const holders = await a.db.selectFrom('outbox_recipients').select('lease_holder').execute();
+    expect(holders).toHaveLength(agents.length);
+  });
+
+  it('keeps each recipient’s order, whichever connection queued and which one sends', async () => {
+    for (let n = 1; n <= 30; n += 1) {
+      const store = n % 2 === 0 ? storeA : storeB;
+      await store.append(message(`agent-${n % 3}`, `m${n}`), T0 + n);
+    }
+    const sent: Sent[] = [];
+    await Promise.all([dispatch(storeA, 'worker-a', sent), dispatch(storeB, 'worker-b', sent)]);
+
+    expect(sent).toHaveLength(30);
+    for (let agent = 0; agent < 3; agent += 1) {
+      const mine = sent.filter((one) => one.recipient === `agent:agent-${agent}`);
+      const queued = Array.from({ length: 30 }, (_, index) => index + 1).filter((n) => n % 3 === agent);
+      expect(mine.map((one) => one.relaydeskId)).toEqual(queued.map((n) => `m${n}`));
+      expect(mine.map((one) => one.seq)).toEqual(queued.map((_, index) => index + 1));
+    }
+  });
+
+  it('takes over a lease left by a dead holder once it expires, and the dead holder cannot renew it', async () => {
+    await storeA.append(message('agent-ada', 'orphaned'), T0);
+    expect(await storeA.claim('agent:agent-ada', 'dead', T0, LEASE_MS, () => false)).toEqual({
+      kind: 'claimed',
+      until: T0 + LEASE_MS,
+    });
+
+    const early = await storeB.claim('agent:agent-ada', 'alive', T0 + LEASE_MS - 1, LEASE_MS, () => false);
+    expect(early).toEqual({ kind: 'busy', holder: 'dead' });
+    const late = await storeB.claim('agent:agent-ada', 'alive', T0 + LEASE_MS, LEASE_MS, () => false);
+    expect(late).toEqual({ kind: 'claimed', until: T0 + 2 * LEASE_MS });
+
+    expect(await storeA.renew('agent:agent-ada', 'dead', T0 + 3 * LEASE_MS)).toBe(false);
+    expect((await storeB.head('agent:agent-ada')).leaseHolder).toBe('alive');
+    expect((await storeB.head('agent:agent-ada')).entry?.relaydeskId).toBe('orphaned');
+  });
+
+  it('sends 200 messages queued through two connections at once, each once, in the order the store took them', async () => {
+    const queue = async (store: SqlOutboxStore, name: string) => {
+      for (let n = 1; n <= 100; n += 1) await store.append(message('agent-ada', `${name}-${n}`), T0);
+    };
+    await Promise.all([queue(storeA, 'a'), queue(storeB, 'b')]);
+    const sent: Sent[] = [];
+    await Promise.all([dispatch(storeA, 'worker-a', sent), dispatch(storeB, 'worker-b', sent)]);
+
+    expect(new Set(sent.map((one) => one.relaydeskId)).size).toBe(200);
+    expect(sent.map((one) => one.seq)).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+    for (const name of ['a', 'b']) {
+      const mine = sent.filter((one) => one.relaydeskId.startsWith(`${name}-`));
+      expect(mine.map((one) => one.relaydeskId)).toEqual(
+        Array.from({ length: 100 }, (_, index) => `${name}-${index + 1}`),
+      );
+    }
+    expect(await storeA.pending()).toBe(0);
+  });
+
+  it('never loses the newest panel render while renders are queued and sent at the same time', async () => {
+    let queued = false;
+    const renders = async () => {
+      for (let version = 1; version <= 40; version += 1) {
+        const store = version % 2 === 0 ? storeA : storeB;
+        await store.append(message('agent-ada', `panel-r${version}`, { slot: 'panel', version }), T0);
+        // The dispatcher gets a turn between renders, so sends and coalescing updates interleave.
+        await nextTurn();
+      }
+      queued = true;
+    };
+    const sent: Sent[] = [];
+    await Promise.all([renders(), dispatch(storeA, 'worker-a', sent, () => queued)]);
+
+    const versions = sent.map((one) => one.version ?? 0);
+    expect(versions.at(-1)).toBe(40);
+    expect([...versions].sort((x, y) => x - y)).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+
+  it('coalesces a slot update into a pending one behind the head, and drops a slot but the entry on its way', async () => {
+    const panel = (version: number) => message('agent-ada', `panel-r${version}`, { slot: 'panel', version });
+    expect(await storeA.append(panel(1), T0)).toEqual({ length: 1 });
+    expect(await storeA.append(message('agent-ada', 'text'), T0)).toEqual({ length: 2 });
+    expect(await storeA.append(panel(2), T0)).toEqual({ length: 3 });
+    const coalesced = await storeB.append(panel(3), T0);
+    expect(coalesced.replacedId).toBeDefined();
+    expect(await storeB.append(panel(2), T0)).toEqual({ length: 0, outdated: { version: 2, newest: 3 } });
+
+    const head = (await storeA.head('agent:agent-ada')).entry!;
+    expect(head.relaydeskId).toBe('panel-r1');
+    expect(await storeA.dropSlot('agent:agent-ada', 'panel', head.id)).toBe(1);
+    const left = await a.db
+      .selectFrom('outbox_entries')
+      .select(['seq', 'relaydesk_id'])
+      .orderBy('seq')
+      .execute();
+    expect(left).toEqual([
+      { seq: 1, relaydesk_id: 'panel-r1' },
+      { seq: 2, relaydesk_id: 'text' },
+    ]);
+  });
+});
