@@ -1,7 +1,8 @@
 /**
- * The second pass of `npm test`: the suites that run a whole desk (HTTP, web, browser, reliability) again with
- * RELAYDESK_TEST_STORE=postgres, so every desk they start runs on a database of its own on the test PostgreSQL
- * server. Tests that choose their store themselves keep it.
+ * The second pass of `npm test`: the suites that run a whole desk (HTTP, web, reliability, and the two browser
+ * journeys) again with RELAYDESK_TEST_STORE=postgres, so every desk they start runs on a database of its own on
+ * the test PostgreSQL server. Tests that choose their store themselves keep it. The other browser specs drive the
+ * tab's own behaviour through the same API and run once, to keep `npm test` within 10 minutes on 2 cores.
  */
 const base = require('./jest.config.js');
 
@@ -11,7 +12,8 @@ module.exports = {
   testMatch: [
     '<rootDir>/test/http/**/*.spec.ts',
     '<rootDir>/test/web/**/*.spec.ts',
-    '<rootDir>/test/browser/**/*.spec.ts',
+    '<rootDir>/test/browser/workspace-journey.spec.ts',
+    '<rootDir>/test/browser/webchat.spec.ts',
     '<rootDir>/test/reliability/**/*.spec.ts',
   ],
   collectCoverage: false,
