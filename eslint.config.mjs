@@ -1,6 +1,11 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NO_ROWS_AT_THE_EDGE = {
+  group: ['kysely', 'pg', 'better-sqlite3', '**/store/sql/**'],
+  message: 'edges read and write stored state through the use cases (src/app), never rows directly',
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'test-artifacts/'] },
   eslint.configs.recommended,
@@ -35,25 +40,12 @@ export default tseslint.config(
     },
   },
   {
-    // The edges reach stored state through the use cases; the web layer is not the bot's.
-    files: ['src/web/**/*.ts', 'src/teams/**/*.ts', 'src/cards/**/*.ts'],
-    ignores: ['src/web/webchat/webchat-archive.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['kysely', 'pg', 'better-sqlite3', '**/store/sql/**'],
-              message:
-                'edges read and write stored state through the use cases (src/app), never rows directly',
-            },
-          ],
-        },
-      ],
-    },
+    // The edges reach stored state through the use cases.
+    files: ['src/teams/**/*.ts', 'src/cards/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_ROWS_AT_THE_EDGE] }] },
   },
   {
+    // The web layer (tab, chat page, API) is not the bot's either.
     files: ['src/web/**/*.ts'],
     ignores: ['src/web/webchat/webchat-archive.ts'],
     rules: {
@@ -61,11 +53,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {
-              group: ['kysely', 'pg', 'better-sqlite3', '**/store/sql/**'],
-              message:
-                'edges read and write stored state through the use cases (src/app), never rows directly',
-            },
+            NO_ROWS_AT_THE_EDGE,
             {
               group: ['**/teams/**'],
               message: 'the web layer (tab, chat page, API) does not use the bot edge',
