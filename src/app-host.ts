@@ -17,6 +17,7 @@ import { createVaderScorer } from './sentiment/vader-scorer';
 import { createHttpServer, httpUrl, type BoundAddress } from './server/http-server';
 import { servedHosts } from './server/request-guards';
 import { openStore, storeFailureReason, type StoreHandle } from './store/create-storage';
+import type { ContactDirectory } from './app/repositories';
 import { createDeskRepositories } from './store/sql/desk-repositories';
 import { LocalLiveEvents, startPostgresLiveEvents, type LiveEventBus } from './store/sql/live-events';
 import type { SqlDatabase } from './store/sql/open-database';
@@ -187,7 +188,11 @@ export async function startRelaydesk(
     sweeper = wired.sweeper;
     outbox = wired.outbox;
     agentApi = wired.agentApi;
-    contacts = await loadContacts(config.contactsFile, wired.store, logger.child({ component: 'contacts' }));
+    contacts = await loadContacts(
+      config.contactsFile,
+      wired.contacts,
+      logger.child({ component: 'contacts' }),
+    );
     address = await http.listen();
   } catch (error) {
     await outbox?.stop();
@@ -279,8 +284,9 @@ function wireBot(
     readonly tabs: TabPresence;
   },
   server: Parameters<typeof registerMessagesEndpoint>[0],
-): { sweeper: Sweeper; store: StateStore; agentApi: AgentApi; outbox: Outbox } {
+): { sweeper: Sweeper; contacts: ContactDirectory; agentApi: AgentApi; outbox: Outbox } {
   const stateStore = new StateStore({ storage: store.storage, logger });
+  const repositories = createDeskRepositories(store.database);
   const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
   const renderer = new CardRenderer();
   const renderCard: RenderCard =
@@ -340,7 +346,7 @@ function wireBot(
   });
   const context: DeskContext = {
     store: stateStore,
-    ...createDeskRepositories(store.database),
+    ...repositories,
     notifier: new EventingNotifier(notifier, events),
     clock,
     ids,
@@ -379,7 +385,7 @@ function wireBot(
       : undefined;
   const bot = new RelaydeskBot({
     desk,
-    store: stateStore,
+    contacts: repositories.contacts,
     references,
     notifier,
     renderCard,
@@ -407,7 +413,7 @@ function wireBot(
     intervalMs: options.sweepIntervalMs ?? config.sweepIntervalSeconds * 1000,
     logger,
   });
-  return { sweeper, store: stateStore, agentApi, outbox };
+  return { sweeper, contacts: repositories.contacts, agentApi, outbox };
 }
 
 /** The agent API's token checks: dev sign-in tokens in anonymous mode, the tab's Teams SSO tokens otherwise. */
@@ -448,7 +454,7 @@ function agentAuth(config: Config, clock: Clock, logger: Logger, keys?: JWTVerif
  * Seeds the contacts directory into the store. A missing file is only a warning (a deployment may have none);
  * a file that is not a JSON array stops the start; a bad record is skipped with a warning naming it.
  */
-async function loadContacts(path: string, store: StateStore, logger: Logger): Promise<number> {
+async function loadContacts(path: string, directory: ContactDirectory, logger: Logger): Promise<number> {
   if (!path) return 0;
   let text: string;
   try {
@@ -473,7 +479,7 @@ async function loadContacts(path: string, store: StateStore, logger: Logger): Pr
     if (typeof parsed === 'string') logger.warn({ path, index, reason: parsed }, 'contact skipped');
     else records.push(parsed);
   });
-  return seedContacts(store, records);
+  return seedContacts(directory, records);
 }
 
 /** The bound address as this machine reaches it: a wildcard address (0.0.0.0, ::) is reached on loopback. */

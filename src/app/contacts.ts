@@ -1,6 +1,5 @@
 import type { CustomerIdentity } from '../domain/session-title';
-import { storeKey } from '../store/keys';
-import type { DocumentStore } from './ports';
+import type { ContactDirectory } from './repositories';
 
 /** A known customer: the channel identity that proves who they are, and their CRM names. */
 export interface ContactRecord {
@@ -11,17 +10,9 @@ export interface ContactRecord {
   readonly caseTitle?: string | undefined;
 }
 
-interface ContactDocument {
-  readonly identity: CustomerIdentity;
-}
-
 /** A customer is `channelId:userId` everywhere; their contact record is keyed the same way. */
 export function customerIdOf(channelId: string, userId: string): string {
   return `${channelId}:${userId}`;
-}
-
-function contactKey(customerId: string): string {
-  return storeKey('contact', customerId);
 }
 
 function identityOf(record: ContactRecord): CustomerIdentity {
@@ -56,23 +47,25 @@ export function parseContactRecord(raw: unknown): ContactRecord | string {
   return parsed;
 }
 
-/** Loads the contacts directory into the store; a record already there is replaced. */
-export async function seedContacts(store: DocumentStore, records: readonly ContactRecord[]): Promise<number> {
-  for (const record of records) {
-    const identity = identityOf(record);
-    await store.update<ContactDocument>(
-      contactKey(customerIdOf(record.channelId, record.userId)),
-      (current) =>
-        current && JSON.stringify(current.identity) === JSON.stringify(identity) ? current : { identity },
-    );
-  }
-  return records.length;
+/** Loads the contacts directory into the store; a contact already there is replaced. */
+export function seedContacts(
+  directory: ContactDirectory,
+  records: readonly ContactRecord[],
+): Promise<number> {
+  return directory.seed(
+    records.map((record) => ({
+      customerId: customerIdOf(record.channelId, record.userId),
+      channelId: record.channelId,
+      userId: record.userId,
+      identity: identityOf(record),
+    })),
+  );
 }
 
 /** The CRM identity for a channel user, when the directory knows them. */
-export async function findContact(
-  store: DocumentStore,
+export function findContact(
+  directory: ContactDirectory,
   customerId: string,
 ): Promise<CustomerIdentity | undefined> {
-  return (await store.get<ContactDocument>(contactKey(customerId)))?.value.identity;
+  return directory.find(customerId);
 }

@@ -16,7 +16,6 @@ import type { DeskContext } from './desk-context';
 import type { CustomerDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, readWorkItem } from './routing';
 import { customerMessageView, previewOf } from './view-builders';
-import { nextVisitorNumber } from './visitor-numbers';
 import type { PrechatAnswer } from './views';
 import { announceWorkItemChange } from './work-item-index';
 
@@ -122,11 +121,9 @@ async function appendToWorkItem(
     if (route.kind === 'start-new') {
       if (route.expired) await expireWaitingItem(ctx, route.expired.id, now);
       const identity =
-        message.identity ?? (await findContact(ctx.store, message.customerId)) ?? customer?.identity ?? {};
+        message.identity ?? (await findContact(ctx.contacts, message.customerId)) ?? customer?.identity ?? {};
       const known = isAuthenticated(identity) || identity.visitorNumber !== undefined;
-      const fullIdentity = known
-        ? identity
-        : { ...identity, visitorNumber: await nextVisitorNumber(ctx.store) };
+      const fullIdentity = known ? identity : { ...identity, visitorNumber: await ctx.visitorNumbers.next() };
       const workItemId = ctx.ids.next();
       const created = openWorkItem({
         id: workItemId,

@@ -6,6 +6,8 @@ import type {
   MessageLog,
   QueueRepository,
   WorkItemRepository,
+  ContactDirectory,
+  VisitorNumbers,
 } from './repositories';
 import type { AgentView, KbArticleHit } from './views';
 
@@ -82,6 +84,8 @@ export interface DeskContext {
   /** The agents' records (name, presence, panel); `agents` below is who may be offered work. */
   readonly agentRecords: AgentRepository;
   readonly customers: CustomerRepository;
+  readonly contacts: ContactDirectory;
+  readonly visitorNumbers: VisitorNumbers;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly ids: IdGenerator;

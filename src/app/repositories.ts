@@ -1,3 +1,4 @@
+import type { CustomerIdentity } from '../domain/session-title';
 import type { Session } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
 import type { Offer, WorkQueue } from '../domain/routing';
@@ -110,4 +111,24 @@ export interface CustomerRepository {
     customerId: string,
     change: (current: CustomerDocument | undefined) => CustomerDocument | undefined,
   ): Promise<CustomerDocument | undefined>;
+}
+
+/** One contact of the directory: a channel identity and the CRM names it proves. */
+export interface ContactEntry {
+  readonly customerId: string;
+  readonly channelId: string;
+  readonly userId: string;
+  readonly identity: CustomerIdentity;
+}
+
+/** The contacts directory (CONTACTS_FILE), one row per channel identity. */
+export interface ContactDirectory {
+  find(customerId: string): Promise<CustomerIdentity | undefined>;
+  /** Adds each contact, or replaces the one already there; resolves to how many were given. */
+  seed(entries: readonly ContactEntry[]): Promise<number>;
+}
+
+/** Numbers for "Visitor N": 1, 2, 3 … per deployment, never given twice, whichever instance asks. */
+export interface VisitorNumbers {
+  next(): Promise<number>;
 }

@@ -2,7 +2,8 @@ import { CardFactory, TeamsActivityHandler, TurnContext, type InvokeResponse } f
 import { findContact } from '../app/contacts';
 import type { CustomerMessage } from '../app/customers';
 import type { Desk } from '../app/desk';
-import type { DocumentStore, LogFields, Logger } from '../app/ports';
+import type { LogFields, Logger } from '../app/ports';
+import type { ContactDirectory } from '../app/repositories';
 import type { AgentView, NoticeView } from '../app/views';
 import { HOME_SESSION_ID } from '../domain/agent-sessions';
 import type { CustomerIdentity } from '../domain/session-title';
@@ -31,7 +32,7 @@ export type BotDesk = VerbDesk &
 export interface RelaydeskBotOptions {
   readonly desk: BotDesk;
   /** Read-only here: the contacts directory, whose record of a Teams user wins over their Teams name. */
-  readonly store: DocumentStore;
+  readonly contacts: ContactDirectory;
   readonly references: ConversationReferences;
   /** Replies go through the notifier's outbox too, in order with everything else the sender is sent. */
   readonly notifier: Pick<ProactiveNotifier, 'releaseSlot' | 'sendView'>;
@@ -239,7 +240,7 @@ export class RelaydeskBot extends TeamsActivityHandler {
       return undefined;
     }
     const contactName = typeof from.name === 'string' ? from.name.trim() : '';
-    if (!contactName || (await findContact(this.options.store, customer.customerId))) return undefined;
+    if (!contactName || (await findContact(this.options.contacts, customer.customerId))) return undefined;
     return { contactName };
   }
 

@@ -21,13 +21,13 @@ async function titleOfFirstItem(harness: ReturnType<typeof createDesk>, customer
 describe('contacts directory', () => {
   it('makes a matching customer authenticated: the session title is the contact name', async () => {
     const harness = createDesk();
-    await seedContacts(harness.store, [kenny]);
+    await seedContacts(harness.ctx.contacts, [kenny]);
     expect(await titleOfFirstItem(harness, 'emulator:kenny')).toBe('Kenny Smith');
   });
 
   it('falls back to the account name, then the case title', async () => {
     const harness = createDesk();
-    await seedContacts(harness.store, [
+    await seedContacts(harness.ctx.contacts, [
       { channelId: 'emulator', userId: 'acc', accountName: 'Fabrikam', caseTitle: 'Refund' },
       { channelId: 'emulator', userId: 'case', contactName: ' ', caseTitle: 'Refund' },
     ]);
@@ -37,9 +37,9 @@ describe('contacts directory', () => {
 
   it('leaves everyone else a visitor, and matches on channel and user id together', async () => {
     const harness = createDesk();
-    await seedContacts(harness.store, [kenny]);
+    await seedContacts(harness.ctx.contacts, [kenny]);
     expect(await titleOfFirstItem(harness, 'webchat:kenny')).toBe('Visitor 1');
-    expect(await findContact(harness.store, 'emulator:someone')).toBeUndefined();
+    expect(await findContact(harness.ctx.contacts, 'emulator:someone')).toBeUndefined();
   });
 
   it('refuses records without a channel identity or without any name', () => {

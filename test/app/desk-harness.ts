@@ -86,6 +86,8 @@ export function createDesk(
     queue: tables.queue,
     agentRecords: tables.agentRecords,
     customers: tables.customers,
+    contacts: tables.contacts,
+    visitorNumbers: tables.visitorNumbers,
     notifier,
     clock,
     ids: { next: () => `id-${(n += 1)}` },

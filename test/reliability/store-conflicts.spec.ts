@@ -1,15 +1,14 @@
 /**
- * Store conflicts: 30 % of all writes are refused with an eTag conflict (seeded, nothing written), as if another bot
+ * Store conflicts: 30 % of all transactions are refused with SQLITE_BUSY (seeded, nothing written), as if another bot
  * instance had just changed the document. Every journey step must still come out right. Issue 6, "Faults".
  */
-import { MemoryStorage } from 'botbuilder';
 import type { OfferView } from '../../src/app/views';
 import type { WorkspaceState } from '../../src/web/agent-api';
-import { StateStore } from '../../src/store/state-store';
 import { createDesk } from '../app/desk-harness';
 import { customerMessage } from '../support/activities';
 import { actionData, actionsWithVerb, cardOf, relaydeskIdOf } from '../support/cards';
-import { ConflictingStorage, injectConflictsInto } from '../support/conflicting-storage';
+import { injectTransactionConflicts, type TransactionConflicts } from '../support/conflicting-database';
+import { inMemoryDeskTables } from '../support/desk-tables';
 import { countDeliveries, recordReliabilityRow } from '../support/reliability-rows';
 import {
   QUEUED,
@@ -27,7 +26,6 @@ import {
   useReliabilityScene,
   type ReliabilityScene,
 } from '../support/reliability-scene';
-import { seededRandom } from '../support/seeded-random';
 import { api, devSignIn } from '../web/agent-api-support';
 
 const CONFLICT_RATE = 0.3;
@@ -49,7 +47,7 @@ async function transcriptTexts(scene: ReliabilityScene, workItemIds: readonly st
   );
 }
 
-describe('the HTTP journey on the real server while 30 % of store writes hit an eTag conflict', () => {
+describe('the HTTP journey on the real server while 30 % of store transactions meet another writer', () => {
   const alex = testAgent('Alex');
   const bea = testAgent('Bea');
   const kim = testCustomer('kim');
@@ -58,12 +56,12 @@ describe('the HTTP journey on the real server while 30 % of store writes hit an 
   const scene = useReliabilityScene([alex, bea]);
   const sent = new SentLog();
   const items = new Set<string>();
-  let injection: ReturnType<typeof injectConflictsInto>;
+  let injection: TransactionConflicts;
   let kimItem: string;
   let louItem: string;
 
   beforeAll(async () => {
-    injection = injectConflictsInto(scene.app.storage, { rate: CONFLICT_RATE, seed: SEED });
+    injection = injectTransactionConflicts(scene.app.database, { rate: CONFLICT_RATE, seed: SEED });
   });
 
   afterAll(async () => {
@@ -191,23 +189,32 @@ describe('the HTTP journey on the real server while 30 % of store writes hit an 
       .map((call) => relaydeskIdOf(call.activity));
     expect(new Set(ids).size).toBe(ids.length);
     expect(scene.errors()).toEqual([]);
-    const { writes, injected } = injection.conflicts;
+    const { transactions: writes, injected } = injection;
     expect(injected).toBeGreaterThan(writes * 0.2);
     recordReliabilityRow({
       scenario: '2a. store conflicts on the real server',
       load: `HTTP journey: ${sent.texts.length} customer messages, 2 agents, 7 customers`,
-      faults: `${injected} of ${writes} writes refused with an eTag conflict (30 %, seed ${SEED})`,
+      faults: `${injected} of ${writes} transactions refused as locked by another writer (30 %, seed ${SEED})`,
       sent: sent.texts.length,
       ...counted,
     });
   });
 });
 
-describe('the desk (app level) over a StateStore on a Storage that refuses 30 % of writes', () => {
+describe('the desk (app level) on a database that refuses 30 % of transactions', () => {
   it('10 customers at once, each accepted; 50 messages at once; every count exact', async () => {
-    const storage = new ConflictingStorage(new MemoryStorage(), { rate: CONFLICT_RATE, seed: SEED + 1 });
-    const store = new StateStore({ storage, delay: async () => undefined, random: seededRandom(SEED) });
-    const harness = createDesk({ agents: ['alice'], store });
+    const tables = inMemoryDeskTables();
+    const harness = createDesk({ agents: ['alice'], tables });
+    await tables.workItems.get('none');
+    const injected = injectTransactionConflicts(tables.database, { rate: CONFLICT_RATE, seed: SEED + 1 });
+    const storage = {
+      get injected() {
+        return injected.injected;
+      },
+      get writes() {
+        return injected.transactions;
+      },
+    };
     const { desk, notifier } = harness;
     await desk.showPanel('alice', 'Alice');
     const customers = Array.from({ length: 10 }, (_, index) => `emulator:app-${index + 1}`);
@@ -258,7 +265,7 @@ describe('the desk (app level) over a StateStore on a Storage that refuses 30 % 
     recordReliabilityRow({
       scenario: '2b. store conflicts in the desk (app level)',
       load: '10 customers at once, 10 accepts, 50 messages at once',
-      faults: `${storage.injected} of ${storage.writes} writes refused with an eTag conflict (30 %, seed ${SEED + 1})`,
+      faults: `${storage.injected} of ${storage.writes} transactions refused as locked by another writer (30 %, seed ${SEED + 1})`,
       sent: texts.length,
       ...counted,
     });

@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/create-storage';
 import { MIGRATIONS } from '../../src/store/sql';
 import { collectingLogger, configFrom } from '../support/harness';
 import { createTestDatabase } from '../support/postgres-server';
+import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
 
 /** A loopback port nothing listens on: one the system just handed out and took back. */
 async function closedPort(): Promise<number> {
@@ -216,8 +217,9 @@ describe('startRelaydesk with a contacts directory', () => {
     try {
       expect(lines.find((line) => line.msg === 'contact skipped')).toMatchObject({ index: 1, path });
       expect(lines.at(-1)).toMatchObject({ contacts: 1 });
-      const stored = await running.storage.read(['contact/emulator:kenny']);
-      expect(stored['contact/emulator:kenny']).toMatchObject({ identity: { contactName: 'Kenny Smith' } });
+      expect(await createDeskRepositories(running.database).contacts.find('emulator:kenny')).toEqual({
+        contactName: 'Kenny Smith',
+      });
     } finally {
       await running.close();
     }

@@ -41,6 +41,8 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     queue: afterReady(ready, tables.queue),
     agentRecords: afterReady(ready, tables.agentRecords),
     customers: afterReady(ready, tables.customers),
+    contacts: afterReady(ready, tables.contacts),
+    visitorNumbers: afterReady(ready, tables.visitorNumbers),
   };
 }
 

@@ -19,10 +19,14 @@ const RETRYABLE_CODES = new Set([
   '55P03',
 ]);
 
-export function isRetryableConflict(error: unknown): boolean {
-  if (error instanceof VersionConflictError) return true;
+/** Another writer's lock, a serialisation failure or a deadlock: the transaction wrote nothing and can run again. */
+export function isLockConflict(error: unknown): boolean {
   const code: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
+}
+
+export function isRetryableConflict(error: unknown): boolean {
+  return error instanceof VersionConflictError || isLockConflict(error);
 }
 
 export interface RetryLimits {
@@ -41,14 +45,14 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export async function retryOnConflict<T>(
   attempt: () => Promise<T>,
   limits: RetryLimits = DEFAULT_RETRY_LIMITS,
+  retryable: (error: unknown) => boolean = isRetryableConflict,
 ): Promise<T> {
   const deadline = performance.now() + limits.withinMs;
   for (let tried = 1; ; tried += 1) {
     try {
       return await attempt();
     } catch (error) {
-      if (!isRetryableConflict(error) || tried >= limits.attempts || performance.now() >= deadline)
-        throw error;
+      if (!retryable(error) || tried >= limits.attempts || performance.now() >= deadline) throw error;
       await nextTurn();
     }
   }

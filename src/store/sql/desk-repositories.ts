@@ -1,15 +1,19 @@
 import type {
   AgentRepository,
+  ContactDirectory,
   CustomerRepository,
   MessageLog,
   QueueRepository,
+  VisitorNumbers,
   WorkItemRepository,
 } from '../../app/repositories';
 import { createAgentRepository } from './agent-repository';
+import { createContactDirectory } from './contact-directory';
 import { createCustomerRepository } from './customer-repository';
 import { createMessageLog } from './message-log';
 import type { SqlDatabase } from './open-database';
 import { createQueueRepository } from './queue-repository';
+import { createVisitorNumbers } from './visitor-numbers';
 import { createWorkItemRepository } from './work-item-repository';
 
 /** The repositories the desk's use cases run on, over one database. */
@@ -19,6 +23,8 @@ export interface DeskRepositories {
   readonly queue: QueueRepository;
   readonly agentRecords: AgentRepository;
   readonly customers: CustomerRepository;
+  readonly contacts: ContactDirectory;
+  readonly visitorNumbers: VisitorNumbers;
 }
 
 export function createDeskRepositories(database: SqlDatabase): DeskRepositories {
@@ -28,5 +34,7 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     queue: createQueueRepository(database),
     agentRecords: createAgentRepository(database),
     customers: createCustomerRepository(database),
+    contacts: createContactDirectory(database),
+    visitorNumbers: createVisitorNumbers(database),
   };
 }

@@ -7,6 +7,7 @@ import { agentsCustomers } from './migrations/0005-agents-customers';
 import { agentCustomerDocuments } from './migrations/0006-agent-customer-documents';
 import { edgeRows } from './migrations/0007-edge-rows';
 import { agentTabs } from './migrations/0009-agent-tabs';
+import { contactsAndCounter } from './migrations/0010-contacts-counter';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-agent-customer-documents': agentCustomerDocuments,
   '0007-edge-rows': edgeRows,
   '0009-agent-tabs': agentTabs,
+  '0010-contacts-counter': contactsAndCounter,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

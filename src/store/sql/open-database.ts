@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool, types } from 'pg';
-import { retryOnConflict, type RetryLimits } from './conflicts';
+import { isLockConflict, retryOnConflict, type RetryLimits } from './conflicts';
 import { NulFreeStrings } from './nul-free-strings';
 import type { Database } from './schema';
 
@@ -48,6 +48,17 @@ const INT8_OID = types.builtins.INT8;
 /** A connection waiting for another's write lock tries again every turn of the event loop, for this long. */
 const BEGIN_LIMITS: RetryLimits = { attempts: 100_000, withinMs: 10_000 };
 
+/** A whole transaction is run again, up to these limits, when the database refused it for a lock or a serialisation. */
+const LOCKED_LIMITS: RetryLimits = { attempts: 50, withinMs: 5_000 };
+
+/**
+ * A transaction that met another writer's lock (SQLITE_BUSY) or a serialisation failure or deadlock (PostgreSQL)
+ * wrote nothing, so it is run again from the start; a version conflict is left to the repository, which rereads.
+ */
+function againWhileLocked<T>(run: () => Promise<T>): Promise<T> {
+  return retryOnConflict(run, LOCKED_LIMITS, isLockConflict);
+}
+
 /** Epoch milliseconds and counts come back from bigint columns as numbers; one too large to be exact is refused. */
 function parseInt8(text: string): number {
   const value = Number(text);
@@ -86,18 +97,20 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
     kind: 'sqlite',
     db,
     transaction: (work) =>
-      db.connection().execute(async (connection) => {
-        await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
-        try {
-          const result = await work(connection);
-          await sql`commit`.execute(connection);
-          return result;
-        } catch (error) {
-          // Some errors end the transaction by themselves; a rollback then has nothing to undo.
-          if (raw.inTransaction) await sql`rollback`.execute(connection);
-          throw error;
-        }
-      }),
+      againWhileLocked(() =>
+        db.connection().execute(async (connection) => {
+          await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
+          try {
+            const result = await work(connection);
+            await sql`commit`.execute(connection);
+            return result;
+          } catch (error) {
+            // Some errors end the transaction by themselves; a rollback then has nothing to undo.
+            if (raw.inTransaction) await sql`rollback`.execute(connection);
+            throw error;
+          }
+        }),
+      ),
     close: async () => {
       await db.destroy();
       // Kysely closes the handle only if it was ever used.
@@ -121,7 +134,7 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Sq
   return {
     kind: 'postgres',
     db,
-    transaction: (work) => db.transaction().execute(work),
+    transaction: (work) => againWhileLocked(() => db.transaction().execute(work)),
     close: async () => {
       await db.destroy();
       // Kysely ends the pool only if it was ever used.
