@@ -1,10 +1,10 @@
-import type { Storage } from 'botbuilder';
 import { agentInvoke, agentMessage, postActivity } from '../support/activities';
 import { acceptLatestOffer } from '../support/offers';
 import { actionData, cardMentions, cardOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { startTestDesk, type LogLine, type TestDesk } from '../support/harness';
 import { WebchatCustomer, connectorCall, startConversation } from '../support/webchat-client';
+import { faultSwitch } from '../support/failing-storage';
 import { alex, QUEUED } from '../support/fixtures';
 
 const JOINED = "You're now chatting with Alex Agent.";
@@ -541,11 +541,8 @@ describe('a message the desk cannot take (its store is down), on the real server
 
   it('answers 503 with Retry-After naming the withdrawn message; sent again after recovery, the desk takes it', async () => {
     const customer = await WebchatCustomer.start(desk.app.baseUrl);
-    const storage = desk.app.storage as Storage & { write: Storage['write'] };
-    const write = storage.write.bind(storage);
-    storage.write = async () => {
-      throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
-    };
+    const storeDown = faultSwitch(desk.app.storage, desk.app.database);
+    storeDown.set('writes');
     let refused: Response;
     try {
       refused = await fetch(customer.activitiesUrl, {
@@ -554,7 +551,7 @@ describe('a message the desk cannot take (its store is down), on the real server
         body: JSON.stringify({ type: 'message', text: 'Is my refund through?' }),
       });
     } finally {
-      storage.write = write;
+      storeDown.restore();
     }
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
