@@ -17,7 +17,7 @@ import { Agent } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { customerMessage, type TestCustomer } from '../test/support/activities';
+import { customerMessage, type TestAgent, type TestCustomer } from '../test/support/activities';
 import { BenchConnector, tokenText } from './connector';
 import {
   benchAgent,
@@ -177,6 +177,26 @@ class Bench {
     }
   }
 
+  /** The agents write to the bot, each customer is accepted by one of them, then the connector goes quiet. */
+  private async activeSessions(
+    target: TargetProcess,
+    http: Agent,
+    agents: readonly TestAgent[],
+    customers: readonly TestCustomer[],
+  ) {
+    const ctx = this.setup(target, http);
+    await registerAgents(ctx, agents);
+    const sessions = await openSessions(
+      ctx,
+      agents,
+      customers,
+      SETUP_CONCURRENCY,
+      performance.now() + this.settings.phaseTimeoutMs,
+    );
+    await this.connector.quiet(300, 15_000);
+    return sessions;
+  }
+
   /** The relay scenario: the echo bot and Relaydesk side by side, one row each per concurrency level. */
   async relayScenario(): Promise<void> {
     const { settings } = this;
@@ -191,17 +211,8 @@ class Bench {
     ]);
     const http = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
     try {
-      const ctx = this.setup(desk, http);
       const setupStart = performance.now();
-      await registerAgents(ctx, agents);
-      const sessions = await openSessions(
-        ctx,
-        agents,
-        customers,
-        SETUP_CONCURRENCY,
-        performance.now() + settings.phaseTimeoutMs,
-      );
-      await this.connector.quiet(300, 15_000);
+      const sessions = await this.activeSessions(desk, http, agents, customers);
       const perAgent = new Map<string, number>();
       for (const session of sessions)
         perAgent.set(session.agent.aadObjectId, (perAgent.get(session.agent.aadObjectId) ?? 0) + 1);
@@ -304,16 +315,7 @@ class Bench {
       };
       const first = await this.start('relaydesk', 'pg-a', env);
       const second = await this.start('relaydesk', 'pg-b', env);
-      const ctx = this.setup(first, http);
-      await registerAgents(ctx, agents);
-      const sessions = await openSessions(
-        ctx,
-        agents,
-        customers,
-        SETUP_CONCURRENCY,
-        performance.now() + settings.phaseTimeoutMs,
-      );
-      await this.connector.quiet(300, 15_000);
+      const sessions = await this.activeSessions(first, http, agents, customers);
       const agentOf = new Map(
         sessions.map((session) => [session.customer.userId, session.agent.conversationId]),
       );
