@@ -65,6 +65,8 @@ export interface StartOptions {
   tabSsoKeys?: JWTVerifyGetKey;
   /** Heartbeat comment interval of the agent API's event streams; default 15 s. */
   eventHeartbeatMs?: number;
+  /** Changes to one agent within this window reach their tabs as one event (default 50 ms). */
+  eventCoalesceMs?: number;
   /** The outbound message outbox; see OutboxStartOptions. */
   outbox?: OutboxStartOptions;
   /** How long a turn of POST /api/messages may take before it is answered 503; default TURN_DEADLINE_S. */
@@ -343,6 +345,7 @@ function wireBot(
     bus: store.liveEvents,
     onStreamsChanged: (agentId, streams) => store.tabs.streamsChanged(agentId, streams),
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
+    ...(options.eventCoalesceMs !== undefined ? { coalesceMs: options.eventCoalesceMs } : {}),
   });
   const context: DeskContext = {
     store: stateStore,

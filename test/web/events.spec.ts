@@ -29,7 +29,8 @@ describe('the agent event stream (Server-Sent Events)', () => {
     connector = await FakeConnector.start();
     desk = await startTestDesk(
       { AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`, RATE_LIMIT_PER_MINUTE: '0' },
-      { eventHeartbeatMs: 50 },
+      // A window wide enough that ten POSTs in a row fall in it on any backend and any load.
+      { eventHeartbeatMs: 50, eventCoalesceMs: 500 },
     );
     alexToken = await devSignIn(desk.app.baseUrl, alex.aadObjectId);
     beaToken = await devSignIn(desk.app.baseUrl, bea.aadObjectId);
