@@ -1,0 +1,88 @@
+/**
+ * Teams' rate limits as a budget: at most `limit` calls in any window of `windowMs`. The outbox asks, before each
+ * call, when the next one may go, so a 429 is never needed to learn the limit.
+ */
+export interface RateWindow {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** Per bot and conversation (thread), from Microsoft's "Optimize your bot with rate limiting in Teams". */
+export const TEAMS_CONVERSATION_WINDOWS: readonly RateWindow[] = [
+  { limit: 7, windowMs: 1_000 },
+  { limit: 8, windowMs: 2_000 },
+  { limit: 60, windowMs: 30_000 },
+  { limit: 1_800, windowMs: 3_600_000 },
+];
+
+/** Per app and tenant, all conversations together. */
+export const TEAMS_TENANT_WINDOWS: readonly RateWindow[] = [{ limit: 50, windowMs: 1_000 }];
+
+/**
+ * The calls made to one conversation, compactly: the exact times of the latest RECENT_CALLS_KEPT (enough for every
+ * window whose limit is no larger), and counts per minute for the longer ones (the hour). A call is recorded at
+ * the time its answer came back, so the next call, started a window later, reaches Teams a window later too.
+ */
+export interface CallLog {
+  /** Ascending. */
+  readonly recent: readonly number[];
+  /** [minute start, calls in that minute], ascending. */
+  readonly minutes: readonly (readonly [number, number])[];
+}
+
+export const RECENT_CALLS_KEPT = 60;
+const MINUTE_MS = 60_000;
+
+export const EMPTY_CALL_LOG: CallLog = { recent: [], minutes: [] };
+
+function longestWindow(windows: readonly RateWindow[]): number {
+  return windows.reduce((longest, window) => Math.max(longest, window.windowMs), 0);
+}
+
+/** The log with one more call at `at`, forgetting what no window can see any more. */
+export function recordCall(log: CallLog, at: number, windows: readonly RateWindow[]): CallLog {
+  const recent = [...log.recent, at].sort((a, b) => a - b).slice(-RECENT_CALLS_KEPT);
+  const minute = Math.floor(at / MINUTE_MS) * MINUTE_MS;
+  const horizon = at - longestWindow(windows) - MINUTE_MS;
+  const minutes = log.minutes
+    .filter(([start]) => start >= horizon)
+    .map(([start, count]) => [start, count] as const);
+  const index = minutes.findIndex(([start]) => start === minute);
+  if (index >= 0) minutes[index] = [minute, minutes[index]![1] + 1];
+  else minutes.push([minute, 1]);
+  minutes.sort((a, b) => a[0] - b[0]);
+  return { recent, minutes };
+}
+
+/** When one window lets one more call go, counting the exact times it holds. */
+function exactlyAllowedAt(recent: readonly number[], window: RateWindow): number {
+  if (recent.length < window.limit) return -Infinity;
+  return recent[recent.length - window.limit]! + window.windowMs;
+}
+
+/**
+ * When one window lets one more call go, counting per minute: a minute's calls are taken to be at its end, so the
+ * answer is never early.
+ */
+function minutesAllowedAt(minutes: CallLog['minutes'], window: RateWindow): number {
+  let inWindow = minutes.reduce((sum, [, count]) => sum + count, 0);
+  for (const [start, count] of minutes) {
+    if (inWindow < window.limit) break;
+    inWindow -= count;
+    if (inWindow < window.limit) return start + MINUTE_MS + window.windowMs;
+  }
+  return -Infinity;
+}
+
+/** The earliest time, not before `now`, at which one more call keeps every window within its limit. */
+export function nextCallAt(log: CallLog, windows: readonly RateWindow[], now: number): number {
+  let at = now;
+  for (const window of windows) {
+    const allowed =
+      window.limit <= RECENT_CALLS_KEPT
+        ? exactlyAllowedAt(log.recent, window)
+        : minutesAllowedAt(log.minutes, window);
+    at = Math.max(at, allowed);
+  }
+  return at;
+}
