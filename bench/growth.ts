@@ -6,14 +6,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeskContext, Notifier } from '../src/app/desk-context';
-import { Desk } from '../src/app/desk';
+import { receiveCustomerMessage } from '../src/app/customers';
+import type { DeskPorts, Notifier } from '../src/app/desk-context';
+import { KeyedQueue } from '../src/app/keyed-queue';
+import { setPresence, showPanel } from '../src/app/panel-actions';
+import { pick } from '../src/app/work-item-actions';
+import { sessionDetail } from '../src/app/workspace';
 import { silentLogger } from '../src/app/ports';
 import { DEFAULT_WORKSTREAM } from '../src/domain/workstream';
 import { createVaderScorer } from '../src/sentiment/vader-scorer';
 import { openStore } from '../src/store/create-storage';
 import { createDeskRepositories } from '../src/store/sql/desk-repositories';
-import { StateStore } from '../src/store/state-store';
 
 export interface GrowthRow {
   readonly what: string;
@@ -21,9 +24,9 @@ export interface GrowthRow {
   readonly large: { readonly size: number; readonly ms: number };
 }
 
-const quiet: Notifier = { toCustomer: async () => undefined, toAgent: async () => undefined };
+const quiet: Notifier = { toCustomer: () => Promise.resolve(), toAgent: () => Promise.resolve() };
 
-async function withDesk<T>(work: (desk: Desk) => Promise<T>): Promise<T> {
+async function withDesk<T>(work: (ports: DeskPorts) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-growth-'));
   const store = openStore({
     store: 'sqlite',
@@ -35,8 +38,7 @@ async function withDesk<T>(work: (desk: Desk) => Promise<T>): Promise<T> {
     await store.ready();
     let n = 0;
     let now = Date.UTC(2026, 11, 1);
-    const ctx: DeskContext = {
-      store: new StateStore({ storage: store.storage }),
+    const ports: DeskPorts = {
       ...createDeskRepositories(store.database),
       notifier: quiet,
       clock: { now: () => (now += 1) },
@@ -49,10 +51,11 @@ async function withDesk<T>(work: (desk: Desk) => Promise<T>): Promise<T> {
         maxTextChars: 4000,
         rateLimitPerMinute: 0,
       },
-      agents: async () => ['alice'],
-      canReach: async () => true,
+      agents: () => Promise.resolve(['alice']),
+      canReach: () => Promise.resolve(true),
+      customerTurns: new KeyedQueue(),
     };
-    return await work(new Desk(ctx));
+    return await work(ports);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -67,28 +70,28 @@ async function cpuPer(count: number, step: (index: number) => Promise<unknown>):
   return (used.user + used.system) / 1000 / count;
 }
 
-const say = (desk: Desk, customer: string, text: string) =>
-  desk.customerMessage({ customerId: `bench:${customer}`, channelId: 'bench', text });
+const say = (ports: DeskPorts, customer: string, text: string) =>
+  receiveCustomerMessage(ports, { customerId: `bench:${customer}`, channelId: 'bench', text });
 
-async function activeSession(desk: Desk): Promise<string> {
-  await desk.showPanel('alice', 'Alice');
-  const outcome = await say(desk, 'kim', 'Hello, my order has not arrived');
+async function activeSession(ports: DeskPorts): Promise<string> {
+  await showPanel(ports, 'alice', 'Alice');
+  const outcome = await say(ports, 'kim', 'Hello, my order has not arrived');
   if (outcome.kind !== 'queued') throw new Error('expected the customer to be queued');
-  await desk.pick('alice', outcome.workItemId);
+  await pick(ports, 'alice', outcome.workItemId);
   return outcome.workItemId;
 }
 
 /** CPU per relayed customer message with `small`, then `large`, earlier messages in the session. */
 async function relayRow(small: number, large: number, measured: number): Promise<GrowthRow> {
-  return withDesk(async (desk) => {
-    await activeSession(desk);
+  return withDesk(async (ports) => {
+    await activeSession(ports);
     const fill = async (upTo: number, from: number) => {
-      for (let index = from; index < upTo; index += 1) await say(desk, 'kim', `Earlier message ${index}`);
+      for (let index = from; index < upTo; index += 1) await say(ports, 'kim', `Earlier message ${index}`);
     };
     await fill(small, 1);
-    const atSmall = await cpuPer(measured, (index) => say(desk, 'kim', `Measured small ${index}`));
+    const atSmall = await cpuPer(measured, (index) => say(ports, 'kim', `Measured small ${index}`));
     await fill(large, small + measured);
-    const atLarge = await cpuPer(measured, (index) => say(desk, 'kim', `Measured large ${index}`));
+    const atLarge = await cpuPer(measured, (index) => say(ports, 'kim', `Measured large ${index}`));
     return {
       what: 'CPU per relayed customer message (earlier messages in the session)',
       small: { size: small, ms: atSmall },
@@ -99,11 +102,11 @@ async function relayRow(small: number, large: number, measured: number): Promise
 
 /** CPU per newly queued customer with `small`, then `large`, already queued (no agent free: nothing offered). */
 async function queueRow(small: number, large: number, measured: number): Promise<GrowthRow> {
-  return withDesk(async (desk) => {
-    await desk.showPanel('alice', 'Alice');
-    await desk.setPresence('alice', 'away');
+  return withDesk(async (ports) => {
+    await showPanel(ports, 'alice', 'Alice');
+    await setPresence(ports, 'alice', 'away');
     let next = 0;
-    const arrive = () => say(desk, `c${(next += 1)}`, 'Hello, I am waiting');
+    const arrive = () => say(ports, `c${(next += 1)}`, 'Hello, I am waiting');
     while (next < small) await arrive();
     const atSmall = await cpuPer(measured, arrive);
     while (next < large) await arrive();
@@ -118,15 +121,15 @@ async function queueRow(small: number, large: number, measured: number): Promise
 
 /** CPU per load of the session detail (the tab opening a session) with `small`, then `large`, messages. */
 async function loadRow(small: number, large: number, measured: number): Promise<GrowthRow> {
-  return withDesk(async (desk) => {
-    const id = await activeSession(desk);
+  return withDesk(async (ports) => {
+    const id = await activeSession(ports);
     const fill = async (upTo: number, from: number) => {
-      for (let index = from; index < upTo; index += 1) await say(desk, 'kim', `History ${index}`);
+      for (let index = from; index < upTo; index += 1) await say(ports, 'kim', `History ${index}`);
     };
     await fill(small, 1);
-    const atSmall = await cpuPer(measured, () => desk.sessionDetail('alice', id));
+    const atSmall = await cpuPer(measured, () => sessionDetail(ports, 'alice', id));
     await fill(large, small);
-    const atLarge = await cpuPer(measured, () => desk.sessionDetail('alice', id));
+    const atLarge = await cpuPer(measured, () => sessionDetail(ports, 'alice', id));
     return {
       what: 'CPU per session load in the tab (messages in the session)',
       small: { size: small, ms: atSmall },

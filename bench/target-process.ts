@@ -131,7 +131,7 @@ export class TargetProcess {
           reject(error);
         },
       });
-      this.child.send({ ...body, id } as Request);
+      this.child.send({ ...body, id });
     });
   }
 }

@@ -55,13 +55,14 @@ async function startEchoTarget(): Promise<Target> {
   const bot = await startEchoBot();
   return {
     url: bot.url,
-    stats: async () => ({
-      errors: bot.turnErrors(),
-      warnings: 0,
-      errorSamples: [],
-      outboxPending: 0,
-      dbBytes: 0,
-    }),
+    stats: () =>
+      Promise.resolve({
+        errors: bot.turnErrors(),
+        warnings: 0,
+        errorSamples: [],
+        outboxPending: 0,
+        dbBytes: 0,
+      }),
     close: () => bot.close(),
   };
 }

@@ -5,9 +5,11 @@ import type { Storage } from 'botbuilder';
 import type { JWTVerifyGetKey } from 'jose';
 import { parseContactRecord, seedContacts, type ContactRecord } from './app/contacts';
 import { hasLiveWorkItem } from './app/customer-status';
-import { Desk } from './app/desk';
-import type { DeskContext, DeskSettings } from './app/desk-context';
+import { recordDelivery } from './app/deliveries';
+import type { DeskPorts, DeskSettings } from './app/desk-context';
+import { KeyedQueue } from './app/keyed-queue';
 import { systemClock, type Clock, type IdGenerator, type Logger } from './app/ports';
+import { deskSweep } from './app/sweep';
 import { CardRenderer } from './cards/render-card';
 import { isLoopbackHost, type Config } from './config/config';
 import { AgentDirectory } from './domain/agent-directory';
@@ -26,7 +28,7 @@ import { SqlConversationReferences } from './store/sql/conversation-references';
 import { SqlOutboxStore } from './store/sql/outbox-store';
 import { SqlPrechatStates } from './store/sql/prechat-states';
 import { TabPresence } from './store/sql/tab-presence';
-import { StateStore } from './store/state-store';
+import { openWebchatArchive } from './store/sql/webchat-archive';
 import { createAdapter } from './teams/adapter';
 import { ConversationReferences } from './teams/conversation-references';
 import { Delivery, type RetryOptions } from './teams/delivery';
@@ -43,8 +45,8 @@ import { AgentEventHub, EventingNotifier } from './web/agent-events';
 import { registerChatPage } from './web/chat-page';
 import { registerStaticTab } from './web/static-tab';
 import { registerDirectLine } from './web/webchat/directline-routes';
-import { LocalDirectLine, type DirectLineLimits } from './web/webchat/local-directline';
-import { openWebchatArchive } from './web/webchat/webchat-archive';
+import type { DirectLineLimits } from './web/webchat/directline-limits';
+import { LocalDirectLine } from './web/webchat/local-directline';
 
 export interface StartOptions {
   /** Defaults to package.json's version. */
@@ -157,17 +159,28 @@ export async function startRelaydesk(
   });
   registerStaticTab(http.restify);
   registerChatPage(http.restify, { enabled: config.webchat === 'local' });
-  // Web chat conversations outlive a restart beside the SQLite store; with STORE=memory they stay in memory.
-  const webchatArchive =
-    config.webchat === 'local' ? openWebchatArchive(config.store, config.sqlitePath) : undefined;
+  // Web chat conversations outlive a restart in the desk's database (with STORE=memory, as long as the process).
+  let webchat: LocalDirectLine | undefined;
   if (config.webchat === 'local') {
+    const webchatLogger = logger.child({ component: 'webchat' });
+    try {
+      const archive = await openWebchatArchive(store.database, config, webchatLogger);
+      webchat = await LocalDirectLine.open(
+        {
+          clock,
+          reservedUserIds: new AgentDirectory(config.agents).allIds,
+          ...(options.webchatLimits ? { limits: options.webchatLimits } : {}),
+          logger: webchatLogger,
+        },
+        archive,
+      );
+    } catch (error) {
+      await liveEvents.close();
+      await store.close();
+      throw error;
+    }
     registerDirectLine(http.restify, {
-      channel: new LocalDirectLine({
-        clock,
-        ...(webchatArchive ? { archive: webchatArchive } : {}),
-        reservedUserIds: new AgentDirectory(config.agents).allIds,
-        ...(options.webchatLimits ? { limits: options.webchatLimits } : {}),
-      }),
+      channel: webchat,
       baseUrl: () => {
         const bound = http.address();
         return bound ? httpUrl(reachableFromHere(bound)) : undefined;
@@ -200,7 +213,6 @@ export async function startRelaydesk(
     await outbox?.stop();
     await liveEvents.close();
     await store.close();
-    webchatArchive?.close();
     throw error;
   }
   const dispatcher: Outbox = outbox;
@@ -243,8 +255,8 @@ export async function startRelaydesk(
         .finally(() => dispatcher.stop())
         .finally(() => tabs.close())
         .finally(() => liveEvents.close())
-        .finally(() => store.close())
-        .finally(() => webchatArchive?.close());
+        .finally(() => webchat?.settled())
+        .finally(() => store.close());
       return closing;
     },
   };
@@ -281,13 +293,12 @@ function wireBot(
   logger: Logger,
   options: StartOptions,
   clock: Clock,
-  store: Pick<StoreHandle, 'storage' | 'database'> & {
+  store: Pick<StoreHandle, 'database'> & {
     readonly liveEvents: LiveEventBus;
     readonly tabs: TabPresence;
   },
   server: Parameters<typeof registerMessagesEndpoint>[0],
 ): { sweeper: Sweeper; contacts: ContactDirectory; agentApi: AgentApi; outbox: Outbox } {
-  const stateStore = new StateStore({ storage: store.storage, logger });
   const repositories = createDeskRepositories(store.database);
   const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
   const renderer = new CardRenderer();
@@ -301,7 +312,7 @@ function wireBot(
   );
   const references = new ConversationReferences(new SqlConversationReferences(store.database), clock);
   const cardSlots = new SqlCardSlots(store.database);
-  let settled: NonNullable<OutboxOptions['onSettled']> = async () => undefined;
+  let settled: NonNullable<OutboxOptions['onSettled']> = () => Promise.resolve();
   const now = () => clock.now();
   const outbox = new Outbox({
     store: new SqlOutboxStore(store.database),
@@ -347,8 +358,8 @@ function wireBot(
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
     ...(options.eventCoalesceMs !== undefined ? { coalesceMs: options.eventCoalesceMs } : {}),
   });
-  const context: DeskContext = {
-    store: stateStore,
+  // The only place every port is gathered; each use case takes the few it reads.
+  const ports: DeskPorts = {
     ...repositories,
     notifier: new EventingNotifier(notifier, events),
     clock,
@@ -357,27 +368,27 @@ function wireBot(
     kb: new KbSearch(),
     logger: logger.child({ component: 'desk' }),
     settings,
-    agents: async () => agentIds,
+    agents: () => Promise.resolve(agentIds),
     // An offer reaches an agent in their chat with the bot, or in a tab they have open here or on another instance.
     canReach: async (agentId) =>
       events.count(agentId) > 0 ||
       (await references.get({ kind: 'agent', id: agentId })) !== undefined ||
       (await store.tabs.isOpenAnywhere(agentId)),
+    customerTurns: new KeyedQueue(),
   };
-  const desk = new Desk(context);
   // Sends to customers that reached them, or never will: an agent's message gets its delivery state, a customer
   // whose chat is gone is marked as having left. Successes of the desk's own notices change nothing, so skip them.
   settled = async (entry, outcome) => {
     if (entry.owner.kind !== 'customer') return;
     if (outcome.kind === 'delivered' && !isAgentMessage(entry.activity)) return;
-    await desk.recordDelivery(entry.owner.id, entry.relaydeskId, outcome);
+    await recordDelivery(ports, entry.owner.id, entry.relaydeskId, outcome);
   };
   const prechat =
     config.prechatQuestions.length > 0
       ? new PrechatSurvey({
           questions: config.prechatQuestions,
           states: new SqlPrechatStates(store.database),
-          hasLiveWorkItem: (customerId) => hasLiveWorkItem(context, customerId),
+          hasLiveWorkItem: (customerId) => hasLiveWorkItem(ports, customerId),
           send: (turn, customerId, activity) =>
             notifier.sendActivity({ kind: 'customer', id: customerId }, activity, {
               label: 'prechat-question',
@@ -387,7 +398,7 @@ function wireBot(
         })
       : undefined;
   const bot = new RelaydeskBot({
-    desk,
+    ports,
     contacts: repositories.contacts,
     references,
     notifier,
@@ -404,7 +415,7 @@ function wireBot(
     turnDeadlineMs: options.turnDeadlineMs ?? config.turnDeadlineSeconds * 1000,
   });
   const agentApi = registerAgentApi(server, {
-    desk,
+    ports,
     auth: agentAuth(config, clock, logger, options.tabSsoKeys),
     events,
     notifier,
@@ -412,7 +423,7 @@ function wireBot(
     maxTextChars: config.maxTextChars,
   });
   const sweeper = new Sweeper({
-    sweep: () => desk.sweep(),
+    sweep: deskSweep(ports),
     intervalMs: options.sweepIntervalMs ?? config.sweepIntervalSeconds * 1000,
     logger,
   });

@@ -1,7 +1,7 @@
 import { displayName } from '../domain/agent-directory';
 import { emptyAgentSessions, usedCapacityUnits } from '../domain/agent-sessions';
 import { presenceAfterCapacityChange } from '../domain/presence';
-import type { DeskContext } from './desk-context';
+import { PANEL_CARD, type DeskPorts } from './desk-context';
 import type { AgentDocument } from './documents';
 import { panelView } from './view-builders';
 
@@ -17,24 +17,33 @@ export interface AgentStatus {
 }
 
 export async function agentStatus(
-  ctx: Pick<DeskContext, 'agentRecords'>,
+  deps: Pick<DeskPorts, 'agentRecords'>,
   agentId: string,
 ): Promise<AgentStatus | undefined> {
-  const agent = await ctx.agentRecords.get(agentId);
+  const agent = await deps.agentRecords.get(agentId);
   return agent && { name: agent.name, focusedSessionId: agent.panel.focusedSessionId };
 }
 
-/** The agent, created on first contact; an agent is Available from then on. */
-export async function ensureAgent(ctx: DeskContext, agentId: string, name?: string): Promise<AgentDocument> {
-  const now = ctx.clock.now();
-  const configured = ctx.settings.agentNames?.get(agentId);
+export type EnsureAgentPorts = Pick<DeskPorts, 'agentRecords' | 'clock' | 'settings'>;
+
+/**
+ * The agent, created on first contact; an agent is Available from then on. Keeps their display name current and
+ * sends nothing.
+ */
+export async function ensureAgent(
+  deps: EnsureAgentPorts,
+  agentId: string,
+  name?: string,
+): Promise<AgentDocument> {
+  const now = deps.clock.now();
+  const configured = deps.settings.agentNames?.get(agentId);
   // A name Teams or a sign-in gives wins; else the stored one; never an id, which customers would read.
   const bestName = (current: AgentDocument | undefined) =>
     displayName(name || current?.name, { id: agentId, ...(configured ? { name: configured } : {}) });
   // Nearly every action starts here and finds the agent as they are: a read, no write transaction.
-  const known = await ctx.agentRecords.get(agentId);
+  const known = await deps.agentRecords.get(agentId);
   if (known && bestName(known) === known.name) return known;
-  const agent = await ctx.agentRecords.update(agentId, (current) => {
+  const agent = await deps.agentRecords.update(agentId, (current) => {
     const best = bestName(current);
     if (current) return best !== current.name ? { ...current, name: best } : current;
     return {
@@ -54,12 +63,12 @@ export async function ensureAgent(ctx: DeskContext, agentId: string, name?: stri
  * `change` may throw a domain error to refuse; it runs again on every write conflict, so it must be pure.
  */
 export async function updateAgent(
-  ctx: DeskContext,
+  deps: Pick<DeskPorts, 'agentRecords' | 'settings'>,
   agentId: string,
   change: (agent: AgentDocument) => AgentDocument,
 ): Promise<AgentDocument> {
-  const { capacityUnitsPerConversation, agentCapacityUnits } = ctx.settings.workstream;
-  const updated = await ctx.agentRecords.update(agentId, (current) => {
+  const { capacityUnitsPerConversation, agentCapacityUnits } = deps.settings.workstream;
+  const updated = await deps.agentRecords.update(agentId, (current) => {
     if (!current) throw new Error(`Unknown agent ${agentId}.`);
     const next = change(current);
     if (next === current) return current;
@@ -78,9 +87,17 @@ export async function updateAgent(
  * Re-sends the agent's panel card, updated in place. It carries the agent's revision: a render from an
  * older revision that reaches the outbox after a newer one is dropped there, so the card never goes back.
  */
-export async function refreshPanel(ctx: DeskContext, agent: AgentDocument, notice?: string): Promise<void> {
-  await ctx.notifier.toAgent(agent.id, panelView(agent, ctx.settings.workstream.sentimentThreshold, notice), {
-    slot: 'panel',
-    version: panelVersion(agent),
-  });
+export async function refreshPanel(
+  deps: Pick<DeskPorts, 'notifier' | 'settings'>,
+  agent: AgentDocument,
+  notice?: string,
+): Promise<void> {
+  await deps.notifier.toAgent(
+    agent.id,
+    panelView(agent, deps.settings.workstream.sentimentThreshold, notice),
+    {
+      target: PANEL_CARD,
+      version: panelVersion(agent),
+    },
+  );
 }

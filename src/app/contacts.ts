@@ -31,7 +31,7 @@ function identityOf(record: ContactRecord): CustomerIdentity {
 export function parseContactRecord(raw: unknown): ContactRecord | string {
   if (typeof raw !== 'object' || raw === null) return 'not an object';
   const record = raw as Record<string, unknown>;
-  const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
+  const text = (key: string) => (typeof record[key] === 'string' ? record[key] : undefined);
   const channelId = text('channelId')?.trim();
   const userId = text('userId')?.trim();
   if (!channelId || !userId) return 'channelId and userId are required';

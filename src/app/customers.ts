@@ -12,9 +12,9 @@ import {
 import { refreshPanel, updateAgent } from './agents';
 import { findContact } from './contacts';
 import { capText, customerWording } from './customer-wording';
-import type { DeskContext } from './desk-context';
+import type { DeskPorts } from './desk-context';
 import type { CustomerDocument, WorkItemDocument } from './documents';
-import { dispatchOffers, readWorkItem } from './routing';
+import { dispatchOffers, type OfferPorts } from './offers';
 import { customerMessageView, previewOf } from './view-builders';
 import type { PrechatAnswer } from './views';
 import { announceWorkItemChange } from './work-item-index';
@@ -43,49 +43,71 @@ const RATE_WINDOW_MS = 60_000;
 /** Attempts to settle which work item a message belongs to while other messages race for it. */
 const ROUTE_ATTEMPTS = 20;
 
+/** What taking a customer's message reads and writes, offering new work to agents included. */
+export type CustomerPorts = OfferPorts &
+  Pick<DeskPorts, 'customerTurns' | 'customers' | 'contacts' | 'visitorNumbers' | 'scorer'>;
+
+/** Where a message settles its work item: the customer, the item, and what a new item is given. */
+type WorkItemPorts = Pick<
+  DeskPorts,
+  'customers' | 'workItems' | 'contacts' | 'visitorNumbers' | 'ids' | 'notifier' | 'settings'
+>;
+
 /**
  * A customer writes: the message joins their live work item, resumes a Waiting one, or starts a new
- * one (queued and offered); messages to an Active item are relayed to its agent.
+ * one (queued and offered); messages to an Active item are relayed to its agent. One customer's messages are
+ * taken one at a time, in arrival order (customerTurns).
  */
-export async function receiveCustomerMessage(
-  ctx: DeskContext,
+export function receiveCustomerMessage(
+  deps: CustomerPorts,
   message: CustomerMessage,
 ): Promise<CustomerMessageOutcome> {
-  const now = ctx.clock.now();
-  const log = ctx.logger.child({ customerId: message.customerId, channelId: message.channelId });
-  if (!(await withinRateLimit(ctx, message, now))) {
+  return deps.customerTurns.run(message.customerId, () => takeCustomerMessage(deps, message));
+}
+
+async function takeCustomerMessage(
+  deps: CustomerPorts,
+  message: CustomerMessage,
+): Promise<CustomerMessageOutcome> {
+  const now = deps.clock.now();
+  const log = deps.logger.child({ customerId: message.customerId, channelId: message.channelId });
+  if (!(await withinRateLimit(deps, message, now))) {
     log.info({}, 'customer rate-limited');
-    await ctx.notifier.toCustomer(message.customerId, customerWording.rateLimited, {
+    await deps.notifier.toCustomer(message.customerId, customerWording.rateLimited, {
       kind: 'rate-limited',
       ...(message.activityId !== undefined ? { replyToId: message.activityId } : {}),
     });
     return { kind: 'rate-limited' };
   }
 
-  const { text, truncated } = capText(message.text, ctx.settings.maxTextChars);
-  const score = ctx.scorer.score(text);
-  const { doc, isNew, resumedFor } = await appendToWorkItem(ctx, message, text, score, now);
+  const { text, truncated } = capText(message.text, deps.settings.maxTextChars);
+  const score = deps.scorer.score(text);
+  const { doc, isNew, resumedFor } = await appendToWorkItem(deps, message, text, score, now);
   const item = doc.item;
   log.info({ workItemId: item.id, state: item.state, isNew, truncated }, 'customer message');
 
   if (item.state === 'active' && item.assignedAgentId) {
-    await relayToAgent(ctx, doc, text, truncated, now);
+    await relayToAgent(deps, doc, text, truncated, now);
     return { kind: 'relayed', workItemId: item.id, agentId: item.assignedAgentId };
   }
   if (isNew || resumedFor !== undefined) {
-    await ctx.queue.enqueue(ctx.settings.workstream.name, item.id, now, resumedFor || undefined);
-    await announceWorkItemChange(ctx);
-    await ctx.notifier.toCustomer(message.customerId, customerWording.queued, { kind: 'queued' });
-    await dispatchOffers(ctx);
+    await deps.queue.enqueue(deps.settings.workstream.name, item.id, now, resumedFor || undefined);
+    await announceWorkItemChange(deps);
+    await deps.notifier.toCustomer(message.customerId, customerWording.queued, { kind: 'queued' });
+    await dispatchOffers(deps);
     return { kind: 'queued', workItemId: item.id, isNew };
   }
   return { kind: 'waiting-in-queue', workItemId: item.id };
 }
 
-async function withinRateLimit(ctx: DeskContext, message: CustomerMessage, now: number): Promise<boolean> {
-  const limit = ctx.settings.rateLimitPerMinute;
+async function withinRateLimit(
+  deps: Pick<DeskPorts, 'customers' | 'settings'>,
+  message: CustomerMessage,
+  now: number,
+): Promise<boolean> {
+  const limit = deps.settings.rateLimitPerMinute;
   let allowed = true;
-  await ctx.customers.update(message.customerId, (current) => {
+  await deps.customers.update(message.customerId, (current) => {
     const base: CustomerDocument = current ?? {
       id: message.customerId,
       channelId: message.channelId,
@@ -105,58 +127,28 @@ async function withinRateLimit(ctx: DeskContext, message: CustomerMessage, now: 
  * arriving together never open two items, then appends it to that item in arrival order.
  */
 async function appendToWorkItem(
-  ctx: DeskContext,
+  deps: WorkItemPorts,
   message: CustomerMessage,
   text: string,
   score: number,
   now: number,
 ): Promise<{ doc: WorkItemDocument; isNew: boolean; resumedFor?: string }> {
-  const waitingPeriodMs = ctx.settings.workstream.waitingPeriodMs;
+  const waitingPeriodMs = deps.settings.workstream.waitingPeriodMs;
   for (let attempt = 0; attempt < ROUTE_ATTEMPTS; attempt += 1) {
-    const customer = await ctx.customers.get(message.customerId);
+    const customer = await deps.customers.get(message.customerId);
     const latestId = customer?.latestWorkItemId;
-    const latest = latestId ? await readWorkItem(ctx, latestId) : undefined;
+    const latest = latestId ? await deps.workItems.get(latestId) : undefined;
     const route = routeCustomerMessage(latest?.item, now, waitingPeriodMs);
 
     if (route.kind === 'start-new') {
-      if (route.expired) await expireWaitingItem(ctx, route.expired.id, now);
-      const identity =
-        message.identity ?? (await findContact(ctx.contacts, message.customerId)) ?? customer?.identity ?? {};
-      const known = isAuthenticated(identity) || identity.visitorNumber !== undefined;
-      const fullIdentity = known ? identity : { ...identity, visitorNumber: await ctx.visitorNumbers.next() };
-      const workItemId = ctx.ids.next();
-      const created = openWorkItem({
-        id: workItemId,
-        workstream: ctx.settings.workstream.name,
-        customerId: message.customerId,
-        channelId: message.channelId,
-        customer: fullIdentity,
-        title: sessionTitle(fullIdentity),
-        now,
-      });
-      // The item exists before the customer points at it, so a message that loses the race finds it.
-      const doc = await writeMessage(ctx, workItemId, text, score, now, {
-        item: created,
-        prechat: message.prechat ?? [],
-        waitingSince: now,
-        preview: previewOf(text),
-        ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
-      });
-      let claimed = false;
-      await ctx.customers.update(message.customerId, (current) => {
-        claimed = current !== undefined && current.latestWorkItemId === latestId;
-        if (!current || !claimed) return current;
-        return { ...current, identity: fullIdentity, latestWorkItemId: workItemId };
-      });
-      if (!claimed) {
-        await ctx.workItems.remove(workItemId);
-        continue;
-      }
+      if (route.expired) await expireWaitingItem(deps, route.expired.id, now);
+      const doc = await startWorkItem(deps, message, customer, { text, score, now });
+      if (!doc) continue;
       return { doc, isNew: true };
     }
 
     let resumed = false;
-    const recorded = await ctx.workItems.record(route.item.id, (current) => {
+    const recorded = await deps.workItems.record(route.item.id, (current) => {
       if (!current) return undefined;
       const again = routeCustomerMessage(current.item, now, waitingPeriodMs);
       if (again.kind === 'start-new') return undefined;
@@ -178,15 +170,62 @@ async function appendToWorkItem(
   throw new Error(`Could not settle a work item for customer ${message.customerId}.`);
 }
 
+/**
+ * Opens a new work item with the message, then points the customer at it; undefined when another message won
+ * that race (the item is removed again and the caller settles anew).
+ */
+async function startWorkItem(
+  deps: WorkItemPorts,
+  message: CustomerMessage,
+  customer: CustomerDocument | undefined,
+  line: { text: string; score: number; now: number },
+): Promise<WorkItemDocument | undefined> {
+  const { text, score, now } = line;
+  const latestId = customer?.latestWorkItemId;
+  const identity =
+    message.identity ?? (await findContact(deps.contacts, message.customerId)) ?? customer?.identity ?? {};
+  const known = isAuthenticated(identity) || identity.visitorNumber !== undefined;
+  const fullIdentity = known ? identity : { ...identity, visitorNumber: await deps.visitorNumbers.next() };
+  const workItemId = deps.ids.next();
+  const created = openWorkItem({
+    id: workItemId,
+    workstream: deps.settings.workstream.name,
+    customerId: message.customerId,
+    channelId: message.channelId,
+    customer: fullIdentity,
+    title: sessionTitle(fullIdentity),
+    now,
+  });
+  // The item exists before the customer points at it, so a message that loses the race finds it.
+  const doc = await writeMessage(deps, workItemId, text, score, now, {
+    item: created,
+    prechat: message.prechat ?? [],
+    waitingSince: now,
+    preview: previewOf(text),
+    ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
+  });
+  let claimed = false;
+  await deps.customers.update(message.customerId, (current) => {
+    claimed = current !== undefined && current.latestWorkItemId === latestId;
+    if (!current || !claimed) return current;
+    return { ...current, identity: fullIdentity, latestWorkItemId: workItemId };
+  });
+  if (!claimed) {
+    await deps.workItems.remove(workItemId);
+    return undefined;
+  }
+  return doc;
+}
+
 async function writeMessage(
-  ctx: DeskContext,
+  deps: Pick<DeskPorts, 'workItems'>,
   workItemId: string,
   text: string,
   score: number,
   now: number,
   initial: WorkItemDocument,
 ): Promise<WorkItemDocument> {
-  const recorded = await ctx.workItems.record(workItemId, (current) => {
+  const recorded = await deps.workItems.record(workItemId, (current) => {
     const base = current ?? initial;
     const doc = { ...base, item: recordCustomerMessageOnWorkItem(base.item, score) };
     return { doc, message: { from: 'customer', text, at: now, score } };
@@ -196,7 +235,7 @@ async function writeMessage(
 }
 
 async function relayToAgent(
-  ctx: DeskContext,
+  deps: Pick<DeskPorts, 'agentRecords' | 'notifier' | 'settings'>,
   doc: WorkItemDocument,
   text: string,
   truncated: boolean,
@@ -205,30 +244,34 @@ async function relayToAgent(
   const agentId = doc.item.assignedAgentId;
   if (!agentId) return;
   const sentiment = conversationSentiment(doc.item.sentimentScores);
-  const agent = await updateAgent(ctx, agentId, (current) =>
+  const agent = await updateAgent(deps, agentId, (current) =>
     findSession(current.panel, doc.item.id)
       ? { ...current, panel: recordCustomerMessage(current.panel, doc.item.id, sentiment) }
       : current,
   );
-  await ctx.notifier.toAgent(
+  await deps.notifier.toAgent(
     agentId,
     customerMessageView(
       doc,
       agent,
       { text, truncated, sentAt: now },
-      ctx.settings.workstream.sentimentThreshold,
+      deps.settings.workstream.sentimentThreshold,
     ),
   );
-  await refreshPanel(ctx, agent);
+  await refreshPanel(deps, agent);
 }
 
 /** Records on the work item itself that its waiting period is over, so it can only ever be opened read-only. */
-async function expireWaitingItem(ctx: DeskContext, workItemId: string, now: number): Promise<void> {
-  const waitingPeriodMs = ctx.settings.workstream.waitingPeriodMs;
-  const doc = await ctx.workItems.update(workItemId, (current) =>
+async function expireWaitingItem(
+  deps: Pick<DeskPorts, 'workItems' | 'notifier' | 'settings'>,
+  workItemId: string,
+  now: number,
+): Promise<void> {
+  const waitingPeriodMs = deps.settings.workstream.waitingPeriodMs;
+  const doc = await deps.workItems.update(workItemId, (current) =>
     current && isWaitingPeriodOver(current.item, now, waitingPeriodMs)
       ? { ...current, item: expireWorkItem(current.item, now, waitingPeriodMs) }
       : current,
   );
-  if (doc) await announceWorkItemChange(ctx);
+  if (doc) await announceWorkItemChange(deps);
 }

@@ -1,11 +1,17 @@
 import { abandonWorkItem, markCustomerLeft } from '../domain/work-item';
 import { dequeue } from '../domain/routing';
-import type { DeskContext } from './desk-context';
+import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
-import { changeQueue } from './routing';
+import { changeQueue } from './work-queue';
 import { notice, previewOf } from './view-builders';
 import type { DeliveryState } from './views';
 import { announceWorkItemChange } from './work-item-index';
+
+/** What recording a delivery reads and writes: the transcript line, the customer's item, the queue, the agent. */
+export type DeliveryPorts = Pick<
+  DeskPorts,
+  'messages' | 'customers' | 'workItems' | 'queue' | 'notifier' | 'clock' | 'logger' | 'settings'
+>;
 
 /** How a send to a customer ended: taken by their channel, or refused for good. */
 export type SendOutcome =
@@ -27,55 +33,70 @@ export function meansCustomerLeft(outcome: SendOutcome): boolean {
  * Records how a send to a customer ended. An agent's message (traced by its deliveryId) gets its delivery state,
  * which the agent's tab shows; a send that failed because the customer has gone marks their conversation "Customer
  * left", takes it out of the queue if it was waiting there, and tells the agent it was not delivered.
+ * Not taken in the customer's turns: a turn may itself be waiting for this send, and each write is conditional.
  */
 export async function recordDelivery(
-  ctx: DeskContext,
+  deps: DeliveryPorts,
   customerId: string,
   deliveryId: string,
   outcome: SendOutcome,
 ): Promise<void> {
   const left = meansCustomerLeft(outcome);
   const state: DeliveryState = outcome.kind === 'delivered' ? 'delivered' : 'not-delivered';
-  const traced = await ctx.messages.setDelivery(deliveryId, state);
-  const latestId = (await ctx.customers.get(customerId))?.latestWorkItemId;
+  const traced = await deps.messages.setDelivery(deliveryId, state);
+  const latestId = (await deps.customers.get(customerId))?.latestWorkItemId;
   // Only the conversation the customer is in now can be left.
   if (left && latestId) {
-    const now = ctx.clock.now();
-    const doc = await ctx.workItems.update(latestId, (current) =>
+    const now = deps.clock.now();
+    const doc = await deps.workItems.update(latestId, (current) =>
       current && current.item.customerLeftAt === undefined
         ? { ...current, item: markCustomerLeft(current.item, now) }
         : current,
     );
     if (doc) {
-      await afterDelivery(ctx, doc, true, traced?.workItemId === latestId ? traced.text : undefined, outcome);
+      await afterDelivery(
+        deps,
+        doc,
+        true,
+        traced?.workItemId === latestId ? traced.text : undefined,
+        outcome,
+      );
       return;
     }
   }
   if (!traced) return;
-  const doc = await ctx.workItems.get(traced.workItemId);
-  if (doc) await afterDelivery(ctx, doc, left, traced.text, outcome);
+  const doc = await deps.workItems.get(traced.workItemId);
+  if (doc) await afterDelivery(deps, doc, left, traced.text, outcome);
 }
 
 /**
  * The customer's channel says their conversation ended (an endOfConversation activity: the chat was closed or
  * expired): their live conversation is marked "Customer left", and leaves the queue if it was waiting there.
+ * Taken in turn with the customer's messages (customerTurns).
  */
-export async function customerLeft(ctx: DeskContext, customerId: string): Promise<void> {
-  const workItemId = (await ctx.customers.get(customerId))?.latestWorkItemId;
+export function customerLeft(
+  deps: DeliveryPorts & Pick<DeskPorts, 'customerTurns'>,
+  customerId: string,
+): Promise<void> {
+  return deps.customerTurns.run(customerId, () => markCustomerGone(deps, customerId));
+}
+
+async function markCustomerGone(deps: DeliveryPorts, customerId: string): Promise<void> {
+  const workItemId = (await deps.customers.get(customerId))?.latestWorkItemId;
   if (!workItemId) return;
-  const now = ctx.clock.now();
-  const doc = await ctx.workItems.update(workItemId, (current) =>
+  const now = deps.clock.now();
+  const doc = await deps.workItems.update(workItemId, (current) =>
     current && current.item.state !== 'closed' && current.item.customerLeftAt === undefined
       ? { ...current, item: markCustomerLeft(current.item, now) }
       : current,
   );
   if (doc && doc.item.state !== 'closed') {
-    await afterDelivery(ctx, doc, true, undefined, { kind: 'failed', reason: 'the conversation ended' });
+    await afterDelivery(deps, doc, true, undefined, { kind: 'failed', reason: 'the conversation ended' });
   }
 }
 
 async function afterDelivery(
-  ctx: DeskContext,
+  deps: DeliveryPorts,
   doc: WorkItemDocument,
   left: boolean,
   text: string | undefined,
@@ -84,28 +105,28 @@ async function afterDelivery(
   const { item } = doc;
   const log = { workItemId: item.id, customerId: item.customerId };
   if (left && item.state === 'open') {
-    const closed = await ctx.workItems.update(item.id, (current) =>
+    const closed = await deps.workItems.update(item.id, (current) =>
       current && current.item.state === 'open'
-        ? { ...current, item: abandonWorkItem(current.item, ctx.clock.now()) }
+        ? { ...current, item: abandonWorkItem(current.item, deps.clock.now()) }
         : current,
     );
-    await changeQueue(ctx, (queue) => dequeue(queue, item.id));
-    if (closed) await announceWorkItemChange(ctx);
-    ctx.logger.info(log, 'customer left while queued: the item left the queue');
+    await changeQueue(deps, (queue) => dequeue(queue, item.id));
+    if (closed) await announceWorkItemChange(deps);
+    deps.logger.info(log, 'customer left while queued: the item left the queue');
     return;
   }
-  if (left) await announceWorkItemChange(ctx);
+  if (left) await announceWorkItemChange(deps);
   const agentId = item.assignedAgentId;
   if (!agentId) return;
   if (outcome.kind === 'failed' && text !== undefined) {
     const why = left ? CUSTOMER_LEFT_TEXT : 'Not delivered — the channel refused it.';
-    ctx.logger.info({ ...log, agentId, status: outcome.status }, 'agent message not delivered');
-    await ctx.notifier.toAgent(
+    deps.logger.info({ ...log, agentId, status: outcome.status }, 'agent message not delivered');
+    await deps.notifier.toAgent(
       agentId,
       notice(`${item.title}: not delivered`, `${why} "${previewOf(text)}"`, 'attention'),
     );
   } else if (left) {
-    ctx.logger.info({ ...log, agentId }, 'customer left');
+    deps.logger.info({ ...log, agentId }, 'customer left');
   }
-  await ctx.notifier.agentChanged?.(agentId);
+  await deps.notifier.agentChanged?.(agentId);
 }

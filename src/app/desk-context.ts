@@ -1,5 +1,6 @@
 import type { WorkstreamSettings } from '../domain/workstream';
-import type { Clock, DocumentStore, IdGenerator, Logger, SentimentScorer } from './ports';
+import type { TurnQueue } from './keyed-queue';
+import type { Clock, IdGenerator, Logger, SentimentScorer } from './ports';
 import type {
   AgentRepository,
   CustomerRepository,
@@ -11,12 +12,24 @@ import type {
 } from './repositories';
 import type { AgentView, KbArticleHit } from './views';
 
+/**
+ * A card an agent keeps seeing updated in place: their panel, or the card of one offer. The edge decides how it
+ * remembers each one (the teams edge: cardSlotKey).
+ */
+export type AgentCardTarget =
+  { readonly kind: 'panel' } | { readonly kind: 'offer'; readonly offerId: string };
+
+export const PANEL_CARD: AgentCardTarget = { kind: 'panel' };
+
+export function offerCard(offerId: string): AgentCardTarget {
+  return { kind: 'offer', offerId };
+}
+
 export interface AgentSendOptions {
-  readonly slot?: string;
+  readonly target?: AgentCardTarget;
   readonly version?: number;
 }
 
-/** Where the desk's messages go; the edge renders views as cards and keeps the activity ids. */
 /**
  * What a message to a customer is, for channels that can show it (the web chat page marks a refused message
  * "Not sent", signs an agent's words with their name, offers a new conversation once one has ended).
@@ -33,13 +46,14 @@ export interface CustomerNotice {
   readonly deliveryId?: string;
 }
 
+/** Where the desk's messages go; the edge renders views as cards and keeps the activity ids. */
 export interface Notifier {
   /** A plain message to the customer of a work item; `notice` says what it is. */
   toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void>;
   /**
-   * A view to an agent. With a `slot`, the card sent before under the same slot is updated in place
+   * A view to an agent. With a `target`, the card sent before to the same target is updated in place
    * (the panel, an offer's card) instead of a new one being posted. With a `version` too (the revision of the
-   * document it was rendered from), a view older than one already sent to the slot is not sent.
+   * row it was rendered from), a view older than one already sent to the target is not sent.
    */
   toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void>;
   /**
@@ -75,9 +89,11 @@ export interface DeskSettings {
   readonly agentNames?: ReadonlyMap<string, string>;
 }
 
-/** Everything a use case needs, given once; no use case reaches for a global. */
-export interface DeskContext {
-  readonly store: DocumentStore;
+/**
+ * Every port the desk's use cases read. Only the composition root builds the whole set; each use case names the
+ * few it needs (a Pick of these), so no use case reaches for a global or for more than it uses.
+ */
+export interface DeskPorts {
   readonly workItems: WorkItemRepository;
   readonly messages: MessageLog;
   readonly queue: QueueRepository;
@@ -97,4 +113,9 @@ export interface DeskContext {
   readonly agents: () => Promise<readonly string[]>;
   /** Whether an offer can be delivered to the agent (the bot holds a conversation reference for them). */
   readonly canReach: (agentId: string) => Promise<boolean>;
+  /**
+   * One customer's messages are handled one at a time, in the order the server accepted them, so the transcript
+   * and the relayed cards keep that order; different customers run concurrently.
+   */
+  readonly customerTurns: TurnQueue;
 }

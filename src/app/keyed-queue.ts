@@ -1,5 +1,9 @@
-/** Runs work for one key strictly one after another (in call order); different keys run concurrently. */
-export class KeyedQueue {
+/** Work for one key runs strictly one after another (in call order); different keys run concurrently. */
+export interface TurnQueue {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+export class KeyedQueue implements TurnQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
   run<T>(key: string, work: () => Promise<T>): Promise<T> {

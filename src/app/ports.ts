@@ -39,23 +39,3 @@ export const silentLogger: Logger = {
   error: () => undefined,
   child: () => silentLogger,
 };
-
-/** A document read with the eTag it was read at. */
-export interface StoredDocument<T> {
-  value: T;
-  eTag: string;
-}
-
-/**
- * Typed documents with compare-and-swap: `update` re-runs `change` on every eTag conflict, so
- * `change` must be a pure function of the current value. Returning `current` (or undefined) writes nothing.
- */
-export interface DocumentStore {
-  get<T extends object>(key: string): Promise<StoredDocument<T> | undefined>;
-  getMany<T extends object>(keys: readonly string[]): Promise<Map<string, StoredDocument<T>>>;
-  update<T extends object>(
-    key: string,
-    change: (current: Readonly<T> | undefined) => T | undefined,
-  ): Promise<T | undefined>;
-  delete(key: string): Promise<void>;
-}

@@ -2,7 +2,7 @@ import { findSession, restoreSession } from '../domain/agent-sessions';
 import { MaxSessionsReachedError } from '../domain/errors';
 import { conversationSentiment } from '../domain/sentiment';
 import { refreshPanel, updateAgent } from './agents';
-import type { DeskContext } from './desk-context';
+import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
 import { readWorkItemIndex } from './work-item-index';
 
@@ -20,10 +20,12 @@ export interface RepairOutcome {
  * agent's session list back, without moving the agent's focus. Each change is conditional on what it read, so
  * any number of instances may run it at once.
  */
-export async function repairSessions(ctx: DeskContext): Promise<RepairOutcome> {
-  const now = ctx.clock.now();
-  const active = (await readWorkItemIndex(ctx)).filter((entry) => entry.state === 'active');
-  const docs = await ctx.workItems.getMany(active.map((entry) => entry.workItemId));
+export async function repairSessions(
+  deps: Pick<DeskPorts, 'workItems' | 'agentRecords' | 'notifier' | 'clock' | 'logger' | 'settings'>,
+): Promise<RepairOutcome> {
+  const now = deps.clock.now();
+  const active = (await readWorkItemIndex(deps)).filter((entry) => entry.state === 'active');
+  const docs = await deps.workItems.getMany(active.map((entry) => entry.workItemId));
   const activeByAgent = new Map<string, WorkItemDocument[]>();
   for (const doc of docs.values()) {
     const { item } = doc;
@@ -33,13 +35,13 @@ export async function repairSessions(ctx: DeskContext): Promise<RepairOutcome> {
   }
 
   const restored: { agentId: string; workItemId: string }[] = [];
-  const agents = await ctx.agentRecords.getMany([...activeByAgent.keys()]);
+  const agents = await deps.agentRecords.getMany([...activeByAgent.keys()]);
   for (const [agentId, items] of activeByAgent) {
     const agent = agents.get(agentId);
     const missing = items.filter((doc) => agent && !findSession(agent.panel, doc.item.id));
     if (!agent || missing.length === 0) continue;
     try {
-      const updated = await updateAgent(ctx, agentId, (current) => ({
+      const updated = await updateAgent(deps, agentId, (current) => ({
         ...current,
         panel: missing.reduce(
           (panel, doc) =>
@@ -51,19 +53,19 @@ export async function repairSessions(ctx: DeskContext): Promise<RepairOutcome> {
                 title: doc.item.title,
                 sentiment: conversationSentiment(doc.item.sentimentScores),
               },
-              { maxSessions: ctx.settings.workstream.maxSessions, now },
+              { maxSessions: deps.settings.workstream.maxSessions, now },
             ),
           current.panel,
         ),
       }));
       for (const doc of missing) {
-        ctx.logger.warn({ agentId, workItemId: doc.item.id }, 'session restored from its work item');
+        deps.logger.warn({ agentId, workItemId: doc.item.id }, 'session restored from its work item');
         restored.push({ agentId, workItemId: doc.item.id });
       }
-      await refreshPanel(ctx, updated);
+      await refreshPanel(deps, updated);
     } catch (error) {
       if (!(error instanceof MaxSessionsReachedError)) throw error;
-      ctx.logger.error(
+      deps.logger.error(
         { agentId, workItemIds: missing.map((doc) => doc.item.id) },
         'session could not be restored: the agent has no free session slot',
       );

@@ -1,4 +1,4 @@
-import type { DeskContext } from './desk-context';
+import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
 import type { StoredMessage } from './repositories';
 
@@ -15,16 +15,16 @@ export interface TranscriptExcerpt {
 }
 
 export async function readExcerpt(
-  ctx: Pick<DeskContext, 'messages'>,
+  deps: Pick<DeskPorts, 'messages'>,
   doc: WorkItemDocument,
   recentLines: number,
 ): Promise<TranscriptExcerpt> {
   const id = doc.item.id;
   const [recent, opening, sinceWaiting, latest] = await Promise.all([
-    recentLines > 0 ? ctx.messages.latest(id, recentLines) : Promise.resolve([]),
-    ctx.messages.firstFromCustomer(id),
-    ctx.messages.firstFromCustomer(id, doc.waitingSince),
-    ctx.messages.latestFromCustomer(id),
+    recentLines > 0 ? deps.messages.latest(id, recentLines) : Promise.resolve([]),
+    deps.messages.firstFromCustomer(id),
+    deps.messages.firstFromCustomer(id, doc.waitingSince),
+    deps.messages.latestFromCustomer(id),
   ]);
   return {
     recent,

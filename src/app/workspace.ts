@@ -1,12 +1,11 @@
 import { findSession } from '../domain/agent-sessions';
 import { conversationSentiment, recordSentimentScore } from '../domain/sentiment';
-import { ensureAgent } from './agents';
+import { ensureAgent, type EnsureAgentPorts } from './agents';
 import { workItemIdOfSession } from './case-sessions';
-import type { DeskContext } from './desk-context';
+import type { DeskPorts } from './desk-context';
 import type { TranscriptMessage, WorkItemDocument } from './documents';
 import type { StoredMessage } from './repositories';
 import { readExcerpt, type TranscriptExcerpt } from './transcripts';
-import { readWorkItem } from './routing';
 import { SUMMARY_LINES, activeConversationView, dashboardView, offerView, panelView } from './view-builders';
 import type {
   KbArticleHit,
@@ -30,26 +29,33 @@ export const TRANSCRIPT_PAGE = 50;
  * The agent's workspace as the tab shows it: panel, dashboard and the offers waiting for their answer.
  * The agent is created on first contact (Available), as in chat; nothing is sent anywhere.
  */
-export async function workspace(ctx: DeskContext, agentId: string, name?: string): Promise<WorkspaceView> {
-  const agent = await ensureAgent(ctx, agentId, name);
-  const [entries, offers] = await Promise.all([readWorkItemIndex(ctx), pendingOffers(ctx, agentId)]);
+export async function workspace(
+  deps: EnsureAgentPorts & Pick<DeskPorts, 'workItems' | 'messages' | 'queue'>,
+  agentId: string,
+  name?: string,
+): Promise<WorkspaceView> {
+  const agent = await ensureAgent(deps, agentId, name);
+  const [entries, offers] = await Promise.all([readWorkItemIndex(deps), pendingOffers(deps, agentId)]);
   return {
-    now: ctx.clock.now(),
-    panel: panelView(agent, ctx.settings.workstream.sentimentThreshold),
+    now: deps.clock.now(),
+    panel: panelView(agent, deps.settings.workstream.sentimentThreshold),
     dashboard: dashboardView(entries, agentId),
     offers,
   };
 }
 
-async function pendingOffers(ctx: DeskContext, agentId: string): Promise<OfferView[]> {
-  const { name, notificationTimeoutMs } = ctx.settings.workstream;
-  const now = ctx.clock.now();
-  const live = await ctx.queue.offersFor(name, agentId, now);
+async function pendingOffers(
+  deps: Pick<DeskPorts, 'queue' | 'workItems' | 'messages' | 'clock' | 'settings'>,
+  agentId: string,
+): Promise<OfferView[]> {
+  const { name, notificationTimeoutMs } = deps.settings.workstream;
+  const now = deps.clock.now();
+  const live = await deps.queue.offersFor(name, agentId, now);
   const views = await Promise.all(
     live.map(async (offer) => {
-      const doc = await readWorkItem(ctx, offer.workItemId);
+      const doc = await deps.workItems.get(offer.workItemId);
       if (!doc) return undefined;
-      return offerView(doc, await readExcerpt(ctx, doc, 0), offer, 'pending', notificationTimeoutMs);
+      return offerView(doc, await readExcerpt(deps, doc, 0), offer, 'pending', notificationTimeoutMs);
     }),
   );
   return views.filter((view): view is OfferView => view !== undefined);
@@ -60,16 +66,19 @@ async function pendingOffers(ctx: DeskContext, agentId: string): Promise<OfferVi
  * a session that is not in their own panel. A conversation another agent now holds is not theirs either; a
  * case session on such a work item keeps its form but shows none of the live conversation.
  */
+/** What reading a session in full reads: the agent's panel, the work item, its transcript, the KB. */
+export type SessionReadPorts = Pick<DeskPorts, 'agentRecords' | 'workItems' | 'messages' | 'kb'>;
+
 export async function sessionDetail(
-  ctx: DeskContext,
+  deps: SessionReadPorts,
   agentId: string,
   sessionId: string,
 ): Promise<SessionDetailView | undefined> {
-  const agent = await ctx.agentRecords.get(agentId);
+  const agent = await deps.agentRecords.get(agentId);
   const session = agent ? findSession(agent.panel, sessionId) : undefined;
   if (!session) return undefined;
   const workItemId = workItemIdOfSession(session);
-  const doc = workItemId ? await readWorkItem(ctx, workItemId) : undefined;
+  const doc = workItemId ? await deps.workItems.get(workItemId) : undefined;
   if (!workItemId || !doc) return undefined;
   const heldByOther = doc.item.state === 'active' && doc.item.assignedAgentId !== agentId;
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
@@ -77,9 +86,9 @@ export async function sessionDetail(
   const [page, excerpt, previous] = heldByOther
     ? [[], { recent: [] }, []]
     : await Promise.all([
-        ctx.messages.latest(workItemId, TRANSCRIPT_PAGE),
-        readExcerpt(ctx, doc, SUMMARY_LINES),
-        previousConversations(ctx, doc),
+        deps.messages.latest(workItemId, TRANSCRIPT_PAGE),
+        readExcerpt(deps, doc, SUMMARY_LINES),
+        previousConversations(deps, doc),
       ]);
   const conversation = activeConversationView(doc, excerpt, readOnly, readOnly ? '' : session.draft.reply);
   return {
@@ -87,14 +96,14 @@ export async function sessionDetail(
     kind: session.kind,
     workItemId,
     conversation: previous.length > 0 ? { ...conversation, previous } : conversation,
-    transcript: await transcriptEntries(ctx, page),
+    transcript: await transcriptEntries(deps, page),
     earlierMessages: (page[0]?.seq ?? 1) > 1,
     sentimentTrend: sentimentTrend(page),
     draft: session.draft,
     kb: {
       kind: 'kb-search',
       sessionId: session.id,
-      ...suggestions(ctx, excerpt),
+      ...suggestions(deps, excerpt),
     },
   };
 }
@@ -104,19 +113,19 @@ export async function sessionDetail(
  * may not read the session (the same rule as sessionDetail).
  */
 export async function earlierMessages(
-  ctx: DeskContext,
+  deps: Pick<DeskPorts, 'agentRecords' | 'workItems' | 'messages'>,
   agentId: string,
   sessionId: string,
   before: number,
 ): Promise<TranscriptPage | undefined> {
-  const agent = await ctx.agentRecords.get(agentId);
+  const agent = await deps.agentRecords.get(agentId);
   const session = agent ? findSession(agent.panel, sessionId) : undefined;
   const workItemId = session ? workItemIdOfSession(session) : undefined;
-  const doc = workItemId ? await readWorkItem(ctx, workItemId) : undefined;
+  const doc = workItemId ? await deps.workItems.get(workItemId) : undefined;
   if (!workItemId || !doc) return undefined;
   if (doc.item.state === 'active' && doc.item.assignedAgentId !== agentId) return undefined;
-  const page = await ctx.messages.before(workItemId, before, TRANSCRIPT_PAGE);
-  return { transcript: await transcriptEntries(ctx, page), earlierMessages: (page[0]?.seq ?? 1) > 1 };
+  const page = await deps.messages.before(workItemId, before, TRANSCRIPT_PAGE);
+  return { transcript: await transcriptEntries(deps, page), earlierMessages: (page[0]?.seq ?? 1) > 1 };
 }
 
 /**
@@ -124,13 +133,13 @@ export async function earlierMessages(
  * what they came with.
  */
 function suggestions(
-  ctx: DeskContext,
+  deps: Pick<DeskPorts, 'kb'>,
   excerpt: TranscriptExcerpt,
 ): { query: string; results: KbArticleHit[] } {
   const latest = excerpt.latest?.text;
   for (const query of new Set([latest, excerpt.opening?.text])) {
     if (!query) continue;
-    const results = ctx.kb.search(query, DETAIL_KB_RESULTS);
+    const results = deps.kb.search(query, DETAIL_KB_RESULTS);
     if (results.length > 0) return { query, results };
   }
   return { query: latest ?? '', results: [] };
@@ -141,10 +150,10 @@ export const PREVIOUS_LISTED = 10;
 
 /** The same customer's other conversations, newest first: the one shown is left out. */
 async function previousConversations(
-  ctx: DeskContext,
+  deps: Pick<DeskPorts, 'workItems'>,
   doc: WorkItemDocument,
 ): Promise<PreviousConversation[]> {
-  const found = await ctx.workItems.previousOf(doc.item.customerId, doc.item.id, PREVIOUS_LISTED);
+  const found = await deps.workItems.previousOf(doc.item.customerId, doc.item.id, PREVIOUS_LISTED);
   return found.map((other) => ({
     workItemId: other.item.id,
     startedAt: other.item.createdAt,
@@ -155,11 +164,11 @@ async function previousConversations(
 
 /** The transcript with each agent line's author named (an agent who has gone keeps their id as the name). */
 export async function transcriptEntries(
-  ctx: DeskContext,
+  deps: Pick<DeskPorts, 'agentRecords'>,
   transcript: readonly StoredMessage[],
 ): Promise<TranscriptEntry[]> {
   const agentIds = [...new Set(transcript.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
-  const agents = await ctx.agentRecords.getMany(agentIds);
+  const agents = await deps.agentRecords.getMany(agentIds);
   return transcript.map(({ seq, from, text, at, agentId, delivery }) => {
     if (from !== 'agent' || !agentId) return { seq, from, text, at };
     const agentName = agents.get(agentId)?.name || agentId;

@@ -1,28 +1,17 @@
-import type { Desk } from '../app/desk';
+import { z } from 'zod';
+import type { ClaimPorts } from '../app/claims';
+import { searchKb } from '../app/knowledge';
+import { accept, reject } from '../app/offers';
+import { setPresence, togglePanel } from '../app/panel-actions';
+import { reply, saveReplyDraft } from '../app/reply-actions';
+import { cancelClose, confirmClose, end, focus, requestClose } from '../app/session-actions';
 import type { AgentView } from '../app/views';
+import { open, openCase, pick, saveCase } from '../app/work-item-actions';
+import { isObject } from '../shared/json';
 import { CARD_DATA, INPUTS, TAB_VERBS, VERBS, isTabVerb, isVerb, type TabVerb, type Verb } from './verbs';
 
-/** The use cases card actions reach. */
-export type VerbDesk = Pick<
-  Desk,
-  | 'accept'
-  | 'reject'
-  | 'pick'
-  | 'open'
-  | 'focus'
-  | 'end'
-  | 'requestClose'
-  | 'confirmClose'
-  | 'cancelClose'
-  | 'togglePanel'
-  | 'reply'
-  | 'setPresence'
-  | 'searchKb'
-  | 'saveDraft'
->;
-
-/** The use cases the workspace tab's actions reach: the cards' ones and the tab-only verbs (TAB_VERBS). */
-export type TabVerbDesk = VerbDesk & Pick<Desk, 'openCase' | 'saveCase'>;
+/** The ports every card and tab action's use case reads between them. */
+export type VerbPorts = ClaimPorts;
 
 /** The agent pressing the button (their AGENT_IDS entry). */
 export interface VerbActor {
@@ -36,118 +25,102 @@ export type VerbOutcome =
 export type CardData = Readonly<Record<string, unknown>>;
 
 /** One card action: reads its data, then calls one use case. It never sees the invoke or the activity. */
-export interface VerbHandler<D extends VerbDesk = VerbDesk> {
+export interface VerbHandler {
   readonly verb: Verb | TabVerb;
-  handle(desk: D, actor: VerbActor, data: CardData): Promise<VerbOutcome>;
+  handle(ports: VerbPorts, actor: VerbActor, data: CardData): Promise<VerbOutcome>;
 }
 
 export const MAX_ID_CHARS = 200;
 
-type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
-
-class BadData extends Error {}
-
-function id(data: CardData, key: string): string {
-  const value = data[key];
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new BadData(`"${key}" must be a non-empty string`);
-  if (value.length > MAX_ID_CHARS) throw new BadData(`"${key}" is longer than ${MAX_ID_CHARS} characters`);
-  return value;
-}
+/** An id the cards carry (`sessionId`, `workItemId`, `offerId`, `cardSessionId`). */
+const id = z
+  .string({ error: 'must be a non-empty string' })
+  .refine((value) => value.trim() !== '', { error: 'must be a non-empty string' })
+  .max(MAX_ID_CHARS, { error: `is longer than ${MAX_ID_CHARS} characters` });
 
 /** An input's value: absent is fine (the use case answers an empty one), anything but a string is not. */
-function input(data: CardData, key: string): string | undefined {
-  const value = data[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new BadData(`"${key}" must be a string`);
-  return value;
-}
+const input = z
+  .string({ error: 'must be a string' })
+  .nullish()
+  .transform((value) => value ?? undefined);
 
-function parse<T>(read: (data: CardData) => T, data: CardData): Parsed<T> {
-  try {
-    return { ok: true, value: read(data) };
-  } catch (error) {
-    if (error instanceof BadData) return { ok: false, message: error.message };
-    throw error;
-  }
-}
+const offerData = z.object({ workItemId: id, offerId: id });
+const workItemData = z.object({ workItemId: id });
+/** Every action on the panel or a session's card names that card's session, Home included. */
+const sessionData = z.object({ sessionId: id });
+const replyData = sessionData.extend({ [INPUTS.text]: input });
+const presenceData = sessionData.extend({ [INPUTS.presence]: input });
+const kbSearchData = sessionData.extend({ [INPUTS.query]: input });
 
 /**
  * Unsent text in the reply box of the card an action came from. Cards with a reply box submit it with every
  * action and name their own session in `cardSessionId` (see CARD_DATA); absent that key there is nothing to keep.
  */
-interface CarriedDraft {
-  readonly cardSessionId: string;
-  readonly text: string;
-}
+const carriedDraft = z
+  .object({ [CARD_DATA.cardSessionId]: id.nullish(), [INPUTS.text]: input })
+  .transform(({ cardSessionId, text }) =>
+    cardSessionId && text !== undefined && text.trim() !== '' ? { cardSessionId, text } : undefined,
+  );
 
-function carriedDraft(data: CardData): CarriedDraft | undefined {
-  const key = CARD_DATA.cardSessionId;
-  if (data[key] === undefined || data[key] === null) return undefined;
-  const cardSessionId = id(data, key);
-  const text = input(data, INPUTS.text);
-  if (text === undefined || text.trim() === '') return undefined;
-  return { cardSessionId, text };
+/** The first thing wrong with the data, named by its key: `"sessionId" must be a non-empty string`. */
+function problemOf(error: z.ZodError): string {
+  const [issue] = error.issues;
+  if (!issue) return 'the data could not be read';
+  return issue.path.length > 0 ? `"${issue.path.join('.')}" ${issue.message}` : issue.message;
 }
 
 /**
  * `keepsDraft`: before the use case runs, non-empty reply-box text is saved as the draft of the card's session
- * (Desk.saveDraft; a session the agent does not have is refused there and the action still runs). Every verb
+ * (saveReplyDraft; a session the agent does not have is refused there and the action still runs). Every verb
  * but `reply` keeps it: a reply sends the text instead, and a sent reply clears the draft.
  */
-function defineVerb<T, D extends VerbDesk = VerbDesk>(
+function defineVerb<S extends z.ZodType>(
   verb: Verb | TabVerb,
-  read: (data: CardData) => T,
-  run: (desk: D, actor: VerbActor, args: T) => Promise<AgentView>,
+  schema: S,
+  run: (ports: VerbPorts, agentId: string, data: z.output<S>) => Promise<AgentView>,
   options: { keepsDraft: boolean } = { keepsDraft: true },
-): VerbHandler<D> {
+): VerbHandler {
   return {
     verb,
-    async handle(desk, actor, data) {
-      const parsed = parse(
-        (d) => ({ args: read(d), draft: options.keepsDraft ? carriedDraft(d) : undefined }),
-        data,
-      );
-      if (!parsed.ok) return { ok: false, message: `${verb}: ${parsed.message}` };
-      const { args, draft } = parsed.value;
-      if (draft) await desk.saveDraft(actor.agentId, draft.cardSessionId, { reply: draft.text });
-      return { ok: true, view: await run(desk, actor, args) };
+    async handle(ports, { agentId }, data) {
+      const args = schema.safeParse(data);
+      if (!args.success) return { ok: false, message: `${verb}: ${problemOf(args.error)}` };
+      const draft = options.keepsDraft ? carriedDraft.safeParse(data) : undefined;
+      if (draft && !draft.success) return { ok: false, message: `${verb}: ${problemOf(draft.error)}` };
+      if (draft?.data) {
+        await saveReplyDraft(ports, agentId, draft.data.cardSessionId, { reply: draft.data.text });
+      }
+      return { ok: true, view: await run(ports, agentId, args.data) };
     },
   };
 }
 
-const offer = (data: CardData) => ({ workItemId: id(data, 'workItemId'), offerId: id(data, 'offerId') });
-const workItem = (data: CardData) => id(data, 'workItemId');
-const session = (data: CardData) => id(data, 'sessionId');
-
 export const VERB_HANDLERS: readonly VerbHandler[] = [
-  defineVerb(VERBS.accept, offer, (desk, { agentId }, args) => desk.accept({ agentId, ...args })),
-  defineVerb(VERBS.reject, offer, (desk, { agentId }, args) => desk.reject({ agentId, ...args })),
-  defineVerb(VERBS.pick, workItem, (desk, { agentId }, workItemId) => desk.pick(agentId, workItemId)),
-  defineVerb(VERBS.open, workItem, (desk, { agentId }, workItemId) => desk.open(agentId, workItemId)),
-  defineVerb(VERBS.focus, session, (desk, { agentId }, sessionId) => desk.focus(agentId, sessionId)),
-  defineVerb(VERBS.end, session, (desk, { agentId }, sessionId) => desk.end(agentId, sessionId)),
-  defineVerb(VERBS.close, session, (desk, { agentId }, sessionId) => desk.requestClose(agentId, sessionId)),
-  defineVerb(VERBS.closeConfirm, session, (desk, { agentId }, sessionId) =>
-    desk.confirmClose(agentId, sessionId),
+  defineVerb(VERBS.accept, offerData, (ports, agentId, ids) => accept(ports, { agentId, ...ids })),
+  defineVerb(VERBS.reject, offerData, (ports, agentId, ids) => reject(ports, { agentId, ...ids })),
+  defineVerb(VERBS.pick, workItemData, (ports, agentId, { workItemId }) => pick(ports, agentId, workItemId)),
+  defineVerb(VERBS.open, workItemData, (ports, agentId, { workItemId }) => open(ports, agentId, workItemId)),
+  defineVerb(VERBS.focus, sessionData, (ports, agentId, { sessionId }) => focus(ports, agentId, sessionId)),
+  defineVerb(VERBS.end, sessionData, (ports, agentId, { sessionId }) => end(ports, agentId, sessionId)),
+  defineVerb(VERBS.close, sessionData, (ports, agentId, { sessionId }) =>
+    requestClose(ports, agentId, sessionId),
   ),
-  defineVerb(VERBS.closeCancel, session, (desk, { agentId }) => desk.cancelClose(agentId)),
-  defineVerb(VERBS.togglePanel, session, (desk, { agentId }) => desk.togglePanel(agentId)),
+  defineVerb(VERBS.closeConfirm, sessionData, (ports, agentId, { sessionId }) =>
+    confirmClose(ports, agentId, sessionId),
+  ),
+  defineVerb(VERBS.closeCancel, sessionData, (ports, agentId) => cancelClose(ports, agentId)),
+  defineVerb(VERBS.togglePanel, sessionData, (ports, agentId) => togglePanel(ports, agentId)),
   defineVerb(
     VERBS.reply,
-    (data) => ({ sessionId: session(data), text: input(data, INPUTS.text) }),
-    (desk, { agentId }, args) => desk.reply(agentId, args.sessionId, args.text),
+    replyData,
+    (ports, agentId, { sessionId, text }) => reply(ports, agentId, sessionId, text),
     { keepsDraft: false },
   ),
-  defineVerb(
-    VERBS.presence,
-    (data) => ({ sessionId: session(data), presence: input(data, INPUTS.presence) }),
-    (desk, { agentId }, args) => desk.setPresence(agentId, args.presence),
+  defineVerb(VERBS.presence, presenceData, (ports, agentId, { presence }) =>
+    setPresence(ports, agentId, presence),
   ),
-  defineVerb(
-    VERBS.kbSearch,
-    (data) => ({ sessionId: session(data), query: input(data, INPUTS.query) }),
-    (desk, { agentId }, args) => desk.searchKb(agentId, args.sessionId, args.query),
+  defineVerb(VERBS.kbSearch, kbSearchData, (ports, agentId, { sessionId, query }) =>
+    searchKb(ports, agentId, sessionId, query),
   ),
 ];
 
@@ -155,22 +128,28 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
  * The workspace tab's table (POST /api/agent/actions): every card verb with the very same handler, so the tab
  * and the cards share one path, plus the tab-only verbs.
  */
-export const TAB_VERB_HANDLERS: readonly VerbHandler<TabVerbDesk>[] = [
+export const TAB_VERB_HANDLERS: readonly VerbHandler[] = [
   ...VERB_HANDLERS,
-  defineVerb(TAB_VERBS.openCase, workItem, (desk: TabVerbDesk, { agentId }, workItemId) =>
-    desk.openCase(agentId, workItemId),
+  defineVerb(TAB_VERBS.openCase, workItemData, (ports, agentId, { workItemId }) =>
+    openCase(ports, agentId, workItemId),
   ),
-  defineVerb(TAB_VERBS.saveCase, session, (desk: TabVerbDesk, { agentId }, sessionId) =>
-    desk.saveCase(agentId, sessionId),
+  defineVerb(TAB_VERBS.saveCase, sessionData, (ports, agentId, { sessionId }) =>
+    saveCase(ports, agentId, sessionId),
   ),
 ];
 
-/** Verb → handler, checked once: every verb the cards use has exactly one handler. */
-export class VerbTable<D extends VerbDesk = VerbDesk> {
-  private readonly handlers: ReadonlyMap<Verb | TabVerb, VerbHandler<D>>;
+/** How an unknown verb is named back: a string as sent (cut short), anything else by its JSON. */
+function verbShown(verb: unknown): string {
+  const shown = typeof verb === 'string' ? verb : (JSON.stringify(verb) ?? typeof verb);
+  return shown.slice(0, MAX_ID_CHARS);
+}
 
-  constructor(handlers: readonly VerbHandler<D>[] = VERB_HANDLERS) {
-    const map = new Map<Verb | TabVerb, VerbHandler<D>>();
+/** Verb → handler, checked once: every verb the cards use has exactly one handler. */
+export class VerbTable {
+  private readonly handlers: ReadonlyMap<Verb | TabVerb, VerbHandler>;
+
+  constructor(handlers: readonly VerbHandler[] = VERB_HANDLERS) {
+    const map = new Map<Verb | TabVerb, VerbHandler>();
     for (const handler of handlers) {
       if (map.has(handler.verb)) throw new Error(`Two handlers for the verb "${handler.verb}"`);
       map.set(handler.verb, handler);
@@ -182,15 +161,14 @@ export class VerbTable<D extends VerbDesk = VerbDesk> {
     return [...this.handlers.keys()];
   }
 
-  /** Runs the handler for `verb`; an unknown verb or data that is not an object is a bad request. */
-  async dispatch(desk: D, actor: VerbActor, verb: unknown, data: unknown): Promise<VerbOutcome> {
+  /** Runs the handler for `verb` with `ports`; an unknown verb or data that is not an object is a bad request. */
+  async dispatch(ports: VerbPorts, actor: VerbActor, verb: unknown, data: unknown): Promise<VerbOutcome> {
     if (verb === undefined || verb === null || verb === '')
       return { ok: false, message: 'The action has no verb.' };
     const handler = isVerb(verb) || isTabVerb(verb) ? this.handlers.get(verb) : undefined;
-    if (!handler) return { ok: false, message: `Unknown verb "${String(verb).slice(0, MAX_ID_CHARS)}".` };
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      return { ok: false, message: `The "${verb}" action carries no data object.` };
-    }
-    return handler.handle(desk, actor, data as CardData);
+    if (!handler) return { ok: false, message: `Unknown verb "${verbShown(verb)}".` };
+    if (!isObject(data))
+      return { ok: false, message: `The "${handler.verb}" action carries no data object.` };
+    return handler.handle(ports, actor, data);
   }
 }

@@ -3,7 +3,7 @@ import pino from 'pino';
 import restify from 'restify';
 import { systemClock, type Clock, type Logger } from '../app/ports';
 import type { Config, StoreKind } from '../config/config';
-import { isStoreFailure } from '../store/state-store';
+import { isStoreFailure } from '../store/store-failures';
 import { requestRefusal } from './request-guards';
 
 export interface HttpServerOptions {
@@ -106,7 +106,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   server.use(restify.plugins.bodyReader({ maxBodySize: config.maxBodyKb * 1024 }));
   server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
 
-  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.header('Cache-Control', 'no-store');
     res.send(200, {
       status: 'ok',
@@ -114,6 +114,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       store: storeKind,
       uptimeSeconds: Math.max(0, Math.floor((clock.now() - startedAt) / 1000)),
     });
+    next();
   });
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, done: () => void) => {
@@ -156,7 +157,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     address: () => bound,
     listen: () =>
       new Promise<BoundAddress>((resolve, reject) => {
-        const onError = (err: unknown) => reject(err);
+        const onError = (err: Error) => reject(err);
         server.server.once('error', onError);
         server.server.listen(config.port, config.host, () => {
           server.server.off('error', onError);

@@ -174,16 +174,8 @@ function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promis
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
-    wait.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
+    // Settles as `wait` does (unless aborted first); the listener goes either way.
+    void wait.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
   });
 }
 

@@ -1,7 +1,7 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type restify from 'restify';
 import type { LogFields, Logger } from '../app/ports';
-import { isStoreFailure } from '../store/state-store';
+import { isStoreFailure } from '../store/store-failures';
 import { isObject } from '../shared/json';
 import { HeldResponse } from './held-response';
 import { activityProblem, authorizationProblem } from './inbound-checks';

@@ -1,84 +1,22 @@
-import type { SendOutcome } from '../app/deliveries';
-import type { LogFields, Logger, Random } from '../app/ports';
-import type { CardSlots } from './card-slots';
-import type { ConversationReferences, ReferenceOwner } from './conversation-references';
-import { classifySendError, messageOf, statusOfSendError, type SendFailure } from './delivery';
+import type { LogFields, Logger } from '../app/ports';
+import { messageOf } from './delivery';
+import { EntrySender, OutboxStopped, fieldsOf, type Outcome } from './outbox-entry-sender';
 import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-holders';
-import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
-import type { ProactiveSender } from './proactive-sender';
+import { DEFAULTS, type OutboxOptions } from './outbox-options';
+import { ownerKeyOf, type OutboxMessage, type OutboxStore } from './outbox-store';
 
+export type { OutboxOptions } from './outbox-options';
 export type { OutboxEntry, OutboxMessage } from './outbox-store';
-
-export interface OutboxOptions {
-  /** The recipients' queues, backoffs and leases. */
-  readonly store: OutboxStore;
-  /** The cards agents' slots show; a slot let go of by a card action is forgotten here. */
-  readonly cardSlots: CardSlots;
-  readonly references: ConversationReferences;
-  readonly sender: Pick<ProactiveSender, 'send'>;
-  readonly logger: Logger;
-  /** Backoff deadlines and leases are read on this clock (the desk's, which tests move). */
-  readonly now: () => number;
-  /** Start sending right after each enqueue (not awaited by the caller), and deliver leftovers at start. Default true. */
-  readonly autoDrain?: boolean;
-  /** How often a pass looks for due entries (backoff over, leftovers of another process); 0 = no timer. Default 1000. */
-  readonly pollMs?: number;
-  /**
-   * For tests that read the connector right after a request: enqueue resolves only once its recipient's
-   * queue is delivered or backing off, so the caller waits for the connector as it did before the outbox.
-   */
-  readonly awaitDelivery?: boolean;
-  /** How long a recipient's lease keeps other processes off it; renewed while sending. Default 60 s. */
-  readonly leaseMs?: number;
-  /** How long stop() waits for a send under way before leaving it to be sent again after a restart. Default 10 s. */
-  readonly closeTimeoutMs?: number;
-  /** The wait after a pass whose sends all failed; it doubles per failed pass, up to retryMaxMs. Default 5 s. */
-  readonly retryBaseMs?: number;
-  /** Default 5 min. */
-  readonly retryMaxMs?: number;
-  /** A recipient with more pending entries than this is logged as an error (the entries are kept). Default 1000. */
-  readonly queueWarnLength?: number;
-  /** Recipients sent to at once in one pass. Default 32. */
-  readonly concurrency?: number;
-  readonly random?: Random;
-  /**
-   * Told how each entry ended: taken by the channel, or refused for good (the entry is dropped). Not told of
-   * retries. A failing callback is logged and does not hold the queue.
-   */
-  readonly onSettled?: (entry: OutboxEntry, outcome: SendOutcome) => Promise<void>;
-}
 
 /** How one recipient's run ended. */
 type RunResult = 'idle' | 'waiting' | 'busy' | 'stopped' | 'failed';
 /** How one head entry's turn ended. */
 type Step = 'next' | 'empty' | 'later' | 'lost' | 'stopped';
-type Outcome = 'sent' | 'dropped' | 'lost' | 'stopped' | { readonly later: SendFailure };
 
 interface ActiveRun {
   again: boolean;
   promise: Promise<RunResult>;
 }
-
-/** The dispatcher stopped: a send between attempts ends, its entry stays for the next start. */
-class OutboxStopped extends Error {
-  override readonly name = 'OutboxStopped';
-}
-
-/** Another process took the recipient over (our lease expired). */
-class LeaseLost extends Error {
-  override readonly name = 'LeaseLost';
-}
-
-const DEFAULTS = {
-  pollMs: 1000,
-  leaseMs: 60_000,
-  closeTimeoutMs: 10_000,
-  retryBaseMs: 5000,
-  retryMaxMs: 300_000,
-  queueWarnLength: 1000,
-  concurrency: 32,
-  rounds: 50,
-};
 
 /**
  * The store-backed outbox and its dispatcher. Every outbound activity is first stored in its recipient's
@@ -102,7 +40,7 @@ export class Outbox {
   private readonly autoDrain: boolean;
   private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly random: Random;
+  private readonly sends: EntrySender;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -115,7 +53,16 @@ export class Outbox {
     this.autoDrain = options.autoDrain ?? true;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
-    this.random = options.random ?? Math.random;
+    this.sends = new EntrySender({
+      options,
+      store: this.store,
+      logger: this.logger,
+      holder: this.holder,
+      leases: this.leases,
+      leaseMs: this.leaseMs,
+      random: options.random ?? Math.random,
+      signal: this.abort.signal,
+    });
     holderStarted(this.holder);
   }
 
@@ -338,7 +285,7 @@ export class Outbox {
     let outcome: Outcome;
     this.inFlight.set(ownerKey, entry.id);
     try {
-      outcome = await this.deliver(ownerKey, entry, fields);
+      outcome = await this.sends.deliver(ownerKey, entry, fields);
     } finally {
       this.inFlight.delete(ownerKey);
     }
@@ -351,97 +298,7 @@ export class Outbox {
       return 'next';
     }
     if (outcome === 'lost' || outcome === 'stopped') return outcome;
-    await this.backOff(ownerKey, failures, outcome.later, fields);
+    await this.sends.backOff(ownerKey, failures, outcome.later, fields);
     return 'later';
   }
-
-  private async deliver(ownerKey: string, entry: OutboxEntry, fields: LogFields): Promise<Outcome> {
-    const reference = await this.options.references.get(entry.owner);
-    if (!reference) {
-      this.logger.warn({ ...fields, owner: entry.owner.kind }, 'no conversation reference, send skipped');
-      await this.settled(entry, { kind: 'failed', reason: 'no conversation reference' }, fields);
-      return 'dropped';
-    }
-    try {
-      await this.options.sender.send(reference, entry, fields, {
-        signal: this.abort.signal,
-        beforeAttempt: () => this.keepLease(ownerKey),
-      });
-      await this.settled(entry, { kind: 'delivered' }, fields);
-      return 'sent';
-    } catch (error) {
-      if (error instanceof LeaseLost) {
-        this.logger.warn(fields, 'another dispatcher took this recipient over; leaving it the entry');
-        return 'lost';
-      }
-      if (error instanceof OutboxStopped) return 'stopped';
-      const failure = classifySendError(error, Date.now());
-      if (failure.retryable) return { later: failure };
-      this.logger.error(
-        { ...fields, status: statusOfSendError(error), reason: messageOf(error) },
-        'send failed for good, skipped',
-      );
-      const status = statusOfSendError(error);
-      await this.settled(
-        entry,
-        { kind: 'failed', reason: messageOf(error), ...(status !== undefined ? { status } : {}) },
-        fields,
-      );
-      return 'dropped';
-    }
-  }
-
-  private async settled(entry: OutboxEntry, outcome: SendOutcome, fields: LogFields): Promise<void> {
-    if (!this.options.onSettled) return;
-    try {
-      await this.options.onSettled(entry, outcome);
-    } catch (error) {
-      this.logger.warn({ ...fields, reason: messageOf(error) }, 'recording how a send ended failed');
-    }
-  }
-
-  /** The head stays: the recipient waits longer after each pass that could not deliver it. */
-  private async backOff(
-    ownerKey: string,
-    failedBefore: number,
-    failure: SendFailure,
-    fields: LogFields,
-  ): Promise<void> {
-    const failures = failedBefore + 1;
-    const base = this.options.retryBaseMs ?? DEFAULTS.retryBaseMs;
-    const ceiling = Math.min(this.options.retryMaxMs ?? DEFAULTS.retryMaxMs, base * 2 ** (failures - 1));
-    const jittered = Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
-    const waitMs = Math.max(jittered, failure.retryAfterMs ?? 0);
-    const notBefore = this.options.now() + waitMs;
-    await this.store.backOff(ownerKey, this.holder, {
-      failures,
-      notBefore,
-      ...(failure.status !== undefined ? { status: failure.status } : {}),
-    });
-    this.logger.warn(
-      { ...fields, status: failure.status, failures, waitMs },
-      'send still failing; kept in the outbox, later sends to this recipient wait behind it',
-    );
-  }
-
-  /** Renews the lease when half of it has run out; throws LeaseLost if another dispatcher has it now. */
-  private async keepLease(ownerKey: string): Promise<void> {
-    const now = this.options.now();
-    const until = this.leases.get(ownerKey) ?? now;
-    if (until - now > this.leaseMs / 2) return;
-    const next = now + this.leaseMs;
-    if (!(await this.store.renew(ownerKey, this.holder, next))) throw new LeaseLost('lease lost');
-    this.leases.set(ownerKey, next);
-  }
-}
-
-function fieldsOf(entry: OutboxEntry): LogFields {
-  const owner: ReferenceOwner = entry.owner;
-  return {
-    [owner.kind === 'agent' ? 'agentId' : 'customerId']: owner.id,
-    relaydeskId: entry.relaydeskId,
-    ...(entry.label !== undefined ? { view: entry.label } : {}),
-    ...(entry.slot !== undefined ? { slot: entry.slot } : {}),
-    ...(entry.replaces !== undefined ? { replaces: entry.replaces } : {}),
-  };
 }

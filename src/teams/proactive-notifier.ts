@@ -1,7 +1,8 @@
 import { CardFactory, type Activity } from 'botbuilder';
-import type { AgentSendOptions, CustomerNotice, Notifier } from '../app/desk-context';
+import type { AgentCardTarget, AgentSendOptions, CustomerNotice, Notifier } from '../app/desk-context';
 import type { IdGenerator, LogFields, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
+import { cardSlotKey } from './card-slots';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
 import type { Outbox } from './outbox';
 
@@ -59,7 +60,8 @@ export class ProactiveNotifier implements Notifier {
   }
 
   async toAgent(agentId: string, view: AgentView, options: AgentSendOptions = {}): Promise<void> {
-    const { slot, version } = options;
+    const { target, version } = options;
+    const slot = target && cardSlotKey(target);
     const relaydeskId = this.options.ids.next();
     const fields = { agentId, view: view.kind, relaydeskId, ...(slot !== undefined ? { slot } : {}) };
     const activity = this.renderActivity(view, relaydeskId, fields);
@@ -109,17 +111,17 @@ export class ProactiveNotifier implements Notifier {
     await this.enqueue(owner, { ...activity, channelData }, { relaydeskId, fields, ...definedOf(options) });
   }
 
-  /** The activity id of the card a slot shows, if one was posted. */
-  slotActivityId(agentId: string, slot: string): Promise<string | undefined> {
-    return this.options.outbox.slotActivityId(agentId, slot);
+  /** The activity id of the card a target shows, if one was posted. */
+  slotActivityId(agentId: string, target: AgentCardTarget): Promise<string | undefined> {
+    return this.options.outbox.slotActivityId(agentId, cardSlotKey(target));
   }
 
   /**
-   * Forgets a slot's card when it no longer shows what the slot is for (a card action replaced it with
-   * another card), so the next send to the slot posts a fresh card instead of overwriting that one.
+   * Forgets a target's card when it no longer shows what the target is for (a card action replaced it with
+   * another card), so the next send to the target posts a fresh card instead of overwriting that one.
    */
-  releaseSlot(agentId: string, slot: string, activityId: string): Promise<void> {
-    return this.options.outbox.releaseSlot(agentId, slot, activityId);
+  releaseSlot(agentId: string, target: AgentCardTarget, activityId: string): Promise<void> {
+    return this.options.outbox.releaseSlot(agentId, cardSlotKey(target), activityId);
   }
 
   private async enqueue(

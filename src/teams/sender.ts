@@ -5,6 +5,9 @@ export type Sender =
   | { readonly kind: 'agent'; readonly agentId: string; readonly name?: string }
   | { readonly kind: 'customer'; readonly customerId: string; readonly channelId: string };
 
+export type AgentSender = Extract<Sender, { kind: 'agent' }>;
+export type CustomerSender = Extract<Sender, { kind: 'customer' }>;
+
 export interface SenderDirectory {
   /** The key of the agent known by this id (any of their ids), or undefined. */
   keyOf(id: string | undefined): string | undefined;

@@ -2,7 +2,7 @@ import type { Logger } from '../app/ports';
 import { messageOf } from './delivery';
 
 export interface SweeperOptions {
-  /** One pass: missed offers go to the next agent (Desk.sweep). */
+  /** One pass: missed offers go to the next agent (deskSweep in src/app/sweep.ts). */
   readonly sweep: () => Promise<unknown>;
   /** 0 starts no timer; passes then run only through runOnce(). */
   readonly intervalMs: number;

@@ -1,8 +1,11 @@
-import type { Notifier } from '../app/desk-context';
 import type restify from 'restify';
-import type { Desk } from '../app/desk';
+import { ensureAgent } from '../app/agents';
+import { offerCard, type Notifier } from '../app/desk-context';
+import { kbArticle as readKbArticle } from '../app/knowledge';
 import type { Logger } from '../app/ports';
-import { MAX_ID_CHARS, TAB_VERB_HANDLERS, VerbTable, type TabVerbDesk } from '../cards/verb-table';
+import { saveReplyDraft } from '../app/reply-actions';
+import { earlierMessages, sessionDetail, workspace as workspaceOf } from '../app/workspace';
+import { MAX_ID_CHARS, TAB_VERB_HANDLERS, VerbTable, type VerbPorts } from '../cards/verb-table';
 import { AgentAuth, readToken, type SignedInAgent } from './agent-auth';
 import type { AgentEventHub } from './agent-events';
 import {
@@ -18,12 +21,11 @@ import { isObject } from '../shared/json';
 import { DevSignInBody, EarlierQuery, draftChangeOf, refusalOf } from './agent-api-bodies';
 import { sendJson } from './responses';
 
-/** The use cases the agent API reaches: the tab's verbs, and the reads and drafts of the workspace. */
-export type AgentApiDesk = TabVerbDesk &
-  Pick<Desk, 'workspace' | 'sessionDetail' | 'earlierMessages' | 'rememberAgent' | 'kbArticle'>;
+/** The ports the agent API's use cases read: the tab's verbs, and the reads and drafts of the workspace. */
+export type AgentApiPorts = VerbPorts;
 
 export interface AgentApiOptions {
-  readonly desk: AgentApiDesk;
+  readonly ports: AgentApiPorts;
   readonly auth: AgentAuth;
   readonly events: AgentEventHub;
   /** Carries a tab answer to an offer onto the offer card in chat, so that card does not keep stale buttons. */
@@ -32,7 +34,7 @@ export interface AgentApiOptions {
   /** MAX_TEXT_CHARS: the longest reply draft or case description kept. */
   readonly maxTextChars: number;
   /** Defaults to the cards' verbs plus the tab-only ones (TAB_VERB_HANDLERS). */
-  readonly verbs?: VerbTable<TabVerbDesk>;
+  readonly verbs?: VerbTable;
 }
 
 export interface AgentApi {
@@ -56,9 +58,9 @@ function sendError(res: restify.Response, status: number, code: string, message:
  * own panel. Actions go through the very verb table the chat cards use.
  */
 export function registerAgentApi(server: restify.Server, options: AgentApiOptions): AgentApi {
-  const { desk, auth, events } = options;
+  const { ports, auth, events } = options;
   const logger = options.logger.child({ component: 'agent-api' });
-  const verbs = options.verbs ?? new VerbTable<TabVerbDesk>(TAB_VERB_HANDLERS);
+  const verbs = options.verbs ?? new VerbTable(TAB_VERB_HANDLERS);
 
   /** The signed-in agent, or undefined once a 401 / 403 / 503 has been answered (and logged with a reason). */
   async function signedIn(
@@ -89,7 +91,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
 
   /** A route for signed-in agents only: the handler runs with the agent, or not at all (the refusal is sent). */
   function withAgent(
-    handler: (req: restify.Request, res: restify.Response, agent: SignedInAgent) => Promise<void>,
+    handler: (req: restify.Request, res: restify.Response, agent: SignedInAgent) => void | Promise<void>,
     options: { readonly queryToken?: boolean } = {},
   ): Handler {
     return async (req, res) => {
@@ -167,7 +169,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
   };
 
   const workspace = withAgent(async (_req, res, agent) => {
-    const view = await desk.workspace(agent.agentId, agent.name);
+    const view = await workspaceOf(ports, agent.agentId, agent.name);
     const answer: WorkspaceState = { agentId: agent.agentId, ...view };
     sendJson(res, 200, answer);
   });
@@ -175,7 +177,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
   const session = withAgent(async (req, res, agent) => {
     const sessionId = sessionIdOf(req, res);
     if (sessionId === undefined) return;
-    const detail = await desk.sessionDetail(agent.agentId, sessionId);
+    const detail = await sessionDetail(ports, agent.agentId, sessionId);
     if (!detail) {
       noSuchSession(req, res, agent, sessionId);
       return;
@@ -194,7 +196,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
       sendError(res, 400, 'BadRequest', '`before` must be a line number of the conversation (1 or more).');
       return;
     }
-    const page = await desk.earlierMessages(agent.agentId, sessionId, query.data.before);
+    const page = await earlierMessages(ports, agent.agentId, sessionId, query.data.before);
     if (!page) {
       noSuchSession(req, res, agent, sessionId);
       return;
@@ -203,12 +205,12 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
     sendJson(res, 200, answer);
   });
 
-  const kbArticle = withAgent(async (req, res) => {
+  const kbArticle = withAgent((req, res) => {
     const params: unknown = req.params;
     const articleId = isObject(params) ? params['articleId'] : undefined;
     const article =
       typeof articleId === 'string' && articleId.length <= MAX_ID_CHARS
-        ? desk.kbArticle(articleId)
+        ? readKbArticle(ports, articleId)
         : undefined;
     if (!article) {
       sendError(res, 404, 'NotFound', 'There is no such article.');
@@ -223,15 +225,17 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
       sendError(res, 400, 'BadRequest', 'The body must be a JSON object: { "verb": …, …data }.');
       return;
     }
-    await desk.rememberAgent(agent.agentId, agent.name);
-    const outcome = await verbs.dispatch(desk, { agentId: agent.agentId }, body['verb'], body);
+    await ensureAgent(ports, agent.agentId, agent.name);
+    const outcome = await verbs.dispatch(ports, { agentId: agent.agentId }, body['verb'], body);
     if (!outcome.ok) {
       logger.info({ agentId: agent.agentId, reason: outcome.message }, 'malformed agent action');
       sendError(res, 400, 'BadRequest', outcome.message);
       return;
     }
     if (outcome.view.kind === 'offer') {
-      await options.notifier.toAgent(agent.agentId, outcome.view, { slot: `offer:${outcome.view.offerId}` });
+      await options.notifier.toAgent(agent.agentId, outcome.view, {
+        target: offerCard(outcome.view.offerId),
+      });
     }
     const answer: ActionResponse = { view: outcome.view };
     sendJson(res, 200, answer);
@@ -245,7 +249,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
       sendError(res, 400, 'BadRequest', change);
       return;
     }
-    const view = await desk.saveDraft(agent.agentId, sessionId, change);
+    const view = await saveReplyDraft(ports, agent.agentId, sessionId, change);
     if (view.kind !== 'panel') {
       noSuchSession(req, res, agent, sessionId);
       return;

@@ -242,8 +242,9 @@ export class EventingNotifier implements Notifier {
     private readonly hub: Pick<AgentEventHub, 'publish' | 'publishAll'>,
   ) {}
 
-  async agentChanged(agentId: string): Promise<void> {
+  agentChanged(agentId: string): Promise<void> {
     this.hub.publish(agentId);
+    return Promise.resolve();
   }
 
   toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {

@@ -23,7 +23,10 @@ const OFF_TEXT =
 /** GET /chat (the customer web chat page) and its assets; 404 with the reason when the local channel is off. */
 export function registerChatPage(server: restify.Server, options: ChatPageOptions): void {
   if (!options.enabled) {
-    const off = async (_req: restify.Request, res: restify.Response) => sendText(res, 404, OFF_TEXT);
+    const off = (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+      sendText(res, 404, OFF_TEXT);
+      next();
+    };
     server.get(CHAT_PATH, off);
     server.get(`${CHAT_PATH}/*`, off);
     return;

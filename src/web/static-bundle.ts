@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type restify from 'restify';
+import { isObject } from '../shared/json';
 import { sendText } from './responses';
 
 export interface StaticBundleOptions {
@@ -86,12 +87,14 @@ export function registerStaticBundle(server: restify.Server, options: StaticBund
 
   server.get(path, async (req: restify.Request, res: restify.Response) => serve('index.html', req, res));
   // The page loads its assets and its API relative to <path>, so <path>/ would resolve them one level too deep.
-  server.get(`${path}/`, async (_req: restify.Request, res: restify.Response) => {
+  server.get(`${path}/`, (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.header('Location', `../${page}`);
     res.send(308);
+    next();
   });
   server.get(`${path}/:asset`, async (req: restify.Request, res: restify.Response) => {
-    const asset = String(req.params?.asset ?? '');
+    const params: unknown = req.params;
+    const asset = isObject(params) && typeof params['asset'] === 'string' ? params['asset'] : '';
     if (!ASSET_NAME.test(asset) || asset.includes('..')) {
       sendText(res, 404, 'Not found.');
       return;

@@ -1,3 +1,8 @@
+import { receiveCustomerMessage } from '../../src/app/customers';
+import { accept } from '../../src/app/offers';
+import { setPresence, showPanel } from '../../src/app/panel-actions';
+import { confirmClose, focus } from '../../src/app/session-actions';
+import { pick } from '../../src/app/work-item-actions';
 /**
  * Claims: accepting an offer or picking an item leaves the item in the queue as the agent's claim until their
  * session is open; routing counts the claim against the agent's capacity, and the sweeper finishes a claim a
@@ -5,7 +10,7 @@
  */
 import { updateAgent } from '../../src/app/agents';
 import type { AgentDocument, WorkItemDocument } from '../../src/app/documents';
-import { CLAIM_GRACE_MS } from '../../src/app/routing';
+import { CLAIM_GRACE_MS } from '../../src/app/claims';
 import { customerWording } from '../../src/app/customer-wording';
 import { openSession } from '../../src/domain/agent-sessions';
 import { acceptOffer, pickFromQueue } from '../../src/domain/routing';
@@ -83,13 +88,13 @@ async function deskWith(agents: string[], workstream: Partial<WorkstreamSettings
     },
   };
   const harness = createDesk({ agents, workstream, tables: { ...tables, queue, agentRecords } });
-  for (const id of agents) await harness.desk.showPanel(id, NAMES[id] ?? id);
+  for (const id of agents) await showPanel(harness.ports, id, NAMES[id] ?? id);
   return { ...harness, database: tables.database, afterQueueWrite, afterAgentWrite };
 }
 
 /** A customer arrives and is offered to `agentId`. */
 async function offerTo(harness: Harness, customerId: string, agentId: string) {
-  const outcome = await harness.desk.customerMessage(customer(customerId));
+  const outcome = await receiveCustomerMessage(harness.ports, customer(customerId));
   if (outcome.kind !== 'queued') throw new Error(`expected ${customerId} to be queued`);
   const offer = harness.notifier
     .viewsTo(agentId, 'offer')
@@ -117,8 +122,8 @@ async function claimByAcceptThenCrash(
 async function openSessionThenCrash(harness: Harness, agentId: string, workItemId: string): Promise<void> {
   const doc = await itemDoc(harness, workItemId);
   if (!doc) throw new Error('no work item');
-  const { maxSessions } = harness.ctx.settings.workstream;
-  await updateAgent(harness.ctx, agentId, (agent) => ({
+  const { maxSessions } = harness.ports.settings.workstream;
+  await updateAgent(harness.ports, agentId, (agent) => ({
     ...agent,
     panel: openSession(
       agent.panel,
@@ -138,7 +143,7 @@ describe('a claim left half-way by a crash', () => {
   it('is left alone for the grace period, then finished by one sweep: session, Active, "joined", out of the queue', async () => {
     // One unit of capacity: the claim alone fills Alice.
     const harness = await deskWith(['alice'], { agentCapacityUnits: 1 });
-    const { desk, notifier, clock } = harness;
+    const { ports, sweep, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     const claimed = await snapshot(harness, offer.workItemId, ['alice']);
@@ -146,8 +151,8 @@ describe('a claim left half-way by a crash', () => {
 
     // Within the grace period the sweeper does not touch it, and routing counts it against Alice.
     clock.advance(CLAIM_GRACE_MS - 1);
-    const second = await desk.customerMessage(customer('c2'));
-    await desk.sweep();
+    const second = await receiveCustomerMessage(ports, customer('c2'));
+    await sweep();
     expect(await entryOf(harness, offer.workItemId)).toMatchObject({ claim: { agentId: 'alice' } });
     expect(await itemDoc(harness, offer.workItemId)).toEqual(claimed.item);
     expect(await sessionIds(harness, 'alice')).toEqual([]);
@@ -155,7 +160,7 @@ describe('a claim left half-way by a crash', () => {
     expect(notifier.textsTo('emulator:c1')).toEqual([]);
 
     clock.advance(2);
-    await desk.sweep();
+    await sweep();
     const agent = await agentDoc(harness, 'alice');
     expect(agent?.panel.sessions.map((session) => session.id)).toEqual([offer.workItemId]);
     expect(agent?.panel.focusedSessionId).toBe(offer.workItemId);
@@ -176,23 +181,23 @@ describe('a claim left half-way by a crash', () => {
 
     const finished = await snapshot(harness, offer.workItemId, ['alice']);
     const sent = notifier.sent.length;
-    await desk.sweep();
+    await sweep();
     expect(await snapshot(harness, offer.workItemId, ['alice'])).toEqual(finished);
     expect(notifier.sent).toHaveLength(sent);
   });
 
   it('after the session opened is finished without a second session and without taking focus back', async () => {
     const harness = await deskWith(['alice']);
-    const { desk, notifier, clock } = harness;
+    const { ports, sweep, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     await openSessionThenCrash(harness, 'alice', offer.workItemId);
-    await desk.focus('alice', 'home');
+    await focus(ports, 'alice', 'home');
     const opened = (await agentDoc(harness, 'alice'))?.panel.sessions[0];
     notifier.clear();
 
     clock.advance(CLAIM_GRACE_MS + 1);
-    await desk.sweep();
+    await sweep();
     const agent = await agentDoc(harness, 'alice');
     expect(agent?.panel.sessions).toEqual([opened]);
     expect(agent?.panel.focusedSessionId).toBe('home');
@@ -206,7 +211,7 @@ describe('a claim left half-way by a crash', () => {
 
   it('after the item became Active only leaves the queue: the session and the assignment stay as they are', async () => {
     const harness = await deskWith(['alice']);
-    const { desk, clock } = harness;
+    const { sweep, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     await openSessionThenCrash(harness, 'alice', offer.workItemId);
@@ -217,7 +222,7 @@ describe('a claim left half-way by a crash', () => {
     };
 
     clock.advance(CLAIM_GRACE_MS + 1);
-    await desk.sweep();
+    await sweep();
     expect(await agentDoc(harness, 'alice')).toEqual(before.agent);
     expect(await itemDoc(harness, offer.workItemId)).toEqual(before.item);
     expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
@@ -230,7 +235,7 @@ describe('a claim left half-way by a crash', () => {
     'whose item was meanwhile %s is dropped by the sweeper without opening a session or telling anyone',
     async (_how, change) => {
       const harness = await deskWith(['alice', 'bob']);
-      const { desk, notifier, clock } = harness;
+      const { sweep, notifier, clock } = harness;
       const offer = await offerTo(harness, 'c1', 'alice');
       await claimByAcceptThenCrash(harness, offer, 'alice');
       await setItem(harness, offer.workItemId, (item) => change(item, clock.now()));
@@ -238,7 +243,7 @@ describe('a claim left half-way by a crash', () => {
       notifier.clear();
 
       clock.advance(CLAIM_GRACE_MS + 1);
-      await desk.sweep();
+      await sweep();
       expect(await entryOf(harness, offer.workItemId)).toBeUndefined();
       expect(await sessionIds(harness, 'alice')).toEqual([]);
       expect(await itemDoc(harness, offer.workItemId)).toEqual(item);
@@ -250,7 +255,7 @@ describe('a claim left half-way by a crash', () => {
 
   it('made by a pick is finished by the sweeper the same way', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, notifier, clock } = harness;
+    const { sweep, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await harness.tables.queue.update(WORKSTREAM, (queue) => {
       return pickFromQueue(queue, offer.workItemId, { agentId: 'bob', now: clock.now() }).queue;
@@ -258,7 +263,7 @@ describe('a claim left half-way by a crash', () => {
     notifier.clear();
 
     clock.advance(CLAIM_GRACE_MS + 1);
-    await desk.sweep();
+    await sweep();
     expect(await sessionIds(harness, 'bob')).toEqual([offer.workItemId]);
     expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
       state: 'active',
@@ -273,11 +278,11 @@ describe('a claim left half-way by a crash', () => {
 describe('a claim in progress', () => {
   it('cannot be picked by another agent', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk } = harness;
+    const { ports } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
 
-    expect(await desk.pick('bob', offer.workItemId)).toMatchObject({
+    expect(await pick(ports, 'bob', offer.workItemId)).toMatchObject({
       kind: 'notice',
       text: NO_LONGER_AVAILABLE,
     });
@@ -292,25 +297,25 @@ describe('a claim in progress', () => {
   ] as const)('counts against the agent (%s)', (_limit, roomForTwo, roomForThree) => {
     it('so a dispatch offers them nothing beyond the limit until the claim and a session are done', async () => {
       const harness = await deskWith(['alice'], roomForTwo);
-      const { desk, notifier, clock } = harness;
+      const { ports, sweep, notifier, clock } = harness;
       const first = await offerTo(harness, 'c1', 'alice');
-      await desk.accept({ agentId: 'alice', ...first });
+      await accept(ports, { agentId: 'alice', ...first });
       const second = await offerTo(harness, 'c2', 'alice');
       await claimByAcceptThenCrash(harness, second, 'alice');
 
-      const third = await desk.customerMessage(customer('c3'));
-      await desk.sweep();
+      const third = await receiveCustomerMessage(ports, customer('c3'));
+      await sweep();
       expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(2);
       expect(await entryOf(harness, 'workItemId' in third ? third.workItemId : '')).not.toHaveProperty(
         'offer',
       );
 
       clock.advance(CLAIM_GRACE_MS + 1);
-      await desk.sweep();
+      await sweep();
       expect(await sessionIds(harness, 'alice')).toEqual([first.workItemId, second.workItemId]);
       expect(notifier.viewsTo('alice', 'offer').filter((view) => view.status === 'pending')).toHaveLength(2);
 
-      await desk.confirmClose('alice', first.workItemId);
+      await confirmClose(ports, 'alice', first.workItemId);
       expect(notifier.viewsTo('alice', 'offer').at(-1)).toMatchObject({
         workItemId: 'workItemId' in third ? third.workItemId : '',
         status: 'pending',
@@ -319,16 +324,16 @@ describe('a claim in progress', () => {
 
     it('once only when its session is already open', async () => {
       const harness = await deskWith(['alice'], roomForThree);
-      const { desk, notifier } = harness;
+      const { ports, notifier } = harness;
       const first = await offerTo(harness, 'c1', 'alice');
-      await desk.accept({ agentId: 'alice', ...first });
+      await accept(ports, { agentId: 'alice', ...first });
       const second = await offerTo(harness, 'c2', 'alice');
       await claimByAcceptThenCrash(harness, second, 'alice');
       await openSessionThenCrash(harness, 'alice', second.workItemId);
 
       // Two sessions (one of them the claim's), one more fits: c3 is offered, c4 is not.
       const third = await offerTo(harness, 'c3', 'alice');
-      const fourth = await desk.customerMessage(customer('c4'));
+      const fourth = await receiveCustomerMessage(ports, customer('c4'));
       expect(await entryOf(harness, third.workItemId)).toMatchObject({ offer: { agentId: 'alice' } });
       expect(await entryOf(harness, 'workItemId' in fourth ? fourth.workItemId : '')).not.toHaveProperty(
         'offer',
@@ -341,7 +346,7 @@ describe('a claim in progress', () => {
 describe('accept when the agent has no room left by the time the session opens', () => {
   it('puts the item back in its place, declined by that agent, offers it to another, and refuses the accept', async () => {
     const harness = await deskWith(['alice', 'bob'], { maxSessions: 2 });
-    const { desk, notifier, clock } = harness;
+    const { ports, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     const queued = await entryOf(harness, offer.workItemId);
     // Alice opens two case sessions in the tab while her accept is between its queue write and her session.
@@ -349,7 +354,7 @@ describe('accept when the agent has no room left by the time the session opens',
     harness.afterQueueWrite.hook = async (queue) => {
       if (filled || !queue.entries.some((entry) => entry.claim?.agentId === 'alice')) return;
       filled = true;
-      await updateAgent(harness.ctx, 'alice', (agent) => ({
+      await updateAgent(harness.ports, 'alice', (agent) => ({
         ...agent,
         panel: ['case:x', 'case:y'].reduce(
           (panel, id) =>
@@ -361,7 +366,7 @@ describe('accept when the agent has no room left by the time the session opens',
     notifier.clear();
     let view;
     try {
-      view = await desk.accept({ agentId: 'alice', ...offer });
+      view = await accept(ports, { agentId: 'alice', ...offer });
     } finally {
       delete harness.afterQueueWrite.hook;
     }
@@ -386,7 +391,7 @@ describe('accept when the agent has no room left by the time the session opens',
     expect(notifier.textsTo('emulator:c1')).toEqual([]);
 
     const bobs = notifier.viewsTo('bob', 'offer').at(-1);
-    await desk.accept({ agentId: 'bob', workItemId: offer.workItemId, offerId: bobs?.offerId ?? '' });
+    await accept(ports, { agentId: 'bob', workItemId: offer.workItemId, offerId: bobs?.offerId ?? '' });
     expect((await itemDoc(harness, offer.workItemId))?.item).toMatchObject({
       state: 'active',
       assignedAgentId: 'bob',
@@ -398,7 +403,7 @@ describe('accept when the agent has no room left by the time the session opens',
 describe('accept when the item is taken by someone else while the session opens', () => {
   it('closes the session it opened, drops the claim and tells the agent it is no longer available', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, notifier, clock } = harness;
+    const { ports, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     let taken = false;
     harness.afterAgentWrite.hook = async (agent) => {
@@ -410,7 +415,7 @@ describe('accept when the item is taken by someone else while the session opens'
     notifier.clear();
     let view;
     try {
-      view = await desk.accept({ agentId: 'alice', ...offer });
+      view = await accept(ports, { agentId: 'alice', ...offer });
     } finally {
       delete harness.afterAgentWrite.hook;
     }
@@ -433,19 +438,19 @@ describe('a claim whose only missing step is leaving the queue (a crash right be
   // claim: the resumed conversation went to Alice, who is Away and never accepted it, while Bob was Available.
   it('does not swallow the customer coming back after the agent closed the session', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, notifier, clock } = harness;
+    const { ports, sweep, notifier, clock } = harness;
     const offer = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, offer, 'alice');
     await openSessionThenCrash(harness, 'alice', offer.workItemId);
     await setItem(harness, offer.workItemId, (item) => assignWorkItem(item, 'alice', clock.now()));
-    await desk.confirmClose('alice', offer.workItemId);
-    await desk.setPresence('alice', 'away');
+    await confirmClose(ports, 'alice', offer.workItemId);
+    await setPresence(ports, 'alice', 'away');
     notifier.clear();
 
     clock.advance(5_000);
-    await desk.customerMessage(customer('c1', 'It broke again'));
+    await receiveCustomerMessage(ports, customer('c1', 'It broke again'));
     clock.advance(CLAIM_GRACE_MS);
-    await desk.sweep();
+    await sweep();
     expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({
       workItemId: offer.workItemId,
       status: 'pending',
@@ -457,18 +462,18 @@ describe('a claim whose only missing step is leaving the queue (a crash right be
 describe('a claim the sweeper cannot finish', () => {
   it('does not stop the sweep: other offers still expire, and the claim is tried again on the next pass', async () => {
     const harness = await deskWith(['alice', 'bob']);
-    const { desk, clock } = harness;
+    const { ports, sweep, clock } = harness;
     const first = await offerTo(harness, 'c1', 'alice');
     await claimByAcceptThenCrash(harness, first, 'alice');
     const second = await offerTo(harness, 'c2', 'bob');
     // Alice's row is gone (a store restored from an older backup): her claim cannot open a session.
     await harness.database.db.deleteFrom('agents').where('agent_key', '=', 'alice').execute();
-    clock.advance(Math.max(CLAIM_GRACE_MS, harness.ctx.settings.workstream.notificationTimeoutMs) + 1);
-    const swept = await desk.sweep();
+    clock.advance(Math.max(CLAIM_GRACE_MS, harness.ports.settings.workstream.notificationTimeoutMs) + 1);
+    const swept = await sweep();
     expect(swept.missed.map((offer) => offer.workItemId)).toEqual([second.workItemId]);
     expect((await entryOf(harness, first.workItemId))?.claim?.agentId).toBe('alice');
-    await desk.showPanel('alice', 'Alice');
-    await desk.sweep();
+    await showPanel(ports, 'alice', 'Alice');
+    await sweep();
     expect(await entryOf(harness, first.workItemId)).toBeUndefined();
     expect(await sessionIds(harness, 'alice')).toContain(first.workItemId);
   });

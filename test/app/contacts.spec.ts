@@ -1,3 +1,4 @@
+import { receiveCustomerMessage } from '../../src/app/customers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findContact, parseContactRecord, seedContacts } from '../../src/app/contacts';
@@ -13,7 +14,11 @@ const kenny: ContactRecord = {
 };
 
 async function titleOfFirstItem(harness: ReturnType<typeof createDesk>, customerId: string) {
-  const outcome = await harness.desk.customerMessage({ customerId, channelId: 'emulator', text: 'hello' });
+  const outcome = await receiveCustomerMessage(harness.ports, {
+    customerId,
+    channelId: 'emulator',
+    text: 'hello',
+  });
   const id = 'workItemId' in outcome ? outcome.workItemId : '';
   return (await harness.workItem(id))?.item.title;
 }
@@ -21,13 +26,13 @@ async function titleOfFirstItem(harness: ReturnType<typeof createDesk>, customer
 describe('contacts directory', () => {
   it('makes a matching customer authenticated: the session title is the contact name', async () => {
     const harness = createDesk();
-    await seedContacts(harness.ctx.contacts, [kenny]);
+    await seedContacts(harness.ports.contacts, [kenny]);
     expect(await titleOfFirstItem(harness, 'emulator:kenny')).toBe('Kenny Smith');
   });
 
   it('falls back to the account name, then the case title', async () => {
     const harness = createDesk();
-    await seedContacts(harness.ctx.contacts, [
+    await seedContacts(harness.ports.contacts, [
       { channelId: 'emulator', userId: 'acc', accountName: 'Fabrikam', caseTitle: 'Refund' },
       { channelId: 'emulator', userId: 'case', contactName: ' ', caseTitle: 'Refund' },
     ]);
@@ -37,9 +42,9 @@ describe('contacts directory', () => {
 
   it('leaves everyone else a visitor, and matches on channel and user id together', async () => {
     const harness = createDesk();
-    await seedContacts(harness.ctx.contacts, [kenny]);
+    await seedContacts(harness.ports.contacts, [kenny]);
     expect(await titleOfFirstItem(harness, 'webchat:kenny')).toBe('Visitor 1');
-    expect(await findContact(harness.ctx.contacts, 'emulator:someone')).toBeUndefined();
+    expect(await findContact(harness.ports.contacts, 'emulator:someone')).toBeUndefined();
   });
 
   it('refuses records without a channel identity or without any name', () => {

@@ -1,11 +1,16 @@
-import { MemoryStorage } from 'botbuilder';
-import type { AgentSendOptions, CustomerNotice, DeskContext, Notifier } from '../../src/app/desk-context';
-import { Desk } from '../../src/app/desk';
+import type {
+  AgentCardTarget,
+  AgentSendOptions,
+  CustomerNotice,
+  DeskPorts,
+  Notifier,
+} from '../../src/app/desk-context';
+import { KeyedQueue } from '../../src/app/keyed-queue';
+import { deskSweep } from '../../src/app/sweep';
 import type { AgentView, KbArticleHit } from '../../src/app/views';
 import { DEFAULT_WORKSTREAM } from '../../src/domain/workstream';
 import type { WorkstreamSettings } from '../../src/domain/workstream';
 import { createVaderScorer } from '../../src/sentiment/vader-scorer';
-import { StateStore } from '../../src/store/state-store';
 import { silentLogger } from '../../src/app/ports';
 import { inMemoryDeskTables, workItemWithTranscript, type DeskTables } from '../support/desk-tables';
 import { FakeClock } from '../support/fake-clock';
@@ -16,8 +21,9 @@ export interface Sent {
   readonly text?: string;
   /** What a customer message is (queued, joined, ended, rate-limited, agent-message). */
   readonly notice?: CustomerNotice;
-  readonly slot?: string;
-  /** The revision of the document a slotted view was rendered from. */
+  /** The card a view updates in place (the panel, an offer's card). */
+  readonly target?: AgentCardTarget;
+  /** The revision of the row a targeted view was rendered from. */
   readonly version?: number;
 }
 
@@ -25,17 +31,19 @@ export interface Sent {
 export class RecordingNotifier implements Notifier {
   readonly sent: Sent[] = [];
 
-  async toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {
+  toCustomer(customerId: string, text: string, notice?: CustomerNotice): Promise<void> {
     this.sent.push({ to: customerId, text, ...(notice ? { notice } : {}) });
+    return Promise.resolve();
   }
 
-  async toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void> {
+  toAgent(agentId: string, view: AgentView, options?: AgentSendOptions): Promise<void> {
     this.sent.push({
       to: agentId,
       view,
-      ...(options?.slot ? { slot: options.slot } : {}),
+      ...(options?.target ? { target: options.target } : {}),
       ...(options?.version !== undefined ? { version: options.version } : {}),
     });
+    return Promise.resolve();
   }
 
   textsTo(customerId: string): string[] {
@@ -48,6 +56,11 @@ export class RecordingNotifier implements Notifier {
       .map((s) => s.view as Extract<AgentView, { kind: K }>);
   }
 
+  /** What was sent to update the card of one offer in place. */
+  toOfferCard(offerId: string): Sent[] {
+    return this.sent.filter((s) => s.target?.kind === 'offer' && s.target.offerId === offerId);
+  }
+
   lastPanel(agentId: string) {
     return this.viewsTo(agentId, 'panel').at(-1);
   }
@@ -57,13 +70,16 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
+/**
+ * The desk's ports on a fresh SQLite database in memory (or the given tables), with a fake clock and a recording
+ * notifier; `sweep` is one sweeper's passes over them.
+ */
 export function createDesk(
   options: {
     agents?: string[];
     workstream?: Partial<WorkstreamSettings>;
     maxTextChars?: number;
     rateLimitPerMinute?: number;
-    store?: StateStore;
     /** The desk's repositories; a fresh SQLite database in memory when not given. */
     tables?: DeskTables;
     unreachable?: string[];
@@ -72,15 +88,12 @@ export function createDesk(
 ) {
   const clock = new FakeClock(Date.UTC(2026, 10, 24, 9, 0, 0));
   const notifier = new RecordingNotifier();
-  const store =
-    options.store ?? new StateStore({ storage: new MemoryStorage(), delay: async () => undefined });
   const tables = options.tables ?? inMemoryDeskTables();
   let n = 0;
   const kbHits: KbArticleHit[] = [
     { id: 'reset-password', title: 'Reset your password', snippet: 'Go to Sign in…' },
   ];
-  const ctx: DeskContext = {
-    store,
+  const ports: DeskPorts = {
     workItems: tables.workItems,
     messages: tables.messages,
     queue: tables.queue,
@@ -100,10 +113,11 @@ export function createDesk(
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
       agentNames: new Map(Object.entries(options.agentNames ?? {})),
     },
-    agents: async () => options.agents ?? ['alice', 'bob'],
-    canReach: async (agentId) => !(options.unreachable ?? []).includes(agentId),
+    agents: () => Promise.resolve(options.agents ?? ['alice', 'bob']),
+    canReach: (agentId) => Promise.resolve(!(options.unreachable ?? []).includes(agentId)),
+    customerTurns: new KeyedQueue(),
   };
   /** A work item as stored, with its whole transcript. */
   const workItem = (workItemId: string) => workItemWithTranscript(tables, workItemId);
-  return { desk: new Desk(ctx), ctx, clock, notifier, store, tables, workItem };
+  return { ports, sweep: deskSweep(ports), clock, notifier, tables, workItem };
 }

@@ -1,35 +1,26 @@
-import { MemoryStorage, type Storage } from 'botbuilder';
-import { StateStore } from '../../src/store/state-store';
+import { receiveCustomerMessage } from '../../src/app/customers';
+import { accept, reject } from '../../src/app/offers';
+import { setPresence, showDashboard, showPanel, togglePanel } from '../../src/app/panel-actions';
+import { agentText, reply, saveReplyDraft } from '../../src/app/reply-actions';
+import { cancelClose, confirmClose, end, focus, requestClose } from '../../src/app/session-actions';
+import { open, pick } from '../../src/app/work-item-actions';
 import { createDesk } from './desk-harness';
 import { inMemoryDeskTables, type DeskTables } from '../support/desk-tables';
 import { QUEUED } from '../support/fixtures';
 
 interface Jittered {
-  readonly store?: StateStore;
   readonly tables?: DeskTables;
 }
 
 /**
- * A store, and agents and customers, whose reads and writes finish after a varying number of event-loop turns, so
- * concurrent work interleaves.
+ * Agents and customers whose reads and writes finish after a varying number of event-loop turns, so concurrent
+ * work interleaves.
  */
 function jittery(): Jittered {
   let seed = 7;
   const turns = async () => {
     seed = (seed * 48271) % 2147483647;
     for (let i = 0; i < seed % 4; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
-  };
-  const storage = new MemoryStorage();
-  const jitteryStorage: Storage = {
-    read: async (keys) => {
-      await turns();
-      return storage.read(keys);
-    },
-    write: async (changes) => {
-      await turns();
-      return storage.write(changes);
-    },
-    delete: async (keys) => storage.delete(keys),
   };
   const delayed = <T extends object>(repository: T): T => {
     const calls = Object.entries(repository).map(([name, call]) => [
@@ -43,7 +34,6 @@ function jittery(): Jittered {
   };
   const tables: DeskTables = inMemoryDeskTables();
   return {
-    store: new StateStore({ storage: jitteryStorage, delay: async () => undefined }),
     tables: { ...tables, agentRecords: delayed(tables.agentRecords), customers: delayed(tables.customers) },
   };
 }
@@ -61,8 +51,8 @@ async function agentDoc(tables: ReturnType<typeof createDesk>['tables'], id: str
 /** Alice alone is an agent who has written to the bot; a customer arrives and is offered to her. */
 async function offeredToAlice(agents = ['alice'], jittered: Jittered = {}) {
   const harness = createDesk({ agents, ...jittered });
-  for (const id of agents) await harness.desk.showPanel(id, id === 'alice' ? 'Alice' : 'Bob');
-  const outcome = await harness.desk.customerMessage(customer('c1', 'Hi, my router is broken'));
+  for (const id of agents) await showPanel(harness.ports, id, id === 'alice' ? 'Alice' : 'Bob');
+  const outcome = await receiveCustomerMessage(harness.ports, customer('c1', 'Hi, my router is broken'));
   const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
   if (outcome.kind !== 'queued' || !offer) throw new Error('expected an offer to alice');
   return { ...harness, workItemId: outcome.workItemId, offer };
@@ -70,7 +60,7 @@ async function offeredToAlice(agents = ['alice'], jittered: Jittered = {}) {
 
 async function activeWithAlice(jittered: Jittered = {}) {
   const harness = await offeredToAlice(['alice'], jittered);
-  await harness.desk.accept({
+  await accept(harness.ports, {
     agentId: 'alice',
     workItemId: harness.workItemId,
     offerId: harness.offer.offerId,
@@ -82,8 +72,8 @@ async function activeWithAlice(jittered: Jittered = {}) {
 describe('desk', () => {
   describe('an agent on first contact', () => {
     it('is Available with only Home in the panel', async () => {
-      const { desk } = createDesk();
-      const view = await desk.showPanel('alice', 'Alice');
+      const { ports } = createDesk();
+      const view = await showPanel(ports, 'alice', 'Alice');
       expect(view).toMatchObject({
         kind: 'panel',
         agentName: 'Alice',
@@ -107,20 +97,23 @@ describe('desk', () => {
         timeoutSeconds: 120,
         status: 'pending',
       });
-      expect(notifier.sent.find((s) => s.view?.kind === 'offer')?.slot).toBe(`offer:${offer.offerId}`);
+      expect(notifier.sent.find((s) => s.view?.kind === 'offer')?.target).toEqual({
+        kind: 'offer',
+        offerId: offer.offerId,
+      });
     });
 
     it('is not offered to an agent the bot cannot reach', async () => {
-      const { desk, notifier } = createDesk({ agents: ['alice'], unreachable: ['alice'] });
-      await desk.showPanel('alice');
+      const { ports, notifier } = createDesk({ agents: ['alice'], unreachable: ['alice'] });
+      await showPanel(ports, 'alice');
       notifier.clear();
-      expect((await desk.customerMessage(customer('c1', 'hello'))).kind).toBe('queued');
+      expect((await receiveCustomerMessage(ports, customer('c1', 'hello'))).kind).toBe('queued');
       expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
     });
 
     it('waits in the queue when no agent has written to the bot yet', async () => {
-      const { desk, notifier, tables } = createDesk();
-      const outcome = await desk.customerMessage(customer('c1', 'hello'));
+      const { ports, notifier, tables } = createDesk();
+      const outcome = await receiveCustomerMessage(ports, customer('c1', 'hello'));
       expect(outcome.kind).toBe('queued');
       expect(notifier.sent.filter((s) => s.view)).toEqual([]);
       const queue = await tables.queue.get('default');
@@ -128,10 +121,10 @@ describe('desk', () => {
     });
 
     it('sending two messages at once opens exactly one work item with both messages', async () => {
-      const { desk, workItem, tables } = createDesk();
+      const { ports, workItem, tables } = createDesk();
       const outcomes = await Promise.all([
-        desk.customerMessage(customer('c1', 'first')),
-        desk.customerMessage(customer('c1', 'second')),
+        receiveCustomerMessage(ports, customer('c1', 'first')),
+        receiveCustomerMessage(ports, customer('c1', 'second')),
       ]);
       const ids = new Set(outcomes.map((o) => ('workItemId' in o ? o.workItemId : '')));
       expect(ids.size).toBe(1);
@@ -142,9 +135,9 @@ describe('desk', () => {
     });
 
     it('gets a new visitor number each, counted per deployment', async () => {
-      const { desk, workItem } = createDesk();
-      const a = await desk.customerMessage(customer('c1', 'hi'));
-      const b = await desk.customerMessage(customer('c2', 'hi'));
+      const { ports, workItem } = createDesk();
+      const a = await receiveCustomerMessage(ports, customer('c1', 'hi'));
+      const b = await receiveCustomerMessage(ports, customer('c2', 'hi'));
       const titles = await Promise.all(
         [a, b].map(async (o) => (await workItem('workItemId' in o ? o.workItemId : ''))?.item.title),
       );
@@ -152,23 +145,23 @@ describe('desk', () => {
     });
 
     it('who floods is asked to slow down beyond the per-minute limit, and may write again a minute later', async () => {
-      const { desk, notifier, clock } = createDesk({ rateLimitPerMinute: 3 });
+      const { ports, notifier, clock } = createDesk({ rateLimitPerMinute: 3 });
       const outcomes = [];
       for (let i = 0; i < 5; i += 1)
-        outcomes.push((await desk.customerMessage(customer('c1', `m${i}`))).kind);
+        outcomes.push((await receiveCustomerMessage(ports, customer('c1', `m${i}`))).kind);
       expect(outcomes.filter((k) => k === 'rate-limited')).toHaveLength(2);
       expect(notifier.textsTo('emulator:c1')).toContain(
         "You're sending messages quickly — please wait a moment.",
       );
       clock.advance(60_000);
-      expect((await desk.customerMessage(customer('c1', 'again'))).kind).not.toBe('rate-limited');
+      expect((await receiveCustomerMessage(ports, customer('c1', 'again'))).kind).not.toBe('rate-limited');
     });
   });
 
   describe('accept', () => {
     it('starts a focused session, tells the customer, and loads Active Conversation and KB search', async () => {
-      const { desk, notifier, tables, workItem, workItemId, offer } = await offeredToAlice();
-      const view = await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId });
+      const { ports, notifier, tables, workItem, workItemId, offer } = await offeredToAlice();
+      const view = await accept(ports, { agentId: 'alice', workItemId, offerId: offer.offerId });
       expect(view).toMatchObject({ kind: 'offer', status: 'accepted' });
       expect(notifier.textsTo('emulator:c1')).toContain("You're now chatting with Alice.");
       expect(notifier.viewsTo('alice', 'active-conversation')[0]).toMatchObject({
@@ -188,27 +181,27 @@ describe('desk', () => {
     });
 
     it('by an agent the offer was not made to is refused and changes nothing', async () => {
-      const { desk, workItem, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      const { ports, workItem, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
       const target = offer.offerId;
       const before = await workItem(workItemId);
-      const view = await desk.accept({ agentId: 'mallory', workItemId, offerId: target });
+      const view = await accept(ports, { agentId: 'mallory', workItemId, offerId: target });
       expect(view).toMatchObject({ kind: 'notice', text: 'This request was offered to another agent.' });
       expect(await workItem(workItemId)).toEqual(before);
     });
 
     it('pressed twice: the second is no longer available', async () => {
-      const { desk, workItemId, offer } = await offeredToAlice();
-      await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId });
-      expect(await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
+      const { ports, workItemId, offer } = await offeredToAlice();
+      await accept(ports, { agentId: 'alice', workItemId, offerId: offer.offerId });
+      expect(await accept(ports, { agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
         kind: 'offer',
         status: 'unavailable',
       });
     });
 
     it('after the notification timeout is no longer available', async () => {
-      const { desk, clock, workItemId, offer } = await offeredToAlice();
+      const { ports, clock, workItemId, offer } = await offeredToAlice();
       clock.advance(120_000);
-      expect(await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
+      expect(await accept(ports, { agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
         status: 'unavailable',
       });
     });
@@ -216,20 +209,20 @@ describe('desk', () => {
 
   describe('reject and timeout', () => {
     it('a rejected offer goes to the next agent', async () => {
-      const { desk, notifier, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
-      const view = await desk.reject({ agentId: 'alice', workItemId, offerId: offer.offerId });
+      const { ports, notifier, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      const view = await reject(ports, { agentId: 'alice', workItemId, offerId: offer.offerId });
       expect(view).toMatchObject({ kind: 'offer', status: 'rejected' });
       expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({ workItemId, status: 'pending' });
     });
 
     it('a missed offer turns Missed on the sweep after the timeout and goes to the next agent', async () => {
-      const { desk, notifier, clock, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      const { sweep, notifier, clock, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
       clock.advance(119_000);
-      await desk.sweep();
+      await sweep();
       expect(notifier.viewsTo('bob', 'offer')).toEqual([]);
       clock.advance(1_000);
-      await desk.sweep();
-      const missed = notifier.sent.filter((s) => s.slot === `offer:${offer.offerId}`).at(-1);
+      await sweep();
+      const missed = notifier.toOfferCard(offer.offerId).at(-1);
       expect(missed?.view).toMatchObject({ status: 'missed' });
       expect(notifier.viewsTo('bob', 'offer').at(-1)).toMatchObject({ workItemId, status: 'pending' });
     });
@@ -237,8 +230,8 @@ describe('desk', () => {
 
   describe('relay', () => {
     it('a customer message reaches the agent as a card with its sentiment', async () => {
-      const { desk, notifier, workItemId } = await activeWithAlice();
-      await desk.customerMessage(customer('c1', 'Thanks, that is great!'));
+      const { ports, notifier, workItemId } = await activeWithAlice();
+      await receiveCustomerMessage(ports, customer('c1', 'Thanks, that is great!'));
       expect(notifier.viewsTo('alice', 'customer-message')[0]).toMatchObject({
         sessionId: workItemId,
         title: 'Visitor 1',
@@ -248,9 +241,9 @@ describe('desk', () => {
     });
 
     it('concurrent messages from one customer reach the agent in the order they were accepted, as in the transcript', async () => {
-      const { desk, notifier, workItem, workItemId } = await activeWithAlice(jittery());
+      const { ports, notifier, workItem, workItemId } = await activeWithAlice(jittery());
       const texts = Array.from({ length: 30 }, (_, i) => `message ${i}`);
-      await Promise.all(texts.map((text) => desk.customerMessage(customer('c1', text))));
+      await Promise.all(texts.map((text) => receiveCustomerMessage(ports, customer('c1', text))));
       const relayed = notifier.viewsTo('alice', 'customer-message').map((view) => view.text);
       expect(relayed).toEqual(texts);
       const transcript = (await workItem(workItemId))?.transcript.filter((m) => m.from === 'customer');
@@ -258,11 +251,11 @@ describe('desk', () => {
     });
 
     it('every panel card carries the revision of the agent document it shows, rising with each change', async () => {
-      const { desk, notifier, tables } = await activeWithAlice();
-      await desk.customerMessage(customer('c2', 'Hello, a second customer'));
-      await desk.focus('alice', 'home');
-      for (const text of ['four', 'five']) await desk.customerMessage(customer('c1', text));
-      const panels = notifier.sent.filter((sent) => sent.slot === 'panel');
+      const { ports, notifier, tables } = await activeWithAlice();
+      await receiveCustomerMessage(ports, customer('c2', 'Hello, a second customer'));
+      await focus(ports, 'alice', 'home');
+      for (const text of ['four', 'five']) await receiveCustomerMessage(ports, customer('c1', text));
+      const panels = notifier.sent.filter((sent) => sent.target?.kind === 'panel');
       const versions = panels.map((sent) => sent.version);
       expect(versions.every((version) => typeof version === 'number')).toBe(true);
       expect(versions).toEqual([...versions].sort((a, b) => (a ?? 0) - (b ?? 0)));
@@ -272,8 +265,8 @@ describe('desk', () => {
     });
 
     it("the agent's plain text goes to the focused session's customer", async () => {
-      const { desk, notifier, workItem, workItemId } = await activeWithAlice();
-      await desk.agentText('alice', 'Have you tried turning it off and on?');
+      const { ports, notifier, workItem, workItemId } = await activeWithAlice();
+      await agentText(ports, 'alice', 'Have you tried turning it off and on?');
       expect(notifier.textsTo('emulator:c1')).toEqual(['Have you tried turning it off and on?']);
       expect((await workItem(workItemId))?.transcript.at(-1)).toMatchObject({
         from: 'agent',
@@ -282,27 +275,33 @@ describe('desk', () => {
     });
 
     it('with Home focused the agent gets the panel and a hint, and nothing goes to customers', async () => {
-      const { desk, notifier } = createDesk();
-      const view = await desk.agentText('alice', 'hello?', 'Alice');
-      expect(view).toMatchObject({ kind: 'panel', notice: expect.stringContaining('select a session') });
+      const { ports, notifier } = createDesk();
+      const view = await agentText(ports, 'alice', 'hello?', 'Alice');
+      expect(view).toMatchObject({
+        kind: 'panel',
+        notice: expect.stringContaining('select a session') as string,
+      });
       expect(notifier.sent.filter((s) => s.text)).toEqual([]);
     });
 
     it('messages to a session that is not focused raise its unread count; 12 show 9+ and focus clears it', async () => {
-      const { desk, notifier, workItemId } = await activeWithAlice();
-      await desk.focus('alice', 'home');
-      for (let i = 0; i < 12; i += 1) await desk.customerMessage(customer('c1', `message ${i}`));
+      const { ports, notifier, workItemId } = await activeWithAlice();
+      await focus(ports, 'alice', 'home');
+      for (let i = 0; i < 12; i += 1) await receiveCustomerMessage(ports, customer('c1', `message ${i}`));
       const row = notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId);
       expect(row).toMatchObject({ badge: '9+', tooltip: 'Visitor 1. 12 new updates in your conversation.' });
-      const focused = await desk.focus('alice', workItemId);
+      const focused = await focus(ports, 'alice', workItemId);
       expect(
         focused.kind === 'panel' && focused.rows.find((r) => r.id === workItemId)?.badge,
       ).toBeUndefined();
     });
 
     it('a negative conversation raises the sentiment alert on the row', async () => {
-      const { desk, notifier, workItemId } = await activeWithAlice();
-      await desk.customerMessage(customer('c1', 'This is terrible, I am furious and want a refund!!'));
+      const { ports, notifier, workItemId } = await activeWithAlice();
+      await receiveCustomerMessage(
+        ports,
+        customer('c1', 'This is terrible, I am furious and want a refund!!'),
+      );
       const row = notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId);
       expect(row).toMatchObject({
         alert: true,
@@ -312,8 +311,8 @@ describe('desk', () => {
 
     it('text over the cap is cut with a visible "(truncated)"', async () => {
       const harness = createDesk({ agents: ['alice'], maxTextChars: 10 });
-      await harness.desk.showPanel('alice');
-      await harness.desk.customerMessage(customer('c1', 'x'.repeat(50)));
+      await showPanel(harness.ports, 'alice');
+      await receiveCustomerMessage(harness.ports, customer('c1', 'x'.repeat(50)));
       expect(harness.notifier.viewsTo('alice', 'offer')[0]?.firstMessage).toBe(
         `${'x'.repeat(10)} (truncated)`,
       );
@@ -322,19 +321,19 @@ describe('desk', () => {
 
   describe('close and end', () => {
     it('close asks for confirmation and changes nothing until confirmed', async () => {
-      const { desk, workItem, workItemId } = await activeWithAlice();
-      expect(await desk.requestClose('alice', workItemId)).toEqual({
+      const { ports, workItem, workItemId } = await activeWithAlice();
+      expect(await requestClose(ports, 'alice', workItemId)).toEqual({
         kind: 'close-confirm',
         sessionId: workItemId,
         title: 'Visitor 1',
       });
       expect((await workItem(workItemId))?.item.state).toBe('active');
-      expect(await desk.cancelClose('alice')).toMatchObject({ kind: 'panel', notice: 'Close cancelled.' });
+      expect(await cancelClose(ports, 'alice')).toMatchObject({ kind: 'panel', notice: 'Close cancelled.' });
     });
 
     it('confirmed close moves the item to Waiting, frees capacity and says nothing to the customer', async () => {
-      const { desk, tables, workItem, notifier, workItemId } = await activeWithAlice();
-      await desk.confirmClose('alice', workItemId);
+      const { ports, tables, workItem, notifier, workItemId } = await activeWithAlice();
+      await confirmClose(ports, 'alice', workItemId);
       expect((await workItem(workItemId))?.item.state).toBe('waiting');
       const agent = await agentDoc(tables, 'alice');
       expect(agent?.panel.sessions).toEqual([]);
@@ -344,10 +343,10 @@ describe('desk', () => {
     });
 
     it('a customer who writes again while Waiting resumes the same item, with history, offered to the same agent', async () => {
-      const { desk, workItem, notifier, workItemId, clock } = await activeWithAlice();
-      await desk.confirmClose('alice', workItemId);
+      const { ports, workItem, notifier, workItemId, clock } = await activeWithAlice();
+      await confirmClose(ports, 'alice', workItemId);
       clock.advance(3 * 24 * 3600 * 1000);
-      const outcome = await desk.customerMessage(customer('c1', 'It broke again'));
+      const outcome = await receiveCustomerMessage(ports, customer('c1', 'It broke again'));
       expect(outcome).toMatchObject({ kind: 'queued', workItemId, isNew: false });
       expect((await workItem(workItemId))?.transcript.map((m) => m.text)).toEqual([
         'Hi, my router is broken',
@@ -361,9 +360,9 @@ describe('desk', () => {
     });
 
     it('the agent can open a Waiting item again', async () => {
-      const { desk, workItem, workItemId } = await activeWithAlice();
-      await desk.confirmClose('alice', workItemId);
-      await desk.open('alice', workItemId);
+      const { ports, workItem, workItemId } = await activeWithAlice();
+      await confirmClose(ports, 'alice', workItemId);
+      await open(ports, 'alice', workItemId);
       expect((await workItem(workItemId))?.item).toMatchObject({
         state: 'active',
         assignedAgentId: 'alice',
@@ -371,13 +370,13 @@ describe('desk', () => {
     });
 
     it('end tells the customer, and their next message starts a new item with no old history', async () => {
-      const { desk, workItem, notifier, workItemId } = await activeWithAlice();
-      await desk.end('alice', workItemId);
+      const { ports, workItem, notifier, workItemId } = await activeWithAlice();
+      await end(ports, 'alice', workItemId);
       expect(notifier.textsTo('emulator:c1')).toEqual([
         'Alice has ended the conversation. Send a message any time to start a new one.',
       ]);
       expect((await workItem(workItemId))?.item.state).toBe('closed');
-      const next = await desk.customerMessage(customer('c1', 'One more question'));
+      const next = await receiveCustomerMessage(ports, customer('c1', 'One more question'));
       expect(next.kind).toBe('queued');
       const fresh = await workItem('workItemId' in next ? next.workItemId : '');
       expect(fresh?.item.id).not.toBe(workItemId);
@@ -386,27 +385,27 @@ describe('desk', () => {
     });
 
     it('end by another agent is refused and changes nothing', async () => {
-      const { desk, workItem, workItemId } = await activeWithAlice();
-      await desk.showPanel('bob');
-      expect(await desk.end('bob', workItemId)).toMatchObject({ kind: 'notice', tone: 'attention' });
+      const { ports, workItem, workItemId } = await activeWithAlice();
+      await showPanel(ports, 'bob');
+      expect(await end(ports, 'bob', workItemId)).toMatchObject({ kind: 'notice', tone: 'attention' });
       expect((await workItem(workItemId))?.item.state).toBe('active');
     });
 
     it('a stale end after the item ended is no longer available', async () => {
-      const { desk, workItemId } = await activeWithAlice();
-      await desk.end('alice', workItemId);
-      expect(await desk.end('alice', workItemId)).toMatchObject({ kind: 'notice', tone: 'attention' });
+      const { ports, workItemId } = await activeWithAlice();
+      await end(ports, 'alice', workItemId);
+      expect(await end(ports, 'alice', workItemId)).toMatchObject({ kind: 'notice', tone: 'attention' });
     });
 
     it('a Closed item opens read-only, using no capacity', async () => {
-      const { desk, tables, notifier, workItemId } = await activeWithAlice();
-      await desk.end('alice', workItemId);
-      await desk.open('alice', workItemId);
+      const { ports, tables, notifier, workItemId } = await activeWithAlice();
+      await end(ports, 'alice', workItemId);
+      await open(ports, 'alice', workItemId);
       expect(notifier.viewsTo('alice', 'active-conversation').at(-1)).toMatchObject({ readOnly: true });
       const agent = await agentDoc(tables, 'alice');
       expect(agent?.panel.sessions[0]?.readOnly).toBe(true);
       expect(agent?.presence).toBe('available');
-      expect(await desk.reply('alice', workItemId, 'hello')).toMatchObject({
+      expect(await reply(ports, 'alice', workItemId, 'hello')).toMatchObject({
         kind: 'notice',
         tone: 'attention',
       });
@@ -415,22 +414,22 @@ describe('desk', () => {
 
   describe('pick and the session maximum', () => {
     it('pick takes a queued item and withdraws its live offer', async () => {
-      const { desk, notifier, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
-      await desk.pick('bob', workItemId);
-      const withdrawn = notifier.sent.filter((s) => s.slot === `offer:${offer.offerId}`).at(-1);
+      const { ports, notifier, workItemId, offer } = await offeredToAlice(['alice', 'bob']);
+      await pick(ports, 'bob', workItemId);
+      const withdrawn = notifier.toOfferCard(offer.offerId).at(-1);
       expect(withdrawn?.view).toMatchObject({ status: 'unavailable' });
-      expect(await desk.accept({ agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
+      expect(await accept(ports, { agentId: 'alice', workItemId, offerId: offer.offerId })).toMatchObject({
         status: 'unavailable',
       });
     });
 
     it('the 11th session is refused with the exact message', async () => {
-      const { desk } = createDesk({ agents: ['alice'], workstream: { agentCapacityUnits: 20 } });
-      await desk.showPanel('alice');
-      for (let i = 0; i < 11; i += 1) await desk.customerMessage(customer(`c${i}`, 'hi'));
+      const { ports } = createDesk({ agents: ['alice'], workstream: { agentCapacityUnits: 20 } });
+      await showPanel(ports, 'alice');
+      for (let i = 0; i < 11; i += 1) await receiveCustomerMessage(ports, customer(`c${i}`, 'hi'));
       const picks = [];
       for (let i = 1; i <= 30 && picks.length < 11; i += 1) {
-        const view = await desk.pick('alice', `id-${i}`);
+        const view = await pick(ports, 'alice', `id-${i}`);
         if (view.kind === 'panel' || (view.kind === 'notice' && view.text.startsWith('Maximum')))
           picks.push(view);
       }
@@ -443,68 +442,68 @@ describe('desk', () => {
 
   describe('presence', () => {
     it('Away stops offers, and choosing Available again brings the waiting item', async () => {
-      const { desk, notifier } = createDesk({ agents: ['alice'] });
-      await desk.showPanel('alice');
-      await desk.setPresence('alice', 'away');
-      await desk.customerMessage(customer('c1', 'hi'));
+      const { ports, notifier } = createDesk({ agents: ['alice'] });
+      await showPanel(ports, 'alice');
+      await setPresence(ports, 'alice', 'away');
+      await receiveCustomerMessage(ports, customer('c1', 'hi'));
       expect(notifier.viewsTo('alice', 'offer')).toEqual([]);
-      await desk.setPresence('alice', 'available');
+      await setPresence(ports, 'alice', 'available');
       expect(notifier.viewsTo('alice', 'offer')).toHaveLength(1);
     });
 
     it('an unknown status is refused', async () => {
-      const { desk } = createDesk();
-      await desk.showPanel('alice');
-      expect(await desk.setPresence('alice', 'asleep')).toMatchObject({ kind: 'notice', tone: 'warning' });
+      const { ports } = createDesk();
+      await showPanel(ports, 'alice');
+      expect(await setPresence(ports, 'alice', 'asleep')).toMatchObject({ kind: 'notice', tone: 'warning' });
     });
   });
 
   describe('drafts and the dashboard', () => {
     it('keeps a reply draft per session across switching', async () => {
-      const { desk, tables, workItemId } = await activeWithAlice();
-      await desk.saveDraft('alice', workItemId, { reply: 'Let me check' });
-      await desk.focus('alice', 'home');
-      await desk.focus('alice', workItemId);
+      const { ports, tables, workItemId } = await activeWithAlice();
+      await saveReplyDraft(ports, 'alice', workItemId, { reply: 'Let me check' });
+      await focus(ports, 'alice', 'home');
+      await focus(ports, 'alice', workItemId);
       expect((await agentDoc(tables, 'alice'))?.panel.sessions[0]?.draft.reply).toBe('Let me check');
     });
 
     it('lists my, open, waiting and closed work items', async () => {
-      const { desk, workItemId } = await activeWithAlice();
-      await desk.customerMessage(customer('c2', 'hello'));
-      const dashboard = await desk.showDashboard('alice');
+      const { ports, workItemId } = await activeWithAlice();
+      await receiveCustomerMessage(ports, customer('c2', 'hello'));
+      const dashboard = await showDashboard(ports, 'alice');
       expect(dashboard).toMatchObject({ kind: 'dashboard' });
       if (dashboard.kind !== 'dashboard') return;
       expect(dashboard.myItems.map((r) => r.workItemId)).toEqual([workItemId]);
       expect(dashboard.openItems).toHaveLength(1);
-      await desk.confirmClose('alice', workItemId);
-      const after = await desk.showDashboard('alice');
+      await confirmClose(ports, 'alice', workItemId);
+      const after = await showDashboard(ports, 'alice');
       expect(after.kind === 'dashboard' && after.waitingItems.map((r) => r.workItemId)).toEqual([workItemId]);
     });
   });
 
   it('unknown session ids are refused with a clear card', async () => {
-    const { desk } = createDesk();
-    await desk.showPanel('alice');
-    expect(await desk.focus('alice', 'nope')).toMatchObject({
+    const { ports } = createDesk();
+    await showPanel(ports, 'alice');
+    expect(await focus(ports, 'alice', 'nope')).toMatchObject({
       kind: 'notice',
       text: 'There is no session "nope".',
     });
-    expect(await desk.requestClose('alice', 'home')).toMatchObject({ kind: 'notice' });
+    expect(await requestClose(ports, 'alice', 'home')).toMatchObject({ kind: 'notice' });
   });
 });
 
 describe('desk, for an agent it has not seen yet', () => {
   it('focus, toggle and presence work from first contact instead of failing', async () => {
-    const { desk } = createDesk();
-    expect(await desk.togglePanel('carol')).toMatchObject({ kind: 'panel', mode: 'collapsed' });
-    expect(await desk.focus('carol', 'home')).toMatchObject({ kind: 'panel' });
-    expect(await desk.setPresence('carol', 'busy')).toMatchObject({ kind: 'panel', presence: 'busy' });
+    const { ports } = createDesk();
+    expect(await togglePanel(ports, 'carol')).toMatchObject({ kind: 'panel', mode: 'collapsed' });
+    expect(await focus(ports, 'carol', 'home')).toMatchObject({ kind: 'panel' });
+    expect(await setPresence(ports, 'carol', 'busy')).toMatchObject({ kind: 'panel', presence: 'busy' });
   });
 
   it('closing Home is refused with the anchored-Home message', async () => {
-    const { desk } = createDesk();
+    const { ports } = createDesk();
     const text = 'The Home session is anchored and cannot be closed.';
-    expect(await desk.requestClose('carol', 'home')).toMatchObject({ kind: 'notice', text });
-    expect(await desk.confirmClose('carol', 'home')).toMatchObject({ kind: 'notice', text });
+    expect(await requestClose(ports, 'carol', 'home')).toMatchObject({ kind: 'notice', text });
+    expect(await confirmClose(ports, 'carol', 'home')).toMatchObject({ kind: 'notice', text });
   });
 });

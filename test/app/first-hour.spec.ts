@@ -1,3 +1,9 @@
+import { receiveCustomerMessage } from '../../src/app/customers';
+import { accept } from '../../src/app/offers';
+import { showPanel } from '../../src/app/panel-actions';
+import { reply } from '../../src/app/reply-actions';
+import { end } from '../../src/app/session-actions';
+import { sessionDetail, workspace } from '../../src/app/workspace';
 import { UNNAMED_AGENT } from '../../src/domain/agent-directory';
 import { createDesk } from './desk-harness';
 
@@ -11,11 +17,14 @@ const customer = (id: string, text: string, extra: Record<string, unknown> = {})
 /** Alice known (named or not); one customer queued and accepted by her. */
 async function accepted(options: Parameters<typeof createDesk>[0] = {}, name?: string, extra = {}) {
   const harness = createDesk({ agents: ['alice'], ...options });
-  await harness.desk.showPanel('alice', name);
-  const outcome = await harness.desk.customerMessage(customer('casey', 'My parcel never came', extra));
+  await showPanel(harness.ports, 'alice', name);
+  const outcome = await receiveCustomerMessage(
+    harness.ports,
+    customer('casey', 'My parcel never came', extra),
+  );
   const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
   if (outcome.kind !== 'queued' || !offer) throw new Error('expected an offer to alice');
-  await harness.desk.accept({ agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
+  await accept(harness.ports, { agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
   return { ...harness, workItemId: outcome.workItemId, offer };
 }
 
@@ -39,22 +48,22 @@ describe('what customers read for an agent', () => {
 
 describe('what each customer message is', () => {
   it('says queued, joined with the agent, the agent’s own words, and ended', async () => {
-    const { desk, notifier, workItemId } = await accepted({}, 'Alice Smith');
-    await desk.reply('alice', workItemId, 'Let me check that for you.');
-    await desk.end('alice', workItemId);
+    const { ports, notifier, workItemId } = await accepted({}, 'Alice Smith');
+    await reply(ports, 'alice', workItemId, 'Let me check that for you.');
+    await end(ports, 'alice', workItemId);
     const notices = notifier.sent.filter((sent) => sent.to === 'webchat:casey').map((sent) => sent.notice);
     expect(notices).toEqual([
       { kind: 'queued' },
       { kind: 'joined', agentName: 'Alice Smith' },
-      { kind: 'agent-message', agentName: 'Alice Smith', deliveryId: expect.any(String) },
+      { kind: 'agent-message', agentName: 'Alice Smith', deliveryId: expect.any(String) as string },
       { kind: 'ended', agentName: 'Alice Smith' },
     ]);
   });
 
   it('answers a message refused by the rate limit with the refused activity’s id', async () => {
     const harness = createDesk({ agents: ['alice'], rateLimitPerMinute: 1 });
-    await harness.desk.customerMessage(customer('flood', 'one', { activityId: 'in-1' }));
-    await harness.desk.customerMessage(customer('flood', 'two', { activityId: 'in-2' }));
+    await receiveCustomerMessage(harness.ports, customer('flood', 'one', { activityId: 'in-1' }));
+    await receiveCustomerMessage(harness.ports, customer('flood', 'two', { activityId: 'in-2' }));
     expect(harness.notifier.sent.at(-1)).toMatchObject({
       to: 'webchat:flood',
       notice: { kind: 'rate-limited', replyToId: 'in-2' },
@@ -64,9 +73,9 @@ describe('what each customer message is', () => {
 
 describe('what the tab shows of a conversation', () => {
   it('names the author of every agent line', async () => {
-    const { desk, workItemId } = await accepted({}, 'Alice Smith');
-    await desk.reply('alice', workItemId, 'Hello Casey');
-    const detail = await desk.sessionDetail('alice', workItemId);
+    const { ports, workItemId } = await accepted({}, 'Alice Smith');
+    await reply(ports, 'alice', workItemId, 'Hello Casey');
+    const detail = await sessionDetail(ports, 'alice', workItemId);
     expect(detail?.transcript.at(-1)).toEqual(
       expect.objectContaining({
         from: 'agent',
@@ -75,14 +84,16 @@ describe('what the tab shows of a conversation', () => {
         agentName: 'Alice Smith',
       }),
     );
-    expect(detail?.transcript[0]).toEqual(expect.not.objectContaining({ agentName: expect.anything() }));
+    expect(detail?.transcript[0]).toEqual(
+      expect.not.objectContaining({ agentName: expect.anything() as unknown }),
+    );
   });
 
   it('summarises it by the customer’s first and latest messages, and the name they gave', async () => {
-    const { desk, workItemId, offer } = await accepted({}, 'Alice', { nameGiven: 'Casey' });
+    const { ports, workItemId, offer } = await accepted({}, 'Alice', { nameGiven: 'Casey' });
     expect(offer.nameGiven).toBe('Casey');
-    await desk.customerMessage(customer('casey', 'Any news?', { nameGiven: 'Casey' }));
-    const detail = await desk.sessionDetail('alice', workItemId);
+    await receiveCustomerMessage(ports, customer('casey', 'Any news?', { nameGiven: 'Casey' }));
+    const detail = await sessionDetail(ports, 'alice', workItemId);
     expect(detail?.conversation).toMatchObject({
       title: 'Visitor 1',
       nameGiven: 'Casey',
@@ -92,14 +103,14 @@ describe('what the tab shows of a conversation', () => {
   });
 
   it('lists the same customer’s earlier conversations, newest first, each with a preview', async () => {
-    const { desk, notifier, workItemId } = await accepted({}, 'Alice');
-    await desk.end('alice', workItemId);
+    const { ports, notifier, workItemId } = await accepted({}, 'Alice');
+    await end(ports, 'alice', workItemId);
     notifier.clear();
-    const again = await desk.customerMessage(customer('casey', 'Back again about a refund'));
+    const again = await receiveCustomerMessage(ports, customer('casey', 'Back again about a refund'));
     const offer = notifier.viewsTo('alice', 'offer').at(-1);
     if (again.kind !== 'queued' || !offer) throw new Error('expected a second offer');
-    await desk.accept({ agentId: 'alice', workItemId: again.workItemId, offerId: offer.offerId });
-    const detail = await desk.sessionDetail('alice', again.workItemId);
+    await accept(ports, { agentId: 'alice', workItemId: again.workItemId, offerId: offer.offerId });
+    const detail = await sessionDetail(ports, 'alice', again.workItemId);
     expect(detail?.conversation.title).toBe('Visitor 1');
     expect(detail?.conversation.previous).toEqual([
       expect.objectContaining({ workItemId, state: 'closed', preview: 'My parcel never came' }),
@@ -108,8 +119,8 @@ describe('what the tab shows of a conversation', () => {
 
   it('shows what each Open work item is about', async () => {
     const harness = createDesk({ agents: ['alice'], unreachable: ['alice'] });
-    await harness.desk.customerMessage(customer('long', `Hello ${'word '.repeat(60)}end`));
-    const view = await harness.desk.workspace('alice');
+    await receiveCustomerMessage(harness.ports, customer('long', `Hello ${'word '.repeat(60)}end`));
+    const view = await workspace(harness.ports, 'alice');
     const [row] = view.dashboard.openItems;
     expect(row?.preview?.startsWith('Hello word word')).toBe(true);
     expect(row?.preview?.endsWith('…')).toBe(true);
@@ -118,17 +129,24 @@ describe('what the tab shows of a conversation', () => {
 
   it("finds a customer's earlier conversations, newest first, as many as asked for", async () => {
     const harness = createDesk({ agents: ['alice'] });
-    await harness.desk.showPanel('alice', 'Alice');
+    await showPanel(harness.ports, 'alice', 'Alice');
     const ended: string[] = [];
     for (let round = 0; round < 22; round += 1) {
       // A minute apart: conversations are ordered by when they started.
       harness.clock.advance(60_000);
       harness.notifier.clear();
-      const outcome = await harness.desk.customerMessage(customer('regular', `Question ${round + 1}`));
+      const outcome = await receiveCustomerMessage(
+        harness.ports,
+        customer('regular', `Question ${round + 1}`),
+      );
       const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
       if (outcome.kind !== 'queued' || !offer) throw new Error(`no offer in round ${round + 1}`);
-      await harness.desk.accept({ agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
-      await harness.desk.end('alice', outcome.workItemId);
+      await accept(harness.ports, {
+        agentId: 'alice',
+        workItemId: outcome.workItemId,
+        offerId: offer.offerId,
+      });
+      await end(harness.ports, 'alice', outcome.workItemId);
       ended.push(outcome.workItemId);
     }
     const doc = await harness.tables.customers.get('webchat:regular');

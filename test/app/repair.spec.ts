@@ -1,3 +1,7 @@
+import { receiveCustomerMessage } from '../../src/app/customers';
+import { accept } from '../../src/app/offers';
+import { showPanel } from '../../src/app/panel-actions';
+import { confirmClose, requestClose } from '../../src/app/session-actions';
 /**
  * The sweeper's repair: the work item is the source of truth for assignment, and an agent's session list a
  * crash left behind is put back in step with it. (The dashboard is a query over the work items: it cannot lag.)
@@ -34,13 +38,13 @@ async function aliceWithTwo(
   workstream: Parameters<typeof createDesk>[0] = {},
 ): Promise<Harness & { items: string[] }> {
   const harness = createDesk({ agents: ['alice'], ...workstream });
-  await harness.desk.showPanel('alice', 'Alice');
+  await showPanel(harness.ports, 'alice', 'Alice');
   const items: string[] = [];
   for (const id of ['c1', 'c2']) {
-    const outcome = await harness.desk.customerMessage(customer(id));
+    const outcome = await receiveCustomerMessage(harness.ports, customer(id));
     const offer = harness.notifier.viewsTo('alice', 'offer').at(-1);
     if (outcome.kind !== 'queued' || !offer) throw new Error('expected an offer');
-    await harness.desk.accept({ agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
+    await accept(harness.ports, { agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
     items.push(outcome.workItemId);
   }
   return { ...harness, items };
@@ -52,13 +56,13 @@ describe('the sweeper’s repair of sessions', () => {
     const [first, second] = harness.items as [string, string];
     // Alice closes the first (Waiting), then opens it again; the process dies after the work item went Active
     // for her and before her document showed the session.
-    await harness.desk.requestClose('alice', first);
-    await harness.desk.confirmClose('alice', first);
+    await requestClose(harness.ports, 'alice', first);
+    await confirmClose(harness.ports, 'alice', first);
     expect((await agentDoc(harness, 'alice'))?.panel.sessions.map((s) => s.id)).toEqual([second]);
     await setItem(harness, first, (item) => resumeWorkItemByAgent(item, 'alice', harness.clock.now()));
     harness.notifier.clear();
 
-    const swept = await harness.desk.sweep();
+    const swept = await harness.sweep();
 
     expect(swept.repaired?.restored).toEqual([{ agentId: 'alice', workItemId: first }]);
     const alice = await agentDoc(harness, 'alice');
@@ -73,7 +77,7 @@ describe('the sweeper’s repair of sessions', () => {
     const harness = await aliceWithTwo();
     const before = await agentDoc(harness, 'alice');
     harness.notifier.clear();
-    const swept = await harness.desk.sweep();
+    const swept = await harness.sweep();
     expect(swept.repaired).toEqual({ restored: [] });
     expect(await agentDoc(harness, 'alice')).toEqual(before);
     expect(harness.notifier.sent).toEqual([]);
@@ -82,24 +86,22 @@ describe('the sweeper’s repair of sessions', () => {
   it('runs at most once per REPAIR_INTERVAL_MS on one instance; offers are swept on every pass', async () => {
     const harness = await aliceWithTwo();
     const [first] = harness.items as [string];
-    expect((await harness.desk.sweep()).repaired).toBeDefined();
+    expect((await harness.sweep()).repaired).toBeDefined();
     // A session lost: the item went Active for her again, then a crash before her document.
-    await harness.desk.requestClose('alice', first);
-    await harness.desk.confirmClose('alice', first);
+    await requestClose(harness.ports, 'alice', first);
+    await confirmClose(harness.ports, 'alice', first);
     await setItem(harness, first, (item) => resumeWorkItemByAgent(item, 'alice', harness.clock.now()));
     harness.clock.advance(REPAIR_INTERVAL_MS - 1);
-    expect((await harness.desk.sweep()).repaired).toBeUndefined();
+    expect((await harness.sweep()).repaired).toBeUndefined();
     harness.clock.advance(1);
-    expect((await harness.desk.sweep()).repaired?.restored).toEqual([
-      { agentId: 'alice', workItemId: first },
-    ]);
+    expect((await harness.sweep()).repaired?.restored).toEqual([{ agentId: 'alice', workItemId: first }]);
   });
 
   it('does not fail the sweep, and leaves the list as it is, when the agent has no free session slot for a lost conversation', async () => {
     const harness = await aliceWithTwo({ workstream: { maxSessions: 2 } });
     const [first, second] = harness.items as [string, string];
-    await harness.desk.requestClose('alice', first);
-    await harness.desk.confirmClose('alice', first);
+    await requestClose(harness.ports, 'alice', first);
+    await confirmClose(harness.ports, 'alice', first);
     // Her free slot is taken by a read-only session before the crashed resume is repaired.
     await harness.tables.agentRecords.update('alice', (agent) =>
       agent
@@ -116,7 +118,7 @@ describe('the sweeper’s repair of sessions', () => {
         : agent,
     );
     await setItem(harness, first, (item) => resumeWorkItemByAgent(item, 'alice', harness.clock.now()));
-    const swept = await harness.desk.sweep();
+    const swept = await harness.sweep();
     expect(swept.repaired?.restored).toEqual([]);
     expect((await agentDoc(harness, 'alice'))?.panel.sessions.map((s) => s.id)).toEqual([second, 'case-x']);
   });

@@ -1,3 +1,10 @@
+import { receiveCustomerMessage } from '../../src/app/customers';
+import { accept } from '../../src/app/offers';
+import { setPresence, showPanel } from '../../src/app/panel-actions';
+import { reply, saveReplyDraft } from '../../src/app/reply-actions';
+import { confirmClose, focus } from '../../src/app/session-actions';
+import { openCase, saveCase } from '../../src/app/work-item-actions';
+import { sessionDetail, workspace } from '../../src/app/workspace';
 import { caseSessionId, workItemIdOfSession } from '../../src/app/case-sessions';
 import { sentimentTrend } from '../../src/app/workspace';
 import { usedCapacityUnits } from '../../src/domain/agent-sessions';
@@ -13,16 +20,19 @@ const customer = (id: string, text: string, identity?: { caseTitle?: string }) =
 /** Alice (and Bob, Away) known; `count` customers accepted by Alice, the last one focused. */
 async function aliceWithSessions(count: number, options: Parameters<typeof createDesk>[0] = {}) {
   const harness = createDesk({ agents: ['alice', 'bob'], ...options });
-  const { desk, notifier } = harness;
-  await desk.showPanel('alice', 'Alice');
-  await desk.showPanel('bob', 'Bob');
-  await desk.setPresence('bob', 'away');
+  const { ports, notifier } = harness;
+  await showPanel(ports, 'alice', 'Alice');
+  await showPanel(ports, 'bob', 'Bob');
+  await setPresence(ports, 'bob', 'away');
   const ids: string[] = [];
   for (let n = 1; n <= count; n += 1) {
-    const outcome = await desk.customerMessage(customer(`c${n}`, `My order ${n} is late and I am upset`));
+    const outcome = await receiveCustomerMessage(
+      ports,
+      customer(`c${n}`, `My order ${n} is late and I am upset`),
+    );
     const offer = notifier.viewsTo('alice', 'offer').at(-1);
     if (outcome.kind !== 'queued' || !offer) throw new Error('expected an offer to alice');
-    await desk.accept({ agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
+    await accept(ports, { agentId: 'alice', workItemId: outcome.workItemId, offerId: offer.offerId });
     ids.push(outcome.workItemId);
   }
   notifier.clear();
@@ -36,7 +46,7 @@ async function agentDoc(harness: ReturnType<typeof createDesk>, agentId: string)
 describe('the workspace use case', () => {
   it('creates the agent on first contact (Available), sends nothing, and shows Home first', async () => {
     const harness = createDesk({ agents: ['alice'] });
-    const view = await harness.desk.workspace('alice', 'Alice Agent');
+    const view = await workspace(harness.ports, 'alice', 'Alice Agent');
     expect(view.panel.rows.map((row) => row.id)).toEqual(['home']);
     expect(view.panel).toMatchObject({
       agentName: 'Alice Agent',
@@ -51,9 +61,9 @@ describe('the workspace use case', () => {
 
   it('lists the offers waiting for this agent only, until they time out', async () => {
     const harness = createDesk({ agents: ['alice'] });
-    await harness.desk.showPanel('alice', 'Alice');
-    const outcome = await harness.desk.customerMessage(customer('c1', 'Hello'));
-    const view = await harness.desk.workspace('alice');
+    await showPanel(harness.ports, 'alice', 'Alice');
+    const outcome = await receiveCustomerMessage(harness.ports, customer('c1', 'Hello'));
+    const view = await workspace(harness.ports, 'alice');
     expect(view.offers).toEqual([
       expect.objectContaining({
         kind: 'offer',
@@ -63,9 +73,9 @@ describe('the workspace use case', () => {
         status: 'pending',
       }),
     ]);
-    expect((await harness.desk.workspace('bob')).offers).toEqual([]);
+    expect((await workspace(harness.ports, 'bob')).offers).toEqual([]);
     harness.clock.advance(121_000);
-    expect((await harness.desk.workspace('alice')).offers).toEqual([]);
+    expect((await workspace(harness.ports, 'alice')).offers).toEqual([]);
   });
 });
 
@@ -73,12 +83,15 @@ describe('session detail', () => {
   it('gives the transcript, the sentiment after each customer message, the draft and KB results', async () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
-    await harness.desk.reply('alice', a, 'Sorry to hear that, let me check.');
+    await reply(harness.ports, 'alice', a, 'Sorry to hear that, let me check.');
     harness.clock.advance(1000);
-    await harness.desk.customerMessage(customer('c1', 'Thank you, that is great, wonderful service!'));
-    await harness.desk.saveDraft('alice', a, { reply: 'Half-typed' });
+    await receiveCustomerMessage(
+      harness.ports,
+      customer('c1', 'Thank you, that is great, wonderful service!'),
+    );
+    await saveReplyDraft(harness.ports, 'alice', a, { reply: 'Half-typed' });
 
-    const detail = await harness.desk.sessionDetail('alice', a);
+    const detail = await sessionDetail(harness.ports, 'alice', a);
     expect(detail).toMatchObject({
       sessionId: a,
       kind: 'conversation',
@@ -110,10 +123,10 @@ describe('session detail', () => {
   it('is undefined for a session the agent does not have: Home, another agent’s, an unknown one', async () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
-    expect(await harness.desk.sessionDetail('bob', a)).toBeUndefined();
-    expect(await harness.desk.sessionDetail('alice', 'home')).toBeUndefined();
-    expect(await harness.desk.sessionDetail('alice', 'nope')).toBeUndefined();
-    expect(await harness.desk.sessionDetail('nobody', a)).toBeUndefined();
+    expect(await sessionDetail(harness.ports, 'bob', a)).toBeUndefined();
+    expect(await sessionDetail(harness.ports, 'alice', 'home')).toBeUndefined();
+    expect(await sessionDetail(harness.ports, 'alice', 'nope')).toBeUndefined();
+    expect(await sessionDetail(harness.ports, 'nobody', a)).toBeUndefined();
   });
 
   it('derives the trend over the sliding window and skips messages stored without a score', () => {
@@ -141,7 +154,7 @@ describe('case sessions (openCase)', () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
     const presenceBefore = (await agentDoc(harness, 'alice'))?.presence;
-    const view = await harness.desk.openCase('alice', a);
+    const view = await openCase(harness.ports, 'alice', a);
     expect(view).toMatchObject({ kind: 'panel', focusedTitle: 'Case: Visitor 1' });
     const agent = await agentDoc(harness, 'alice');
     const session = agent?.panel.sessions.find((s) => s.id === caseSessionId(a));
@@ -159,11 +172,11 @@ describe('case sessions (openCase)', () => {
 
   it('takes the customer’s case title when there is one', async () => {
     const harness = createDesk({ agents: ['alice'] });
-    await harness.desk.showPanel('alice', 'Alice');
-    await harness.desk.customerMessage(customer('c9', 'Hi', { caseTitle: 'Broken router #77' }));
+    await showPanel(harness.ports, 'alice', 'Alice');
+    await receiveCustomerMessage(harness.ports, customer('c9', 'Hi', { caseTitle: 'Broken router #77' }));
     const offer = harness.notifier.viewsTo('alice', 'offer').at(-1)!;
-    await harness.desk.accept({ agentId: 'alice', workItemId: offer.workItemId, offerId: offer.offerId });
-    await harness.desk.openCase('alice', offer.workItemId);
+    await accept(harness.ports, { agentId: 'alice', workItemId: offer.workItemId, offerId: offer.offerId });
+    await openCase(harness.ports, 'alice', offer.workItemId);
     const session = (await agentDoc(harness, 'alice'))?.panel.sessions.find((s) => s.kind === 'case');
     expect(session).toMatchObject({
       title: 'Broken router #77',
@@ -174,12 +187,14 @@ describe('case sessions (openCase)', () => {
   it('keeps the unsaved case form across focus switches, and opening it again only focuses it', async () => {
     const harness = await aliceWithSessions(2);
     const [a, b] = harness.ids as [string, string];
-    await harness.desk.openCase('alice', a);
+    await openCase(harness.ports, 'alice', a);
     const id = caseSessionId(a);
-    await harness.desk.saveDraft('alice', id, { caseFields: { description: 'Router drops every hour' } });
-    await harness.desk.focus('alice', b);
-    await harness.desk.focus('alice', 'home');
-    await harness.desk.openCase('alice', a);
+    await saveReplyDraft(harness.ports, 'alice', id, {
+      caseFields: { description: 'Router drops every hour' },
+    });
+    await focus(harness.ports, 'alice', b);
+    await focus(harness.ports, 'alice', 'home');
+    await openCase(harness.ports, 'alice', a);
     const agent = await agentDoc(harness, 'alice');
     expect(agent?.panel.focusedSessionId).toBe(id);
     expect(agent?.panel.sessions.filter((s) => s.id === id)).toHaveLength(1);
@@ -188,7 +203,7 @@ describe('case sessions (openCase)', () => {
       description: 'Router drops every hour',
       priority: 'normal',
     });
-    const detail = await harness.desk.sessionDetail('alice', id);
+    const detail = await sessionDetail(harness.ports, 'alice', id);
     expect(detail).toMatchObject({
       sessionId: id,
       kind: 'case',
@@ -202,8 +217,8 @@ describe('case sessions (openCase)', () => {
   it('closing it just closes the session: the conversation stays Active', async () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
-    await harness.desk.openCase('alice', a);
-    expect(await harness.desk.confirmClose('alice', caseSessionId(a))).toMatchObject({
+    await openCase(harness.ports, 'alice', a);
+    expect(await confirmClose(harness.ports, 'alice', caseSessionId(a))).toMatchObject({
       kind: 'notice',
       text: 'The session is closed.',
     });
@@ -215,19 +230,19 @@ describe('case sessions (openCase)', () => {
   it('is refused for a work item another agent is working on, and for an unknown one', async () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
-    expect(await harness.desk.openCase('bob', a)).toMatchObject({
+    expect(await openCase(harness.ports, 'bob', a)).toMatchObject({
       kind: 'notice',
       text: 'Open a case on a conversation you are working on or have worked on.',
     });
-    expect(await harness.desk.openCase('bob', 'no-such-item')).toMatchObject({ kind: 'notice' });
+    expect(await openCase(harness.ports, 'bob', 'no-such-item')).toMatchObject({ kind: 'notice' });
     expect((await agentDoc(harness, 'bob'))?.panel.sessions).toEqual([]);
   });
 
   it('is refused for a queued work item: nobody has it yet', async () => {
     const harness = createDesk({ agents: ['alice'], unreachable: ['alice'] });
-    const outcome = await harness.desk.customerMessage(customer('queued', 'Hello?'));
+    const outcome = await receiveCustomerMessage(harness.ports, customer('queued', 'Hello?'));
     if (outcome.kind !== 'queued') throw new Error('expected queued');
-    expect(await harness.desk.openCase('alice', outcome.workItemId)).toMatchObject({
+    expect(await openCase(harness.ports, 'alice', outcome.workItemId)).toMatchObject({
       kind: 'notice',
       text: 'Open a case on a conversation you are working on or have worked on.',
     });
@@ -238,16 +253,16 @@ describe('case sessions (openCase)', () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
     const id = caseSessionId(a);
-    await harness.desk.openCase('alice', a);
-    expect(await harness.desk.saveCase('alice', id)).toMatchObject({
+    await openCase(harness.ports, 'alice', a);
+    expect(await saveCase(harness.ports, 'alice', id)).toMatchObject({
       kind: 'notice',
       text: 'Give the case a title before saving it.',
     });
     expect((await harness.workItem(a))?.case).toBeUndefined();
-    await harness.desk.saveDraft('alice', id, {
+    await saveReplyDraft(harness.ports, 'alice', id, {
       caseFields: { title: 'Router drops every hour', description: 'Since Monday', priority: 'high' },
     });
-    expect(await harness.desk.saveCase('alice', id)).toMatchObject({ kind: 'notice', title: 'Case saved' });
+    expect(await saveCase(harness.ports, 'alice', id)).toMatchObject({ kind: 'notice', title: 'Case saved' });
     const saved = (await harness.workItem(a))?.case;
     expect(saved).toMatchObject({
       title: 'Router drops every hour',
@@ -255,11 +270,11 @@ describe('case sessions (openCase)', () => {
       priority: 'high',
       savedBy: 'alice',
     });
-    const rows = (await harness.desk.workspace('alice')).panel.rows;
+    const rows = (await workspace(harness.ports, 'alice')).panel.rows;
     expect(rows.find((row) => row.id === id)?.title).toBe('Router drops every hour');
-    await harness.desk.confirmClose('alice', id);
-    await harness.desk.openCase('alice', a);
-    const detail = await harness.desk.sessionDetail('alice', id);
+    await confirmClose(harness.ports, 'alice', id);
+    await openCase(harness.ports, 'alice', a);
+    const detail = await sessionDetail(harness.ports, 'alice', id);
     expect(detail?.draft.caseFields).toEqual({
       title: 'Router drops every hour',
       description: 'Since Monday',
@@ -270,13 +285,13 @@ describe('case sessions (openCase)', () => {
   it('cannot be saved from a session that is not a case session', async () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
-    expect(await harness.desk.saveCase('alice', a)).toMatchObject({ kind: 'notice', tone: 'attention' });
+    expect(await saveCase(harness.ports, 'alice', a)).toMatchObject({ kind: 'notice', tone: 'attention' });
     expect((await harness.workItem(a))?.case).toBeUndefined();
   });
 
   it('counts towards the maximum sessions', async () => {
     const harness = await aliceWithSessions(2, { workstream: { maxSessions: 2 } });
-    expect(await harness.desk.openCase('alice', harness.ids[0]!)).toMatchObject({
+    expect(await openCase(harness.ports, 'alice', harness.ids[0]!)).toMatchObject({
       kind: 'notice',
       text: 'Maximum sessions reached. Close a session before opening another.',
     });
@@ -285,15 +300,15 @@ describe('case sessions (openCase)', () => {
   it('shows none of the live conversation once another agent holds the work item', async () => {
     const harness = await aliceWithSessions(1);
     const [a] = harness.ids as [string];
-    await harness.desk.openCase('alice', a);
+    await openCase(harness.ports, 'alice', a);
     // Alice closes the conversation (Waiting); the customer comes back and Bob takes it.
-    await harness.desk.confirmClose('alice', a);
-    await harness.desk.setPresence('alice', 'away');
-    await harness.desk.setPresence('bob', 'available');
-    await harness.desk.customerMessage(customer('c1', 'Secret account details here'));
+    await confirmClose(harness.ports, 'alice', a);
+    await setPresence(harness.ports, 'alice', 'away');
+    await setPresence(harness.ports, 'bob', 'available');
+    await receiveCustomerMessage(harness.ports, customer('c1', 'Secret account details here'));
     const offer = harness.notifier.viewsTo('bob', 'offer').at(-1)!;
-    await harness.desk.accept({ agentId: 'bob', workItemId: a, offerId: offer.offerId });
-    const detail = await harness.desk.sessionDetail('alice', caseSessionId(a));
+    await accept(harness.ports, { agentId: 'bob', workItemId: a, offerId: offer.offerId });
+    const detail = await sessionDetail(harness.ports, 'alice', caseSessionId(a));
     expect(detail?.kind).toBe('case');
     expect(detail?.transcript).toEqual([]);
     expect(detail?.conversation.summary).toEqual([]);

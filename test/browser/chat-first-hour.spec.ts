@@ -160,7 +160,7 @@ describe("the web chat page in the agent's first hour: signed replies, times, li
     expect(await page.locator('.transcript b').count()).toBe(0);
     const dirs = await page
       .locator('.transcript .message .text')
-      .evaluateAll((items) => items.map((item) => item.dir));
+      .evaluateAll((items) => items.map((item) => item.getAttribute('dir')));
     expect(new Set(dirs)).toEqual(new Set(['auto']));
     await chat.screenshot('02-clickable-link');
 

@@ -18,7 +18,7 @@ interface SaveCall {
   readonly sessionId: string;
   readonly change: DraftChange;
   readonly keepalive: boolean;
-  finish(error?: unknown): void;
+  finish(error?: Error): void;
 }
 
 /** A DraftSaver whose saves wait until the test finishes them, on a hand-driven timer list. */
@@ -180,7 +180,7 @@ describe('DraftSaver: drafts saved as the agent types', () => {
     expect(saver.pendingChange('s1')).toEqual({ caseFields: { title: 'T' } });
   });
 
-  it('sendAllNow starts every pending save at once, with keepalive, for a page being left', async () => {
+  it('sendAllNow starts every pending save at once, with keepalive, for a page being left', () => {
     const { saver, saves, pendingTimers } = drafts();
     saver.schedule('a', { reply: 'A' });
     saver.schedule('b', { reply: 'B' });

@@ -26,7 +26,9 @@ describe('the dev sign-in takes the name customers read (?name=), else the confi
   });
 
   const texts = (customer: TestCustomer): string[] =>
-    tab.connector.posted(customer.conversationId).map((call) => String(call.activity['text'] ?? ''));
+    tab.connector
+      .posted(customer.conversationId)
+      .map((call) => (typeof call.activity['text'] === 'string' ? call.activity['text'] : ''));
 
   async function pick(customer: TestCustomer, title: string, says: string): Promise<void> {
     await tab.customerSays(customer, says);

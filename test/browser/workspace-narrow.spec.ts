@@ -70,7 +70,7 @@ describe('a narrow window (800×600): icons for sessions, side panes as tabs, th
     expect(await page.getByRole('tablist', { name: 'Side panes' }).isVisible()).toBe(false);
     // The panel widens with a short transition: measured once it stands still.
     const panel = await page.locator('.session-panel').elementHandle();
-    await panel!.waitForElementState('stable');
-    expect((await panel!.boundingBox())!.width).toBeGreaterThan(200);
+    await panel.waitForElementState('stable');
+    expect((await panel.boundingBox())!.width).toBeGreaterThan(200);
   });
 });

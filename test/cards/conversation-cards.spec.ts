@@ -7,7 +7,7 @@ import {
   objectsOfType,
   textBlocks,
   visibleTexts,
-} from './card-helpers';
+} from '../support/cards';
 import {
   NOW,
   T0,
@@ -19,7 +19,7 @@ import {
   kbSearchView,
   noticeView,
   readOnlyVisitorConversation,
-} from './fixtures';
+} from '../support/fixtures';
 
 const renderer = new CardRenderer();
 

@@ -16,7 +16,7 @@ import {
   executeActions,
   structureOf,
   visibleTexts,
-} from './card-helpers';
+} from '../support/cards';
 import {
   NOW,
   activeConversationView,
@@ -27,7 +27,7 @@ import {
   noticeView,
   offerView,
   panelView,
-} from './fixtures';
+} from '../support/fixtures';
 
 const renderer = new CardRenderer();
 

@@ -7,8 +7,8 @@ import {
   fallbackOf,
   objectsOfType,
   textBlocks,
-} from './card-helpers';
-import { NOW, T0, offerView } from './fixtures';
+} from '../support/cards';
+import { NOW, T0, offerView } from '../support/fixtures';
 
 const renderer = new CardRenderer();
 const pending = renderer.renderAgentView(offerView('pending'), { now: NOW });

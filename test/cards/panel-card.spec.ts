@@ -8,8 +8,8 @@ import {
   panelRows,
   selectActionOf,
   textBlocks,
-} from './card-helpers';
-import { NOW, SEED_TOOLTIPS, panelView } from './fixtures';
+} from '../support/cards';
+import { NOW, SEED_TOOLTIPS, panelView } from '../support/fixtures';
 
 const renderer = new CardRenderer();
 const expanded = renderer.renderAgentView(panelView(), { now: NOW });

@@ -18,8 +18,8 @@ import {
   executeActions,
   fallbackOf,
   objectsOfType,
-} from './card-helpers';
-import { NOW, helpView, noticeView, representativeViews } from './fixtures';
+} from '../support/cards';
+import { NOW, helpView, noticeView, representativeViews } from '../support/fixtures';
 
 const renderer = new CardRenderer();
 

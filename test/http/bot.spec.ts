@@ -280,7 +280,7 @@ describe('the bot on /api/messages', () => {
   });
 
   describe('invokes the bot does not handle', () => {
-    it('answers an action that is not Action.Execute with a 400 error body', async () => {
+    it('answers an action that is not Action.Execute with botbuilder’s 400 NotSupported error body', async () => {
       const invoke = agentInvoke(connector.serviceUrl, alex, 'focus', { sessionId: 'home' });
       const result = await postActivity(desk.app.url, {
         ...invoke,
@@ -290,7 +290,7 @@ describe('the bot on /api/messages', () => {
       expect(result.body).toMatchObject({
         statusCode: 400,
         type: 'application/vnd.microsoft.error',
-        value: { code: 'BadRequest', message: 'The action type "Action.OpenUrl" is not supported.' },
+        value: { code: 'NotSupported', message: "The action 'Action.OpenUrl' is not supported." },
       });
     });
 

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { QueryId } from 'kysely';
 import type { SessionDetail, WorkspaceState } from '../../src/web/agent-api';
 import { AGENT_API } from '../../src/web/agent-api';
 import { WORKSPACE_EVENT } from '../../src/web/agent-events';
@@ -19,6 +20,7 @@ import {
 } from '../support/activities';
 import { actionData, cardOf, textOf } from '../support/cards';
 import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
+import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { workItemWithTranscript } from '../support/desk-tables';
 import { FakeConnector } from '../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../support/harness';
@@ -48,6 +50,56 @@ const ARTIFACT = join(__dirname, '..', '..', 'test-artifacts', 'two-instances', 
 interface Tab {
   readonly token: string;
   readonly reader: EventStreamReader;
+}
+
+/**
+ * Resolves once `holds()` (`what`) is true after a write to agent_tabs through `desk`'s database (the desk writes
+ * its open tabs there as streams open and end): checked after each such write has run, never by polling.
+ * Rejects after `timeoutMs`.
+ */
+function afterTabWrites(
+  desk: TestDesk,
+  what: string,
+  holds: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const database = desk.app.database as { db: SqlDatabase['db'] };
+  const original = database.db;
+  const tabWrites = new WeakSet<QueryId>();
+  return new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      database.db = original;
+      clearTimeout(timer);
+    };
+    const check = () =>
+      holds().then(
+        (done) => {
+          if (!done) return;
+          stop();
+          resolve();
+        },
+        (error: unknown) => {
+          stop();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    database.db = original.withPlugin({
+      transformQuery: ({ node, queryId }) => {
+        if (node.kind !== 'SelectQueryNode' && JSON.stringify(node).includes('"name":"agent_tabs"')) {
+          tabWrites.add(queryId);
+        }
+        return node;
+      },
+      transformResult: ({ queryId, result }) => {
+        if (tabWrites.has(queryId)) void check();
+        return Promise.resolve(result);
+      },
+    });
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+  });
 }
 
 describe('two instances on one PostgreSQL database: live tabs, tab-only agents, offers and order', () => {
@@ -182,12 +234,14 @@ describe('two instances on one PostgreSQL database: live tabs, tab-only agents, 
     expect(postedTo(connector.calls, customer.conversationId).map(textOf)).toEqual([QUEUED, joined(tess)]);
 
     // Closing the tab removes Tess's row at once: the next customers are not hers.
+    const rowGone = afterTabWrites(
+      a,
+      'the closed tab’s row to go',
+      async () => (await tabRows(tess.aadObjectId)) === 0,
+      WAIT_MS,
+    );
     tab.reader.close();
-    const deadline = Date.now() + WAIT_MS;
-    while ((await tabRows(tess.aadObjectId)) > 0) {
-      if (Date.now() > deadline) throw new Error('the closed tab’s row stayed');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await rowGone;
   });
 
   it(`a tab on A hears of offers made by B and of messages posted through B within ${MAX_DELAY_MS} ms`, async () => {

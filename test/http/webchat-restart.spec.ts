@@ -5,7 +5,8 @@ import { agentMessage, postActivity } from '../support/activities';
 import { acceptLatestOffer } from '../support/offers';
 import { actionsWithVerb, cardMentions, cardOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { FakeClock, startTestDesk, type TestDesk } from '../support/harness';
+import { FakeClock, TEST_STORE_VARIABLE, startTestDesk, type TestDesk } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/postgres-server';
 import { WebchatCustomer } from '../support/webchat-client';
 import { alex, QUEUED } from '../support/fixtures';
 import { DIRECT_LINE_PATHS, type ActivitySet } from '../../src/web/webchat/directline-contract';
@@ -25,17 +26,23 @@ async function call<T>(baseUrl: string, path: string, token: string, body?: unkn
   return { status: response.status, body: (await response.json()) as T };
 }
 
-describe('a web chat over the local Direct Line channel survives a restart of the desk (STORE=sqlite, real server)', () => {
+/** The PostgreSQL pass restarts the desk on one database of the test server; the first pass on one SQLite file. */
+const ON_POSTGRES = process.env[TEST_STORE_VARIABLE] === 'postgres';
+
+describe(`a web chat over the local Direct Line channel survives a restart of the desk (STORE=${ON_POSTGRES ? 'postgres' : 'sqlite'}, real server)`, () => {
   let dir: string;
+  let database: TestDatabase | undefined;
   let connector: FakeConnector;
   const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
   let desk: TestDesk | undefined;
 
   function startDesk(): Promise<TestDesk> {
+    const store = database
+      ? { STORE: 'postgres', DATABASE_URL: database.url }
+      : { STORE: 'sqlite', SQLITE_PATH: join(dir, 'relaydesk.db') };
     return startTestDesk(
       {
-        STORE: 'sqlite',
-        SQLITE_PATH: join(dir, 'relaydesk.db'),
+        ...store,
         AGENT_IDS: alex.aadObjectId,
         RATE_LIMIT_PER_MINUTE: '0',
         CONTACTS_FILE: 'off',
@@ -46,12 +53,14 @@ describe('a web chat over the local Direct Line channel survives a restart of th
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'webchat-restart-'));
+    database = ON_POSTGRES ? await createTestDatabase() : undefined;
     connector = await FakeConnector.start();
   });
 
   afterAll(async () => {
     await desk?.app.close();
     await connector.close();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,12 +1,11 @@
 /**
- * Connector faults: the Bot Connector (the fake one, behind a fault-injecting proxy) answers 429 with Retry-After,
+ * Connector faults: the Bot Connector (the fake one, following a fault plan) answers 429 with Retry-After,
  * 500 and 503, and is slow (holds every call) for a while. Every message is still delivered exactly once, and the
  * incoming POST does not wait for the connector. Issue 6, "Faults". Runs on the store-backed outbox
  * (RunningRelaydesk.drainOutbox / outboxPending).
  */
 import { agentInvoke, customerMessage } from '../support/activities';
 import { relaydeskIdOf } from '../support/cards';
-import { FaultyConnector } from '../support/faulty-connector';
 import { countDeliveries, recordReliabilityRow } from '../support/reliability-rows';
 import {
   postRaw,
@@ -29,7 +28,6 @@ describe('the connector answers 429 (Retry-After), 500, 503 and is slow for a wh
   const busy = testCustomer('faults-busy');
   const other = testCustomer('faults-other');
   const scene = useReliabilityScene([alex]);
-  let proxy: FaultyConnector;
   let outbox: OutboxHooks;
   let busyItem: string;
   const customerTexts: string[] = [];
@@ -39,15 +37,9 @@ describe('the connector answers 429 (Retry-After), 500, 503 and is slow for a wh
 
   beforeAll(async () => {
     outbox = scene.outbox!;
-    proxy = await FaultyConnector.start(scene.connector.serviceUrl);
-    scene.useServiceUrl(proxy.serviceUrl);
     await scene.tell(alex, 'hi');
     busyItem = await scene.activeSession(alex, busy, 'Hello, I need help');
     await scene.activeSession(alex, other, 'Me too');
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
   });
 
   /** Drains until nothing is pending, moving the desk's clock past each backoff; bounded in rounds. */
@@ -69,9 +61,11 @@ describe('the connector answers 429 (Retry-After), 500, 503 and is slow for a wh
       .filter((text): text is string => text !== undefined && text.startsWith('Fault'));
 
   it('while the connector throttles and fails, every POST is answered 200 and every message is still delivered once', async () => {
-    proxy.failNext(30, 429, { 'retry-after': '2' });
-    proxy.failNext(20, 500);
-    proxy.failNext(20, 503);
+    scene.connector.plan([
+      { times: 30, respond: 429, retryAfter: 2 },
+      { times: 20, respond: 500 },
+      { times: 20, respond: 503 },
+    ]);
     const texts = Array.from({ length: 60 }, (_, index) => `Fault message ${index + 1}`);
     customerTexts.push(...texts);
     const { results } = await runBounded(texts, 10, (text) =>
@@ -89,9 +83,10 @@ describe('the connector answers 429 (Retry-After), 500, 503 and is slow for a wh
       expect(answer.status).toBe(200);
     }
     await drainThroughBackoffs();
-    injected.throttled = proxy.records.filter((record) => record.status === 429).length;
-    injected.failed500 = proxy.records.filter((record) => record.status === 500).length;
-    injected.failed503 = proxy.records.filter((record) => record.status === 503).length;
+    const refused = (status: number) => scene.connector.refused.filter((call) => call.status === status);
+    injected.throttled = refused(429).length;
+    injected.failed500 = refused(500).length;
+    injected.failed503 = refused(503).length;
     expect(injected).toMatchObject({ throttled: 30, failed500: 20, failed503: 20 });
 
     expect(countDeliveries(texts, relayedTexts())).toEqual({
@@ -106,21 +101,21 @@ describe('the connector answers 429 (Retry-After), 500, 503 and is slow for a wh
   });
 
   it('while the connector holds every call (slow), the POSTs return without waiting for it; all is delivered once after', async () => {
-    proxy.closeGate();
+    const slow = scene.connector.hold();
     const texts = Array.from({ length: 20 }, (_, index) => `Fault while slow ${index + 1}`);
     customerTexts.push(...texts);
     const before = scene.connector.calls.length;
     const { results } = await runBounded(texts, 5, (text) =>
       postRaw(scene.app.url, customerMessage(scene.serviceUrl, busy, text)),
     );
-    await proxy.waitForHeld(1);
+    await scene.connector.waitFor('a held call', () => scene.connector.held >= 1);
     // Every POST was answered while the connector had taken none of these messages.
     expect(results.map((result) => result.status)).toEqual(texts.map(() => 200));
     expect(scene.connector.calls.length).toBe(before);
     expect(await outbox.outboxPending()).toBeGreaterThanOrEqual(texts.length);
-    proxy.openGate();
+    slow.release();
     await drainThroughBackoffs();
-    injected.held = proxy.records.filter((record) => record.held).length;
+    injected.held = scene.connector.totalHeld;
     expect(countDeliveries(customerTexts, relayedTexts())).toEqual({
       delivered: customerTexts.length,
       lost: 0,

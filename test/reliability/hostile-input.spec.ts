@@ -521,7 +521,9 @@ describe('customer text that tries to inject markup, and bodies that are far too
   const actionsOf = (card: unknown) =>
     allObjects(card)
       .filter((object) => typeof object['type'] === 'string' && String(object['type']).startsWith('Action.'))
-      .map((object) => `${String(object['type'])}:${String(object['verb'] ?? object['title'] ?? '')}`);
+      .map(
+        (object) => `${String(object['type'])}:${JSON.stringify(object['verb'] ?? object['title'] ?? '')}`,
+      );
 
   /** The customer writes; returns the message card the agent got for it. */
   async function relay(text: string) {

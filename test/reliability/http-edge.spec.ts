@@ -399,7 +399,8 @@ function halfOpen(port: number, head: string): Promise<HalfOpen> {
       resolve({ closed });
     });
     socket.once('close', () => resolve({ closed }));
-    closed.finally(() => socket.destroy());
+    // `closed` never rejects: it resolves when the socket closes.
+    void closed.finally(() => socket.destroy());
   });
 }
 

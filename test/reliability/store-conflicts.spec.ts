@@ -1,3 +1,6 @@
+import { receiveCustomerMessage } from '../../src/app/customers';
+import { accept } from '../../src/app/offers';
+import { showPanel } from '../../src/app/panel-actions';
 /**
  * Store conflicts: 30 % of all transactions are refused with SQLITE_BUSY (seeded, nothing written), as if another bot
  * instance had just changed the document. Every journey step must still come out right. Issue 6, "Faults".
@@ -60,11 +63,11 @@ describe('the HTTP journey on the real server while 30 % of store transactions m
   let kimItem: string;
   let louItem: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     injection = injectTransactionConflicts(scene.app.database, { rate: CONFLICT_RATE, seed: SEED });
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     injection.restore();
   });
 
@@ -215,12 +218,12 @@ describe('the desk (app level) on a database that refuses 30 % of transactions',
         return injected.transactions;
       },
     };
-    const { desk, notifier } = harness;
-    await desk.showPanel('alice', 'Alice');
+    const { ports, notifier } = harness;
+    await showPanel(ports, 'alice', 'Alice');
     const customers = Array.from({ length: 10 }, (_, index) => `emulator:app-${index + 1}`);
     const outcomes = await Promise.all(
       customers.map((customerId) =>
-        desk.customerMessage({ customerId, channelId: 'emulator', text: 'hello' }),
+        receiveCustomerMessage(ports, { customerId, channelId: 'emulator', text: 'hello' }),
       ),
     );
     const itemIds = outcomes.map((outcome) => ('workItemId' in outcome ? outcome.workItemId : ''));
@@ -231,7 +234,7 @@ describe('the desk (app level) on a database that refuses 30 % of transactions',
       .filter((view) => view.status === 'pending');
     expect(offers.map((offer) => offer.workItemId).sort()).toEqual([...itemIds].sort());
     for (const offer of offers) {
-      const view = await desk.accept({
+      const view = await accept(ports, {
         agentId: 'alice',
         workItemId: offer.workItemId,
         offerId: offer.offerId,
@@ -244,7 +247,9 @@ describe('the desk (app level) on a database that refuses 30 % of transactions',
     const texts = Array.from({ length: 50 }, (_, index) => `Parallel ${index + 1}`);
     notifier.clear();
     await Promise.all(
-      texts.map((text) => desk.customerMessage({ customerId: firstCustomer, channelId: 'emulator', text })),
+      texts.map((text) =>
+        receiveCustomerMessage(ports, { customerId: firstCustomer, channelId: 'emulator', text }),
+      ),
     );
     const relayed = notifier
       .viewsTo('alice', 'customer-message')

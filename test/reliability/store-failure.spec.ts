@@ -24,17 +24,13 @@ import {
   useReliabilityScene,
   type ReliabilityScene,
 } from '../support/reliability-scene';
-import type { WorkItemWithTranscript } from '../support/desk-tables';
+import type { LogLine } from '../support/harness';
 
 const alex = testAgent('Alex');
 const TURN_DEADLINE_MS = 300;
 
 async function transcriptTexts(scene: ReliabilityScene, workItemId: string): Promise<string[]> {
-  return (
-    ((await scene.workItem(workItemId)) as WorkItemWithTranscript | undefined)?.transcript.map(
-      (m) => m.text,
-    ) ?? []
-  );
+  return (await scene.workItem(workItemId))?.transcript.map((m) => m.text) ?? [];
 }
 
 async function alive(scene: ReliabilityScene): Promise<boolean> {
@@ -245,13 +241,33 @@ describe('a store that hangs (SQLite file, fault switch; turn deadline 300 ms)',
   });
 });
 
-/** The first log line with this message, waiting (bounded) for a turn that finishes in the background. */
-async function waitForLine(scene: ReliabilityScene, msg: string) {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const line = scene.desk.lines.find((entry) => entry.msg === msg);
-    if (line) return line;
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no log line "${msg}"`);
+/**
+ * The first log line with this message, for a turn that finishes in the background: one written already, or
+ * the next one as it is written. Rejects after `timeoutMs` without it.
+ */
+function waitForLine(scene: ReliabilityScene, msg: string, timeoutMs = 5000): Promise<LogLine> {
+  const lines = scene.desk.lines;
+  const written = lines.find((entry) => entry.msg === msg);
+  if (written) return Promise.resolve(written);
+  return new Promise((resolve, reject) => {
+    const push = lines.push;
+    const stop = () => {
+      lines.push = push;
+      clearTimeout(timer);
+    };
+    // The test logger appends each line as the desk writes it: watch the appends until the one awaited.
+    lines.push = (...entries: LogLine[]) => {
+      const length = push.apply(lines, entries);
+      const line = entries.find((entry) => entry.msg === msg);
+      if (line) {
+        stop();
+        resolve(line);
+      }
+      return length;
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no log line "${msg}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
 }

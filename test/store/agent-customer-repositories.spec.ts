@@ -8,7 +8,7 @@ import { createCustomerRepository } from '../../src/store/sql/customer-repositor
 import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
 import { createTestDatabase, type TestDatabase } from '../support/postgres-server';
-import { T0, agent, countUnread, create, recording, session } from './agent-fixtures';
+import { T0, agent, countUnread, create, recording, session } from '../support/fixtures';
 
 const PARALLEL = 50;
 
@@ -249,19 +249,19 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-describeRepositories('SQLite', async () => {
+describeRepositories('SQLite', () => {
   const path = join(folder, 'agents.db');
   // Connections sharing this process must not busy-wait: that would block the thread holding the lock.
-  return {
-    connect: async () => openDatabase({ kind: 'sqlite', path, busyTimeoutMs: 0 }),
-    dispose: async () => undefined,
-  };
+  return Promise.resolve({
+    connect: () => Promise.resolve(openDatabase({ kind: 'sqlite', path, busyTimeoutMs: 0 })),
+    dispose: () => Promise.resolve(),
+  });
 });
 
 describeRepositories('PostgreSQL', async () => {
   const database: TestDatabase = await createTestDatabase();
   return {
-    connect: async () => openDatabase({ kind: 'postgres', url: database.url }),
+    connect: () => Promise.resolve(openDatabase({ kind: 'postgres', url: database.url })),
     dispose: () => database.drop(),
   };
 });

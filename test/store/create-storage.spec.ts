@@ -8,6 +8,7 @@ import { storeFailureReason } from '../../src/store/create-storage';
 import { createLogger } from '../../src/logging/logger';
 import { MIGRATIONS } from '../../src/store/sql';
 import { createTestDatabase } from '../support/postgres-server';
+import { readItems } from './storage-contract';
 
 /** Every migration there is, in order: what a new database runs. */
 const ALL = Object.keys(MIGRATIONS);
@@ -58,7 +59,7 @@ describe('openStore', () => {
     expect(first.storage).toBeInstanceOf(DocumentStorage);
     expect(await first.ready()).toEqual(ALL);
     await first.storage.write({ 'agent/1': { v: 1 } });
-    expect((await first.storage.read(['agent/1']))['agent/1']?.v).toBe(1);
+    expect((await readItems(first.storage, ['agent/1']))['agent/1']?.v).toBe(1);
     await first.close();
 
     const second = openStore(settings({ store: 'memory', sqlitePath }));
@@ -95,7 +96,7 @@ describe('openStore', () => {
     try {
       expect(await again.ready()).toEqual([]);
       expect(lines).toHaveLength(1);
-      expect((await again.storage.read(['agent/1']))['agent/1']?.v).toBe(1);
+      expect((await readItems(again.storage, ['agent/1']))['agent/1']?.v).toBe(1);
     } finally {
       await again.close();
     }
@@ -108,7 +109,7 @@ describe('openStore', () => {
       expect(store.database.kind).toBe('postgres');
       expect(await store.ready()).toEqual(ALL);
       await store.storage.write({ 'agent/1': { v: 1 } });
-      expect((await store.storage.read(['agent/1']))['agent/1']?.v).toBe(1);
+      expect((await readItems(store.storage, ['agent/1']))['agent/1']?.v).toBe(1);
       // Six queries at once share the pool's three connections.
       const pids = await Promise.all(
         Array.from({ length: 6 }, async () => {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Storage } from 'botbuilder';
-import { DocumentStorage, StateStore, openStore } from '../../src/store';
+import { DocumentStorage, openStore } from '../../src/store';
 import { MIGRATIONS, migrateToLatest, openDatabase, type SqlDatabase } from '../../src/store/sql';
-import { createTestDatabase, type TestDatabase } from '../support/postgres-server';
-import { describeStorageContract } from './storage-contract';
+import { createTestDatabase } from '../support/postgres-server';
+import { describeStorageContract, readItems } from './storage-contract';
 
 let dir: string;
 let fileCount = 0;
@@ -49,8 +49,8 @@ async function postgresBackend(): Promise<Backend> {
 }
 
 const asSubject = async (backend: Promise<Backend>) => {
-  const { storage, dispose } = await backend;
-  return { storage, close: dispose };
+  const opened = await backend;
+  return { storage: opened.storage, close: () => opened.dispose() };
 };
 
 describeStorageContract('DocumentStorage on SQLite', () => asSubject(sqliteBackend()));
@@ -85,10 +85,10 @@ describe.each([
 
   it('writes none of a batch when one key conflicts', async () => {
     await storage.write({ 'agent/a': { v: 1 }, 'agent/b': { v: 1 } });
-    const current = await storage.read(['agent/a', 'agent/b']);
+    const current = await readItems(storage, ['agent/a', 'agent/b']);
     const refused: unknown = await storage
       .write({
-        'agent/a': { v: 2, eTag: current['agent/a'].eTag },
+        'agent/a': { v: 2, eTag: current['agent/a']?.eTag },
         'agent/new': { v: 2 },
         'agent/b': { v: 2, eTag: 'stale' },
       })
@@ -100,7 +100,7 @@ describe.each([
       message: 'Storage: error writing "agent/b" due to eTag conflict.',
       statusCode: 412,
     });
-    const after = await storage.read(['agent/a', 'agent/b', 'agent/new']);
+    const after = await readItems(storage, ['agent/a', 'agent/b', 'agent/new']);
     expect(after).toEqual({ 'agent/a': current['agent/a'], 'agent/b': current['agent/b'] });
   });
 
@@ -157,55 +157,9 @@ describe('DocumentStorage on a file written by 0.1', () => {
       await expect(store.storage.write({ 'counter/visitors': { count: 99, eTag } })).rejects.toThrow(
         /eTag conflict/,
       );
-      expect((await store.storage.read(['counter/visitors']))['counter/visitors']?.count).toBe(42);
+      expect((await readItems(store.storage, ['counter/visitors']))['counter/visitors']?.count).toBe(42);
     } finally {
       await store.close();
-    }
-  });
-});
-
-describe('two instances on one PostgreSQL database', () => {
-  let created: TestDatabase;
-  const opened: SqlDatabase[] = [];
-
-  beforeEach(async () => {
-    created = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    for (const database of opened.splice(0)) await database.close();
-    await created.drop();
-  });
-
-  /** One instance: its own pool of connections, its own storage and StateStore. */
-  async function instance(): Promise<StateStore> {
-    const database = openDatabase({ kind: 'postgres', url: created.url, poolSize: 4 });
-    opened.push(database);
-    await migrateToLatest(database);
-    return new StateStore({ storage: new DocumentStorage(database), maxRetries: 200 });
-  }
-
-  const increment = (current: Readonly<{ count: number }> | undefined) => ({
-    count: (current?.count ?? 0) + 1,
-  });
-
-  it('end at exactly 50 after 50 StateStore increments of one document raced over both', async () => {
-    const [first, second] = [await instance(), await instance()];
-    await Promise.all(
-      Array.from({ length: 50 }, (_, index) =>
-        (index % 2 ? first : second).update('counter/shared', increment),
-      ),
-    );
-    expect((await first.get<{ count: number }>('counter/shared'))?.value).toEqual({ count: 50 });
-    expect((await second.get<{ count: number }>('counter/shared'))?.value).toEqual({ count: 50 });
-  });
-
-  it('lose nothing when both create one document at the same moment, 20 times over', async () => {
-    const [first, second] = [await instance(), await instance()];
-    for (let round = 0; round < 20; round += 1) {
-      const key = `counter/fresh-${round}`;
-      await Promise.all([first.update(key, increment), second.update(key, increment)]);
-      expect((await first.get<{ count: number }>(key))?.value).toEqual({ count: 2 });
     }
   });
 });

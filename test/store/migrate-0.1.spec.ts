@@ -1,3 +1,4 @@
+import { receiveCustomerMessage } from '../../src/app/customers';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,6 @@ import { openStore, type StoreHandle } from '../../src/store/create-storage';
 import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
 import { MIGRATIONS, migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase } from '../../src/store/sql/open-database';
-import { StateStore } from '../../src/store/state-store';
 import { createDesk } from '../app/desk-harness';
 import { workItemWithTranscript } from '../support/desk-tables';
 
@@ -120,10 +120,9 @@ describe('a store written by 0.1, opened by this version', () => {
   it('goes on where 0.1 stopped: Kim’s next message joins her Active conversation and reaches Alice', async () => {
     const harness = createDesk({
       agents: ['alice', 'bob'],
-      store: new StateStore({ storage: store.storage }),
       tables: createDeskRepositories(store.database),
     });
-    const outcome = await harness.desk.customerMessage({
+    const outcome = await receiveCustomerMessage(harness.ports, {
       customerId: 'webchat:kim',
       channelId: 'webchat',
       text: 'It works now, thanks',
@@ -131,7 +130,7 @@ describe('a store written by 0.1, opened by this version', () => {
     expect(outcome).toEqual({ kind: 'relayed', workItemId: 'id-1', agentId: 'alice' });
     // Alice's panel goes on from revision 6, so no card 0.1 sent is taken for a newer one.
     expect(harness.notifier.lastPanel('alice')?.rows.map((row) => row.id)).toEqual(['home', 'id-1']);
-    expect(harness.notifier.sent.filter((sent) => sent.slot === 'panel').at(-1)?.version).toBe(7);
+    expect(harness.notifier.sent.filter((sent) => sent.target?.kind === 'panel').at(-1)?.version).toBe(7);
     expect((await harness.workItem('id-1'))?.transcript.at(-1)).toMatchObject({
       seq: 4,
       from: 'customer',

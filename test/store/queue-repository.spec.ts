@@ -384,21 +384,22 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-describeQueueRepository('SQLite', false, async () => {
+describeQueueRepository('SQLite', false, () => {
   const path = join(folder, `queue-${(files += 1)}.db`);
-  return {
+  return Promise.resolve({
     // Connections sharing this process must not busy-wait: that would block the thread holding the lock.
-    connect: async () => openDatabase({ kind: 'sqlite', path, busyTimeoutMs: 0 }),
-    dispose: async () => {
+    connect: () => Promise.resolve(openDatabase({ kind: 'sqlite', path, busyTimeoutMs: 0 })),
+    dispose: () => {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      return Promise.resolve();
     },
-  };
+  });
 });
 
 describeQueueRepository('PostgreSQL', true, async () => {
   const database = await createTestDatabase();
   return {
-    connect: async () => openDatabase({ kind: 'postgres', url: database.url }),
+    connect: () => Promise.resolve(openDatabase({ kind: 'postgres', url: database.url })),
     dispose: () => database.drop(),
   };
 });

@@ -10,19 +10,18 @@ describe('retrying on conflict', () => {
 
   it('tries again after a conflict and returns what the attempt that got through returns', async () => {
     let attempts = 0;
-    const result = await retryOnConflict(async () => {
+    const result = await retryOnConflict(() => {
       attempts += 1;
-      if (attempts < 3) throw busy();
-      return 'written';
+      return attempts < 3 ? Promise.reject(busy()) : Promise.resolve('written');
     });
     expect({ result, attempts }).toEqual({ result: 'written', attempts: 3 });
   });
 
   it('gives up with the last conflict once the attempts allowed are used', async () => {
     let attempts = 0;
-    const attempt = async () => {
+    const attempt = () => {
       attempts += 1;
-      throw new VersionConflictError('agent-ada');
+      return Promise.reject(new VersionConflictError('agent-ada'));
     };
     await expect(retryOnConflict(attempt, { attempts: 4, withinMs: 10_000 })).rejects.toThrow(
       'agent-ada was changed by another writer.',
@@ -32,9 +31,9 @@ describe('retrying on conflict', () => {
 
   it('does not retry an error that is not a conflict', async () => {
     let attempts = 0;
-    const attempt = async () => {
+    const attempt = () => {
       attempts += 1;
-      throw new Error('syntax error');
+      return Promise.reject(new Error('syntax error'));
     };
     await expect(retryOnConflict(attempt)).rejects.toThrow('syntax error');
     expect(attempts).toBe(1);

@@ -9,7 +9,7 @@ import { describeSqlContract } from './sql-contract';
 describeSqlContract('PostgreSQL', async () => {
   const database = await createTestDatabase();
   return {
-    connect: async () => openDatabase({ kind: 'postgres', url: database.url }),
+    connect: () => Promise.resolve(openDatabase({ kind: 'postgres', url: database.url })),
     dispose: () => database.drop(),
   };
 });

@@ -11,6 +11,27 @@ type Rows = { readonly [Table in TableName]: Insertable<Database[Table]> };
  * make one consistent desk.
  */
 export const EVERY_TABLE: Rows = {
+  webchat_conversations: {
+    id: 'AQEBAQEBAQEBAQEBAQEBAQ',
+    user_id: 'dl-AgICAgICAgICAgIC',
+    last_used_at: T0 + 30,
+    next_seq: 3,
+  },
+  webchat_activities: {
+    conversation_id: 'AQEBAQEBAQEBAQEBAQEBAQ',
+    seq: 2,
+    activity_id: 'AQEBAQEBAQEBAQEBAQEBAQ|0000002',
+    relaydesk_id: 'r-1',
+    json: JSON.stringify({ type: 'message', text: 'Queued' }),
+    bytes: 38,
+  },
+  webchat_tokens: {
+    token_id: 'AwMDAwMDAwMDAwMD',
+    conversation_id: 'AQEBAQEBAQEBAQEBAQEBAQ',
+    digest: 'ab'.repeat(32),
+    expires_at: T0 + 31,
+    issued_order: 1,
+  },
   agents: {
     agent_key: 'agent-ada',
     name: 'Ada Agent',

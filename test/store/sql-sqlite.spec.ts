@@ -16,15 +16,16 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-describeSqlContract('SQLite', async () => {
+describeSqlContract('SQLite', () => {
   const path = join(folder, `desk-${(files += 1)}.db`);
-  return {
+  return Promise.resolve({
     // Connections sharing this process must not busy-wait: that would block the thread holding the lock.
-    connect: async () => openDatabase({ kind: 'sqlite', path, busyTimeoutMs: 0 }),
-    dispose: async () => {
+    connect: () => Promise.resolve(openDatabase({ kind: 'sqlite', path, busyTimeoutMs: 0 })),
+    dispose: () => {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      return Promise.resolve();
     },
-  };
+  });
 });
 
 describe('SQLite database file', () => {

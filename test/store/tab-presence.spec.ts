@@ -67,9 +67,9 @@ interface Backend {
 const backends: Array<[string, () => Promise<Backend>]> = [
   [
     'SQLite',
-    async () => {
+    () => {
       const db = openDatabase({ kind: 'sqlite', path: ':memory:', busyTimeoutMs: 0 });
-      return { open: async () => [db, db], dispose: () => db.close() };
+      return Promise.resolve({ open: () => Promise.resolve([db, db]), dispose: () => db.close() });
     },
   ],
   [
@@ -78,11 +78,11 @@ const backends: Array<[string, () => Promise<Backend>]> = [
       const database: TestDatabase = await createTestDatabase();
       const opened: SqlDatabase[] = [];
       return {
-        open: async () => {
+        open: () => {
           const a = openDatabase({ kind: 'postgres', url: database.url, poolSize: 2 });
           const b = openDatabase({ kind: 'postgres', url: database.url, poolSize: 2 });
           opened.push(a, b);
-          return [a, b];
+          return Promise.resolve([a, b]);
         },
         dispose: async () => {
           for (const db of opened) await db.close();

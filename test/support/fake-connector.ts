@@ -22,12 +22,40 @@ export interface RefusedCall {
   readonly activity: Record<string, unknown> | undefined;
 }
 
-interface PlannedFailure {
-  remaining: number;
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Only calls to this conversation; every call when unset. */
+/**
+ * One step of a fault plan: the activity calls it matches are answered with `respond` and not processed. Each
+ * call takes the first step that matches it and has calls left, so steps in a row follow one another.
+ */
+export interface ConnectorFault {
+  /** Only activity calls to this conversation; every activity call when unset. */
   readonly conversationId?: string;
+  /** How many calls the step answers; every matching call, until stopFailing(), when unset. */
+  readonly times?: number;
+  /** The HTTP status the call is answered with (429, 5xx, 403, 404 …). */
+  readonly respond: number;
+  /** Seconds sent as Retry-After, as a throttling connector does. */
+  readonly retryAfter?: number;
+}
+
+/**
+ * The faults a connector answers with, in order, e.g. 30 throttled calls, then 20 that fail:
+ * `[{ times: 30, respond: 429, retryAfter: 2 }, { times: 20, respond: 503 }]`.
+ */
+export type FaultPlan = readonly ConnectorFault[];
+
+export interface FakeConnectorOptions {
+  /** Faults planned from the start; plan() adds more later. */
+  readonly faults?: FaultPlan;
+}
+
+/** The header the shorthands failNext() and failConversation() take, as the connector would send it. */
+export interface RetryAfterHeader {
+  readonly 'Retry-After'?: string;
+}
+
+interface PlannedFault {
+  readonly fault: ConnectorFault;
+  remaining: number;
 }
 
 /** A slow connector: activity calls wait until `release()`, then are handled as usual. */
@@ -47,18 +75,25 @@ const ACTIVITIES_PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?
  * POST /v3/conversations/:id/activities (send), POST …/activities/:activityId (reply) and
  * PUT …/activities/:activityId (update), each answered with `{ id }`. Updating an id it never issued is 404.
  * It also serves OpenID metadata and a JWKS for token validation tests, counting those requests.
+ *
+ * It fails on purpose as a fault plan says (429 with Retry-After, 5xx, 403, 404 for one conversation …): a call
+ * answered with a fault is recorded in `refused` and never processed, so a correct sender delivers each activity
+ * exactly once. And it can be slow for as long as a test wants: hold() keeps every activity call waiting until
+ * released, without a timer.
  */
 export class FakeConnector {
   readonly calls: RecordedCall[] = [];
   readonly refused: RefusedCall[] = [];
   /** Requests for the OpenID metadata document or the key set. */
   openIdRequests = 0;
-  private readonly issued = new Set<string>();
-  private readonly failures: PlannedFailure[] = [];
-  private readonly waiters = new Set<() => void>();
-  private gate: Promise<void> | undefined;
   /** Activity calls waiting at a hold now. */
   held = 0;
+  /** Activity calls that waited at a hold, in all. */
+  totalHeld = 0;
+  private readonly issued = new Set<string>();
+  private readonly faults: PlannedFault[] = [];
+  private readonly waiters = new Set<() => void>();
+  private gate: { readonly opened: Promise<void>; open(): void } | undefined;
   private nextId = 1;
   private jwks: { keys: object[] } = { keys: [] };
 
@@ -67,12 +102,18 @@ export class FakeConnector {
     readonly serviceUrl: string,
   ) {}
 
-  static async start(): Promise<FakeConnector> {
+  static async start(options: FakeConnectorOptions = {}): Promise<FakeConnector> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const connector = new FakeConnector(server, `http://127.0.0.1:${port}/`);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => void connector.handle(req, res));
+    connector.plan(options.faults ?? []);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      connector.handle(req, res).catch((error: unknown) => {
+        // The client went away mid-request (the test is ending): answer if the socket still listens.
+        if (!res.headersSent) json(res, 500, { error: { code: 'FakeConnector', message: String(error) } });
+      });
+    });
     return connector;
   }
 
@@ -85,19 +126,26 @@ export class FakeConnector {
     this.jwks = { keys };
   }
 
-  /** The next `count` activity calls are answered with `status` (and headers) and not processed. */
-  failNext(count: number, status: number, headers: Record<string, string> = {}): void {
-    this.failures.push({ remaining: count, status, headers });
+  /** Adds these faults to the plan, after those planned already. */
+  plan(faults: FaultPlan): void {
+    for (const fault of faults) {
+      this.faults.push({ fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    }
   }
 
-  /** Every call to one conversation is answered with `status` (and headers), unprocessed, until stopFailing(). */
-  failConversation(conversationId: string, status: number, headers: Record<string, string> = {}): void {
-    this.failures.push({ remaining: Number.POSITIVE_INFINITY, status, headers, conversationId });
+  /** Shorthand for `plan([{ times: count, respond: status, retryAfter }])`. */
+  failNext(count: number, status: number, header: RetryAfterHeader = {}): void {
+    this.plan([{ times: count, respond: status, ...retryAfterOf(header) }]);
   }
 
-  /** Forgets every planned failure: the connector works again. */
+  /** Shorthand for `plan([{ conversationId, respond: status, retryAfter }])`: until stopFailing(). */
+  failConversation(conversationId: string, status: number, header: RetryAfterHeader = {}): void {
+    this.plan([{ conversationId, respond: status, ...retryAfterOf(header) }]);
+  }
+
+  /** Forgets the whole fault plan: the connector works again. */
   stopFailing(): void {
-    this.failures.length = 0;
+    this.faults.length = 0;
   }
 
   /**
@@ -105,13 +153,14 @@ export class FakeConnector {
    * is handled as usual (recorded or refused). Nothing is processed while held.
    */
   hold(): HeldResponses {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+    let open: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const gate = { opened, open };
     this.gate = gate;
     return {
       release: () => {
         if (this.gate === gate) this.gate = undefined;
-        release();
+        gate.open();
       },
     };
   }
@@ -130,7 +179,10 @@ export class FakeConnector {
     );
   }
 
-  /** Resolves once `ready()` holds for the calls recorded so far; checked on each new call, never by polling. */
+  /**
+   * Resolves once `ready()` holds for the calls recorded so far; checked on each new call, refusal and held
+   * call, never by polling.
+   */
   waitFor(
     description: string,
     ready: (calls: readonly RecordedCall[]) => boolean,
@@ -169,7 +221,13 @@ export class FakeConnector {
     return this.calls.slice(since, since + count);
   }
 
+  /** Forgets an issued activity id, as if the message had been deleted: updating it is 404 from now on. */
+  forget(activityId: string): void {
+    this.issued.delete(activityId);
+  }
+
   async close(): Promise<void> {
+    this.gate?.open();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -198,20 +256,24 @@ export class FakeConnector {
     }
     if (this.gate) {
       this.held += 1;
-      // waitFor() predicates may read `held` too.
-      for (const waiter of [...this.waiters]) waiter();
-      await this.gate;
+      this.totalHeld += 1;
+      this.wake();
+      await this.gate.opened;
       this.held -= 1;
     }
-    const failure = this.failures.find(
-      (planned) =>
-        planned.remaining > 0 &&
-        (planned.conversationId === undefined || planned.conversationId === conversationId),
+    const planned = this.faults.find(
+      (step) =>
+        step.remaining > 0 &&
+        (step.fault.conversationId === undefined || step.fault.conversationId === conversationId),
     );
-    if (failure) {
-      failure.remaining -= 1;
-      this.refused.push({ method: req.method, path, status: failure.status, activity });
-      json(res, failure.status, { error: { code: 'Planned', message: 'planned failure' } }, failure.headers);
+    if (planned) {
+      planned.remaining -= 1;
+      const { respond, retryAfter } = planned.fault;
+      this.refused.push({ method: req.method, path, status: respond, activity });
+      this.wake();
+      const headers: Record<string, string> =
+        retryAfter === undefined ? {} : { 'Retry-After': `${retryAfter}` };
+      json(res, respond, { error: { code: 'Planned', message: `planned ${respond}` } }, headers);
       return;
     }
     if (!activity) {
@@ -239,15 +301,20 @@ export class FakeConnector {
     json(res, 200, { id: activityId });
   }
 
-  /** Forgets an issued activity id, as if the message had been deleted: updating it is 404 from now on. */
-  forget(activityId: string): void {
-    this.issued.delete(activityId);
-  }
-
   private record(call: Omit<RecordedCall, 'seq'>): void {
     this.calls.push({ ...call, seq: this.calls.length + 1 });
+    this.wake();
+  }
+
+  /** waitFor() predicates may read `calls`, `refused` and `held`: each change checks them again. */
+  private wake(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
+}
+
+function retryAfterOf(header: RetryAfterHeader): { retryAfter?: number } {
+  const value = header['Retry-After'];
+  return value === undefined ? {} : { retryAfter: Number(value) };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

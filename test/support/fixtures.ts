@@ -1,9 +1,40 @@
+import type { KyselyPlugin } from 'kysely';
+import type { AgentDocument } from '../../src/app/documents';
+import type { AgentRepository } from '../../src/app/repositories';
+import type {
+  ActiveConversationView,
+  AgentView,
+  CloseConfirmView,
+  CustomerMessageView,
+  DashboardView,
+  HelpView,
+  KbSearchView,
+  NoticeView,
+  OfferStatus,
+  OfferView,
+  PanelView,
+} from '../../src/app/views';
+import {
+  type AgentSessions,
+  type Session,
+  emptyAgentSessions,
+  focusSession,
+  openSession,
+  panelRows,
+  recordCustomerMessage,
+} from '../../src/domain/agent-sessions';
+import { PRESENCE_LABELS } from '../../src/domain/presence';
+import type { SentimentLevel } from '../../src/domain/sentiment';
+import type { SqlDatabase } from '../../src/store/sql/open-database';
 import type { TestAgent } from './activities';
 
 /**
- * The people most HTTP, web and browser specs share: two Teams agents (in AGENT_IDS by their aadObjectId),
- * and the customer wording they expect, written out in full so a change of wording fails the tests.
+ * The test data the specs share, written out in full so that a change of wording or layout fails them:
+ * - the people most HTTP, web and browser specs use (two Teams agents in AGENT_IDS) and the customer wording;
+ * - one view of every kind of agent card, built with the domain rules, for the card specs;
+ * - stored agent documents for the repository specs.
  */
+
 export const alex: TestAgent = {
   aadObjectId: 'aad-alex',
   userId: '29:alex',
@@ -19,3 +50,300 @@ export const bea: TestAgent = {
 };
 
 export const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
+
+/**
+ * 2025-11-24 14:05:00 UTC, the fixtures' reference moment; their "now" is 10 minutes later on the same day.
+ * Past 2^32 ms, so a column that only took 32 bits would show it.
+ */
+export const T0 = Date.UTC(2025, 10, 24, 14, 5, 0);
+export const NOW = T0 + 10 * 60_000;
+
+function receive(
+  panel: AgentSessions,
+  sessionId: string,
+  count: number,
+  level: SentimentLevel,
+): AgentSessions {
+  let next = panel;
+  for (let index = 0; index < count; index++) next = recordCustomerMessage(next, sessionId, level);
+  return next;
+}
+
+/**
+ * The reference's own examples, built with the domain rules: Visitor 7 needs urgent attention, Kenny Smith
+ * has 5 new updates, Adele Vance 12 (badge "9+"), and the case session "Broken router" is focused.
+ */
+export function seededSessions(): AgentSessions {
+  const limits = { maxSessions: 10, now: T0 };
+  let panel = emptyAgentSessions();
+  panel = openSession(panel, { id: 'wi-visitor-7', kind: 'conversation', title: 'Visitor 7' }, limits);
+  panel = openSession(panel, { id: 'wi-kenny', kind: 'conversation', title: 'Kenny Smith' }, limits);
+  panel = openSession(panel, { id: 'wi-adele', kind: 'conversation', title: 'Adele Vance' }, limits);
+  panel = openSession(panel, { id: 'case-1042', kind: 'case', title: 'Broken router' }, limits);
+  panel = focusSession(panel, 'home');
+  panel = receive(panel, 'wi-visitor-7', 1, 'Negative');
+  panel = receive(panel, 'wi-kenny', 5, 'Neutral');
+  panel = receive(panel, 'wi-adele', 12, 'Slightly positive');
+  return focusSession(panel, 'case-1042');
+}
+
+export const SEED_TOOLTIPS = {
+  home: 'Home',
+  'wi-visitor-7': 'Visitor 7. Urgent attention is needed in your conversation.',
+  'wi-kenny': 'Kenny Smith. 5 new updates in your conversation.',
+  'wi-adele': 'Adele Vance. 12 new updates in your conversation.',
+  'case-1042': 'Broken router',
+} as const;
+
+export function panelView(overrides: Partial<PanelView> = {}): PanelView {
+  return {
+    kind: 'panel',
+    agentName: 'Megan Bowen',
+    presence: 'busy',
+    presenceLabel: PRESENCE_LABELS.busy,
+    mode: 'expanded',
+    rows: panelRows(seededSessions(), 'slightly-negative'),
+    focusedTitle: 'Broken router',
+    ...overrides,
+  };
+}
+
+export function offerView(status: OfferStatus = 'pending', overrides: Partial<OfferView> = {}): OfferView {
+  return {
+    kind: 'offer',
+    workItemId: 'wi-visitor-8',
+    offerId: 'offer-31',
+    title: 'Visitor 8',
+    icon: 'Vi',
+    channel: 'webchat',
+    firstMessage: 'Hi, my order has not arrived yet.',
+    waitingSince: T0,
+    offeredAt: T0 + 5_000,
+    expiresAt: T0 + 125_000,
+    timeoutSeconds: 120,
+    prechat: [
+      { question: 'Your name', answer: 'Sam' },
+      { question: 'Order number', answer: '40-1187' },
+    ],
+    status,
+    ...overrides,
+  };
+}
+
+export function customerMessageView(overrides: Partial<CustomerMessageView> = {}): CustomerMessageView {
+  return {
+    kind: 'customer-message',
+    sessionId: 'wi-kenny',
+    title: 'Kenny Smith',
+    icon: 'Ke',
+    text: 'The router still blinks red after the reset.',
+    truncated: false,
+    sentiment: 'Slightly negative',
+    alert: true,
+    sentAt: T0 + 60_000,
+    draft: '',
+    ...overrides,
+  };
+}
+
+export function activeConversationView(
+  overrides: Partial<ActiveConversationView> = {},
+): ActiveConversationView {
+  return {
+    kind: 'active-conversation',
+    sessionId: 'wi-kenny',
+    title: 'Kenny Smith',
+    contactName: 'Kenny Smith',
+    accountName: 'Contoso Ltd',
+    caseTitle: 'Broken router',
+    channel: 'msteams',
+    startedAt: T0,
+    summary: [
+      { from: 'customer', text: 'My router is broken.', at: T0 },
+      { from: 'agent', text: 'Sorry to hear that. Did you try a reset?', at: T0 + 30_000 },
+      { from: 'customer', text: 'Yes, it still blinks red.', at: T0 + 60_000 },
+    ],
+    sentiment: 'Slightly negative',
+    prechat: [{ question: 'Topic', answer: 'Hardware' }],
+    readOnly: false,
+    state: 'active',
+    draft: '',
+    ...overrides,
+  };
+}
+
+/** A Closed item opened for its history: an unauthenticated visitor, no names, nothing said yet. */
+export function readOnlyVisitorConversation(): ActiveConversationView {
+  return {
+    kind: 'active-conversation',
+    sessionId: 'wi-old',
+    title: 'Visitor 2',
+    channel: 'webchat',
+    startedAt: T0 - 2 * 24 * 3_600_000,
+    summary: [],
+    sentiment: 'Neutral',
+    prechat: [],
+    readOnly: true,
+    state: 'closed',
+    draft: '',
+  };
+}
+
+export function kbSearchView(overrides: Partial<KbSearchView> = {}): KbSearchView {
+  return {
+    kind: 'kb-search',
+    sessionId: 'wi-kenny',
+    query: 'router reset',
+    results: [
+      { id: 'kb-1', title: 'Reset a router', snippet: 'Hold the reset button for 10 seconds.' },
+      { id: 'kb-2', title: 'Router lights', snippet: 'A red light means no connection.' },
+    ],
+    ...overrides,
+  };
+}
+
+export function dashboardView(overrides: Partial<DashboardView> = {}): DashboardView {
+  return {
+    kind: 'dashboard',
+    myItems: [
+      { workItemId: 'wi-kenny', title: 'Kenny Smith', channel: 'msteams', state: 'active', since: T0 },
+    ],
+    openItems: [
+      {
+        workItemId: 'wi-visitor-8',
+        title: 'Visitor 8',
+        channel: 'webchat',
+        state: 'open',
+        since: T0 + 1_000,
+      },
+      { workItemId: 'wi-visitor-9', title: 'Visitor 9', channel: 'sms', state: 'open', since: T0 + 2_000 },
+    ],
+    waitingItems: [
+      {
+        workItemId: 'wi-lee',
+        title: 'Lee Gu',
+        channel: 'facebook',
+        state: 'waiting',
+        since: T0 - 3 * 24 * 3_600_000,
+      },
+    ],
+    closedItems: [
+      { workItemId: 'wi-old', title: 'Visitor 2', channel: 'webchat', state: 'closed', since: T0 - 60_000 },
+    ],
+    ...overrides,
+  };
+}
+
+export const closeConfirmView: CloseConfirmView = {
+  kind: 'close-confirm',
+  sessionId: 'wi-kenny',
+  title: 'Kenny Smith',
+};
+
+export const noticeView: NoticeView = {
+  kind: 'notice',
+  title: 'Maximum sessions reached',
+  text: 'Maximum sessions reached. Close a session before opening another.',
+  tone: 'warning',
+};
+
+export const helpView: HelpView = { kind: 'help' };
+
+/** One or more representative views of every kind. */
+export function representativeViews(): Array<[string, AgentView]> {
+  return [
+    ['panel, expanded', panelView()],
+    ['panel, collapsed', panelView({ mode: 'collapsed' })],
+    [
+      'panel with a notice, presence Inactive',
+      panelView({
+        notice: 'Maximum sessions reached. Close a session before opening another.',
+        presence: 'inactive',
+        presenceLabel: 'Inactive',
+      }),
+    ],
+    ['offer, pending', offerView('pending')],
+    ['offer, pending without pre-chat', offerView('pending', { prechat: [] })],
+    ['offer, accepted', offerView('accepted')],
+    ['offer, rejected', offerView('rejected')],
+    ['offer, missed', offerView('missed')],
+    ['offer, unavailable', offerView('unavailable')],
+    ['customer message', customerMessageView()],
+    [
+      'customer message, truncated, no alert',
+      customerMessageView({ truncated: true, alert: false, sentiment: 'Neutral' }),
+    ],
+    ['active conversation', activeConversationView()],
+    [
+      'active conversation with a reply draft',
+      activeConversationView({ draft: 'Thanks, Kenny. "Reset" means:\nhold the button for 10 s' }),
+    ],
+    ['active conversation, read only, visitor', readOnlyVisitorConversation()],
+    ['kb search with results', kbSearchView()],
+    ['kb search, nothing found', kbSearchView({ query: 'warranty', results: [] })],
+    ['kb search, not searched yet', kbSearchView({ query: '', results: [] })],
+    ['dashboard', dashboardView()],
+    ['dashboard, empty', dashboardView({ myItems: [], openItems: [], waitingItems: [], closedItems: [] })],
+    ['close confirm', closeConfirmView],
+    ['notice', noticeView],
+    ['help', helpView],
+  ];
+}
+
+/** A panel session as the agent repository stores it. */
+export function session(id: string, extra: Partial<Session> = {}): Session {
+  const draft = { reply: '', caseFields: {} };
+  return {
+    id,
+    kind: 'conversation',
+    title: id,
+    openedAt: T0,
+    unread: 0,
+    sentiment: 'Neutral',
+    readOnly: false,
+    draft,
+    ...extra,
+  };
+}
+
+/** An agent's stored document, `sessions` on its panel. */
+export function agent(id: string, sessions: readonly Session[] = []): AgentDocument {
+  const panel = { sessions, focusedSessionId: 'home', panelMode: 'expanded' as const };
+  return { id, name: `Agent ${id}`, presence: 'available', panel, firstSeenAt: T0 };
+}
+
+/** The change `repo.update` makes to store `doc` when the agent has no document yet. */
+export const create = (doc: AgentDocument) => (current: AgentDocument | undefined) => current ?? doc;
+
+/** `repo.update` with a change that opens nothing and closes nothing, only counts one more unread on `sessionId`. */
+export const countUnread = (repo: AgentRepository, agentId: string, sessionId: string) =>
+  repo.update(
+    agentId,
+    (current) =>
+      current && {
+        ...current,
+        panel: {
+          ...current.panel,
+          sessions: current.panel.sessions.map((s) =>
+            s.id === sessionId ? { ...s, unread: s.unread + 1 } : s,
+          ),
+        },
+      },
+  );
+
+/** The statements a database runs on `table`, by kind (InsertQueryNode, UpdateQueryNode, DeleteQueryNode). */
+export function recording(db: SqlDatabase, table: string): { db: SqlDatabase; writes: string[] } {
+  const writes: string[] = [];
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      const named = JSON.stringify(node).includes(`"name":"${table}"`);
+      if (named && node.kind !== 'SelectQueryNode') writes.push(node.kind);
+      return node;
+    },
+    transformResult: ({ result }) => Promise.resolve(result),
+  };
+  return {
+    db: { ...db, transaction: (work) => db.transaction((trx) => work(trx.withPlugin(plugin))) },
+    writes,
+  };
+}

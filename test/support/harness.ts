@@ -84,8 +84,9 @@ export async function startTestDesk(
     ...options,
     clock,
     sendRetry: {
-      delay: async (ms) => {
+      delay: (ms) => {
         delays.push(ms);
+        return Promise.resolve();
       },
       random: () => 0.5,
       ...options.sendRetry,

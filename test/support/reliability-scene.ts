@@ -66,7 +66,7 @@ export interface OutboxHooks {
 export function outboxHooksOf(app: RunningRelaydesk): OutboxHooks | undefined {
   const candidate = app as RunningRelaydesk & Partial<OutboxHooks>;
   return typeof candidate.drainOutbox === 'function' && typeof candidate.outboxPending === 'function'
-    ? (candidate as RunningRelaydesk & OutboxHooks)
+    ? candidate
     : undefined;
 }
 
@@ -161,7 +161,6 @@ export class ReliabilityScene {
   connector!: FakeConnector;
   desk!: TestDesk;
   private dir: { path: string; remove(): void } | undefined;
-  private serviceUrlOverride: string | undefined;
 
   async start(agents: readonly TestAgent[], options: SceneOptions = {}): Promise<void> {
     this.connector = await FakeConnector.start();
@@ -183,7 +182,7 @@ export class ReliabilityScene {
         // after, and settle() drains what is left (no timer). Builds without an outbox ignore the option.
         outbox: { autoDrain: true, pollMs: 0 },
         ...(typeof options.start === 'function' ? options.start(this.connector) : options.start),
-      } as DeskOptions,
+      },
     );
   }
 
@@ -197,14 +196,9 @@ export class ReliabilityScene {
     return this.desk.app;
   }
 
-  /** The serviceUrl activities carry: the fake connector's, or a proxy's in front of it (useServiceUrl). */
+  /** The serviceUrl activities carry: the fake connector's. */
   get serviceUrl(): string {
-    return this.serviceUrlOverride ?? this.connector.serviceUrl;
-  }
-
-  /** From now on activities carry this serviceUrl, so the bot answers through it (a fault-injecting proxy). */
-  useServiceUrl(serviceUrl: string | undefined): void {
-    this.serviceUrlOverride = serviceUrl;
+    return this.connector.serviceUrl;
   }
 
   get outbox(): OutboxHooks | undefined {

@@ -175,7 +175,9 @@ describe('ProactiveNotifier', () => {
           throw new Error('template missing');
         },
       });
-      await expect(broken.toAgent('agent-1', notice('x'), { slot: 'panel' })).resolves.toBeUndefined();
+      await expect(
+        broken.toAgent('agent-1', notice('x'), { target: { kind: 'panel' } }),
+      ).resolves.toBeUndefined();
       await outbox.drain();
       expect(await outbox.pending()).toBe(0);
       expect(connector.calls).toEqual([]);
@@ -199,45 +201,47 @@ describe('ProactiveNotifier', () => {
 
   describe('slots', () => {
     it('posts the first card of a slot and updates that same activity afterwards', async () => {
-      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
-      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
-      await notified(notifier.toAgent('agent-1', notice('v3'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v1'), { target: { kind: 'panel' } }));
+      await notified(notifier.toAgent('agent-1', notice('v2'), { target: { kind: 'panel' } }));
+      await notified(notifier.toAgent('agent-1', notice('v3'), { target: { kind: 'panel' } }));
       const [posted] = connector.posted(agentChat);
       expect(connector.posted(agentChat)).toHaveLength(1);
       const updates = connector.updates(agentChat, posted!.activityId);
       expect(updates.map((call) => textBlocks(cardOf(call)))).toEqual([['v2'], ['v3']]);
-      expect(await notifier.slotActivityId('agent-1', 'panel')).toBe(posted!.activityId);
+      expect(await notifier.slotActivityId('agent-1', { kind: 'panel' })).toBe(posted!.activityId);
     });
 
     it('keeps slots apart: an offer card is not the panel', async () => {
-      await notified(notifier.toAgent('agent-1', notice('panel'), { slot: 'panel' }));
-      await notified(notifier.toAgent('agent-1', notice('offer'), { slot: 'offer:o-1' }));
+      await notified(notifier.toAgent('agent-1', notice('panel'), { target: { kind: 'panel' } }));
+      await notified(
+        notifier.toAgent('agent-1', notice('offer'), { target: { kind: 'offer', offerId: 'o-1' } }),
+      );
       expect(connector.posted(agentChat)).toHaveLength(2);
     });
 
     it('posts a new card when the slot card is gone (the update answers 404)', async () => {
-      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v1'), { target: { kind: 'panel' } }));
       const first = connector.posted(agentChat)[0]!.activityId;
       connector.forget(first);
-      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v2'), { target: { kind: 'panel' } }));
       const posted = connector.posted(agentChat);
       expect(posted).toHaveLength(2);
       expect(textBlocks(cardOf(posted[1]))).toEqual(['v2']);
-      expect(await notifier.slotActivityId('agent-1', 'panel')).toBe(posted[1]!.activityId);
+      expect(await notifier.slotActivityId('agent-1', { kind: 'panel' })).toBe(posted[1]!.activityId);
     });
 
     it('posts a new card when the agent now talks to the bot in another conversation', async () => {
-      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v1'), { target: { kind: 'panel' } }));
       await references.save({ kind: 'agent', id: 'agent-1' }, referenceTo('a:new-chat'));
-      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v2'), { target: { kind: 'panel' } }));
       expect(connector.posted('a:new-chat')).toHaveLength(1);
       expect(connector.updates(agentChat)).toEqual([]);
     });
 
     it('serialises two sends to one slot made at once: one card posted, then updated', async () => {
       await notified(
-        notifier.toAgent('agent-1', notice('a'), { slot: 'panel' }),
-        notifier.toAgent('agent-1', notice('b'), { slot: 'panel' }),
+        notifier.toAgent('agent-1', notice('a'), { target: { kind: 'panel' } }),
+        notifier.toAgent('agent-1', notice('b'), { target: { kind: 'panel' } }),
       );
       expect(connector.posted(agentChat)).toHaveLength(1);
       expect(connector.updates(agentChat)).toHaveLength(1);
@@ -245,13 +249,13 @@ describe('ProactiveNotifier', () => {
     });
 
     it('lets go of a slot card replaced by something else, so the next send posts a fresh one', async () => {
-      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v1'), { target: { kind: 'panel' } }));
       const first = connector.posted(agentChat)[0]!.activityId;
-      await notifier.releaseSlot('agent-1', 'panel', 'some-other-card');
-      expect(await notifier.slotActivityId('agent-1', 'panel')).toBe(first);
-      await notifier.releaseSlot('agent-1', 'panel', first);
-      expect(await notifier.slotActivityId('agent-1', 'panel')).toBeUndefined();
-      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
+      await notifier.releaseSlot('agent-1', { kind: 'panel' }, 'some-other-card');
+      expect(await notifier.slotActivityId('agent-1', { kind: 'panel' })).toBe(first);
+      await notifier.releaseSlot('agent-1', { kind: 'panel' }, first);
+      expect(await notifier.slotActivityId('agent-1', { kind: 'panel' })).toBeUndefined();
+      await notified(notifier.toAgent('agent-1', notice('v2'), { target: { kind: 'panel' } }));
       expect(connector.posted(agentChat)).toHaveLength(2);
     });
   });
@@ -312,9 +316,9 @@ describe('ProactiveNotifier', () => {
     });
 
     it('retries an update too, and posts nothing new', async () => {
-      await notified(notifier.toAgent('agent-1', notice('v1'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v1'), { target: { kind: 'panel' } }));
       connector.failNext(1, 429, { 'Retry-After': '1' });
-      await notified(notifier.toAgent('agent-1', notice('v2'), { slot: 'panel' }));
+      await notified(notifier.toAgent('agent-1', notice('v2'), { target: { kind: 'panel' } }));
       expect(delays).toEqual([1000]);
       expect(connector.posted(agentChat)).toHaveLength(1);
       expect(connector.updates(agentChat)).toHaveLength(1);

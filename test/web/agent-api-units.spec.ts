@@ -1,6 +1,7 @@
 import { CASE_FIELD_KEYS as APP_CASE_FIELD_KEYS } from '../../src/app/case-sessions';
 import { ALL_VERBS, TAB_VERBS, isTabVerb } from '../../src/cards/verbs';
-import { TAB_VERB_HANDLERS, VERB_HANDLERS, VerbTable, type TabVerbDesk } from '../../src/cards/verb-table';
+import { TAB_VERB_HANDLERS, VERB_HANDLERS, VerbTable } from '../../src/cards/verb-table';
+import { createDesk } from '../app/desk-harness';
 import { CASE_FIELD_KEYS } from '../../src/web/agent-api';
 import { draftChangeOf } from '../../src/web/agent-api-bodies';
 import { readToken } from '../../src/web/agent-auth';
@@ -45,7 +46,7 @@ describe('readToken', () => {
 
 describe('the tab’s verb table', () => {
   it('holds every card verb with the very same handler, plus openCase and saveCase; the cards’ table stays as it was', () => {
-    const tab = new VerbTable<TabVerbDesk>(TAB_VERB_HANDLERS);
+    const tab = new VerbTable(TAB_VERB_HANDLERS);
     expect([...tab.verbs].sort()).toEqual([...ALL_VERBS, TAB_VERBS.openCase, TAB_VERBS.saveCase].sort());
     for (const handler of VERB_HANDLERS) expect(TAB_VERB_HANDLERS).toContain(handler);
     expect(new VerbTable().verbs).not.toContain(TAB_VERBS.openCase);
@@ -53,29 +54,24 @@ describe('the tab’s verb table', () => {
     expect(isTabVerb('focus')).toBe(false);
   });
 
-  it('dispatches openCase { workItemId } to Desk.openCase, and the cards’ table refuses it', async () => {
-    const calls: unknown[] = [];
-    const desk = {
-      openCase: async (agentId: string, workItemId: string) => {
-        calls.push([agentId, workItemId]);
-        return { kind: 'help' } as const;
-      },
-    } as unknown as TabVerbDesk;
-    const tab = new VerbTable<TabVerbDesk>(TAB_VERB_HANDLERS);
-    expect(await tab.dispatch(desk, { agentId: 'alex' }, 'openCase', { workItemId: 'w1' })).toEqual({
+  it('dispatches openCase { workItemId } to the openCase use case, and the cards’ table refuses it', async () => {
+    const { ports, tables } = createDesk({ agents: ['alex'] });
+    const tab = new VerbTable(TAB_VERB_HANDLERS);
+    // No such work item: the use case itself answers (a notice), which shows the verb reached it.
+    expect(await tab.dispatch(ports, { agentId: 'alex' }, 'openCase', { workItemId: 'w1' })).toMatchObject({
       ok: true,
-      view: { kind: 'help' },
+      view: { kind: 'notice' },
     });
-    expect(calls).toEqual([['alex', 'w1']]);
-    expect(await tab.dispatch(desk, { agentId: 'alex' }, 'openCase', {})).toEqual({
+    expect(await tab.dispatch(ports, { agentId: 'alex' }, 'openCase', {})).toEqual({
       ok: false,
       message: 'openCase: "workItemId" must be a non-empty string',
     });
     expect(
-      await new VerbTable().dispatch(desk, { agentId: 'alex' }, 'openCase', { workItemId: 'w1' }),
+      await new VerbTable().dispatch(ports, { agentId: 'alex' }, 'openCase', { workItemId: 'w1' }),
     ).toEqual({
       ok: false,
       message: 'Unknown verb "openCase".',
     });
+    expect((await tables.agentRecords.get('alex'))?.panel.sessions ?? []).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { caseSessionId } from '../../src/app/case-sessions';
-import type { OfferView, PanelView } from '../../src/app/views';
+import type { OfferView } from '../../src/app/views';
 import type { SessionDetail, WorkspaceState } from '../../src/web/agent-api';
 import { AGENT_API } from '../../src/web/agent-api';
 import {
@@ -383,7 +383,7 @@ describe('the agent workspace API over HTTP (one store with the chat cards)', ()
           caseFields: { title: 'Order #1234 lost', description: 'Parcel never came', priority: 'high' },
         },
       });
-      expect(((await workspaceOf(alexToken)).panel as PanelView).focusedTitle).toBe('Case: Visitor 1');
+      expect((await workspaceOf(alexToken)).panel.focusedTitle).toBe('Case: Visitor 1');
     });
 
     it('closing it just closes the session; the conversation stays with the agent', async () => {

@@ -1,6 +1,7 @@
 import type restify from 'restify';
 import { createHttpServer, httpUrl, type HttpServer } from '../../src/server/http-server';
-import { fromThisMachine, registerDirectLine } from '../../src/web/webchat/directline-routes';
+import { fromThisMachine } from '../../src/web/webchat/directline-http';
+import { registerDirectLine } from '../../src/web/webchat/directline-routes';
 import { LocalDirectLine } from '../../src/web/webchat/local-directline';
 import { FakeClock } from '../support/fake-clock';
 import { collectingLogger, type LogLine } from '../support/harness';
@@ -61,13 +62,16 @@ describe('the local Direct Line routes, with a stand-in bot', () => {
   it("hands the bot the message as the channel stamped it: the bound id, the conversation, this server's connector", async () => {
     const customer = await WebchatCustomer.start(base);
     const id = await customer.say('Hello', { id: 'someone-else', name: 'Casey' });
-    expect(received.at(-1)).toEqual({
+    const handed = received.at(-1);
+    const fromId = (handed?.['from'] as { id?: unknown } | undefined)?.id;
+    expect(fromId).toMatch(/^dl-/);
+    expect(handed).toEqual({
       type: 'message',
       id,
       timestamp: '2026-01-05T10:00:00.000Z',
       channelId: 'webchat',
       conversation: { id: customer.conversationId },
-      from: { id: expect.stringMatching(/^dl-/), name: 'Casey', role: 'user' },
+      from: { id: fromId, name: 'Casey', role: 'user' },
       recipient: { id: 'relaydesk', name: 'Relaydesk', role: 'bot' },
       serviceUrl: `${base}/webchat-connector/`,
       text: 'Hello',

@@ -3,11 +3,14 @@ import { AGENT_API, type WorkspaceState } from '../../src/web/agent-api';
 import { agentMessage, customerMessage, postActivity, type ActivityJson } from '../support/activities';
 import { FakeConnector } from '../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../support/harness';
-import { EventStreamReader, api, devSignIn } from './agent-api-support';
+import { EventStreamReader, api, devSignIn, type SseEvent } from './agent-api-support';
 import { alex, bea } from '../support/fixtures';
 
 /** How long a change may take to reach an open stream in these tests. */
 const BOUNDED_WAIT_MS = 2000;
+
+/** When the desk sent a workspace event, by its clock: the event's only data. */
+const sentAt = (event: SseEvent): number => (JSON.parse(event.data) as { at: number }).at;
 
 describe('the agent event stream (Server-Sent Events)', () => {
   let connector: FakeConnector;
@@ -24,6 +27,29 @@ describe('the agent event stream (Server-Sent Events)', () => {
 
   const eventsUrl = (token: string) =>
     `${desk.app.baseUrl}${AGENT_API.events}?access_token=${encodeURIComponent(token)}`;
+
+  /**
+   * A marker: a later change for `agent` alone (they ask the bot for their panel again), made after the desk's
+   * clock moved on, so that its event, and no earlier one, is sent at the returned time.
+   */
+  const marker = async (agent: typeof alex): Promise<number> => {
+    desk.clock.advance(1);
+    const markedAt = desk.clock.now();
+    await send(agentMessage(connector.serviceUrl, agent, 'sessions'));
+    return markedAt;
+  };
+
+  /** The workspace events the stream received after its first `seen`, up to the marker's (which must come). */
+  const eventsBeforeMarker = async (stream: EventStreamReader, seen: number, markedAt: number) => {
+    const isMarker = (event: SseEvent) => sentAt(event) === markedAt;
+    await stream.waitFor(
+      'the marker event',
+      () => stream.named('workspace').slice(seen).some(isMarker),
+      BOUNDED_WAIT_MS,
+    );
+    const after = stream.named('workspace').slice(seen);
+    return after.slice(0, after.findIndex(isMarker));
+  };
 
   beforeAll(async () => {
     connector = await FakeConnector.start();
@@ -93,8 +119,9 @@ describe('the agent event stream (Server-Sent Events)', () => {
       ),
     );
     await alexStream.waitForEvents('workspace', alexBefore + 1, BOUNDED_WAIT_MS);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(beaStream.named('workspace')).toHaveLength(beaBefore);
+    // Bea's first event from now on is the one for her own later change: the message told her stream nothing.
+    const markedAt = await marker(bea);
+    expect(await eventsBeforeMarker(beaStream, beaBefore, markedAt)).toEqual([]);
   });
 
   it('a burst of changes reaches the stream as a few events, not one per change', async () => {
@@ -105,8 +132,10 @@ describe('the agent event stream (Server-Sent Events)', () => {
       );
     }
     await alexStream.waitForEvents('workspace', before + 1, BOUNDED_WAIT_MS);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(alexStream.named('workspace').length - before).toBeLessThan(10);
+    // Whatever the burst made reached the stream before the event for a change made after it.
+    const burst = await eventsBeforeMarker(alexStream, before, await marker(alex));
+    expect(burst.length).toBeGreaterThanOrEqual(1);
+    expect(burst.length).toBeLessThan(10);
   });
 
   it('a new customer in the queue changes every agent’s dashboard, so every open stream hears of it', async () => {

@@ -1,12 +1,7 @@
-import {
-  LocalDirectLine,
-  activityIdOf,
-  displayNameOf,
-  parseWatermark,
-  type Access,
-  type DirectLineLimits,
-  type StartedConversation,
-} from '../../src/web/webchat/local-directline';
+import { activityIdOf, displayNameOf, parseWatermark } from '../../src/web/webchat/channel-activities';
+import type { Access, StartedConversation } from '../../src/web/webchat/channel-outcomes';
+import type { DirectLineLimits } from '../../src/web/webchat/directline-limits';
+import { LocalDirectLine } from '../../src/web/webchat/local-directline';
 import type { ChatActivity } from '../../src/web/webchat/directline-contract';
 import { FakeClock } from '../support/fake-clock';
 
@@ -22,14 +17,14 @@ function channel(limits: Partial<DirectLineLimits> = {}, reservedUserIds: string
 }
 
 /** A start that must succeed. */
-function started(line: LocalDirectLine, address = ADDRESS): StartedConversation {
-  const outcome = line.start(address);
+async function started(line: LocalDirectLine, address = ADDRESS): Promise<StartedConversation> {
+  const outcome = await line.start(address);
   if (!outcome.ok) throw new Error(`start refused: ${outcome.status} ${outcome.reason}`);
   return outcome;
 }
 
-function access(line: LocalDirectLine, address = ADDRESS): Access & { token: string } {
-  const { conversationId, userId, token } = started(line, address);
+async function access(line: LocalDirectLine, address = ADDRESS): Promise<Access & { token: string }> {
+  const { conversationId, userId, token } = await started(line, address);
   return { conversationId, userId, token };
 }
 
@@ -40,21 +35,21 @@ const bytesOf = (activity: ChatActivity) => Buffer.byteLength(JSON.stringify(act
 
 describe('the local Direct Line channel', () => {
   describe('starting a conversation', () => {
-    it('makes the conversation and the customer id itself, and binds both to an opaque token', () => {
+    it('makes the conversation and the customer id itself, and binds both to an opaque token', async () => {
       const { line } = channel();
-      const conversation = started(line);
+      const conversation = await started(line);
       expect(conversation.conversationId).toMatch(/^[A-Za-z0-9_-]{22}$/);
       expect(conversation.userId).toMatch(/^dl-[A-Za-z0-9_-]{16}$/);
       expect(conversation.token).toMatch(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/);
       expect(conversation.expiresInSeconds).toBe(30 * 60);
-      expect(line.authorize(conversation.conversationId, conversation.token)).toEqual({
+      expect(await line.authorize(conversation.conversationId, conversation.token)).toEqual({
         ok: true,
         conversationId: conversation.conversationId,
         userId: conversation.userId,
       });
     });
 
-    it('never gives a customer an id that is reserved (an agent id)', () => {
+    it('never gives a customer an id that is reserved (an agent id)', async () => {
       const clock = new FakeClock(0);
       // The first two user ids drawn would be `dl-` + these bytes: both reserved.
       const draws = [Buffer.alloc(16, 1), Buffer.alloc(12, 2), Buffer.alloc(12, 3), Buffer.alloc(12, 4)];
@@ -67,100 +62,106 @@ describe('the local Direct Line channel', () => {
         reservedUserIds: reserved,
         randomBytes: (size) => draws.shift() ?? Buffer.alloc(size, 9),
       });
-      expect(started(line).userId).toBe(`dl-${Buffer.alloc(12, 4).toString('base64url')}`);
+      expect((await started(line)).userId).toBe(`dl-${Buffer.alloc(12, 4).toString('base64url')}`);
     });
   });
 
   describe('tokens', () => {
-    it('refuses a missing, malformed, unknown or wrong token with 401', () => {
+    it('refuses a missing, malformed, unknown or wrong token with 401', async () => {
       const { line } = channel();
-      const { conversationId, token } = access(line);
+      const { conversationId, token } = await access(line);
       const [tokenId] = token.split('.');
       const wrongSecret = `${tokenId}.${'A'.repeat(43)}`;
-      expect(line.authorize(conversationId, undefined)).toMatchObject({
+      expect(await line.authorize(conversationId, undefined)).toMatchObject({
         ok: false,
         status: 401,
         reason: 'no token',
       });
-      expect(line.authorize(conversationId, 'garbage')).toMatchObject({
+      expect(await line.authorize(conversationId, 'garbage')).toMatchObject({
         status: 401,
         reason: 'malformed token',
       });
-      expect(line.authorize(conversationId, `${'B'.repeat(16)}.${'A'.repeat(43)}`)).toMatchObject({
+      expect(await line.authorize(conversationId, `${'B'.repeat(16)}.${'A'.repeat(43)}`)).toMatchObject({
         status: 401,
         reason: 'unknown token',
       });
-      expect(line.authorize(conversationId, wrongSecret)).toMatchObject({
+      expect(await line.authorize(conversationId, wrongSecret)).toMatchObject({
         status: 401,
         reason: 'wrong token',
       });
     });
 
-    it("refuses another conversation's token", () => {
+    it("refuses another conversation's token", async () => {
       const { line } = channel();
-      const first = access(line);
-      const second = access(line);
-      expect(line.authorize(first.conversationId, second.token)).toMatchObject({
+      const first = await access(line);
+      const second = await access(line);
+      expect(await line.authorize(first.conversationId, second.token)).toMatchObject({
         ok: false,
         status: 401,
         reason: 'token of another conversation',
       });
     });
 
-    it('answers 404 for a conversation that does not exist', () => {
+    it('answers 404 for a conversation that does not exist', async () => {
       const { line } = channel();
-      const { token } = access(line);
-      expect(line.authorize('no-such-conversation', token)).toMatchObject({ ok: false, status: 404 });
+      const { token } = await access(line);
+      expect(await line.authorize('no-such-conversation', token)).toMatchObject({ ok: false, status: 404 });
     });
 
-    it('expires a token after expires_in; a refreshed one goes on, and the old one stays good until its own end', () => {
+    it('expires a token after expires_in; a refreshed one goes on, and the old one stays good until its own end', async () => {
       const { line, clock } = channel({ tokenTtlMs: 10 * MINUTE });
-      const { conversationId, token } = access(line);
+      const { conversationId, token } = await access(line);
       clock.advance(6 * MINUTE);
-      const refreshed = line.issueToken(conversationId);
+      const refreshed = await line.issueToken(conversationId);
       expect(refreshed.expiresInSeconds).toBe(600);
-      expect(line.authorize(conversationId, token).ok).toBe(true);
+      expect((await line.authorize(conversationId, token)).ok).toBe(true);
       clock.advance(4 * MINUTE);
-      expect(line.authorize(conversationId, token)).toMatchObject({ status: 401, reason: 'expired token' });
-      expect(line.authorize(conversationId, refreshed.token).ok).toBe(true);
+      expect(await line.authorize(conversationId, token)).toMatchObject({
+        status: 401,
+        reason: 'expired token',
+      });
+      expect((await line.authorize(conversationId, refreshed.token)).ok).toBe(true);
     });
 
-    it('keeps at most maxTokensPerConversation live tokens, dropping the oldest', () => {
+    it('keeps at most maxTokensPerConversation live tokens, dropping the oldest', async () => {
       const { line } = channel({ maxTokensPerConversation: 2 });
-      const { conversationId, token } = access(line);
-      const second = line.issueToken(conversationId).token;
-      const third = line.issueToken(conversationId).token;
-      expect(line.authorize(conversationId, token)).toMatchObject({ status: 401, reason: 'unknown token' });
-      expect(line.authorize(conversationId, second).ok).toBe(true);
-      expect(line.authorize(conversationId, third).ok).toBe(true);
+      const { conversationId, token } = await access(line);
+      const second = (await line.issueToken(conversationId)).token;
+      const third = (await line.issueToken(conversationId)).token;
+      expect(await line.authorize(conversationId, token)).toMatchObject({
+        status: 401,
+        reason: 'unknown token',
+      });
+      expect((await line.authorize(conversationId, second)).ok).toBe(true);
+      expect((await line.authorize(conversationId, third)).ok).toBe(true);
     });
   });
 
   describe('bounds', () => {
-    it('ends a conversation an hour after its customer last called, polling included', () => {
+    it('ends a conversation an hour after its customer last called, polling included', async () => {
       const { line, clock } = channel({ idleMs: 60 * MINUTE, tokenTtlMs: 24 * 60 * MINUTE });
-      const { conversationId, token } = access(line);
+      const { conversationId, token } = await access(line);
       clock.advance(59 * MINUTE);
-      expect(line.authorize(conversationId, token).ok).toBe(true);
+      expect((await line.authorize(conversationId, token)).ok).toBe(true);
       clock.advance(59 * MINUTE);
       expect(line.has(conversationId)).toBe(true);
       clock.advance(1 * MINUTE);
       expect(line.has(conversationId)).toBe(false);
-      expect(line.authorize(conversationId, token)).toMatchObject({ status: 404 });
+      expect(await line.authorize(conversationId, token)).toMatchObject({ status: 404 });
       expect(line.size).toBe(0);
     });
 
-    it('reports conversations that ended while idle when the next one starts', () => {
+    it('reports conversations that ended while idle when the next one starts', async () => {
       const { line, clock } = channel({ idleMs: MINUTE });
-      const first = access(line);
+      const first = await access(line);
       clock.advance(MINUTE);
-      expect(line.start(ADDRESS)).toMatchObject({ ok: true, endedIdle: [first.conversationId] });
+      expect(await line.start(ADDRESS)).toMatchObject({ ok: true, endedIdle: [first.conversationId] });
     });
 
-    it('keeps the last maxActivitiesPerConversation activities; the watermark still counts them all', () => {
+    it('keeps the last maxActivitiesPerConversation activities; the watermark still counts them all', async () => {
       const { line } = channel({ maxActivitiesPerConversation: 3 });
-      const customer = access(line);
-      for (let n = 1; n <= 5; n += 1) line.addCustomerMessage(customer, `message ${n}`, undefined);
+      const customer = await access(line);
+      for (let n = 1; n <= 5; n += 1) await line.addCustomerMessage(customer, `message ${n}`, undefined);
       const set = line.activitiesSince(customer.conversationId, 0);
       expect(set.activities.map((activity) => activity.text)).toEqual([
         'message 3',
@@ -170,11 +171,11 @@ describe('the local Direct Line channel', () => {
       expect(set.watermark).toBe('5');
     });
 
-    it('keeps at most maxBytesPerConversation of activity JSON, but always the newest activity', () => {
+    it('keeps at most maxBytesPerConversation of activity JSON, but always the newest activity', async () => {
       const { line } = channel({ maxBytesPerConversation: 1000 });
-      const customer = access(line);
-      line.addCustomerMessage(customer, 'short', undefined);
-      line.addCustomerMessage(customer, 'x'.repeat(2000), undefined);
+      const customer = await access(line);
+      await line.addCustomerMessage(customer, 'short', undefined);
+      await line.addCustomerMessage(customer, 'x'.repeat(2000), undefined);
       const set = line.activitiesSince(customer.conversationId, 0);
       expect(set.activities).toHaveLength(1);
       expect(set.activities[0]?.text).toHaveLength(2000);
@@ -182,11 +183,11 @@ describe('the local Direct Line channel', () => {
   });
 
   describe('conversation starts: per client address, and never at the cost of a live conversation', () => {
-    it('takes 30 starts a minute from one address (tabs on one machine), refuses the next with 429 until its minute ends', () => {
+    it('takes 30 starts a minute from one address (tabs on one machine), refuses the next with 429 until its minute ends', async () => {
       const { line, clock } = channel();
-      for (let tab = 1; tab <= 30; tab += 1) expect(line.start(ADDRESS).ok).toBe(true);
+      for (let tab = 1; tab <= 30; tab += 1) expect((await line.start(ADDRESS)).ok).toBe(true);
       clock.advance(20_000);
-      expect(line.start(ADDRESS)).toEqual({
+      expect(await line.start(ADDRESS)).toEqual({
         ok: false,
         status: 429,
         reason: 'too many starts from this address',
@@ -195,50 +196,50 @@ describe('the local Direct Line channel', () => {
         endedIdle: [],
       });
       clock.advance(30_500);
-      expect(line.start(ADDRESS)).toMatchObject({
+      expect(await line.start(ADDRESS)).toMatchObject({
         ok: false,
         status: 429,
         retryAfterSeconds: 10,
         firstOfBurst: false,
       });
       // Another machine is not held back by this one.
-      expect(line.start('198.51.100.20').ok).toBe(true);
+      expect((await line.start('198.51.100.20')).ok).toBe(true);
       clock.advance(9_500);
-      expect(line.start(ADDRESS).ok).toBe(true);
+      expect((await line.start(ADDRESS)).ok).toBe(true);
       expect(line.size).toBe(32);
     });
 
-    it('counts the starts of at most maxTrackedAddresses addresses, forgetting ended minutes and then the oldest', () => {
+    it('counts the starts of at most maxTrackedAddresses addresses, forgetting ended minutes and then the oldest', async () => {
       const { line, clock } = channel({
         maxTrackedAddresses: 3,
         maxStartsPerMinutePerAddress: 1,
         maxConversations: 10_000,
       });
-      for (const address of ['a', 'b', 'c']) expect(line.start(address).ok).toBe(true);
-      expect(line.start('a').ok).toBe(false);
+      for (const address of ['a', 'b', 'c']) expect((await line.start(address)).ok).toBe(true);
+      expect((await line.start('a')).ok).toBe(false);
       // A fourth address: the oldest minute (a's) is forgotten, so the table stays at three.
-      expect(line.start('d').ok).toBe(true);
+      expect((await line.start('d')).ok).toBe(true);
       expect(line.trackedAddresses).toBe(3);
-      expect(line.start('a').ok).toBe(true);
-      expect(line.start('c').ok).toBe(false);
-      for (let n = 0; n < 1000; n += 1) line.start(`203.0.113.${n}`);
+      expect((await line.start('a')).ok).toBe(true);
+      expect((await line.start('c')).ok).toBe(false);
+      for (let n = 0; n < 1000; n += 1) await line.start(`203.0.113.${n}`);
       expect(line.trackedAddresses).toBe(3);
       clock.advance(MINUTE);
-      expect(line.start('e').ok).toBe(true);
+      expect((await line.start('e')).ok).toBe(true);
       expect(line.trackedAddresses).toBe(1);
     });
 
-    it('takes any number of starts with maxStartsPerMinutePerAddress 0', () => {
+    it('takes any number of starts with maxStartsPerMinutePerAddress 0', async () => {
       const { line } = channel({ maxStartsPerMinutePerAddress: 0 });
-      for (let n = 0; n < 100; n += 1) expect(line.start(ADDRESS).ok).toBe(true);
+      for (let n = 0; n < 100; n += 1) expect((await line.start(ADDRESS)).ok).toBe(true);
       expect(line.trackedAddresses).toBe(0);
     });
 
-    it('refuses a start with 503 while maxConversations are live, and ends none of them: their tokens go on', () => {
+    it('refuses a start with 503 while maxConversations are live, and ends none of them: their tokens go on', async () => {
       const { line, clock } = channel({ maxConversations: 3, idleMs: 10 * MINUTE });
-      const kept = [access(line), access(line), access(line)];
+      const kept = [await access(line), await access(line), await access(line)];
       clock.advance(MINUTE);
-      expect(line.start('198.51.100.20')).toEqual({
+      expect(await line.start('198.51.100.20')).toEqual({
         ok: false,
         status: 503,
         reason: 'full',
@@ -247,110 +248,116 @@ describe('the local Direct Line channel', () => {
         firstOfBurst: true,
         endedIdle: [],
       });
-      expect(line.start('198.51.100.21')).toMatchObject({ ok: false, status: 503, firstOfBurst: false });
+      expect(await line.start('198.51.100.21')).toMatchObject({
+        ok: false,
+        status: 503,
+        firstOfBurst: false,
+      });
       expect(line.size).toBe(3);
       for (const customer of kept) {
-        expect(line.authorize(customer.conversationId, customer.token).ok).toBe(true);
-        line.addCustomerMessage(customer, 'still here', undefined);
-        expect(line.addBotActivity(customer.conversationId, { text: 'so are we' })).toBeDefined();
+        expect((await line.authorize(customer.conversationId, customer.token)).ok).toBe(true);
+        await line.addCustomerMessage(customer, 'still here', undefined);
+        expect(await line.addBotActivity(customer.conversationId, { text: 'so are we' })).toBeDefined();
         expect(textsOf(line, customer.conversationId)).toEqual(['still here', 'so are we']);
       }
     });
 
-    it('asks a refused client back when the idlest conversation would end, and starts one once it has', () => {
+    it('asks a refused client back when the idlest conversation would end, and starts one once it has', async () => {
       const { line, clock } = channel({ maxConversations: 2, idleMs: 10 * MINUTE });
-      const [idle, busy] = [access(line), access(line)];
+      const [idle, busy] = [await access(line), await access(line)];
       clock.advance(10 * MINUTE - 5_000);
-      expect(line.authorize(busy.conversationId, busy.token).ok).toBe(true);
-      expect(line.start(ADDRESS)).toMatchObject({ ok: false, status: 503, retryAfterSeconds: 5 });
+      expect((await line.authorize(busy.conversationId, busy.token)).ok).toBe(true);
+      expect(await line.start(ADDRESS)).toMatchObject({ ok: false, status: 503, retryAfterSeconds: 5 });
       clock.advance(5_000);
-      expect(line.start(ADDRESS)).toMatchObject({ ok: true, endedIdle: [idle.conversationId] });
+      expect(await line.start(ADDRESS)).toMatchObject({ ok: true, endedIdle: [idle.conversationId] });
       expect(line.has(busy.conversationId)).toBe(true);
       // A new spell of being full is a new burst: its first refusal is the one to log again.
-      expect(line.start(ADDRESS)).toMatchObject({ ok: false, status: 503, firstOfBurst: true });
+      expect(await line.start(ADDRESS)).toMatchObject({ ok: false, status: 503, firstOfBurst: true });
     });
   });
 
   describe('the total bytes bound', () => {
     /** The bytes of one `xN` message: every conversation here stamps its activities with ids of the same length. */
-    function unitBytes(): number {
+    async function unitBytes(): Promise<number> {
       const { line } = channel();
-      return bytesOf(line.addCustomerMessage(access(line), 'a1', undefined));
+      return bytesOf(await line.addCustomerMessage(await access(line), 'a1', undefined));
     }
 
-    it('past maxTotalBytes drops the oldest activities of the conversations idle longest first, keeping every newest one', () => {
-      const unit = unitBytes();
+    it('past maxTotalBytes drops the oldest activities of the conversations idle longest first, keeping every newest one', async () => {
+      const unit = await unitBytes();
       const { line, clock } = channel({ maxTotalBytes: 7 * unit + unit / 2 });
-      const [a, b, c] = [access(line), access(line), access(line)];
+      const [a, b, c] = [await access(line), await access(line), await access(line)];
       for (const customer of [a, b, c]) {
         clock.advance(1000);
-        expect(line.authorize(customer.conversationId, customer.token).ok).toBe(true);
+        expect((await line.authorize(customer.conversationId, customer.token)).ok).toBe(true);
       }
       // Idle longest first: a, then b, then c.
-      for (const text of ['a1', 'a2', 'a3']) line.addCustomerMessage(a!, text, undefined);
-      for (const text of ['b1', 'b2', 'b3']) line.addCustomerMessage(b!, text, undefined);
-      for (const text of ['c1', 'c2', 'c3', 'c4']) line.addCustomerMessage(c!, text, undefined);
-      expect(textsOf(line, a!.conversationId)).toEqual(['a3']);
-      expect(textsOf(line, b!.conversationId)).toEqual(['b2', 'b3']);
-      expect(textsOf(line, c!.conversationId)).toEqual(['c1', 'c2', 'c3', 'c4']);
+      for (const text of ['a1', 'a2', 'a3']) await line.addCustomerMessage(a, text, undefined);
+      for (const text of ['b1', 'b2', 'b3']) await line.addCustomerMessage(b, text, undefined);
+      for (const text of ['c1', 'c2', 'c3', 'c4']) await line.addCustomerMessage(c, text, undefined);
+      expect(textsOf(line, a.conversationId)).toEqual(['a3']);
+      expect(textsOf(line, b.conversationId)).toEqual(['b2', 'b3']);
+      expect(textsOf(line, c.conversationId)).toEqual(['c1', 'c2', 'c3', 'c4']);
       expect(line.totalBytes).toBe(7 * unit);
       // The watermark still counts what was dropped.
-      expect(line.activitiesSince(a!.conversationId, 0).watermark).toBe('3');
+      expect(line.activitiesSince(a.conversationId, 0).watermark).toBe('3');
 
       // a's customer calls again: b is now the one idle longest, and loses its oldest next.
       clock.advance(1000);
-      expect(line.authorize(a!.conversationId, a!.token).ok).toBe(true);
-      line.addCustomerMessage(c!, 'c5', undefined);
-      expect(textsOf(line, b!.conversationId)).toEqual(['b3']);
-      expect(textsOf(line, a!.conversationId)).toEqual(['a3']);
+      expect((await line.authorize(a.conversationId, a.token)).ok).toBe(true);
+      await line.addCustomerMessage(c, 'c5', undefined);
+      expect(textsOf(line, b.conversationId)).toEqual(['b3']);
+      expect(textsOf(line, a.conversationId)).toEqual(['a3']);
       expect(line.size).toBe(3);
     });
 
-    it('never drops the newest activity of a conversation, nor a conversation, even when the newest ones alone are over', () => {
-      const unit = unitBytes();
+    it('never drops the newest activity of a conversation, nor a conversation, even when the newest ones alone are over', async () => {
+      const unit = await unitBytes();
       const { line } = channel({ maxTotalBytes: unit + unit / 2 });
-      const customers = [access(line), access(line), access(line)];
-      customers.forEach((customer, n) => line.addCustomerMessage(customer, `x${n}`, undefined));
+      const customers = [await access(line), await access(line), await access(line)];
+      for (const [n, customer] of customers.entries()) {
+        await line.addCustomerMessage(customer, `x${n}`, undefined);
+      }
       expect(customers.map((customer) => textsOf(line, customer.conversationId))).toEqual([
         ['x0'],
         ['x1'],
         ['x2'],
       ]);
       expect(line.size).toBe(3);
-      expect(customers.every((customer) => line.authorize(customer.conversationId, customer.token).ok)).toBe(
-        true,
-      );
+      for (const customer of customers) {
+        expect((await line.authorize(customer.conversationId, customer.token)).ok).toBe(true);
+      }
     });
 
-    it('ends conversations already idle too long before trimming a live one', () => {
-      const unit = unitBytes();
+    it('ends conversations already idle too long before trimming a live one', async () => {
+      const unit = await unitBytes();
       const { line, clock } = channel({ maxTotalBytes: 3 * unit + unit / 2, idleMs: 10 * MINUTE });
-      const [gone, live] = [access(line), access(line)];
-      line.addCustomerMessage(gone, 'g1', undefined);
-      line.addCustomerMessage(gone, 'g2', undefined);
+      const [gone, live] = [await access(line), await access(line)];
+      await line.addCustomerMessage(gone, 'g1', undefined);
+      await line.addCustomerMessage(gone, 'g2', undefined);
       clock.advance(5 * MINUTE);
-      expect(line.authorize(live.conversationId, live.token).ok).toBe(true);
+      expect((await line.authorize(live.conversationId, live.token)).ok).toBe(true);
       // `gone` has now been idle for idleMs; no start came since to end it.
       clock.advance(5 * MINUTE);
-      for (const text of ['l1', 'l2', 'l3']) line.addCustomerMessage(live, text, undefined);
+      for (const text of ['l1', 'l2', 'l3']) await line.addCustomerMessage(live, text, undefined);
       expect(textsOf(line, live.conversationId)).toEqual(['l1', 'l2', 'l3']);
       expect(line.totalBytes).toBe(3 * unit);
       expect(line.has(gone.conversationId)).toBe(false);
     });
 
-    it('counts bytes as activities come and go: withdrawn, updated, trimmed and ended conversations give theirs back', () => {
+    it('counts bytes as activities come and go: withdrawn, updated, trimmed and ended conversations give theirs back', async () => {
       const { line, clock } = channel({ maxActivitiesPerConversation: 3, idleMs: 10 * MINUTE });
-      const [first, second] = [access(line), access(line)];
+      const [first, second] = [await access(line), await access(line)];
       const keptBytes = () =>
         [first, second]
           .filter((customer) => line.has(customer.conversationId))
           .flatMap((customer) => line.activitiesSince(customer.conversationId, 0).activities)
           .reduce((sum, activity) => sum + bytesOf(activity), 0);
-      for (let n = 1; n <= 5; n += 1) line.addCustomerMessage(first, `message ${n}`, undefined);
-      const withdrawn = line.addCustomerMessage(second, 'not taken', undefined);
-      line.withdraw(second.conversationId, withdrawn.id);
-      const id = line.addBotActivity(second.conversationId, { text: 'short' })!;
-      line.updateBotActivity(second.conversationId, id, { text: 'a much longer text than before' });
+      for (let n = 1; n <= 5; n += 1) await line.addCustomerMessage(first, `message ${n}`, undefined);
+      const withdrawn = await line.addCustomerMessage(second, 'not taken', undefined);
+      await line.withdraw(second.conversationId, withdrawn.id);
+      const id = (await line.addBotActivity(second.conversationId, { text: 'short' }))!;
+      await line.updateBotActivity(second.conversationId, id, { text: 'a much longer text than before' });
       expect(line.totalBytes).toBe(keptBytes());
       expect(line.totalBytes).toBeGreaterThan(0);
       clock.advance(10 * MINUTE);
@@ -360,10 +367,10 @@ describe('the local Direct Line channel', () => {
   });
 
   describe('the transcript', () => {
-    it("stamps the customer's message with their bound id, the channel, the conversation, an id and the time", () => {
+    it("stamps the customer's message with their bound id, the channel, the conversation, an id and the time", async () => {
       const { line, clock } = channel();
-      const customer = access(line);
-      const activity = line.addCustomerMessage(customer, 'Hello', 'Casey');
+      const customer = await access(line);
+      const activity = await line.addCustomerMessage(customer, 'Hello', 'Casey');
       expect(activity).toEqual({
         type: 'message',
         id: activityIdOf(customer.conversationId, 1),
@@ -377,13 +384,13 @@ describe('the local Direct Line channel', () => {
       expect(activity.id).toBe(`${customer.conversationId}|0000001`);
     });
 
-    it('answers activities after the watermark, in order, with the next watermark', () => {
+    it('answers activities after the watermark, in order, with the next watermark', async () => {
       const { line } = channel();
-      const customer = access(line);
+      const customer = await access(line);
       expect(line.activitiesSince(customer.conversationId, 0)).toEqual({ activities: [], watermark: '0' });
-      line.addCustomerMessage(customer, 'one', undefined);
-      line.addBotActivity(customer.conversationId, { type: 'message', text: 'two' });
-      line.addCustomerMessage(customer, 'three', undefined);
+      await line.addCustomerMessage(customer, 'one', undefined);
+      await line.addBotActivity(customer.conversationId, { type: 'message', text: 'two' });
+      await line.addCustomerMessage(customer, 'three', undefined);
       expect(line.activitiesSince(customer.conversationId, 0).activities.map((a) => a.text)).toEqual([
         'one',
         'two',
@@ -395,10 +402,10 @@ describe('the local Direct Line channel', () => {
       expect(line.activitiesSince(customer.conversationId, 3)).toEqual({ activities: [], watermark: '3' });
     });
 
-    it("keeps only the fields a chat client shows of the desk's activity, addressed by the channel", () => {
+    it("keeps only the fields a chat client shows of the desk's activity, addressed by the channel", async () => {
       const { line } = channel();
-      const customer = access(line);
-      const id = line.addBotActivity(
+      const customer = await access(line);
+      const id = await line.addBotActivity(
         customer.conversationId,
         {
           type: 'message',
@@ -411,10 +418,11 @@ describe('the local Direct Line channel', () => {
         'reply-to',
       );
       const [activity] = line.activitiesSince(customer.conversationId, 0).activities;
+      expect(activity?.timestamp).toEqual(expect.any(String));
       expect(activity).toEqual({
         type: 'message',
         id,
-        timestamp: expect.any(String),
+        timestamp: activity?.timestamp,
         channelId: 'webchat',
         conversation: { id: customer.conversationId },
         from: { id: 'relaydesk', name: 'Relaydesk', role: 'bot' },
@@ -424,11 +432,11 @@ describe('the local Direct Line channel', () => {
       });
     });
 
-    it("keeps the desk's notice (kind, agent name, refused activity) as strings, and nothing else of its channelData", () => {
+    it("keeps the desk's notice (kind, agent name, refused activity) as strings, and nothing else of its channelData", async () => {
       const { line } = channel();
-      const customer = access(line);
-      const refused = line.addCustomerMessage(customer, 'fifth message', undefined);
-      line.addBotActivity(
+      const customer = await access(line);
+      const refused = await line.addCustomerMessage(customer, 'fifth message', undefined);
+      await line.addBotActivity(
         customer.conversationId,
         {
           text: 'Hi, I am on it.',
@@ -440,7 +448,7 @@ describe('the local Direct Line channel', () => {
         },
         'made-up-turn-id',
       );
-      line.addBotActivity(
+      await line.addBotActivity(
         customer.conversationId,
         {
           text: 'Please wait a moment.',
@@ -458,36 +466,40 @@ describe('the local Direct Line channel', () => {
       });
     });
 
-    it('drops a notice of an unknown kind, and notice fields that are not plain strings or too long', () => {
+    it('drops a notice of an unknown kind, and notice fields that are not plain strings or too long', async () => {
       const { line } = channel();
-      const customer = access(line);
-      const kept = (channelData: unknown) => {
-        line.addBotActivity(customer.conversationId, { text: 'x', channelData });
+      const customer = await access(line);
+      const kept = async (channelData: unknown) => {
+        await line.addBotActivity(customer.conversationId, { text: 'x', channelData });
         return line.activitiesSince(customer.conversationId, 0).activities.at(-1)?.channelData;
       };
-      expect(kept({ relaydesk: { kind: 'surprise', agentName: 'Alex' } })).toBeUndefined();
-      expect(kept({ relaydesk: 'queued' })).toBeUndefined();
-      expect(kept({ kind: 'queued' })).toBeUndefined();
-      expect(kept('queued')).toBeUndefined();
-      expect(kept({ relaydesk: { kind: 'joined', agentName: { html: '<b>' }, replyToId: 42 } })).toEqual({
+      expect(await kept({ relaydesk: { kind: 'surprise', agentName: 'Alex' } })).toBeUndefined();
+      expect(await kept({ relaydesk: 'queued' })).toBeUndefined();
+      expect(await kept({ kind: 'queued' })).toBeUndefined();
+      expect(await kept('queued')).toBeUndefined();
+      expect(
+        await kept({ relaydesk: { kind: 'joined', agentName: { html: '<b>' }, replyToId: 42 } }),
+      ).toEqual({
         relaydesk: { kind: 'joined' },
       });
-      expect(kept({ relaydesk: { kind: 'ended', agentName: '   ', replyToId: 'r'.repeat(201) } })).toEqual({
+      expect(
+        await kept({ relaydesk: { kind: 'ended', agentName: '   ', replyToId: 'r'.repeat(201) } }),
+      ).toEqual({
         relaydesk: { kind: 'ended' },
       });
-      expect(kept({ relaydesk: { kind: 'joined', agentName: 'A'.repeat(300) } })).toEqual({
+      expect(await kept({ relaydesk: { kind: 'joined', agentName: 'A'.repeat(300) } })).toEqual({
         relaydesk: { kind: 'joined', agentName: 'A'.repeat(128) },
       });
     });
 
-    it("an update carries the updated activity's notice", () => {
+    it("an update carries the updated activity's notice", async () => {
       const { line } = channel();
-      const customer = access(line);
-      const id = line.addBotActivity(customer.conversationId, {
+      const customer = await access(line);
+      const id = (await line.addBotActivity(customer.conversationId, {
         text: 'before',
         channelData: { relaydesk: { kind: 'queued' } },
-      })!;
-      line.updateBotActivity(customer.conversationId, id, {
+      }))!;
+      await line.updateBotActivity(customer.conversationId, id, {
         text: 'after',
         channelData: { relaydesk: { kind: 'agent-message', agentName: 'Alex Agent' } },
       });
@@ -496,14 +508,14 @@ describe('the local Direct Line channel', () => {
       ]);
     });
 
-    it('stores a repeated send (same relaydeskId) once and answers with the first id', () => {
+    it('stores a repeated send (same relaydeskId) once and answers with the first id', async () => {
       const { line } = channel();
-      const customer = access(line);
-      const first = line.addBotActivity(customer.conversationId, {
+      const customer = await access(line);
+      const first = await line.addBotActivity(customer.conversationId, {
         text: 'once',
         channelData: { relaydeskId: 'r-7' },
       });
-      const again = line.addBotActivity(customer.conversationId, {
+      const again = await line.addBotActivity(customer.conversationId, {
         text: 'once',
         channelData: { relaydeskId: 'r-7' },
       });
@@ -511,12 +523,12 @@ describe('the local Direct Line channel', () => {
       expect(line.activitiesSince(customer.conversationId, 0).activities).toHaveLength(1);
     });
 
-    it('an update keeps the id and comes again after the watermark current then', () => {
+    it('an update keeps the id and comes again after the watermark current then', async () => {
       const { line } = channel();
-      const customer = access(line);
-      const id = line.addBotActivity(customer.conversationId, { text: 'before' })!;
-      line.addCustomerMessage(customer, 'meanwhile', undefined);
-      expect(line.updateBotActivity(customer.conversationId, id, { text: 'after' })).toBe(id);
+      const customer = await access(line);
+      const id = (await line.addBotActivity(customer.conversationId, { text: 'before' }))!;
+      await line.addCustomerMessage(customer, 'meanwhile', undefined);
+      expect(await line.updateBotActivity(customer.conversationId, id, { text: 'after' })).toBe(id);
       const since = line.activitiesSince(customer.conversationId, 2);
       expect(since.activities.map((a) => [a.id, a.text])).toEqual([[id, 'after']]);
       expect(since.watermark).toBe('3');
@@ -526,25 +538,27 @@ describe('the local Direct Line channel', () => {
       ]);
     });
 
-    it("refuses to update the customer's own message or an unknown id", () => {
+    it("refuses to update the customer's own message or an unknown id", async () => {
       const { line } = channel();
-      const customer = access(line);
-      const own = line.addCustomerMessage(customer, 'mine', undefined);
-      expect(line.updateBotActivity(customer.conversationId, own.id, { text: 'forged' })).toBeUndefined();
-      expect(line.updateBotActivity(customer.conversationId, 'nope', { text: 'x' })).toBeUndefined();
+      const customer = await access(line);
+      const own = await line.addCustomerMessage(customer, 'mine', undefined);
+      expect(
+        await line.updateBotActivity(customer.conversationId, own.id, { text: 'forged' }),
+      ).toBeUndefined();
+      expect(await line.updateBotActivity(customer.conversationId, 'nope', { text: 'x' })).toBeUndefined();
     });
 
-    it('takes nothing from the desk for a conversation that is gone', () => {
+    it('takes nothing from the desk for a conversation that is gone', async () => {
       const { line } = channel();
-      expect(line.addBotActivity('gone', { text: 'hello?' })).toBeUndefined();
-      expect(line.updateBotActivity('gone', 'x', { text: 'hello?' })).toBeUndefined();
+      expect(await line.addBotActivity('gone', { text: 'hello?' })).toBeUndefined();
+      expect(await line.updateBotActivity('gone', 'x', { text: 'hello?' })).toBeUndefined();
     });
 
-    it('withdraws a message the desk did not take', () => {
+    it('withdraws a message the desk did not take', async () => {
       const { line } = channel();
-      const customer = access(line);
-      const activity = line.addCustomerMessage(customer, 'lost', undefined);
-      line.withdraw(customer.conversationId, activity.id);
+      const customer = await access(line);
+      const activity = await line.addCustomerMessage(customer, 'lost', undefined);
+      await line.withdraw(customer.conversationId, activity.id);
       expect(line.activitiesSince(customer.conversationId, 0)).toEqual({ activities: [], watermark: '1' });
     });
   });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import { ABSENT_ETAG } from '../state-store';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
+
+/** The eTag a create is written with; no backend ever issues it, so it only matches a missing document. */
+export const ABSENT_ETAG = 'relaydesk:absent';
 
 /** A write whose eTag no longer matches the stored one; the message follows MemoryStorage's wording. */
 export class EtagConflictError extends Error {

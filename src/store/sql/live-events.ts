@@ -45,8 +45,8 @@ export function parseEnvelope(
 
 /** A single instance (SQLite, memory): there is nobody to tell and nobody tells it anything. */
 export class LocalLiveEvents implements LiveEventBus {
-  async publish(): Promise<boolean> {
-    return true;
+  publish(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   subscribe(): () => void {

@@ -8,6 +8,7 @@ import { agentCustomerDocuments } from './migrations/0006-agent-customer-documen
 import { edgeRows } from './migrations/0007-edge-rows';
 import { agentTabs } from './migrations/0009-agent-tabs';
 import { contactsAndCounter } from './migrations/0010-contacts-counter';
+import { webchatArchive } from './migrations/0011-webchat-archive';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-edge-rows': edgeRows,
   '0009-agent-tabs': agentTabs,
   '0010-contacts-counter': contactsAndCounter,
+  '0011-webchat-archive': webchatArchive,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */
@@ -36,7 +38,7 @@ async function runToLatest(
 ): Promise<readonly string[]> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ ...migrations }) },
+    provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
     disableTransactions: inTransactionAlready,
   });
   const { error, results = [] } = await migrator.migrateToLatest();

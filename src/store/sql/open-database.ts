@@ -44,7 +44,7 @@ export interface SqlDatabase {
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_POOL_SIZE = 10;
 const CONNECT_TIMEOUT_MS = 10_000;
-const INT8_OID = types.builtins.INT8;
+const INT8_OID: number = types.builtins.INT8;
 /** A connection waiting for another's write lock tries again every turn of the event loop, for this long. */
 const BEGIN_LIMITS: RetryLimits = { attempts: 100_000, withinMs: 10_000 };
 
@@ -67,11 +67,15 @@ function parseInt8(text: string): number {
   return value;
 }
 
+// pg-types declares its parsers as returning `any`; they return whatever the column's text parses to.
+const builtInTypeParser: (oid: number, format?: 'text' | 'binary') => (text: string) => unknown =
+  types.getTypeParser;
+
 const typeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID && format !== 'binary'
       ? parseInt8
-      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+      : builtInTypeParser(oid, format)) as typeof types.getTypeParser,
 };
 
 function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDatabase {

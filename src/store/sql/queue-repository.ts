@@ -64,8 +64,10 @@ const BACKOFF_BASE_MS = 2;
 const BACKOFF_CAP_MS = 200;
 
 /** Carries an error thrown by `change` past the retry loop, which must not take it for a conflict. */
-class ChangeFailed {
-  constructor(readonly error: unknown) {}
+class ChangeFailed extends Error {
+  constructor(readonly error: unknown) {
+    super('The change to the queue threw.');
+  }
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

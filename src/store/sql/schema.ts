@@ -240,6 +240,35 @@ export interface AgentTabsTable {
   seen_at: Millis;
 }
 
+/** A web chat conversation of the local Direct Line channel (WEBCHAT=local), its customer and next activity seq. */
+export interface WebchatConversationsTable {
+  id: string;
+  user_id: string;
+  /** Written at most once a minute: a restart may end the conversation up to a minute early. */
+  last_used_at: Millis;
+  next_seq: number;
+}
+
+/** An activity of a web chat transcript as the channel serves it (JSON), numbered by `seq` in its conversation. */
+export interface WebchatActivitiesTable {
+  conversation_id: string;
+  seq: number;
+  activity_id: string;
+  /** The outbox's stable id of a desk's send: a repeated send is kept once. */
+  relaydesk_id: string | null;
+  json: string;
+  bytes: number;
+}
+
+/** A web chat customer's token: its id, the sha256 of its secret (hex), its end and its issue order. */
+export interface WebchatTokensTable {
+  token_id: string;
+  conversation_id: string;
+  digest: string;
+  expires_at: Millis;
+  issued_order: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -258,6 +287,9 @@ export interface Database {
   prechat_states: PrechatStatesTable;
   documents: DocumentsTable;
   agent_tabs: AgentTabsTable;
+  webchat_conversations: WebchatConversationsTable;
+  webchat_activities: WebchatActivitiesTable;
+  webchat_tokens: WebchatTokensTable;
 }
 
 export type TableName = keyof Database;
@@ -281,6 +313,9 @@ export const TABLE_NAMES = [
   'prechat_states',
   'documents',
   'agent_tabs',
+  'webchat_conversations',
+  'webchat_activities',
+  'webchat_tokens',
 ] as const satisfies readonly TableName[];
 
 /** Compile-time check that TABLE_NAMES names every table of Database. */

@@ -48,9 +48,9 @@ export function normaliseAnswer(raw: unknown, maxChars: number = MAX_ANSWER_CHAR
   return characters.length <= maxChars ? text : characters.slice(0, maxChars).join('').trimEnd();
 }
 
-async function answeredOrAskedTwice(prompt: PromptValidatorContext<string>): Promise<boolean> {
+function answeredOrAskedTwice(prompt: PromptValidatorContext<string>): Promise<boolean> {
   const text = prompt.recognized.succeeded ? (prompt.recognized.value ?? '').trim() : '';
-  return text !== '' || prompt.attemptCount >= 2;
+  return Promise.resolve(text !== '' || prompt.attemptCount >= 2);
 }
 
 /**

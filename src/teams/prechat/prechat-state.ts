@@ -52,20 +52,22 @@ export class StoredDialogState implements StatePropertyAccessor<DialogState> {
 
   get(context: TurnContext): Promise<DialogState | undefined>;
   get(context: TurnContext, defaultValue: DialogState): Promise<DialogState>;
-  async get(context: TurnContext, defaultValue?: DialogState): Promise<DialogState | undefined> {
+  get(context: TurnContext, defaultValue?: DialogState): Promise<DialogState | undefined> {
     const loaded = this.loaded(context);
     if (loaded.dialogState === undefined && defaultValue !== undefined) {
       loaded.dialogState = structuredClone(defaultValue);
     }
-    return loaded.dialogState;
+    return Promise.resolve(loaded.dialogState);
   }
 
-  async set(context: TurnContext, value: DialogState): Promise<void> {
+  set(context: TurnContext, value: DialogState): Promise<void> {
     this.loaded(context).dialogState = value;
+    return Promise.resolve();
   }
 
-  async delete(context: TurnContext): Promise<void> {
+  delete(context: TurnContext): Promise<void> {
     this.loaded(context).dialogState = undefined;
+    return Promise.resolve();
   }
 
   /**
@@ -82,7 +84,7 @@ export class StoredDialogState implements StatePropertyAccessor<DialogState> {
   }
 
   private loaded(context: TurnContext): LoadedState {
-    const loaded = context.turnState.get(LOADED) as LoadedState | undefined;
+    const loaded = context.turnState.get<LoadedState | undefined>(LOADED);
     if (!loaded) throw new Error('StoredDialogState.load() must run before the dialogs use the state.');
     return loaded;
   }

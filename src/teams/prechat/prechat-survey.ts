@@ -54,9 +54,9 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 class HeldReplies extends BotAdapter {
   readonly activities: Partial<Activity>[] = [];
 
-  async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+  sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     this.activities.push(...activities);
-    return activities.map(() => ({ id: '' }));
+    return Promise.resolve(activities.map(() => ({ id: '' })));
   }
 
   updateActivity(): Promise<void> {

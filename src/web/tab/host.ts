@@ -27,7 +27,8 @@ export async function connectTeams(onTheme: (theme: Theme) => void): Promise<Tea
   }
   const context = await app.getContext();
   app.registerOnThemeChangeHandler((theme) => onTheme(toTheme(theme)));
-  app.notifySuccess();
+  // Not awaited: a host may answer late or never, and one that refuses shows its own loading error.
+  app.notifySuccess().catch(() => undefined);
   return {
     kind: 'teams',
     theme: toTheme(context.app.theme),
@@ -105,9 +106,9 @@ export class DevSignInTokens implements TokenSource {
     this.storage.removeItem(DEV_TOKEN_KEY);
   }
 
-  async token(): Promise<string> {
-    if (!this.signedIn) throw new Error('Not signed in.');
-    return this.signedIn.token;
+  token(): Promise<string> {
+    if (!this.signedIn) return Promise.reject(new Error('Not signed in.'));
+    return Promise.resolve(this.signedIn.token);
   }
 
   async refresh(): Promise<string> {

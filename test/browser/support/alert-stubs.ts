@@ -43,5 +43,5 @@ export async function stubAlerts(page: Page): Promise<void> {
 }
 
 export function alertRecord(page: Page): Promise<AlertRecord> {
-  return page.evaluate('JSON.parse(JSON.stringify(window.__alerts))') as Promise<AlertRecord>;
+  return page.evaluate<AlertRecord>('JSON.parse(JSON.stringify(window.__alerts))');
 }

@@ -26,7 +26,7 @@ export async function openInFakeTeams(
   );
   await page.goto(`${baseUrl}${HOST_PATH}`);
   return {
-    calls: () => page.evaluate('window.hostCalls.slice()') as Promise<string[]>,
+    calls: () => page.evaluate<string[]>('window.hostCalls.slice()'),
     setTheme: async (theme) => {
       await page.evaluate(`window.sendToTab({ func: 'themeChange', args: [${JSON.stringify(theme)}] })`);
     },

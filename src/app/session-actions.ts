@@ -1,0 +1,122 @@
+import { HOME_SESSION_ID, closeSession, findSession, focusSession } from '../domain/agent-sessions';
+import { HomeSessionNotClosableError } from '../domain/errors';
+import { endWorkItem, moveWorkItemToWaiting } from '../domain/work-item';
+import { guarded, requireLiveSession, threshold, updateOwnedItem, type ActionPorts } from './action-guards';
+import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { customerWording } from './customer-wording';
+import type { DeskPorts } from './desk-context';
+import { dispatchOffers, type OfferPorts } from './offers';
+import { readExcerpt } from './transcripts';
+import { SUMMARY_LINES, activeConversationView, notice, panelView, replyDraft } from './view-builders';
+import type { AgentView } from './views';
+
+/**
+ * Focus a session (from the panel, a card or "open" on the agent's own Active item). Focusing a conversation
+ * session also sends its Active Conversation view again, its reply box pre-filled with the saved draft, so
+ * switching back in chat shows the unsaved reply. The answer stays the panel.
+ */
+export function focus(
+  deps: ActionPorts & Pick<DeskPorts, 'notifier' | 'workItems' | 'messages'>,
+  agentId: string,
+  sessionId: string,
+): Promise<AgentView> {
+  return guarded(deps, { agentId, sessionId, action: 'focus' }, async () => {
+    await ensureAgent(deps, agentId);
+    const agent = await updateAgent(deps, agentId, (current) => ({
+      ...current,
+      panel: focusSession(current.panel, sessionId),
+    }));
+    await refreshPanel(deps, agent);
+    const session = findSession(agent.panel, sessionId);
+    if (session?.kind === 'conversation') {
+      const doc = await deps.workItems.get(sessionId);
+      if (doc) {
+        const excerpt = await readExcerpt(deps, doc, SUMMARY_LINES);
+        const view = activeConversationView(doc, excerpt, session.readOnly, replyDraft(agent, sessionId));
+        await deps.notifier.toAgent(agentId, view);
+      }
+    }
+    return panelView(agent, threshold(deps));
+  });
+}
+
+/** Close asks first; nothing changes until closeConfirm. */
+export function requestClose(
+  deps: ActionPorts & Pick<DeskPorts, 'workItems'>,
+  agentId: string,
+  sessionId: string,
+): Promise<AgentView> {
+  return guarded(deps, { agentId, sessionId, action: 'close' }, async () => {
+    const agent = await ensureAgent(deps, agentId);
+    if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
+    const session = await requireLiveSession(deps, agent, sessionId);
+    return { kind: 'close-confirm', sessionId, title: session.title };
+  });
+}
+
+export function cancelClose(deps: ActionPorts, agentId: string): Promise<AgentView> {
+  return guarded(deps, { agentId, action: 'closeCancel' }, async () => {
+    const agent = await ensureAgent(deps, agentId);
+    return panelView(agent, threshold(deps), 'Close cancelled.');
+  });
+}
+
+/** Closing a conversation without ending it moves it to Waiting (persistent chat) and frees capacity. */
+export function confirmClose(deps: OfferPorts, agentId: string, sessionId: string): Promise<AgentView> {
+  return guarded(deps, { agentId, sessionId, action: 'closeConfirm' }, async () => {
+    const now = deps.clock.now();
+    if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
+    const before = await ensureAgent(deps, agentId);
+    const session = await requireLiveSession(deps, before, sessionId);
+    if (session.kind === 'conversation' && !session.readOnly) {
+      const doc = await deps.workItems.get(sessionId);
+      if (doc?.item.state === 'active' && doc.item.assignedAgentId === agentId) {
+        await updateOwnedItem(deps, agentId, sessionId, (d) => ({
+          ...d,
+          item: moveWorkItemToWaiting(d.item, now),
+        }));
+      }
+    }
+    const agent = await updateAgent(deps, agentId, (current) =>
+      findSession(current.panel, sessionId)
+        ? { ...current, panel: closeSession(current.panel, sessionId) }
+        : current,
+    );
+    deps.logger.info({ agentId, sessionId }, 'session closed');
+    await refreshPanel(deps, agent);
+    await dispatchOffers(deps);
+    return notice(
+      `${session.title} closed`,
+      session.kind === 'conversation' && !session.readOnly
+        ? 'The conversation is Waiting; the customer can pick it up again.'
+        : 'The session is closed.',
+      'good',
+    );
+  });
+}
+
+/** End finishes the conversation: the customer is told, and their next message starts afresh. */
+export function end(deps: OfferPorts, agentId: string, sessionId: string): Promise<AgentView> {
+  return guarded(deps, { agentId, sessionId, action: 'end' }, async () => {
+    const now = deps.clock.now();
+    const before = await ensureAgent(deps, agentId);
+    const session = await requireLiveSession(deps, before, sessionId);
+    const doc = await updateOwnedItem(deps, agentId, session.id, (d) => ({
+      ...d,
+      item: endWorkItem(d.item, now),
+    }));
+    const agent = await updateAgent(deps, agentId, (current) =>
+      findSession(current.panel, sessionId)
+        ? { ...current, panel: closeSession(current.panel, sessionId) }
+        : current,
+    );
+    deps.logger.info({ agentId, sessionId }, 'conversation ended');
+    await deps.notifier.toCustomer(doc.item.customerId, customerWording.ended(agent.name), {
+      kind: 'ended',
+      agentName: agent.name,
+    });
+    await refreshPanel(deps, agent);
+    await dispatchOffers(deps);
+    return notice(`${session.title} ended`, 'The conversation is closed.', 'good');
+  });
+}

@@ -1,0 +1,61 @@
+import { expireOffers, staleClaims } from '../domain/routing';
+import type { Offer } from '../domain/routing';
+import { CLAIM_GRACE_MS, finishClaim, type ClaimPorts } from './claims';
+import { dispatchOffers, sendOfferCard } from './offers';
+import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
+import { updateQueue } from './work-queue';
+
+export interface SweepOutcome {
+  readonly missed: Offer[];
+  readonly offered: Offer[];
+  /** Set on the passes that also checked the agents' sessions against the work items. */
+  readonly repaired?: RepairOutcome;
+}
+
+/**
+ * Offers not answered in time become Missed and go to the next agent; claims a crash left half-way are finished.
+ * One pass over the queue per tick, driven by the injected clock — no timer per offer.
+ */
+export async function sweepOffers(deps: ClaimPorts): Promise<{ missed: Offer[]; offered: Offer[] }> {
+  const now = deps.clock.now();
+  const queue = await deps.queue.get(deps.settings.workstream.name);
+  for (const { workItemId, claim } of queue ? staleClaims(queue, now, CLAIM_GRACE_MS) : []) {
+    const fields = { workItemId, agentId: claim.agentId, via: claim.via };
+    deps.logger.warn(fields, 'finishing a claim left half-way');
+    try {
+      await finishClaim(deps, workItemId, claim);
+    } catch (error) {
+      // One claim that cannot be finished must not stop the sweep (offers still expire); it is tried again.
+      deps.logger.error({ ...fields, err: error }, 'claim could not be finished');
+    }
+  }
+  const missed = await updateQueue(deps, (current) => {
+    const expired = expireOffers(current, now);
+    return { queue: expired.queue, result: expired.expired };
+  });
+  for (const offer of missed) {
+    deps.logger.info(
+      { workItemId: offer.workItemId, agentId: offer.agentId, offerId: offer.id },
+      'offer missed',
+    );
+    await sendOfferCard(deps, offer, 'missed');
+  }
+  const offered = await dispatchOffers(deps);
+  return { missed, offered };
+}
+
+/**
+ * The sweeper's pass for one instance: sweepOffers every time, and once every REPAIR_INTERVAL_MS (the first pass
+ * included) the agents' sessions are also checked against the work items. Passes must not overlap (the edge's
+ * timer runs one at a time).
+ */
+export function deskSweep(deps: ClaimPorts): () => Promise<SweepOutcome> {
+  let lastRepairAt = -Infinity;
+  return async () => {
+    const swept = await sweepOffers(deps);
+    const now = deps.clock.now();
+    if (now - lastRepairAt < REPAIR_INTERVAL_MS) return swept;
+    lastRepairAt = now;
+    return { ...swept, repaired: await repairSessions(deps) };
+  };
+}

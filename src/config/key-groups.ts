@@ -1,0 +1,194 @@
+import type { AgentIdentity } from '../domain/agent-directory';
+import { SENTIMENT_THRESHOLDS } from '../domain/sentiment';
+import { APP_TYPES, LOG_LEVELS, STORE_KINDS, WEBCHAT_MODES, type WebchatMode } from './allowed-values';
+import type { Config } from './config';
+import { type EnvReader, listOf, wholeBetween } from './env-reader';
+import {
+  type AgentName,
+  MAX_PRECHAT_QUESTIONS,
+  type PrechatQuestion,
+  agentList,
+  agentNames,
+  prechatList,
+} from './list-schemas';
+import { deriveTeamsAppId } from './teams-app-id';
+import {
+  flag,
+  guid,
+  hostName,
+  httpUrlValue,
+  integer,
+  oneOf,
+  postgresUrl,
+  publicBaseUrl,
+  tokenClaim,
+} from './value-schemas';
+
+/*
+ * Each group reads its keys with their defaults and the words that say what a valid value is. The groups are
+ * read in .env.example order, so errors come out in that order too.
+ */
+
+export type ServerKeys = Pick<
+  Config,
+  | 'port'
+  | 'host'
+  | 'allowAnonymousRemote'
+  | 'maxConnections'
+  | 'headersTimeoutSeconds'
+  | 'requestTimeoutSeconds'
+  | 'turnDeadlineSeconds'
+>;
+
+export function readServerKeys(env: EnvReader): ServerKeys {
+  return {
+    port: env.read('PORT', integer(0, 65535), 3978, 'a number between 0 and 65535'),
+    host: env.read('HOST', hostName, '127.0.0.1', 'a host name or IP address'),
+    allowAnonymousRemote: env.read('ALLOW_ANONYMOUS_REMOTE', flag, false, 'true or false'),
+    maxConnections: env.read('MAX_CONNECTIONS', integer(10, 100000), 1000, wholeBetween(10, 100000)),
+    headersTimeoutSeconds: env.read('HEADERS_TIMEOUT_S', integer(1, 600), 20, wholeBetween(1, 600)),
+    requestTimeoutSeconds: env.read('REQUEST_TIMEOUT_S', integer(1, 3600), 60, wholeBetween(1, 3600)),
+    turnDeadlineSeconds: env.read('TURN_DEADLINE_S', integer(1, 600), 15, wholeBetween(1, 600)),
+  };
+}
+
+export type BotKeys = Pick<
+  Config,
+  'microsoftAppId' | 'microsoftAppPassword' | 'microsoftAppTenantId' | 'microsoftAppType'
+>;
+
+export function readBotKeys(env: EnvReader): BotKeys {
+  return {
+    microsoftAppId: env.raw('MicrosoftAppId') ?? '',
+    microsoftAppPassword: env.raw('MicrosoftAppPassword') ?? '',
+    microsoftAppTenantId: env.raw('MicrosoftAppTenantId') ?? '',
+    microsoftAppType: env.read('MicrosoftAppType', oneOf(APP_TYPES), 'MultiTenant', listOf(APP_TYPES)),
+  };
+}
+
+export type StoreKeys = Pick<Config, 'store' | 'sqlitePath' | 'databaseUrl' | 'databasePoolSize'>;
+
+export function readStoreKeys(env: EnvReader): StoreKeys {
+  return {
+    store: env.read('STORE', oneOf(STORE_KINDS), 'sqlite', listOf(STORE_KINDS)),
+    sqlitePath: env.raw('SQLITE_PATH') ?? 'data/relaydesk.db',
+    databaseUrl: env.read(
+      'DATABASE_URL',
+      postgresUrl,
+      '',
+      'a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/relaydesk',
+    ),
+    databasePoolSize: env.read('DATABASE_POOL_SIZE', integer(1, 1000), 10, wholeBetween(1, 1000)),
+  };
+}
+
+export interface AgentKeys {
+  /** The AGENT_IDS entries; none when it is unset or invalid. */
+  readonly listedAgents: readonly AgentIdentity[];
+  readonly names: readonly AgentName[];
+}
+
+export function readAgentKeys(env: EnvReader): AgentKeys {
+  return {
+    listedAgents: env.read<readonly AgentIdentity[]>(
+      'AGENT_IDS',
+      agentList,
+      [],
+      'a comma-separated list of agents, each one or more of their ids joined by "|" (AAD object ids or Teams user ids), no id twice',
+    ),
+    names: env.read<readonly AgentName[]>(
+      'AGENT_NAMES',
+      agentNames,
+      [],
+      'a list of "id=Display name" entries separated by ";" (names of 1 to 64 characters)',
+    ),
+  };
+}
+
+export type DeskKeys = Pick<
+  Config,
+  | 'maxSessions'
+  | 'agentCapacity'
+  | 'notificationTimeoutSeconds'
+  | 'waitingPeriodDays'
+  | 'sentimentThreshold'
+  | 'rateLimitPerMinute'
+  | 'maxBodyKb'
+  | 'maxTextChars'
+  | 'contactsFile'
+  | 'prechatQuestions'
+  | 'sweepIntervalSeconds'
+>;
+
+export function readDeskKeys(env: EnvReader): DeskKeys {
+  const maxSessions = env.read('MAX_SESSIONS', integer(1, 100), 10, wholeBetween(1, 100));
+  const between = (key: string, min: number, max: number, fallback: number): number =>
+    env.read(key, integer(min, max), fallback, wholeBetween(min, max));
+  return {
+    maxSessions,
+    agentCapacity: between('AGENT_CAPACITY', 1, 1000, maxSessions),
+    notificationTimeoutSeconds: between('NOTIFICATION_TIMEOUT_S', 5, 86400, 120),
+    waitingPeriodDays: between('WAITING_PERIOD_DAYS', 1, 3650, 28),
+    sentimentThreshold: env.read(
+      'SENTIMENT_THRESHOLD',
+      oneOf(SENTIMENT_THRESHOLDS),
+      'slightly-negative',
+      listOf(SENTIMENT_THRESHOLDS),
+    ),
+    rateLimitPerMinute: env.read(
+      'RATE_LIMIT_PER_MINUTE',
+      integer(0, 100000),
+      60,
+      `${wholeBetween(0, 100000)} (0 turns it off)`,
+    ),
+    maxBodyKb: between('MAX_BODY_KB', 1, 10240, 256),
+    maxTextChars: between('MAX_TEXT_CHARS', 1, 100000, 4000),
+    contactsFile: contactsFile(env.raw('CONTACTS_FILE') ?? 'contacts/contacts.json'),
+    prechatQuestions: env.read<readonly PrechatQuestion[]>(
+      'PRECHAT_QUESTIONS',
+      prechatList,
+      [],
+      `a list of up to ${MAX_PRECHAT_QUESTIONS} "id=Question" entries separated by ";" (distinct ids of letters, digits, _ or -)`,
+    ),
+    sweepIntervalSeconds: between('SWEEP_INTERVAL_S', 1, 3600, 5),
+  };
+}
+
+function contactsFile(value: string): string {
+  return value.toLowerCase() === 'off' ? '' : value;
+}
+
+export type WebKeys = Pick<
+  Config,
+  'logLevel' | 'publicBaseUrl' | 'teamsAppId' | 'tabSsoAudience' | 'tabSsoIssuer' | 'tabSsoJwksUri'
+> & {
+  /** WEBCHAT as set; unset, the mode follows from MicrosoftAppId (see Config.webchat). */
+  readonly webchatSet: WebchatMode | undefined;
+};
+
+export function readWebKeys(env: EnvReader, microsoftAppId: string): WebKeys {
+  return {
+    webchatSet: env.read<WebchatMode | undefined>(
+      'WEBCHAT',
+      oneOf(WEBCHAT_MODES),
+      undefined,
+      listOf(WEBCHAT_MODES),
+    ),
+    logLevel: env.read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', listOf(LOG_LEVELS)),
+    publicBaseUrl: env.read(
+      'PUBLIC_BASE_URL',
+      publicBaseUrl,
+      'http://localhost:3978',
+      'an http(s) URL without query or fragment, e.g. https://relaydesk.example.com',
+    ),
+    teamsAppId: env.read(
+      'TEAMS_APP_ID',
+      guid,
+      deriveTeamsAppId(microsoftAppId),
+      'a GUID, e.g. 00000000-0000-0000-0000-000000000000',
+    ),
+    tabSsoAudience: env.read('TAB_SSO_AUDIENCE', tokenClaim, '', 'a token audience (no spaces)'),
+    tabSsoIssuer: env.read('TAB_SSO_ISSUER', tokenClaim, '', 'a token issuer (no spaces)'),
+    tabSsoJwksUri: env.read('TAB_SSO_JWKS_URI', httpUrlValue, '', 'an http(s) URL of a JSON Web Key Set'),
+  };
+}

@@ -1,0 +1,135 @@
+import type { SendOutcome } from '../app/deliveries';
+import type { LogFields, Logger, Random } from '../app/ports';
+import type { ReferenceOwner } from './conversation-references';
+import { classifySendError, messageOf, statusOfSendError, type SendFailure } from './delivery';
+import { DEFAULTS, type OutboxOptions } from './outbox-options';
+import type { OutboxEntry, OutboxStore } from './outbox-store';
+
+/** How one entry's send ended: taken off the queue (sent or dropped), left to another dispatcher, or kept. */
+export type Outcome = 'sent' | 'dropped' | 'lost' | 'stopped' | { readonly later: SendFailure };
+
+/** The dispatcher stopped: a send between attempts ends, its entry stays for the next start. */
+export class OutboxStopped extends Error {
+  override readonly name = 'OutboxStopped';
+}
+
+/** Another process took the recipient over (our lease expired). */
+class LeaseLost extends Error {
+  override readonly name = 'LeaseLost';
+}
+
+export interface EntrySenderDeps {
+  readonly options: OutboxOptions;
+  readonly store: OutboxStore;
+  readonly logger: Logger;
+  /** This dispatcher's name on the leases it holds. */
+  readonly holder: string;
+  /** Lease deadlines of the recipients this dispatcher is sending to (shared with the Outbox). */
+  readonly leases: Map<string, number>;
+  readonly leaseMs: number;
+  readonly random: Random;
+  /** Aborted when the outbox stops. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Sends one head entry through the sender with its recipient's lease kept alive, tells onSettled how it ended,
+ * and backs the recipient off when the send keeps failing.
+ */
+export class EntrySender {
+  constructor(private readonly deps: EntrySenderDeps) {}
+
+  /** Sends the entry (or drops it: no reference, or refused for good); retryable failures come back as `later`. */
+  async deliver(ownerKey: string, entry: OutboxEntry, fields: LogFields): Promise<Outcome> {
+    const reference = await this.deps.options.references.get(entry.owner);
+    if (!reference) {
+      this.deps.logger.warn(
+        { ...fields, owner: entry.owner.kind },
+        'no conversation reference, send skipped',
+      );
+      await this.settled(entry, { kind: 'failed', reason: 'no conversation reference' }, fields);
+      return 'dropped';
+    }
+    try {
+      await this.deps.options.sender.send(reference, entry, fields, {
+        signal: this.deps.signal,
+        beforeAttempt: () => this.keepLease(ownerKey),
+      });
+      await this.settled(entry, { kind: 'delivered' }, fields);
+      return 'sent';
+    } catch (error) {
+      if (error instanceof LeaseLost) {
+        this.deps.logger.warn(fields, 'another dispatcher took this recipient over; leaving it the entry');
+        return 'lost';
+      }
+      if (error instanceof OutboxStopped) return 'stopped';
+      const failure = classifySendError(error, Date.now());
+      if (failure.retryable) return { later: failure };
+      this.deps.logger.error(
+        { ...fields, status: statusOfSendError(error), reason: messageOf(error) },
+        'send failed for good, skipped',
+      );
+      const status = statusOfSendError(error);
+      await this.settled(
+        entry,
+        { kind: 'failed', reason: messageOf(error), ...(status !== undefined ? { status } : {}) },
+        fields,
+      );
+      return 'dropped';
+    }
+  }
+
+  private async settled(entry: OutboxEntry, outcome: SendOutcome, fields: LogFields): Promise<void> {
+    if (!this.deps.options.onSettled) return;
+    try {
+      await this.deps.options.onSettled(entry, outcome);
+    } catch (error) {
+      this.deps.logger.warn({ ...fields, reason: messageOf(error) }, 'recording how a send ended failed');
+    }
+  }
+
+  /** The head stays: the recipient waits longer after each pass that could not deliver it. */
+  async backOff(
+    ownerKey: string,
+    failedBefore: number,
+    failure: SendFailure,
+    fields: LogFields,
+  ): Promise<void> {
+    const failures = failedBefore + 1;
+    const base = this.deps.options.retryBaseMs ?? DEFAULTS.retryBaseMs;
+    const ceiling = Math.min(this.deps.options.retryMaxMs ?? DEFAULTS.retryMaxMs, base * 2 ** (failures - 1));
+    const jittered = Math.round(ceiling / 2 + (this.deps.random() * ceiling) / 2);
+    const waitMs = Math.max(jittered, failure.retryAfterMs ?? 0);
+    const notBefore = this.deps.options.now() + waitMs;
+    await this.deps.store.backOff(ownerKey, this.deps.holder, {
+      failures,
+      notBefore,
+      ...(failure.status !== undefined ? { status: failure.status } : {}),
+    });
+    this.deps.logger.warn(
+      { ...fields, status: failure.status, failures, waitMs },
+      'send still failing; kept in the outbox, later sends to this recipient wait behind it',
+    );
+  }
+
+  /** Renews the lease when half of it has run out; throws LeaseLost if another dispatcher has it now. */
+  private async keepLease(ownerKey: string): Promise<void> {
+    const now = this.deps.options.now();
+    const until = this.deps.leases.get(ownerKey) ?? now;
+    if (until - now > this.deps.leaseMs / 2) return;
+    const next = now + this.deps.leaseMs;
+    if (!(await this.deps.store.renew(ownerKey, this.deps.holder, next))) throw new LeaseLost('lease lost');
+    this.deps.leases.set(ownerKey, next);
+  }
+}
+
+export function fieldsOf(entry: OutboxEntry): LogFields {
+  const owner: ReferenceOwner = entry.owner;
+  return {
+    [owner.kind === 'agent' ? 'agentId' : 'customerId']: owner.id,
+    relaydeskId: entry.relaydeskId,
+    ...(entry.label !== undefined ? { view: entry.label } : {}),
+    ...(entry.slot !== undefined ? { slot: entry.slot } : {}),
+    ...(entry.replaces !== undefined ? { replaces: entry.replaces } : {}),
+  };
+}

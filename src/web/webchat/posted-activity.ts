@@ -1,0 +1,19 @@
+import { isObject } from '../../shared/json';
+
+/** Why a posted body is not a message this channel takes, or undefined. */
+export function postedProblem(body: unknown): string | undefined {
+  if (!isObject(body)) return 'the body must be a JSON object (an activity)';
+  if (body['type'] !== 'message') return 'only message activities are taken';
+  if (typeof body['text'] !== 'string' || body['text'].trim() === '')
+    return 'text must be a non-empty string';
+  const attachments = body['attachments'];
+  if (
+    attachments !== undefined &&
+    attachments !== null &&
+    !(Array.isArray(attachments) && attachments.length === 0)
+  ) {
+    return 'attachments are not taken';
+  }
+  if (body['value'] !== undefined && body['value'] !== null) return 'values (card submits) are not taken';
+  return undefined;
+}
