@@ -192,7 +192,7 @@ describe('the customer web chat page in Chromium: queued, accepted in Teams, mes
     const mark = chat.connector.calls.length;
     const line = page.locator('.transcript .from-customer').filter({ hasText: NOT_TAKEN });
     // The desk's store is down: the bot endpoint answers 503, and the channel withdraws the message.
-    const storeDown = faultSwitch(chat.desk.app.storage, chat.desk.app.database);
+    const storeDown = faultSwitch(chat.desk.app.database);
     storeDown.set('writes');
     try {
       await say(NOT_TAKEN);

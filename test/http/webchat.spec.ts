@@ -541,7 +541,7 @@ describe('a message the desk cannot take (its store is down), on the real server
 
   it('answers 503 with Retry-After naming the withdrawn message; sent again after recovery, the desk takes it', async () => {
     const customer = await WebchatCustomer.start(desk.app.baseUrl);
-    const storeDown = faultSwitch(desk.app.storage, desk.app.database);
+    const storeDown = faultSwitch(desk.app.database);
     storeDown.set('writes');
     let refused: Response;
     try {

@@ -50,7 +50,7 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
   });
 
   it('answers 503 with Retry-After to every message it could not store, logs each at error with its ids, and stores none', async () => {
-    const store = faultSwitch(scene.app.storage, scene.app.database);
+    const store = faultSwitch(scene.app.database);
     const mark = scene.desk.lines.length;
     const texts = Array.from({ length: 10 }, (_, index) => `Written while the disk is full ${index + 1}`);
     try {
@@ -118,7 +118,7 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
 
   it('the workspace tab’s API answers 503 with Retry-After while the store fails, and works again after', async () => {
     const token = await devSignIn(scene.app.baseUrl, alex.aadObjectId);
-    const store = faultSwitch(scene.app.storage, scene.app.database);
+    const store = faultSwitch(scene.app.database);
     try {
       store.set('writes');
       tally.attempts += 2;
@@ -152,7 +152,7 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
   });
 
   it('a store that cannot even be read answers 503 too, and the desk goes on after it recovers', async () => {
-    const store = faultSwitch(scene.app.storage, scene.app.database);
+    const store = faultSwitch(scene.app.database);
     const text = 'Written while the file is unreadable';
     try {
       store.set('reads-and-writes');
@@ -192,7 +192,7 @@ describe('a store that hangs (SQLite file, fault switch; turn deadline 300 ms)',
   it('answers 503 at the deadline, once; the turn finishes after the store is released and the desk goes on', async () => {
     await scene.tell(alex, 'hi');
     const samItem = await scene.activeSession(alex, kai, 'Hello from Kai');
-    const store = faultSwitch(scene.app.storage, scene.app.database);
+    const store = faultSwitch(scene.app.database);
     const activity = customerMessage(scene.serviceUrl, kai, 'Written while the store hangs');
     let answer: Response;
     const started = Date.now();

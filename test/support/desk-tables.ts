@@ -64,13 +64,12 @@ async function nonEmptyQueue(tables: DeskTables, workstream: string) {
   return queue.entries.length > 0 ? queue : undefined;
 }
 
-/** A running desk's storage: its documents and its database. */
+/** A running desk's database. */
 export interface StoredDesk {
-  readonly storage: { read(keys: string[]): Promise<Record<string, unknown>> };
   readonly database: SqlDatabase;
 }
 
-/** Which repository serves a key tests name things by, or undefined for a key that is still a document. */
+/** Which repository serves a key tests name things by, or undefined for a key kept at the edge. */
 function fromTables(tables: DeskTables, key: string): (() => Promise<unknown>) | undefined {
   const [kind, ...rest] = key.split('/');
   const id = rest.join('/');
@@ -85,19 +84,18 @@ function fromTables(tables: DeskTables, key: string): (() => Promise<unknown>) |
 /**
  * What a desk holds under the keys tests name things by: `workitem/<id>` is the work item with its whole
  * transcript, `queue/<workstream>` the queue, `agent/<id>` an agent with their panel, `customer/<id>` a customer,
- * anything else a document. Missing ones are left out, as Storage does.
+ * and the edge's rows (test/support/edge-rows.ts). Missing ones are left out; a key nothing stores throws.
  */
 export async function readStored(
   desk: StoredDesk,
   keys: readonly string[],
 ): Promise<Record<string, unknown>> {
   const tables = createDeskRepositories(desk.database);
-  const readerOf = (key: string) => fromTables(tables, key) ?? fromEdgeRows(desk.database, key);
-  const documents = await desk.storage.read(keys.filter((key) => readerOf(key) === undefined));
   const found: Record<string, unknown> = {};
   for (const key of keys) {
-    const read = readerOf(key);
-    const value = read ? await read() : documents[key];
+    const read = fromTables(tables, key) ?? fromEdgeRows(desk.database, key);
+    if (!read) throw new Error(`Nothing in the desk's tables is named "${key}".`);
+    const value = await read();
     if (value !== undefined) found[key] = value;
   }
   return found;

@@ -1,71 +1,36 @@
-import type { Storage } from 'botbuilder';
 import type { KyselyPlugin } from 'kysely';
 import type { SqlDatabase } from '../../src/store/sql/open-database';
 
 export type StorageFault = 'none' | 'writes' | 'reads-and-writes' | 'hang';
 
 /**
- * Puts a switch on a live Storage object and the database under it (the ones RunningRelaydesk hands out): 'writes'
- * makes every write throw as SQLite does on a full disk, 'reads-and-writes' makes reads throw too (a corrupted or
- * vanished file), and 'hang' holds every document read and write, and every database transaction, until the fault
- * is switched off. Calls made before a switch are not affected; `restore()` puts the original methods back.
+ * Puts a switch on the live database RunningRelaydesk hands out: 'writes' makes every write statement throw as SQLite
+ * does on a full disk, 'reads-and-writes' makes reads throw too (a corrupted or vanished file), and 'hang' holds every
+ * transaction until the fault is switched off. Calls made before a switch are not affected; `restore()` puts the
+ * original methods back.
  */
-export function faultSwitch(
-  storage: Storage,
-  database?: SqlDatabase,
-): {
+export function faultSwitch(database: SqlDatabase): {
   set(fault: StorageFault): void;
   /** Calls refused or held so far. */
   readonly refused: number;
   restore(): void;
 } {
-  const original = { read: storage.read.bind(storage), write: storage.write.bind(storage) };
-  const patched = storage as Storage & { read: Storage['read']; write: Storage['write'] };
   let fault: StorageFault = 'none';
   let refused = 0;
   let release: (() => void) | undefined;
   let held = Promise.resolve();
 
-  const diskFull = () =>
-    Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
-  const unreadable = () =>
-    Object.assign(new Error('SQLITE_CORRUPT: database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
-
-  patched.read = async (keys) => {
-    if (fault === 'reads-and-writes') {
+  const restoreDatabase = switchDatabase(database, {
+    fault: () => fault,
+    refuse: (error) => {
       refused += 1;
-      throw unreadable();
-    }
-    if (fault === 'hang') {
-      refused += 1;
-      await held;
-    }
-    return original.read(keys);
-  };
-  patched.write = async (changes) => {
-    if (fault === 'writes' || fault === 'reads-and-writes') {
-      refused += 1;
-      throw diskFull();
-    }
-    if (fault === 'hang') {
-      refused += 1;
-      await held;
-    }
-    return original.write(changes);
-  };
-
-  const restoreDatabase = database
-    ? switchDatabase(database, {
-        fault: () => fault,
-        refuse: (error) => {
-          refused += 1;
-          return error;
-        },
-        held: () => held,
-        diskFull,
-        unreadable,
-      })
-    : () => undefined;
+      return error;
+    },
+    held: () => held,
+    diskFull: () => Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' }),
+    unreadable: () =>
+      Object.assign(new Error('SQLITE_CORRUPT: database disk image is malformed'), { code: 'SQLITE_CORRUPT' }),
+  });
 
   return {
     set(next) {
@@ -80,8 +45,6 @@ export function faultSwitch(
     },
     restore() {
       release?.();
-      patched.read = original.read;
-      patched.write = original.write;
       restoreDatabase();
     },
   };

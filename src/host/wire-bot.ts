@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { hasLiveWorkItem } from '../app/customer-status';
+import { recordDelivery } from '../app/deliveries';
+import type { DeskPorts, DeskSettings } from '../app/desk-context';
+import { KeyedQueue } from '../app/keyed-queue';
+import type { Clock, IdGenerator, Logger } from '../app/ports';
+import type { ContactDirectory } from '../app/repositories';
+import { deskSweep } from '../app/sweep';
+import { CardRenderer } from '../cards/render-card';
+import type { Config } from '../config/config';
+import { AgentDirectory } from '../domain/agent-directory';
+import { DEFAULT_WORKSTREAM, daysToMs } from '../domain/workstream';
+import { KbSearch } from '../kb/kb-search';
+import { createVaderScorer } from '../sentiment/vader-scorer';
+import { SqlCardSlots } from '../store/sql/card-slots';
+import { SqlConversationReferences } from '../store/sql/conversation-references';
+import { createDeskRepositories } from '../store/sql/desk-repositories';
+import type { LiveEventBus } from '../store/sql/live-events';
+import type { SqlDatabase } from '../store/sql/open-database';
+import { SqlOutboxStore } from '../store/sql/outbox-store';
+import { SqlPrechatStates } from '../store/sql/prechat-states';
+import type { TabPresence } from '../store/sql/tab-presence';
+import { createAdapter } from '../teams/adapter';
+import { ConversationReferences } from '../teams/conversation-references';
+import { Delivery } from '../teams/delivery';
+import { registerMessagesEndpoint } from '../teams/messages-endpoint';
+import { Outbox, type OutboxOptions } from '../teams/outbox';
+import { PrechatSurvey } from '../teams/prechat/prechat-survey';
+import { ProactiveNotifier, type RenderCard } from '../teams/proactive-notifier';
+import { ProactiveSender } from '../teams/proactive-sender';
+import { RelaydeskBot } from '../teams/relaydesk-bot';
+import { Sweeper } from '../teams/sweeper';
+import { registerAgentApi, type AgentApi } from '../web/agent-api-routes';
+import { AgentEventHub, EventingNotifier } from '../web/agent-events';
+import { agentAuth } from './start-parts';
+import type { StartOptions } from './start-options';
+
+/** What the desk runs on besides its repositories. */
+export interface DeskInfrastructure {
+  readonly database: SqlDatabase;
+  readonly liveEvents: LiveEventBus;
+  readonly tabs: TabPresence;
+}
+
+export interface WiredBot {
+  readonly sweeper: Sweeper;
+  readonly contacts: ContactDirectory;
+  readonly agentApi: AgentApi;
+  readonly outbox: Outbox;
+}
+
+type Server = Parameters<typeof registerMessagesEndpoint>[0];
+type Settled = NonNullable<OutboxOptions['onSettled']>;
+
+function deskSettings(config: Config): DeskSettings {
+  return {
+    workstream: {
+      ...DEFAULT_WORKSTREAM,
+      maxSessions: config.maxSessions,
+      agentCapacityUnits: config.agentCapacity,
+      notificationTimeoutMs: config.notificationTimeoutSeconds * 1000,
+      waitingPeriodMs: daysToMs(config.waitingPeriodDays),
+      sentimentThreshold: config.sentimentThreshold,
+    },
+    maxTextChars: config.maxTextChars,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    agentNames: new Map(
+      config.agents.flatMap((agent) => (agent.name ? [[agent.id, agent.name] as const] : [])),
+    ),
+  };
+}
+
+/** The outbox and what it sends through; `settled` hears how each send ended once the desk is wired. */
+function createOutbox(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  clock: Clock,
+  database: SqlDatabase,
+  settled: Settled,
+) {
+  const adapter = createAdapter(
+    config,
+    logger,
+    options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {},
+  );
+  const references = new ConversationReferences(new SqlConversationReferences(database), clock);
+  const cardSlots = new SqlCardSlots(database);
+  const delivery = new Delivery({ ...options.sendRetry, logger: logger.child({ component: 'delivery' }) });
+  const now = () => clock.now();
+  const sender = new ProactiveSender({
+    adapter,
+    appId: config.microsoftAppId,
+    cardSlots,
+    delivery,
+    logger,
+    now,
+  });
+  const outbox = new Outbox({
+    store: new SqlOutboxStore(database),
+    cardSlots,
+    references,
+    sender,
+    logger,
+    now,
+    onSettled: settled,
+    ...definedOnly(options.outbox ?? {}),
+  });
+  return { adapter, references, outbox };
+}
+
+function createEventHub(logger: Logger, options: StartOptions, clock: Clock, infra: DeskInfrastructure) {
+  return new AgentEventHub({
+    clock,
+    logger,
+    bus: infra.liveEvents,
+    onStreamsChanged: (agentId, streams) => infra.tabs.streamsChanged(agentId, streams),
+    ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
+    ...(options.eventCoalesceMs !== undefined ? { coalesceMs: options.eventCoalesceMs } : {}),
+  });
+}
+
+function createPrechat(
+  config: Config,
+  logger: Logger,
+  database: SqlDatabase,
+  ports: DeskPorts,
+  notifier: ProactiveNotifier,
+): PrechatSurvey | undefined {
+  if (config.prechatQuestions.length === 0) return undefined;
+  return new PrechatSurvey({
+    questions: config.prechatQuestions,
+    states: new SqlPrechatStates(database),
+    hasLiveWorkItem: (customerId) => hasLiveWorkItem(ports, customerId),
+    send: (turn, customerId, activity) =>
+      notifier.sendActivity({ kind: 'customer', id: customerId }, activity, {
+        label: 'prechat-question',
+        ...(turn.activity.id ? { replyToId: turn.activity.id } : {}),
+      }),
+    logger,
+  });
+}
+
+/** The desk and its Bot Framework edge: the use cases, the proactive notifier, the bot on POST /api/messages. */
+export function wireBot(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  clock: Clock,
+  infra: DeskInfrastructure,
+  server: Server,
+): WiredBot {
+  const repositories = createDeskRepositories(infra.database);
+  const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
+  const renderer = new CardRenderer();
+  const renderCard: RenderCard =
+    options.renderCard ?? ((view) => renderer.renderAgentView(view, { now: clock.now() }));
+  let settled: Settled = () => Promise.resolve();
+  const { adapter, references, outbox } = createOutbox(
+    config,
+    logger,
+    options,
+    clock,
+    infra.database,
+    (e, o) => settled(e, o),
+  );
+  const notifier = new ProactiveNotifier({ outbox, references, renderCard, ids, logger });
+  const agentIds = [...config.agentIds];
+  const directory = new AgentDirectory(config.agents);
+  // The workspace tab's live updates: every view the desk sends an agent also tells their open tabs.
+  const events = createEventHub(logger, options, clock, infra);
+  // The only place every port is gathered; each use case takes the few it reads.
+  const ports: DeskPorts = {
+    ...repositories,
+    notifier: new EventingNotifier(notifier, events),
+    clock,
+    ids,
+    scorer: createVaderScorer({ maxChars: config.maxTextChars }),
+    kb: new KbSearch(),
+    logger: logger.child({ component: 'desk' }),
+    settings: deskSettings(config),
+    agents: () => Promise.resolve(agentIds),
+    // An offer reaches an agent in their chat with the bot, or in a tab they have open here or on another instance.
+    canReach: async (agentId) =>
+      events.count(agentId) > 0 ||
+      (await references.get({ kind: 'agent', id: agentId })) !== undefined ||
+      (await infra.tabs.isOpenAnywhere(agentId)),
+    customerTurns: new KeyedQueue(),
+  };
+  // Sends to customers that reached them, or never will: an agent's message gets its delivery state, a customer
+  // whose chat is gone is marked as having left. Successes of the desk's own notices change nothing, so skip them.
+  settled = async (entry, outcome) => {
+    if (entry.owner.kind !== 'customer') return;
+    if (outcome.kind === 'delivered' && !isAgentMessage(entry.activity)) return;
+    await recordDelivery(ports, entry.owner.id, entry.relaydeskId, outcome);
+  };
+  const prechat = createPrechat(config, logger, infra.database, ports, notifier);
+  const bot = new RelaydeskBot({
+    ports,
+    contacts: repositories.contacts,
+    references,
+    notifier,
+    renderCard,
+    directory: { keyOf: (id) => directory.keyOf(id), anonymous: config.anonymous },
+    logger,
+    ...(prechat ? { prechat } : {}),
+  });
+  registerMessagesEndpoint(server, {
+    adapter,
+    bot,
+    anonymous: config.anonymous,
+    logger,
+    turnDeadlineMs: options.turnDeadlineMs ?? config.turnDeadlineSeconds * 1000,
+  });
+  const agentApi = registerAgentApi(server, {
+    ports,
+    auth: agentAuth(config, clock, logger, options.tabSsoKeys),
+    events,
+    notifier,
+    logger,
+    maxTextChars: config.maxTextChars,
+  });
+  const sweeper = new Sweeper({
+    sweep: deskSweep(ports),
+    intervalMs: options.sweepIntervalMs ?? config.sweepIntervalSeconds * 1000,
+    logger,
+  });
+  return { sweeper, contacts: repositories.contacts, agentApi, outbox };
+}
+
+/** Whether an outbound activity is an agent's own message to a customer (traced for its delivery state). */
+function isAgentMessage(activity: { channelData?: unknown }): boolean {
+  const data = activity.channelData as { relaydesk?: { kind?: unknown } } | undefined;
+  return data?.relaydesk?.kind === 'agent-message';
+}
+
+/** The options that are set; exactOptionalPropertyTypes keeps an explicit undefined from overriding a default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
