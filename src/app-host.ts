@@ -5,12 +5,8 @@ import { createHttpServer, httpUrl, type BoundAddress } from './server/http-serv
 import { servedHosts } from './server/request-guards';
 import { openStore, storeFailureReason } from './store/create-storage';
 import type { SqlDatabase } from './store/sql/open-database';
-import type { LiveEventBus } from './store/sql/live-events';
 import { TabPresence } from './store/sql/tab-presence';
 import { openWebchatArchive } from './store/sql/webchat-archive';
-import type { Outbox } from './teams/outbox';
-import type { Sweeper } from './teams/sweeper';
-import type { AgentApi } from './web/agent-api-routes';
 import { registerChatPage } from './web/chat-page';
 import { registerStaticTab } from './web/static-tab';
 import { registerDirectLine } from './web/webchat/directline-routes';
@@ -23,19 +19,13 @@ import {
   reachableFromHere,
   warnIfAnonymousRemote,
 } from './host/start-parts';
-import { wireBot } from './host/wire-bot';
+import { wireBot, type WiredBot } from './host/wire-bot';
 
 export type { OutboxStartOptions, RunningRelaydesk, StartOptions } from './host/start-options';
 export { warnIfAnonymousRemote } from './host/start-parts';
 
-/** Wires store and HTTP server from a validated config and starts listening; main and tests both use it. */
-export async function startRelaydesk(
-  config: Config,
-  logger: Logger,
-  options: StartOptions = {},
-): Promise<RunningRelaydesk> {
-  const version = options.version ?? packageVersion();
-  const clock = options.clock ?? systemClock;
+/** The store, migrated, and its live events; a store that cannot be reached or listened to stops the start. */
+async function openStoreAndEvents(config: Config, logger: Logger) {
   const store = openStore(config, { logger: logger.child({ component: 'store' }) });
   try {
     await store.ready();
@@ -45,19 +35,18 @@ export async function startRelaydesk(
       cause: error,
     });
   }
-  let liveEvents: LiveEventBus;
   try {
-    liveEvents = await openLiveEventBus(config, logger);
+    return { store, liveEvents: await openLiveEventBus(config, logger) };
   } catch (error) {
     await store.close();
-    throw new Error(
-      `The live events of the ${config.store} store could not start: ${storeFailureReason(error)}`,
-      {
-        cause: error,
-      },
-    );
+    const reason = storeFailureReason(error);
+    throw new Error(`The live events of the ${config.store} store could not start: ${reason}`, {
+      cause: error,
+    });
   }
-  warnIfAnonymousRemote(config, logger);
+}
+
+function createServer(config: Config, logger: Logger, version: string, clock: Clock) {
   const http = createHttpServer({
     config,
     logger,
@@ -74,45 +63,16 @@ export async function startRelaydesk(
   });
   registerStaticTab(http.restify);
   registerChatPage(http.restify, { enabled: config.webchat === 'local' });
-  // Web chat conversations outlive a restart in the desk's database (with STORE=memory, as long as the process).
-  let webchat: LocalDirectLine | undefined;
-  try {
-    webchat = await startWebchat(config, logger, options, clock, store.database, http);
-  } catch (error) {
-    await liveEvents.close();
-    await store.close();
-    throw error;
-  }
-  let sweeper: Sweeper;
-  let outbox: Outbox | undefined;
-  let agentApi: AgentApi;
-  let address: BoundAddress;
-  let contacts = 0;
-  // Which agents have a tab open on any instance, so an offer made here reaches a tab open on another.
-  const tabs = new TabPresence({ database: store.database, clock, logger });
-  try {
-    const wired = wireBot(config, logger, options, clock, { ...store, liveEvents, tabs }, http.restify);
-    sweeper = wired.sweeper;
-    outbox = wired.outbox;
-    agentApi = wired.agentApi;
-    contacts = await loadContacts(
-      config.contactsFile,
-      wired.contacts,
-      logger.child({ component: 'contacts' }),
-    );
-    address = await http.listen();
-  } catch (error) {
-    await outbox?.stop();
-    await liveEvents.close();
-    await store.close();
-    throw error;
-  }
-  const dispatcher: Outbox = outbox;
-  sweeper.start();
-  dispatcher.start();
-  tabs.start();
+  return http;
+}
 
-  const baseUrl = httpUrl(address);
+function logStarted(
+  config: Config,
+  logger: Logger,
+  baseUrl: string,
+  contacts: number,
+  version: string,
+): void {
   const url = `${baseUrl}/api/messages`;
   logger.info(
     {
@@ -126,24 +86,75 @@ export async function startRelaydesk(
     },
     `relaydesk listening on ${url}`,
   );
+}
+
+/** After a failed start: runs each step whatever the others did; a step that fails is logged, not thrown. */
+async function undoStart(
+  logger: Logger,
+  steps: readonly (() => Promise<unknown> | undefined)[],
+): Promise<void> {
+  for (const step of steps) {
+    await Promise.resolve(step()).catch((error: unknown) =>
+      logger.warn({ err: error }, 'clean-up after a failed start failed'),
+    );
+  }
+}
+
+/** Wires store and HTTP server from a validated config and starts listening; main and tests both use it. */
+export async function startRelaydesk(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningRelaydesk> {
+  const version = options.version ?? packageVersion();
+  const clock = options.clock ?? systemClock;
+  const { store, liveEvents } = await openStoreAndEvents(config, logger);
+  warnIfAnonymousRemote(config, logger);
+  const http = createServer(config, logger, version, clock);
+  // Which agents have a tab open on any instance, so an offer made here reaches a tab open on another.
+  const tabs = new TabPresence({ database: store.database, clock, logger });
+  let webchat: LocalDirectLine | undefined;
+  let wired: WiredBot | undefined;
+  let address: BoundAddress;
+  let contacts = 0;
+  try {
+    // Web chat conversations outlive a restart in the desk's database (with STORE=memory, as long as the process).
+    webchat = await startWebchat(config, logger, options, clock, store.database, http);
+    wired = wireBot(config, logger, options, clock, { ...store, liveEvents, tabs }, http.restify);
+    contacts = await loadContacts(
+      config.contactsFile,
+      wired.contacts,
+      logger.child({ component: 'contacts' }),
+    );
+    address = await http.listen();
+  } catch (error) {
+    await undoStart(logger, [() => wired?.outbox.stop(), () => liveEvents.close(), () => store.close()]);
+    throw error;
+  }
+  const { sweeper, outbox, agentApi } = wired;
+  sweeper.start();
+  outbox.start();
+  tabs.start();
+  const baseUrl = httpUrl(address);
+  logStarted(config, logger, baseUrl, contacts, version);
 
   let closing: Promise<void> | undefined;
   return {
-    url,
+    url: `${baseUrl}/api/messages`,
     baseUrl,
     database: store.database,
     sweep: () => sweeper.runOnce(),
-    drainOutbox: () => dispatcher.drain(),
-    outboxPending: () => dispatcher.pending(),
+    drainOutbox: () => outbox.drain(),
+    outboxPending: () => outbox.pending(),
+    // Sweeper, server and outbox first, so nothing is still using the store when it closes. The event streams end
+    // before the server closes, which would otherwise wait for them; the outbox stops after the server, so a
+    // request still running can store its messages (they are sent after the next start).
     close: () => {
-      // Sweeper, server and outbox first, so nothing is still using the store when it closes. The event streams
-      // end before the server closes, which would otherwise wait for them; the outbox stops after the server, so
-      // a request still running can store its messages (they are sent after the next start).
       closing ??= sweeper
         .stop()
         .then(() => agentApi.close())
         .then(() => http.close())
-        .finally(() => dispatcher.stop())
+        .finally(() => outbox.stop())
         .finally(() => tabs.close())
         .finally(() => liveEvents.close())
         .finally(() => webchat?.settled())

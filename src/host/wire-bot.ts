@@ -14,7 +14,7 @@ import { KbSearch } from '../kb/kb-search';
 import { createVaderScorer } from '../sentiment/vader-scorer';
 import { SqlCardSlots } from '../store/sql/card-slots';
 import { SqlConversationReferences } from '../store/sql/conversation-references';
-import { createDeskRepositories } from '../store/sql/desk-repositories';
+import { createDeskRepositories, type DeskRepositories } from '../store/sql/desk-repositories';
 import type { LiveEventBus } from '../store/sql/live-events';
 import type { SqlDatabase } from '../store/sql/open-database';
 import { SqlOutboxStore } from '../store/sql/outbox-store';
@@ -141,6 +141,67 @@ function createPrechat(
   });
 }
 
+/** The only place every port is gathered; each use case takes the few it reads. */
+function deskPorts(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+  ids: IdGenerator,
+  edge: Pick<DeskPorts, 'notifier' | 'canReach'> & { readonly repositories: DeskRepositories },
+): DeskPorts {
+  const agentIds = [...config.agentIds];
+  return {
+    ...edge.repositories,
+    notifier: edge.notifier,
+    clock,
+    ids,
+    scorer: createVaderScorer({ maxChars: config.maxTextChars }),
+    kb: new KbSearch(),
+    logger: logger.child({ component: 'desk' }),
+    settings: deskSettings(config),
+    agents: () => Promise.resolve(agentIds),
+    // An offer reaches an agent in their chat with the bot, or in a tab they have open here or on another instance.
+    canReach: edge.canReach,
+    customerTurns: new KeyedQueue(),
+  };
+}
+
+/** The bot on POST /api/messages. */
+function registerBot(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  server: Server,
+  parts: {
+    readonly ports: DeskPorts;
+    readonly adapter: ReturnType<typeof createAdapter>;
+    readonly references: ConversationReferences;
+    readonly notifier: ProactiveNotifier;
+    readonly renderCard: RenderCard;
+    readonly prechat: PrechatSurvey | undefined;
+  },
+): void {
+  const { ports, adapter, prechat } = parts;
+  const directory = new AgentDirectory(config.agents);
+  const bot = new RelaydeskBot({
+    ports,
+    contacts: ports.contacts,
+    references: parts.references,
+    notifier: parts.notifier,
+    renderCard: parts.renderCard,
+    directory: { keyOf: (id) => directory.keyOf(id), anonymous: config.anonymous },
+    logger,
+    ...(prechat ? { prechat } : {}),
+  });
+  registerMessagesEndpoint(server, {
+    adapter,
+    bot,
+    anonymous: config.anonymous,
+    logger,
+    turnDeadlineMs: options.turnDeadlineMs ?? config.turnDeadlineSeconds * 1000,
+  });
+}
+
 /** The desk and its Bot Framework edge: the use cases, the proactive notifier, the bot on POST /api/messages. */
 export function wireBot(
   config: Config,
@@ -165,28 +226,16 @@ export function wireBot(
     (e, o) => settled(e, o),
   );
   const notifier = new ProactiveNotifier({ outbox, references, renderCard, ids, logger });
-  const agentIds = [...config.agentIds];
-  const directory = new AgentDirectory(config.agents);
   // The workspace tab's live updates: every view the desk sends an agent also tells their open tabs.
   const events = createEventHub(logger, options, clock, infra);
-  // The only place every port is gathered; each use case takes the few it reads.
-  const ports: DeskPorts = {
-    ...repositories,
+  const ports = deskPorts(config, logger, clock, ids, {
+    repositories,
     notifier: new EventingNotifier(notifier, events),
-    clock,
-    ids,
-    scorer: createVaderScorer({ maxChars: config.maxTextChars }),
-    kb: new KbSearch(),
-    logger: logger.child({ component: 'desk' }),
-    settings: deskSettings(config),
-    agents: () => Promise.resolve(agentIds),
-    // An offer reaches an agent in their chat with the bot, or in a tab they have open here or on another instance.
     canReach: async (agentId) =>
       events.count(agentId) > 0 ||
       (await references.get({ kind: 'agent', id: agentId })) !== undefined ||
       (await infra.tabs.isOpenAnywhere(agentId)),
-    customerTurns: new KeyedQueue(),
-  };
+  });
   // Sends to customers that reached them, or never will: an agent's message gets its delivery state, a customer
   // whose chat is gone is marked as having left. Successes of the desk's own notices change nothing, so skip them.
   settled = async (entry, outcome) => {
@@ -194,23 +243,13 @@ export function wireBot(
     if (outcome.kind === 'delivered' && !isAgentMessage(entry.activity)) return;
     await recordDelivery(ports, entry.owner.id, entry.relaydeskId, outcome);
   };
-  const prechat = createPrechat(config, logger, infra.database, ports, notifier);
-  const bot = new RelaydeskBot({
+  registerBot(config, logger, options, server, {
     ports,
-    contacts: repositories.contacts,
+    adapter,
     references,
     notifier,
     renderCard,
-    directory: { keyOf: (id) => directory.keyOf(id), anonymous: config.anonymous },
-    logger,
-    ...(prechat ? { prechat } : {}),
-  });
-  registerMessagesEndpoint(server, {
-    adapter,
-    bot,
-    anonymous: config.anonymous,
-    logger,
-    turnDeadlineMs: options.turnDeadlineMs ?? config.turnDeadlineSeconds * 1000,
+    prechat: createPrechat(config, logger, infra.database, ports, notifier),
   });
   const agentApi = registerAgentApi(server, {
     ports,
