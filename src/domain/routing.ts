@@ -2,48 +2,12 @@ import { NotOfferedToAgentError, OfferNotFoundError } from './errors';
 import { acceptsOffers } from './presence';
 import type { PresenceStatus } from './presence';
 import type { WorkstreamSettings } from './workstream';
+import { findQueueEntry, replaceEntry, withoutEntry, withoutOffer } from './work-queue';
+import type { Claim, Offer, QueueEntry, WorkQueue } from './work-queue';
 
-/** A notification to one agent; it expires after the workstream's notification timeout. */
-export interface Offer {
-  readonly id: string;
-  readonly workItemId: string;
-  readonly agentId: string;
-  readonly offeredAt: number;
-  readonly expiresAt: number;
-}
-
-export type DeclineReason = 'rejected' | 'missed';
-
-/**
- * An item an agent has taken (accepted its offer, or picked it) whose session is not open on their document
- * yet. It stays in the queue, counted against that agent's capacity and offered to nobody, until the session
- * is open and the claim is settled; a claim left behind by a crash is finished by the sweeper.
- */
-export interface Claim {
-  readonly agentId: string;
-  readonly at: number;
-  readonly via: 'accept' | 'pick';
-  /** The offer that was accepted. */
-  readonly offerId?: string;
-}
-
-export interface QueueEntry {
-  readonly workItemId: string;
-  readonly enqueuedAt: number;
-  readonly preferredAgentId?: string;
-  /** At most one live offer per item. */
-  readonly offer?: Offer;
-  /** The last agent who rejected or missed it is skipped until the cool-down passes. */
-  readonly declined?: { readonly agentId: string; readonly at: number; readonly reason: DeclineReason };
-  /** Taken by an agent; the entry leaves the queue once their session is open. */
-  readonly claim?: Claim;
-}
-
-/** FIFO: an item keeps its place while offered, so one that comes back is still ahead of later arrivals. */
-export interface WorkQueue {
-  readonly workstream: string;
-  readonly entries: readonly QueueEntry[];
-}
+// The queue model is imported through this module across the app and the store.
+export type { Claim, DeclineReason, Offer, QueueEntry, WorkQueue } from './work-queue';
+export { dequeue, emptyQueue, enqueue, findQueueEntry } from './work-queue';
 
 /** What routing needs to know about an agent; built from the agent's row by the use case. */
 export interface RoutingCandidate {
@@ -56,49 +20,6 @@ export interface RoutingCandidate {
   readonly lastOfferedAt?: number;
   /** The work items whose sessions are open on the agent's panel (a claim on one of them is counted once). */
   readonly sessionIds?: readonly string[];
-}
-
-export function emptyQueue(workstream: string): WorkQueue {
-  return { workstream, entries: [] };
-}
-
-export function findQueueEntry(queue: WorkQueue, workItemId: string): QueueEntry | undefined {
-  return queue.entries.find((entry) => entry.workItemId === workItemId);
-}
-
-/**
- * Adds an item at the tail; an item already queued keeps its place. A claimed entry is a leftover of an
- * accept that never settled (the item went Active, then Waiting, and is back now): it gives way to a new one.
- */
-export function enqueue(
-  queue: WorkQueue,
-  workItemId: string,
-  now: number,
-  preferredAgentId?: string,
-): WorkQueue {
-  const existing = findQueueEntry(queue, workItemId);
-  if (existing && !existing.claim) return queue;
-  const entry: QueueEntry = preferredAgentId
-    ? { workItemId, enqueuedAt: now, preferredAgentId }
-    : { workItemId, enqueuedAt: now };
-  const rest = existing ? withoutEntry(queue, workItemId) : queue;
-  return { ...rest, entries: [...rest.entries, entry] };
-}
-
-function replaceEntry(queue: WorkQueue, updated: QueueEntry): WorkQueue {
-  return {
-    ...queue,
-    entries: queue.entries.map((entry) => (entry.workItemId === updated.workItemId ? updated : entry)),
-  };
-}
-
-function withoutEntry(queue: WorkQueue, workItemId: string): WorkQueue {
-  return { ...queue, entries: queue.entries.filter((entry) => entry.workItemId !== workItemId) };
-}
-
-function withoutOffer(entry: QueueEntry): QueueEntry {
-  const { offer: _offer, ...rest } = entry;
-  return rest;
 }
 
 /** The live offer the action names, or a "no longer available" error; someone else's offer is refused. */
@@ -212,17 +133,6 @@ export function pickFromQueue(
   return entry.offer ? { queue: next, cancelledOffer: entry.offer } : { queue: next };
 }
 
-/** Removes an item that left the queue another way (ended, or Active through another path). */
-export function dequeue(queue: WorkQueue, workItemId: string): WorkQueue {
-  return findQueueEntry(queue, workItemId) ? withoutEntry(queue, workItemId) : queue;
-}
-
-/**
- * Offers every un-offered, unclaimed item, oldest first, to an eligible agent: Available or Busy, reachable,
- * with free capacity and a free session slot once their outstanding offers and claims are counted; the agent who just
- * declined it is skipped for one notification timeout. The preferred agent (same agent) wins when
- * eligible; otherwise the least loaded, then the one offered work longest ago.
- */
 /**
  * Whether an agent could take an offer at all, before counting the offers they already hold: when no candidate
  * can, planning has nothing to do and the queue need not be read.
@@ -239,20 +149,64 @@ export function mightTakeWork(
   );
 }
 
+type PlanSettings = Pick<
+  WorkstreamSettings,
+  | 'capacityUnitsPerConversation'
+  | 'agentCapacityUnits'
+  | 'maxSessions'
+  | 'notificationTimeoutMs'
+  | 'keepSameAgent'
+>;
+
+/** One planning pass: per agent, the offers and unsettled claims they hold, and when they were last offered work. */
+interface PlanningRound {
+  readonly settings: PlanSettings;
+  readonly now: number;
+  readonly pending: Map<string, number>;
+  readonly lastOffered: Map<string, number>;
+}
+
+/**
+ * Offers every un-offered, unclaimed item, oldest first, to an eligible agent: Available or Busy, reachable,
+ * with free capacity and a free session slot once their outstanding offers and claims are counted; the agent who just
+ * declined it is skipped for one notification timeout. The preferred agent (same agent) wins when
+ * eligible; otherwise the least loaded, then the one offered work longest ago.
+ */
 export function planOffers(
   queue: WorkQueue,
   candidates: readonly RoutingCandidate[],
-  settings: Pick<
-    WorkstreamSettings,
-    | 'capacityUnitsPerConversation'
-    | 'agentCapacityUnits'
-    | 'maxSessions'
-    | 'notificationTimeoutMs'
-    | 'keepSameAgent'
-  >,
+  settings: PlanSettings,
   now: number,
   nextOfferId: () => string,
 ): { queue: WorkQueue; offers: Offer[] } {
+  const round = startRound(queue, candidates, settings, now);
+  const offers: Offer[] = [];
+  const entries = queue.entries.map((entry) => {
+    if (entry.offer || entry.claim) return entry;
+    const chosen = chooseAgent(round, candidates, entry);
+    if (!chosen) return entry;
+    const offer: Offer = {
+      id: nextOfferId(),
+      workItemId: entry.workItemId,
+      agentId: chosen.id,
+      offeredAt: now,
+      expiresAt: now + settings.notificationTimeoutMs,
+    };
+    offers.push(offer);
+    round.pending.set(chosen.id, (round.pending.get(chosen.id) ?? 0) + 1);
+    round.lastOffered.set(chosen.id, now);
+    return { ...entry, offer };
+  });
+  return { queue: offers.length ? { ...queue, entries } : queue, offers };
+}
+
+/** A claim on a session already open on the agent's panel is not counted twice. */
+function startRound(
+  queue: WorkQueue,
+  candidates: readonly RoutingCandidate[],
+  settings: PlanSettings,
+  now: number,
+): PlanningRound {
   const pending = new Map<string, number>();
   const count = (agentId: string) => pending.set(agentId, (pending.get(agentId) ?? 0) + 1);
   const open = new Map(candidates.map((candidate) => [candidate.id, new Set(candidate.sessionIds ?? [])]));
@@ -263,50 +217,44 @@ export function planOffers(
   const lastOffered = new Map(
     candidates.map((candidate) => [candidate.id, candidate.lastOfferedAt ?? -Infinity]),
   );
-  const units = settings.capacityUnitsPerConversation;
+  return { settings, now, pending, lastOffered };
+}
 
-  const load = (candidate: RoutingCandidate): number =>
-    candidate.usedUnits + (pending.get(candidate.id) ?? 0) * units;
-  const eligible = (candidate: RoutingCandidate, entry: QueueEntry): boolean => {
-    const offers = pending.get(candidate.id) ?? 0;
-    const coolingDown =
-      entry.declined?.agentId === candidate.id && now < entry.declined.at + settings.notificationTimeoutMs;
-    return (
-      acceptsOffers(candidate.presence) &&
-      candidate.reachable &&
-      !coolingDown &&
-      load(candidate) + units <= settings.agentCapacityUnits &&
-      candidate.sessionCount + offers < settings.maxSessions
-    );
-  };
+function loadOf(round: PlanningRound, candidate: RoutingCandidate): number {
+  return (
+    candidate.usedUnits + (round.pending.get(candidate.id) ?? 0) * round.settings.capacityUnitsPerConversation
+  );
+}
 
-  const offers: Offer[] = [];
-  const entries = queue.entries.map((entry) => {
-    if (entry.offer || entry.claim) return entry;
-    const able = candidates.filter((candidate) => eligible(candidate, entry));
-    const preferred = settings.keepSameAgent
-      ? able.find((candidate) => candidate.id === entry.preferredAgentId)
-      : undefined;
-    const chosen =
-      preferred ??
-      [...able].sort(
-        (a, b) =>
-          load(a) - load(b) ||
-          (lastOffered.get(a.id) ?? -Infinity) - (lastOffered.get(b.id) ?? -Infinity) ||
-          a.id.localeCompare(b.id),
-      )[0];
-    if (!chosen) return entry;
-    const offer: Offer = {
-      id: nextOfferId(),
-      workItemId: entry.workItemId,
-      agentId: chosen.id,
-      offeredAt: now,
-      expiresAt: now + settings.notificationTimeoutMs,
-    };
-    offers.push(offer);
-    pending.set(chosen.id, (pending.get(chosen.id) ?? 0) + 1);
-    lastOffered.set(chosen.id, now);
-    return { ...entry, offer };
-  });
-  return { queue: offers.length ? { ...queue, entries } : queue, offers };
+function eligible(round: PlanningRound, candidate: RoutingCandidate, entry: QueueEntry): boolean {
+  const { settings, now } = round;
+  const offers = round.pending.get(candidate.id) ?? 0;
+  const coolingDown =
+    entry.declined?.agentId === candidate.id && now < entry.declined.at + settings.notificationTimeoutMs;
+  return (
+    acceptsOffers(candidate.presence) &&
+    candidate.reachable &&
+    !coolingDown &&
+    loadOf(round, candidate) + settings.capacityUnitsPerConversation <= settings.agentCapacityUnits &&
+    candidate.sessionCount + offers < settings.maxSessions
+  );
+}
+
+function chooseAgent(
+  round: PlanningRound,
+  candidates: readonly RoutingCandidate[],
+  entry: QueueEntry,
+): RoutingCandidate | undefined {
+  const able = candidates.filter((candidate) => eligible(round, candidate, entry));
+  const preferred = round.settings.keepSameAgent
+    ? able.find((candidate) => candidate.id === entry.preferredAgentId)
+    : undefined;
+  const lastOffered = (candidate: RoutingCandidate) => round.lastOffered.get(candidate.id) ?? -Infinity;
+  return (
+    preferred ??
+    [...able].sort(
+      (a, b) =>
+        loadOf(round, a) - loadOf(round, b) || lastOffered(a) - lastOffered(b) || a.id.localeCompare(b.id),
+    )[0]
+  );
 }

@@ -3,8 +3,8 @@ import pino from 'pino';
 import restify from 'restify';
 import { systemClock, type Clock, type Logger } from '../app/ports';
 import type { Config, StoreKind } from '../config/config';
-import { isStoreFailure } from '../store/store-failures';
-import { requestRefusal } from './request-guards';
+import { answerRequestError } from './request-errors';
+import { requestRefusal, type RequestGuardOptions } from './request-guards';
 
 export interface HttpServerOptions {
   config: Pick<Config, 'host' | 'port' | 'maxBodyKb'>;
@@ -64,10 +64,9 @@ export function httpUrl(address: BoundAddress, path = ''): string {
 
 /** The restify server with /healthz, a capped JSON body parser and JSON errors; callers add the other routes. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const { config, storeKind, version } = options;
+  const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger.child({ component: 'http' });
-  const startedAt = clock.now();
 
   // restify's internal logger stays silent (its types still say bunyan); we log through our Logger via events instead.
   const server = restify.createServer({
@@ -75,10 +74,30 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     log: pino({ level: 'silent' }) as unknown as restify.ServerOptions['log'],
   });
 
-  // Before routing and before any body is read: a compressed body, a declared length over the limit, or (in
-  // anonymous mode) a Host that is not this machine's is refused from its headers, and the connection closed.
-  const guards = { maxBodyBytes: config.maxBodyKb * 1024, allowedHosts: options.allowedHosts };
-  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+  server.pre(
+    refuseFromHeaders({ maxBodyBytes: config.maxBodyKb * 1024, allowedHosts: options.allowedHosts }, logger),
+  );
+
+  // Oversized bodies end as 413 and malformed JSON as 400, both as restify's JSON errors. Only JSON is parsed:
+  // the full bodyParser would also accept multipart uploads to temp files, which nothing here needs.
+  server.use(restify.plugins.bodyReader({ maxBodySize: config.maxBodyKb * 1024 }));
+  server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
+
+  server.get('/healthz', healthz({ version: options.version, storeKind: options.storeKind, clock }));
+
+  server.on('restifyError', answerRequestError(logger));
+  server.on('error', (err: unknown) => logger.error({ err }, 'http server error'));
+  applyConnectionLimits(server.server, { ...DEFAULT_CONNECTION_LIMITS, ...options.connections });
+
+  return { restify: server, ...lifecycle(server.server, config, options.closeGraceMs ?? 5000) };
+}
+
+/**
+ * Before routing and before any body is read: a compressed body, a declared length over the limit, or (in
+ * anonymous mode) a Host that is not this machine's is refused from its headers, and the connection closed.
+ */
+function refuseFromHeaders(guards: RequestGuardOptions, logger: Logger): restify.RequestHandler {
+  return (req: restify.Request, res: restify.Response, next: restify.Next) => {
     const refusal = requestRefusal(req, guards);
     if (refusal === undefined) {
       // restify's body reader takes only an absent Content-Encoding; identity is the same thing.
@@ -99,82 +118,53 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     res.header('Cache-Control', 'no-store');
     res.send(refusal.status, { code: refusal.code, message: refusal.message });
     next(false);
-  });
+  };
+}
 
-  // Oversized bodies end as 413 and malformed JSON as 400, both as restify's JSON errors. Only JSON is parsed:
-  // the full bodyParser would also accept multipart uploads to temp files, which nothing here needs.
-  server.use(restify.plugins.bodyReader({ maxBodySize: config.maxBodyKb * 1024 }));
-  server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
-
-  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+function healthz(about: { version: string; storeKind: StoreKind; clock: Clock }): restify.RequestHandler {
+  const startedAt = about.clock.now();
+  return (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.header('Cache-Control', 'no-store');
     res.send(200, {
       status: 'ok',
-      version,
-      store: storeKind,
-      uptimeSeconds: Math.max(0, Math.floor((clock.now() - startedAt) / 1000)),
+      version: about.version,
+      store: about.storeKind,
+      uptimeSeconds: Math.max(0, Math.floor((about.clock.now() - startedAt) / 1000)),
     });
     next();
-  });
+  };
+}
 
-  server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, done: () => void) => {
-    const statusCode = statusOf(err);
-    if (statusCode === undefined && isStoreFailure(err)) {
-      // Nothing was stored: the caller may try again shortly (the tab does, on its own).
-      logger.error(
-        { err, method: req.method, path: req.path(), statusCode: 503 },
-        'request failed: the store failed',
-      );
-      if (!res.headersSent) {
-        res.header('Retry-After', '5');
-        res.send(503, {
-          code: 'ServiceUnavailable',
-          message: 'The desk could not store this; try again shortly.',
-        });
-      }
-    } else if (statusCode === undefined) {
-      // A programming error: log it, but never show its message to the caller.
-      logger.error({ err, method: req.method, path: req.path() }, 'unhandled error in a request handler');
-      if (!res.headersSent) res.send(500, { code: 'InternalError', message: 'internal error' });
-    } else if (statusCode >= 500) {
-      logger.error({ err, method: req.method, path: req.path(), statusCode }, 'request failed');
-    } else {
-      logger.debug(
-        { method: req.method, path: req.path(), statusCode, reason: messageOf(err) },
-        'request refused',
-      );
-    }
-    done();
-  });
-  server.on('error', (err: unknown) => logger.error({ err }, 'http server error'));
-  applyConnectionLimits(server.server, { ...DEFAULT_CONNECTION_LIMITS, ...options.connections });
-
+/** listen / address / close of the Node server; close waits `closeGraceMs` for requests in flight, then cuts them. */
+function lifecycle(
+  http: restify.Server['server'],
+  config: Pick<Config, 'host' | 'port'>,
+  closeGraceMs: number,
+): Omit<HttpServer, 'restify'> {
   let bound: BoundAddress | undefined;
   let closing: Promise<void> | undefined;
-
   return {
-    restify: server,
     address: () => bound,
     listen: () =>
       new Promise<BoundAddress>((resolve, reject) => {
         const onError = (err: Error) => reject(err);
-        server.server.once('error', onError);
-        server.server.listen(config.port, config.host, () => {
-          server.server.off('error', onError);
-          const address = server.server.address() as AddressInfo;
+        http.once('error', onError);
+        http.listen(config.port, config.host, () => {
+          http.off('error', onError);
+          const address = http.address() as AddressInfo;
           bound = { host: config.host, port: address.port };
           resolve(bound);
         });
       }),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
-        if (!server.server.listening) {
+        if (!http.listening) {
           resolve();
           return;
         }
-        const cutOff = setTimeout(() => server.server.closeAllConnections(), options.closeGraceMs ?? 5000);
+        const cutOff = setTimeout(() => http.closeAllConnections(), closeGraceMs);
         cutOff.unref();
-        server.server.close(() => {
+        http.close(() => {
           clearTimeout(cutOff);
           bound = undefined;
           resolve();
@@ -196,13 +186,4 @@ function applyConnectionLimits(http: restify.Server['server'], limits: Connectio
     1000,
     limits.headersTimeoutMs,
   );
-}
-
-function statusOf(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null || !('statusCode' in err)) return undefined;
-  return typeof err.statusCode === 'number' ? err.statusCode : undefined;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

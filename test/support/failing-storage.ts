@@ -27,9 +27,12 @@ export function faultSwitch(database: SqlDatabase): {
       return error;
     },
     held: () => held,
-    diskFull: () => Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' }),
+    diskFull: () =>
+      Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' }),
     unreadable: () =>
-      Object.assign(new Error('SQLITE_CORRUPT: database disk image is malformed'), { code: 'SQLITE_CORRUPT' }),
+      Object.assign(new Error('SQLITE_CORRUPT: database disk image is malformed'), {
+        code: 'SQLITE_CORRUPT',
+      }),
   });
 
   return {

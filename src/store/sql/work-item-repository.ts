@@ -112,24 +112,7 @@ export function createWorkItemRepository(database: SqlDatabase): WorkItemReposit
         return next;
       }),
 
-    record: (id, change) =>
-      attempt(database, async (trx) => {
-        const read = await readOne(trx, id);
-        const next: WorkItemWithMessage | undefined = change(read?.doc);
-        if (next === undefined) return undefined;
-        if (next.doc !== read?.doc) await write(trx, id, read, next.doc);
-        const { from, text, at, agentId, score, deliveryId, delivery } = next.message;
-        const seq = await appendMessage(trx, id, {
-          sender: from,
-          text,
-          at,
-          ...(agentId !== undefined ? { agentId } : {}),
-          ...(score !== undefined ? { score } : {}),
-          ...(deliveryId !== undefined ? { deliveryId } : {}),
-          ...(delivery !== undefined ? { deliveryState: delivery } : {}),
-        });
-        return { doc: next.doc, seq };
-      }),
+    record: (id, change) => attempt(database, (trx) => record(trx, id, change)),
 
     remove: async (id) => {
       await database.transaction(async (trx) => {
@@ -139,63 +122,98 @@ export function createWorkItemRepository(database: SqlDatabase): WorkItemReposit
       });
     },
 
-    dashboard: async (workstream, closedListed) => {
-      const columns = [
-        'id',
-        'title',
-        'channel_id',
-        'state',
-        'state_changed_at',
-        'assigned_agent_id',
-        'customer_left_at',
-        'preview',
-      ] as const;
-      const [live, closed] = await Promise.all([
-        database.db
-          .selectFrom('work_items')
-          .select(columns)
-          .where('workstream', '=', workstream)
-          .where('state', '!=', 'closed')
-          .orderBy('state_changed_at')
-          .execute(),
-        database.db
-          .selectFrom('work_items')
-          .select(columns)
-          .where('workstream', '=', workstream)
-          .where('state', '=', 'closed')
-          .orderBy('state_changed_at', 'desc')
-          .limit(closedListed)
-          .execute(),
-      ]);
-      return [...live, ...closed.reverse()].map((row): WorkItemIndexEntry => ({
-        workItemId: row.id,
-        title: row.title,
-        channel: row.channel_id,
-        state: row.state as WorkItemIndexEntry['state'],
-        since: row.state_changed_at,
-        ...(row.assigned_agent_id !== null ? { agentId: row.assigned_agent_id } : {}),
-        ...(row.customer_left_at !== null ? { customerLeft: true } : {}),
-        ...(row.preview !== null ? { preview: row.preview } : {}),
-      }));
-    },
+    dashboard: (workstream, closedListed) => dashboard(database.db, workstream, closedListed),
 
-    previousOf: async (customerId, exceptId, limit) => {
-      const rows = await database.db
-        .selectFrom('work_items')
-        .select('id')
-        .where('customer_id', '=', customerId)
-        .where('id', '!=', exceptId)
-        .orderBy('created_at', 'desc')
-        .limit(limit)
-        .execute();
-      const found = await readMany(
-        database.db,
-        rows.map((row) => row.id),
-      );
-      return rows.flatMap((row) => {
-        const read = found.get(row.id);
-        return read ? [read.doc] : [];
-      });
-    },
+    previousOf: (customerId, exceptId, limit) => previousOf(database.db, customerId, exceptId, limit),
   };
+}
+
+/** WorkItemRepository.record: the change of the item and the message it brings, in one transaction. */
+async function record(
+  trx: Trx,
+  id: string,
+  change: (current: WorkItemDocument | undefined) => WorkItemWithMessage | undefined,
+): Promise<{ doc: WorkItemDocument; seq: number } | undefined> {
+  const read = await readOne(trx, id);
+  const next: WorkItemWithMessage | undefined = change(read?.doc);
+  if (next === undefined) return undefined;
+  if (next.doc !== read?.doc) await write(trx, id, read, next.doc);
+  const { from, text, at, agentId, score, deliveryId, delivery } = next.message;
+  const seq = await appendMessage(trx, id, {
+    sender: from,
+    text,
+    at,
+    ...(agentId !== undefined ? { agentId } : {}),
+    ...(score !== undefined ? { score } : {}),
+    ...(deliveryId !== undefined ? { deliveryId } : {}),
+    ...(delivery !== undefined ? { deliveryState: delivery } : {}),
+  });
+  return { doc: next.doc, seq };
+}
+
+const DASHBOARD_COLUMNS = [
+  'id',
+  'title',
+  'channel_id',
+  'state',
+  'state_changed_at',
+  'assigned_agent_id',
+  'customer_left_at',
+  'preview',
+] as const;
+
+/** The workstream's items not Closed, oldest change first, then its latest `closedListed` Closed ones. */
+async function dashboard(db: Trx, workstream: string, closedListed: number): Promise<WorkItemIndexEntry[]> {
+  const [live, closed] = await Promise.all([
+    db
+      .selectFrom('work_items')
+      .select(DASHBOARD_COLUMNS)
+      .where('workstream', '=', workstream)
+      .where('state', '!=', 'closed')
+      .orderBy('state_changed_at')
+      .execute(),
+    db
+      .selectFrom('work_items')
+      .select(DASHBOARD_COLUMNS)
+      .where('workstream', '=', workstream)
+      .where('state', '=', 'closed')
+      .orderBy('state_changed_at', 'desc')
+      .limit(closedListed)
+      .execute(),
+  ]);
+  return [...live, ...closed.reverse()].map((row): WorkItemIndexEntry => ({
+    workItemId: row.id,
+    title: row.title,
+    channel: row.channel_id,
+    state: row.state as WorkItemIndexEntry['state'],
+    since: row.state_changed_at,
+    ...(row.assigned_agent_id !== null ? { agentId: row.assigned_agent_id } : {}),
+    ...(row.customer_left_at !== null ? { customerLeft: true } : {}),
+    ...(row.preview !== null ? { preview: row.preview } : {}),
+  }));
+}
+
+/** The customer's latest `limit` conversations other than `exceptId`, newest first. */
+async function previousOf(
+  db: Trx,
+  customerId: string,
+  exceptId: string,
+  limit: number,
+): Promise<WorkItemDocument[]> {
+  const rows = await db
+    .selectFrom('work_items')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .where('id', '!=', exceptId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  const found = await readMany(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.flatMap((row) => {
+    const read = found.get(row.id);
+    return read ? [read.doc] : [];
+  });
 }
