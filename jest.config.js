@@ -17,6 +17,8 @@ module.exports = {
     './src/store/': { lines: 85 },
   },
   testTimeout: 30000,
+  // A worker per core: most suites wait on Chromium or PostgreSQL (their own processes), so one worker leaves a core idle.
+  maxWorkers: '100%',
   // One PostgreSQL server per run (Debian's postgresql package); each test file makes its own database on it.
   globalSetup: '<rootDir>/test/support/postgres-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',
