@@ -5,8 +5,9 @@
  * Everything is on 127.0.0.1. This process is the load generator and the fake Bot Connector; each server under
  * test runs in a child process (bench/target.ts, with --expose-gc). Relaydesk runs as `npm start` runs it: the
  * system clock, its sweeper and outbox timers, STORE=sqlite on a file in a temp folder (removed afterwards), the
- * log at info written synchronously (to a file in that folder). Two settings differ from the defaults:
- * RATE_LIMIT_PER_MINUTE=0 (the load would otherwise be asked to slow down) and CONTACTS_FILE=off.
+ * log at info written synchronously (to a file in that folder). Settings that differ from the defaults:
+ * RATE_LIMIT_PER_MINUTE=0 (the load would otherwise be asked to slow down), CONTACTS_FILE=off, and Teams' rate
+ * limits lifted (TEAMS_*_LIMIT*): the fake connector here has none, and the rows measure the desk's own cost.
  *
  * Exit code 1 when a message is lost, duplicated or misdelivered, a POST fails, a server logs an error, setup
  * fails or the run passes BENCH_TIMEOUT_S: a correctness check, never a timed assertion.
@@ -72,6 +73,8 @@ class Bench {
               SQLITE_PATH: join(dir, 'relaydesk.db'),
               RATE_LIMIT_PER_MINUTE: '0',
               CONTACTS_FILE: 'off',
+              TEAMS_CONVERSATION_LIMITS: '999999/100ms',
+              TEAMS_TENANT_LIMIT: '999999/100ms',
               LOG_LEVEL: 'info',
               ...env,
             }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { RateWindow } from '../domain/call-budget';
 import type { AgentIdentity } from '../domain/agent-directory';
 import type { SentimentThreshold } from '../domain/sentiment';
 import type { AppType, LogLevel, StoreKind, WebchatMode } from './allowed-values';
@@ -77,6 +78,10 @@ export interface Config {
   sentimentThreshold: SentimentThreshold;
   /** 0 turns rate limiting off. */
   rateLimitPerMinute: number;
+  /** Teams' limits per bot and conversation (TEAMS_CONVERSATION_LIMITS), checked before each call. */
+  teamsConversationLimits: readonly RateWindow[];
+  /** Teams' limit per app and tenant, all conversations together (TEAMS_TENANT_LIMIT). */
+  teamsTenantLimit: RateWindow;
   maxBodyKb: number;
   maxTextChars: number;
   /** The contacts directory seeded into the store at start; '' when CONTACTS_FILE=off. */

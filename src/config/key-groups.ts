@@ -1,4 +1,12 @@
 import type { AgentIdentity } from '../domain/agent-directory';
+import {
+  parseDefault,
+  RATE_WINDOW_EXPECTED,
+  rateWindow,
+  rateWindows,
+  TEAMS_CONVERSATION_LIMITS_DEFAULT,
+  TEAMS_TENANT_LIMIT_DEFAULT,
+} from './rate-windows';
 import { SENTIMENT_THRESHOLDS } from '../domain/sentiment';
 import { APP_TYPES, LOG_LEVELS, STORE_KINDS, WEBCHAT_MODES, type WebchatMode } from './allowed-values';
 import type { Config } from './config';
@@ -113,6 +121,8 @@ export type DeskKeys = Pick<
   | 'waitingPeriodDays'
   | 'sentimentThreshold'
   | 'rateLimitPerMinute'
+  | 'teamsConversationLimits'
+  | 'teamsTenantLimit'
   | 'maxBodyKb'
   | 'maxTextChars'
   | 'contactsFile'
@@ -140,6 +150,18 @@ export function readDeskKeys(env: EnvReader): DeskKeys {
       integer(0, 100000),
       60,
       `${wholeBetween(0, 100000)} (0 turns it off)`,
+    ),
+    teamsConversationLimits: env.read(
+      'TEAMS_CONVERSATION_LIMITS',
+      rateWindows,
+      parseDefault(rateWindows, TEAMS_CONVERSATION_LIMITS_DEFAULT),
+      `a list of ${RATE_WINDOW_EXPECTED} separated by ","`,
+    ),
+    teamsTenantLimit: env.read(
+      'TEAMS_TENANT_LIMIT',
+      rateWindow,
+      parseDefault(rateWindow, TEAMS_TENANT_LIMIT_DEFAULT),
+      `one rate window: ${RATE_WINDOW_EXPECTED}`,
     ),
     maxBodyKb: between('MAX_BODY_KB', 1, 10240, 256),
     maxTextChars: between('MAX_TEXT_CHARS', 1, 100000, 4000),

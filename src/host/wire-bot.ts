@@ -30,6 +30,7 @@ import { ProactiveNotifier, type RenderCard } from '../teams/proactive-notifier'
 import { ProactiveSender } from '../teams/proactive-sender';
 import { RelaydeskBot } from '../teams/relaydesk-bot';
 import { Sweeper } from '../teams/sweeper';
+import { TeamsBudget } from '../teams/teams-budget';
 import { registerAgentApi, type AgentApi } from '../web/agent-api-routes';
 import { AgentEventHub, EventingNotifier } from '../web/agent-events';
 import { agentAuth } from './start-parts';
@@ -96,8 +97,14 @@ function createOutbox(
     logger,
     now,
   });
+  const store = new SqlOutboxStore(database);
+  const budget = new TeamsBudget(store, {
+    conversation: config.teamsConversationLimits,
+    tenant: config.teamsTenantLimit,
+  });
   const outbox = new Outbox({
-    store: new SqlOutboxStore(database),
+    store,
+    budget,
     cardSlots,
     references,
     sender,

@@ -4,9 +4,21 @@ import type { ReferenceOwner } from './conversation-references';
 import { classifySendError, messageOf, statusOfSendError, type SendFailure } from './delivery';
 import { DEFAULTS, type OutboxOptions } from './outbox-options';
 import type { OutboxEntry, OutboxStore } from './outbox-store';
+import type { TeamsBudget } from './teams-budget';
+import type { CallLog } from '../domain/call-budget';
 
-/** How one entry's send ended: taken off the queue (sent or dropped), left to another dispatcher, or kept. */
-export type Outcome = 'sent' | 'dropped' | 'lost' | 'stopped' | { readonly later: SendFailure };
+/**
+ * How one entry's send ended: taken off the queue (sent or dropped), left to another dispatcher, kept after a
+ * failure, or not tried because Teams' budget is spent until `paced`.
+ */
+export type Outcome =
+  'sent' | 'dropped' | 'lost' | 'stopped' | { readonly later: SendFailure } | { readonly paced: number };
+
+/** An outcome, and the recipient's call log once the calls made are counted (unchanged when none were). */
+export interface Delivered {
+  readonly outcome: Outcome;
+  readonly callLog?: CallLog;
+}
 
 /** The dispatcher stopped: a send between attempts ends, its entry stays for the next start. */
 export class OutboxStopped extends Error {
@@ -30,6 +42,8 @@ export interface EntrySenderDeps {
   readonly random: Random;
   /** Aborted when the outbox stops. */
   readonly signal: AbortSignal;
+  /** Teams' rate limits; without it nothing is counted. */
+  readonly budget?: TeamsBudget;
 }
 
 /**
@@ -39,8 +53,16 @@ export interface EntrySenderDeps {
 export class EntrySender {
   constructor(private readonly deps: EntrySenderDeps) {}
 
-  /** Sends the entry (or drops it: no reference, or refused for good); retryable failures come back as `later`. */
-  async deliver(ownerKey: string, entry: OutboxEntry, fields: LogFields): Promise<Outcome> {
+  /**
+   * Sends the entry (or drops it: no reference, or refused for good); retryable failures come back as `later`. A
+   * Teams conversation is sent to only within its budget and its tenant's; otherwise the entry waits (`paced`).
+   */
+  async deliver(
+    ownerKey: string,
+    entry: OutboxEntry,
+    fields: LogFields,
+    callLog?: CallLog,
+  ): Promise<Delivered> {
     const reference = await this.deps.options.references.get(entry.owner);
     if (!reference) {
       this.deps.logger.warn(
@@ -48,12 +70,38 @@ export class EntrySender {
         'no conversation reference, send skipped',
       );
       await this.settled(entry, { kind: 'failed', reason: 'no conversation reference' }, fields);
-      return 'dropped';
+      return { outcome: 'dropped' };
     }
+    const budget = this.deps.budget?.applies(reference) ? this.deps.budget : undefined;
+    if (budget) {
+      const now = this.deps.options.now();
+      const readyAt = Math.max(
+        budget.conversationReadyAt(callLog, now),
+        await budget.reserveTenant(reference, now),
+      );
+      if (readyAt > now) return { outcome: { paced: readyAt } };
+    }
+    let calls = 0;
+    const outcome = await this.attempt(ownerKey, reference, entry, fields, () => (calls += 1));
+    if (!budget || calls === 0) return { outcome };
+    return { outcome, callLog: budget.record(callLog, calls, this.deps.options.now()) };
+  }
+
+  private async attempt(
+    ownerKey: string,
+    reference: NonNullable<Awaited<ReturnType<OutboxOptions['references']['get']>>>,
+    entry: OutboxEntry,
+    fields: LogFields,
+    counted: () => void,
+  ): Promise<Outcome> {
     try {
       await this.deps.options.sender.send(reference, entry, fields, {
         signal: this.deps.signal,
-        beforeAttempt: () => this.keepLease(ownerKey),
+        // One call per attempt (a card gone from Teams costs one more, its new post, which is not counted).
+        beforeAttempt: async () => {
+          await this.keepLease(ownerKey);
+          counted();
+        },
       });
       await this.settled(entry, { kind: 'delivered' }, fields);
       return 'sent';
@@ -65,11 +113,11 @@ export class EntrySender {
       if (error instanceof OutboxStopped) return 'stopped';
       const failure = classifySendError(error, Date.now());
       if (failure.retryable) return { later: failure };
+      const status = statusOfSendError(error);
       this.deps.logger.error(
-        { ...fields, status: statusOfSendError(error), reason: messageOf(error) },
+        { ...fields, status, reason: messageOf(error) },
         'send failed for good, skipped',
       );
-      const status = statusOfSendError(error);
       await this.settled(
         entry,
         { kind: 'failed', reason: messageOf(error), ...(status !== undefined ? { status } : {}) },
@@ -94,6 +142,7 @@ export class EntrySender {
     failedBefore: number,
     failure: SendFailure,
     fields: LogFields,
+    callLog?: CallLog,
   ): Promise<void> {
     const failures = failedBefore + 1;
     const base = this.deps.options.retryBaseMs ?? DEFAULTS.retryBaseMs;
@@ -101,11 +150,12 @@ export class EntrySender {
     const jittered = Math.round(ceiling / 2 + (this.deps.random() * ceiling) / 2);
     const waitMs = Math.max(jittered, failure.retryAfterMs ?? 0);
     const notBefore = this.deps.options.now() + waitMs;
-    await this.deps.store.backOff(ownerKey, this.deps.holder, {
-      failures,
-      notBefore,
-      ...(failure.status !== undefined ? { status: failure.status } : {}),
-    });
+    await this.deps.store.backOff(
+      ownerKey,
+      this.deps.holder,
+      { failures, notBefore, ...(failure.status !== undefined ? { status: failure.status } : {}) },
+      callLog,
+    );
     this.deps.logger.warn(
       { ...fields, status: failure.status, failures, waitMs },
       'send still failing; kept in the outbox, later sends to this recipient wait behind it',

@@ -4,6 +4,7 @@ import type { CardSlots } from './card-slots';
 import type { ConversationReferences } from './conversation-references';
 import type { OutboxEntry, OutboxStore } from './outbox-store';
 import type { ProactiveSender } from './proactive-sender';
+import type { TeamsBudget } from './teams-budget';
 
 export interface OutboxOptions {
   /** The recipients' queues, backoffs and leases. */
@@ -37,6 +38,8 @@ export interface OutboxOptions {
   /** Recipients sent to at once in one pass. Default 32. */
   readonly concurrency?: number;
   readonly random?: Random;
+  /** Teams' rate limits, checked before each call to a Teams conversation; without it, only 429s slow sends. */
+  readonly budget?: TeamsBudget;
   /**
    * Told how each entry ended: taken by the channel, or refused for good (the entry is dropped). Not told of
    * retries. A failing callback is logged and does not hold the queue.

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import type { CallLog } from '../domain/call-budget';
 import type { ReferenceOwner } from './conversation-references';
 
 /**
@@ -73,6 +74,8 @@ export interface RecipientHead {
   readonly entry?: OutboxEntry;
   readonly leaseHolder?: string;
   readonly failures: number;
+  /** The calls made to the recipient's Teams conversation lately, for the budget. */
+  readonly callLog?: CallLog;
 }
 
 /** A recipient with entries pending, and what decides whether it can be sent to now. */
@@ -105,10 +108,23 @@ export interface OutboxStore {
   /** Extends `holder`'s lease; false when the lease is no longer theirs. */
   renew(recipient: string, holder: string, until: number): Promise<boolean>;
   release(recipient: string, holder: string): Promise<void>;
-  /** Takes a delivered (or dropped) entry off the queue, ends the backoff, and extends `holder`'s lease. */
-  remove(recipient: string, entryId: string, holder: string, leaseUntil: number): Promise<void>;
+  /**
+   * Takes a delivered (or dropped) entry off the queue, ends the backoff, and extends `holder`'s lease; with a
+   * call log, keeps it as the recipient's.
+   */
+  remove(
+    recipient: string,
+    entryId: string,
+    holder: string,
+    leaseUntil: number,
+    callLog?: CallLog,
+  ): Promise<void>;
   /** The head stays undelivered for now: the recipient waits, and `holder`'s lease is let go. */
-  backOff(recipient: string, holder: string, backoff: RecipientBackoff): Promise<void>;
+  backOff(recipient: string, holder: string, backoff: RecipientBackoff, callLog?: CallLog): Promise<void>;
+  /** Teams' budget is spent for now: the recipient waits until `notBefore` (not a failure), the lease let go. */
+  pace(recipient: string, holder: string, notBefore: number): Promise<void>;
+  /** Takes one call of the tenant's slot when fewer than `max` are taken; false when the slot is full. */
+  reserveTenantCall(tenant: string, slot: number, max: number): Promise<boolean>;
   /** Drops the pending entries of one slot except `keep` (an entry on its way); returns how many. */
   dropSlot(recipient: string, slot: string, keep?: string): Promise<number>;
   recipients(): Promise<readonly PendingRecipient[]>;

@@ -1,6 +1,6 @@
 import type { LogFields, Logger } from '../app/ports';
 import { messageOf } from './delivery';
-import { EntrySender, OutboxStopped, fieldsOf, type Outcome } from './outbox-entry-sender';
+import { EntrySender, OutboxStopped, fieldsOf, type Delivered } from './outbox-entry-sender';
 import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-holders';
 import { DEFAULTS, type OutboxOptions } from './outbox-options';
 import { ownerKeyOf, type OutboxMessage, type OutboxStore } from './outbox-store';
@@ -62,6 +62,7 @@ export class Outbox {
       leaseMs: this.leaseMs,
       random: options.random ?? Math.random,
       signal: this.abort.signal,
+      ...(options.budget ? { budget: options.budget } : {}),
     });
     holderStarted(this.holder);
   }
@@ -278,27 +279,42 @@ export class Outbox {
 
   /** Sends the recipient's head entry and takes it off the queue, or leaves it there for later. */
   private async sendHead(ownerKey: string): Promise<Step> {
-    const { entry, leaseHolder, failures } = await this.store.head(ownerKey);
+    const { entry, leaseHolder, failures, callLog } = await this.store.head(ownerKey);
     if (!entry) return 'empty';
     if (leaseHolder !== this.holder) return 'lost';
     const fields: LogFields = { recipient: ownerKey, entryId: entry.id, seq: entry.seq, ...fieldsOf(entry) };
-    let outcome: Outcome;
+    let delivered: Delivered;
     this.inFlight.set(ownerKey, entry.id);
     try {
-      outcome = await this.sends.deliver(ownerKey, entry, fields);
+      delivered = await this.sends.deliver(ownerKey, entry, fields, callLog);
     } finally {
       this.inFlight.delete(ownerKey);
     }
+    const { outcome } = delivered;
     // Abandoned by stop(): the entry stays, to be sent again after a restart (at least once).
     if (this.halted) return 'stopped';
     if (outcome === 'sent' || outcome === 'dropped') {
       const until = this.options.now() + this.leaseMs;
-      await this.store.remove(ownerKey, entry.id, this.holder, until);
+      await this.store.remove(ownerKey, entry.id, this.holder, until, delivered.callLog);
       this.leases.set(ownerKey, until);
       return 'next';
     }
     if (outcome === 'lost' || outcome === 'stopped') return outcome;
-    await this.sends.backOff(ownerKey, failures, outcome.later, fields);
+    if ('paced' in outcome) {
+      await this.pace(ownerKey, outcome.paced, fields);
+      return 'later';
+    }
+    await this.sends.backOff(ownerKey, failures, outcome.later, fields, delivered.callLog);
     return 'later';
+  }
+
+  /** Waits for Teams' budget: the recipient is let go until `notBefore`, and looked at again then. */
+  private async pace(ownerKey: string, notBefore: number, fields: LogFields): Promise<void> {
+    await this.store.pace(ownerKey, this.holder, notBefore);
+    const waitMs = notBefore - this.options.now();
+    this.logger.debug({ ...fields, waitMs }, 'paced to stay within Teams rate limits');
+    if (this.pollMs === 0 || this.stopping) return;
+    const timer = setTimeout(() => void this.run(ownerKey), Math.max(0, waitMs));
+    timer.unref();
   }
 }

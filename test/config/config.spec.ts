@@ -51,6 +51,13 @@ describe('loadConfig', () => {
       waitingPeriodDays: 28,
       sentimentThreshold: 'slightly-negative',
       rateLimitPerMinute: 60,
+      teamsConversationLimits: [
+        { limit: 7, windowMs: 1_000 },
+        { limit: 8, windowMs: 2_000 },
+        { limit: 60, windowMs: 30_000 },
+        { limit: 1_800, windowMs: 3_600_000 },
+      ],
+      teamsTenantLimit: { limit: 50, windowMs: 1_000 },
       maxBodyKb: 256,
       maxTextChars: 4000,
       contactsFile: 'contacts/contacts.json',
@@ -128,6 +135,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads Teams rate limits as calls per window, so a tenant with other limits can set them', () => {
+    expect(
+      configFrom({ TEAMS_CONVERSATION_LIMITS: ' 5/1s, 100/1m ,900/1h', TEAMS_TENANT_LIMIT: '30/1s' }),
+    ).toMatchObject({
+      teamsConversationLimits: [
+        { limit: 5, windowMs: 1_000 },
+        { limit: 100, windowMs: 60_000 },
+        { limit: 900, windowMs: 3_600_000 },
+      ],
+      teamsTenantLimit: { limit: 30, windowMs: 1_000 },
+    });
+  });
+
   it('accepts port 0 so tests can ask for a free port', () => {
     expect(configFrom({ PORT: '0' }).port).toBe(0);
   });
@@ -162,6 +182,16 @@ describe('loadConfig', () => {
       'RATE_LIMIT_PER_MINUTE',
       '-1',
       'RATE_LIMIT_PER_MINUTE: "-1" is not a whole number between 0 and 100000 (0 turns it off)',
+    ],
+    [
+      'TEAMS_CONVERSATION_LIMITS',
+      '7 per second',
+      'TEAMS_CONVERSATION_LIMITS: "7 per second" is not a list of calls per window, as "7/1s" (units ms, s, m, h; a window of 100 ms to 24 h) separated by ","',
+    ],
+    [
+      'TEAMS_TENANT_LIMIT',
+      '0/1s',
+      'TEAMS_TENANT_LIMIT: "0/1s" is not one rate window: calls per window, as "7/1s" (units ms, s, m, h; a window of 100 ms to 24 h)',
     ],
     ['MAX_BODY_KB', '0', 'MAX_BODY_KB: "0" is not a whole number between 1 and 10240'],
     ['MAX_TEXT_CHARS', 'x', 'MAX_TEXT_CHARS: "x" is not a whole number between 1 and 100000'],

@@ -68,6 +68,8 @@ describe('readEnvFile', () => {
         'WAITING_PERIOD_DAYS',
         'SENTIMENT_THRESHOLD',
         'RATE_LIMIT_PER_MINUTE',
+        'TEAMS_CONVERSATION_LIMITS',
+        'TEAMS_TENANT_LIMIT',
         'MAX_BODY_KB',
         'MAX_TEXT_CHARS',
         'CONTACTS_FILE',

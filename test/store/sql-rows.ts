@@ -147,7 +147,9 @@ export const EVERY_TABLE: Rows = {
     backoff_status: 429,
     lease_holder: 'instance-a',
     lease_until: T0 + 12,
+    call_log: JSON.stringify({ recent: [T0 + 10], minutes: [[T0, 1]] }),
   },
+  teams_tenant_calls: { tenant: 'tenant-contoso', slot: T0 + 250, calls: 7 },
   outbox_entries: {
     id: 'entry-1',
     recipient: 'agent:agent-ada',

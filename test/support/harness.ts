@@ -27,6 +27,15 @@ async function storeEnv(env: Env): Promise<{ env: Env; database?: TestDatabase }
   return { env: { ...env, STORE: 'postgres', DATABASE_URL: database.url }, database };
 }
 
+/**
+ * Teams' rate limits lifted: most tests freeze the desk's clock and send bursts a real tenant would pace, to pin
+ * other behaviour against a connector that does not throttle. The budget's own specs set the real limits.
+ */
+export const UNLIMITED_TEAMS: Env = {
+  TEAMS_CONVERSATION_LIMITS: '999999/100ms',
+  TEAMS_TENANT_LIMIT: '999999/100ms',
+};
+
 export function configFrom(env: Env): Config {
   const result = loadConfig(env);
   if (!result.ok) throw new Error(result.errors.join('\n'));
@@ -78,21 +87,25 @@ export async function startTestDesk(
   const { logger, lines } = collectingLogger();
   const delays: number[] = [];
   const store = await storeEnv(env);
-  const starting = startRelaydesk(configFrom({ PORT: '0', HOST: '127.0.0.1', ...store.env }), logger, {
-    version: '0.0.0-test',
-    sweepIntervalMs: 0,
-    ...options,
-    clock,
-    sendRetry: {
-      delay: (ms) => {
-        delays.push(ms);
-        return Promise.resolve();
+  const starting = startRelaydesk(
+    configFrom({ PORT: '0', HOST: '127.0.0.1', ...UNLIMITED_TEAMS, ...store.env }),
+    logger,
+    {
+      version: '0.0.0-test',
+      sweepIntervalMs: 0,
+      ...options,
+      clock,
+      sendRetry: {
+        delay: (ms) => {
+          delays.push(ms);
+          return Promise.resolve();
+        },
+        random: () => 0.5,
+        ...options.sendRetry,
       },
-      random: () => 0.5,
-      ...options.sendRetry,
+      outbox: options.outbox ?? SYNCHRONOUS_OUTBOX,
     },
-    outbox: options.outbox ?? SYNCHRONOUS_OUTBOX,
-  });
+  );
   const started = await starting.catch(async (error: unknown) => {
     await store.database?.drop();
     throw error;

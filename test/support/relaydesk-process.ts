@@ -1,3 +1,4 @@
+import { UNLIMITED_TEAMS } from './harness';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,7 +45,7 @@ export class RelaydeskProcess {
   ): Promise<{ process: RelaydeskProcess; url: string; baseUrl: string }> {
     const child = spawn(process.execPath, ['--import', tsxLoader, mainPath], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...UNLIMITED_TEAMS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const running = new RelaydeskProcess(child, options.timeLimitMs ?? 120_000);

@@ -9,6 +9,7 @@ import { edgeRows } from './migrations/0007-edge-rows';
 import { agentTabs } from './migrations/0009-agent-tabs';
 import { contactsAndCounter } from './migrations/0010-contacts-counter';
 import { webchatArchive } from './migrations/0011-webchat-archive';
+import { teamsBudget } from './migrations/0012-teams-budget';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-agent-tabs': agentTabs,
   '0010-contacts-counter': contactsAndCounter,
   '0011-webchat-archive': webchatArchive,
+  '0012-teams-budget': teamsBudget,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

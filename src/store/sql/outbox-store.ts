@@ -5,6 +5,8 @@ import type { SqlDatabase } from './open-database';
 import { releaseOutboxLease, type OutboxOwner } from './outbox';
 import { appendOutboxMessage, headSeqOf, type AppendOutcome, type OutboxMessageRow } from './outbox-append';
 import type { OutboxEntriesTable } from './schema';
+import type { CallLog } from '../../domain/call-budget';
+import { callLogColumn, callLogOf, reserveTenantCall } from './teams-tenant-calls';
 
 export type { AppendOutcome, OutboxMessageRow } from './outbox-append';
 
@@ -114,10 +116,11 @@ export class SqlOutboxStore {
     readonly entry?: StoredOutboxEntry;
     readonly leaseHolder?: string;
     readonly failures: number;
+    readonly callLog?: CallLog;
   }> {
     const row = await this.database.db
       .selectFrom('outbox_recipients')
-      .select(['owner_kind', 'owner_id', 'lease_holder', 'backoff_failures'])
+      .select(['owner_kind', 'owner_id', 'lease_holder', 'backoff_failures', 'call_log'])
       .where('recipient', '=', recipient)
       .executeTakeFirst();
     if (!row) return { failures: 0 };
@@ -128,8 +131,10 @@ export class SqlOutboxStore {
       .orderBy('seq')
       .limit(1)
       .executeTakeFirst();
+    const callLog = callLogOf(row.call_log);
     return {
       failures: row.backoff_failures,
+      ...(callLog ? { callLog } : {}),
       ...(row.lease_holder !== null ? { leaseHolder: row.lease_holder } : {}),
       ...(head ? { entry: entryOf(head, ownerOf(row.owner_kind, row.owner_id)) } : {}),
     };
@@ -151,11 +156,22 @@ export class SqlOutboxStore {
     return this.database.transaction((trx) => releaseOutboxLease(trx, recipient, holder));
   }
 
-  remove(recipient: string, entryId: string, holder: string, leaseUntil: number): Promise<void> {
+  remove(
+    recipient: string,
+    entryId: string,
+    holder: string,
+    leaseUntil: number,
+    callLog?: CallLog,
+  ): Promise<void> {
     return this.database.transaction(async (trx) => {
       await trx
         .updateTable('outbox_recipients')
-        .set({ backoff_failures: 0, backoff_not_before: null, backoff_status: null })
+        .set({
+          backoff_failures: 0,
+          backoff_not_before: null,
+          backoff_status: null,
+          ...callLogColumn(callLog),
+        })
         .where('recipient', '=', recipient)
         .execute();
       await trx
@@ -172,6 +188,7 @@ export class SqlOutboxStore {
     recipient: string,
     holder: string,
     backoff: { readonly failures: number; readonly notBefore: number; readonly status?: number },
+    callLog?: CallLog,
   ): Promise<void> {
     return this.database.transaction(async (trx) => {
       await trx
@@ -180,11 +197,28 @@ export class SqlOutboxStore {
           backoff_failures: backoff.failures,
           backoff_not_before: backoff.notBefore,
           backoff_status: backoff.status ?? null,
+          ...callLogColumn(callLog),
         })
         .where('recipient', '=', recipient)
         .execute();
       await releaseOutboxLease(trx, recipient, holder);
     });
+  }
+
+  /** Teams' budget is spent for now: the recipient waits until `notBefore`, its failures untouched. */
+  pace(recipient: string, holder: string, notBefore: number): Promise<void> {
+    return this.database.transaction(async (trx) => {
+      await trx
+        .updateTable('outbox_recipients')
+        .set({ backoff_not_before: notBefore })
+        .where('recipient', '=', recipient)
+        .execute();
+      await releaseOutboxLease(trx, recipient, holder);
+    });
+  }
+
+  reserveTenantCall(tenant: string, slot: number, max: number): Promise<boolean> {
+    return reserveTenantCall(this.database, tenant, slot, max);
   }
 
   dropSlot(recipient: string, slot: string, keep?: string): Promise<number> {

@@ -170,6 +170,15 @@ export interface OutboxRecipientsTable {
   backoff_status: number | null;
   lease_holder: string | null;
   lease_until: Millis | null;
+  /** JSON: the calls made to this Teams conversation lately (CallLog), for the budget; null before the first. */
+  call_log: string | null;
+}
+
+/** Calls to Teams reserved per tenant and quarter second (the slot: its start in ms), by every instance. */
+export interface TeamsTenantCallsTable {
+  tenant: string;
+  slot: Millis;
+  calls: number;
 }
 
 export interface OutboxEntriesTable {
@@ -290,6 +299,7 @@ export interface Database {
   webchat_conversations: WebchatConversationsTable;
   webchat_activities: WebchatActivitiesTable;
   webchat_tokens: WebchatTokensTable;
+  teams_tenant_calls: TeamsTenantCallsTable;
 }
 
 export type TableName = keyof Database;
@@ -316,6 +326,7 @@ export const TABLE_NAMES = [
   'webchat_conversations',
   'webchat_activities',
   'webchat_tokens',
+  'teams_tenant_calls',
 ] as const satisfies readonly TableName[];
 
 /** Compile-time check that TABLE_NAMES names every table of Database. */

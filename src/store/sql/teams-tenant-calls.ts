@@ -1,0 +1,49 @@
+import type { CallLog } from '../../domain/call-budget';
+import type { SqlDatabase } from './open-database';
+
+/** How long reserved slots are kept: far past any tenant window, so a slot is never reused while it counts. */
+const KEEP_SLOTS_MS = 60_000;
+
+/**
+ * Reserves one call in the tenant's slot when it has fewer than `max` calls: one upsert that only increments below
+ * the limit, so instances racing for the last call of a slot cannot both get it. Old slots are deleted as they go.
+ */
+export function reserveTenantCall(
+  database: SqlDatabase,
+  tenant: string,
+  slot: number,
+  max: number,
+): Promise<boolean> {
+  return database.transaction(async (trx) => {
+    const reserved = await trx
+      .insertInto('teams_tenant_calls')
+      .values({ tenant, slot, calls: 1 })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['tenant', 'slot'])
+          .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', 1) }))
+          .where('teams_tenant_calls.calls', '<', max),
+      )
+      .returning('calls')
+      .executeTakeFirst();
+    if (reserved?.calls === 1) {
+      // The slot's first call: a good moment to forget the tenant's slots no window can see any more.
+      await trx
+        .deleteFrom('teams_tenant_calls')
+        .where('tenant', '=', tenant)
+        .where('slot', '<', slot - KEEP_SLOTS_MS)
+        .execute();
+    }
+    return reserved !== undefined;
+  });
+}
+
+export function callLogOf(json: string | null): CallLog | undefined {
+  if (json === null) return undefined;
+  // Written by this module's callers from the same type.
+  return JSON.parse(json) as CallLog;
+}
+
+export function callLogColumn(callLog: CallLog | undefined): { call_log?: string } {
+  return callLog ? { call_log: JSON.stringify(callLog) } : {};
+}
