@@ -28,6 +28,8 @@ export interface OutboxMessage {
   readonly replyToId?: string;
   /** What is sent, for the logs (a view kind, "text"). */
   readonly label?: string;
+  /** Sent before pending entries with a larger one (SEND_PRIORITY); 1 when unset. */
+  readonly priority?: number;
 }
 
 /** A stored message: its id, its place in the recipient's queue, and when it was queued. */

@@ -70,6 +70,7 @@ export class ProactiveNotifier implements Notifier {
       relaydeskId,
       label: view.kind,
       fields,
+      priority: priorityOf(target),
       ...(slot !== undefined ? { slot } : {}),
       ...(slot !== undefined && version !== undefined ? { version } : {}),
     });
@@ -92,6 +93,8 @@ export class ProactiveNotifier implements Notifier {
       relaydeskId,
       label: view.kind,
       fields,
+      // A panel answering a press on the panel keeps its place behind panel renders queued before it.
+      priority: view.kind === 'panel' ? SEND_PRIORITY.panel : SEND_PRIORITY.message,
       ...definedOf(options),
     });
   }
@@ -135,6 +138,7 @@ export class ProactiveNotifier implements Notifier {
       version?: number;
       replaces?: string;
       replyToId?: string;
+      priority?: number;
     },
   ): Promise<void> {
     const { fields, ...rest } = message;
@@ -164,4 +168,14 @@ export class ProactiveNotifier implements Notifier {
 /** The options that are set (exactOptionalPropertyTypes: an explicit undefined is not a value). */
 function definedOf<T extends object>(options: T): T {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
+}
+
+/**
+ * What goes first when Teams' budget is short: an offer (it times out), then messages and replies, then the panel
+ * (a newer render supersedes it anyway). Anything sent without a target is a message.
+ */
+export const SEND_PRIORITY = { offer: 0, message: 1, panel: 2 } as const;
+
+function priorityOf(target: AgentCardTarget | undefined): number {
+  return target ? SEND_PRIORITY[target.kind] : SEND_PRIORITY.message;
 }

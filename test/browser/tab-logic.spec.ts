@@ -428,4 +428,23 @@ describe('ServerClock: the server’s time, read off the browser’s clock', () 
     clock.observe(500_000);
     expect(clock.now()).toBe(500_000);
   });
+
+  it('keeps the skew it knows when a slow answer fits it, so a state read before a jump does not set it back', () => {
+    const at = { now: 1_000_000 };
+    const clock = new ServerClock(browser(at));
+    clock.observe(400_000, 1_000_000);
+    // Asked for at 1,010,000, read by the server at 410,000, arriving a minute later.
+    at.now = 1_070_000;
+    clock.observe(410_000, 1_010_000);
+    expect(clock.now()).toBe(470_000);
+  });
+
+  it('moves to the nearest possible skew when an answer rules the old one out (the browser clock was changed)', () => {
+    const at = { now: 1_000_000 };
+    const clock = new ServerClock(browser(at));
+    clock.observe(400_000, 1_000_000);
+    at.now = 2_000_000;
+    clock.observe(405_000, 1_999_900);
+    expect(clock.now()).toBe(2_000_000 + (405_000 - 1_999_900));
+  });
 });

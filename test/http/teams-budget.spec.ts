@@ -135,6 +135,35 @@ describe('delivery inside Teams rate limits', () => {
     }
   });
 
+  it('sends offers before relayed messages queued earlier when the budget is short, and loses nothing', async () => {
+    const mark = toAlex().length;
+    const relayed: string[] = [];
+    for (let round = 1; round <= 5; round += 1) {
+      for (let index = 1; index <= CUSTOMERS; index += 1) {
+        const text = `Customer ${index} says ${round}`;
+        relayed.push(text);
+        await post(customerMessage(connector.serviceUrl, customerOf(index), text));
+      }
+    }
+    // Five newcomers while 25 messages wait for the budget: their offers go to Alex, who has room for them.
+    for (let index = CUSTOMERS + 1; index <= CUSTOMERS + 5; index += 1) {
+      await post(customerMessage(connector.serviceUrl, customerOf(index), `Newcomer ${index} needs help`));
+    }
+    await settle();
+
+    expect(connector.throttled).toEqual([]);
+    const burst = toAlex().slice(mark);
+    const offers = burst.flatMap((call, position) => (actionDataOrUndefined(call) ? [position] : []));
+    const relayedAt = burst.flatMap((call, position) =>
+      textBlocks(cardOf(call) ?? {}).some((text) => text.startsWith('Customer ')) ? [position] : [],
+    );
+    const lastRelayed = Math.max(...relayedAt);
+    expect(offers).toHaveLength(5);
+    for (const position of offers) expect(position).toBeLessThan(lastRelayed);
+    const shown = burst.flatMap((call) => textBlocks(cardOf(call) ?? {}));
+    expect(shown.filter((text) => relayed.includes(text))).toEqual(relayed);
+  });
+
   it('logs no 429 and no failed send while pacing', async () => {
     for (let index = 1; index <= CUSTOMERS; index += 1) {
       await post(customerMessage(connector.serviceUrl, customerOf(index), `One more from ${index}`));

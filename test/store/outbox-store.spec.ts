@@ -193,4 +193,27 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
       { seq: 2, relaydesk_id: 'text' },
     ]);
   });
+
+  it('sends the most urgent entry first, and never coalesces into that one (it may be on its way)', async () => {
+    const offer = (status: string) =>
+      message('agent-ada', `offer-${status}`, { slot: 'offer:o-1', priority: 0 });
+    await storeA.append(message('agent-ada', 'panel-r1', { slot: 'panel', version: 1, priority: 2 }), T0);
+    await storeA.append(message('agent-ada', 'relayed', { priority: 1 }), T0);
+    await storeA.append(offer('pending'), T0);
+    const head = (await storeA.head('agent:agent-ada')).entry!;
+    expect(head.relaydeskId).toBe('offer-pending');
+
+    // The offer's next state is queued behind it, not written over the entry that may be being sent.
+    expect((await storeB.append(offer('accepted'), T0)).replacedId).toBeUndefined();
+    const order: string[] = [];
+    for (
+      let next = await storeA.head('agent:agent-ada');
+      next.entry;
+      next = await storeA.head('agent:agent-ada')
+    ) {
+      order.push(next.entry.relaydeskId);
+      await a.db.deleteFrom('outbox_entries').where('id', '=', next.entry.id).execute();
+    }
+    expect(order).toEqual(['offer-pending', 'offer-accepted', 'relayed', 'panel-r1']);
+  });
 });

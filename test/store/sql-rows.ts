@@ -162,6 +162,7 @@ export const EVERY_TABLE: Rows = {
     label: 'panel',
     activity: JSON.stringify({ type: 'message', attachments: [{ contentType: 'card' }] }),
     enqueued_at: T0 + 13,
+    priority: 2,
   },
   outbox_slot_versions: { recipient: 'agent:agent-ada', slot: 'panel', version: 7 },
   card_slots: {

@@ -10,6 +10,7 @@ import { agentTabs } from './migrations/0009-agent-tabs';
 import { contactsAndCounter } from './migrations/0010-contacts-counter';
 import { webchatArchive } from './migrations/0011-webchat-archive';
 import { teamsBudget } from './migrations/0012-teams-budget';
+import { outboxPriority } from './migrations/0013-outbox-priority';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-contacts-counter': contactsAndCounter,
   '0011-webchat-archive': webchatArchive,
   '0012-teams-budget': teamsBudget,
+  '0013-outbox-priority': outboxPriority,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -14,6 +14,7 @@ export interface OutboxMessageRow {
   readonly replaces?: string;
   readonly replyToId?: string;
   readonly label?: string;
+  readonly priority?: number;
 }
 
 export interface AppendOutcome {
@@ -33,19 +34,33 @@ function contentOf(message: OutboxMessageRow, now: number) {
     label: message.label ?? null,
     activity: JSON.stringify(message.activity),
     enqueued_at: now,
+    ...(message.priority !== undefined ? { priority: message.priority } : {}),
   };
 }
 
-/** The head entry's place, or undefined when the recipient has nothing pending; an index lookup. */
-export async function headSeqOf(db: Kysely<Database>, recipient: string): Promise<number | undefined> {
-  const head = await db
+/** The entry sent next (the most urgent, then the oldest), or undefined when nothing is pending; an index lookup. */
+export function headOf(
+  db: Kysely<Database>,
+  recipient: string,
+): Promise<{ readonly id: string; readonly seq: number } | undefined> {
+  return db
     .selectFrom('outbox_entries')
-    .select('seq')
+    .select(['id', 'seq'])
     .where('recipient', '=', recipient)
+    .orderBy('priority')
     .orderBy('seq')
     .limit(1)
     .executeTakeFirst();
-  return head?.seq;
+}
+
+/** The first entry's place in the queue, or undefined when nothing is pending. */
+export async function headSeqOf(db: Kysely<Database>, recipient: string): Promise<number | undefined> {
+  const first = await db
+    .selectFrom('outbox_entries')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .where('recipient', '=', recipient)
+    .executeTakeFirst();
+  return first?.seq ?? undefined;
 }
 
 /**
@@ -87,19 +102,19 @@ async function checkSlotVersion(
   return undefined;
 }
 
-/** The newest pending entry of `slot` behind the head, which a new update of the slot replaces. */
+/** The newest pending entry of `slot` but the head (which may be on its way), which a new update replaces. */
 async function coalescible(
   trx: Kysely<Database>,
   recipient: string,
   slot: string,
-  headSeq: number,
+  headId: string,
 ): Promise<{ readonly id: string } | undefined> {
   return trx
     .selectFrom('outbox_entries')
     .select('id')
     .where('recipient', '=', recipient)
     .where('slot', '=', slot)
-    .where('seq', '>', headSeq)
+    .where('id', '!=', headId)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -123,11 +138,10 @@ export async function appendOutboxMessage(
     const newest = await checkSlotVersion(trx, recipient, slot, version);
     if (newest !== undefined) return { length: 0, outdated: { version, newest } };
   }
+  const head = await headOf(trx, recipient);
   const headSeq = await headSeqOf(trx, recipient);
   const taken =
-    slot !== undefined && headSeq !== undefined
-      ? await coalescible(trx, recipient, slot, headSeq)
-      : undefined;
+    slot !== undefined && head !== undefined ? await coalescible(trx, recipient, slot, head.id) : undefined;
   if (taken && headSeq !== undefined) {
     // A fresh id for the new content, in the place (seq) of the entry it replaces.
     await trx

@@ -128,6 +128,7 @@ export class SqlOutboxStore {
       .selectFrom('outbox_entries')
       .selectAll()
       .where('recipient', '=', recipient)
+      .orderBy('priority')
       .orderBy('seq')
       .limit(1)
       .executeTakeFirst();

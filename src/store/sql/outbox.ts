@@ -21,6 +21,7 @@ export interface NewOutboxEntry {
   readonly replaces?: string;
   readonly replyToId?: string;
   readonly label?: string;
+  readonly priority?: number;
 }
 
 export type OutboxEntryRow = Selectable<OutboxEntriesTable>;
@@ -71,6 +72,7 @@ export async function enqueueOutboxEntry(
       label: entry.label ?? null,
       activity: JSON.stringify(entry.activity),
       enqueued_at: entry.enqueuedAt,
+      ...(entry.priority !== undefined ? { priority: entry.priority } : {}),
     })
     .execute();
   return { id, seq };

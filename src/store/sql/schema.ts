@@ -197,6 +197,8 @@ export interface OutboxEntriesTable {
   /** JSON: the activity as it is sent. */
   activity: string;
   enqueued_at: Millis;
+  /** Sent before entries with a larger one: 0 offers, 1 messages and replies, 2 panel refreshes. */
+  priority: Defaulted<number>;
 }
 
 /** Per recipient and slot, the newest card version queued: an older render is never queued after it. */

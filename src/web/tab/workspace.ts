@@ -146,8 +146,9 @@ export class Workspace {
   }
 
   private async load(): Promise<void> {
+    const sentAt = this.clock.browserNow();
     const state = await this.api.workspace();
-    this.clock.observe(state.now);
+    this.clock.observe(state.now, sentAt);
     const focused = this.focusedId(state);
     let detail: SessionDetail | undefined;
     if (focused !== HOME_SESSION_ID) {

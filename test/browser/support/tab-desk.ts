@@ -27,7 +27,40 @@ export interface TabDesk {
   screenshot(name: string): Promise<string>;
   /** Uncaught page errors and console errors seen so far. */
   readonly pageErrors: string[];
+  /** Resolves once no agent API call of the page is under way (the event stream aside); fails after 5 s. */
+  apiQuiet(): Promise<void>;
   close(): Promise<void>;
+}
+
+const QUIET_TIMEOUT_MS = 5_000;
+
+/** The page's agent API calls under way, so a test can move the clocks between them, never across one. */
+function trackApiCalls(page: Page): () => Promise<void> {
+  const underWay = new Set<object>();
+  const waiters: (() => void)[] = [];
+  const counted = (url: string) => url.includes('/api/agent/') && !url.includes('/events');
+  const finished = (request: object) => {
+    if (!underWay.delete(request) || underWay.size > 0) return;
+    for (const wake of waiters.splice(0)) wake();
+  };
+  page.on('request', (request) => {
+    if (counted(request.url())) underWay.add(request);
+  });
+  page.on('requestfinished', finished);
+  page.on('requestfailed', finished);
+  return () => {
+    if (underWay.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('agent API calls still under way after 5 s')),
+        QUIET_TIMEOUT_MS,
+      );
+      waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  };
 }
 
 /**
@@ -46,6 +79,7 @@ export async function startTabDesk(suite: string, env: Env): Promise<TabDesk> {
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    const apiQuiet = trackApiCalls(page);
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text());
     });
@@ -58,6 +92,7 @@ export async function startTabDesk(suite: string, env: Env): Promise<TabDesk> {
       browser: started,
       page,
       pageErrors,
+      apiQuiet,
       tabUrl: (agentId) => `${desk.app.baseUrl}/tab?agent=${encodeURIComponent(agentId)}`,
       customerSays: async (customer, text) => {
         const result = await postActivity(
@@ -147,8 +182,13 @@ export async function pauseWithDesk(tab: TabDesk, leadMs = 10_000, offsetMs = 0)
   await tab.page.clock.pauseAt(tab.desk.clock.now() + offsetMs);
 }
 
-/** Moves the paused page clock and the desk's clock together; page timers that came due run once. */
+/**
+ * Moves the paused page clock and the desk's clock together; page timers that came due run once. Not while the page
+ * waits for an answer: one read on the desk's new time and arriving on the page's old one would tell the tab the
+ * server is `ms` ahead (real clocks never jump apart like that).
+ */
 export async function advanceBoth(tab: TabDesk, ms: number): Promise<void> {
+  await tab.apiQuiet();
   tab.desk.clock.advance(ms);
   await tab.page.clock.fastForward(ms);
 }
