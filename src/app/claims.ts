@@ -1,4 +1,4 @@
-import { closeSession, findSession, openSession } from '../domain/agent-sessions';
+import { closeSession, findSession, openSession, type OpenSessionRequest } from '../domain/agent-sessions';
 import { MaxSessionsReachedError } from '../domain/errors';
 import { abandonClaim, settleClaim } from '../domain/routing';
 import type { Claim } from '../domain/routing';
@@ -88,17 +88,10 @@ async function openClaimedSession(
         ? current
         : {
             ...current,
-            panel: openSession(
-              current.panel,
-              {
-                id: doc.item.id,
-                kind: 'conversation',
-                title: doc.item.title,
-                sentiment: conversationSentiment(doc.item.sentimentScores),
-                ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
-              },
-              { maxSessions: deps.settings.workstream.maxSessions, now },
-            ),
+            panel: openSession(current.panel, conversationSession(doc), {
+              maxSessions: deps.settings.workstream.maxSessions,
+              now,
+            }),
           },
     );
     return true;
@@ -133,4 +126,16 @@ async function announceClaim(
   await showKb(deps, agent.id, doc);
   await refreshPanel(deps, agent);
   return agent;
+}
+
+/** The session a conversation opens on an agent's panel (read-only for a look that takes no capacity). */
+export function conversationSession(doc: WorkItemDocument, readOnly?: boolean): OpenSessionRequest {
+  return {
+    id: doc.item.id,
+    kind: 'conversation',
+    title: doc.item.title,
+    ...(readOnly !== undefined ? { readOnly } : {}),
+    sentiment: conversationSentiment(doc.item.sentimentScores),
+    ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
+  };
 }

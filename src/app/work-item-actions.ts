@@ -7,7 +7,6 @@ import {
   SessionNotFoundError,
 } from '../domain/errors';
 import { pickFromQueue } from '../domain/routing';
-import { conversationSentiment } from '../domain/sentiment';
 import { resumeWorkItemByAgent } from '../domain/work-item';
 import { NoLongerAvailableError, guarded, threshold, type ActionPorts } from './action-guards';
 import { ensureAgent, refreshPanel, updateAgent, type EnsureAgentPorts } from './agents';
@@ -18,7 +17,7 @@ import {
   mayOpenCase,
   workItemIdOfSession,
 } from './case-sessions';
-import { finishClaim, type ClaimPorts } from './claims';
+import { conversationSession, finishClaim, type ClaimPorts } from './claims';
 import { customerWording } from './customer-wording';
 import { offerCard, type DeskPorts } from './desk-context';
 import type { AgentDocument, SavedCase, WorkItemDocument } from './documents';
@@ -45,18 +44,10 @@ async function startSession(
   const now = deps.clock.now();
   const agent = await updateAgent(deps, agentId, (current) => ({
     ...current,
-    panel: openSession(
-      current.panel,
-      {
-        id: doc.item.id,
-        kind: 'conversation',
-        title: doc.item.title,
-        readOnly,
-        sentiment: conversationSentiment(doc.item.sentimentScores),
-        ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
-      },
-      { maxSessions: deps.settings.workstream.maxSessions, now },
-    ),
+    panel: openSession(current.panel, conversationSession(doc, readOnly), {
+      maxSessions: deps.settings.workstream.maxSessions,
+      now,
+    }),
   }));
   if (!readOnly) {
     await deps.notifier.toCustomer(doc.item.customerId, customerWording.joined(agent.name), {
