@@ -8,6 +8,7 @@ import { formatCountdown, formatDuration, formatSince, panelToggleLabel } from '
 import { splitLinks } from '../../src/web/tab/linkify';
 import { OfferWatch } from '../../src/web/tab/offer-watch';
 import { ServerClock, type TabClock } from '../../src/web/tab/clock';
+import { DevSignInTokens, type SignInStorage } from '../../src/web/tab/dev-sign-in-tokens';
 import { CANNOT_REACH, NOT_ANSWERING, describeProblem } from '../../src/web/tab/problem-words';
 import { describeTrend, sentimentRank, sentimentSparkline } from '../../src/web/tab/sparkline';
 import { titleWithUnread, totalUnread, unreadCount } from '../../src/web/tab/unread-count';
@@ -446,5 +447,32 @@ describe('ServerClock: the server’s time, read off the browser’s clock', () 
     at.now = 2_000_000;
     clock.observe(405_000, 1_999_900);
     expect(clock.now()).toBe(2_000_000 + (405_000 - 1_999_900));
+  });
+});
+
+describe('DevSignInTokens: renewing an expired dev sign-in', () => {
+  const memoryStorage = (): SignInStorage => {
+    const items = new Map<string, string>();
+    return {
+      getItem: (key) => items.get(key) ?? null,
+      removeItem: (key) => void items.delete(key),
+      setItem: (key, value) => void items.set(key, value),
+    };
+  };
+
+  it('signs in once when the event stream and an action both ask for a fresh token at the same time', async () => {
+    let signIns = 0;
+    const requestSignIn = async (agentId: string) => {
+      signIns += 1;
+      const token = `token-${signIns}`;
+      await new Promise((resolve) => setImmediate(resolve));
+      return { token, agentId, expiresAt: 1 };
+    };
+    const tokens = new DevSignInTokens(requestSignIn, memoryStorage());
+    await tokens.signIn('alex');
+    const [first, second] = await Promise.all([tokens.refresh(), tokens.refresh()]);
+    expect(signIns).toBe(2);
+    expect([first, second]).toEqual(['token-2', 'token-2']);
+    expect(await tokens.token()).toBe('token-2');
   });
 });

@@ -1,6 +1,7 @@
-import { AgentApiClient, type TokenSource } from './api-client';
+import { AgentApiClient, devSignIn, type TokenSource } from './api-client';
 import { byId, h } from './dom';
-import { DevSignInTokens, connectTeams, toTheme, type Theme } from './host';
+import { DevSignInTokens } from './dev-sign-in-tokens';
+import { connectTeams, toTheme, type Theme } from './host';
 import { showSignIn, signInProblem, signOutDev } from './sign-in';
 import { Workspace } from './workspace';
 
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
     await startWorkspace(container, teams.tokens);
     return;
   }
-  const tokens = new DevSignInTokens(ROOT);
+  const tokens = new DevSignInTokens(
+    (agentId, name) => devSignIn(ROOT, agentId, name),
+    window.sessionStorage,
+  );
   const signedIn = () => void startDevWorkspace(container, tokens);
   const agent = params.get('agent');
   // The name customers read ("You're now chatting with …"); without it the server's configured name applies.

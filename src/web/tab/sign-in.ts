@@ -1,6 +1,6 @@
 import { AgentApiError } from './api-error';
 import { h } from './dom';
-import type { DevSignInTokens } from './host';
+import type { DevSignInTokens } from './dev-sign-in-tokens';
 
 /** The dev sign-in form (anonymous mode only): `signedIn` starts the workspace once the server let the agent in. */
 export function showSignIn(
