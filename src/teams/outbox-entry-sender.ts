@@ -97,11 +97,8 @@ export class EntrySender {
     try {
       await this.deps.options.sender.send(reference, entry, fields, {
         signal: this.deps.signal,
-        // One call per attempt (a card gone from Teams costs one more, its new post, which is not counted).
-        beforeAttempt: async () => {
-          await this.keepLease(ownerKey);
-          counted();
-        },
+        beforeAttempt: () => this.keepLease(ownerKey),
+        onCall: counted,
       });
       await this.settled(entry, { kind: 'delivered' }, fields);
       return 'sent';

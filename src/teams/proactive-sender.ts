@@ -18,6 +18,8 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
   /** Runs before every attempt; throwing ends the send (the dispatcher lost its lease). */
   readonly beforeAttempt?: () => Promise<void>;
+  /** Told of every call to the connector (an update and the post that replaces a card gone are two). */
+  readonly onCall?: () => void;
 }
 
 export interface ProactiveSenderOptions {
@@ -58,9 +60,13 @@ export class ProactiveSender {
       const activityId = entry.replaces;
       try {
         await this.retried({ ...fields, activityId }, options, () =>
-          this.inConversation(reference, async (context) => {
-            await context.updateActivity({ ...activity, id: activityId });
-          }),
+          this.inConversation(
+            reference,
+            async (context) => {
+              await context.updateActivity({ ...activity, id: activityId });
+            },
+            options,
+          ),
         );
         return;
       } catch (error) {
@@ -68,7 +74,7 @@ export class ProactiveSender {
         this.logger.info({ ...fields, activityId }, 'card to update is gone, posting a new one');
       }
     }
-    await this.retried(fields, options, () => this.post(reference, activity, entry.replyToId));
+    await this.retried(fields, options, () => this.post(reference, activity, entry.replyToId, options));
   }
 
   /**
@@ -88,9 +94,13 @@ export class ProactiveSender {
       const stored = await this.options.cardSlots.get(agentId, slot);
       if (stored && stored.conversationId === conversationId) {
         try {
-          await this.inConversation(reference, async (context) => {
-            await context.updateActivity({ ...activity, id: stored.activityId });
-          });
+          await this.inConversation(
+            reference,
+            async (context) => {
+              await context.updateActivity({ ...activity, id: stored.activityId });
+            },
+            options,
+          );
           return;
         } catch (error) {
           if (statusOfSendError(error) !== 404) throw error;
@@ -100,7 +110,7 @@ export class ProactiveSender {
           );
         }
       }
-      const activityId = await this.post(reference, activity);
+      const activityId = await this.post(reference, activity, undefined, options);
       if (activityId) {
         await this.options.cardSlots.put(agentId, slot, {
           activityId,
@@ -130,18 +140,23 @@ export class ProactiveSender {
   private post(
     reference: Partial<ConversationReference>,
     activity: Partial<Activity>,
-    replyToId?: string,
+    replyToId: string | undefined,
+    options: SendOptions,
   ): Promise<string | undefined> {
-    return this.inConversation(reference, async (context) => {
-      if (replyToId !== undefined) {
-        context.onSendActivities(async (_context, activities, next) => {
-          for (const sent of activities) sent.replyToId = replyToId;
-          return next();
-        });
-      }
-      // A copy per attempt: botbuilder writes the conversation's addressing into the activity it sends.
-      return (await context.sendActivity({ ...activity }))?.id;
-    });
+    return this.inConversation(
+      reference,
+      async (context) => {
+        if (replyToId !== undefined) {
+          context.onSendActivities(async (_context, activities, next) => {
+            for (const sent of activities) sent.replyToId = replyToId;
+            return next();
+          });
+        }
+        // A copy per attempt: botbuilder writes the conversation's addressing into the activity it sends.
+        return (await context.sendActivity({ ...activity }))?.id;
+      },
+      options,
+    );
   }
 
   /**
@@ -151,7 +166,9 @@ export class ProactiveSender {
   private async inConversation<T>(
     reference: Partial<ConversationReference>,
     work: (context: TurnContext) => Promise<T>,
+    options: SendOptions = {},
   ): Promise<T> {
+    options.onCall?.();
     let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     await this.options.adapter.continueConversationAsync(
       this.options.appId,
