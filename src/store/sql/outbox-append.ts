@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import { enqueueOutboxEntry, recipientOf, type OutboxOwner } from './outbox';
+import { enqueueOutboxEntry, outboxEntryColumns, recipientOf, type OutboxOwner } from './outbox';
 import type { Database } from './schema';
 
 /** One message on its way to the connector, as the outbox queues it. */
@@ -21,21 +21,6 @@ export interface AppendOutcome {
   readonly length: number;
   readonly replacedId?: string;
   readonly outdated?: { readonly version: number; readonly newest: number };
-}
-
-/** The entry columns a message fills (all but id, recipient and seq). */
-function contentOf(message: OutboxMessageRow, now: number) {
-  return {
-    relaydesk_id: message.relaydeskId,
-    slot: message.slot ?? null,
-    version: message.version ?? null,
-    replaces: message.replaces ?? null,
-    reply_to_id: message.replyToId ?? null,
-    label: message.label ?? null,
-    activity: JSON.stringify(message.activity),
-    enqueued_at: now,
-    ...(message.priority !== undefined ? { priority: message.priority } : {}),
-  };
 }
 
 /** The entry sent next (the most urgent, then the oldest), or undefined when nothing is pending; an index lookup. */
@@ -146,7 +131,7 @@ export async function appendOutboxMessage(
     // A fresh id for the new content, in the place (seq) of the entry it replaces.
     await trx
       .updateTable('outbox_entries')
-      .set({ id: randomUUID(), ...contentOf(message, now) })
+      .set({ id: randomUUID(), ...outboxEntryColumns(message, now) })
       .where('id', '=', taken.id)
       .execute();
     return { length: nextSeq - headSeq, replacedId: taken.id };

@@ -37,6 +37,21 @@ export function recipientOf(owner: OutboxOwner): string {
   return `${owner.kind}:${owner.id}`;
 }
 
+/** The entry columns a message fills (all but id, recipient and seq), for a new entry or one it replaces. */
+export function outboxEntryColumns(entry: Omit<NewOutboxEntry, 'owner' | 'enqueuedAt'>, enqueuedAt: number) {
+  return {
+    relaydesk_id: entry.relaydeskId,
+    slot: entry.slot ?? null,
+    version: entry.version ?? null,
+    replaces: entry.replaces ?? null,
+    reply_to_id: entry.replyToId ?? null,
+    label: entry.label ?? null,
+    activity: JSON.stringify(entry.activity),
+    enqueued_at: enqueuedAt,
+    ...(entry.priority !== undefined ? { priority: entry.priority } : {}),
+  };
+}
+
 /**
  * Appends an entry to its recipient's queue and returns its id and its sequence number there. The number comes
  * from the recipient row's counter, bumped by an upsert that locks the row until the transaction ends.
@@ -64,15 +79,7 @@ export async function enqueueOutboxEntry(
       id,
       recipient,
       seq,
-      relaydesk_id: entry.relaydeskId,
-      slot: entry.slot ?? null,
-      version: entry.version ?? null,
-      replaces: entry.replaces ?? null,
-      reply_to_id: entry.replyToId ?? null,
-      label: entry.label ?? null,
-      activity: JSON.stringify(entry.activity),
-      enqueued_at: entry.enqueuedAt,
-      ...(entry.priority !== undefined ? { priority: entry.priority } : {}),
+      ...outboxEntryColumns(entry, entry.enqueuedAt),
     })
     .execute();
   return { id, seq };
