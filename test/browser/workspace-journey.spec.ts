@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { agentMessage, postActivity, type TestCustomer } from '../support/activities';
 import { cardMentions, cardOf } from '../support/cards';
-import { cssString, startTabDesk, waitForText, type TabDesk } from './support/tab-desk';
+import { cssString, startTabDesk, waitForText, waitForValue, type TabDesk } from './support/tab-desk';
 import { alex } from '../support/fixtures';
 
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
@@ -179,7 +179,7 @@ describe('the agent workspace tab in Chromium: two customers, the session panel,
     const before = tab.connector.posted(visitor1.conversationId).length;
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('.transcript .from-agent').getByText('one moment please', { exact: false }).waitFor();
-    expect(await replyBox().inputValue()).toBe('');
+    await waitForValue(replyBox(), '');
     await tab.connector.waitFor('the reply sent to Visitor 1', () =>
       tab.connector
         .posted(visitor1.conversationId)

@@ -153,6 +153,20 @@ export async function waitForText(locator: Locator, text: string): Promise<void>
     .waitFor();
 }
 
+/**
+ * Waits until an input holds `value`: what the page does after an answer arrives (clearing the reply box once the
+ * send is confirmed) can come a moment after the live event that showed the same message.
+ */
+export async function waitForValue(locator: Locator, value: string): Promise<void> {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  let current = await locator.inputValue();
+  while (current !== value && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    current = await locator.inputValue();
+  }
+  expect(current).toBe(value);
+}
+
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
