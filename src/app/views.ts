@@ -23,6 +23,11 @@ export interface PanelView {
   readonly focusedTitle: string;
   /** A one-line message shown at the top, e.g. a refusal or a hint. */
   readonly notice?: string;
+  /**
+   * Teams' rate limits are pacing delivery to the agent's chat, so messages are grouped: set by the edge when the
+   * card is sent, never by a use case.
+   */
+  readonly paced?: boolean;
 }
 
 export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'missed' | 'unavailable';
@@ -61,6 +66,26 @@ export interface CustomerMessageView {
   readonly sentAt: number;
   /** The agent's saved reply draft for this session ('' if none): the reply box starts with it. Agent text, literal. */
   readonly draft: string;
+}
+
+/**
+ * Relayed customer messages that waited for the agent's chat while Teams' budget was short, as one card: per
+ * session (in the order their first message came), each message in order, and a reply box per session.
+ */
+export interface MessageDigestView {
+  readonly kind: 'message-digest';
+  readonly sessions: readonly DigestSession[];
+}
+
+export interface DigestSession {
+  readonly sessionId: string;
+  readonly title: string;
+  readonly icon: string;
+  readonly sentiment: SentimentLevel;
+  readonly alert: boolean;
+  /** The session's saved reply draft, from its newest message. */
+  readonly draft: string;
+  readonly messages: readonly { readonly text: string; readonly sentAt: number }[];
 }
 
 export interface TranscriptLine {
@@ -190,6 +215,7 @@ export type AgentView =
   | PanelView
   | OfferView
   | CustomerMessageView
+  | MessageDigestView
   | ActiveConversationView
   | KbSearchView
   | DashboardView

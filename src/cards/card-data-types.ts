@@ -53,6 +53,9 @@ export interface PanelCardData {
   /** The current presence if the agent may choose it, else "" (Inactive is set by the system only). */
   readonly presenceValue: string;
   readonly presenceChoices: readonly FactData[];
+  /** Delivery to the chat is paced: the card says messages are grouped and points to the tab. */
+  readonly paced: boolean;
+  readonly tabUrl: string;
 }
 
 export interface OfferCardData {
@@ -81,6 +84,24 @@ export interface CustomerMessageCardData {
   readonly sentAt: string;
   /** The reply box's starting value: the session's saved draft (replyBoxValue). */
   readonly draft: string;
+}
+
+export interface DigestSessionData {
+  readonly sessionId: string;
+  readonly title: string;
+  readonly icon: string;
+  readonly alert: boolean;
+  readonly subtitle: string;
+  readonly messages: readonly { readonly sentAt: string; readonly text: string }[];
+  /** The reply box's id: one per session on the card (sessionTextInput). */
+  readonly inputId: string;
+  readonly draft: string;
+}
+
+export interface MessageDigestCardData {
+  readonly heading: string;
+  readonly sessions: readonly DigestSessionData[];
+  readonly tabUrl: string;
 }
 
 export interface TranscriptLineData {
@@ -156,6 +177,7 @@ export interface CardDataByKind {
   readonly panel: PanelCardData;
   readonly offer: OfferCardData;
   readonly 'customer-message': CustomerMessageCardData;
+  readonly 'message-digest': MessageDigestCardData;
   readonly 'active-conversation': ActiveConversationCardData;
   readonly 'kb-search': KbSearchCardData;
   readonly dashboard: DashboardCardData;
@@ -169,4 +191,6 @@ export type CardKind = AgentView['kind'];
 export interface DataOptions {
   /** Epoch ms used to shorten times on the same UTC day to "HH:MM UTC". */
   readonly now?: number;
+  /** Where the agent opens the workspace tab (a Teams deep link); cards that point to the tab link it. */
+  readonly tabUrl?: string;
 }

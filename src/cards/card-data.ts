@@ -43,6 +43,8 @@ import {
   formatMoment,
 } from './format';
 
+import { messageDigestData } from './digest-data';
+
 export type * from './card-data-types';
 
 /** How each template's data is built from its view; what the data holds is in card-data-types. */
@@ -87,7 +89,7 @@ function panelRowData(row: PanelRow, expanded: boolean): PanelRowData {
   };
 }
 
-export function panelData(view: PanelView): PanelCardData {
+export function panelData(view: PanelView, options: DataOptions = {}): PanelCardData {
   const expanded = view.mode === 'expanded';
   const notice = view.notice ?? '';
   return {
@@ -102,6 +104,8 @@ export function panelData(view: PanelView): PanelCardData {
     rows: view.rows.map((row) => panelRowData(row, expanded)),
     presenceValue: SELECTABLE_PRESENCE.includes(view.presence) ? view.presence : '',
     presenceChoices: SELECTABLE_PRESENCE.map((status) => ({ title: PRESENCE_LABELS[status], value: status })),
+    paced: view.paced === true,
+    tabUrl: options.tabUrl ?? '',
   };
 }
 
@@ -230,11 +234,13 @@ export function helpData(_view: HelpView): HelpCardData {
 export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDataByKind[CardKind] {
   switch (view.kind) {
     case 'panel':
-      return panelData(view);
+      return panelData(view, options);
     case 'offer':
       return offerData(view, options);
     case 'customer-message':
       return customerMessageData(view, options);
+    case 'message-digest':
+      return messageDigestData(view, options);
     case 'active-conversation':
       return activeConversationData(view, options);
     case 'kb-search':

@@ -23,6 +23,7 @@ export const CARD_KINDS: readonly CardKind[] = [
   'panel',
   'offer',
   'customer-message',
+  'message-digest',
   'active-conversation',
   'kb-search',
   'dashboard',

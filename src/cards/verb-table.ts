@@ -8,7 +8,17 @@ import { cancelClose, confirmClose, end, focus, requestClose } from '../app/sess
 import type { AgentView } from '../app/views';
 import { open, openCase, pick, saveCase } from '../app/work-item-actions';
 import { isObject } from '../shared/json';
-import { CARD_DATA, INPUTS, TAB_VERBS, VERBS, isTabVerb, isVerb, type TabVerb, type Verb } from './verbs';
+import {
+  CARD_DATA,
+  INPUTS,
+  TAB_VERBS,
+  VERBS,
+  isTabVerb,
+  isVerb,
+  sessionTextInput,
+  type TabVerb,
+  type Verb,
+} from './verbs';
 
 /** The ports every card and tab action's use case reads between them. */
 export type VerbPorts = ClaimPorts;
@@ -48,7 +58,16 @@ const offerData = z.object({ workItemId: id, offerId: id });
 const workItemData = z.object({ workItemId: id });
 /** Every action on the panel or a session's card names that card's session, Home included. */
 const sessionData = z.object({ sessionId: id });
-const replyData = sessionData.extend({ [INPUTS.text]: input });
+/** A digest card's Reply carries its session's own box (sessionTextInput); a session card's, `text`. */
+const replyData = z.preprocess(withSessionText, sessionData.extend({ [INPUTS.text]: input }));
+
+function withSessionText(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const data = raw as Record<string, unknown>;
+  if (typeof data['sessionId'] !== 'string') return raw;
+  const own = data[sessionTextInput(data['sessionId'])];
+  return own === undefined ? raw : { ...data, [INPUTS.text]: own };
+}
 const presenceData = sessionData.extend({ [INPUTS.presence]: input });
 const kbSearchData = sessionData.extend({ [INPUTS.query]: input });
 

@@ -31,6 +31,14 @@ export const INPUTS = {
 } as const;
 
 /**
+ * The reply box of one session on a card that has several (the message digest): input ids must be unique on a
+ * card, so each is named by its session, and `reply` reads the one of the session it names.
+ */
+export function sessionTextInput(sessionId: string): string {
+  return `${INPUTS.text}.${sessionId}`;
+}
+
+/**
  * Data keys besides the ids of the settled contract (`sessionId`, `workItemId`, `offerId`).
  *
  * `cardSessionId` is the session of the card the action was pressed on. Every action on a card with a reply

@@ -28,12 +28,50 @@ export interface CallLog {
   readonly recent: readonly number[];
   /** [minute start, calls in that minute], ascending. */
   readonly minutes: readonly (readonly [number, number])[];
+  /**
+   * Per long window (keyed by windowKey), when its smoothing bucket is next empty again: the "theoretical arrival
+   * time" of the generic cell rate algorithm. Absent: the bucket is full.
+   */
+  readonly smooth?: Readonly<Record<string, number>>;
 }
 
 export const RECENT_CALLS_KEPT = 60;
 const MINUTE_MS = 60_000;
 
 export const EMPTY_CALL_LOG: CallLog = { recent: [], minutes: [] };
+
+/**
+ * A long window (the hour) is not only counted but spread: its calls pass a bucket of SMOOTH_BURST calls that
+ * refills at (limit − SMOOTH_BURST) per window. Counting alone would let a busy chat spend the hour's 1,800 calls
+ * in its first quarter and then wait 45 minutes; spread, it waits about two seconds between calls and its
+ * messages are grouped meanwhile. The bucket alone keeps the window within its limit; the count is a second check.
+ */
+export const SMOOTH_BURST = RECENT_CALLS_KEPT;
+
+/** The windows counted per minute (their limit is more than the exact times kept) are the smoothed ones. */
+function isLong(window: RateWindow): boolean {
+  return window.limit > RECENT_CALLS_KEPT;
+}
+
+export function windowKey(window: RateWindow): string {
+  return `${window.limit}/${window.windowMs}`;
+}
+
+/** The smoothing bucket of a long window: one call per `intervalMs`, up to `toleranceMs` ahead of the clock. */
+function bucketOf(window: RateWindow): { intervalMs: number; toleranceMs: number } {
+  const intervalMs = window.windowMs / Math.max(1, window.limit - SMOOTH_BURST);
+  return { intervalMs, toleranceMs: (SMOOTH_BURST - 1) * intervalMs };
+}
+
+function smoothedAfterCall(log: CallLog, at: number, windows: readonly RateWindow[]): Record<string, number> {
+  const smooth: Record<string, number> = {};
+  for (const window of windows.filter(isLong)) {
+    const { intervalMs } = bucketOf(window);
+    const key = windowKey(window);
+    smooth[key] = Math.max(log.smooth?.[key] ?? at, at) + intervalMs;
+  }
+  return smooth;
+}
 
 function longestWindow(windows: readonly RateWindow[]): number {
   return windows.reduce((longest, window) => Math.max(longest, window.windowMs), 0);
@@ -51,7 +89,8 @@ export function recordCall(log: CallLog, at: number, windows: readonly RateWindo
   if (index >= 0) minutes[index] = [minute, minutes[index]![1] + 1];
   else minutes.push([minute, 1]);
   minutes.sort((a, b) => a[0] - b[0]);
-  return { recent, minutes };
+  const smooth = smoothedAfterCall(log, at, windows);
+  return Object.keys(smooth).length > 0 ? { recent, minutes, smooth } : { recent, minutes };
 }
 
 /** When one window lets one more call go, counting the exact times it holds. */
@@ -78,11 +117,33 @@ function minutesAllowedAt(minutes: CallLog['minutes'], window: RateWindow): numb
 export function nextCallAt(log: CallLog, windows: readonly RateWindow[], now: number): number {
   let at = now;
   for (const window of windows) {
-    const allowed =
-      window.limit <= RECENT_CALLS_KEPT
-        ? exactlyAllowedAt(log.recent, window)
-        : minutesAllowedAt(log.minutes, window);
+    const allowed = isLong(window)
+      ? Math.max(minutesAllowedAt(log.minutes, window), smoothAllowedAt(log, window))
+      : exactlyAllowedAt(log.recent, window);
     at = Math.max(at, allowed);
   }
   return at;
+}
+
+function smoothAllowedAt(log: CallLog, window: RateWindow): number {
+  const emptyAt = log.smooth?.[windowKey(window)];
+  return emptyAt === undefined ? -Infinity : emptyAt - bucketOf(window).toleranceMs;
+}
+
+/**
+ * Whether the budget is short at `now`: a short window is one call from full, or a long window's bucket is less
+ * than half full. Then waiting messages are grouped (fewer, fuller cards) and the agent is told.
+ */
+export function isBudgetShort(log: CallLog, windows: readonly RateWindow[], now: number): boolean {
+  return windows.some((window) => {
+    if (!isLong(window)) {
+      const inWindow = log.recent.filter((at) => at > now - window.windowMs).length;
+      return inWindow >= window.limit - 1;
+    }
+    const emptyAt = log.smooth?.[windowKey(window)];
+    if (emptyAt === undefined) return false;
+    const { intervalMs } = bucketOf(window);
+    const used = Math.max(0, emptyAt - now) / intervalMs;
+    return used > SMOOTH_BURST / 2;
+  });
 }

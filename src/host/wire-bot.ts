@@ -21,10 +21,13 @@ import { SqlOutboxStore } from '../store/sql/outbox-store';
 import { SqlPrechatStates } from '../store/sql/prechat-states';
 import type { TabPresence } from '../store/sql/tab-presence';
 import { createAdapter } from '../teams/adapter';
+import { composeActivity } from '../teams/compose-activity';
 import { ConversationReferences } from '../teams/conversation-references';
+import { workspaceTabLink } from '../teams/deep-links';
 import { Delivery } from '../teams/delivery';
 import { registerMessagesEndpoint } from '../teams/messages-endpoint';
 import { Outbox, type OutboxOptions } from '../teams/outbox';
+import type { ComposeActivity } from '../teams/outbox-options';
 import { PrechatSurvey } from '../teams/prechat/prechat-survey';
 import { ProactiveNotifier, type RenderCard } from '../teams/proactive-notifier';
 import { ProactiveSender } from '../teams/proactive-sender';
@@ -79,6 +82,7 @@ function createOutbox(
   clock: Clock,
   database: SqlDatabase,
   settled: Settled,
+  compose: ComposeActivity,
 ) {
   const adapter = createAdapter(
     config,
@@ -111,6 +115,7 @@ function createOutbox(
     logger,
     now,
     onSettled: settled,
+    compose,
     ...definedOnly(options.outbox ?? {}),
   });
   return { adapter, references, outbox };
@@ -209,6 +214,14 @@ function registerBot(
   });
 }
 
+/** Agent views as Adaptive Cards, times shortened on the desk's clock, links to the tab by the app's id. */
+function cardRenderer(config: Config, options: StartOptions, clock: Clock): RenderCard {
+  if (options.renderCard) return options.renderCard;
+  const renderer = new CardRenderer();
+  const tabUrl = workspaceTabLink(config.teamsAppId);
+  return (view) => renderer.renderAgentView(view, { now: clock.now(), tabUrl });
+}
+
 /** The desk and its Bot Framework edge: the use cases, the proactive notifier, the bot on POST /api/messages. */
 export function wireBot(
   config: Config,
@@ -220,9 +233,7 @@ export function wireBot(
 ): WiredBot {
   const repositories = createDeskRepositories(infra.database);
   const ids: IdGenerator = options.ids ?? { next: () => randomUUID() };
-  const renderer = new CardRenderer();
-  const renderCard: RenderCard =
-    options.renderCard ?? ((view) => renderer.renderAgentView(view, { now: clock.now() }));
+  const renderCard = cardRenderer(config, options, clock);
   let settled: Settled = () => Promise.resolve();
   const { adapter, references, outbox } = createOutbox(
     config,
@@ -231,6 +242,7 @@ export function wireBot(
     clock,
     infra.database,
     (e, o) => settled(e, o),
+    composeActivity(renderCard),
   );
   const notifier = new ProactiveNotifier({ outbox, references, renderCard, ids, logger });
   // The workspace tab's live updates: every view the desk sends an agent also tells their open tabs.

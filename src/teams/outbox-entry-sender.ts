@@ -14,10 +14,14 @@ import type { CallLog } from '../domain/call-budget';
 export type Outcome =
   'sent' | 'dropped' | 'lost' | 'stopped' | { readonly later: SendFailure } | { readonly paced: number };
 
-/** An outcome, and the recipient's call log once the calls made are counted (unchanged when none were). */
+/**
+ * An outcome, the recipient's call log once the calls made are counted (unchanged when none were), and the entries
+ * sent in the same message as the head (a batch), which leave the queue with it.
+ */
 export interface Delivered {
   readonly outcome: Outcome;
   readonly callLog?: CallLog;
+  readonly batched?: readonly OutboxEntry[];
 }
 
 /** The dispatcher stopped: a send between attempts ends, its entry stays for the next start. */
@@ -73,18 +77,62 @@ export class EntrySender {
       return { outcome: 'dropped' };
     }
     const budget = this.deps.budget?.applies(reference) ? this.deps.budget : undefined;
+    const now = this.deps.options.now();
     if (budget) {
-      const now = this.deps.options.now();
       const readyAt = Math.max(
         budget.conversationReadyAt(callLog, now),
         await budget.reserveTenant(reference, now),
       );
       if (readyAt > now) return { outcome: { paced: readyAt } };
     }
+    const paced = budget?.isShort(callLog, now) ?? false;
+    const batched = paced ? await this.batchOf(ownerKey, entry) : [];
+    const sending = this.composed(entry, batched, paced, fields);
+    if (!sending) {
+      await this.settled(entry, { kind: 'failed', reason: 'the card could not be made' }, fields);
+      return { outcome: 'dropped' };
+    }
     let calls = 0;
-    const outcome = await this.attempt(ownerKey, reference, entry, fields, () => (calls += 1));
-    if (!budget || calls === 0) return { outcome };
-    return { outcome, callLog: budget.record(callLog, calls, this.deps.options.now()) };
+    const outcome = await this.attempt(ownerKey, reference, sending, fields, () => (calls += 1));
+    if (outcome === 'sent') {
+      for (const mate of batched) await this.settled(mate, { kind: 'delivered' }, fieldsOf(mate));
+    }
+    const sent = outcome === 'sent' && batched.length > 0 ? { batched } : {};
+    if (!budget || calls === 0) return { outcome, ...sent };
+    return { outcome, callLog: budget.record(callLog, calls, this.deps.options.now()), ...sent };
+  }
+
+  /** The entries of the head's batch waiting behind it, as many as fit in one message. */
+  private async batchOf(ownerKey: string, entry: OutboxEntry): Promise<readonly OutboxEntry[]> {
+    if (entry.batch === undefined) return [];
+    const waiting = await this.deps.store.batchAfter(ownerKey, entry.batch, entry, DEFAULTS.batchEntries - 1);
+    const fitting: OutboxEntry[] = [];
+    let chars = sizeOf(entry);
+    for (const mate of waiting) {
+      chars += sizeOf(mate);
+      if (chars > DEFAULTS.batchChars) break;
+      fitting.push(mate);
+    }
+    return fitting;
+  }
+
+  /**
+   * The entry as it is sent: kept as a view or sent with a batch, its activity made now (by `compose`); undefined
+   * when that fails (logged: the entry cannot be sent at all).
+   */
+  private composed(
+    entry: OutboxEntry,
+    batched: readonly OutboxEntry[],
+    paced: boolean,
+    fields: LogFields,
+  ): OutboxEntry | undefined {
+    if (entry.view === undefined && batched.length === 0) return entry;
+    try {
+      return { ...entry, activity: this.deps.options.compose([entry, ...batched], { paced }) };
+    } catch (error) {
+      this.deps.logger.error({ ...fields, err: error }, 'card could not be rendered, send skipped');
+      return undefined;
+    }
   }
 
   private async attempt(
@@ -168,6 +216,10 @@ export class EntrySender {
     if (!(await this.deps.store.renew(ownerKey, this.deps.holder, next))) throw new LeaseLost('lease lost');
     this.deps.leases.set(ownerKey, next);
   }
+}
+
+function sizeOf(entry: OutboxEntry): number {
+  return JSON.stringify(entry.view ?? entry.activity).length;
 }
 
 export function fieldsOf(entry: OutboxEntry): LogFields {

@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import type { SendOutcome } from '../app/deliveries';
 import type { Logger, Random } from '../app/ports';
 import type { CardSlots } from './card-slots';
@@ -41,11 +42,22 @@ export interface OutboxOptions {
   /** Teams' rate limits, checked before each call to a Teams conversation; without it, only 429s slow sends. */
   readonly budget?: TeamsBudget;
   /**
+   * Makes the activity for an entry kept as a view, or for a batch of entries sent as one message (`entries` in
+   * queue order, the head first). `paced`: Teams' budget for the recipient is short, so the card may say delivery
+   * is grouped. Entries without a view that are not batched are sent as stored.
+   */
+  readonly compose: ComposeActivity;
+  /**
    * Told how each entry ended: taken by the channel, or refused for good (the entry is dropped). Not told of
    * retries. A failing callback is logged and does not hold the queue.
    */
   readonly onSettled?: (entry: OutboxEntry, outcome: SendOutcome) => Promise<void>;
 }
+
+export type ComposeActivity = (
+  entries: readonly OutboxEntry[],
+  context: { readonly paced: boolean },
+) => Partial<Activity>;
 
 /** What the outbox does when its options leave a setting out. */
 export const DEFAULTS = {
@@ -57,4 +69,7 @@ export const DEFAULTS = {
   queueWarnLength: 1000,
   concurrency: 32,
   rounds: 50,
+  /** At most this many entries go out as one message, and only while their JSON stays under batchChars. */
+  batchEntries: 30,
+  batchChars: 16_000,
 };

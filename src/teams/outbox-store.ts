@@ -30,6 +30,16 @@ export interface OutboxMessage {
   readonly label?: string;
   /** Sent before pending entries with a larger one (SEND_PRIORITY); 1 when unset. */
   readonly priority?: number;
+  /**
+   * An agent's card kept as its view (plain JSON) and rendered when sent, by the outbox's `compose`: a render
+   * superseded in the queue then costs nothing, and the card can show how delivery stands at that moment.
+   */
+  readonly view?: object;
+  /**
+   * Entries of one batch waiting for the same recipient while Teams' budget is short go out as one message
+   * (relayed customer messages as one card), in queue order.
+   */
+  readonly batch?: string;
 }
 
 /** A stored message: its id, its place in the recipient's queue, and when it was queued. */
@@ -111,16 +121,23 @@ export interface OutboxStore {
   renew(recipient: string, holder: string, until: number): Promise<boolean>;
   release(recipient: string, holder: string): Promise<void>;
   /**
-   * Takes a delivered (or dropped) entry off the queue, ends the backoff, and extends `holder`'s lease; with a
-   * call log, keeps it as the recipient's.
+   * Takes delivered (or dropped) entries off the queue (a batch sent as one message is several), ends the backoff,
+   * and extends `holder`'s lease; with a call log, keeps it as the recipient's.
    */
   remove(
     recipient: string,
-    entryId: string,
+    entryIds: readonly string[],
     holder: string,
     leaseUntil: number,
     callLog?: CallLog,
   ): Promise<void>;
+  /** The entries of `batch` queued behind `after` for the recipient, oldest first, at most `limit`. */
+  batchAfter(
+    recipient: string,
+    batch: string,
+    after: { readonly seq: number; readonly id: string },
+    limit: number,
+  ): Promise<readonly OutboxEntry[]>;
   /** The head stays undelivered for now: the recipient waits, and `holder`'s lease is let go. */
   backOff(recipient: string, holder: string, backoff: RecipientBackoff, callLog?: CallLog): Promise<void>;
   /** Teams' budget is spent for now: the recipient waits until `notBefore` (not a failure), the lease let go. */

@@ -295,7 +295,8 @@ export class Outbox {
     if (this.halted) return 'stopped';
     if (outcome === 'sent' || outcome === 'dropped') {
       const until = this.options.now() + this.leaseMs;
-      await this.store.remove(ownerKey, entry.id, this.holder, until, delivered.callLog);
+      const ids = [entry.id, ...(delivered.batched ?? []).map((mate) => mate.id)];
+      await this.store.remove(ownerKey, ids, this.holder, until, delivered.callLog);
       this.leases.set(ownerKey, until);
       return 'next';
     }

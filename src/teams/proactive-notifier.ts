@@ -3,6 +3,7 @@ import type { AgentCardTarget, AgentSendOptions, CustomerNotice, Notifier } from
 import type { IdGenerator, LogFields, Logger } from '../app/ports';
 import type { AgentView } from '../app/views';
 import { cardSlotKey } from './card-slots';
+import { AGENT_MESSAGE_BATCH, RELAY_BATCH } from './compose-activity';
 import type { ConversationReferences, ReferenceOwner } from './conversation-references';
 import type { Outbox } from './outbox';
 
@@ -54,26 +55,37 @@ export class ProactiveNotifier implements Notifier {
     await this.enqueue({ kind: 'customer', id: customerId }, activity, {
       relaydeskId,
       label: notice?.kind ?? 'text',
+      ...(notice?.kind === 'agent-message' && notice.replyToId === undefined
+        ? { batch: AGENT_MESSAGE_BATCH }
+        : {}),
       fields: { customerId, relaydeskId },
       ...(notice?.replyToId !== undefined ? { replyToId: notice.replyToId } : {}),
     });
   }
 
+  /**
+   * Kept as its view and rendered when sent (the outbox's compose): a panel render superseded in the queue costs
+   * nothing, and the card shows how delivery stands then. Relayed customer messages form a batch.
+   */
   async toAgent(agentId: string, view: AgentView, options: AgentSendOptions = {}): Promise<void> {
     const { target, version } = options;
     const slot = target && cardSlotKey(target);
     const relaydeskId = this.options.ids.next();
     const fields = { agentId, view: view.kind, relaydeskId, ...(slot !== undefined ? { slot } : {}) };
-    const activity = this.renderActivity(view, relaydeskId, fields);
-    if (!activity) return;
-    await this.enqueue({ kind: 'agent', id: agentId }, activity, {
-      relaydeskId,
-      label: view.kind,
-      fields,
-      priority: priorityOf(target),
-      ...(slot !== undefined ? { slot } : {}),
-      ...(slot !== undefined && version !== undefined ? { version } : {}),
-    });
+    await this.enqueue(
+      { kind: 'agent', id: agentId },
+      { type: 'message', channelData: { relaydeskId } },
+      {
+        relaydeskId,
+        label: view.kind,
+        fields,
+        view,
+        priority: priorityOf(target),
+        ...(view.kind === 'customer-message' ? { batch: RELAY_BATCH } : {}),
+        ...(slot !== undefined ? { slot } : {}),
+        ...(slot !== undefined && version !== undefined ? { version } : {}),
+      },
+    );
   }
 
   /**
@@ -139,6 +151,8 @@ export class ProactiveNotifier implements Notifier {
       replaces?: string;
       replyToId?: string;
       priority?: number;
+      view?: AgentView;
+      batch?: string;
     },
   ): Promise<void> {
     const { fields, ...rest } = message;
@@ -149,19 +163,6 @@ export class ProactiveNotifier implements Notifier {
       return;
     }
     await this.options.outbox.enqueue({ owner, activity, ...rest });
-  }
-
-  private renderActivity(
-    view: AgentView,
-    relaydeskId: string,
-    fields: LogFields,
-  ): Partial<Activity> | undefined {
-    try {
-      return cardActivity(this.options.renderCard(view), relaydeskId);
-    } catch (error) {
-      this.logger.error({ ...fields, err: error }, 'card could not be rendered, send skipped');
-      return undefined;
-    }
   }
 }
 

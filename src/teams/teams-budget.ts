@@ -1,6 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import {
   EMPTY_CALL_LOG,
+  isBudgetShort,
   nextCallAt,
   recordCall,
   TEAMS_CONVERSATION_WINDOWS,
@@ -54,6 +55,11 @@ export class TeamsBudget {
   /** When the next call to the conversation may go (`now` when it may go now). */
   conversationReadyAt(callLog: CallLog | undefined, now: number): number {
     return nextCallAt(callLog ?? EMPTY_CALL_LOG, this.limits.conversation, now);
+  }
+
+  /** Whether the conversation's budget is short: waiting messages are then grouped, and the agent told. */
+  isShort(callLog: CallLog | undefined, now: number): boolean {
+    return isBudgetShort(callLog ?? EMPTY_CALL_LOG, this.limits.conversation, now);
   }
 
   /** Takes one call of the tenant's budget now and answers `now`, or answers when to try again. */

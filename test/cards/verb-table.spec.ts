@@ -147,6 +147,23 @@ describe('the verb table', () => {
       });
     });
 
+    it('"reply" from a message digest sends its own session’s box, not another session’s', async () => {
+      const data = {
+        sessionId: scene.a,
+        [`text.${scene.a}`]: 'From the digest',
+        'text.other-session': 'Not this',
+      };
+      expect(await scene.dispatch('reply', data)).toMatchObject({
+        ok: true,
+        view: { kind: 'notice', tone: 'good' },
+      });
+      expect(scene.notifier.textsTo('emulator:c1')).toEqual(['From the digest']);
+      expect(await scene.dispatch('reply', { sessionId: scene.a, [`text.${scene.a}`]: 42 })).toEqual({
+        ok: false,
+        message: 'reply: "text" must be a string',
+      });
+    });
+
     it('"presence" sets the chosen presence', async () => {
       expect(await scene.dispatch('presence', { sessionId: 'home', presence: 'away' })).toMatchObject({
         ok: true,

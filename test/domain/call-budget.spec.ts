@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   EMPTY_CALL_LOG,
+  isBudgetShort,
   nextCallAt,
   recordCall,
   TEAMS_CONVERSATION_WINDOWS,
@@ -46,8 +47,38 @@ describe('the Teams call budget', () => {
     for (const window of TEAMS_CONVERSATION_WINDOWS) {
       expect(busiestWindow(calls, window)).toBeLessThanOrEqual(window.limit);
     }
-    // The 1,801st call waits for the hour, counted per minute (never early).
-    expect(calls[1_800]).toBeGreaterThanOrEqual(3_600_000);
+  });
+
+  it('spreads the hour instead of spending it early: after a burst, one call about every 2 s, never a long stop', () => {
+    const calls = callAsSoonAsAllowed(2_000, TEAMS_CONVERSATION_WINDOWS);
+    const gaps = calls.slice(61, 1_800).map((at, i) => at - calls[60 + i]!);
+    // 3,600 s / (1,800 − 60 burst) = 2.07 s between calls once the burst is spent.
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(2_070);
+    expect(calls[1_000]! - calls[500]!).toBeCloseTo(500 * (3_600_000 / 1_740), -2);
+    // Counting alone would have sent 1,800 in the first quarter hour and then stopped for 45 minutes.
+    expect(calls[1_799]).toBeGreaterThan(3_500_000);
+  });
+
+  it('calls the budget short when a short window is one call from full or the hour’s bucket is past half', () => {
+    let log: CallLog = EMPTY_CALL_LOG;
+    for (let i = 0; i < 5; i += 1) log = recordCall(log, 0, TEAMS_CONVERSATION_WINDOWS);
+    expect(isBudgetShort(log, TEAMS_CONVERSATION_WINDOWS, 0)).toBe(false);
+    log = recordCall(log, 0, TEAMS_CONVERSATION_WINDOWS);
+    expect(isBudgetShort(log, TEAMS_CONVERSATION_WINDOWS, 0)).toBe(true);
+    // A second later the short windows are clear, and 6 calls are far from half the hour's burst.
+    expect(isBudgetShort(log, TEAMS_CONVERSATION_WINDOWS, 2_000)).toBe(false);
+
+    // One call every 1.5 s (faster than the hour's 2.07 s) fills the bucket past half within a couple of minutes.
+    let at = 10_000;
+    let shortFrom: number | undefined;
+    for (let i = 0; i < 200 && shortFrom === undefined; i += 1) {
+      at = Math.max(at + 1_500, nextCallAt(log, TEAMS_CONVERSATION_WINDOWS, at));
+      log = recordCall(log, at, TEAMS_CONVERSATION_WINDOWS);
+      if (isBudgetShort(log, TEAMS_CONVERSATION_WINDOWS, at)) shortFrom = at;
+    }
+    expect(shortFrom).toBeDefined();
+    expect(shortFrom!).toBeGreaterThan(70_000);
+    expect(shortFrom!).toBeLessThan(190_000);
   });
 
   it('never answers a time before now', () => {

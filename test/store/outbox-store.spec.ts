@@ -45,7 +45,7 @@ async function dispatch(
         if (!entry || leaseHolder !== holder) break;
         const { seq, relaydeskId, version } = entry;
         sent.push({ recipient, seq, relaydeskId, ...(version !== undefined ? { version } : {}) });
-        await store.remove(recipient, entry.id, holder, T0 + LEASE_MS);
+        await store.remove(recipient, [entry.id], holder, T0 + LEASE_MS);
       }
       await store.release(recipient, holder);
     }

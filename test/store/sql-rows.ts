@@ -163,6 +163,8 @@ export const EVERY_TABLE: Rows = {
     activity: JSON.stringify({ type: 'message', attachments: [{ contentType: 'card' }] }),
     enqueued_at: T0 + 13,
     priority: 2,
+    view: JSON.stringify({ kind: 'panel', agentName: 'Ada' }),
+    batch: 'relay',
   },
   outbox_slot_versions: { recipient: 'agent:agent-ada', slot: 'panel', version: 7 },
   card_slots: {

@@ -5,6 +5,7 @@ import { SqlConversationReferences } from '../../src/store/sql/conversation-refe
 import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
 import { createAdapter } from '../../src/teams/adapter';
+import { composeActivity } from '../../src/teams/compose-activity';
 import { ConversationReferences, type ReferenceOwner } from '../../src/teams/conversation-references';
 import { Delivery, type RetryOptions } from '../../src/teams/delivery';
 import { Outbox, type OutboxMessage, type OutboxOptions } from '../../src/teams/outbox';
@@ -72,6 +73,10 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
       }),
       logger,
       now,
+      // Entries here carry their activities; only views and batches are composed.
+      compose: composeActivity(() => {
+        throw new Error('no view is queued in these tests');
+      }),
       autoDrain: false,
       pollMs: 0,
       random: () => 0.5,

@@ -7,6 +7,7 @@ import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
 import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
 import { createAdapter } from '../../src/teams/adapter';
+import { composeActivity } from '../../src/teams/compose-activity';
 import { ConversationReferences } from '../../src/teams/conversation-references';
 import { Delivery } from '../../src/teams/delivery';
 import { Outbox } from '../../src/teams/outbox';
@@ -18,8 +19,15 @@ import { FakeClock, collectingLogger, type LogLine } from '../support/harness';
 
 const notice = (text: string): AgentView => ({ kind: 'notice', title: 'Note', text, tone: 'default' });
 
-/** A stand-in for the card renderer: the view's text in one TextBlock. */
-const renderCard = (view: AgentView) => ({
+let renderFails = false;
+
+/** A stand-in for the card renderer: the view's text in one TextBlock (or a failure, when a test says so). */
+const renderCard = (view: AgentView) => {
+  if (renderFails) throw new Error('template missing');
+  return stubCard(view);
+};
+
+const stubCard = (view: AgentView) => ({
   type: 'AdaptiveCard',
   version: '1.5',
   body: [{ type: 'TextBlock', text: view.kind === 'notice' ? view.text : view.kind }],
@@ -72,6 +80,7 @@ describe('ProactiveNotifier', () => {
   }
 
   beforeEach(async () => {
+    renderFails = false;
     connector = await FakeConnector.start();
     clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
     const logged = collectingLogger();
@@ -111,6 +120,7 @@ describe('ProactiveNotifier', () => {
       }),
       logger: logged.logger,
       now,
+      compose: composeActivity(renderCard),
       autoDrain: false,
       random: () => 0.5,
     });
@@ -169,14 +179,9 @@ describe('ProactiveNotifier', () => {
     });
 
     it('logs and skips a card that cannot be rendered, without throwing', async () => {
-      const broken = new ProactiveNotifier({
-        ...options,
-        renderCard: () => {
-          throw new Error('template missing');
-        },
-      });
+      renderFails = true;
       await expect(
-        broken.toAgent('agent-1', notice('x'), { target: { kind: 'panel' } }),
+        notifier.toAgent('agent-1', notice('x'), { target: { kind: 'panel' } }),
       ).resolves.toBeUndefined();
       await outbox.drain();
       expect(await outbox.pending()).toBe(0);

@@ -11,6 +11,7 @@ import { contactsAndCounter } from './migrations/0010-contacts-counter';
 import { webchatArchive } from './migrations/0011-webchat-archive';
 import { teamsBudget } from './migrations/0012-teams-budget';
 import { outboxPriority } from './migrations/0013-outbox-priority';
+import { outboxBatches } from './migrations/0014-outbox-batches';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-webchat-archive': webchatArchive,
   '0012-teams-budget': teamsBudget,
   '0013-outbox-priority': outboxPriority,
+  '0014-outbox-batches': outboxBatches,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -15,6 +15,8 @@ export interface OutboxMessageRow {
   readonly replyToId?: string;
   readonly label?: string;
   readonly priority?: number;
+  readonly view?: object;
+  readonly batch?: string;
 }
 
 export interface AppendOutcome {

@@ -47,6 +47,9 @@ function entryOf(row: Selectable<OutboxEntriesTable>, owner: OutboxOwner): Store
     ...(row.replaces !== null ? { replaces: row.replaces } : {}),
     ...(row.reply_to_id !== null ? { replyToId: row.reply_to_id } : {}),
     ...(row.label !== null ? { label: row.label } : {}),
+    // Written by append from the same type.
+    ...(row.view !== null ? { view: JSON.parse(row.view) as object } : {}),
+    ...(row.batch !== null ? { batch: row.batch } : {}),
   };
 }
 
@@ -157,9 +160,10 @@ export class SqlOutboxStore {
     return this.database.transaction((trx) => releaseOutboxLease(trx, recipient, holder));
   }
 
+  /** Takes delivered entries off the queue (a batch goes as one message), in one transaction. */
   remove(
     recipient: string,
-    entryId: string,
+    entryIds: readonly string[],
     holder: string,
     leaseUntil: number,
     callLog?: CallLog,
@@ -181,8 +185,30 @@ export class SqlOutboxStore {
         .where('recipient', '=', recipient)
         .where('lease_holder', '=', holder)
         .execute();
-      await trx.deleteFrom('outbox_entries').where('id', '=', entryId).execute();
+      if (entryIds.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', entryIds).execute();
     });
+  }
+
+  /** The entries of `batch` queued behind `after` for the recipient, oldest first, at most `limit`; by index. */
+  async batchAfter(
+    recipient: string,
+    batch: string,
+    after: { readonly seq: number; readonly id: string },
+    limit: number,
+  ): Promise<readonly StoredOutboxEntry[]> {
+    const rows = await this.database.db
+      .selectFrom('outbox_entries')
+      .innerJoin('outbox_recipients', 'outbox_recipients.recipient', 'outbox_entries.recipient')
+      .selectAll('outbox_entries')
+      .select(['outbox_recipients.owner_kind', 'outbox_recipients.owner_id'])
+      .where('outbox_entries.recipient', '=', recipient)
+      .where('outbox_entries.batch', '=', batch)
+      .where('outbox_entries.seq', '>', after.seq)
+      .where('outbox_entries.id', '!=', after.id)
+      .orderBy('outbox_entries.seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => entryOf(row, ownerOf(row.owner_kind, row.owner_id)));
   }
 
   backOff(

@@ -22,6 +22,9 @@ export interface NewOutboxEntry {
   readonly replyToId?: string;
   readonly label?: string;
   readonly priority?: number;
+  /** A card kept as its view, rendered when sent; stored as JSON. */
+  readonly view?: unknown;
+  readonly batch?: string;
 }
 
 export type OutboxEntryRow = Selectable<OutboxEntriesTable>;
@@ -49,6 +52,8 @@ export function outboxEntryColumns(entry: Omit<NewOutboxEntry, 'owner' | 'enqueu
     activity: JSON.stringify(entry.activity),
     enqueued_at: enqueuedAt,
     ...(entry.priority !== undefined ? { priority: entry.priority } : {}),
+    view: entry.view !== undefined ? JSON.stringify(entry.view) : null,
+    batch: entry.batch ?? null,
   };
 }
 

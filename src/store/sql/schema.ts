@@ -199,6 +199,10 @@ export interface OutboxEntriesTable {
   enqueued_at: Millis;
   /** Sent before entries with a larger one: 0 offers, 1 messages and replies, 2 panel refreshes. */
   priority: Defaulted<number>;
+  /** JSON: an agent's card as its view, rendered when sent (then `activity` carries the rest of the activity). */
+  view: string | null;
+  /** Entries of one batch waiting for one recipient may go out as one message (relayed customer messages). */
+  batch: string | null;
 }
 
 /** Per recipient and slot, the newest card version queued: an older render is never queued after it. */
