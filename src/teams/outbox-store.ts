@@ -116,7 +116,8 @@ export interface OutboxStore {
     leaseMs: number,
     isStale: (holder: string) => boolean,
   ): Promise<ClaimResult>;
-  head(recipient: string): Promise<RecipientHead>;
+  /** The entry to send next at `now`: by priority (an entry waiting AGED_MS counts as most urgent), then queue order. */
+  head(recipient: string, now: number): Promise<RecipientHead>;
   /** Extends `holder`'s lease; false when the lease is no longer theirs. */
   renew(recipient: string, holder: string, until: number): Promise<boolean>;
   release(recipient: string, holder: string): Promise<void>;

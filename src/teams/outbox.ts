@@ -279,7 +279,7 @@ export class Outbox {
 
   /** Sends the recipient's head entry and takes it off the queue, or leaves it there for later. */
   private async sendHead(ownerKey: string): Promise<Step> {
-    const { entry, leaseHolder, failures, callLog } = await this.store.head(ownerKey);
+    const { entry, leaseHolder, failures, callLog } = await this.store.head(ownerKey, this.options.now());
     if (!entry) return 'empty';
     if (leaseHolder !== this.holder) return 'lost';
     const fields: LogFields = { recipient: ownerKey, entryId: entry.id, seq: entry.seq, ...fieldsOf(entry) };

@@ -1,113 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  agentInvoke,
-  agentMessage,
-  customerMessage,
-  postActivity,
-  type ActivityJson,
-  type TestCustomer,
-} from '../support/activities';
-import { actionData, cardOf, textBlocks } from '../support/cards';
-import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { ASYNC_OUTBOX, FakeClock, startTestDesk, type TestDesk } from '../support/harness';
-import { alex } from '../support/fixtures';
+import { textBlocks, cardOf } from '../support/cards';
+import { budgetCustomer as customerOf, startBudgetDesk, type BudgetDesk } from '../support/budget-desk';
 
 /**
  * Teams' rate limits on the real server against a fake connector that enforces them (429 past any window): the
  * outbox keeps within the budget before each call, so nothing is refused and nothing is lost, only paced.
  */
 
-const START = Date.UTC(2026, 0, 5, 10, 0, 0);
 const CUSTOMERS = 5;
-/** Simulated seconds a test may move the clock before it gives up waiting for the outbox. */
-const MAX_SECONDS = 600;
-
-function customerOf(index: number): TestCustomer {
-  return { userId: `budget-visitor-${index}`, conversationId: `budget-conv-${index}` };
-}
 
 describe('delivery inside Teams rate limits', () => {
-  let connector: FakeConnector;
-  let desk: TestDesk;
-  let clock: FakeClock;
-  let dir: string;
-
-  async function post(activity: ActivityJson): Promise<void> {
-    const result = await postActivity(desk.app.url, activity);
-    expect(result.status).toBe(200);
-  }
-
-  /** Moves the clock a second at a time, draining the outbox each time, until it is empty; returns the seconds. */
-  async function settle(): Promise<number> {
-    for (let seconds = 0; seconds <= MAX_SECONDS; seconds += 1) {
-      await desk.app.drainOutbox();
-      if ((await desk.app.outboxPending()) === 0) return seconds;
-      clock.advance(1000);
-    }
-    throw new Error(`The outbox still held messages after ${MAX_SECONDS} simulated seconds.`);
-  }
-
-  const toAlex = (): RecordedCall[] =>
-    connector.calls.filter((call) => call.conversationId === alex.conversationId);
-
-  /** A customer in an Active session with Alex. */
-  async function activeSession(customer: TestCustomer): Promise<void> {
-    await post(customerMessage(connector.serviceUrl, customer, 'Hello there'));
-    await settle();
-    const offer = toAlex()
-      .filter((call) => (cardOf(call) ? actionDataOrUndefined(call) : undefined))
-      .at(-1)!;
-    await post(
-      agentInvoke(
-        connector.serviceUrl,
-        alex,
-        'accept',
-        actionData(cardOf(offer), 'accept'),
-        offer.activityId,
-      ),
-    );
-    await settle();
-  }
-
-  function actionDataOrUndefined(call: RecordedCall) {
-    try {
-      return actionData(cardOf(call), 'accept');
-    } catch {
-      return undefined;
-    }
-  }
+  let budget: BudgetDesk;
+  let settle: BudgetDesk['settle'];
+  let toAlex: BudgetDesk['toAlex'];
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relaydesk-budget-'));
-    clock = new FakeClock(START);
-    connector = await FakeConnector.start({ teamsLimits: { now: () => clock.now() } });
-    desk = await startTestDesk(
-      {
-        AGENT_IDS: alex.aadObjectId,
-        RATE_LIMIT_PER_MINUTE: '0',
-        CONTACTS_FILE: 'off',
-        STORE: 'sqlite',
-        SQLITE_PATH: join(dir, 'relaydesk.db'),
-        // Teams' published limits, as a deployment has them.
-        TEAMS_CONVERSATION_LIMITS: '7/1s,8/2s,60/30s,1800/1h',
-        TEAMS_TENANT_LIMIT: '50/1s',
-      },
-      { clock, outbox: ASYNC_OUTBOX },
-    );
-    await post(agentMessage(connector.serviceUrl, alex, 'hi'));
-    for (let index = 1; index <= CUSTOMERS; index += 1) await activeSession(customerOf(index));
+    budget = await startBudgetDesk(CUSTOMERS);
+    ({ settle, toAlex } = budget);
   });
 
   afterEach(async () => {
-    await desk.app.close();
-    await connector.close();
-    rmSync(dir, { recursive: true, force: true });
+    await budget.close();
   });
 
   it('sets up five sessions without a single call answered 429', () => {
-    expect(connector.throttled).toEqual([]);
+    expect(budget.connector.throttled).toEqual([]);
     expect(toAlex().length).toBeGreaterThan(10);
   });
 
@@ -117,13 +33,13 @@ describe('delivery inside Teams rate limits', () => {
       for (let index = 1; index <= CUSTOMERS; index += 1) {
         const text = `Customer ${index} message ${round}`;
         sent[index - 1]!.push(text);
-        await post(customerMessage(connector.serviceUrl, customerOf(index), text));
+        await budget.say(customerOf(index), text);
       }
     }
     const mark = toAlex().length;
     await settle();
 
-    expect(connector.throttled).toEqual([]);
+    expect(budget.connector.throttled).toEqual([]);
     const shown = toAlex().flatMap((call) => textBlocks(cardOf(call) ?? {}));
     for (const [index, texts] of sent.entries()) {
       const seen = shown.filter((text) => text.startsWith(`Customer ${index + 1} message `));
@@ -139,7 +55,7 @@ describe('delivery inside Teams rate limits', () => {
         cardOf(call)?.['body'] && textBlocks(cardOf(call)!).some((t) => / new messages from /.test(t)),
     );
     expect(digest).toBeDefined();
-    for (const window of connector.busiestWindows().conversation) {
+    for (const window of budget.connector.busiestWindows().conversation) {
       expect(window.busiest).toBeLessThanOrEqual(window.limit);
     }
   });
@@ -151,18 +67,18 @@ describe('delivery inside Teams rate limits', () => {
       for (let index = 1; index <= CUSTOMERS; index += 1) {
         const text = `Customer ${index} says ${round}`;
         relayed.push(text);
-        await post(customerMessage(connector.serviceUrl, customerOf(index), text));
+        await budget.say(customerOf(index), text);
       }
     }
     // Five newcomers while 25 messages wait for the budget: their offers go to Alex, who has room for them.
     for (let index = CUSTOMERS + 1; index <= CUSTOMERS + 5; index += 1) {
-      await post(customerMessage(connector.serviceUrl, customerOf(index), `Newcomer ${index} needs help`));
+      await budget.say(customerOf(index), `Newcomer ${index} needs help`);
     }
     await settle();
 
-    expect(connector.throttled).toEqual([]);
+    expect(budget.connector.throttled).toEqual([]);
     const burst = toAlex().slice(mark);
-    const offers = burst.flatMap((call, position) => (actionDataOrUndefined(call) ? [position] : []));
+    const offers = burst.flatMap((call, position) => (budget.offerIn(call) ? [position] : []));
     const relayedAt = burst.flatMap((call, position) =>
       textBlocks(cardOf(call) ?? {}).some((text) => text.startsWith('Customer ')) ? [position] : [],
     );
@@ -178,10 +94,10 @@ describe('delivery inside Teams rate limits', () => {
 
   it('logs no 429 and no failed send while pacing', async () => {
     for (let index = 1; index <= CUSTOMERS; index += 1) {
-      await post(customerMessage(connector.serviceUrl, customerOf(index), `One more from ${index}`));
+      await budget.say(customerOf(index), `One more from ${index}`);
     }
     await settle();
-    const warnings = desk.lines.filter((line) => line.level >= 40);
+    const warnings = budget.desk.lines.filter((line) => line.level >= 40);
     expect(warnings.map((line) => line.msg)).toEqual([]);
   });
 });

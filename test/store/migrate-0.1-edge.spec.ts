@@ -160,7 +160,7 @@ describe('the bot edge of a store written by 0.1, opened by this version', () =>
       // The lease goes: the process that held it ran 0.1 and is gone.
       { recipient: 'customer:webchat:kim', notBefore: AT + 10_000 },
     ]);
-    const kim = await outbox.head('customer:webchat:kim');
+    const kim = await outbox.head('customer:webchat:kim', Date.now());
     expect(kim).toMatchObject({ failures: 2, entry: { id: 'e-kim-2', seq: 2, relaydeskId: 'rd-kim-2' } });
     expect(kim.entry?.activity).toEqual(kimText('Alice has ended the conversation.', 'rd-kim-2'));
     expect(kim.leaseHolder).toBeUndefined();
@@ -211,7 +211,11 @@ describe('the same documents on PostgreSQL, moved by the migration', () => {
       });
       const outbox = new SqlOutboxStore(database);
       expect(await outbox.pending()).toBe(3);
-      expect((await outbox.head('agent:alice')).entry).toMatchObject({ seq: 7, slot: 'panel', version: 6 });
+      expect((await outbox.head('agent:alice', Date.now())).entry).toMatchObject({
+        seq: 7,
+        slot: 'panel',
+        version: 6,
+      });
       expect(await new SqlPrechatStates(database).load('emulator:nia')).toEqual({
         revision: 1,
         dialogState: prechatStack,

@@ -41,7 +41,7 @@ async function dispatch(
       const claim = await store.claim(recipient, holder, T0, LEASE_MS, () => false);
       if (claim.kind !== 'claimed') continue;
       for (let step = 0; step < ROUNDS; step += 1) {
-        const { entry, leaseHolder } = await store.head(recipient);
+        const { entry, leaseHolder } = await store.head(recipient, T0);
         if (!entry || leaseHolder !== holder) break;
         const { seq, relaydeskId, version } = entry;
         sent.push({ recipient, seq, relaydeskId, ...(version !== undefined ? { version } : {}) });
@@ -128,8 +128,8 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect(late).toEqual({ kind: 'claimed', until: T0 + 2 * LEASE_MS });
 
     expect(await storeA.renew('agent:agent-ada', 'dead', T0 + 3 * LEASE_MS)).toBe(false);
-    expect((await storeB.head('agent:agent-ada')).leaseHolder).toBe('alive');
-    expect((await storeB.head('agent:agent-ada')).entry?.relaydeskId).toBe('orphaned');
+    expect((await storeB.head('agent:agent-ada', T0)).leaseHolder).toBe('alive');
+    expect((await storeB.head('agent:agent-ada', T0)).entry?.relaydeskId).toBe('orphaned');
   });
 
   it('sends 200 messages queued through two connections at once, each once, in the order the store took them', async () => {
@@ -180,7 +180,7 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect(coalesced.replacedId).toBeDefined();
     expect(await storeB.append(panel(2), T0)).toEqual({ length: 0, outdated: { version: 2, newest: 3 } });
 
-    const head = (await storeA.head('agent:agent-ada')).entry!;
+    const head = (await storeA.head('agent:agent-ada', T0)).entry!;
     expect(head.relaydeskId).toBe('panel-r1');
     expect(await storeA.dropSlot('agent:agent-ada', 'panel', head.id)).toBe(1);
     const left = await a.db
@@ -194,22 +194,38 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     ]);
   });
 
+  it('sends an entry waiting 30 s before fresher, more urgent ones, counting from when its place was taken', async () => {
+    const panel = (version: number) =>
+      message('agent-ada', `panel-r${version}`, { slot: 'panel', version, priority: 2 });
+    await storeA.append(message('agent-ada', 'relayed-0', { priority: 1 }), T0);
+    await storeA.append(panel(1), T0);
+    // Newer renders take the waiting panel's place and keep its waiting time.
+    await storeA.append(panel(2), T0 + 20_000);
+    await storeA.append(message('agent-ada', 'relayed-1', { priority: 1 }), T0 + 20_000);
+    expect((await storeA.head('agent:agent-ada', T0 + 29_999)).entry?.relaydeskId).toBe('relayed-0');
+    const head = await storeA.head('agent:agent-ada', T0 + 30_000);
+    expect(head.entry?.relaydeskId).toBe('relayed-0');
+    await a.db.deleteFrom('outbox_entries').where('relaydesk_id', '=', 'relayed-0').execute();
+    expect((await storeA.head('agent:agent-ada', T0 + 30_000)).entry?.relaydeskId).toBe('panel-r2');
+    expect((await storeA.head('agent:agent-ada', T0 + 29_999)).entry?.relaydeskId).toBe('relayed-1');
+  });
+
   it('sends the most urgent entry first, and never coalesces into that one (it may be on its way)', async () => {
     const offer = (status: string) =>
       message('agent-ada', `offer-${status}`, { slot: 'offer:o-1', priority: 0 });
     await storeA.append(message('agent-ada', 'panel-r1', { slot: 'panel', version: 1, priority: 2 }), T0);
     await storeA.append(message('agent-ada', 'relayed', { priority: 1 }), T0);
     await storeA.append(offer('pending'), T0);
-    const head = (await storeA.head('agent:agent-ada')).entry!;
+    const head = (await storeA.head('agent:agent-ada', T0)).entry!;
     expect(head.relaydeskId).toBe('offer-pending');
 
     // The offer's next state is queued behind it, not written over the entry that may be being sent.
     expect((await storeB.append(offer('accepted'), T0)).replacedId).toBeUndefined();
     const order: string[] = [];
     for (
-      let next = await storeA.head('agent:agent-ada');
+      let next = await storeA.head('agent:agent-ada', T0);
       next.entry;
-      next = await storeA.head('agent:agent-ada')
+      next = await storeA.head('agent:agent-ada', T0)
     ) {
       order.push(next.entry.relaydeskId);
       await a.db.deleteFrom('outbox_entries').where('id', '=', next.entry.id).execute();

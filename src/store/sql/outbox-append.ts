@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { enqueueOutboxEntry, outboxEntryColumns, recipientOf, type OutboxOwner } from './outbox';
 import type { Database } from './schema';
 
@@ -25,17 +25,41 @@ export interface AppendOutcome {
   readonly outdated?: { readonly version: number; readonly newest: number };
 }
 
-/** The entry sent next (the most urgent, then the oldest), or undefined when nothing is pending; an index lookup. */
+/**
+ * An entry waiting this long is sent before fresher, more urgent ones: a chat busy with relayed messages still gets
+ * its panel refreshed about twice a minute, instead of never.
+ */
+export const AGED_MS = 30_000;
+
+/** Delivery order: the most urgent first (an aged entry counts as most urgent), then the oldest in the queue. */
+function inDeliveryOrder<Q extends SelectQueryBuilder<Database, 'outbox_entries', object>>(
+  query: Q,
+  now: number,
+): Q {
+  return query
+    .orderBy(
+      sql`case when ${sql.ref('outbox_entries.enqueued_at')} <= ${now - AGED_MS} then 0 else ${sql.ref('outbox_entries.priority')} end`,
+    )
+    .orderBy('outbox_entries.seq') as Q;
+}
+
+/** The entry sent next at `now`, or undefined when nothing is pending; an index lookup. */
 export function headOf(
   db: Kysely<Database>,
   recipient: string,
+  now: number,
 ): Promise<{ readonly id: string; readonly seq: number } | undefined> {
-  return db
-    .selectFrom('outbox_entries')
-    .select(['id', 'seq'])
-    .where('recipient', '=', recipient)
-    .orderBy('priority')
-    .orderBy('seq')
+  return inDeliveryOrder(
+    db.selectFrom('outbox_entries').select(['id', 'seq']).where('recipient', '=', recipient),
+    now,
+  )
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The whole entry sent next at `now`. */
+export function headEntryOf(db: Kysely<Database>, recipient: string, now: number) {
+  return inDeliveryOrder(db.selectFrom('outbox_entries').selectAll().where('recipient', '=', recipient), now)
     .limit(1)
     .executeTakeFirst();
 }
@@ -125,15 +149,16 @@ export async function appendOutboxMessage(
     const newest = await checkSlotVersion(trx, recipient, slot, version);
     if (newest !== undefined) return { length: 0, outdated: { version, newest } };
   }
-  const head = await headOf(trx, recipient);
+  const head = await headOf(trx, recipient, now);
   const headSeq = await headSeqOf(trx, recipient);
   const taken =
     slot !== undefined && head !== undefined ? await coalescible(trx, recipient, slot, head.id) : undefined;
   if (taken && headSeq !== undefined) {
-    // A fresh id for the new content, in the place (seq) of the entry it replaces.
+    // A fresh id for the new content, in the place (seq) of the entry it replaces, waiting since that one did.
+    const { enqueued_at: _waitingSince, ...columns } = outboxEntryColumns(message, now);
     await trx
       .updateTable('outbox_entries')
-      .set({ id: randomUUID(), ...outboxEntryColumns(message, now) })
+      .set({ id: randomUUID(), ...columns })
       .where('id', '=', taken.id)
       .execute();
     return { length: nextSeq - headSeq, replacedId: taken.id };

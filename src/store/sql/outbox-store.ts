@@ -3,7 +3,13 @@ import type { Selectable } from 'kysely';
 import { requireOneRow, retryOnConflict } from './conflicts';
 import type { SqlDatabase } from './open-database';
 import { releaseOutboxLease, type OutboxOwner } from './outbox';
-import { appendOutboxMessage, headSeqOf, type AppendOutcome, type OutboxMessageRow } from './outbox-append';
+import {
+  appendOutboxMessage,
+  headEntryOf,
+  headSeqOf,
+  type AppendOutcome,
+  type OutboxMessageRow,
+} from './outbox-append';
 import type { OutboxEntriesTable } from './schema';
 import type { CallLog } from '../../domain/call-budget';
 import { callLogColumn, callLogOf, reserveTenantCall } from './teams-tenant-calls';
@@ -114,8 +120,11 @@ export class SqlOutboxStore {
     );
   }
 
-  /** The recipient's lease holder, then its head entry; each an indexed lookup. */
-  async head(recipient: string): Promise<{
+  /** The recipient's lease holder, then its head entry at `now` (aged entries first); each an indexed lookup. */
+  async head(
+    recipient: string,
+    now: number,
+  ): Promise<{
     readonly entry?: StoredOutboxEntry;
     readonly leaseHolder?: string;
     readonly failures: number;
@@ -127,14 +136,7 @@ export class SqlOutboxStore {
       .where('recipient', '=', recipient)
       .executeTakeFirst();
     if (!row) return { failures: 0 };
-    const head = await this.database.db
-      .selectFrom('outbox_entries')
-      .selectAll()
-      .where('recipient', '=', recipient)
-      .orderBy('priority')
-      .orderBy('seq')
-      .limit(1)
-      .executeTakeFirst();
+    const head = await headEntryOf(this.database.db, recipient, now);
     const callLog = callLogOf(row.call_log);
     return {
       failures: row.backoff_failures,

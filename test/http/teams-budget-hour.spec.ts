@@ -1,0 +1,148 @@
+import { AGENT_API, type SessionDetail, type WorkspaceState } from '../../src/web/agent-api';
+import { cardOf, textBlocks } from '../support/cards';
+import { budgetCustomer, startBudgetDesk, type BudgetDesk } from '../support/budget-desk';
+import { alex } from '../support/fixtures';
+import { api, devSignIn, EventStreamReader, type SseEvent } from '../web/agent-api-support';
+
+/**
+ * The issue's load on the real server, on a fake clock: one agent with 10 Active sessions, each customer writing
+ * 3 messages a minute for one simulated hour (1,800 messages) into Teams' published limits. Each second the test
+ * posts what is due, lets the outbox send what the budget allows, and notes when each message reached the agent's
+ * chat; the tab's view (its live event and the session it reads) is checked for every message as it is posted.
+ */
+
+const SESSIONS = 10;
+const HOUR_S = 3_600;
+/** Each customer writes every 20 s (3 a minute), the ten of them 2 s apart: one message every 2 s in all. */
+const EVERY_S = 20;
+const MESSAGE = /^Customer (\d+) message (\d+)$/;
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const eventAt = (event: SseEvent) => (JSON.parse(event.data) as { at: number }).at;
+
+describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour in Teams’ limits', () => {
+  let budget: BudgetDesk;
+  /** customer → session id in Alex's workspace. */
+  const sessionOf = new Map<number, string>();
+  const postedAt = new Map<string, number>();
+  const shownAt = new Map<string, number>();
+  /** Per customer, the order their messages reached the chat. */
+  const shownOrder = new Map<number, number[]>();
+  const tabLate: string[] = [];
+  let token = '';
+  let stream: EventStreamReader | undefined;
+
+  async function signIn(): Promise<void> {
+    stream?.close();
+    token = await devSignIn(budget.desk.app.baseUrl, alex.aadObjectId);
+    stream = await EventStreamReader.open(`${budget.desk.app.baseUrl}${AGENT_API.events}`, {
+      authorization: `Bearer ${token}`,
+    });
+    await stream.waitForEvents('workspace', 1);
+  }
+
+  async function mapSessions(): Promise<void> {
+    const workspace = await api<WorkspaceState>(budget.desk.app.baseUrl, 'GET', AGENT_API.workspace, {
+      token,
+    });
+    for (const row of workspace.body.panel.rows.filter((one) => one.kind === 'conversation')) {
+      const session = await api<SessionDetail>(budget.desk.app.baseUrl, 'GET', AGENT_API.session(row.id), {
+        token,
+      });
+      const first = session.body.transcript.find((line) => line.from === 'customer')?.text ?? '';
+      const customer = Number(/Hello from customer (\d+)/.exec(first)?.[1]);
+      sessionOf.set(customer, row.id);
+    }
+  }
+
+  /** The tab's part: a live event sent at this moment, and the session it then reads holds the message. */
+  async function checkTab(customer: number, text: string, at: number): Promise<void> {
+    await stream!.waitFor(`a workspace event at ${at}`, () =>
+      stream!.named('workspace').some((event) => eventAt(event) >= at),
+    );
+    const session = await api<SessionDetail>(
+      budget.desk.app.baseUrl,
+      'GET',
+      AGENT_API.session(sessionOf.get(customer)!),
+      { token },
+    );
+    const seen = session.body.transcript.some((line) => line.text === text);
+    if (!seen || budget.clock.now() - at > 1_000) tabLate.push(text);
+  }
+
+  function noteShown(from: number): number {
+    const calls = budget.toAlex();
+    for (const call of calls.slice(from)) {
+      for (const text of textBlocks(cardOf(call) ?? {})) {
+        const match = MESSAGE.exec(text);
+        if (!match || shownAt.has(text)) continue;
+        shownAt.set(text, budget.clock.now());
+        const customer = Number(match[1]);
+        shownOrder.set(customer, [...(shownOrder.get(customer) ?? []), Number(match[2])]);
+      }
+    }
+    return calls.length;
+  }
+
+  beforeAll(async () => {
+    budget = await startBudgetDesk(SESSIONS, { AGENT_CAPACITY: String(SESSIONS) });
+    await signIn();
+    await mapSessions();
+    let seen = budget.toAlex().length;
+    for (let second = 0; second < HOUR_S; second += 1) {
+      if (second % 1_800 === 0 && second > 0) await signIn();
+      if (second % 2 === 0) {
+        const customer = ((second / 2) % SESSIONS) + 1;
+        const text = `Customer ${customer} message ${Math.floor(second / EVERY_S) + 1}`;
+        postedAt.set(text, budget.clock.now());
+        await budget.say(budgetCustomer(customer), text);
+        await checkTab(customer, text, budget.clock.now());
+      }
+      await budget.desk.app.drainOutbox();
+      seen = noteShown(seen);
+      budget.clock.advance(1_000);
+    }
+    await budget.settle();
+    noteShown(seen);
+  }, 240_000);
+
+  afterAll(async () => {
+    stream?.close();
+    await budget?.close();
+  });
+
+  it('gets no 429 from Teams', () => {
+    expect(budget.connector.throttled).toEqual([]);
+    expect(budget.desk.lines.filter((line) => line.level >= 40).map((line) => line.msg)).toEqual([]);
+  });
+
+  it('shows every message in the agent’s chat, once, in order per session', () => {
+    expect(postedAt.size).toBe(1_800);
+    expect([...postedAt.keys()].filter((text) => !shownAt.has(text))).toEqual([]);
+    for (let customer = 1; customer <= SESSIONS; customer += 1) {
+      const order = shownOrder.get(customer) ?? [];
+      expect(order).toEqual(Array.from({ length: 180 }, (_, index) => index + 1));
+    }
+  });
+
+  it('shows 95% of messages within 10 simulated seconds of the customer’s POST', () => {
+    const delays = [...postedAt].map(([text, at]) => shownAt.get(text)! - at);
+    expect(percentile(delays, 95)).toBeLessThanOrEqual(10_000);
+  });
+
+  it('stays inside every window, in far fewer calls than two per message', () => {
+    for (const window of budget.connector.busiestWindows().conversation) {
+      expect(window.busiest).toBeLessThanOrEqual(window.limit);
+    }
+    expect(budget.connector.conversationLimits(alex.conversationId)).toBeDefined();
+    expect(budget.toAlex().length).toBeLessThan(1_800 * 1.05);
+  });
+
+  it('the tab shows each message within a second: its live event and the session it reads', () => {
+    expect(tabLate).toEqual([]);
+  });
+});
