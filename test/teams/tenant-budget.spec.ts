@@ -1,0 +1,176 @@
+import type { ConversationReference } from 'botbuilder';
+import type { CustomerMessageView, PanelView } from '../../src/app/views';
+import { CardRenderer } from '../../src/cards/render-card';
+import { SqlCardSlots } from '../../src/store/sql/card-slots';
+import { SqlConversationReferences } from '../../src/store/sql/conversation-references';
+import { migrateToLatest } from '../../src/store/sql/migrate';
+import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
+import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
+import { createAdapter } from '../../src/teams/adapter';
+import { composeActivity } from '../../src/teams/compose-activity';
+import { ConversationReferences } from '../../src/teams/conversation-references';
+import { Delivery } from '../../src/teams/delivery';
+import { Outbox } from '../../src/teams/outbox';
+import { ProactiveNotifier } from '../../src/teams/proactive-notifier';
+import { ProactiveSender } from '../../src/teams/proactive-sender';
+import { TeamsBudget } from '../../src/teams/teams-budget';
+import { cardOf, textBlocks } from '../support/cards';
+import { FakeConnector } from '../support/fake-connector';
+import { FakeClock, collectingLogger } from '../support/harness';
+
+/**
+ * Sixty agents of one tenant, each with 10 sessions whose customers write 3 messages a minute (one relayed
+ * message and one panel refresh every 2 s per agent), through the notifier, the outbox and Teams' budget into a
+ * connector that enforces Teams' limits. Each conversation would allow 7 calls a second at first, 420 for all of
+ * them: the tenant's 50 a second is what holds them back, in every instance's shared budget table. A minute and a
+ * half covers the start, when every chat's burst allowance is there to spend and the tenant is what limits them.
+ */
+
+const AGENTS = 60;
+const SECONDS = 90;
+const TENANT = 'contoso-tenant';
+const START = Date.UTC(2026, 0, 5, 10, 0, 0);
+
+function relayed(agent: number, second: number): CustomerMessageView {
+  const session = (second / 2) % 10;
+  return {
+    kind: 'customer-message',
+    sessionId: `a${agent}-s${session}`,
+    title: `Visitor ${session + 1}`,
+    icon: `V${session + 1}`,
+    text: `Agent ${agent} message ${second / 2}`,
+    truncated: false,
+    sentiment: 'Neutral',
+    alert: false,
+    sentAt: START + second * 1000,
+    draft: '',
+  };
+}
+
+const panel = (agent: number, unread: number): PanelView => ({
+  kind: 'panel',
+  agentName: `Agent ${agent}`,
+  presence: 'available',
+  presenceLabel: 'Available',
+  mode: 'collapsed',
+  rows: [],
+  focusedTitle: `Home (${unread} unread)`,
+});
+
+describe('sixty agents of one tenant at the issue’s load', () => {
+  let database: SqlDatabase;
+  let connector: FakeConnector;
+  let outbox: Outbox;
+
+  afterAll(async () => {
+    await outbox?.stop();
+    await connector?.close();
+    await database?.close();
+  });
+
+  it('stays inside the tenant’s 50 calls a second: no 429, every message shown once, in order', async () => {
+    const clock = new FakeClock(START);
+    connector = await FakeConnector.start({ teamsLimits: { now: () => clock.now() } });
+    database = openDatabase({ kind: 'sqlite', path: ':memory:' });
+    await migrateToLatest(database);
+    const { logger, lines } = collectingLogger();
+    const now = () => clock.now();
+    const cardSlots = new SqlCardSlots(database);
+    const references = new ConversationReferences(new SqlConversationReferences(database), clock);
+    const store = new SqlOutboxStore(database);
+    const renderer = new CardRenderer();
+    const renderCard = (view: Parameters<typeof renderer.renderAgentView>[0]) =>
+      renderer.renderAgentView(view, { now: clock.now() });
+    outbox = new Outbox({
+      store,
+      budget: new TeamsBudget(store),
+      cardSlots,
+      references,
+      sender: new ProactiveSender({
+        adapter: createAdapter(
+          {
+            microsoftAppId: '',
+            microsoftAppPassword: '',
+            microsoftAppTenantId: '',
+            microsoftAppType: 'MultiTenant',
+          },
+          logger,
+        ),
+        appId: '',
+        cardSlots,
+        delivery: new Delivery({ logger, delay: () => Promise.resolve(), random: () => 0.5 }),
+        logger,
+        now,
+      }),
+      logger,
+      now,
+      compose: composeActivity(renderCard),
+      autoDrain: false,
+      pollMs: 0,
+      concurrency: 64,
+    });
+    const notifier = new ProactiveNotifier({
+      outbox,
+      references,
+      renderCard,
+      ids: { next: () => crypto.randomUUID() },
+      logger,
+    });
+    for (let agent = 0; agent < AGENTS; agent += 1) {
+      await references.save({ kind: 'agent', id: `agent-${agent}` }, {
+        channelId: 'msteams',
+        serviceUrl: connector.serviceUrl,
+        conversation: { id: `a:chat-${agent}`, tenantId: TENANT },
+        user: { id: `29:agent-${agent}` },
+        bot: { id: 'relaydesk-bot' },
+      } as Partial<ConversationReference>);
+    }
+
+    const sent = new Map<number, string[]>();
+    for (let second = 0; second < SECONDS; second += 1) {
+      for (let agent = 0; agent < AGENTS; agent += 1) {
+        if ((second + agent) % 2 !== 0) continue;
+        const step = second - (agent % 2);
+        const view = relayed(agent, step);
+        sent.set(agent, [...(sent.get(agent) ?? []), view.text]);
+        await notifier.toAgent(`agent-${agent}`, view);
+        await notifier.toAgent(`agent-${agent}`, panel(agent, step), {
+          target: { kind: 'panel' },
+          version: step,
+        });
+      }
+      // The outbox sends through the second, as it would on a real clock: the tenant is reserved per quarter second.
+      for (let quarter = 0; quarter < 4; quarter += 1) {
+        await outbox.drain();
+        clock.advance(250);
+      }
+    }
+    for (let quarter = 0; quarter < 2_400 && (await outbox.pending()) > 0; quarter += 1) {
+      await outbox.drain();
+      clock.advance(250);
+    }
+
+    expect(await outbox.pending()).toBe(0);
+    expect(connector.throttled).toEqual([]);
+    const tenant = connector.tenantLimits(TENANT);
+    expect(tenant.throttled).toBe(0);
+    for (const window of connector.busiestWindows().tenant)
+      expect(window.busiest).toBeLessThanOrEqual(window.limit);
+    // The tenant was the limit at first: far more was wanted than 50 a second.
+    expect(connector.busiestWindows().tenant[0]!.busiest).toBeGreaterThanOrEqual(35);
+    // In order per session (a digest lists its sessions one after another); message n is session n mod 10's.
+    const bySession = (texts: readonly string[]) =>
+      Array.from({ length: 10 }, (_, session) =>
+        texts.filter((text) => Number(text.split(' ').at(-1)) % 10 === session),
+      );
+    for (let agent = 0; agent < AGENTS; agent += 1) {
+      const shown = connector
+        .posted(`a:chat-${agent}`)
+        .flatMap((call) => textBlocks(cardOf(call) ?? {}))
+        .filter((text) => text.startsWith(`Agent ${agent} message `));
+      expect(bySession(shown)).toEqual(bySession(sent.get(agent) ?? []));
+      expect(shown).toHaveLength(sent.get(agent)?.length ?? -1);
+    }
+    expect(lines.filter((line) => line.level >= 40).map((line) => line.msg)).toEqual([]);
+  }, 120_000);
+});
