@@ -30,6 +30,7 @@ import {
 } from './desk-setup';
 import { startPostgres } from '../test/support/postgres-server';
 import { growthRows, growthTable } from './growth';
+import { delaySvg, pacedRun, pacedTable, type PacedRun } from './paced';
 import { runLoad, type LoadMessage, type LoadResult } from './load';
 import type { Probe, TargetKind, TargetSpec } from './protocol';
 import { renderReport, rowErrors, throughput, type IdleRow, type MemoryRow, type RelayRow } from './report';
@@ -524,6 +525,36 @@ function machineFacts(settings: BenchSettings): [string, string][] {
   ];
 }
 
+/**
+ * The simulated hour with Teams' limits and without: its table, and the paced run's delays drawn beside the report
+ * (paced-delay.svg). A lost or duplicated message or a 429 is a problem, as in the relay rows.
+ */
+async function pacedSection(bench: Bench, reportPath: string): Promise<string> {
+  try {
+    log("paced scenario: a simulated hour, one agent with 10 sessions, Teams' limits and then none");
+    const runs: PacedRun[] = [
+      await pacedRun("Teams' limits", {}),
+      await pacedRun('unlimited', {
+        TEAMS_CONVERSATION_LIMITS: '999999/100ms',
+        TEAMS_TENANT_LIMIT: '999999/100ms',
+      }),
+    ];
+    for (const run of runs) {
+      if (run.shown !== run.messages || run.duplicated > 0 || run.throttled > 0) {
+        bench.problems.push(
+          `paced scenario (${run.name}): ${run.messages - run.shown} lost, ${run.duplicated} duplicated, ${run.throttled} × 429`,
+        );
+      }
+    }
+    mkdirSync(dirname(reportPath), { recursive: true });
+    writeFileSync(join(dirname(reportPath), 'paced-delay.svg'), `${delaySvg(runs[0]!)}\n`);
+    return `## Paced: a simulated hour in Teams' limits\n\n${pacedTable(runs)}\n\nDelays drawn in paced-delay.svg beside this report.\n`;
+  } catch (error) {
+    bench.problems.push(`paced scenario stopped: ${error instanceof Error ? error.message : String(error)}`);
+    return '';
+  }
+}
+
 async function main(): Promise<number> {
   if (process.argv.includes('--help')) {
     process.stdout.write(
@@ -570,6 +601,7 @@ async function main(): Promise<number> {
   } catch (error) {
     bench.problems.push(`growth rows stopped: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const paced = await pacedSection(bench, settings.reportPath);
   bench.notes.push(`The whole run took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   const report = renderReport({
     title: 'Relaydesk benchmark',
@@ -589,7 +621,7 @@ async function main(): Promise<number> {
     problems: bench.problems,
   });
   mkdirSync(dirname(settings.reportPath), { recursive: true });
-  const full = growth === '' ? report : `${report}\n## Growth\n\n${growth}\n`;
+  const full = [report, growth && `## Growth\n\n${growth}\n`, paced].filter((part) => part !== '').join('\n');
   writeFileSync(settings.reportPath, full);
   process.stdout.write(`\n${full}\n`);
   log(`report written to ${relative(process.cwd(), settings.reportPath) || settings.reportPath}`);

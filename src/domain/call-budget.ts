@@ -42,7 +42,7 @@ export const EMPTY_CALL_LOG: CallLog = { recent: [], minutes: [] };
 
 /**
  * A long window (the hour) is not only counted but spread: its calls pass a bucket of SMOOTH_BURST calls that
- * refills at (limit − SMOOTH_BURST) per window. Counting alone would let a busy chat spend the hour's 1,800 calls
+ * refills at (limit − 2 × SMOOTH_BURST) per window (see bucketOf). Counting alone would let a busy chat spend the hour's 1,800 calls
  * in its first quarter and then wait 45 minutes; spread, it waits about two seconds between calls and its
  * messages are grouped meanwhile. The bucket alone keeps the window within its limit; the count is a second check.
  */
@@ -57,9 +57,14 @@ export function windowKey(window: RateWindow): string {
   return `${window.limit}/${window.windowMs}`;
 }
 
-/** The smoothing bucket of a long window: one call per `intervalMs`, up to `toleranceMs` ahead of the clock. */
+/**
+ * The smoothing bucket of a long window: one call per `intervalMs`, up to `toleranceMs` ahead of the clock. It
+ * refills at (limit − 2 × burst) per window: one burst is what it may spend at once, the other leaves room for the
+ * per-minute count, which counts a minute's calls as made at its end and would otherwise stop a busy chat for a
+ * minute near the end of each hour.
+ */
 function bucketOf(window: RateWindow): { intervalMs: number; toleranceMs: number } {
-  const intervalMs = window.windowMs / Math.max(1, window.limit - SMOOTH_BURST);
+  const intervalMs = window.windowMs / Math.max(1, window.limit - 2 * SMOOTH_BURST);
   return { intervalMs, toleranceMs: (SMOOTH_BURST - 1) * intervalMs };
 }
 

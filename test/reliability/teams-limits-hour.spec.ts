@@ -2,6 +2,7 @@ import { AGENT_API, type SessionDetail, type WorkspaceState } from '../../src/we
 import { cardOf, textBlocks } from '../support/cards';
 import { budgetCustomer, startBudgetDesk, type BudgetDesk } from '../support/budget-desk';
 import { alex } from '../support/fixtures';
+import { recordReliabilityRow } from '../support/reliability-rows';
 import { api, devSignIn, EventStreamReader, type SseEvent } from '../web/agent-api-support';
 
 /**
@@ -33,6 +34,8 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
   /** Per customer, the order their messages reached the chat. */
   const shownOrder = new Map<number, number[]>();
   const tabLate: string[] = [];
+  /** Messages shown more than once in the chat (by a second card). */
+  let duplicated = 0;
   let token = '';
   let stream: EventStreamReader | undefined;
 
@@ -79,7 +82,11 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
     for (const call of calls.slice(from)) {
       for (const text of textBlocks(cardOf(call) ?? {})) {
         const match = MESSAGE.exec(text);
-        if (!match || shownAt.has(text)) continue;
+        if (!match) continue;
+        if (shownAt.has(text)) {
+          duplicated += 1;
+          continue;
+        }
         shownAt.set(text, budget.clock.now());
         const customer = Number(match[1]);
         shownOrder.set(customer, [...(shownOrder.get(customer) ?? []), Number(match[2])]);
@@ -112,6 +119,24 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
 
   afterAll(async () => {
     stream?.close();
+    const delays = [...postedAt].flatMap(([text, at]) => {
+      const shown = shownAt.get(text);
+      return shown === undefined ? [] : [shown - at];
+    });
+    const calls = budget.toAlex().length;
+    recordReliabilityRow({
+      scenario: '8a. Teams limits: one agent, 10 sessions, a simulated hour',
+      load: '1,800 customer messages (3 a minute in each of 10 sessions), fake clock, sqlite',
+      faults: "Teams' limits enforced: 429 past 7/1 s, 8/2 s, 60/30 s, 1,800/h per chat, 50/s per tenant",
+      sent: postedAt.size,
+      delivered: shownAt.size,
+      lost: postedAt.size - shownAt.size,
+      duplicated,
+      note:
+        `429s received ${budget.connector.throttled.length}; ${calls} calls to the agent's chat in all; ` +
+        `delay to the chat p50 ${percentile(delays, 50) / 1000} s, p95 ${percentile(delays, 95) / 1000} s, ` +
+        `max ${Math.max(...delays) / 1000} s; the tab late for ${tabLate.length}`,
+    });
     await budget?.close();
   });
 
@@ -123,6 +148,7 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
   it('shows every message in the agent’s chat, once, in order per session', () => {
     expect(postedAt.size).toBe(1_800);
     expect([...postedAt.keys()].filter((text) => !shownAt.has(text))).toEqual([]);
+    expect(duplicated).toBe(0);
     for (let customer = 1; customer <= SESSIONS; customer += 1) {
       const order = shownOrder.get(customer) ?? [];
       expect(order).toEqual(Array.from({ length: 180 }, (_, index) => index + 1));

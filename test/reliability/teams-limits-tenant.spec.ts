@@ -17,6 +17,7 @@ import { TeamsBudget } from '../../src/teams/teams-budget';
 import { cardOf, textBlocks } from '../support/cards';
 import { FakeConnector } from '../support/fake-connector';
 import { FakeClock, collectingLogger } from '../support/harness';
+import { recordReliabilityRow } from '../support/reliability-rows';
 
 /**
  * Sixty agents of one tenant, each with 10 sessions whose customers write 3 messages a minute (one relayed
@@ -163,14 +164,29 @@ describe('sixty agents of one tenant at the issue’s load', () => {
       Array.from({ length: 10 }, (_, session) =>
         texts.filter((text) => Number(text.split(' ').at(-1)) % 10 === session),
       );
+    let delivered = 0;
+    let duplicated = 0;
     for (let agent = 0; agent < AGENTS; agent += 1) {
       const shown = connector
         .posted(`a:chat-${agent}`)
         .flatMap((call) => textBlocks(cardOf(call) ?? {}))
         .filter((text) => text.startsWith(`Agent ${agent} message `));
       expect(bySession(shown)).toEqual(bySession(sent.get(agent) ?? []));
-      expect(shown).toHaveLength(sent.get(agent)?.length ?? -1);
+      delivered += new Set(shown).size;
+      duplicated += shown.length - new Set(shown).size;
     }
+    const total = [...sent.values()].reduce((sum, texts) => sum + texts.length, 0);
+    recordReliabilityRow({
+      scenario: '8b. Teams limits: 60 agents of one tenant',
+      load: `${total} relayed messages and as many panel refreshes in ${SECONDS} simulated s (60 agents × 10 sessions × 3/min)`,
+      faults: "Teams' limits enforced: 429 past any chat's windows or the tenant's 50/s",
+      sent: total,
+      delivered,
+      lost: total - delivered,
+      duplicated,
+      note: `429s received ${connector.throttled.length}; ${connector.tenantLimits(TENANT).accepted} calls; busiest tenant second ${connector.busiestWindows().tenant[0]!.busiest} of 50`,
+    });
+    expect(duplicated).toBe(0);
     expect(lines.filter((line) => line.level >= 40).map((line) => line.msg)).toEqual([]);
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import { textBlocks, cardOf } from '../support/cards';
+import { recordReliabilityRow } from '../support/reliability-rows';
 import { budgetCustomer as customerOf, startBudgetDesk, type BudgetDesk } from '../support/budget-desk';
 
 /**
@@ -90,6 +91,19 @@ describe('delivery inside Teams rate limits', () => {
       const own = relayed.filter((text) => text.startsWith(`Customer ${index} says`));
       expect(shown.filter((text) => own.includes(text))).toEqual(own);
     }
+    const shownRelayed = shown.filter((text) => relayed.includes(text));
+    recordReliabilityRow({
+      scenario: '8c. Teams limits: a burst of 30 customers at one agent',
+      load: '25 messages into 5 Active sessions and 5 newcomers at once, one agent, sqlite',
+      faults: "Teams' limits enforced: 429 past any window",
+      sent: relayed.length + offers.length,
+      delivered: new Set(shownRelayed).size + offers.length,
+      lost: relayed.length - new Set(shownRelayed).size + 5 - offers.length,
+      duplicated: shownRelayed.length - new Set(shownRelayed).size,
+      note:
+        `429s received ${budget.connector.throttled.length}; the 5 offers before the last relayed card; ` +
+        `${relayedAt.length} cards carried the 25 messages`,
+    });
   });
 
   it('logs no 429 and no failed send while pacing', async () => {
