@@ -99,7 +99,9 @@ export class EntrySender {
     }
     const sent = outcome === 'sent' && batched.length > 0 ? { batched } : {};
     if (!budget || calls === 0) return { outcome, ...sent };
-    return { outcome, callLog: budget.record(callLog, calls, this.deps.options.now()), ...sent };
+    const after = this.deps.options.now();
+    await budget.chargeTenant(reference, calls - 1, after);
+    return { outcome, callLog: budget.record(callLog, calls, after), ...sent };
   }
 
   /** The entries of the head's batch waiting behind it, as many as fit in one message. */

@@ -145,6 +145,8 @@ export interface OutboxStore {
   pace(recipient: string, holder: string, notBefore: number): Promise<void>;
   /** Takes one call of the tenant's slot when fewer than `max` are taken; false when the slot is full. */
   reserveTenantCall(tenant: string, slot: number, max: number): Promise<boolean>;
+  /** Counts `calls` made in the tenant's slot without a reservation, even past its share. */
+  chargeTenantCalls(tenant: string, slot: number, calls: number): Promise<void>;
   /** Drops the pending entries of one slot except `keep` (an entry on its way); returns how many. */
   dropSlot(recipient: string, slot: string, keep?: string): Promise<number>;
   recipients(): Promise<readonly PendingRecipient[]>;

@@ -28,6 +28,10 @@ const SLOTS_PER_WINDOW = 4;
 
 const DEFAULT_TENANT = 'default';
 
+function tenantOf(reference: Partial<ConversationReference>): string {
+  return reference.conversation?.tenantId || DEFAULT_TENANT;
+}
+
 /**
  * Teams' rate limits, checked before each call instead of learnt from 429s. A conversation's budget is kept in its
  * outbox recipient's call log (one instance sends to it at a time, under the lease); the tenant's is reserved in
@@ -40,7 +44,7 @@ export class TeamsBudget {
   private readonly perSlot: number;
 
   constructor(
-    private readonly store: Pick<OutboxStore, 'reserveTenantCall'>,
+    private readonly store: Pick<OutboxStore, 'reserveTenantCall' | 'chargeTenantCalls'>,
     private readonly limits: TeamsLimits = TEAMS_LIMITS,
   ) {
     this.slotMs = Math.max(1, Math.floor(limits.tenant.windowMs / SLOTS_PER_WINDOW));
@@ -64,10 +68,21 @@ export class TeamsBudget {
 
   /** Takes one call of the tenant's budget now and answers `now`, or answers when to try again. */
   async reserveTenant(reference: Partial<ConversationReference>, now: number): Promise<number> {
-    const tenant = reference.conversation?.tenantId || DEFAULT_TENANT;
-    const slot = Math.floor(now / this.slotMs) * this.slotMs;
-    if (await this.store.reserveTenantCall(tenant, slot, this.perSlot)) return now;
+    const slot = this.slotOf(now);
+    if (await this.store.reserveTenantCall(tenantOf(reference), slot, this.perSlot)) return now;
     return slot + this.slotMs;
+  }
+
+  /**
+   * Counts calls made beyond the one reserved (the post replacing a card gone from Teams, a retry after a 429),
+   * so the tenant's next sends wait for them; rare, and a window may then briefly hold one call too many.
+   */
+  async chargeTenant(reference: Partial<ConversationReference>, calls: number, now: number): Promise<void> {
+    if (calls > 0) await this.store.chargeTenantCalls(tenantOf(reference), this.slotOf(now), calls);
+  }
+
+  private slotOf(now: number): number {
+    return Math.floor(now / this.slotMs) * this.slotMs;
   }
 
   /** The log with `calls` more calls, made by `at` (counted when their answers came, so never early). */

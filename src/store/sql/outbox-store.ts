@@ -12,7 +12,7 @@ import {
 } from './outbox-append';
 import type { OutboxEntriesTable } from './schema';
 import type { CallLog } from '../../domain/call-budget';
-import { callLogColumn, callLogOf, reserveTenantCall } from './teams-tenant-calls';
+import { callLogColumn, callLogOf, chargeTenantCalls, reserveTenantCall } from './teams-tenant-calls';
 
 export type { AppendOutcome, OutboxMessageRow } from './outbox-append';
 
@@ -248,6 +248,10 @@ export class SqlOutboxStore {
 
   reserveTenantCall(tenant: string, slot: number, max: number): Promise<boolean> {
     return reserveTenantCall(this.database, tenant, slot, max);
+  }
+
+  chargeTenantCalls(tenant: string, slot: number, calls: number): Promise<void> {
+    return chargeTenantCalls(this.database, tenant, slot, calls);
   }
 
   dropSlot(recipient: string, slot: string, keep?: string): Promise<number> {

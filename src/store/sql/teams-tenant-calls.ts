@@ -38,6 +38,29 @@ export function reserveTenantCall(
   });
 }
 
+/**
+ * Counts calls already made in the tenant's slot, whatever it holds: a second call within one send (the post that
+ * replaces a card gone from Teams) was not reserved beforehand, and later sends must see it.
+ */
+export async function chargeTenantCalls(
+  database: SqlDatabase,
+  tenant: string,
+  slot: number,
+  calls: number,
+): Promise<void> {
+  await database.transaction((trx) =>
+    trx
+      .insertInto('teams_tenant_calls')
+      .values({ tenant, slot, calls })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['tenant', 'slot'])
+          .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', calls) })),
+      )
+      .execute(),
+  );
+}
+
 export function callLogOf(json: string | null): CallLog | undefined {
   if (json === null) return undefined;
   // Written by this module's callers from the same type.
