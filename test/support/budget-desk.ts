@@ -78,7 +78,11 @@ export async function startBudgetDesk(
       if ((await desk.app.outboxPending()) === 0) return seconds;
       clock.advance(1000);
     }
-    throw new Error(`The outbox still held messages after ${MAX_SETTLE_SECONDS} simulated seconds.`);
+    const warnings = desk.lines.filter((line) => line.level >= 40).slice(-5);
+    throw new Error(
+      `The outbox still held ${await desk.app.outboxPending()} messages after ${MAX_SETTLE_SECONDS} simulated seconds; ` +
+        `the last warnings: ${JSON.stringify(warnings)}`,
+    );
   };
   await post(agentMessage(connector.serviceUrl, alex, 'hi'));
   for (let index = 1; index <= sessions; index += 1) {

@@ -4,7 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool, types } from 'pg';
 import { isLockConflict, retryOnConflict, type RetryLimits } from './conflicts';
-import { NulFreeStrings } from './nul-free-strings';
+import { nulFree } from './nul-free-strings';
+import { cachingStatements } from './statement-cache';
 import type { Database } from './schema';
 
 export type DatabaseTarget =
@@ -94,8 +95,7 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
     throw error;
   }
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: raw }),
-    plugins: [new NulFreeStrings()],
+    dialect: nulFree(new SqliteDialect({ database: cachingStatements(raw) })),
   });
   return {
     kind: 'sqlite',
@@ -132,8 +132,7 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Sq
   });
   pool.on('error', target.onIdleError ?? (() => undefined));
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    plugins: [new NulFreeStrings()],
+    dialect: nulFree(new PostgresDialect({ pool })),
   });
   return {
     kind: 'postgres',

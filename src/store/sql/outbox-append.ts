@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { enqueueOutboxEntry, outboxEntryColumns, recipientOf, type OutboxOwner } from './outbox';
+import { outboxEntryColumns, recipientOf, type OutboxOwner } from './outbox';
 import type { Database } from './schema';
 
 /** One message on its way to the connector, as the outbox queues it. */
@@ -75,22 +75,27 @@ export async function headSeqOf(db: Kysely<Database>, recipient: string): Promis
 }
 
 /**
- * Creates or locks the recipient row and returns its next sequence number. Taking the row lock first orders this
- * transaction with a concurrent removal of the head (which updates the row too), so the head seen here is current.
+ * Creates or locks the recipient row and takes the next sequence number, one statement. Taking the row lock first
+ * orders this transaction with a concurrent removal of the head (which updates the row too), so the head seen
+ * here is current. A number taken by an update that is coalesced or not queued is left unused (a gap, harmless).
  */
-async function lockRecipient(trx: Kysely<Database>, owner: OutboxOwner): Promise<number> {
+async function takeSeq(trx: Kysely<Database>, owner: OutboxOwner): Promise<number> {
   const { next_seq } = await trx
     .insertInto('outbox_recipients')
-    .values({ recipient: recipientOf(owner), owner_kind: owner.kind, owner_id: owner.id })
-    .onConflict((conflict) => conflict.column('recipient').doUpdateSet({ owner_kind: owner.kind }))
+    .values({ recipient: recipientOf(owner), owner_kind: owner.kind, owner_id: owner.id, next_seq: 2 })
+    .onConflict((conflict) =>
+      conflict
+        .column('recipient')
+        .doUpdateSet((eb) => ({ next_seq: eb('outbox_recipients.next_seq', '+', 1) })),
+    )
     .returning('next_seq')
     .executeTakeFirstOrThrow();
-  return next_seq;
+  return next_seq - 1;
 }
 
 /**
- * Records a versioned slot update's version, or returns the newer one already queued for the slot (then the
- * update is not queued).
+ * Records a versioned slot update's version (one conditional upsert), or returns the newer one already queued for
+ * the slot (then the update is not queued).
  */
 async function checkSlotVersion(
   trx: Kysely<Database>,
@@ -98,19 +103,25 @@ async function checkSlotVersion(
   slot: string,
   version: number,
 ): Promise<number | undefined> {
+  const recorded = await trx
+    .insertInto('outbox_slot_versions')
+    .values({ recipient, slot, version })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['recipient', 'slot'])
+        .doUpdateSet({ version })
+        .where('outbox_slot_versions.version', '<=', version),
+    )
+    .returning('version')
+    .executeTakeFirst();
+  if (recorded) return undefined;
   const stored = await trx
     .selectFrom('outbox_slot_versions')
     .select('version')
     .where('recipient', '=', recipient)
     .where('slot', '=', slot)
     .executeTakeFirst();
-  if (stored && version < stored.version) return stored.version;
-  await trx
-    .insertInto('outbox_slot_versions')
-    .values({ recipient, slot, version })
-    .onConflict((conflict) => conflict.columns(['recipient', 'slot']).doUpdateSet({ version }))
-    .execute();
-  return undefined;
+  return stored?.version ?? version;
 }
 
 /** The newest pending entry of `slot` but the head (which may be on its way), which a new update replaces. */
@@ -135,7 +146,8 @@ async function coalescible(
  * Queues a message behind the recipient's pending entries, in the caller's transaction. A slot update coalesces with
  * a pending update of the same slot that is not at the head (the head may be on its way): it takes that entry's
  * place, and the older card is never sent. A versioned slot update older than the newest queued for its slot is not
- * queued. One insert (or one update of the coalesced entry) and a recipient row update; no queue is read whole.
+ * queued. Three statements for a message (the recipient row, the first place, the insert), six at most for a slot
+ * update; no queue is read whole.
  */
 export async function appendOutboxMessage(
   trx: Kysely<Database>,
@@ -143,17 +155,17 @@ export async function appendOutboxMessage(
   now: number,
 ): Promise<AppendOutcome> {
   const recipient = recipientOf(message.owner);
-  const nextSeq = await lockRecipient(trx, message.owner);
+  const seq = await takeSeq(trx, message.owner);
   const { slot, version } = message;
   if (slot !== undefined && version !== undefined) {
     const newest = await checkSlotVersion(trx, recipient, slot, version);
     if (newest !== undefined) return { length: 0, outdated: { version, newest } };
   }
-  const head = await headOf(trx, recipient, now);
-  const headSeq = await headSeqOf(trx, recipient);
+  const headSeq = (await headSeqOf(trx, recipient)) ?? seq;
+  const head = slot !== undefined ? await headOf(trx, recipient, now) : undefined;
   const taken =
     slot !== undefined && head !== undefined ? await coalescible(trx, recipient, slot, head.id) : undefined;
-  if (taken && headSeq !== undefined) {
+  if (taken) {
     // A fresh id for the new content, in the place (seq) of the entry it replaces, waiting since that one did.
     const { enqueued_at: _waitingSince, ...columns } = outboxEntryColumns(message, now);
     await trx
@@ -161,8 +173,11 @@ export async function appendOutboxMessage(
       .set({ id: randomUUID(), ...columns })
       .where('id', '=', taken.id)
       .execute();
-    return { length: nextSeq - headSeq, replacedId: taken.id };
+    return { length: seq - headSeq, replacedId: taken.id };
   }
-  const { seq } = await enqueueOutboxEntry(trx, { ...message, enqueuedAt: now });
-  return { length: seq - (headSeq ?? seq) + 1 };
+  await trx
+    .insertInto('outbox_entries')
+    .values({ id: randomUUID(), recipient, seq, ...outboxEntryColumns(message, now) })
+    .execute();
+  return { length: seq - headSeq + 1 };
 }
