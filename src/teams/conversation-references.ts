@@ -59,6 +59,16 @@ export function storedReference(reference: Partial<ConversationReference>): Part
   } as unknown as Partial<ConversationReference>;
 }
 
+/** A stored reference is written again after this long even when nothing changed. */
+const REFRESH_MS = 3_600_000;
+
+/** Whether two stored references address the same conversation the same way (all but the activity id). */
+function sameAddress(a: Partial<ConversationReference>, b: Partial<ConversationReference>): boolean {
+  const { activityId: _a, ...left } = a;
+  const { activityId: _b, ...right } = b;
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
 /** The ConversationReferences proactive sends go through, captured from every inbound activity. */
 export class ConversationReferences {
   constructor(
@@ -66,8 +76,17 @@ export class ConversationReferences {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Keeps the reference of the owner's latest inbound activity. A write only when the address changed (the
+   * activity id alone does not count: every message has a new one, and proactive sends do not need it) or the
+   * stored one is over an hour old: a write per message was a transaction per customer message for nothing.
+   */
   async save(owner: ReferenceOwner, reference: Partial<ConversationReference>): Promise<void> {
-    await this.store.put(owner, { reference: storedReference(reference), updatedAt: this.clock.now() });
+    const next = storedReference(reference);
+    const now = this.clock.now();
+    const current = await this.store.get(owner);
+    if (current && now - current.updatedAt < REFRESH_MS && sameAddress(current.reference, next)) return;
+    await this.store.put(owner, { reference: next, updatedAt: now });
   }
 
   /** A fresh copy the caller may hand to botbuilder, which is free to modify it. */

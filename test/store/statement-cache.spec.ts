@@ -16,16 +16,16 @@ describe('the SQLite statement cache', () => {
     expect(raw.open).toBe(false);
   });
 
-  it('keeps at most `max` statements, dropping the least recently used', () => {
+  it('keeps at most `max` statements, starting afresh when full', () => {
     const raw = new BetterSqlite3(':memory:');
     const prepare = jest.spyOn(raw, 'prepare');
     const handle = cachingStatements(raw, 2);
     const one = handle.prepare('select 1');
     handle.prepare('select 2');
     expect(handle.prepare('select 1')).toBe(one);
-    handle.prepare('select 3'); // drops "select 2", used least recently
-    expect(handle.prepare('select 1')).toBe(one);
-    handle.prepare('select 2');
+    handle.prepare('select 3'); // full: emptied, then "select 3" kept
+    expect(handle.prepare('select 3')).toBe(handle.prepare('select 3'));
+    expect(handle.prepare('select 1')).not.toBe(one);
     expect(prepare).toHaveBeenCalledTimes(4);
     handle.close();
   });

@@ -1,4 +1,12 @@
-import { storedReference } from '../../src/teams/conversation-references';
+import type { ConversationReference } from 'botbuilder';
+import {
+  ConversationReferences,
+  storedReference,
+  type ReferenceOwner,
+  type ReferenceStore,
+  type StoredReference,
+} from '../../src/teams/conversation-references';
+import { FakeClock } from '../support/fake-clock';
 
 describe('what is kept of a conversation reference', () => {
   it('keeps the fields a reply is addressed with', () => {
@@ -38,5 +46,60 @@ describe('what is kept of a conversation reference', () => {
       conversation: { id: 'c-1' },
     });
     expect(() => JSON.stringify(stored)).not.toThrow();
+  });
+});
+
+function countingStore() {
+  const rows = new Map<string, StoredReference>();
+  const store: ReferenceStore & { puts: number } = {
+    puts: 0,
+    get: (owner: ReferenceOwner) => Promise.resolve(rows.get(`${owner.kind}:${owner.id}`)),
+    put: (owner: ReferenceOwner, stored: StoredReference) => {
+      store.puts += 1;
+      rows.set(`${owner.kind}:${owner.id}`, stored);
+      return Promise.resolve();
+    },
+  };
+  return store;
+}
+
+const inbound = (
+  activityId: string,
+  serviceUrl = 'https://smba.example/emea/',
+): Partial<ConversationReference> =>
+  ({
+    activityId,
+    channelId: 'msteams',
+    serviceUrl,
+    conversation: { id: 'a:chat-1', tenantId: 'contoso' },
+    user: { id: '29:ann' },
+    bot: { id: 'relaydesk' },
+  }) as Partial<ConversationReference>;
+
+describe('conversation references', () => {
+  const ann: ReferenceOwner = { kind: 'customer', id: 'msteams:29:ann' };
+
+  it('writes once for a run of messages from the same address, and again when the address changes', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    const store = countingStore();
+    const references = new ConversationReferences(store, clock);
+    for (let n = 0; n < 5; n += 1) await references.save(ann, inbound(`in-${n}`));
+    expect(store.puts).toBe(1);
+    await references.save(ann, inbound('in-6', 'https://smba.example/amer/'));
+    expect(store.puts).toBe(2);
+    expect((await references.get(ann))?.serviceUrl).toBe('https://smba.example/amer/');
+  });
+
+  it('writes an unchanged address again after an hour, so its time stays recent', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    const store = countingStore();
+    const references = new ConversationReferences(store, clock);
+    await references.save(ann, inbound('in-1'));
+    clock.advance(3_599_999);
+    await references.save(ann, inbound('in-2'));
+    expect(store.puts).toBe(1);
+    clock.advance(1);
+    await references.save(ann, inbound('in-3'));
+    expect(store.puts).toBe(2);
   });
 });

@@ -171,21 +171,22 @@ export class SqlOutboxStore {
     callLog?: CallLog,
   ): Promise<void> {
     return this.database.transaction(async (trx) => {
+      // One update: the backoff ends, and the lease is extended only if it is still `holder`'s.
       await trx
         .updateTable('outbox_recipients')
-        .set({
+        .set((eb) => ({
           backoff_failures: 0,
           backoff_not_before: null,
           backoff_status: null,
           ...callLogColumn(callLog),
-        })
+          lease_until: eb
+            .case()
+            .when('lease_holder', '=', holder)
+            .then(leaseUntil)
+            .else(eb.ref('lease_until'))
+            .end(),
+        }))
         .where('recipient', '=', recipient)
-        .execute();
-      await trx
-        .updateTable('outbox_recipients')
-        .set({ lease_until: leaseUntil })
-        .where('recipient', '=', recipient)
-        .where('lease_holder', '=', holder)
         .execute();
       if (entryIds.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', entryIds).execute();
     });

@@ -7,8 +7,8 @@ export const CACHED_STATEMENTS = 500;
 /**
  * The SQLite handle as Kysely's dialect sees it, keeping each prepared statement for the next query with the same
  * SQL. Kysely prepares every query anew, and preparing was 15 % of a relaying server's CPU; better-sqlite3's
- * statements are reusable (queries run one at a time on the connection, and nothing here streams rows). The
- * least recently used statement goes when the cache is full.
+ * statements are reusable (queries run one at a time on the connection, and nothing here streams rows). The desk
+ * makes a few hundred distinct statements; should the cache ever fill, it is emptied and fills again.
  */
 export function cachingStatements(raw: BetterSqlite3.Database, max = CACHED_STATEMENTS): SqliteDatabase {
   const statements = new Map<string, BetterSqlite3.Statement>();
@@ -19,18 +19,11 @@ export function cachingStatements(raw: BetterSqlite3.Database, max = CACHED_STAT
     },
     prepare: (sql) => {
       const cached = statements.get(sql);
-      if (cached) {
-        // Most recently used last, so the first key is the one to drop.
-        statements.delete(sql);
-        statements.set(sql, cached);
-        return cached;
-      }
+      if (cached) return cached;
+      // Full only if queries were built with values in their text (none here): start afresh rather than track use.
+      if (statements.size >= max) statements.clear();
       const statement = raw.prepare(sql);
       statements.set(sql, statement);
-      if (statements.size > max) {
-        const oldest = statements.keys().next().value;
-        if (oldest !== undefined) statements.delete(oldest);
-      }
       return statement;
     },
   };
