@@ -252,7 +252,7 @@ export function wireBot(
     notifier: new EventingNotifier(notifier, events),
     canReach: async (agentId) =>
       events.count(agentId) > 0 ||
-      (await references.get({ kind: 'agent', id: agentId })) !== undefined ||
+      (await references.has({ kind: 'agent', id: agentId })) ||
       (await infra.tabs.isOpenAnywhere(agentId)),
   });
   // Sends to customers that reached them, or never will: an agent's message gets its delivery state, a customer

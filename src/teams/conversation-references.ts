@@ -59,6 +59,10 @@ export function storedReference(reference: Partial<ConversationReference>): Part
   } as unknown as Partial<ConversationReference>;
 }
 
+function keyOf(owner: ReferenceOwner): string {
+  return `${owner.kind}:${owner.id}`;
+}
+
 /** A stored reference is written again after this long even when nothing changed. */
 const REFRESH_MS = 3_600_000;
 
@@ -71,6 +75,9 @@ function sameAddress(a: Partial<ConversationReference>, b: Partial<ConversationR
 
 /** The ConversationReferences proactive sends go through, captured from every inbound activity. */
 export class ConversationReferences {
+  /** Owners known to have a reference; references are never deleted, so once known it stays true. */
+  private readonly known = new Set<string>();
+
   constructor(
     private readonly store: ReferenceStore,
     private readonly clock: Clock,
@@ -87,6 +94,15 @@ export class ConversationReferences {
     const current = await this.store.get(owner);
     if (current && now - current.updatedAt < REFRESH_MS && sameAddress(current.reference, next)) return;
     await this.store.put(owner, { reference: next, updatedAt: now });
+    this.known.add(keyOf(owner));
+  }
+
+  /** Whether the owner has a reference: asked before every send is queued, so a known one is not read again. */
+  async has(owner: ReferenceOwner): Promise<boolean> {
+    if (this.known.has(keyOf(owner))) return true;
+    const found = (await this.store.get(owner)) !== undefined;
+    if (found) this.known.add(keyOf(owner));
+    return found;
   }
 
   /** A fresh copy the caller may hand to botbuilder, which is free to modify it. */

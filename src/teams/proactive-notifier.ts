@@ -156,7 +156,7 @@ export class ProactiveNotifier implements Notifier {
     },
   ): Promise<void> {
     const { fields, ...rest } = message;
-    if (!(await this.options.references.get(owner))) {
+    if (!(await this.options.references.has(owner))) {
       // An agent who works only in the tab has no chat to send to: normal. A customer without one is not.
       const level = owner.kind === 'agent' ? 'debug' : 'warn';
       this.logger[level]({ ...fields, owner: owner.kind }, 'no conversation reference, send skipped');

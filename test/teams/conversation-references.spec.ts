@@ -51,9 +51,13 @@ describe('what is kept of a conversation reference', () => {
 
 function countingStore() {
   const rows = new Map<string, StoredReference>();
-  const store: ReferenceStore & { puts: number } = {
+  const store: ReferenceStore & { puts: number; gets: number } = {
     puts: 0,
-    get: (owner: ReferenceOwner) => Promise.resolve(rows.get(`${owner.kind}:${owner.id}`)),
+    gets: 0,
+    get: (owner: ReferenceOwner) => {
+      store.gets += 1;
+      return Promise.resolve(rows.get(`${owner.kind}:${owner.id}`));
+    },
     put: (owner: ReferenceOwner, stored: StoredReference) => {
       store.puts += 1;
       rows.set(`${owner.kind}:${owner.id}`, stored);
@@ -101,5 +105,17 @@ describe('conversation references', () => {
     clock.advance(1);
     await references.save(ann, inbound('in-3'));
     expect(store.puts).toBe(2);
+  });
+
+  it('knows who has a reference without reading it again once it has been seen', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    const store = countingStore();
+    const references = new ConversationReferences(store, clock);
+    expect(await references.has(ann)).toBe(false);
+    await references.save(ann, inbound('in-1'));
+    const reads = store.gets;
+    expect(await references.has(ann)).toBe(true);
+    expect(await references.has(ann)).toBe(true);
+    expect(store.gets).toBe(reads);
   });
 });

@@ -81,7 +81,34 @@ export class SqlOutboxStore {
    * Takes the lease by a conditional update on the lease as it was read, so two claimers on PostgreSQL cannot both
    * win (the loser finds the lease changed and looks again); SQLite runs the transactions one at a time anyway.
    */
-  claim(
+  async claim(
+    recipient: string,
+    holder: string,
+    now: number,
+    leaseMs: number,
+    isStale: (holder: string) => boolean,
+  ): Promise<ClaimOutcome> {
+    // The usual case in one statement: no backoff, and the lease free, lapsed or already ours. Anything else (a
+    // live lease of another holder, which may have died; a backoff) is told apart by the full claim below.
+    const until = now + leaseMs;
+    const taken = await this.database.db
+      .updateTable('outbox_recipients')
+      .set({ lease_holder: holder, lease_until: until })
+      .where('recipient', '=', recipient)
+      .where((eb) => eb.or([eb('backoff_not_before', 'is', null), eb('backoff_not_before', '<=', now)]))
+      .where((eb) =>
+        eb.or([
+          eb('lease_holder', 'is', null),
+          eb('lease_until', '<=', now),
+          eb('lease_holder', '=', holder),
+        ]),
+      )
+      .executeTakeFirst();
+    if (taken.numUpdatedRows === 1n) return { kind: 'claimed', until };
+    return this.fullClaim(recipient, holder, now, leaseMs, isStale);
+  }
+
+  private fullClaim(
     recipient: string,
     holder: string,
     now: number,

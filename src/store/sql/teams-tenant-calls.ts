@@ -6,36 +6,36 @@ const KEEP_SLOTS_MS = 60_000;
 
 /**
  * Reserves one call in the tenant's slot when it has fewer than `max` calls: one upsert that only increments below
- * the limit, so instances racing for the last call of a slot cannot both get it. Old slots are deleted as they go.
+ * the limit, so instances racing for the last call of a slot cannot both get it (on PostgreSQL the upsert takes
+ * the row's lock; SQLite runs one writer at a time). Old slots are deleted as they go.
  */
-export function reserveTenantCall(
+export async function reserveTenantCall(
   database: SqlDatabase,
   tenant: string,
   slot: number,
   max: number,
 ): Promise<boolean> {
-  return database.transaction(async (trx) => {
-    const reserved = await trx
-      .insertInto('teams_tenant_calls')
-      .values({ tenant, slot, calls: 1 })
-      .onConflict((conflict) =>
-        conflict
-          .columns(['tenant', 'slot'])
-          .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', 1) }))
-          .where('teams_tenant_calls.calls', '<', max),
-      )
-      .returning('calls')
-      .executeTakeFirst();
-    if (reserved?.calls === 1) {
-      // The slot's first call: a good moment to forget the tenant's slots no window can see any more.
-      await trx
-        .deleteFrom('teams_tenant_calls')
-        .where('tenant', '=', tenant)
-        .where('slot', '<', slot - KEEP_SLOTS_MS)
-        .execute();
-    }
-    return reserved !== undefined;
-  });
+  // One statement, atomic by itself on both backends: no transaction around it (this runs before every call).
+  const reserved = await database.db
+    .insertInto('teams_tenant_calls')
+    .values({ tenant, slot, calls: 1 })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['tenant', 'slot'])
+        .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', 1) }))
+        .where('teams_tenant_calls.calls', '<', max),
+    )
+    .returning('calls')
+    .executeTakeFirst();
+  if (reserved?.calls === 1) {
+    // The slot's first call: a good moment to forget the tenant's slots no window can see any more.
+    await database.db
+      .deleteFrom('teams_tenant_calls')
+      .where('tenant', '=', tenant)
+      .where('slot', '<', slot - KEEP_SLOTS_MS)
+      .execute();
+  }
+  return reserved !== undefined;
 }
 
 /**
@@ -48,17 +48,15 @@ export async function chargeTenantCalls(
   slot: number,
   calls: number,
 ): Promise<void> {
-  await database.transaction((trx) =>
-    trx
-      .insertInto('teams_tenant_calls')
-      .values({ tenant, slot, calls })
-      .onConflict((conflict) =>
-        conflict
-          .columns(['tenant', 'slot'])
-          .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', calls) })),
-      )
-      .execute(),
-  );
+  await database.db
+    .insertInto('teams_tenant_calls')
+    .values({ tenant, slot, calls })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['tenant', 'slot'])
+        .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', calls) })),
+    )
+    .execute();
 }
 
 export function callLogOf(json: string | null): CallLog | undefined {
