@@ -88,8 +88,9 @@ export class SqlOutboxStore {
     leaseMs: number,
     isStale: (holder: string) => boolean,
   ): Promise<ClaimOutcome> {
-    // The usual case in one statement: no backoff, and the lease free, lapsed or already ours. Anything else (a
-    // live lease of another holder, which may have died; a backoff) is told apart by the full claim below.
+    // The usual case in one statement: something pending, no backoff, and the lease free, lapsed or already ours.
+    // Anything else (nothing to send, a live lease of another holder, which may have died, a backoff) is told
+    // apart by the full claim below.
     const until = now + leaseMs;
     const taken = await this.database.db
       .updateTable('outbox_recipients')
@@ -102,6 +103,9 @@ export class SqlOutboxStore {
           eb('lease_until', '<=', now),
           eb('lease_holder', '=', holder),
         ]),
+      )
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', recipient)),
       )
       .executeTakeFirst();
     if (taken.numUpdatedRows === 1n) return { kind: 'claimed', until };
