@@ -22,6 +22,8 @@ export interface Delivered {
   readonly outcome: Outcome;
   readonly callLog?: CallLog;
   readonly batched?: readonly OutboxEntry[];
+  /** A slot's card was rendered saying delivery is paced: it is rendered again once the budget recovers. */
+  readonly shownPaced?: boolean;
 }
 
 /** The dispatcher stopped: a send between attempts ends, its entry stays for the next start. */
@@ -97,7 +99,12 @@ export class EntrySender {
     if (outcome === 'sent') {
       for (const mate of batched) await this.settled(mate, { kind: 'delivered' }, fieldsOf(mate));
     }
-    const sent = outcome === 'sent' && batched.length > 0 ? { batched } : {};
+    const sent = {
+      ...(outcome === 'sent' && batched.length > 0 ? { batched } : {}),
+      ...(outcome === 'sent' && paced && entry.view !== undefined && entry.slot !== undefined
+        ? { shownPaced: true }
+        : {}),
+    };
     if (!budget || calls === 0) return { outcome, ...sent };
     const after = this.deps.options.now();
     await budget.chargeTenant(reference, calls - 1, after);

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { LogFields, Logger } from '../app/ports';
 import { messageOf } from './delivery';
 import { EntrySender, OutboxStopped, fieldsOf, type Delivered } from './outbox-entry-sender';
 import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-holders';
 import { DEFAULTS, type OutboxOptions } from './outbox-options';
-import { ownerKeyOf, type OutboxMessage, type OutboxStore } from './outbox-store';
+import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
 
 export type { OutboxOptions } from './outbox-options';
 export type { OutboxEntry, OutboxMessage } from './outbox-store';
@@ -36,6 +37,8 @@ export class Outbox {
   private readonly leases = new Map<string, number>();
   /** The entry on its way to each recipient. */
   private readonly inFlight = new Map<string, string>();
+  /** Per recipient, the slot card last sent saying delivery is paced (the panel), to render again once calm. */
+  private readonly pacedCards = new Map<string, OutboxEntry>();
   private readonly abort = new AbortController();
   private readonly autoDrain: boolean;
   private readonly pollMs: number;
@@ -196,6 +199,32 @@ export class Outbox {
       for (let key = recipients.shift(); key !== undefined; key = recipients.shift()) await this.run(key);
     });
     await Promise.all(workers);
+    await this.calmDown();
+  }
+
+  private notePaced(ownerKey: string, entry: OutboxEntry, shownPaced: boolean): void {
+    const known = this.pacedCards.get(ownerKey);
+    if (shownPaced) this.pacedCards.set(ownerKey, entry);
+    else if (known && known.slot === entry.slot) this.pacedCards.delete(ownerKey);
+  }
+
+  /**
+   * A card that said delivery is paced ("Busy — messages are grouped") is rendered again, as it was, once its
+   * recipient has nothing waiting and the budget is no longer short, so the notice does not outlive the rush.
+   */
+  private async calmDown(): Promise<void> {
+    const { budget } = this.options;
+    if (!budget) return;
+    for (const [ownerKey, card] of [...this.pacedCards]) {
+      const now = this.options.now();
+      const { entry, callLog } = await this.store.head(ownerKey, now);
+      if (entry || budget.isShort(callLog, now)) continue;
+      this.pacedCards.delete(ownerKey);
+      const relaydeskId = randomUUID();
+      const { id: _id, seq: _seq, enqueuedAt: _at, ...message } = card;
+      const channelData = { ...(card.activity.channelData as object | undefined), relaydeskId };
+      await this.enqueue({ ...message, relaydeskId, activity: { ...card.activity, channelData } });
+    }
   }
 
   private async anythingDue(): Promise<boolean> {
@@ -294,6 +323,7 @@ export class Outbox {
     // Abandoned by stop(): the entry stays, to be sent again after a restart (at least once).
     if (this.halted) return 'stopped';
     if (outcome === 'sent' || outcome === 'dropped') {
+      this.notePaced(ownerKey, entry, delivered.shownPaced === true);
       const until = this.options.now() + this.leaseMs;
       const ids = [entry.id, ...(delivered.batched ?? []).map((mate) => mate.id)];
       await this.store.remove(ownerKey, ids, this.holder, until, delivered.callLog);

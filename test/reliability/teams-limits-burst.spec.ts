@@ -1,4 +1,4 @@
-import { textBlocks, cardOf } from '../support/cards';
+import { actionsWithVerb, cardOf, textBlocks } from '../support/cards';
 import { recordReliabilityRow } from '../support/reliability-rows';
 import { budgetCustomer as customerOf, startBudgetDesk, type BudgetDesk } from '../support/budget-desk';
 
@@ -104,6 +104,29 @@ describe('delivery inside Teams rate limits', () => {
         `429s received ${budget.connector.throttled.length}; the 5 offers before the last relayed card; ` +
         `${relayedAt.length} cards carried the 25 messages`,
     });
+  });
+
+  it('says "Busy — messages are grouped" on the panel during the rush, and takes it away once it is over', async () => {
+    const mark = toAlex().length;
+    for (let round = 1; round <= 6; round += 1) {
+      for (let index = 1; index <= CUSTOMERS; index += 1)
+        await budget.say(customerOf(index), `Rush ${index}.${round}`);
+    }
+    await settle();
+    const panels = () =>
+      toAlex()
+        .slice(mark)
+        .filter((call) => actionsWithVerb(cardOf(call) ?? {}, 'togglePanel').length > 0)
+        .map((call) => textBlocks(cardOf(call) ?? {}));
+    expect(panels().some((texts) => texts.includes('Busy — messages are grouped'))).toBe(true);
+
+    // A minute later the budget has recovered: the next pass renders the panel again, without the notice.
+    budget.clock.advance(60_000);
+    await settle();
+    await budget.desk.app.drainOutbox();
+    await settle();
+    expect(panels().at(-1)).not.toContain('Busy — messages are grouped');
+    expect(budget.connector.throttled).toEqual([]);
   });
 
   it('logs no 429 and no failed send while pacing', async () => {

@@ -36,6 +36,9 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
   const tabLate: string[] = [];
   /** Messages shown more than once in the chat (by a second card). */
   let duplicated = 0;
+  /** Panel cards that said delivery is paced, and digest cards (several messages in one). */
+  let busyPanels = 0;
+  let digests = 0;
   let token = '';
   let stream: EventStreamReader | undefined;
 
@@ -80,7 +83,10 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
   function noteShown(from: number): number {
     const calls = budget.toAlex();
     for (const call of calls.slice(from)) {
-      for (const text of textBlocks(cardOf(call) ?? {})) {
+      const texts = textBlocks(cardOf(call) ?? {});
+      if (texts.includes('Busy — messages are grouped')) busyPanels += 1;
+      if (texts.some((text) => / new messages from \d+ customers?$/.test(text))) digests += 1;
+      for (const text of texts) {
         const match = MESSAGE.exec(text);
         if (!match) continue;
         if (shownAt.has(text)) {
@@ -135,7 +141,8 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
       note:
         `429s received ${budget.connector.throttled.length}; ${calls} calls to the agent's chat in all; ` +
         `delay to the chat p50 ${percentile(delays, 50) / 1000} s, p95 ${percentile(delays, 95) / 1000} s, ` +
-        `max ${Math.max(...delays) / 1000} s; the tab late for ${tabLate.length}`,
+        `max ${Math.max(...delays) / 1000} s; ${digests} digest cards; the panel said Busy ${busyPanels} times; ` +
+        `the tab late for ${tabLate.length}`,
     });
     await budget?.close();
   });
@@ -166,6 +173,11 @@ describe('one agent, 10 sessions, 3 messages a minute each, for a simulated hour
     }
     expect(budget.connector.conversationLimits(alex.conversationId)).toBeDefined();
     expect(budget.toAlex().length).toBeLessThan(1_800 * 1.05);
+  });
+
+  it('groups messages while the budget is short, and the panel tells the agent so', () => {
+    expect(digests).toBeGreaterThan(0);
+    expect(busyPanels).toBeGreaterThan(0);
   });
 
   it('the tab shows each message within a second: its live event and the session it reads', () => {

@@ -104,8 +104,10 @@ export class SqlOutboxStore {
           eb('lease_holder', '=', holder),
         ]),
       )
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', recipient)),
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', recipient),
+        ),
       )
       .executeTakeFirst();
     if (taken.numUpdatedRows === 1n) return { kind: 'claimed', until };
