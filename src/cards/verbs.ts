@@ -49,6 +49,11 @@ export function sessionTextInput(sessionId: string): string {
  */
 export const CARD_DATA = {
   cardSessionId: 'cardSessionId',
+  /**
+   * `true` on the actions of a card that must stay as it is when one is pressed (the message digest, which lists
+   * several sessions): the answer is a short message, and a card the action shows is posted below, not put over it.
+   */
+  keepCard: 'keepCard',
 } as const;
 
 /**

@@ -8,10 +8,11 @@ import { PANEL_CARD } from '../app/desk-context';
 import type { LogFields, Logger } from '../app/ports';
 import type { AgentView, NoticeView } from '../app/views';
 import { VerbTable, type VerbOutcome, type VerbPorts } from '../cards/verb-table';
+import { CARD_DATA } from '../cards/verbs';
 import { isObject } from '../shared/json';
 import { TURN_ERROR_TEXT } from './adapter';
 import { ensureKnownAgent } from './agent-turns';
-import { cardResponse, invokeError } from './invoke-responses';
+import { cardResponse, invokeError, messageResponse } from './invoke-responses';
 import type { ProactiveNotifier, RenderCard } from './proactive-notifier';
 import type { AgentSender } from './sender';
 import { fieldsOf, type TurnReplies } from './turn-replies';
@@ -51,6 +52,8 @@ export class CardActions {
     try {
       const outcome = await this.run(agent, verb, data);
       if (!outcome.ok) throw invokeError(400, 'BadRequest', outcome.message);
+      if (isObject(data) && data[CARD_DATA.keepCard] === true)
+        return await this.keepCard(context, agent, outcome.view);
       await this.afterCardAction(agent, context.activity.replyToId, outcome.view);
       return cardResponse(this.options.renderCard(outcome.view));
     } catch (error) {
@@ -77,6 +80,22 @@ export class CardActions {
     }
     await this.afterCardAction(agent, replyToId, outcome.view);
     await replies.card(context, agent, outcome.view, replyToId || undefined);
+  }
+
+  /**
+   * The pressed card stays (a digest of several sessions' messages): a notice is answered as a short message, and
+   * any other card (an opened session) is posted below it.
+   */
+  private async keepCard(
+    context: TurnContext,
+    agent: AgentSender,
+    view: AgentView,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    if (view.kind === 'notice') {
+      return messageResponse(view.tone === 'good' ? view.title : `${view.title}: ${view.text}`);
+    }
+    await this.options.replies.card(context, agent, view);
+    return messageResponse('Done: the card is below.');
   }
 
   private async run(agent: AgentSender, verb: unknown, data: unknown): Promise<VerbOutcome> {

@@ -4,6 +4,7 @@ import { isObject } from '../shared/json';
 
 export const ADAPTIVE_CARD_ACTION = 'adaptiveCard/action';
 const ERROR_CONTENT_TYPE = 'application/vnd.microsoft.error';
+const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 /** CardFactory.contentTypes.adaptiveCard, which botbuilder types as any. */
 const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -21,6 +22,12 @@ export function cardActionProblem(value: unknown): string | undefined {
 /** An Adaptive Card answering an invoke: it replaces the card the action was pressed on. */
 export function cardResponse(card: object): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: { ...card } };
+}
+
+/** A short message answering an invoke: the card the action was pressed on stays as it is. */
+export function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  // Universal Actions' message answer carries the text itself; botbuilder types every answer's value as an object.
+  return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: text as unknown as Record<string, unknown> };
 }
 
 export function cardInvokeResponse(card: object): InvokeResponse<AdaptiveCardInvokeResponse> {

@@ -1,4 +1,6 @@
-import { actionsWithVerb, cardOf, textBlocks } from '../support/cards';
+import { agentInvoke, postActivity } from '../support/activities';
+import { actionsWithVerb, cardOf, dataOf, textBlocks } from '../support/cards';
+import { alex } from '../support/fixtures';
 import { recordReliabilityRow } from '../support/reliability-rows';
 import { budgetCustomer as customerOf, startBudgetDesk, type BudgetDesk } from '../support/budget-desk';
 
@@ -59,6 +61,30 @@ describe('delivery inside Teams rate limits', () => {
     for (const window of budget.connector.busiestWindows().conversation) {
       expect(window.busiest).toBeLessThanOrEqual(window.limit);
     }
+
+    // Reply from the digest: its own session's box is sent, and the digest stays as it is (a short answer instead).
+    const reply = actionsWithVerb(cardOf(digest)!, 'reply')[0]!;
+    const sessionId = String(dataOf(reply)['sessionId']);
+    const answer = await postActivity(
+      budget.desk.app.url,
+      agentInvoke(
+        budget.connector.serviceUrl,
+        alex,
+        'reply',
+        { ...dataOf(reply), [`text.${sessionId}`]: 'On it!' },
+        digest!.activityId,
+      ),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+    });
+    expect(String((answer.body as { value: unknown }).value)).toMatch(/^Sending to /);
+    await settle();
+    expect(budget.connector.updates(alex.conversationId, digest!.activityId)).toEqual([]);
+    const toCustomers = budget.connector.calls.filter((call) => call.activity['text'] === 'On it!');
+    expect(toCustomers).toHaveLength(1);
   });
 
   it('sends offers before relayed messages queued earlier when the budget is short, and loses nothing', async () => {
