@@ -6,15 +6,14 @@ import { SqlConversationReferences } from '../../src/store/sql/conversation-refe
 import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
 import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
-import { createAdapter } from '../../src/teams/adapter';
 import { composeActivity } from '../../src/teams/compose-activity';
 import { ConversationReferences } from '../../src/teams/conversation-references';
 import { Delivery } from '../../src/teams/delivery';
 import { Outbox } from '../../src/teams/outbox';
 import { ProactiveNotifier } from '../../src/teams/proactive-notifier';
-import { ProactiveSender } from '../../src/teams/proactive-sender';
 import { TeamsBudget } from '../../src/teams/teams-budget';
 import { cardOf, textBlocks } from '../support/cards';
+import { anonymousSender } from '../support/anonymous-sender';
 import { FakeConnector } from '../support/fake-connector';
 import { FakeClock, collectingLogger } from '../support/harness';
 import { recordReliabilityRow } from '../support/reliability-rows';
@@ -87,20 +86,10 @@ describe('sixty agents of one tenant at the issue’s load', () => {
       budget: new TeamsBudget(store),
       cardSlots,
       references,
-      sender: new ProactiveSender({
-        adapter: createAdapter(
-          {
-            microsoftAppId: '',
-            microsoftAppPassword: '',
-            microsoftAppTenantId: '',
-            microsoftAppType: 'MultiTenant',
-          },
-          logger,
-        ),
-        appId: '',
+      sender: anonymousSender({
         cardSlots,
         delivery: new Delivery({ logger, delay: () => Promise.resolve(), random: () => 0.5 }),
-        logger,
+        logger: logger,
         now,
       }),
       logger,

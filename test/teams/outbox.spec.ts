@@ -4,15 +4,14 @@ import { SqlCardSlots } from '../../src/store/sql/card-slots';
 import { SqlConversationReferences } from '../../src/store/sql/conversation-references';
 import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
-import { createAdapter } from '../../src/teams/adapter';
 import { composeActivity } from '../../src/teams/compose-activity';
 import { ConversationReferences, type ReferenceOwner } from '../../src/teams/conversation-references';
 import { Delivery, type RetryOptions } from '../../src/teams/delivery';
 import { Outbox, type OutboxMessage, type OutboxOptions } from '../../src/teams/outbox';
 import { cardActivity, textActivity } from '../../src/teams/proactive-notifier';
-import { ProactiveSender } from '../../src/teams/proactive-sender';
 import { cardOf, relaydeskIdOf, textBlocks, textOf } from '../support/cards';
 import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+import { anonymousSender } from '../support/anonymous-sender';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { FakeClock, collectingLogger, type LogLine } from '../support/harness';
 
@@ -48,17 +47,7 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
       store: new SqlOutboxStore(database),
       cardSlots,
       references: new ConversationReferences(new SqlConversationReferences(database), clock),
-      sender: new ProactiveSender({
-        adapter: createAdapter(
-          {
-            microsoftAppId: '',
-            microsoftAppPassword: '',
-            microsoftAppTenantId: '',
-            microsoftAppType: 'MultiTenant',
-          },
-          logger,
-        ),
-        appId: '',
+      sender: anonymousSender({
         cardSlots,
         delivery: new Delivery({
           logger,
@@ -68,7 +57,7 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
           random: () => 0.5,
           ...retry,
         }),
-        logger,
+        logger: logger,
         now,
       }),
       logger,

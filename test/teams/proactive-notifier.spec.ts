@@ -6,14 +6,13 @@ import { SqlConversationReferences } from '../../src/store/sql/conversation-refe
 import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
 import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
-import { createAdapter } from '../../src/teams/adapter';
 import { composeActivity } from '../../src/teams/compose-activity';
 import { ConversationReferences } from '../../src/teams/conversation-references';
 import { Delivery } from '../../src/teams/delivery';
 import { Outbox } from '../../src/teams/outbox';
 import { ProactiveNotifier, type ProactiveNotifierOptions } from '../../src/teams/proactive-notifier';
-import { ProactiveSender } from '../../src/teams/proactive-sender';
 import { cardOf, relaydeskIdOf, textBlocks, textOf } from '../support/cards';
+import { anonymousSender } from '../support/anonymous-sender';
 import { FakeConnector } from '../support/fake-connector';
 import { FakeClock, collectingLogger, type LogLine } from '../support/harness';
 
@@ -96,17 +95,7 @@ describe('ProactiveNotifier', () => {
       store: new SqlOutboxStore(database),
       cardSlots,
       references,
-      sender: new ProactiveSender({
-        adapter: createAdapter(
-          {
-            microsoftAppId: '',
-            microsoftAppPassword: '',
-            microsoftAppTenantId: '',
-            microsoftAppType: 'MultiTenant',
-          },
-          logged.logger,
-        ),
-        appId: '',
+      sender: anonymousSender({
         cardSlots,
         delivery: new Delivery({
           logger: logged.logger,
