@@ -81,10 +81,9 @@ export class EntrySender {
     const budget = this.deps.budget?.applies(reference) ? this.deps.budget : undefined;
     const now = this.deps.options.now();
     if (budget) {
-      const readyAt = Math.max(
-        budget.conversationReadyAt(callLog, now),
-        await budget.reserveTenant(reference, now),
-      );
+      // The conversation first: a tenant call is reserved only for a send that goes now.
+      const conversationAt = budget.conversationReadyAt(callLog, now);
+      const readyAt = conversationAt > now ? conversationAt : await budget.reserveTenant(reference, now);
       if (readyAt > now) return { outcome: { paced: readyAt } };
     }
     const paced = budget?.isShort(callLog, now) ?? false;

@@ -3,6 +3,11 @@ import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
 import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
 import { TeamsBudget } from '../../src/teams/teams-budget';
+import { silentLogger } from '../../src/app/ports';
+import type { CallLog } from '../../src/domain/call-budget';
+import { EntrySender } from '../../src/teams/outbox-entry-sender';
+import type { OutboxOptions } from '../../src/teams/outbox-options';
+import type { OutboxEntry, OutboxStore } from '../../src/teams/outbox-store';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const chat = (id: string, tenantId = 'contoso'): Partial<ConversationReference> =>
@@ -40,5 +45,43 @@ describe('the Teams budget', () => {
     for (let call = 0; call < 8; call += 1) await budget.reserveTenant(chat('a:1'), T0);
     await budget.chargeTenant(chat('a:1'), 2, T0 + 10);
     expect(await budget.reserveTenant(chat('a:2'), T0 + 20)).toBe(T0 + 250);
+  });
+});
+
+describe('a send the conversation cannot make yet', () => {
+  it('waits without spending a call of the tenant’s budget', async () => {
+    let tenantCalls = 0;
+    const budget = new TeamsBudget({
+      reserveTenantCall: () => {
+        tenantCalls += 1;
+        return Promise.resolve(true);
+      },
+      chargeTenantCalls: () => Promise.resolve(),
+    });
+    let callLog: CallLog | undefined;
+    for (let call = 0; call < 7; call += 1) callLog = budget.record(callLog, 1, T0);
+    const sender = new EntrySender({
+      options: {
+        references: { get: () => Promise.resolve(chat('a:1')) },
+        now: () => T0 + 10,
+      } as unknown as OutboxOptions,
+      store: {} as OutboxStore,
+      logger: silentLogger,
+      holder: 'test',
+      leases: new Map(),
+      leaseMs: 60_000,
+      random: () => 0.5,
+      signal: new AbortController().signal,
+      budget,
+    });
+    const entry = {
+      id: 'e-1',
+      seq: 1,
+      owner: { kind: 'agent', id: 'alex' },
+      relaydeskId: 'r-1',
+    } as OutboxEntry;
+    const delivered = await sender.deliver('agent:alex', entry, {}, callLog);
+    expect(delivered.outcome).toEqual({ paced: T0 + 1_000 });
+    expect(tenantCalls).toBe(0);
   });
 });
