@@ -155,6 +155,44 @@ describe('delivery inside Teams rate limits', () => {
     expect(budget.connector.throttled).toEqual([]);
   });
 
+  it('merges an agent’s replies waiting for a Teams customer into fewer messages, each reply once and in order', async () => {
+    const teamsCustomer = {
+      userId: '29:teams-customer',
+      conversationId: 'a:teams-customer',
+      channelId: 'msteams',
+    };
+    await budget.say(teamsCustomer, 'Hello from Teams');
+    await settle();
+    const offer = toAlex()
+      .filter((call) => budget.offerIn(call) !== undefined)
+      .at(-1)!;
+    const offerData = budget.offerIn(offer)!;
+    await postActivity(
+      budget.desk.app.url,
+      agentInvoke(budget.connector.serviceUrl, alex, 'accept', offerData, offer.activityId),
+    );
+    await settle();
+    const before = budget.connector.posted(teamsCustomer.conversationId).length;
+    const replies = Array.from({ length: 12 }, (_, n) => `Answer ${n + 1}`);
+    for (const text of replies) {
+      const answer = await postActivity(
+        budget.desk.app.url,
+        agentInvoke(budget.connector.serviceUrl, alex, 'reply', {
+          sessionId: String(offerData['workItemId']),
+          text,
+        }),
+      );
+      expect(answer.status).toBe(200);
+    }
+    await settle();
+
+    const sent = budget.connector.posted(teamsCustomer.conversationId).slice(before);
+    const lines = sent.flatMap((call) => String(call.activity['text'] ?? '').split('\n\n'));
+    expect(lines.filter((line) => line.startsWith('Answer '))).toEqual(replies);
+    expect(sent.length).toBeLessThan(replies.length);
+    expect(budget.connector.throttled).toEqual([]);
+  });
+
   it('logs no 429 and no failed send while pacing', async () => {
     for (let index = 1; index <= CUSTOMERS; index += 1) {
       await budget.say(customerOf(index), `One more from ${index}`);
