@@ -1,5 +1,5 @@
 import { agentInvoke, postActivity } from '../support/activities';
-import { actionsWithVerb, cardOf, dataOf, textBlocks } from '../support/cards';
+import { actionsWithVerb, cardOf, dataOf, textBlocks, textOf } from '../support/cards';
 import { alex } from '../support/fixtures';
 import { recordReliabilityRow } from '../support/reliability-rows';
 import { budgetCustomer as customerOf, startBudgetDesk, type BudgetDesk } from '../support/budget-desk';
@@ -187,7 +187,7 @@ describe('delivery inside Teams rate limits', () => {
     await settle();
 
     const sent = budget.connector.posted(teamsCustomer.conversationId).slice(before);
-    const lines = sent.flatMap((call) => String(call.activity['text'] ?? '').split('\n\n'));
+    const lines = sent.flatMap((call) => textOf(call)?.split('\n\n') ?? []);
     expect(lines.filter((line) => line.startsWith('Answer '))).toEqual(replies);
     expect(sent.length).toBeLessThan(replies.length);
     expect(budget.connector.throttled).toEqual([]);
