@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { outboxEntryColumns, recipientOf, type OutboxOwner } from './outbox';
+import { outboxEntryColumns, recipientOf, takeOutboxSeq, type OutboxOwner } from './outbox';
 import type { Database } from './schema';
 
 /** One message on its way to the connector, as the outbox queues it. */
@@ -75,25 +75,6 @@ export async function headSeqOf(db: Kysely<Database>, recipient: string): Promis
 }
 
 /**
- * Creates or locks the recipient row and takes the next sequence number, one statement. Taking the row lock first
- * orders this transaction with a concurrent removal of the head (which updates the row too), so the head seen
- * here is current. A number taken by an update that is coalesced or not queued is left unused (a gap, harmless).
- */
-async function takeSeq(trx: Kysely<Database>, owner: OutboxOwner): Promise<number> {
-  const { next_seq } = await trx
-    .insertInto('outbox_recipients')
-    .values({ recipient: recipientOf(owner), owner_kind: owner.kind, owner_id: owner.id, next_seq: 2 })
-    .onConflict((conflict) =>
-      conflict
-        .column('recipient')
-        .doUpdateSet((eb) => ({ next_seq: eb('outbox_recipients.next_seq', '+', 1) })),
-    )
-    .returning('next_seq')
-    .executeTakeFirstOrThrow();
-  return next_seq - 1;
-}
-
-/**
  * Records a versioned slot update's version (one conditional upsert), or returns the newer one already queued for
  * the slot (then the update is not queued).
  */
@@ -155,7 +136,7 @@ export async function appendOutboxMessage(
   now: number,
 ): Promise<AppendOutcome> {
   const recipient = recipientOf(message.owner);
-  const seq = await takeSeq(trx, message.owner);
+  const seq = await takeOutboxSeq(trx, message.owner);
   const { slot, version } = message;
   if (slot !== undefined && version !== undefined) {
     const newest = await checkSlotVersion(trx, recipient, slot, version);

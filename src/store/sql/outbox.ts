@@ -58,18 +58,14 @@ export function outboxEntryColumns(entry: Omit<NewOutboxEntry, 'owner' | 'enqueu
 }
 
 /**
- * Appends an entry to its recipient's queue and returns its id and its sequence number there. The number comes
- * from the recipient row's counter, bumped by an upsert that locks the row until the transaction ends.
+ * Creates or locks the recipient row and takes its next sequence number, one statement. Taking the row lock first
+ * orders the transaction with a concurrent removal of the head (which updates the row too), so a head read after
+ * it is current. A number taken by an update that is coalesced or not queued is left unused (a gap, harmless).
  */
-export async function enqueueOutboxEntry(
-  trx: Kysely<Database>,
-  entry: NewOutboxEntry,
-  id: string = randomUUID(),
-): Promise<{ readonly id: string; readonly seq: number }> {
-  const recipient = recipientOf(entry.owner);
+export async function takeOutboxSeq(trx: Kysely<Database>, owner: OutboxOwner): Promise<number> {
   const { next_seq } = await trx
     .insertInto('outbox_recipients')
-    .values({ recipient, owner_kind: entry.owner.kind, owner_id: entry.owner.id, next_seq: 2 })
+    .values({ recipient: recipientOf(owner), owner_kind: owner.kind, owner_id: owner.id, next_seq: 2 })
     .onConflict((conflict) =>
       conflict
         .column('recipient')
@@ -77,15 +73,19 @@ export async function enqueueOutboxEntry(
     )
     .returning('next_seq')
     .executeTakeFirstOrThrow();
-  const seq = next_seq - 1;
+  return next_seq - 1;
+}
+
+/** Appends an entry to its recipient's queue and returns its id and its sequence number there. */
+export async function enqueueOutboxEntry(
+  trx: Kysely<Database>,
+  entry: NewOutboxEntry,
+  id: string = randomUUID(),
+): Promise<{ readonly id: string; readonly seq: number }> {
+  const seq = await takeOutboxSeq(trx, entry.owner);
   await trx
     .insertInto('outbox_entries')
-    .values({
-      id,
-      recipient,
-      seq,
-      ...outboxEntryColumns(entry, entry.enqueuedAt),
-    })
+    .values({ id, recipient: recipientOf(entry.owner), seq, ...outboxEntryColumns(entry, entry.enqueuedAt) })
     .execute();
   return { id, seq };
 }
