@@ -45,7 +45,7 @@ const ROUTE_ATTEMPTS = 20;
 
 /** What taking a customer's message reads and writes, offering new work to agents included. */
 export type CustomerPorts = OfferPorts &
-  Pick<DeskPorts, 'customerTurns' | 'customers' | 'contacts' | 'visitorNumbers' | 'scorer'>;
+  Pick<DeskPorts, 'customerTurns' | 'unitOfWork' | 'customers' | 'contacts' | 'visitorNumbers' | 'scorer'>;
 
 /** Where a message settles its work item: the customer, the item, and what a new item is given. */
 type WorkItemPorts = Pick<
@@ -62,7 +62,9 @@ export function receiveCustomerMessage(
   deps: CustomerPorts,
   message: CustomerMessage,
 ): Promise<CustomerMessageOutcome> {
-  return deps.customerTurns.run(message.customerId, () => takeCustomerMessage(deps, message));
+  return deps.customerTurns.run(message.customerId, () =>
+    deps.unitOfWork.run(() => takeCustomerMessage(deps, message)),
+  );
 }
 
 async function takeCustomerMessage(

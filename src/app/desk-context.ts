@@ -6,6 +6,7 @@ import type {
   CustomerRepository,
   MessageLog,
   QueueRepository,
+  UnitOfWork,
   WorkItemRepository,
   ContactDirectory,
   VisitorNumbers,
@@ -118,4 +119,6 @@ export interface DeskPorts {
    * and the relayed cards keep that order; different customers run concurrently.
    */
   readonly customerTurns: TurnQueue;
+  /** Makes one use case one transaction (the customer's message with everything it changes and queues). */
+  readonly unitOfWork: UnitOfWork;
 }

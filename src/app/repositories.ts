@@ -132,3 +132,11 @@ export interface ContactDirectory {
 export interface VisitorNumbers {
   next(): Promise<number>;
 }
+
+/**
+ * One use case, one transaction: the repositories' writes made inside `run` commit together or not at all, and
+ * what they queue for sending goes out only once they are committed.
+ */
+export interface UnitOfWork {
+  run<T>(work: () => Promise<T>): Promise<T>;
+}

@@ -116,6 +116,7 @@ function createOutbox(
     now,
     onSettled: settled,
     compose,
+    afterCommit: (hook) => database.afterCommit(hook),
     ...definedOnly(options.outbox ?? {}),
   });
   return { adapter, references, outbox };
@@ -126,6 +127,7 @@ function createEventHub(logger: Logger, options: StartOptions, clock: Clock, inf
     clock,
     logger,
     bus: infra.liveEvents,
+    afterCommit: (hook) => infra.database.afterCommit(hook),
     onStreamsChanged: (agentId, streams) => infra.tabs.streamsChanged(agentId, streams),
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
     ...(options.eventCoalesceMs !== undefined ? { coalesceMs: options.eventCoalesceMs } : {}),

@@ -52,6 +52,11 @@ export interface OutboxOptions {
    * retries. A failing callback is logged and does not hold the queue.
    */
   readonly onSettled?: (entry: OutboxEntry, outcome: SendOutcome) => Promise<void>;
+  /**
+   * Runs the hook once the transaction the enqueue is part of has committed (the store's afterCommit), so a send
+   * never starts on data that may still be rolled back. Default: at once.
+   */
+  readonly afterCommit?: (hook: () => unknown) => Promise<void>;
 }
 
 export type ComposeActivity = (

@@ -97,8 +97,10 @@ export class Outbox {
         'slot update coalesced with a pending one',
       );
     }
-    if (this.options.awaitDelivery) await this.run(ownerKey);
-    else if (this.autoDrain) void this.run(ownerKey);
+    if (!this.options.awaitDelivery && !this.autoDrain) return;
+    const start = this.options.awaitDelivery ? () => this.run(ownerKey) : () => void this.run(ownerKey);
+    if (this.options.afterCommit) await this.options.afterCommit(start);
+    else await start();
   }
 
   /** The activity id of the card a slot shows, if one was posted. */

@@ -29,6 +29,11 @@ export interface AgentEventHubOptions {
   readonly bus?: LiveEventBus;
   /** Told the agent's count of open streams here whenever a stream opens or ends (shared tab presence). */
   readonly onStreamsChanged?: (agentId: string, streams: number) => void;
+  /**
+   * Runs the hook once the change being published is committed (the store's afterCommit), so no tab, here or on
+   * another instance, reads before it can see the change. Default: at once.
+   */
+  readonly afterCommit?: (hook: () => void) => Promise<void>;
 }
 
 export interface StreamOptions {
@@ -129,14 +134,29 @@ export class AgentEventHub {
 
   /** Something this agent sees changed. */
   publish(agentId: string): void {
-    this.notifyAgent(agentId);
-    this.tell({ kind: 'agent', agentId });
+    this.onceCommitted(() => {
+      this.notifyAgent(agentId);
+      this.tell({ kind: 'agent', agentId });
+    });
   }
 
   /** Something every agent sees changed (the dashboard's work items). */
   publishAll(): void {
-    this.notifyAll();
-    this.tell({ kind: 'work-items' });
+    this.onceCommitted(() => {
+      this.notifyAll();
+      this.tell({ kind: 'work-items' });
+    });
+  }
+
+  private onceCommitted(hook: () => void): void {
+    if (!this.options.afterCommit) {
+      hook();
+      return;
+    }
+    // A hook runs only after the commit; a failing store already failed the use case that changed something.
+    this.options
+      .afterCommit(hook)
+      .catch((error: unknown) => this.logger.warn({ reason: String(error) }, 'live event not published'));
   }
 
   private notifyAgent(agentId: string): void {

@@ -98,6 +98,7 @@ export function createDesk(
     messages: tables.messages,
     queue: tables.queue,
     agentRecords: tables.agentRecords,
+    unitOfWork: tables.unitOfWork,
     customers: tables.customers,
     contacts: tables.contacts,
     visitorNumbers: tables.visitorNumbers,

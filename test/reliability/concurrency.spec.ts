@@ -350,7 +350,7 @@ describe('a sweep that lands while an accept is being recorded', () => {
   });
 });
 
-describe('two messages whose panel refreshes overtake each other', () => {
+describe("a second customer writes to the same agent while the first one's turn is half done", () => {
   const eve = testAgent('Eve');
   const alpha = testCustomer('overtaken-alpha');
   const beta = testCustomer('overtaken-beta');
@@ -366,9 +366,10 @@ describe('two messages whose panel refreshes overtake each other', () => {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
-  // relayToAgent renders the panel from the agent document as its own update left it. When messages from two
-  // customers for one agent interleave so that the first one's panel reaches the outbox last, that older render
-  // (once sent last, showing Visitor 2 with no unread) is dropped: each panel carries its document's revision.
+  // relayToAgent renders the panel from the agent document as its own update left it. Before a customer's message
+  // was one transaction, two customers' messages for one agent could interleave so that the first one's panel
+  // reached the outbox last (each panel carries its document's revision, so that older render was dropped). Now the
+  // second message waits for the first one's transaction, cards included, and cannot overtake it at all.
   it('the panel card ends with the unread counts the store holds', async () => {
     await scene.tell(eve, 'hi');
     const alphaItem = await scene.activeSession(eve, alpha, 'First question');
@@ -380,6 +381,7 @@ describe('two messages whose panel refreshes overtake each other', () => {
     const held = new Promise<void>((resolve) => (reached = resolve));
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
+    // Runs after each write of alpha's turn, inside its transaction (the reads join it).
     const hook = afterEachTransaction(scene.app.database, async () => {
       if (state !== 'watching') return;
       const agent = await scene.agentDoc(eve);
@@ -394,13 +396,17 @@ describe('two messages whose panel refreshes overtake each other', () => {
       const first = postRaw(scene.app.url, customerMessage(scene.serviceUrl, alpha, 'Message from alpha'));
       await within(Promise.race([held, first]), 10_000, "alpha's turn");
       expect(state).toBe('holding');
-      const second = await within(
-        postRaw(scene.app.url, customerMessage(scene.serviceUrl, beta, 'Message from beta')),
-        10_000,
-        "beta's turn",
-      );
-      expect(second.status).toBe(200);
+      let secondAnswered = false;
+      const secondPost = postRaw(
+        scene.app.url,
+        customerMessage(scene.serviceUrl, beta, 'Message from beta'),
+      ).finally(() => (secondAnswered = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Beta's message waits for alpha's transaction: nothing of it is written before alpha's cards are queued.
+      expect(secondAnswered).toBe(false);
       release();
+      const second = await within(secondPost, 10_000, "beta's turn");
+      expect(second.status).toBe(200);
       expect((await within(first, 10_000, "alpha's turn")).status).toBe(200);
     } finally {
       release();

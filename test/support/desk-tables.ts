@@ -43,6 +43,7 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     customers: afterReady(ready, tables.customers),
     contacts: afterReady(ready, tables.contacts),
     visitorNumbers: afterReady(ready, tables.visitorNumbers),
+    unitOfWork: afterReady(ready, tables.unitOfWork),
   };
 }
 

@@ -4,6 +4,7 @@ import type {
   CustomerRepository,
   MessageLog,
   QueueRepository,
+  UnitOfWork,
   VisitorNumbers,
   WorkItemRepository,
 } from '../../app/repositories';
@@ -25,6 +26,7 @@ export interface DeskRepositories {
   readonly customers: CustomerRepository;
   readonly contacts: ContactDirectory;
   readonly visitorNumbers: VisitorNumbers;
+  readonly unitOfWork: UnitOfWork;
 }
 
 export function createDeskRepositories(database: SqlDatabase): DeskRepositories {
@@ -36,5 +38,6 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     customers: createCustomerRepository(database),
     contacts: createContactDirectory(database),
     visitorNumbers: createVisitorNumbers(database),
+    unitOfWork: { run: (work) => database.transaction(() => work()) },
   };
 }

@@ -7,6 +7,7 @@ import { isLockConflict, retryOnConflict, type RetryLimits } from './conflicts';
 import { nulFree } from './nul-free-strings';
 import { cachingStatements } from './statement-cache';
 import type { Database } from './schema';
+import { unitsOfWork, type CommitHook } from './unit-of-work';
 
 export type DatabaseTarget =
   | {
@@ -31,14 +32,21 @@ export type DatabaseTarget =
 /** An open database: its Kysely instance, transactions that both dialects settle alike, and close. */
 export interface SqlDatabase {
   readonly kind: DatabaseTarget['kind'];
+  /** Reads and single statements; inside a transaction (in the same async flow) this is that transaction. */
   readonly db: Kysely<Database>;
   /**
    * Runs `work` in one transaction, committed when it resolves and rolled back when it throws. On SQLite it
    * begins IMMEDIATE (the write lock up front, so two connections never both read then both write); on
    * PostgreSQL it is READ COMMITTED, and writers are settled by row locks and conditional updates.
-   * `work` must use the `trx` it is given, never `db`.
+   * `work` must use the `trx` it is given (or `db`, which is the same inside). Called while a transaction is
+   * open in the same async flow, it joins that one inside a savepoint: a use case is one transaction.
    */
   transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `hook` once the open transaction has committed (never if it rolls back), or at once outside one:
+   * sending what a use case queued, telling other instances. The transaction resolves after its hooks.
+   */
+  afterCommit(hook: CommitHook): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,30 +105,26 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
   const db = new Kysely<Database>({
     dialect: nulFree(new SqliteDialect({ database: cachingStatements(raw) })),
   });
-  return {
-    kind: 'sqlite',
-    db,
-    transaction: (work) =>
-      againWhileLocked(() =>
-        db.connection().execute(async (connection) => {
-          await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
-          try {
-            const result = await work(connection);
-            await sql`commit`.execute(connection);
-            return result;
-          } catch (error) {
-            // Some errors end the transaction by themselves; a rollback then has nothing to undo.
-            if (raw.inTransaction) await sql`rollback`.execute(connection);
-            throw error;
-          }
-        }),
-      ),
+  const begin = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    db.connection().execute(async (connection) => {
+      await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
+      try {
+        const result = await work(connection);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        // Some errors end the transaction by themselves; a rollback then has nothing to undo.
+        if (raw.inTransaction) await sql`rollback`.execute(connection);
+        throw error;
+      }
+    });
+  return withUnits('sqlite', db, begin, {
     close: async () => {
       await db.destroy();
       // Kysely closes the handle only if it was ever used.
       if (raw.open) raw.close();
     },
-  };
+  });
 }
 
 function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): SqlDatabase {
@@ -134,15 +138,41 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Sq
   const db = new Kysely<Database>({
     dialect: nulFree(new PostgresDialect({ pool })),
   });
-  return {
-    kind: 'postgres',
-    db,
-    transaction: (work) => againWhileLocked(() => db.transaction().execute(work)),
+  return withUnits('postgres', db, (work) => db.transaction().execute(work), {
     close: async () => {
       await db.destroy();
       // Kysely ends the pool only if it was ever used.
       if (!pool.ended) await pool.end();
     },
+  });
+}
+
+/**
+ * The SqlDatabase over a dialect's `begin`: transactions joined per async flow (unit-of-work.ts), a whole one run
+ * again when the database refused it for a lock. `db` can be replaced (tests put a fault switch there).
+ */
+function withUnits(
+  kind: SqlDatabase['kind'],
+  base: Kysely<Database>,
+  begin: <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>,
+  rest: Pick<SqlDatabase, 'close'>,
+): SqlDatabase {
+  const units = unitsOfWork();
+  let outside = base;
+  return {
+    kind,
+    get db() {
+      return units.current() ?? outside;
+    },
+    set db(replacement: Kysely<Database>) {
+      outside = replacement;
+    },
+    transaction: (work) =>
+      units.current()
+        ? units.transaction(begin, work)
+        : againWhileLocked(() => units.transaction(begin, work)),
+    afterCommit: (hook) => units.afterCommit(hook),
+    close: rest.close,
   };
 }
 

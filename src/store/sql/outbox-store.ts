@@ -215,7 +215,8 @@ export class SqlOutboxStore {
           lease_until: eb
             .case()
             .when('lease_holder', '=', holder)
-            .then(leaseUntil)
+            // A bound value: Kysely writes a plain number here into the SQL text, a new statement every time.
+            .then(eb.val(leaseUntil))
             .else(eb.ref('lease_until'))
             .end(),
         }))

@@ -1,0 +1,90 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema';
+
+/**
+ * One transaction per use case: a transaction begun while another is open on the same database, in the same
+ * async flow, joins it (inside a savepoint, so a nested attempt that fails is undone alone and can run again),
+ * and reads through `db` use it too. Work that must wait for the data to be committed (sending what was queued,
+ * telling other instances' tabs) is registered with `afterCommit`, and runs once the outermost transaction has
+ * committed, outside it; a rolled-back attempt drops its hooks.
+ */
+
+/** What must happen once the data is committed; a returned promise is awaited before the transaction resolves. */
+export type CommitHook = () => unknown;
+
+interface Unit {
+  readonly trx: Kysely<Database>;
+  /** False once the outermost transaction has ended: work started inside it (a timer) must not use `trx`. */
+  open: boolean;
+  readonly hooks: CommitHook[];
+  savepoints: number;
+}
+
+export interface UnitsOfWork {
+  /** The open transaction's Kysely in this async flow, or undefined. */
+  current(): Kysely<Database> | undefined;
+  /**
+   * Runs `work` in the open transaction (inside a savepoint) when there is one, or else through `begin`, which
+   * opens a transaction, runs the callback in it, and commits or rolls back. The hooks run after the commit.
+   */
+  transaction<T>(
+    begin: <R>(inside: (trx: Kysely<Database>) => Promise<R>) => Promise<R>,
+    work: (trx: Kysely<Database>) => Promise<T>,
+  ): Promise<T>;
+  /** Runs `hook` once the open transaction commits, or now when none is open. */
+  afterCommit(hook: CommitHook): Promise<void>;
+}
+
+export function unitsOfWork(): UnitsOfWork {
+  const storage = new AsyncLocalStorage<Unit>();
+  const openUnit = (): Unit | undefined => {
+    const unit = storage.getStore();
+    return unit?.open ? unit : undefined;
+  };
+  return {
+    current: () => openUnit()?.trx,
+    async transaction(begin, work) {
+      const unit = openUnit();
+      if (unit) return inSavepoint(unit, work);
+      let hooks: CommitHook[] = [];
+      const result = await begin(async (trx) => {
+        const fresh: Unit = { trx, open: true, hooks: [], savepoints: 0 };
+        hooks = fresh.hooks;
+        try {
+          return await storage.run(fresh, () => work(trx));
+        } finally {
+          fresh.open = false;
+        }
+      });
+      // In order, outside the finished transaction's async context: what they start begins transactions of its own.
+      await storage.exit(async () => {
+        for (const hook of hooks) await hook();
+      });
+      return result;
+    },
+    async afterCommit(hook) {
+      const unit = openUnit();
+      if (unit) unit.hooks.push(hook);
+      else await hook();
+    },
+  };
+}
+
+async function inSavepoint<T>(unit: Unit, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  unit.savepoints += 1;
+  const name = sql.id(`relaydesk_${unit.savepoints}`);
+  const hooksBefore = unit.hooks.length;
+  await sql`savepoint ${name}`.execute(unit.trx);
+  try {
+    const result = await work(unit.trx);
+    await sql`release savepoint ${name}`.execute(unit.trx);
+    return result;
+  } catch (error) {
+    // Undone alone: the enclosing work goes on (or retries this part) from where the savepoint was taken.
+    unit.hooks.length = hooksBefore;
+    await sql`rollback to savepoint ${name}`.execute(unit.trx);
+    await sql`release savepoint ${name}`.execute(unit.trx);
+    throw error;
+  }
+}

@@ -1,0 +1,139 @@
+import type { SqlDatabase } from '../../src/store/sql/open-database';
+import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+
+/** A row in a table every backend has, told apart by its recipient key. */
+async function addRecipient(database: SqlDatabase, recipient: string): Promise<void> {
+  await database.db
+    .insertInto('outbox_recipients')
+    .values({ recipient, owner_kind: 'agent', owner_id: recipient, next_seq: 0 })
+    .execute();
+}
+
+async function recipients(database: SqlDatabase): Promise<string[]> {
+  const rows = await database.db
+    .selectFrom('outbox_recipients')
+    .select('recipient')
+    .orderBy('recipient')
+    .execute();
+  return rows.map((row) => row.recipient);
+}
+
+describe.each(EDGE_BACKENDS)('one use case, one transaction ($name)', (backend) => {
+  let edge: EdgeDatabase;
+  let database: SqlDatabase;
+  let other: SqlDatabase;
+
+  beforeAll(async () => {
+    edge = await backend.create();
+    database = edge.connect();
+    other = edge.connect();
+  });
+  afterAll(() => edge.dispose());
+  beforeEach(() => edge.reset());
+
+  it('a transaction begun inside another joins it: both commit together', async () => {
+    await database.transaction(async () => {
+      await database.transaction(async (trx) => {
+        await trx
+          .insertInto('outbox_recipients')
+          .values({ recipient: 'inner', owner_kind: 'agent', owner_id: 'x', next_seq: 0 })
+          .execute();
+      });
+      await addRecipient(database, 'outer');
+      // Another connection (another instance) sees nothing before the outer transaction commits.
+      if (backend.name === 'PostgreSQL') expect(await recipients(other)).toEqual([]);
+    });
+    expect(await recipients(other)).toEqual(['inner', 'outer']);
+  });
+
+  it('the outer transaction failing undoes what the joined ones wrote', async () => {
+    const failure = new Error('the use case failed after its first write');
+    await expect(
+      database.transaction(async () => {
+        await database.transaction(() => addRecipient(database, 'inner'));
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await recipients(database)).toEqual([]);
+  });
+
+  it('a joined transaction that fails is undone alone, and the outer one goes on', async () => {
+    await database.transaction(async () => {
+      await addRecipient(database, 'before');
+      await expect(
+        database.transaction(async () => {
+          await addRecipient(database, 'undone');
+          throw new Error('this part failed');
+        }),
+      ).rejects.toThrow('this part failed');
+      await addRecipient(database, 'after');
+    });
+    expect(await recipients(database)).toEqual(['after', 'before']);
+  });
+
+  it('reads inside a transaction see its own writes (and do not wait for it)', async () => {
+    const seen = await database.transaction(async () => {
+      await addRecipient(database, 'mine');
+      return recipients(database);
+    });
+    expect(seen).toEqual(['mine']);
+  });
+
+  it('commit hooks run once the data is committed, in order, and the transaction resolves after them', async () => {
+    const log: string[] = [];
+    const result = await database.transaction(async () => {
+      await addRecipient(database, 'queued');
+      await database.afterCommit(async () => {
+        // Another connection sees the row: the hook runs after the commit, in a flow of its own.
+        log.push(`first sees ${(await recipients(other)).join(',')}`);
+        await database.transaction(() => addRecipient(database, 'from-hook'));
+      });
+      await database.afterCommit(() => log.push('second'));
+      log.push('work done');
+      return 'result';
+    });
+    expect(result).toBe('result');
+    expect(log).toEqual(['work done', 'first sees queued', 'second']);
+    expect(await recipients(other)).toEqual(['from-hook', 'queued']);
+  });
+
+  it('a rolled-back transaction drops its hooks, and so does a joined part that failed', async () => {
+    const ran: string[] = [];
+    await expect(
+      database.transaction(async () => {
+        await database.afterCommit(() => ran.push('outer'));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await database.transaction(async () => {
+      await database
+        .transaction(async () => {
+          await database.afterCommit(() => ran.push('failed part'));
+          throw new Error('part failed');
+        })
+        .catch(() => undefined);
+      await database.afterCommit(() => ran.push('kept'));
+    });
+    expect(ran).toEqual(['kept']);
+  });
+
+  it('outside a transaction a hook runs at once', async () => {
+    const ran: string[] = [];
+    await database.afterCommit(() => ran.push('now'));
+    expect(ran).toEqual(['now']);
+  });
+
+  it('work a transaction started but that runs after it ended uses a transaction of its own', async () => {
+    let later: Promise<void> = Promise.resolve();
+    await database.transaction(async () => {
+      later = new Promise<void>((resolve, reject) =>
+        setTimeout(() => {
+          database.transaction(() => addRecipient(database, 'later')).then(resolve, reject);
+        }, 20),
+      );
+      await addRecipient(database, 'now');
+    });
+    await later;
+    expect(await recipients(other)).toEqual(['later', 'now']);
+  });
+});
