@@ -18,6 +18,7 @@ import { createDeskRepositories, type DeskRepositories } from '../store/sql/desk
 import type { LiveEventBus } from '../store/sql/live-events';
 import type { SqlDatabase } from '../store/sql/open-database';
 import { SqlOutboxStore } from '../store/sql/outbox-store';
+import { ownerKeyOf } from '../teams/outbox-store';
 import { SqlPrechatStates } from '../store/sql/prechat-states';
 import type { TabPresence } from '../store/sql/tab-presence';
 import { createAdapter } from '../teams/adapter';
@@ -193,6 +194,7 @@ function registerBot(
     readonly notifier: ProactiveNotifier;
     readonly renderCard: RenderCard;
     readonly prechat: PrechatSurvey | undefined;
+    readonly outbox: Pick<Outbox, 'settled'>;
   },
 ): void {
   const { ports, adapter, prechat } = parts;
@@ -206,6 +208,7 @@ function registerBot(
     directory: { keyOf: (id) => directory.keyOf(id), anonymous: config.anonymous },
     logger,
     ...(prechat ? { prechat } : {}),
+    relayed: (agentId) => parts.outbox.settled(ownerKeyOf({ kind: 'agent', id: agentId })),
   });
   registerMessagesEndpoint(server, {
     adapter,
@@ -271,6 +274,7 @@ export function wireBot(
     notifier,
     renderCard,
     prechat: createPrechat(config, logger, infra.database, ports, notifier),
+    outbox,
   });
   const agentApi = registerAgentApi(server, {
     ports,

@@ -38,6 +38,8 @@ export interface CustomerTurnsOptions {
   readonly logger: Logger;
   /** The pre-chat survey, when PRECHAT_QUESTIONS configures one; without it nobody is asked anything. */
   readonly prechat?: Pick<PrechatSurvey, 'run'> | undefined;
+  /** Waits (briefly, bounded) for the card a relayed message queued for its agent to go out. */
+  readonly relayed?: ((agentId: string) => Promise<void>) | undefined;
 }
 
 /** What customers' turns do: their messages (after any pre-chat survey) reach the desk; their leaving ends work. */
@@ -69,7 +71,11 @@ export class CustomerTurns {
       logger.debug(fields, 'customer message without text ignored');
       return;
     }
-    await receiveCustomerMessage(ports, { ...(await this.customerOf(context, customer)), text });
+    const outcome = await receiveCustomerMessage(ports, {
+      ...(await this.customerOf(context, customer)),
+      text,
+    });
+    if (outcome.kind === 'relayed') await this.options.relayed?.(outcome.agentId);
   }
 
   /** A customer's channel ended their conversation (the chat was closed, or expired): they have left. */

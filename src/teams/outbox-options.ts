@@ -77,4 +77,6 @@ export const DEFAULTS = {
   /** At most this many entries go out as one message, and only while their JSON stays under batchChars. */
   batchEntries: 30,
   batchChars: 16_000,
+  /** How long a customer's POST waits for the card it queued for the agent to go out, at most (Outbox.settled). */
+  settleMs: 1000,
 };

@@ -103,6 +103,24 @@ export class Outbox {
     else await start();
   }
 
+  /**
+   * Resolves once the send under way to the recipient (if any) has ended, or after `withinMs`, whichever is first:
+   * a customer's POST is answered once the card it queued reached the agent's chat, as a bot that replies inside
+   * its turn answers, so a burst of messages cannot run ahead of their delivery. A run that must wait (a backoff,
+   * Teams' budget) ends at once, so only a prompt send is waited for.
+   */
+  async settled(ownerKey: string, withinMs: number = DEFAULTS.settleMs): Promise<void> {
+    const run = this.runs.get(ownerKey);
+    if (!run || withinMs <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, withinMs);
+      timer.unref();
+    });
+    await Promise.race([run.promise.then(() => undefined), timeout]);
+    clearTimeout(timer);
+  }
+
   /** The activity id of the card a slot shows, if one was posted. */
   async slotActivityId(agentId: string, slot: string): Promise<string | undefined> {
     return (await this.options.cardSlots.get(agentId, slot))?.activityId;

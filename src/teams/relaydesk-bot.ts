@@ -44,6 +44,8 @@ export interface RelaydeskBotOptions {
   readonly verbs?: VerbTable;
   /** The pre-chat survey, when PRECHAT_QUESTIONS configures one; without it nobody is asked anything. */
   readonly prechat?: Pick<PrechatSurvey, 'run'>;
+  /** Waits (briefly, bounded) for the card a relayed customer message queued for its agent to go out. */
+  readonly relayed?: (agentId: string) => Promise<void>;
 }
 
 /** Activity types the desk acts on; the rest are ignored on purpose. */
@@ -78,6 +80,7 @@ export class RelaydeskBot extends TeamsActivityHandler {
       replies,
       logger,
       prechat: options.prechat,
+      relayed: options.relayed,
     });
     this.agents = new AgentTurns({ ports, replies, logger });
     const verbs = options.verbs ?? new VerbTable();

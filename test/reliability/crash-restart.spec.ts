@@ -13,7 +13,7 @@ import { openStore } from '../../src/store/create-storage';
 import { readStored } from '../support/desk-tables';
 import { agentInvoke, agentMessage, customerMessage, type ActivityJson } from '../support/activities';
 import { actionData, cardOf, textBlocks, textOf } from '../support/cards';
-import { FakeConnector, type RecordedCall } from '../support/fake-connector';
+import { FakeConnector, type HeldResponses, type RecordedCall } from '../support/fake-connector';
 import { RelaydeskProcess } from '../support/relaydesk-process';
 import { recordReliabilityRow } from '../support/reliability-rows';
 import {
@@ -33,6 +33,8 @@ import type { WorkItemWithTranscript } from '../support/desk-tables';
 const TOTAL = 1000;
 const KILL_AFTER_ACKS = 400;
 const IN_FLIGHT = 10;
+/** Acknowledgements, before the kill, that the connector holds its answers for. */
+const SLOW_BEFORE_KILL = 20;
 const WAIT_MS = 60_000;
 const DRAFT = 'Draft typed before the crash';
 
@@ -149,13 +151,18 @@ describe(`SIGKILL in the middle of a ${TOTAL}-message stream, restart on the sam
     waitingOffer = offersTo(connector.calls, alex)[2]!;
     waitingItem = actionData(cardOf(waitingOffer), 'accept')['workItemId']!;
 
-    // The stream: killed once KILL_AFTER_ACKS are acknowledged, with IN_FLIGHT requests under way.
+    // The stream: killed once KILL_AFTER_ACKS are acknowledged, with IN_FLIGHT requests under way. A POST waits
+    // (a second at most) for its card to reach the agent, so with a prompt connector nothing acknowledged would be
+    // left to send: the connector turns slow shortly before the kill, and the acknowledged messages behind the held
+    // send are what only the outbox, after the restart, can deliver.
     const counter = { next: 0 };
     let killed = false;
+    let slow: HeldResponses | undefined;
     await stream(
       counter,
       () => killed,
       () => {
+        if (!slow && acked.length >= KILL_AFTER_ACKS - SLOW_BEFORE_KILL) slow = connector.hold();
         if (killed || acked.length < KILL_AFTER_ACKS) return;
         killed = true;
         inFlightAtKill = counter.next - acked.length - unacked.length;
@@ -168,6 +175,7 @@ describe(`SIGKILL in the middle of a ${TOTAL}-message stream, restart on the sam
         undeliveredAtKill = acked.filter((index) => !delivered.has(streamText(index))).length;
       },
     );
+    slow?.release();
     expect(killed).toBe(true);
     expect((await running!.exited).signal).toBe('SIGKILL');
 

@@ -103,6 +103,8 @@ export class PostgresLiveEvents implements LiveEventBus {
   private closed = false;
   /** A publish failed: the others may have missed a change, so they get a resync once we can send again. */
   private owesResync = false;
+  /** NOTIFYs go one at a time: the listening client runs one query at a time (pg deprecates queueing more). */
+  private sending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PostgresLiveEventsOptions) {
     this.channel = options.channel ?? DEFAULT_CHANNEL;
@@ -245,7 +247,13 @@ export class PostgresLiveEvents implements LiveEventBus {
     return Math.round(ceiling / 2 + ((this.options.random ?? Math.random)() * ceiling) / 2);
   }
 
-  private async send(event: ReceivedLiveEvent): Promise<boolean> {
+  private send(event: ReceivedLiveEvent): Promise<boolean> {
+    const sent = this.sending.then(() => this.sendNow(event));
+    this.sending = sent;
+    return sent;
+  }
+
+  private async sendNow(event: ReceivedLiveEvent): Promise<boolean> {
     if (this.closed) return false;
     const payload = JSON.stringify({ v: 1, from: this.instanceId, event });
     if (!parseEnvelope(payload).ok) {
