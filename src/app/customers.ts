@@ -73,7 +73,8 @@ async function takeCustomerMessage(
 ): Promise<CustomerMessageOutcome> {
   const now = deps.clock.now();
   const log = deps.logger.child({ customerId: message.customerId, channelId: message.channelId });
-  if (!(await withinRateLimit(deps, message, now))) {
+  const { allowed, customer } = await withinRateLimit(deps, message, now);
+  if (!allowed) {
     log.info({}, 'customer rate-limited');
     await deps.notifier.toCustomer(message.customerId, customerWording.rateLimited, {
       kind: 'rate-limited',
@@ -84,7 +85,7 @@ async function takeCustomerMessage(
 
   const { text, truncated } = capText(message.text, deps.settings.maxTextChars);
   const score = deps.scorer.score(text);
-  const { doc, isNew, resumedFor } = await appendToWorkItem(deps, message, text, score, now);
+  const { doc, isNew, resumedFor } = await appendToWorkItem(deps, message, { text, score, now }, customer);
   const item = doc.item;
   log.info({ workItemId: item.id, state: item.state, isNew, truncated }, 'customer message');
 
@@ -102,14 +103,15 @@ async function takeCustomerMessage(
   return { kind: 'waiting-in-queue', workItemId: item.id };
 }
 
+/** Counts the message in the customer's rate window (creating the customer); their row as it now is, and the verdict. */
 async function withinRateLimit(
   deps: Pick<DeskPorts, 'customers' | 'settings'>,
   message: CustomerMessage,
   now: number,
-): Promise<boolean> {
+): Promise<{ allowed: boolean; customer: CustomerDocument | undefined }> {
   const limit = deps.settings.rateLimitPerMinute;
   let allowed = true;
-  await deps.customers.update(message.customerId, (current) => {
+  const customer = await deps.customers.update(message.customerId, (current) => {
     const base: CustomerDocument = current ?? {
       id: message.customerId,
       channelId: message.channelId,
@@ -121,53 +123,51 @@ async function withinRateLimit(
     allowed = limit === 0 || window.count < limit;
     return { ...base, rateWindow: { startedAt: window.startedAt, count: window.count + (allowed ? 1 : 0) } };
   });
-  return allowed;
+  return { allowed, customer };
 }
 
 /**
  * Settles the message's work item with a conditional update of the customer, so two messages
- * arriving together never open two items, then appends it to that item in arrival order.
+ * arriving together never open two items, then appends it to that item in arrival order. `known` is the
+ * customer's row as the caller just read it (the first attempt starts from it).
  */
 async function appendToWorkItem(
   deps: WorkItemPorts,
   message: CustomerMessage,
-  text: string,
-  score: number,
-  now: number,
+  line: { text: string; score: number; now: number },
+  known: CustomerDocument | undefined,
 ): Promise<{ doc: WorkItemDocument; isNew: boolean; resumedFor?: string }> {
+  const { text, score, now } = line;
   const waitingPeriodMs = deps.settings.workstream.waitingPeriodMs;
   for (let attempt = 0; attempt < ROUTE_ATTEMPTS; attempt += 1) {
-    const customer = await deps.customers.get(message.customerId);
+    const customer = attempt === 0 && known ? known : await deps.customers.get(message.customerId);
     const latestId = customer?.latestWorkItemId;
-    const latest = latestId ? await deps.workItems.get(latestId) : undefined;
-    const route = routeCustomerMessage(latest?.item, now, waitingPeriodMs);
-
-    if (route.kind === 'start-new') {
-      if (route.expired) await expireWaitingItem(deps, route.expired.id, now);
-      const doc = await startWorkItem(deps, message, customer, { text, score, now });
-      if (!doc) continue;
-      return { doc, isNew: true };
-    }
-
-    let resumed = false;
-    const recorded = await deps.workItems.record(route.item.id, (current) => {
-      if (!current) return undefined;
-      const again = routeCustomerMessage(current.item, now, waitingPeriodMs);
-      if (again.kind === 'start-new') return undefined;
-      resumed = again.kind === 'resume';
-      const item = recordCustomerMessageOnWorkItem(again.item, score);
-      const doc: WorkItemDocument = {
-        ...current,
-        item,
-        waitingSince: resumed ? now : current.waitingSince,
-        ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
-      };
-      return { doc, message: { from: 'customer', text, at: now, score } };
-    });
+    // Routed inside the item's own write (one read of it): record there, or learn that a new item is due.
+    let route: ReturnType<typeof routeCustomerMessage> | undefined;
+    const recorded = latestId
+      ? await deps.workItems.record(latestId, (current) => {
+          route = routeCustomerMessage(current?.item, now, waitingPeriodMs);
+          if (!current || route.kind === 'start-new') return undefined;
+          const resumed = route.kind === 'resume';
+          const item = recordCustomerMessageOnWorkItem(route.item, score);
+          const doc: WorkItemDocument = {
+            ...current,
+            item,
+            waitingSince: resumed ? now : current.waitingSince,
+            ...(message.nameGiven ? { nameGiven: message.nameGiven } : {}),
+          };
+          return { doc, message: { from: 'customer', text, at: now, score } };
+        })
+      : undefined;
     const doc = recorded?.doc;
-    if (!doc || doc.item.state === 'closed') continue;
-    if (resumed) return { doc, isNew: false, resumedFor: doc.item.lastAgentId ?? '' };
-    return { doc, isNew: false };
+    if (doc && doc.item.state !== 'closed') {
+      if (route?.kind === 'resume') return { doc, isNew: false, resumedFor: doc.item.lastAgentId ?? '' };
+      return { doc, isNew: false };
+    }
+    if (latestId && route?.kind !== 'start-new') continue;
+    if (route?.kind === 'start-new' && route.expired) await expireWaitingItem(deps, route.expired.id, now);
+    const started = await startWorkItem(deps, message, customer, { text, score, now });
+    if (started) return { doc: started, isNew: true };
   }
   throw new Error(`Could not settle a work item for customer ${message.customerId}.`);
 }

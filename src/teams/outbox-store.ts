@@ -97,6 +97,9 @@ export interface PendingRecipient {
   readonly notBefore?: number;
 }
 
+/** After a removal: more to send under the same lease, nothing left (the lease let go), or the lease lost. */
+export type RemoveOutcome = 'more' | 'empty' | 'lost';
+
 /** Every change is atomic in the store; concurrent writers (other processes too) are settled there. */
 export interface OutboxStore {
   /**
@@ -123,7 +126,8 @@ export interface OutboxStore {
   release(recipient: string, holder: string): Promise<void>;
   /**
    * Takes delivered (or dropped) entries off the queue (a batch sent as one message is several), ends the backoff,
-   * and extends `holder`'s lease; with a call log, keeps it as the recipient's.
+   * and extends `holder`'s lease, or lets it go when nothing is left to send; with a call log, keeps it as the
+   * recipient's. Says whether the lease is still `holder`'s ('more'), was let go ('empty'), or is another's.
    */
   remove(
     recipient: string,
@@ -131,7 +135,7 @@ export interface OutboxStore {
     holder: string,
     leaseUntil: number,
     callLog?: CallLog,
-  ): Promise<void>;
+  ): Promise<RemoveOutcome>;
   /** The entries of `batch` queued behind `after` for the recipient, oldest first, at most `limit`. */
   batchAfter(
     recipient: string,

@@ -12,7 +12,7 @@ export type { OutboxEntry, OutboxMessage } from './outbox-store';
 /** How one recipient's run ended. */
 type RunResult = 'idle' | 'waiting' | 'busy' | 'stopped' | 'failed';
 /** How one head entry's turn ended. */
-type Step = 'next' | 'empty' | 'later' | 'lost' | 'stopped';
+type Step = 'next' | 'empty' | 'released' | 'later' | 'lost' | 'stopped';
 
 interface ActiveRun {
   again: boolean;
@@ -312,6 +312,9 @@ export class Outbox {
           case 'empty':
             await this.store.release(ownerKey, this.holder);
             return 'idle';
+          case 'released':
+            // The removal found the queue empty and let the lease go with it.
+            return 'idle';
           case 'later':
             return 'waiting';
           case 'lost':
@@ -346,7 +349,9 @@ export class Outbox {
       this.notePaced(ownerKey, entry, delivered.shownPaced === true);
       const until = this.options.now() + this.leaseMs;
       const ids = [entry.id, ...(delivered.batched ?? []).map((mate) => mate.id)];
-      await this.store.remove(ownerKey, ids, this.holder, until, delivered.callLog);
+      const left = await this.store.remove(ownerKey, ids, this.holder, until, delivered.callLog);
+      if (left === 'empty') return 'released';
+      if (left === 'lost') return 'lost';
       this.leases.set(ownerKey, until);
       return 'next';
     }

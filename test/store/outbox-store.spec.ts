@@ -98,6 +98,30 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect(holders).toHaveLength(agents.length);
   });
 
+  it('a removal keeps the lease while more is pending, lets it go with the last entry, and tells a lost lease', async () => {
+    const recipient = 'agent:agent-ada';
+    await storeA.append(message('agent-ada', 'first'), T0);
+    await storeA.append(message('agent-ada', 'second'), T0);
+    expect((await storeA.claim(recipient, 'worker-a', T0, LEASE_MS, () => false)).kind).toBe('claimed');
+    const first = (await storeA.head(recipient, T0)).entry!;
+    expect(await storeA.remove(recipient, [first.id], 'worker-a', T0 + LEASE_MS)).toBe('more');
+    expect((await storeB.head(recipient, T0)).leaseHolder).toBe('worker-a');
+    const second = (await storeA.head(recipient, T0)).entry!;
+    expect(second.relaydeskId).toBe('second');
+    expect(await storeA.remove(recipient, [second.id], 'worker-a', T0 + LEASE_MS)).toBe('empty');
+    // Let go with the last entry: another dispatcher finds nothing held, and nothing pending.
+    const after = await storeB.head(recipient, T0);
+    expect(after.entry).toBeUndefined();
+    expect(after.leaseHolder).toBeUndefined();
+
+    await storeA.append(message('agent-ada', 'third'), T0);
+    expect((await storeB.claim(recipient, 'worker-b', T0, LEASE_MS, () => false)).kind).toBe('claimed');
+    const third = (await storeA.head(recipient, T0)).entry!;
+    // worker-a's lease is gone: the entry is still taken off (it was sent), and worker-b keeps its lease.
+    expect(await storeA.remove(recipient, [third.id], 'worker-a', T0 + LEASE_MS)).toBe('lost');
+    expect((await storeB.head(recipient, T0)).leaseHolder).toBe('worker-b');
+  });
+
   it('keeps each recipient’s order, whichever connection queued and which one sends', async () => {
     for (let n = 1; n <= 30; n += 1) {
       const store = n % 2 === 0 ? storeA : storeB;

@@ -36,11 +36,12 @@ function inDeliveryOrder<Q extends SelectQueryBuilder<Database, 'outbox_entries'
   query: Q,
   now: number,
 ): Q {
-  return query
-    .orderBy(
-      sql`case when ${sql.ref('outbox_entries.enqueued_at')} <= ${now - AGED_MS} then 0 else ${sql.ref('outbox_entries.priority')} end`,
-    )
-    .orderBy('outbox_entries.seq') as Q;
+  return query.orderBy(deliveryRank(now)).orderBy('outbox_entries.seq') as Q;
+}
+
+/** An entry's urgency at `now`: its priority, or 0 (the most urgent) once it has waited AGED_MS. */
+function deliveryRank(now: number) {
+  return sql`case when ${sql.ref('outbox_entries.enqueued_at')} <= ${now - AGED_MS} then 0 else ${sql.ref('outbox_entries.priority')} end`;
 }
 
 /** The entry sent next at `now`, or undefined when nothing is pending; an index lookup. */
@@ -57,9 +58,22 @@ export function headOf(
     .executeTakeFirst();
 }
 
-/** The whole entry sent next at `now`. */
-export function headEntryOf(db: Kysely<Database>, recipient: string, now: number) {
-  return inDeliveryOrder(db.selectFrom('outbox_entries').selectAll().where('recipient', '=', recipient), now)
+/** The whole entry sent next at `now` with its recipient's row (owner, lease, backoff, call log): one statement. */
+export function headWithRecipientOf(db: Kysely<Database>, recipient: string, now: number) {
+  return db
+    .selectFrom('outbox_entries')
+    .innerJoin('outbox_recipients', 'outbox_recipients.recipient', 'outbox_entries.recipient')
+    .selectAll('outbox_entries')
+    .select([
+      'outbox_recipients.owner_kind',
+      'outbox_recipients.owner_id',
+      'outbox_recipients.lease_holder',
+      'outbox_recipients.backoff_failures',
+      'outbox_recipients.call_log',
+    ])
+    .where('outbox_entries.recipient', '=', recipient)
+    .orderBy(deliveryRank(now))
+    .orderBy('outbox_entries.seq')
     .limit(1)
     .executeTakeFirst();
 }

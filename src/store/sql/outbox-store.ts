@@ -2,10 +2,10 @@ import type { Activity } from 'botbuilder';
 import type { Selectable } from 'kysely';
 import { requireOneRow, retryOnConflict } from './conflicts';
 import type { SqlDatabase } from './open-database';
-import { releaseOutboxLease, type OutboxOwner } from './outbox';
+import { releaseOutboxLease, removeDelivered, type OutboxOwner, type RemoveOutcome } from './outbox';
 import {
   appendOutboxMessage,
-  headEntryOf,
+  headWithRecipientOf,
   headSeqOf,
   type AppendOutcome,
   type OutboxMessageRow,
@@ -15,6 +15,7 @@ import type { CallLog } from '../../domain/call-budget';
 import { callLogColumn, callLogOf, chargeTenantCalls, reserveTenantCall } from './teams-tenant-calls';
 
 export type { AppendOutcome, OutboxMessageRow } from './outbox-append';
+export type { RemoveOutcome } from './outbox';
 
 export interface StoredOutboxEntry extends OutboxMessageRow {
   readonly id: string;
@@ -163,19 +164,22 @@ export class SqlOutboxStore {
     readonly failures: number;
     readonly callLog?: CallLog;
   }> {
-    const row = await this.database.db
-      .selectFrom('outbox_recipients')
-      .select(['owner_kind', 'owner_id', 'lease_holder', 'backoff_failures', 'call_log'])
-      .where('recipient', '=', recipient)
-      .executeTakeFirst();
+    // The usual case, something pending: the head and its recipient's row in one statement.
+    const head = await headWithRecipientOf(this.database.db, recipient, now);
+    const row =
+      head ??
+      (await this.database.db
+        .selectFrom('outbox_recipients')
+        .select(['owner_kind', 'owner_id', 'lease_holder', 'backoff_failures', 'call_log'])
+        .where('recipient', '=', recipient)
+        .executeTakeFirst());
     if (!row) return { failures: 0 };
-    const head = await headEntryOf(this.database.db, recipient, now);
     const callLog = callLogOf(row.call_log);
     return {
       failures: row.backoff_failures,
       ...(callLog ? { callLog } : {}),
       ...(row.lease_holder !== null ? { leaseHolder: row.lease_holder } : {}),
-      ...(head ? { entry: entryOf(head, ownerOf(row.owner_kind, row.owner_id)) } : {}),
+      ...(head ? { entry: entryOf(head, ownerOf(head.owner_kind, head.owner_id)) } : {}),
     };
   }
 
@@ -195,35 +199,21 @@ export class SqlOutboxStore {
     return this.database.transaction((trx) => releaseOutboxLease(trx, recipient, holder));
   }
 
-  /** Takes delivered entries off the queue (a batch goes as one message), in one transaction. */
+  /**
+   * Takes delivered entries off the queue (a batch goes as one message), in one transaction: one update that ends
+   * the backoff and extends `holder`'s lease, or lets it go when nothing else is pending, then the delete; a run
+   * that emptied the queue needs no further look and no release.
+   */
   remove(
     recipient: string,
     entryIds: readonly string[],
     holder: string,
     leaseUntil: number,
     callLog?: CallLog,
-  ): Promise<void> {
-    return this.database.transaction(async (trx) => {
-      // One update: the backoff ends, and the lease is extended only if it is still `holder`'s.
-      await trx
-        .updateTable('outbox_recipients')
-        .set((eb) => ({
-          backoff_failures: 0,
-          backoff_not_before: null,
-          backoff_status: null,
-          ...callLogColumn(callLog),
-          lease_until: eb
-            .case()
-            .when('lease_holder', '=', holder)
-            // A bound value: Kysely writes a plain number here into the SQL text, a new statement every time.
-            .then(eb.val(leaseUntil))
-            .else(eb.ref('lease_until'))
-            .end(),
-        }))
-        .where('recipient', '=', recipient)
-        .execute();
-      if (entryIds.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', entryIds).execute();
-    });
+  ): Promise<RemoveOutcome> {
+    return this.database.transaction((trx) =>
+      removeDelivered(trx, { recipient, entryIds, holder, leaseUntil, ...(callLog ? { callLog } : {}) }),
+    );
   }
 
   /** The entries of `batch` queued behind `after` for the recipient, oldest first, at most `limit`; by index. */

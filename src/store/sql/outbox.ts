@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { SqlDatabase } from './open-database';
 import type { Database, OutboxEntriesTable } from './schema';
+import type { CallLog } from '../../domain/call-budget';
+import { callLogColumn } from './teams-tenant-calls';
 
 /** Whose conversation a send reaches: an agent (their AGENT_IDS entry) or a customer (`channelId:from.id`). */
 export interface OutboxOwner {
@@ -181,4 +183,64 @@ export async function releaseOutboxLease(
     .where('recipient', '=', recipient)
     .where('lease_holder', '=', holder)
     .execute();
+}
+
+/** After a removal: more to send under the same lease, nothing left (the lease let go), or the lease lost. */
+export type RemoveOutcome = 'more' | 'empty' | 'lost';
+
+/**
+ * Takes delivered entries off the queue in the caller's transaction: one update that ends the backoff and extends
+ * `holder`'s lease, or lets it go when nothing else is pending, then the delete.
+ */
+export async function removeDelivered(
+  trx: Kysely<Database>,
+  removal: {
+    readonly recipient: string;
+    readonly entryIds: readonly string[];
+    readonly holder: string;
+    readonly leaseUntil: number;
+    readonly callLog?: CallLog;
+  },
+): Promise<RemoveOutcome> {
+  const { recipient, entryIds, holder, leaseUntil, callLog } = removal;
+  // The recipient row first, as append takes it (then the entries): two writers never wait on each other.
+  const row = await trx
+    .updateTable('outbox_recipients')
+    .set((eb) => {
+      let left = eb
+        .selectFrom('outbox_entries')
+        .select('seq')
+        .where('outbox_entries.recipient', '=', recipient);
+      if (entryIds.length > 0) left = left.where('outbox_entries.id', 'not in', entryIds);
+      const pending = eb.exists(left);
+      const ours = eb('lease_holder', '=', holder);
+      return {
+        backoff_failures: 0,
+        backoff_not_before: null,
+        backoff_status: null,
+        ...callLogColumn(callLog),
+        // Both cases read the row as it was before this update, so `ours` is the lease as it stood.
+        lease_holder: eb
+          .case()
+          .when(eb.and([ours, eb.not(pending)]))
+          .then(eb.val<string | null>(null))
+          .else(eb.ref('lease_holder'))
+          .end(),
+        // Bound values: Kysely writes a plain number here into the SQL text, a new statement every time.
+        lease_until: eb
+          .case()
+          .when(eb.and([ours, pending]))
+          .then(eb.val<number | null>(leaseUntil))
+          .when(ours)
+          .then(eb.val<number | null>(null))
+          .else(eb.ref('lease_until'))
+          .end(),
+      };
+    })
+    .where('recipient', '=', recipient)
+    .returning(['lease_holder'])
+    .executeTakeFirst();
+  if (entryIds.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', entryIds).execute();
+  if (row?.lease_holder === holder) return 'more';
+  return row && row.lease_holder === null ? 'empty' : 'lost';
 }
