@@ -117,7 +117,7 @@ function createOutbox(
     now,
     onSettled: settled,
     compose,
-    afterCommit: (hook) => database.afterCommit(hook),
+    afterCommit: (hook, key) => database.afterCommit(hook, key),
     ...definedOnly(options.outbox ?? {}),
   });
   return { adapter, references, outbox };

@@ -73,10 +73,22 @@ function sameAddress(a: Partial<ConversationReference>, b: Partial<ConversationR
   return JSON.stringify(left) === JSON.stringify(right);
 }
 
+/**
+ * How long an agent's reference read for a send is used again without reading it: an agent's chat with the bot
+ * keeps its address (Teams' 1:1 conversation), and a change made here replaces it at once; one made through another
+ * instance is seen within this time. Customers' references are read for every send (a new web chat conversation
+ * moves them).
+ */
+const AGENT_REFERENCE_REUSE_MS = 30_000;
+/** Agents' references kept for reuse, at most; beyond it the cache starts afresh. */
+const MAX_REUSED = 10_000;
+
 /** The ConversationReferences proactive sends go through, captured from every inbound activity. */
 export class ConversationReferences {
   /** Owners known to have a reference; references are never deleted, so once known it stays true. */
   private readonly known = new Set<string>();
+  /** Agents' references as last read or written here, with when. */
+  private readonly agents = new Map<string, { readonly stored: StoredReference; readonly readAt: number }>();
 
   constructor(
     private readonly store: ReferenceStore,
@@ -93,8 +105,10 @@ export class ConversationReferences {
     const now = this.clock.now();
     const current = await this.store.get(owner);
     if (current && now - current.updatedAt < REFRESH_MS && sameAddress(current.reference, next)) return;
-    await this.store.put(owner, { reference: next, updatedAt: now });
+    const stored = { reference: next, updatedAt: now };
+    await this.store.put(owner, stored);
     this.known.add(keyOf(owner));
+    if (owner.kind === 'agent') this.agents.set(keyOf(owner), { stored, readAt: now });
   }
 
   /** Whether the owner has a reference: asked before every send is queued, so a known one is not read again. */
@@ -107,7 +121,19 @@ export class ConversationReferences {
 
   /** A fresh copy the caller may hand to botbuilder, which is free to modify it. */
   async get(owner: ReferenceOwner): Promise<Partial<ConversationReference> | undefined> {
-    const stored = await this.store.get(owner);
+    const stored = owner.kind === 'agent' ? await this.agentReference(owner) : await this.store.get(owner);
     return stored ? structuredClone(stored.reference) : undefined;
+  }
+
+  private async agentReference(owner: ReferenceOwner): Promise<StoredReference | undefined> {
+    const key = keyOf(owner);
+    const now = this.clock.now();
+    const kept = this.agents.get(key);
+    if (kept && now - kept.readAt >= 0 && now - kept.readAt < AGENT_REFERENCE_REUSE_MS) return kept.stored;
+    const stored = await this.store.get(owner);
+    if (this.agents.size >= MAX_REUSED) this.agents.clear();
+    if (stored) this.agents.set(key, { stored, readAt: now });
+    else this.agents.delete(key);
+    return stored;
   }
 }

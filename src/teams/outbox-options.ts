@@ -54,9 +54,10 @@ export interface OutboxOptions {
   readonly onSettled?: (entry: OutboxEntry, outcome: SendOutcome) => Promise<void>;
   /**
    * Runs the hook once the transaction the enqueue is part of has committed (the store's afterCommit), so a send
-   * never starts on data that may still be rolled back. Default: at once.
+   * never starts on data that may still be rolled back; `key` names the recipient, so two entries queued in one
+   * transaction start one run. Default: at once.
    */
-  readonly afterCommit?: (hook: () => unknown) => Promise<void>;
+  readonly afterCommit?: (hook: () => unknown, key: string) => Promise<void>;
 }
 
 export type ComposeActivity = (

@@ -99,7 +99,7 @@ export class Outbox {
     }
     if (!this.options.awaitDelivery && !this.autoDrain) return;
     const start = this.options.awaitDelivery ? () => this.run(ownerKey) : () => void this.run(ownerKey);
-    if (this.options.afterCommit) await this.options.afterCommit(start);
+    if (this.options.afterCommit) await this.options.afterCommit(start, `outbox:${ownerKey}`);
     else await start();
   }
 

@@ -117,6 +117,18 @@ describe.each(EDGE_BACKENDS)('one use case, one transaction ($name)', (backend) 
     expect(ran).toEqual(['kept']);
   });
 
+  it('hooks with the same key in one transaction run once; without a key each runs', async () => {
+    const ran: string[] = [];
+    await database.transaction(async () => {
+      await database.afterCommit(() => ran.push('send to ada'), 'ada');
+      await database.transaction(() => database.afterCommit(() => ran.push('send to ada again'), 'ada'));
+      await database.afterCommit(() => ran.push('send to bo'), 'bo');
+      await database.afterCommit(() => ran.push('tell tabs'));
+      await database.afterCommit(() => ran.push('tell tabs'));
+    });
+    expect(ran).toEqual(['send to ada', 'send to bo', 'tell tabs', 'tell tabs']);
+  });
+
   it('outside a transaction a hook runs at once', async () => {
     const ran: string[] = [];
     await database.afterCommit(() => ran.push('now'));

@@ -118,4 +118,31 @@ describe('conversation references', () => {
     expect(await references.has(ann)).toBe(true);
     expect(store.gets).toBe(reads);
   });
+
+  it("reuses an agent's reference for 30 s of sends, a new address saved here at once; a customer's is read each time", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    const store = countingStore();
+    const references = new ConversationReferences(store, clock);
+    const alex: ReferenceOwner = { kind: 'agent', id: 'aad-alex' };
+    await references.save(alex, inbound('in-1'));
+    await references.save(ann, inbound('in-1'));
+    const reads = store.gets;
+    for (let n = 0; n < 3; n += 1)
+      expect((await references.get(alex))?.serviceUrl).toBe('https://smba.example/emea/');
+    expect(store.gets).toBe(reads);
+    for (let n = 0; n < 3; n += 1) await references.get(ann);
+    expect(store.gets).toBe(reads + 3);
+
+    await references.save(alex, inbound('in-2', 'https://smba.example/amer/'));
+    expect((await references.get(alex))?.serviceUrl).toBe('https://smba.example/amer/');
+    // Changed through another instance: seen once the 30 s are over.
+    await store.put(alex, {
+      reference: inbound('in-3', 'https://smba.example/apac/'),
+      updatedAt: clock.now(),
+    });
+    clock.advance(29_999);
+    expect((await references.get(alex))?.serviceUrl).toBe('https://smba.example/amer/');
+    clock.advance(1);
+    expect((await references.get(alex))?.serviceUrl).toBe('https://smba.example/apac/');
+  });
 });

@@ -44,9 +44,10 @@ export interface SqlDatabase {
   transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
    * Runs `hook` once the open transaction has committed (never if it rolls back), or at once outside one:
-   * sending what a use case queued, telling other instances. The transaction resolves after its hooks.
+   * sending what a use case queued, telling other instances. The transaction resolves after its hooks. Hooks
+   * with the same `key` in one transaction run once.
    */
-  afterCommit(hook: CommitHook): Promise<void>;
+  afterCommit(hook: CommitHook, key?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -171,7 +172,7 @@ function withUnits(
       units.current()
         ? units.transaction(begin, work)
         : againWhileLocked(() => units.transaction(begin, work)),
-    afterCommit: (hook) => units.afterCommit(hook),
+    afterCommit: (hook, key) => units.afterCommit(hook, key),
     close: rest.close,
   };
 }

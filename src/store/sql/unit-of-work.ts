@@ -17,7 +17,7 @@ interface Unit {
   readonly trx: Kysely<Database>;
   /** False once the outermost transaction has ended: work started inside it (a timer) must not use `trx`. */
   open: boolean;
-  readonly hooks: CommitHook[];
+  readonly hooks: { readonly hook: CommitHook; readonly key?: string }[];
   savepoints: number;
 }
 
@@ -32,8 +32,11 @@ export interface UnitsOfWork {
     begin: <R>(inside: (trx: Kysely<Database>) => Promise<R>) => Promise<R>,
     work: (trx: Kysely<Database>) => Promise<T>,
   ): Promise<T>;
-  /** Runs `hook` once the open transaction commits, or now when none is open. */
-  afterCommit(hook: CommitHook): Promise<void>;
+  /**
+   * Runs `hook` once the open transaction commits, or now when none is open. A hook with the `key` of one already
+   * waiting in the same transaction is not added: one run after the commit does for both.
+   */
+  afterCommit(hook: CommitHook, key?: string): Promise<void>;
 }
 
 export function unitsOfWork(): UnitsOfWork {
@@ -47,7 +50,7 @@ export function unitsOfWork(): UnitsOfWork {
     async transaction(begin, work) {
       const unit = openUnit();
       if (unit) return inSavepoint(unit, work);
-      let hooks: CommitHook[] = [];
+      let hooks: Unit['hooks'] = [];
       const result = await begin(async (trx) => {
         const fresh: Unit = { trx, open: true, hooks: [], savepoints: 0 };
         hooks = fresh.hooks;
@@ -59,14 +62,15 @@ export function unitsOfWork(): UnitsOfWork {
       });
       // In order, outside the finished transaction's async context: what they start begins transactions of its own.
       await storage.exit(async () => {
-        for (const hook of hooks) await hook();
+        for (const { hook } of hooks) await hook();
       });
       return result;
     },
-    async afterCommit(hook) {
+    async afterCommit(hook, key) {
       const unit = openUnit();
-      if (unit) unit.hooks.push(hook);
-      else await hook();
+      if (!unit) await hook();
+      else if (key === undefined || !unit.hooks.some((waiting) => waiting.key === key))
+        unit.hooks.push(key === undefined ? { hook } : { hook, key });
     },
   };
 }
