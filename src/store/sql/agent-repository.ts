@@ -12,6 +12,7 @@ import {
   type AgentRow,
   type StoredSession,
 } from './agent-rows';
+import { changedColumns } from './changed-columns';
 import { requireOneRow } from './conflicts';
 import type { SqlDatabase } from './open-database';
 import { requireInserted, transactWithRetry } from './retrying-transaction';
@@ -104,7 +105,7 @@ async function writeAgentRow(
   const revision = read.row.revision + 1;
   const result = await trx
     .updateTable('agents')
-    .set({ ...agentColumns(next), revision })
+    .set({ ...changedColumns(read.row, agentColumns(next)), revision })
     .where('agent_key', '=', id)
     .where('revision', '=', read.row.revision)
     .executeTakeFirst();

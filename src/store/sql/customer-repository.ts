@@ -1,4 +1,5 @@
 import type { CustomerRepository } from '../../app/repositories';
+import { changedColumns } from './changed-columns';
 import { requireOneRow } from './conflicts';
 import { customerColumns, customerOf } from './customer-rows';
 import type { SqlDatabase } from './open-database';
@@ -35,7 +36,7 @@ export function createCustomerRepository(database: SqlDatabase): CustomerReposit
         } else {
           const result = await trx
             .updateTable('customers')
-            .set({ ...columns, version: row.version + 1 })
+            .set({ ...changedColumns(row, columns), version: row.version + 1 })
             .where('id', '=', id)
             .where('version', '=', row.version)
             .executeTakeFirst();

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { WorkItemDocument, WorkItemIndexEntry } from '../../app/documents';
 import type { WorkItemRepository, WorkItemWithMessage } from '../../app/repositories';
 import type { PrechatAnswer } from '../../app/views';
+import { changedColumns } from './changed-columns';
 import { requireOneRow, retryOnConflict, VersionConflictError } from './conflicts';
 import { appendMessage } from './messages';
 import type { SqlDatabase } from './open-database';
@@ -68,7 +69,7 @@ async function write(trx: Trx, id: string, read: Read | undefined, next: WorkIte
   } else {
     const result = await trx
       .updateTable('work_items')
-      .set({ ...columns, version: read.version + 1 })
+      .set({ ...changedColumns(columnsOf(read.doc), columns), version: read.version + 1 })
       .where('id', '=', id)
       .where('version', '=', read.version)
       .executeTakeFirst();
