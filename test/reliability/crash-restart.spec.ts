@@ -270,7 +270,7 @@ describe(`SIGKILL in the middle of a ${TOTAL}-message stream, restart on the sam
     recordReliabilityRow({
       scenario: '6b. SIGKILL mid-stream, restart on the same file',
       load: `${TOTAL} messages, ${IN_FLIGHT} in flight, real process, sqlite; killed after ${ackedBeforeKill} acks`,
-      faults: `SIGKILL with ${inFlightAtKill} requests in flight, restart`,
+      faults: `connector slow from ${SLOW_BEFORE_KILL} acks before the kill, SIGKILL with ${inFlightAtKill} requests in flight, restart`,
       sent: TOTAL,
       delivered: acked.length - lost.length,
       lost: lost.length,
