@@ -19,7 +19,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { customerMessage, type TestAgent, type TestCustomer } from '../test/support/activities';
-import { BenchConnector, tokenText } from './connector';
+import { BenchConnector, sleep, tokenText } from './connector';
 import {
   benchAgent,
   benchCustomer,
@@ -41,6 +41,8 @@ const repoRoot = resolve(__dirname, '..');
 const STEP_TIMEOUT_MS = 15_000;
 const SETUP_CONCURRENCY = 4;
 const START_TIMEOUT_MS = 60_000;
+/** How long a stopping server may take to send what its outbox still holds (a panel waiting for its turn). */
+const OUTBOX_SETTLE_MS = 3000;
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
@@ -91,7 +93,12 @@ class Bench {
   }
 
   async stop(target: TargetProcess, label: string): Promise<void> {
-    const stats = await target.stats();
+    let stats = await target.stats();
+    // A panel refresh may still be waiting for its turn (at most a second): give it that long, and a little more.
+    for (let waited = 0; stats.outboxPending > 0 && waited < OUTBOX_SETTLE_MS; waited += 100) {
+      await sleep(100);
+      stats = await target.stats();
+    }
     if (stats.errors > 0) {
       this.problems.push(
         `${label}: ${stats.errors} error line(s) logged: ${stats.errorSamples.join(' || ')}`,

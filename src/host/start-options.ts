@@ -47,6 +47,11 @@ export interface OutboxStartOptions {
   awaitDelivery?: boolean;
   /** How long close() waits for a send under way; default 10 s. */
   closeTimeoutMs?: number;
+  /**
+   * An agent's panel card is refreshed at most once per this many ms (renders in between are replaced by newer
+   * ones); 0 sends every render at once (tests that read the panel right after a step). Default 1000.
+   */
+  panelRefreshMs?: number;
 }
 
 export interface RunningRelaydesk {

@@ -30,7 +30,7 @@ import { registerMessagesEndpoint } from '../teams/messages-endpoint';
 import { Outbox, type OutboxOptions } from '../teams/outbox';
 import type { ComposeActivity } from '../teams/outbox-options';
 import { PrechatSurvey } from '../teams/prechat/prechat-survey';
-import { ProactiveNotifier, type RenderCard } from '../teams/proactive-notifier';
+import { PANEL_REFRESH_MS, ProactiveNotifier, SEND_PRIORITY, type RenderCard } from '../teams/proactive-notifier';
 import { ProactiveSender } from '../teams/proactive-sender';
 import { RelaydeskBot } from '../teams/relaydesk-bot';
 import { Sweeper } from '../teams/sweeper';
@@ -118,6 +118,10 @@ function createOutbox(
     onSettled: settled,
     compose,
     afterCommit: (hook, key) => database.afterCommit(hook, key),
+    refresh: {
+      priority: SEND_PRIORITY.panel,
+      intervalMs: options.outbox?.panelRefreshMs ?? PANEL_REFRESH_MS,
+    },
     ...definedOnly(options.outbox ?? {}),
   });
   return { adapter, references, outbox };

@@ -58,6 +58,12 @@ export interface OutboxOptions {
    * transaction start one run. Default: at once.
    */
   readonly afterCommit?: (hook: () => unknown, key: string) => Promise<void>;
+  /**
+   * Slot updates of `priority` or less urgent (the panel) go to a recipient at most once per `intervalMs`; one
+   * that comes sooner waits, and a newer render queued meanwhile replaces it. Off when absent or 0: every render
+   * is sent as soon as it is the head.
+   */
+  readonly refresh?: { readonly priority: number; readonly intervalMs: number };
 }
 
 export type ComposeActivity = (

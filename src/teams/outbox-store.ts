@@ -88,6 +88,8 @@ export interface RecipientHead {
   readonly failures: number;
   /** The calls made to the recipient's Teams conversation lately, for the budget. */
   readonly callLog?: CallLog;
+  /** The head is a slot update with a newer one of the same slot queued behind it: it need not be sent. */
+  readonly superseded?: boolean;
 }
 
 /** A recipient with entries pending, and what decides whether it can be sent to now. */

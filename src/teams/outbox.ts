@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { LogFields, Logger } from '../app/ports';
+import type { CallLog } from '../domain/call-budget';
 import { messageOf } from './delivery';
 import { EntrySender, OutboxStopped, fieldsOf, type Delivered } from './outbox-entry-sender';
 import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-holders';
+import { PacedCards } from './outbox-paced-cards';
+import { RefreshPacer } from './outbox-refresh';
+import { settledWithin } from './within';
 import { DEFAULTS, type OutboxOptions } from './outbox-options';
 import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
 
@@ -12,7 +15,8 @@ export type { OutboxEntry, OutboxMessage } from './outbox-store';
 /** How one recipient's run ended. */
 type RunResult = 'idle' | 'waiting' | 'busy' | 'stopped' | 'failed';
 /** How one head entry's turn ended. */
-type Step = 'next' | 'empty' | 'released' | 'later' | 'lost' | 'stopped';
+/** `idle`: the removal of the last entry let the lease go; `later`: a backoff, Teams' budget or a refresh's turn. */
+type Step = 'next' | 'empty' | 'idle' | 'later' | 'lost' | 'stopped';
 
 interface ActiveRun {
   again: boolean;
@@ -37,8 +41,8 @@ export class Outbox {
   private readonly leases = new Map<string, number>();
   /** The entry on its way to each recipient. */
   private readonly inFlight = new Map<string, string>();
-  /** Per recipient, the slot card last sent saying delivery is paced (the panel), to render again once calm. */
-  private readonly pacedCards = new Map<string, OutboxEntry>();
+  private readonly pacedCards: PacedCards;
+  private readonly refreshes: RefreshPacer;
   private readonly abort = new AbortController();
   private readonly autoDrain: boolean;
   private readonly pollMs: number;
@@ -66,6 +70,13 @@ export class Outbox {
       random: options.random ?? Math.random,
       signal: this.abort.signal,
       ...(options.budget ? { budget: options.budget } : {}),
+    });
+    this.refreshes = new RefreshPacer(options.refresh);
+    this.pacedCards = new PacedCards({
+      budget: options.budget,
+      store: this.store,
+      now: () => this.options.now(),
+      enqueue: (message) => this.enqueue(message),
     });
     holderStarted(this.holder);
   }
@@ -111,14 +122,7 @@ export class Outbox {
    */
   async settled(ownerKey: string, withinMs: number = DEFAULTS.settleMs): Promise<void> {
     const run = this.runs.get(ownerKey);
-    if (!run || withinMs <= 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, withinMs);
-      timer.unref();
-    });
-    await Promise.race([run.promise.then(() => undefined), timeout]);
-    clearTimeout(timer);
+    if (run && withinMs > 0) await settledWithin(run.promise, withinMs);
   }
 
   /** The activity id of the card a slot shows, if one was posted. */
@@ -179,15 +183,10 @@ export class Outbox {
   private async halt(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.refreshes.stop();
     this.abort.abort(new OutboxStopped('The outbox stopped.'));
-    const runs = Promise.all([...this.runs.values()].map((run) => run.promise)).then(() => false);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
-      timer.unref();
-    });
-    const abandoned = await Promise.race([runs, timeout]);
-    clearTimeout(timer);
+    const runs = Promise.all([...this.runs.values()].map((run) => run.promise));
+    const abandoned = !(await settledWithin(runs, this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs));
     this.halted = true;
     holderGone(this.holder);
     if (abandoned) {
@@ -219,32 +218,7 @@ export class Outbox {
       for (let key = recipients.shift(); key !== undefined; key = recipients.shift()) await this.run(key);
     });
     await Promise.all(workers);
-    await this.calmDown();
-  }
-
-  private notePaced(ownerKey: string, entry: OutboxEntry, shownPaced: boolean): void {
-    const known = this.pacedCards.get(ownerKey);
-    if (shownPaced) this.pacedCards.set(ownerKey, entry);
-    else if (known && known.slot === entry.slot) this.pacedCards.delete(ownerKey);
-  }
-
-  /**
-   * A card that said delivery is paced ("Busy — messages are grouped") is rendered again, as it was, once its
-   * recipient has nothing waiting and the budget is no longer short, so the notice does not outlive the rush.
-   */
-  private async calmDown(): Promise<void> {
-    const { budget } = this.options;
-    if (!budget) return;
-    for (const [ownerKey, card] of [...this.pacedCards]) {
-      const now = this.options.now();
-      const { entry, callLog } = await this.store.head(ownerKey, now);
-      if (entry || budget.isShort(callLog, now)) continue;
-      this.pacedCards.delete(ownerKey);
-      const relaydeskId = randomUUID();
-      const { id: _id, seq: _seq, enqueuedAt: _at, ...message } = card;
-      const channelData = { ...(card.activity.channelData as object | undefined), relaydeskId };
-      await this.enqueue({ ...message, relaydeskId, activity: { ...card.activity, channelData } });
-    }
+    await this.pacedCards.calmDown();
   }
 
   private async anythingDue(): Promise<boolean> {
@@ -312,8 +286,7 @@ export class Outbox {
           case 'empty':
             await this.store.release(ownerKey, this.holder);
             return 'idle';
-          case 'released':
-            // The removal found the queue empty and let the lease go with it.
+          case 'idle':
             return 'idle';
           case 'later':
             return 'waiting';
@@ -331,9 +304,17 @@ export class Outbox {
 
   /** Sends the recipient's head entry and takes it off the queue, or leaves it there for later. */
   private async sendHead(ownerKey: string): Promise<Step> {
-    const { entry, leaseHolder, failures, callLog } = await this.store.head(ownerKey, this.options.now());
+    const now = this.options.now();
+    const { entry, leaseHolder, failures, callLog, superseded } = await this.store.head(ownerKey, now);
     if (!entry) return 'empty';
     if (leaseHolder !== this.holder) return 'lost';
+    if (superseded) return this.dropSuperseded(ownerKey, entry);
+    const waitMs = this.refreshes.waitFor(ownerKey, entry, now);
+    if (waitMs > 0) {
+      await this.store.release(ownerKey, this.holder);
+      this.refreshes.later(ownerKey, waitMs, () => void this.run(ownerKey));
+      return 'later';
+    }
     const fields: LogFields = { recipient: ownerKey, entryId: entry.id, seq: entry.seq, ...fieldsOf(entry) };
     let delivered: Delivered;
     this.inFlight.set(ownerKey, entry.id);
@@ -346,14 +327,10 @@ export class Outbox {
     // Abandoned by stop(): the entry stays, to be sent again after a restart (at least once).
     if (this.halted) return 'stopped';
     if (outcome === 'sent' || outcome === 'dropped') {
-      this.notePaced(ownerKey, entry, delivered.shownPaced === true);
-      const until = this.options.now() + this.leaseMs;
+      this.pacedCards.note(ownerKey, entry, delivered.shownPaced === true);
+      this.refreshes.sent(ownerKey, entry, this.options.now());
       const ids = [entry.id, ...(delivered.batched ?? []).map((mate) => mate.id)];
-      const left = await this.store.remove(ownerKey, ids, this.holder, until, delivered.callLog);
-      if (left === 'empty') return 'released';
-      if (left === 'lost') return 'lost';
-      this.leases.set(ownerKey, until);
-      return 'next';
+      return this.takeOff(ownerKey, ids, delivered.callLog);
     }
     if (outcome === 'lost' || outcome === 'stopped') return outcome;
     if ('paced' in outcome) {
@@ -362,6 +339,23 @@ export class Outbox {
     }
     await this.sends.backOff(ownerKey, failures, outcome.later, fields, delivered.callLog);
     return 'later';
+  }
+
+  /** A slot update with a newer render of its slot queued behind it: taken off unsent, the newer one goes. */
+  private dropSuperseded(ownerKey: string, entry: OutboxEntry): Promise<Step> {
+    this.logger.debug(
+      { recipient: ownerKey, entryId: entry.id, slot: entry.slot },
+      'slot update superseded; not sent',
+    );
+    return this.takeOff(ownerKey, [entry.id]);
+  }
+
+  /** Takes entries off the queue; the lease goes on (more to send), was let go with the last one, or was lost. */
+  private async takeOff(ownerKey: string, ids: readonly string[], callLog?: CallLog): Promise<Step> {
+    const until = this.options.now() + this.leaseMs;
+    const left = await this.store.remove(ownerKey, ids, this.holder, until, callLog);
+    if (left === 'more') this.leases.set(ownerKey, until);
+    return left === 'more' ? 'next' : left === 'empty' ? 'idle' : 'lost';
   }
 
   /** Waits for Teams' budget: the recipient is let go until `notBefore`, and looked at again then. */

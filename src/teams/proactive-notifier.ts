@@ -177,6 +177,13 @@ function definedOf<T extends object>(options: T): T {
  */
 export const SEND_PRIORITY = { offer: 0, message: 1, panel: 2 } as const;
 
+/**
+ * An agent's panel card is refreshed at most once a second: under load, one update in place per second instead of one
+ * per relayed message (renders in between are replaced by the newest before they are sent). Relayed messages and
+ * offers are never held back by it.
+ */
+export const PANEL_REFRESH_MS = 1000;
+
 function priorityOf(target: AgentCardTarget | undefined): number {
   return target ? SEND_PRIORITY[target.kind] : SEND_PRIORITY.message;
 }

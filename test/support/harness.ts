@@ -66,13 +66,18 @@ export interface TestDesk {
  * The outbox as most tests run it: messages are sent right after the request that queued them, and the
  * harness drains the outbox after each POST (postActivity) and each sweep, before the test reads the connector.
  */
-export const ASYNC_OUTBOX: OutboxStartOptions = { autoDrain: true, pollMs: 0 };
+export const ASYNC_OUTBOX: OutboxStartOptions = { autoDrain: true, pollMs: 0, panelRefreshMs: 0 };
 
 /**
  * The outbox for tests that read the connector right after a call the harness cannot drain after (the agent
  * API's routes): each request waits until its messages reached the connector, as before the outbox.
  */
-export const SYNCHRONOUS_OUTBOX: OutboxStartOptions = { autoDrain: true, pollMs: 0, awaitDelivery: true };
+export const SYNCHRONOUS_OUTBOX: OutboxStartOptions = {
+  autoDrain: true,
+  pollMs: 0,
+  awaitDelivery: true,
+  panelRefreshMs: 0,
+};
 
 /**
  * The real server on 127.0.0.1 with a fake clock, a manual sweeper and retries that do not sleep. The outbox

@@ -179,8 +179,9 @@ export class ReliabilityScene {
       },
       {
         // The outbox as in production: the request returns once its messages are stored, they are sent right
-        // after, and settle() drains what is left (no timer). Builds without an outbox ignore the option.
-        outbox: { autoDrain: true, pollMs: 0 },
+        // after, and settle() drains what is left (no timer); each panel render is sent (no refresh interval, as
+        // the scenarios read the panel right after a step). Builds without an outbox ignore the option.
+        outbox: { autoDrain: true, pollMs: 0, panelRefreshMs: 0 },
         ...(typeof options.start === 'function' ? options.start(this.connector) : options.start),
       },
     );

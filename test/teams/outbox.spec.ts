@@ -312,36 +312,62 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
   });
 
   describe('slots', () => {
-    it('coalesces updates of one slot still waiting: only the latest card is sent, in the first one’s place', async () => {
+    it('coalesces updates of one slot still waiting: only the latest card is sent, older renders never', async () => {
       const { outbox } = rig();
       await outbox.enqueue(card(AGENT, 'panel 1', 'panel'));
       await outbox.enqueue(card(AGENT, 'a message'));
       await outbox.enqueue(card(AGENT, 'panel 2', 'panel'));
       await outbox.enqueue(card(AGENT, 'another message'));
       await outbox.enqueue(card(AGENT, 'panel 3', 'panel'));
+      // Panel 3 took panel 2's place; panel 1, at the head, is superseded by it and goes unsent.
       expect(await seqsOf(AGENT)).toEqual([1, 2, 3, 4]);
       await outbox.drain();
       const chat = CHAT[AGENT.id]!;
-      expect(cards(connector.posted(chat))).toEqual([['panel 1'], ['a message'], ['another message']]);
-      const panelId = connector.posted(chat)[0]!.activityId;
-      expect(cards(connector.updates(chat, panelId))).toEqual([['panel 3']]);
       expect(connector.calls.map((call) => textBlocks(cardOf(call))[0])).toEqual([
-        'panel 1',
         'a message',
         'panel 3',
         'another message',
       ]);
-      expect(await outbox.slotActivityId(AGENT.id, 'panel')).toBe(panelId);
+      expect(await outbox.slotActivityId(AGENT.id, 'panel')).toBe(connector.posted(chat)[1]!.activityId);
+      expect(await outbox.pending()).toBe(0);
     });
 
-    it('never coalesces into the head, which may be on its way', async () => {
+    it('never coalesces into the head, which may be on its way, but does not send a head a newer render superseded', async () => {
       const { outbox } = rig();
       await outbox.enqueue(card(AGENT, 'panel 1', 'panel'));
       await outbox.enqueue(card(AGENT, 'panel 2', 'panel'));
+      expect(await seqsOf(AGENT)).toEqual([1, 2]);
       await outbox.drain();
       const chat = CHAT[AGENT.id]!;
+      expect(cards(connector.posted(chat))).toEqual([['panel 2']]);
+      await outbox.enqueue(card(AGENT, 'panel 3', 'panel'));
+      await outbox.drain();
+      expect(cards(connector.updates(chat))).toEqual([['panel 3']]);
+    });
+
+    it('refreshes a panel at most once per interval: a sooner render waits for its turn, the newest goes then', async () => {
+      const { outbox } = rig({ autoDrain: true, refresh: { priority: 2, intervalMs: 1500 } });
+      const panel = (body: string): OutboxMessage => ({ ...card(AGENT, body, 'panel'), priority: 2 });
+      const chat = CHAT[AGENT.id]!;
+      await outbox.enqueue(panel('panel 1'));
+      await outbox.drain();
       expect(cards(connector.posted(chat))).toEqual([['panel 1']]);
-      expect(cards(connector.updates(chat))).toEqual([['panel 2']]);
+      // Within the interval: the messages go at once, the renders wait and replace each other.
+      await outbox.enqueue(panel('panel 2'));
+      await outbox.enqueue(card(AGENT, 'a message'));
+      await outbox.enqueue(panel('panel 3'));
+      await outbox.enqueue(card(AGENT, 'another message'));
+      await outbox.enqueue(panel('panel 4'));
+      await outbox.drain();
+      expect(cards(connector.posted(chat))).toEqual([['panel 1'], ['a message'], ['another message']]);
+      expect(connector.updates(chat)).toEqual([]);
+      await connector.waitFor('the panel once its turn came', (calls) => calls.length === 4, {
+        timeoutMs: 5000,
+      });
+      expect(cards(connector.updates(chat))).toEqual([['panel 4']]);
+      await outbox.drain();
+      expect(await outbox.pending()).toBe(0);
+      expect(connector.calls).toHaveLength(4);
     });
 
     it('does not queue a slot update rendered from an older revision than one already queued', async () => {
@@ -355,10 +381,8 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
       await outbox.enqueue(versioned('panel r3 with a notice', 3));
       await outbox.drain();
       const chat = CHAT[AGENT.id]!;
-      expect(connector.calls.map((call) => textBlocks(cardOf(call))[0])).toEqual([
-        'panel r1',
-        'panel r3 with a notice',
-      ]);
+      // r1, at the head, is superseded by the newest render queued behind it: only that one goes.
+      expect(connector.calls.map((call) => textBlocks(cardOf(call))[0])).toEqual(['panel r3 with a notice']);
       expect(await outbox.pending()).toBe(0);
       expect(await slotVersionsOf(AGENT)).toEqual({ panel: 3 });
       expect(lines).toContainEqual(
@@ -371,9 +395,8 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
       // After delivery the newest revision is still remembered: a late r2 does not overwrite r3 on the card.
       await outbox.enqueue(versioned('late panel r2', 2));
       await outbox.drain();
-      expect(connector.updates(chat).map((call) => textBlocks(cardOf(call))[0])).toEqual([
-        'panel r3 with a notice',
-      ]);
+      expect(connector.updates(chat)).toEqual([]);
+      expect(connector.calls).toHaveLength(1);
     });
 
     it('drops the pending updates of a slot whose card an action replaced, and posts the next one afresh', async () => {

@@ -232,14 +232,16 @@ describe('ProactiveNotifier', () => {
       expect(connector.updates(agentChat)).toEqual([]);
     });
 
-    it('serialises two sends to one slot made at once: one card posted, then updated', async () => {
+    it('serialises two sends to one slot made at once: one card posted, ending with the later render', async () => {
       await notified(
         notifier.toAgent('agent-1', notice('a'), { target: { kind: 'panel' } }),
         notifier.toAgent('agent-1', notice('b'), { target: { kind: 'panel' } }),
       );
       expect(connector.posted(agentChat)).toHaveLength(1);
-      expect(connector.updates(agentChat)).toHaveLength(1);
-      expect(textBlocks(cardOf(connector.updates(agentChat)[0]))).toEqual(['b']);
+      // 'a' is posted and updated to 'b', or, queued behind 'a' before it went, 'b' supersedes it and is posted alone.
+      const calls = [...connector.posted(agentChat), ...connector.updates(agentChat)];
+      expect(calls.length).toBeLessThanOrEqual(2);
+      expect(textBlocks(cardOf(calls[calls.length - 1]))).toEqual(['b']);
     });
 
     it('lets go of a slot card replaced by something else, so the next send posts a fresh one', async () => {

@@ -71,6 +71,19 @@ export function headWithRecipientOf(db: Kysely<Database>, recipient: string, now
       'outbox_recipients.backoff_failures',
       'outbox_recipients.call_log',
     ])
+    // A slot update with a newer one of its slot queued behind it (renders coalesce behind the head only).
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('outbox_entries as newer')
+            .select('newer.seq')
+            .whereRef('newer.recipient', '=', 'outbox_entries.recipient')
+            .whereRef('newer.slot', '=', 'outbox_entries.slot')
+            .whereRef('newer.id', '!=', 'outbox_entries.id'),
+        )
+        .as('superseded'),
+    )
     .where('outbox_entries.recipient', '=', recipient)
     .orderBy(deliveryRank(now))
     .orderBy('outbox_entries.seq')

@@ -57,6 +57,7 @@ function entryOf(row: Selectable<OutboxEntriesTable>, owner: OutboxOwner): Store
     // Written by append from the same type.
     ...(row.view !== null ? { view: JSON.parse(row.view) as object } : {}),
     ...(row.batch !== null ? { batch: row.batch } : {}),
+    priority: row.priority,
   };
 }
 
@@ -163,6 +164,7 @@ export class SqlOutboxStore {
     readonly leaseHolder?: string;
     readonly failures: number;
     readonly callLog?: CallLog;
+    readonly superseded?: boolean;
   }> {
     // The usual case, something pending: the head and its recipient's row in one statement.
     const head = await headWithRecipientOf(this.database.db, recipient, now);
@@ -180,6 +182,8 @@ export class SqlOutboxStore {
       ...(callLog ? { callLog } : {}),
       ...(row.lease_holder !== null ? { leaseHolder: row.lease_holder } : {}),
       ...(head ? { entry: entryOf(head, ownerOf(head.owner_kind, head.owner_id)) } : {}),
+      // SQLite answers EXISTS with 1 or 0, PostgreSQL with a boolean.
+      ...(head && (head.superseded === true || Number(head.superseded) === 1) ? { superseded: true } : {}),
     };
   }
 
