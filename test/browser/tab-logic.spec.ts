@@ -3,7 +3,8 @@ import type { PanelRow } from '../../src/domain/agent-sessions';
 import type { DraftChange } from '../../src/web/agent-api';
 import { AgentApiError } from '../../src/web/tab/api-error';
 import { reconnectDelayMs } from '../../src/web/tab/backoff';
-import { DraftSaver, type DraftStatus } from '../../src/web/tab/draft-saver';
+import { DraftSaver, type DraftStatus, type KeptDrafts } from '../../src/web/tab/draft-saver';
+import { sessionKeptDrafts } from '../../src/web/tab/kept-drafts';
 import { formatCountdown, formatDuration, formatSince, panelToggleLabel } from '../../src/web/tab/format';
 import { splitLinks } from '../../src/web/tab/linkify';
 import { OfferWatch } from '../../src/web/tab/offer-watch';
@@ -23,7 +24,7 @@ interface SaveCall {
 }
 
 /** A DraftSaver whose saves wait until the test finishes them, on a hand-driven timer list. */
-function drafts(options: { retryable?: (error: unknown) => boolean } = {}) {
+function drafts(options: { retryable?: (error: unknown) => boolean; kept?: KeptDrafts } = {}) {
   const saves: SaveCall[] = [];
   const statuses: DraftStatus[] = [];
   const timers = new Map<number, { run: () => void; at: number }>();
@@ -43,6 +44,7 @@ function drafts(options: { retryable?: (error: unknown) => boolean } = {}) {
       }),
     onStatus: (_sessionId, status) => statuses.push(status),
     ...(options.retryable ? { retryable: options.retryable } : {}),
+    ...(options.kept ? { kept: options.kept } : {}),
     timers: {
       setTimeout: (run, ms) => {
         const id = nextTimer++;
@@ -66,6 +68,84 @@ function drafts(options: { retryable?: (error: unknown) => boolean } = {}) {
 }
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A sessionStorage stand-in: what a reloaded page finds. */
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
+}
+
+describe('DraftSaver: unsaved drafts kept across a reload', () => {
+  it('shows and saves on the next page what was typed before a reload whose save had not landed', async () => {
+    const storage = memoryStorage();
+    const before = drafts({ kept: sessionKeptDrafts(storage) });
+    before.saver.schedule('s1', { reply: 'Let me check' });
+    before.saver.schedule('s2', { caseFields: { title: 'Router' } });
+    // The page unloads: the saves go out with keepalive, and their answers never reach this page.
+    before.saver.sendAllNow({ keepalive: true });
+    expect(before.saves).toHaveLength(2);
+
+    const after = drafts({ kept: sessionKeptDrafts(storage) });
+    expect(after.saver.pendingChange('s1')).toEqual({ reply: 'Let me check' });
+    expect(after.saver.pendingChange('s2')).toEqual({ caseFields: { title: 'Router' } });
+    await after.advance(400);
+    expect(after.saves.map((save) => [save.sessionId, save.change])).toEqual([
+      ['s1', { reply: 'Let me check' }],
+      ['s2', { caseFields: { title: 'Router' } }],
+    ]);
+    for (const save of after.saves) save.finish();
+    await settle();
+    // Saved, nothing typed since: nothing is kept, and a third page has nothing to restore.
+    expect(storage.items.size).toBe(0);
+    expect(drafts({ kept: sessionKeptDrafts(storage) }).saver.pendingChange('s1')).toBeUndefined();
+  });
+
+  it('keeps what was typed after a save started, and forgets a reply once it is sent', async () => {
+    const storage = memoryStorage();
+    const { saver, saves, advance } = drafts({ kept: sessionKeptDrafts(storage) });
+    saver.schedule('s1', { reply: 'Hi' });
+    await advance(400);
+    saver.schedule('s1', { reply: 'Hi there' });
+    saves[0]!.finish();
+    await settle();
+    expect(JSON.parse(storage.items.get('relaydesk.unsavedDrafts')!)).toEqual({ s1: { reply: 'Hi there' } });
+    saver.discardReply('s1');
+    expect(storage.items.size).toBe(0);
+  });
+
+  it('ignores kept content it did not write: not JSON, wrong shapes, oversized text', () => {
+    const storage = memoryStorage();
+    const kept = sessionKeptDrafts(storage);
+    storage.setItem('relaydesk.unsavedDrafts', '{not json');
+    expect(kept.load().size).toBe(0);
+    storage.setItem(
+      'relaydesk.unsavedDrafts',
+      JSON.stringify({
+        good: { reply: 'ok', caseFields: { title: 'T', bad: 7 } },
+        number: 5,
+        empty: {},
+        huge: { reply: 'x'.repeat(100_001) },
+      }),
+    );
+    expect([...kept.load()]).toEqual([['good', { reply: 'ok', caseFields: { title: 'T' } }]]);
+    const failing = sessionKeptDrafts({
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('quota');
+      },
+      removeItem: () => undefined,
+    });
+    expect(failing.load().size).toBe(0);
+    expect(() => failing.store(new Map([['s1', { reply: 'x' }]]))).not.toThrow();
+  });
+});
 
 describe('DraftSaver: drafts saved as the agent types', () => {
   it('sends one merged change 400 ms after the last keystroke', async () => {

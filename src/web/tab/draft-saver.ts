@@ -22,6 +22,12 @@ export interface DraftSaverOptions {
   /** False for an error no retry can fix (the session is gone): the change is dropped. */
   readonly retryable?: (error: unknown) => boolean;
   readonly onStatus?: (sessionId: string, status: DraftStatus) => void;
+  /**
+   * Where what is typed and not yet saved is also kept (the browser's sessionStorage), so a reload right after
+   * typing shows it and saves it, even when the save sent while the page unloaded lands after the new page read the
+   * draft. Read once at construction: what it holds is pending again and saved after the debounce.
+   */
+  readonly kept?: KeptDrafts;
   readonly timers?: {
     readonly setTimeout: (run: () => void, ms: number) => unknown;
     readonly clearTimeout: (handle: unknown) => void;
@@ -40,8 +46,16 @@ interface SessionDrafts {
   running: Promise<void> | undefined;
 }
 
+/** Unsaved changes per session, kept across a reload. */
+export interface KeptDrafts {
+  load(): ReadonlyMap<string, DraftChange>;
+  store(unsaved: ReadonlyMap<string, DraftChange>): void;
+}
+
 export class DraftSaver {
   private readonly sessions = new Map<string, SessionDrafts>();
+  /** Per session, everything typed since its drafts were last all saved: what `kept` holds. */
+  private readonly unsaved = new Map<string, MutableChange>();
   private readonly delayMs: number;
   private readonly retryDelayMs: number;
   private readonly timers: NonNullable<DraftSaverOptions['timers']>;
@@ -53,12 +67,19 @@ export class DraftSaver {
       setTimeout: (run, ms) => globalThis.setTimeout(run, ms),
       clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
     };
+    for (const [sessionId, change] of options.kept?.load() ?? []) {
+      const drafts = this.drafts(sessionId);
+      drafts.pending = merge(undefined, change);
+      this.unsaved.set(sessionId, merge(undefined, change));
+      this.restartTimer(sessionId, drafts, this.delayMs);
+    }
   }
 
   /** Records a change and (re)starts the session's debounce timer. */
   schedule(sessionId: string, change: DraftChange): void {
     const drafts = this.drafts(sessionId);
     drafts.pending = merge(drafts.pending, change);
+    this.keep(sessionId, merge(this.unsaved.get(sessionId), change));
     this.restartTimer(sessionId, drafts, this.delayMs);
     this.options.onStatus?.(sessionId, 'pending');
   }
@@ -73,6 +94,11 @@ export class DraftSaver {
    * true: still pending (case fields), the save in flight reports itself, or else nothing is left to save.
    */
   discardReply(sessionId: string): void {
+    const kept = this.unsaved.get(sessionId);
+    if (kept) {
+      const { reply: _sent, ...fields } = kept;
+      this.keep(sessionId, fields.caseFields ? fields : undefined);
+    }
     const drafts = this.sessions.get(sessionId);
     if (!drafts?.pending) return;
     const { reply: _dropped, ...rest } = drafts.pending;
@@ -144,11 +170,19 @@ export class DraftSaver {
         // Whatever was typed meanwhile is newer than the failed change, so it wins the merge.
         drafts.pending = merge(change, drafts.pending ?? {});
         this.restartTimer(sessionId, drafts, this.retryDelayMs);
-      }
+      } else if (!drafts.pending) this.keep(sessionId, undefined);
       this.options.onStatus?.(sessionId, 'failed');
       return;
     }
+    // Saved, and nothing typed since: nothing of this session needs keeping any more.
+    if (!drafts.pending) this.keep(sessionId, undefined);
     this.options.onStatus?.(sessionId, drafts.pending ? 'pending' : 'saved');
+  }
+
+  private keep(sessionId: string, change: MutableChange | undefined): void {
+    if (change) this.unsaved.set(sessionId, change);
+    else if (!this.unsaved.delete(sessionId)) return;
+    this.options.kept?.store(this.unsaved);
   }
 
   private drafts(sessionId: string): SessionDrafts {

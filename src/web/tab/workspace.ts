@@ -19,6 +19,7 @@ import { Notices } from './notices';
 import { OfferStrip } from './offer-strip';
 import { SessionPanel } from './session-panel';
 import type { SessionViewActions } from './session-view';
+import { browserSessionStorage, sessionKeptDrafts } from './kept-drafts';
 import { Topbar } from './topbar';
 import { titleWithUnread, totalUnread, unreadCount } from './unread-count';
 
@@ -28,6 +29,8 @@ export interface WorkspaceOptions {
   readonly signOut: (() => void) | undefined;
   readonly clock?: TabClock;
   readonly storage?: Storage;
+  /** Where unsaved drafts are kept across a reload; default the browser's sessionStorage. */
+  readonly sessionStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 }
 
 const VIEW_ID = 'workspace-view';
@@ -85,6 +88,7 @@ export class Workspace {
       save: (sessionId, change, { keepalive }) => this.api.saveDraft(sessionId, change, keepalive),
       retryable: (error) => !(error instanceof AgentApiError && error.status >= 400 && error.status < 500),
       onStatus: (sessionId, status) => this.view.setDraftStatus(sessionId, status),
+      kept: sessionKeptDrafts(options.sessionStorage ?? browserSessionStorage()),
     });
     this.view = new MainView({
       id: VIEW_ID,
