@@ -30,7 +30,12 @@ import { registerMessagesEndpoint } from '../teams/messages-endpoint';
 import { Outbox, type OutboxOptions } from '../teams/outbox';
 import type { ComposeActivity } from '../teams/outbox-options';
 import { PrechatSurvey } from '../teams/prechat/prechat-survey';
-import { PANEL_REFRESH_MS, ProactiveNotifier, SEND_PRIORITY, type RenderCard } from '../teams/proactive-notifier';
+import {
+  PANEL_REFRESH_MS,
+  ProactiveNotifier,
+  SEND_PRIORITY,
+  type RenderCard,
+} from '../teams/proactive-notifier';
 import { ProactiveSender } from '../teams/proactive-sender';
 import { RelaydeskBot } from '../teams/relaydesk-bot';
 import { Sweeper } from '../teams/sweeper';

@@ -60,35 +60,37 @@ export function headOf(
 
 /** The whole entry sent next at `now` with its recipient's row (owner, lease, backoff, call log): one statement. */
 export function headWithRecipientOf(db: Kysely<Database>, recipient: string, now: number) {
-  return db
-    .selectFrom('outbox_entries')
-    .innerJoin('outbox_recipients', 'outbox_recipients.recipient', 'outbox_entries.recipient')
-    .selectAll('outbox_entries')
-    .select([
-      'outbox_recipients.owner_kind',
-      'outbox_recipients.owner_id',
-      'outbox_recipients.lease_holder',
-      'outbox_recipients.backoff_failures',
-      'outbox_recipients.call_log',
-    ])
-    // A slot update with a newer one of its slot queued behind it (renders coalesce behind the head only).
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('outbox_entries as newer')
-            .select('newer.seq')
-            .whereRef('newer.recipient', '=', 'outbox_entries.recipient')
-            .whereRef('newer.slot', '=', 'outbox_entries.slot')
-            .whereRef('newer.id', '!=', 'outbox_entries.id'),
-        )
-        .as('superseded'),
-    )
-    .where('outbox_entries.recipient', '=', recipient)
-    .orderBy(deliveryRank(now))
-    .orderBy('outbox_entries.seq')
-    .limit(1)
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom('outbox_entries')
+      .innerJoin('outbox_recipients', 'outbox_recipients.recipient', 'outbox_entries.recipient')
+      .selectAll('outbox_entries')
+      .select([
+        'outbox_recipients.owner_kind',
+        'outbox_recipients.owner_id',
+        'outbox_recipients.lease_holder',
+        'outbox_recipients.backoff_failures',
+        'outbox_recipients.call_log',
+      ])
+      // A slot update with a newer one of its slot queued behind it (renders coalesce behind the head only).
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('outbox_entries as newer')
+              .select('newer.seq')
+              .whereRef('newer.recipient', '=', 'outbox_entries.recipient')
+              .whereRef('newer.slot', '=', 'outbox_entries.slot')
+              .whereRef('newer.id', '!=', 'outbox_entries.id'),
+          )
+          .as('superseded'),
+      )
+      .where('outbox_entries.recipient', '=', recipient)
+      .orderBy(deliveryRank(now))
+      .orderBy('outbox_entries.seq')
+      .limit(1)
+      .executeTakeFirst()
+  );
 }
 
 /** The first entry's place in the queue, or undefined when nothing is pending. */

@@ -6,15 +6,11 @@ const KEY = 'relaydesk.unsavedDrafts';
 const MAX_SESSIONS = 50;
 const MAX_CHARS = 100_000;
 
-type DraftStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
-
-/** The browser's sessionStorage, or undefined where the page may not use it (a sandboxed frame throws). */
-export function browserSessionStorage(): DraftStorage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
+/** What is used of the browser's sessionStorage (a map in tests, which run in Node). */
+export interface DraftStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_CHARS;

@@ -19,7 +19,7 @@ import { Notices } from './notices';
 import { OfferStrip } from './offer-strip';
 import { SessionPanel } from './session-panel';
 import type { SessionViewActions } from './session-view';
-import { browserSessionStorage, sessionKeptDrafts } from './kept-drafts';
+import { sessionKeptDrafts, type DraftStorage } from './kept-drafts';
 import { Topbar } from './topbar';
 import { titleWithUnread, totalUnread, unreadCount } from './unread-count';
 
@@ -30,7 +30,7 @@ export interface WorkspaceOptions {
   readonly clock?: TabClock;
   readonly storage?: Storage;
   /** Where unsaved drafts are kept across a reload; default the browser's sessionStorage. */
-  readonly sessionStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  readonly sessionStorage?: DraftStorage;
 }
 
 const VIEW_ID = 'workspace-view';
@@ -298,4 +298,13 @@ export class Workspace {
     openPrevious: (workItemId) => this.openWith(VERBS.open, { workItemId }),
     earlier: (sessionId, before) => this.problems.read(() => this.api.earlier(sessionId, before)),
   };
+}
+
+/** The browser's sessionStorage, or undefined where the page may not use it (a sandboxed frame throws). */
+function browserSessionStorage(): DraftStorage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
 }
