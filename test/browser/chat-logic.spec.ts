@@ -11,6 +11,7 @@ import { POLL_INTERVAL_MS, counterState, nextPollDelayMs } from '../../src/web/c
 import { statusOf } from '../../src/web/chat/status';
 import { NO_TEXT_FALLBACK, Transcript, senderOf } from '../../src/web/chat/transcript';
 import type { ChatActivity, RelaydeskNotice } from '../../src/web/webchat/directline-contract';
+import { memoryStorage } from '../support/memory-storage';
 
 /** The web chat page's logic that needs no DOM, run in Node; the browser journey covers the rest. */
 
@@ -325,16 +326,6 @@ describe('the saved chat store', () => {
   const now = 1_000_000;
   const chatOf = (conversationId: string) =>
     savedChatFrom({ conversationId, token: 'tok', expires_in: 1800, maxTextChars: 500 }, now);
-
-  function memoryStorage() {
-    const items = new Map<string, string>();
-    return {
-      items,
-      getItem: (key: string) => items.get(key) ?? null,
-      setItem: (key: string, value: string) => void items.set(key, value),
-      removeItem: (key: string) => void items.delete(key),
-    };
-  }
 
   it('forgets its own conversation, but not one another tab has saved since', () => {
     const storage = memoryStorage();

@@ -13,6 +13,7 @@ import { DevSignInTokens, type SignInStorage } from '../../src/web/tab/dev-sign-
 import { CANNOT_REACH, NOT_ANSWERING, describeProblem } from '../../src/web/tab/problem-words';
 import { describeTrend, sentimentRank, sentimentSparkline } from '../../src/web/tab/sparkline';
 import { titleWithUnread, totalUnread, unreadCount } from '../../src/web/tab/unread-count';
+import { memoryStorage } from '../support/memory-storage';
 
 /** The tab's logic that needs no DOM, run in Node; the browser journeys cover the rest. */
 
@@ -68,17 +69,6 @@ function drafts(options: { retryable?: (error: unknown) => boolean; kept?: KeptD
 }
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** A sessionStorage stand-in: what a reloaded page finds. */
-function memoryStorage() {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-  };
-}
 
 describe('DraftSaver: unsaved drafts kept across a reload', () => {
   it('shows and saves on the next page what was typed before a reload whose save had not landed', async () => {
