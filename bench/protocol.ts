@@ -39,6 +39,8 @@ export interface TargetStats {
   readonly warnings: number;
   /** The first few error lines, for the report. */
   readonly errorSamples: readonly string[];
+  /** The first few warning lines, as logged, so the report can say what they were. */
+  readonly warningSamples: readonly string[];
   /** Relaydesk: outbound messages not yet delivered. */
   readonly outboxPending: number;
   /** Relaydesk: the bytes of the SQLite pages in use (WAL included, free pages not). */

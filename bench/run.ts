@@ -107,7 +107,9 @@ class Bench {
     if (stats.outboxPending > 0) {
       this.problems.push(`${label}: ${stats.outboxPending} message(s) still in the outbox at the end`);
     }
-    if (stats.warnings > 0) this.notes.push(`${label} logged ${stats.warnings} warning(s).`);
+    if (stats.warnings > 0) {
+      this.notes.push(`${label} logged ${stats.warnings} warning(s): ${stats.warningSamples.join(' || ')}`);
+    }
     await target.stop();
     this.running.delete(target);
   }

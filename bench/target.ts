@@ -60,6 +60,7 @@ async function startEchoTarget(): Promise<Target> {
         errors: bot.turnErrors(),
         warnings: 0,
         errorSamples: [],
+        warningSamples: [],
         outboxPending: 0,
         dbBytes: 0,
       }),
@@ -84,10 +85,13 @@ function liveDatabaseBytes(path: string): number {
   }
 }
 
-function logCounts(logPath: string): Pick<TargetStats, 'errors' | 'warnings' | 'errorSamples'> {
+function logCounts(
+  logPath: string,
+): Pick<TargetStats, 'errors' | 'warnings' | 'errorSamples' | 'warningSamples'> {
   let errors = 0;
   let warnings = 0;
   const errorSamples: string[] = [];
+  const warningSamples: string[] = [];
   const text = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
   for (const line of text.split('\n')) {
     if (!line) continue;
@@ -102,9 +106,12 @@ function logCounts(logPath: string): Pick<TargetStats, 'errors' | 'warnings' | '
     if (level >= 50) {
       errors += 1;
       if (errorSamples.length < ERROR_SAMPLES) errorSamples.push(line.slice(0, 400));
-    } else if (level >= 40) warnings += 1;
+    } else if (level >= 40) {
+      warnings += 1;
+      if (warningSamples.length < ERROR_SAMPLES) warningSamples.push(line.slice(0, 400));
+    }
   }
-  return { errors, warnings, errorSamples };
+  return { errors, warnings, errorSamples, warningSamples };
 }
 
 function probe(collect: boolean): Probe {
