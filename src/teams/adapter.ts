@@ -85,6 +85,8 @@ function isAuthenticationError(error: unknown): error is Error & { statusCode: n
 }
 
 class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly clients = new Map<string, ReturnType<ConnectorFactoryOf['create']>>();
+
   constructor(
     settings: ConfigurationBotFrameworkAuthenticationOptions,
     private readonly logger: Logger,
@@ -130,10 +132,34 @@ class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
     else this.logger.warn(fields, 'token refused: it could not be checked');
   }
 
+  /**
+   * The factory of proactive sends. Their clients are kept per bot identity, service URL and audience and used
+   * again: botbuilder builds a new client, with a new HTTP pipeline, for every proactive turn, and that was a
+   * share of every send's cost. A client holds no per-request state; its credentials fetch and refresh tokens.
+   */
   override createConnectorFactory(claimsIdentity: ClaimsIdentityOf): ConnectorFactoryOf {
-    return withoutPipelineRetry(super.createConnectorFactory(claimsIdentity), this.logger);
+    const factory = withoutPipelineRetry(super.createConnectorFactory(claimsIdentity), this.logger);
+    const identity = JSON.stringify(claimsIdentity.claims);
+    return {
+      create: (serviceUrl: string, audience?: string) => {
+        const key = `${identity} ${serviceUrl} ${audience ?? ''}`;
+        const kept = this.clients.get(key);
+        if (kept) return kept;
+        if (this.clients.size >= MAX_KEPT_CLIENTS) this.clients.clear();
+        const made = factory.create(serviceUrl, audience);
+        this.clients.set(key, made);
+        // A client that could not be made is not kept: the next send tries again.
+        made.catch(() => {
+          if (this.clients.get(key) === made) this.clients.delete(key);
+        });
+        return made;
+      },
+    };
   }
 }
+
+/** Proactive connector clients kept, at most (one per service URL in practice); beyond it they are made afresh. */
+const MAX_KEPT_CLIENTS = 100;
 
 /** The CloudAdapter for our Config: an empty MicrosoftAppId is anonymous mode (no JWT), as the local clients use. */
 export function createAdapter(

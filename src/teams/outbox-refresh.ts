@@ -8,10 +8,9 @@ import type { OutboxEntry } from './outbox-store';
  */
 export class RefreshPacer {
   private readonly sentAt = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new RecipientTimers();
   /** Recipients whose waiting refresh's timer has fired: it goes on the next look, whatever the clock says. */
   private readonly due = new Set<string>();
-  private stopped = false;
 
   constructor(
     private readonly refresh: { readonly priority: number; readonly intervalMs: number } | undefined,
@@ -47,10 +46,27 @@ export class RefreshPacer {
 
   /** Calls `run` for the recipient after `waitMs`, once however often asked meanwhile. */
   later(ownerKey: string, waitMs: number, run: () => void): void {
+    this.timers.once(ownerKey, waitMs, () => {
+      this.due.add(ownerKey);
+      run();
+    });
+  }
+
+  stop(): void {
+    this.timers.stop();
+    this.due.clear();
+  }
+}
+
+/** One pending timer per recipient at most; stop() clears them all and refuses new ones. */
+export class RecipientTimers {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  once(ownerKey: string, waitMs: number, run: () => void): void {
     if (this.stopped || this.timers.has(ownerKey)) return;
     const timer = setTimeout(() => {
       this.timers.delete(ownerKey);
-      this.due.add(ownerKey);
       run();
     }, waitMs);
     timer.unref();
@@ -61,7 +77,6 @@ export class RefreshPacer {
     this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    this.due.clear();
   }
 }
 

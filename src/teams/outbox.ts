@@ -4,13 +4,16 @@ import { messageOf } from './delivery';
 import { EntrySender, OutboxStopped, fieldsOf, type Delivered } from './outbox-entry-sender';
 import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-holders';
 import { PacedCards } from './outbox-paced-cards';
-import { RefreshPacer } from './outbox-refresh';
+import { RecipientTimers, RefreshPacer } from './outbox-refresh';
 import { settledWithin } from './within';
 import { DEFAULTS, type OutboxOptions } from './outbox-options';
 import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
 
 export type { OutboxOptions } from './outbox-options';
 export type { OutboxEntry, OutboxMessage } from './outbox-store';
+
+/** How soon a recipient found busy (another dispatcher's lease) is looked at again. */
+const BUSY_RECHECK_MS = 200;
 
 /** How one recipient's run ended. */
 type RunResult = 'idle' | 'waiting' | 'busy' | 'stopped' | 'failed';
@@ -43,6 +46,7 @@ export class Outbox {
   private readonly inFlight = new Map<string, string>();
   private readonly pacedCards: PacedCards;
   private readonly refreshes: RefreshPacer;
+  private readonly rechecks = new RecipientTimers();
   private readonly abort = new AbortController();
   private readonly autoDrain: boolean;
   private readonly pollMs: number;
@@ -184,6 +188,7 @@ export class Outbox {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.refreshes.stop();
+    this.rechecks.stop();
     this.abort.abort(new OutboxStopped('The outbox stopped.'));
     const runs = Promise.all([...this.runs.values()].map((run) => run.promise));
     const abandoned = !(await settledWithin(runs, this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs));
@@ -273,9 +278,13 @@ export class Outbox {
       this.leaseMs,
       isStaleHolder,
     );
-    if (claim.kind === 'idle') return 'idle';
-    if (claim.kind === 'waiting') return 'waiting';
-    if (claim.kind === 'busy') return 'busy';
+    if (claim.kind === 'idle' || claim.kind === 'waiting') return claim.kind;
+    if (claim.kind === 'busy') {
+      // Another dispatcher is sending to this recipient, and may let it go without having seen what was just queued
+      // (it looked before that was committed): look again shortly rather than at the next pass.
+      this.rechecks.once(ownerKey, BUSY_RECHECK_MS, () => void this.run(ownerKey));
+      return 'busy';
+    }
     this.leases.set(ownerKey, claim.until);
     try {
       for (;;) {

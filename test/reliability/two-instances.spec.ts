@@ -11,7 +11,7 @@ import {
   type TestCustomer,
 } from '../support/activities';
 import { actionData, cardOf, relaydeskIdOf } from '../support/cards';
-import { FakeConnector } from '../support/fake-connector';
+import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { readStored, type WorkItemWithTranscript } from '../support/desk-tables';
 import { startTestDesk, type TestDesk } from '../support/harness';
 import { createTestDatabase, type TestDatabase } from '../support/postgres-server';
@@ -125,6 +125,15 @@ describe('two bot instances on one PostgreSQL database, requests spread over bot
     await runBounded(messages, IN_FLIGHT, ({ customer, text }) =>
       post(customerMessage(connector.serviceUrl, customer, text)),
     );
+    // A POST answers once its instance's outbox run ended; when the other instance held the agent's chat then, that
+    // one sends the card, a moment later. Delivered means it reaches the chat, so wait (bounded) for every card.
+    const relayedSince = (all: readonly RecordedCall[]) =>
+      AGENTS.flatMap((agent) => postedTo(all.slice(mark), agent.conversationId))
+        .map(relayedTextOf)
+        .filter((text) => text !== undefined).length;
+    await connector
+      .waitFor('every relayed card', (all) => relayedSince(all) >= messages.length, { timeoutMs: 10_000 })
+      .catch(() => undefined);
     const calls = connector.calls.slice(mark);
     const relayed = AGENTS.flatMap((agent) => postedTo(calls, agent.conversationId))
       .map(relayedTextOf)
