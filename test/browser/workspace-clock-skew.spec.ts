@@ -52,6 +52,8 @@ describe('countdowns and waiting times run on the server’s clock, whatever the
 
   it('a reload half-way through shows the time really left, not a fresh 2:00', async () => {
     await page.reload();
+    // Live again first: the page refreshes once its stream connects, and the clocks must not move across that.
+    await page.locator('.live-status[data-status="live"]').waitFor();
     await waitForText(countdown(), '1:30 left');
     await waitForText(waiting(), 'under 1 min');
     await advanceBoth(tab, MINUTE);

@@ -33,33 +33,31 @@ export interface TabDesk {
 }
 
 const QUIET_TIMEOUT_MS = 5_000;
+const QUIET_WINDOW_MS = 150;
 
-/** The page's agent API calls under way, so a test can move the clocks between them, never across one. */
+/**
+ * The page's agent API calls under way, so a test can move the clocks between them, never across one. Quiet means none
+ * under way and none started for QUIET_WINDOW_MS: a call the page starts on its own (a refresh when its live stream
+ * connects, after a reload) must not begin just after the check and be answered on the desk's moved clock.
+ */
 function trackApiCalls(page: Page): () => Promise<void> {
   const underWay = new Set<object>();
-  const waiters: (() => void)[] = [];
+  let lastStart = 0;
   const counted = (url: string) => url.includes('/api/agent/') && !url.includes('/events');
-  const finished = (request: object) => {
-    if (!underWay.delete(request) || underWay.size > 0) return;
-    for (const wake of waiters.splice(0)) wake();
-  };
   page.on('request', (request) => {
-    if (counted(request.url())) underWay.add(request);
+    if (!counted(request.url())) return;
+    underWay.add(request);
+    lastStart = performance.now();
   });
+  const finished = (request: object) => void underWay.delete(request);
   page.on('requestfinished', finished);
   page.on('requestfailed', finished);
-  return () => {
-    if (underWay.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('agent API calls still under way after 5 s')),
-        QUIET_TIMEOUT_MS,
-      );
-      waiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  return async () => {
+    const deadline = performance.now() + QUIET_TIMEOUT_MS;
+    while (underWay.size > 0 || performance.now() - lastStart < QUIET_WINDOW_MS) {
+      if (performance.now() > deadline) throw new Error('agent API calls still under way after 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   };
 }
 
