@@ -47,6 +47,8 @@ export class Outbox {
   private readonly pacedCards: PacedCards;
   private readonly refreshes: RefreshPacer;
   private readonly rechecks = new RecipientTimers();
+  /** A chat paced by Teams' budget is looked at again when the budget allows (one timer each, cleared by stop). */
+  private readonly paced = new RecipientTimers();
   private readonly abort = new AbortController();
   private readonly autoDrain: boolean;
   private readonly pollMs: number;
@@ -187,8 +189,7 @@ export class Outbox {
   private async halt(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.refreshes.stop();
-    this.rechecks.stop();
+    for (const timers of [this.refreshes, this.rechecks, this.paced]) timers.stop();
     this.abort.abort(new OutboxStopped('The outbox stopped.'));
     const runs = Promise.all([...this.runs.values()].map((run) => run.promise));
     const abandoned = !(await settledWithin(runs, this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs));
@@ -372,8 +373,7 @@ export class Outbox {
     await this.store.pace(ownerKey, this.holder, notBefore);
     const waitMs = notBefore - this.options.now();
     this.logger.debug({ ...fields, waitMs }, 'paced to stay within Teams rate limits');
-    if (this.pollMs === 0 || this.stopping) return;
-    const timer = setTimeout(() => void this.run(ownerKey), Math.max(0, waitMs));
-    timer.unref();
+    if (this.pollMs === 0) return;
+    this.paced.once(ownerKey, Math.max(0, waitMs), () => void this.run(ownerKey));
   }
 }
