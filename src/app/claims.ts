@@ -10,13 +10,14 @@ import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
 import { showKb } from './knowledge';
 import { dispatchOffers, type OfferPorts } from './offers';
+import { teamworkOf } from './notes';
 import { readExcerpt } from './transcripts';
 import { SUMMARY_LINES, activeConversationView, replyDraft } from './view-builders';
 import { announceWorkItemChange } from './work-item-index';
 import { changeQueue } from './work-queue';
 
 /** Finishing a claim offers work on when it fails, and opens the KB for the conversation when it succeeds. */
-export type ClaimPorts = OfferPorts & Pick<DeskPorts, 'kb'>;
+export type ClaimPorts = OfferPorts & Pick<DeskPorts, 'kb' | 'notes'>;
 
 /** How long a claim may stay unsettled before the sweeper takes it for one a crash left half-way. */
 export const CLAIM_GRACE_MS = 30_000;
@@ -103,7 +104,7 @@ async function openClaimedSession(
 
 /** Tells everyone the item is taken: the dashboard, the customer ("joined"), and the agent (conversation, KB, panel). */
 async function announceClaim(
-  deps: Pick<DeskPorts, 'agentRecords' | 'messages' | 'notifier' | 'kb' | 'settings'>,
+  deps: Pick<DeskPorts, 'agentRecords' | 'messages' | 'notifier' | 'kb' | 'settings' | 'notes'>,
   doc: WorkItemDocument,
   agentId: string,
 ): Promise<AgentDocument> {
@@ -121,6 +122,7 @@ async function announceClaim(
       await readExcerpt(deps, doc, SUMMARY_LINES),
       false,
       replyDraft(agent, doc.item.id),
+      await teamworkOf(deps, doc.item.id),
     ),
   );
   await showKb(deps, agent.id, doc);

@@ -2,6 +2,7 @@
 export const customerWording = {
   queued: "Thanks! You're in the queue; an agent will be with you shortly.",
   joined: (agentName: string) => `You're now chatting with ${agentName}.`,
+  transferStarted: "I'm connecting you with a colleague. Your conversation history is kept.",
   ended: (agentName: string) =>
     `${agentName} has ended the conversation. Send a message any time to start a new one.`,
   rateLimited: "You're sending messages quickly — please wait a moment.",

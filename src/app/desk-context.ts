@@ -1,11 +1,14 @@
 import type { WorkstreamSettings } from '../domain/workstream';
+import type { QuickReply } from '../domain/quick-replies';
 import type { TurnQueue } from './keyed-queue';
 import type { Clock, IdGenerator, Logger, SentimentScorer } from './ports';
 import type {
   AgentRepository,
   CustomerRepository,
   MessageLog,
+  NoteLog,
   QueueRepository,
+  QuickReplyRepository,
   UnitOfWork,
   WorkItemRepository,
   ContactDirectory,
@@ -88,6 +91,8 @@ export interface DeskSettings {
   readonly rateLimitPerMinute: number;
   /** Display names from AGENT_NAMES, by agent key: used until Teams or a sign-in gives a name. */
   readonly agentNames?: ReadonlyMap<string, string>;
+  /** The team's shared quick replies (QUICK_REPLIES_FILE), read at start; none when absent. */
+  readonly quickReplies?: readonly QuickReply[];
 }
 
 /**
@@ -103,6 +108,10 @@ export interface DeskPorts {
   readonly customers: CustomerRepository;
   readonly contacts: ContactDirectory;
   readonly visitorNumbers: VisitorNumbers;
+  /** Each agent's own quick replies (the team's shared set is `settings.quickReplies`). */
+  readonly quickReplies: QuickReplyRepository;
+  /** Internal notes on conversations (agents only). */
+  readonly notes: NoteLog;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly ids: IdGenerator;

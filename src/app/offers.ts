@@ -32,12 +32,13 @@ export interface OfferAnswer {
 }
 
 async function candidates(
-  deps: Pick<DeskPorts, 'agents' | 'canReach' | 'agentRecords' | 'settings'>,
+  deps: Pick<DeskPorts, 'agents' | 'canReach' | 'agentRecords' | 'workItems' | 'settings'>,
 ): Promise<RoutingCandidate[]> {
   const agentIds = await deps.agents();
-  const [agents, reachable] = await Promise.all([
+  const [agents, reachable, transfers] = await Promise.all([
     deps.agentRecords.forRouting(agentIds),
     Promise.all(agentIds.map(async (id) => [id, await deps.canReach(id)] as const)),
+    deps.workItems.pendingTransfers(),
   ]);
   const reachableIds = new Set(reachable.flatMap(([id, can]) => (can ? [id] : [])));
   const units = deps.settings.workstream.capacityUnitsPerConversation;
@@ -48,6 +49,7 @@ async function candidates(
     sessionCount: agent.sessions.length,
     sessionIds: agent.sessions.map((session) => session.id),
     reachable: reachableIds.has(agent.id),
+    pendingTransfers: transfers.filter((transfer) => transfer.toAgentId === agent.id).length,
     ...(agent.lastOfferedAt !== undefined ? { lastOfferedAt: agent.lastOfferedAt } : {}),
   }));
 }

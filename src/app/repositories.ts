@@ -1,7 +1,10 @@
 import type { CustomerIdentity } from '../domain/session-title';
+import type { QuickReplyFields } from '../domain/quick-replies';
 import type { Session } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
-import type { Offer, WorkQueue } from '../domain/routing';
+import type { Note } from '../domain/notes';
+import type { PendingTransfer } from '../domain/transfer';
+import type { Offer, QueueEntry, WorkQueue } from '../domain/routing';
 import type {
   AgentDocument,
   CustomerDocument,
@@ -48,6 +51,8 @@ export interface WorkItemRepository {
   dashboard(workstream: string, closedListed: number): Promise<WorkItemIndexEntry[]>;
   /** The customer's conversations other than `exceptId`, newest first. */
   previousOf(customerId: string, exceptId: string, limit: number): Promise<WorkItemDocument[]>;
+  /** Every transfer waiting for its target's answer, soonest to expire first. */
+  pendingTransfers(): Promise<(PendingTransfer & { readonly workItemId: string })[]>;
 }
 
 /** Reads of the append-only transcripts: pages, never a whole history. */
@@ -72,6 +77,8 @@ export interface QueueRepository {
   update(workstream: string, change: (queue: WorkQueue) => WorkQueue): Promise<WorkQueue>;
   /** The domain's `enqueue` without reading the queue. */
   enqueue(workstream: string, workItemId: string, now: number, preferredAgentId?: string): Promise<void>;
+  /** Puts the entry ahead of every other (an item handed back keeps its turn); one already queued stays put. */
+  enqueueFirst(workstream: string, entry: QueueEntry): Promise<void>;
   offersFor(workstream: string, agentId: string, now: number): Promise<Offer[]>;
 }
 
@@ -128,6 +135,13 @@ export interface ContactDirectory {
   seed(entries: readonly ContactEntry[]): Promise<number>;
 }
 
+/** Internal notes on conversations: appended, never changed, kept after the conversation ends. */
+export interface NoteLog {
+  add(note: Note): Promise<void>;
+  /** The latest `limit` notes of a conversation, oldest first. */
+  latest(workItemId: string, limit: number): Promise<Note[]>;
+}
+
 /** Numbers for "Visitor N": 1, 2, 3 … per deployment, never given twice, whichever instance asks. */
 export interface VisitorNumbers {
   next(): Promise<number>;
@@ -139,4 +153,38 @@ export interface VisitorNumbers {
  */
 export interface UnitOfWork {
   run<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** An agent's own quick reply as stored; `version` counts its changes. */
+export interface StoredQuickReply extends QuickReplyFields {
+  readonly id: string;
+  readonly agentId: string;
+  readonly version: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * Each agent's own quick replies, one row each, only ever read or changed through the agent they belong to. Adds
+ * are counted per agent in the same transaction; a change is conditional on the version it read.
+ */
+export interface QuickReplyRepository {
+  /** The agent's own quick replies, A to Z by title. */
+  list(agentId: string): Promise<StoredQuickReply[]>;
+  get(agentId: string, quickReplyId: string): Promise<StoredQuickReply | undefined>;
+  /** Adds one unless the agent already has `max`; resolves to it, or to 'full'. */
+  add(
+    reply: Omit<StoredQuickReply, 'version' | 'updatedAt'>,
+    max: number,
+  ): Promise<StoredQuickReply | 'full'>;
+  /** Changes the agent's reply if it is still at `version`; 'missing' when it is not theirs (or gone). */
+  update(
+    agentId: string,
+    quickReplyId: string,
+    version: number,
+    fields: QuickReplyFields,
+    now: number,
+  ): Promise<StoredQuickReply | 'missing' | 'conflict'>;
+  /** Resolves true when the agent's reply was there and is gone. */
+  remove(agentId: string, quickReplyId: string): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import { ensureAgent, refreshPanel, updateAgent } from './agents';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import { dispatchOffers, type OfferPorts } from './offers';
+import { teamworkOf } from './notes';
 import { readExcerpt } from './transcripts';
 import { SUMMARY_LINES, activeConversationView, notice, panelView, replyDraft } from './view-builders';
 import type { AgentView } from './views';
@@ -16,7 +17,7 @@ import type { AgentView } from './views';
  * switching back in chat shows the unsaved reply. The answer stays the panel.
  */
 export function focus(
-  deps: ActionPorts & Pick<DeskPorts, 'notifier' | 'workItems' | 'messages'>,
+  deps: ActionPorts & Pick<DeskPorts, 'notifier' | 'workItems' | 'messages' | 'notes'>,
   agentId: string,
   sessionId: string,
 ): Promise<AgentView> {
@@ -32,7 +33,13 @@ export function focus(
       const doc = await deps.workItems.get(sessionId);
       if (doc) {
         const excerpt = await readExcerpt(deps, doc, SUMMARY_LINES);
-        const view = activeConversationView(doc, excerpt, session.readOnly, replyDraft(agent, sessionId));
+        const view = activeConversationView(
+          doc,
+          excerpt,
+          session.readOnly,
+          replyDraft(agent, sessionId),
+          await teamworkOf(deps, sessionId, session),
+        );
         await deps.notifier.toAgent(agentId, view);
       }
     }

@@ -1,8 +1,10 @@
 import { expireOffers, staleClaims } from '../domain/routing';
 import type { Offer } from '../domain/routing';
-import { CLAIM_GRACE_MS, finishClaim, type ClaimPorts } from './claims';
+import { CLAIM_GRACE_MS, finishClaim } from './claims';
 import { dispatchOffers, sendOfferCard } from './offers';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
+import { expireTransfers } from './transfer-answers';
+import type { TransferPorts } from './transfers';
 import { updateQueue } from './work-queue';
 
 export interface SweepOutcome {
@@ -13,11 +15,13 @@ export interface SweepOutcome {
 }
 
 /**
- * Offers not answered in time become Missed and go to the next agent; claims a crash left half-way are finished.
+ * Offers not answered in time become Missed and go to the next agent (transfers lapse, the conversation staying with
+ * the agent who asked); claims a crash left half-way are finished.
  * One pass over the queue per tick, driven by the injected clock — no timer per offer.
  */
-export async function sweepOffers(deps: ClaimPorts): Promise<{ missed: Offer[]; offered: Offer[] }> {
+export async function sweepOffers(deps: TransferPorts): Promise<{ missed: Offer[]; offered: Offer[] }> {
   const now = deps.clock.now();
+  await expireTransfers(deps);
   const queue = await deps.queue.get(deps.settings.workstream.name);
   for (const { workItemId, claim } of queue ? staleClaims(queue, now, CLAIM_GRACE_MS) : []) {
     const fields = { workItemId, agentId: claim.agentId, via: claim.via };
@@ -49,7 +53,7 @@ export async function sweepOffers(deps: ClaimPorts): Promise<{ missed: Offer[]; 
  * included) the agents' sessions are also checked against the work items. Passes must not overlap (the edge's
  * timer runs one at a time).
  */
-export function deskSweep(deps: ClaimPorts): () => Promise<SweepOutcome> {
+export function deskSweep(deps: TransferPorts): () => Promise<SweepOutcome> {
   let lastRepairAt = -Infinity;
   return async () => {
     const swept = await sweepOffers(deps);

@@ -11,6 +11,7 @@ import type {
   ActiveConversationView,
   CustomerMessageView,
   DashboardView,
+  NoteLine,
   NoticeView,
   OfferStatus,
   OfferView,
@@ -73,6 +74,7 @@ export function activeConversationView(
   excerpt: TranscriptExcerpt,
   readOnly: boolean,
   draft: string,
+  teamwork: ConversationTeamwork = {},
 ): ActiveConversationView {
   const { item } = doc;
   return {
@@ -93,7 +95,15 @@ export function activeConversationView(
     ...openingAndLatest(excerpt),
     ...(doc.nameGiven ? { nameGiven: doc.nameGiven } : {}),
     ...(item.customerLeftAt !== undefined ? { customerLeft: true } : {}),
+    ...(teamwork.notes ? { notes: teamwork.notes } : {}),
+    ...(teamwork.transferPendingTo !== undefined ? { transferPendingTo: teamwork.transferPendingTo } : {}),
   };
+}
+
+/** What the session view shows of the team's work on a conversation: its notes, a transfer waiting. */
+export interface ConversationTeamwork {
+  readonly notes?: readonly NoteLine[];
+  readonly transferPendingTo?: string;
 }
 
 /** The customer's first and latest messages: what the conversation is about, and where it stands. */

@@ -2,6 +2,7 @@ import type { Draft, PanelMode, PanelRow, SessionKind } from '../domain/agent-se
 import type { PresenceStatus } from '../domain/presence';
 import type { SentimentLevel } from '../domain/sentiment';
 import type { WorkItemState } from '../domain/work-item';
+import type { QuickReplyScope } from '../domain/quick-replies';
 
 /** What the use cases ask the edge to show; the edge renders each view as an Adaptive Card. */
 
@@ -50,6 +51,53 @@ export interface OfferView {
   readonly status: OfferStatus;
   /** The name the customer gave themselves (web chat page); the title stays "Visitor N". */
   readonly nameGiven?: string;
+  /** Set when a colleague hands over a conversation they are working on (a transfer), not a queued one. */
+  readonly transfer?: TransferHandover;
+}
+
+/** One internal note, as agents read it (never the customer). */
+export interface NoteLine {
+  readonly authorName: string;
+  readonly at: number;
+  readonly text: string;
+}
+
+/** What a transfer offer says besides the conversation: who hands it over, why, and where it stands. */
+export interface TransferHandover {
+  readonly fromName: string;
+  /** What the agent handing over wrote for the one taking over. */
+  readonly note?: string;
+  /** The customer's latest message, when it is not the first. */
+  readonly latestMessage?: string;
+  readonly sentiment: SentimentLevel;
+  readonly notes: readonly NoteLine[];
+}
+
+/** A colleague a conversation can be transferred to: Available or Busy, with room for one more. */
+export interface TransferTarget {
+  readonly agentId: string;
+  readonly name: string;
+  readonly presence: PresenceStatus;
+  readonly presenceLabel: string;
+  /** Conversations they are working on, and how many they may have. */
+  readonly conversations: number;
+  readonly capacity: number;
+}
+
+/** Who the agent can hand a conversation to, with a box for a note; the queue is always a choice. */
+export interface TransferPickerView {
+  readonly kind: 'transfer-picker';
+  readonly sessionId: string;
+  readonly title: string;
+  readonly targets: readonly TransferTarget[];
+}
+
+/** A conversation's internal notes, with a box to add one. */
+export interface NotesView {
+  readonly kind: 'notes';
+  readonly sessionId: string;
+  readonly title: string;
+  readonly notes: readonly NoteLine[];
 }
 
 /** One customer message relayed to the agent, with a reply box for that session. */
@@ -136,6 +184,10 @@ export interface ActiveConversationView {
   readonly customerLeft?: boolean;
   /** The same customer's earlier conversations, newest first; each opens read-only with `open`. */
   readonly previous?: readonly PreviousConversation[];
+  /** The conversation's internal notes, oldest first (the latest NOTES_SHOWN). */
+  readonly notes?: readonly NoteLine[];
+  /** The colleague a transfer of this conversation waits for. */
+  readonly transferPendingTo?: string;
 }
 
 export interface PreviousConversation {
@@ -167,6 +219,33 @@ export interface KbSearchView {
   readonly sessionId: string;
   readonly query: string;
   readonly results: readonly KbArticleHit[];
+}
+
+/** One quick reply as a search lists it, with its words as they would reach the session's customer. */
+export interface QuickReplyHit {
+  readonly id: string;
+  readonly title: string;
+  readonly tags: readonly string[];
+  /** The team's shared set or the agent's own. */
+  readonly scope: QuickReplyScope;
+  /** The text with the session's placeholders filled; any it could not fill stay as written. */
+  readonly text: string;
+  /** The placeholders left as written: Send refuses the reply, Insert leaves them for the agent to fill in. */
+  readonly unfilled: readonly string[];
+}
+
+/** `/q <words|#tag>`: the quick replies that match best, each to Send or Insert into reply for one session. */
+export interface QuickRepliesView {
+  readonly kind: 'quick-replies';
+  /** The session Send and Insert act on (the focused one); absent with Home focused, when the card only lists. */
+  readonly sessionId?: string;
+  readonly sessionTitle?: string;
+  readonly query: string;
+  readonly results: readonly QuickReplyHit[];
+  /** After Insert into reply: the session's reply draft, in a reply box to edit and send. Agent text, literal. */
+  readonly draft?: string;
+  /** The title of the quick reply just inserted into `draft`. */
+  readonly inserted?: string;
 }
 
 export interface WorkItemRow {
@@ -218,10 +297,13 @@ export type AgentView =
   | MessageDigestView
   | ActiveConversationView
   | KbSearchView
+  | QuickRepliesView
   | DashboardView
   | CloseConfirmView
   | NoticeView
-  | HelpView;
+  | HelpView
+  | TransferPickerView
+  | NotesView;
 
 /**
  * The agent workspace (the tab's panel and Home): the panel, the dashboard and the offers waiting for this

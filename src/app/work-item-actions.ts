@@ -18,6 +18,7 @@ import {
   workItemIdOfSession,
 } from './case-sessions';
 import { conversationSession, finishClaim, type ClaimPorts } from './claims';
+import { teamworkOf } from './notes';
 import { customerWording } from './customer-wording';
 import { offerCard, type DeskPorts } from './desk-context';
 import type { AgentDocument, SavedCase, WorkItemDocument } from './documents';
@@ -36,7 +37,7 @@ import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
 
 async function startSession(
-  deps: EnsureAgentPorts & Pick<DeskPorts, 'notifier' | 'messages' | 'kb'>,
+  deps: EnsureAgentPorts & Pick<DeskPorts, 'notifier' | 'messages' | 'kb' | 'notes'>,
   agentId: string,
   doc: WorkItemDocument,
   readOnly: boolean,
@@ -58,7 +59,13 @@ async function startSession(
   const excerpt = await readExcerpt(deps, doc, SUMMARY_LINES);
   await deps.notifier.toAgent(
     agentId,
-    activeConversationView(doc, excerpt, readOnly, replyDraft(agent, doc.item.id)),
+    activeConversationView(
+      doc,
+      excerpt,
+      readOnly,
+      replyDraft(agent, doc.item.id),
+      await teamworkOf(deps, doc.item.id, findSession(agent.panel, doc.item.id)),
+    ),
   );
   if (!readOnly) await showKb(deps, agentId, doc);
   await refreshPanel(deps, agent);

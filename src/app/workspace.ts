@@ -5,6 +5,7 @@ import { workItemIdOfSession } from './case-sessions';
 import type { DeskPorts } from './desk-context';
 import type { TranscriptMessage, WorkItemDocument } from './documents';
 import type { StoredMessage } from './repositories';
+import { teamworkOf } from './notes';
 import { readExcerpt, type TranscriptExcerpt } from './transcripts';
 import { SUMMARY_LINES, activeConversationView, dashboardView, offerView, panelView } from './view-builders';
 import type {
@@ -67,7 +68,7 @@ async function pendingOffers(
  * case session on such a work item keeps its form but shows none of the live conversation.
  */
 /** What reading a session in full reads: the agent's panel, the work item, its transcript, the KB. */
-export type SessionReadPorts = Pick<DeskPorts, 'agentRecords' | 'workItems' | 'messages' | 'kb'>;
+export type SessionReadPorts = Pick<DeskPorts, 'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes'>;
 
 export async function sessionDetail(
   deps: SessionReadPorts,
@@ -90,7 +91,14 @@ export async function sessionDetail(
         readExcerpt(deps, doc, SUMMARY_LINES),
         previousConversations(deps, doc),
       ]);
-  const conversation = activeConversationView(doc, excerpt, readOnly, readOnly ? '' : session.draft.reply);
+  const teamwork = heldByOther ? {} : await teamworkOf(deps, workItemId, session);
+  const conversation = activeConversationView(
+    doc,
+    excerpt,
+    readOnly,
+    readOnly ? '' : session.draft.reply,
+    teamwork,
+  );
   return {
     sessionId: session.id,
     kind: session.kind,

@@ -1,5 +1,7 @@
 import type { AgentView } from '../app/views';
 import type { CardColor } from './format';
+import type { HandoverData, NoteLineData, NotesCardData, TransferPickerCardData } from './teamwork-data';
+import type { QuickRepliesCardData } from './quick-replies-data';
 
 /*
  * The data each template in cards/ is expanded with. Every field a template refers to is always present
@@ -58,7 +60,8 @@ export interface PanelCardData {
   readonly tabUrl: string;
 }
 
-export interface OfferCardData {
+/** A queued conversation's offer, or a transfer's (HandoverData says which). */
+export interface OfferCardData extends HandoverData {
   readonly workItemId: string;
   readonly offerId: string;
   readonly title: string;
@@ -122,6 +125,13 @@ export interface ActiveConversationCardData {
   readonly canReply: boolean;
   /** The reply box's starting value: the session's saved draft (replyBoxValue). */
   readonly draft: string;
+  /** The agent's own Active conversation: Transfer is offered (not while one is pending). */
+  readonly canTransfer: boolean;
+  readonly transferPending: boolean;
+  readonly transferPendingText: string;
+  readonly hasNotes: boolean;
+  readonly notes: readonly NoteLineData[];
+  readonly notesButton: string;
 }
 
 export interface KbResultData {
@@ -180,10 +190,13 @@ export interface CardDataByKind {
   readonly 'message-digest': MessageDigestCardData;
   readonly 'active-conversation': ActiveConversationCardData;
   readonly 'kb-search': KbSearchCardData;
+  readonly 'quick-replies': QuickRepliesCardData;
   readonly dashboard: DashboardCardData;
   readonly 'close-confirm': CloseConfirmCardData;
   readonly notice: NoticeCardData;
   readonly help: HelpCardData;
+  readonly 'transfer-picker': TransferPickerCardData;
+  readonly notes: NotesCardData;
 }
 
 export type CardKind = AgentView['kind'];

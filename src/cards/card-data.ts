@@ -44,6 +44,8 @@ import {
 } from './format';
 
 import { messageDigestData } from './digest-data';
+import { quickRepliesData } from './quick-replies-data';
+import { handoverData, noteLinesData, notesData, transferPickerData } from './teamwork-data';
 
 export type * from './card-data-types';
 
@@ -53,6 +55,9 @@ export type * from './card-data-types';
 export const SUMMARY_MAX_LINES = 20;
 
 const text = escapeCardText;
+
+/** The session card shows the latest few notes; the Notes button shows them all. */
+const NOTES_ON_CARD = 3;
 
 /**
  * The value of a reply box (Input.Text, not markdown): the agent's saved draft as typed, so that pressing
@@ -128,6 +133,7 @@ export function offerData(view: OfferView, options: DataOptions): OfferCardData 
     timeoutSeconds: view.timeoutSeconds,
     statusText: view.status === 'pending' ? '' : OFFER_STATUS_TEXT[view.status],
     statusColor: view.status === 'pending' ? 'Default' : OFFER_STATUS_COLORS[view.status],
+    ...handoverData(view, options),
   };
 }
 
@@ -177,6 +183,14 @@ export function activeConversationData(
     readOnly: view.readOnly,
     canReply: !view.readOnly,
     draft: view.readOnly ? '' : replyBoxValue(view.draft),
+    canTransfer: !view.readOnly && view.state === 'active' && view.transferPendingTo === undefined,
+    transferPending: view.transferPendingTo !== undefined,
+    transferPendingText: text(
+      `Transfer to ${view.transferPendingTo ?? ''} pending: the conversation stays yours until they accept.`,
+    ),
+    hasNotes: (view.notes ?? []).length > 0,
+    notes: noteLinesData((view.notes ?? []).slice(-NOTES_ON_CARD), options),
+    notesButton: (view.notes ?? []).length > 0 ? `Notes (${(view.notes ?? []).length})` : 'Notes',
   };
 }
 
@@ -245,6 +259,8 @@ export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDat
       return activeConversationData(view, options);
     case 'kb-search':
       return kbSearchData(view);
+    case 'quick-replies':
+      return quickRepliesData(view);
     case 'dashboard':
       return dashboardData(view, options);
     case 'close-confirm':
@@ -253,5 +269,9 @@ export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDat
       return noticeData(view);
     case 'help':
       return helpData(view);
+    case 'transfer-picker':
+      return transferPickerData(view);
+    case 'notes':
+      return notesData(view, options);
   }
 }

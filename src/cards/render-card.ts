@@ -26,10 +26,13 @@ export const CARD_KINDS: readonly CardKind[] = [
   'message-digest',
   'active-conversation',
   'kb-search',
+  'quick-replies',
   'dashboard',
   'close-confirm',
   'notice',
   'help',
+  'transfer-picker',
+  'notes',
 ];
 
 /** The repo's cards/: two levels up from src/cards (ts-jest, tsx) and from dist/cards (after build). */

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { ClaimPorts } from '../app/claims';
 import { searchKb } from '../app/knowledge';
-import { accept, reject } from '../app/offers';
+import { sendQuickReply, type QuickReplyPorts } from '../app/quick-replies';
+import { note } from '../app/notes';
+import { acceptOffer, rejectOffer } from '../app/transfer-answers';
+import { transfer, transferPicker, type TransferPorts } from '../app/transfers';
 import { setPresence, togglePanel } from '../app/panel-actions';
 import { reply, saveReplyDraft } from '../app/reply-actions';
 import { cancelClose, confirmClose, end, focus, requestClose } from '../app/session-actions';
@@ -21,7 +24,7 @@ import {
 } from './verbs';
 
 /** The ports every card and tab action's use case reads between them. */
-export type VerbPorts = ClaimPorts;
+export type VerbPorts = ClaimPorts & QuickReplyPorts & TransferPorts;
 
 /** The agent pressing the button (their AGENT_IDS entry). */
 export interface VerbActor {
@@ -70,6 +73,27 @@ function withSessionText(raw: unknown): unknown {
 }
 const presenceData = sessionData.extend({ [INPUTS.presence]: input });
 const kbSearchData = sessionData.extend({ [INPUTS.query]: input });
+/** Send, or with `insert: true` Insert into reply; the id is checked to be the agent's own or the team's. */
+const quickReplyData = sessionData.extend({
+  quickReplyId: id,
+  insert: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+/**
+ * `transfer`: no destination shows the picker; `toQueue: true` or a `toAgentId` (with the picker's `note`) is the
+ * transfer itself. Naming both is refused rather than guessed.
+ */
+const transferData = sessionData
+  .extend({
+    toAgentId: id.optional(),
+    toQueue: z.literal(true, { error: 'must be true when given' }).optional(),
+    [INPUTS.note]: input,
+  })
+  .refine((data) => !(data.toAgentId !== undefined && data.toQueue), {
+    error: 'names both an agent and the queue: choose one',
+  });
+/** `note`: without `text` the notes are shown; with it (even empty, which is refused) a note is added. */
+const noteData = sessionData.extend({ [INPUTS.text]: z.string({ error: 'must be a string' }).optional() });
 
 /**
  * Unsent text in the reply box of the card an action came from. Cards with a reply box submit it with every
@@ -115,8 +139,8 @@ function defineVerb<S extends z.ZodType>(
 }
 
 export const VERB_HANDLERS: readonly VerbHandler[] = [
-  defineVerb(VERBS.accept, offerData, (ports, agentId, ids) => accept(ports, { agentId, ...ids })),
-  defineVerb(VERBS.reject, offerData, (ports, agentId, ids) => reject(ports, { agentId, ...ids })),
+  defineVerb(VERBS.accept, offerData, (ports, agentId, ids) => acceptOffer(ports, { agentId, ...ids })),
+  defineVerb(VERBS.reject, offerData, (ports, agentId, ids) => rejectOffer(ports, { agentId, ...ids })),
   defineVerb(VERBS.pick, workItemData, (ports, agentId, { workItemId }) => pick(ports, agentId, workItemId)),
   defineVerb(VERBS.open, workItemData, (ports, agentId, { workItemId }) => open(ports, agentId, workItemId)),
   defineVerb(VERBS.focus, sessionData, (ports, agentId, { sessionId }) => focus(ports, agentId, sessionId)),
@@ -140,6 +164,20 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
   ),
   defineVerb(VERBS.kbSearch, kbSearchData, (ports, agentId, { sessionId, query }) =>
     searchKb(ports, agentId, sessionId, query),
+  ),
+  defineVerb(VERBS.transfer, transferData, (ports, agentId, { sessionId, toAgentId, toQueue, note }) => {
+    if (toQueue) return transfer(ports, agentId, sessionId, { toQueue: true });
+    if (toAgentId === undefined) return transferPicker(ports, agentId, sessionId);
+    return transfer(ports, agentId, sessionId, { toAgentId, ...(note !== undefined ? { note } : {}) });
+  }),
+  defineVerb(
+    VERBS.note,
+    noteData,
+    (ports, agentId, { sessionId, text }) => note(ports, agentId, sessionId, text),
+    { keepsDraft: false },
+  ),
+  defineVerb(VERBS.quickReply, quickReplyData, (ports, agentId, { sessionId, quickReplyId, insert }) =>
+    sendQuickReply(ports, agentId, { sessionId, quickReplyId, insert: insert === true }),
   ),
 ];
 

@@ -13,6 +13,15 @@ export const VERBS = {
   open: 'open',
   pick: 'pick',
   kbSearch: 'kbSearch',
+  /** `{ sessionId, quickReplyId }`, and `insert: true` for Insert into reply (src/app/quick-replies.ts). */
+  quickReply: 'quickReply',
+  /**
+   * `{ sessionId }` shows who can take the conversation; `{ sessionId, toAgentId }` (input `note`) offers it to
+   * them; `{ sessionId, toQueue: true }` hands it back to the queue (src/app/transfers.ts).
+   */
+  transfer: 'transfer',
+  /** `{ sessionId }` shows the conversation's internal notes; with input `text`, adds one (src/app/notes.ts). */
+  note: 'note',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -28,6 +37,8 @@ export const INPUTS = {
   text: 'text',
   presence: 'presence',
   query: 'query',
+  /** The handover note on the transfer picker. */
+  note: 'note',
 } as const;
 
 /**

@@ -86,6 +86,8 @@ export interface Config {
   maxTextChars: number;
   /** The contacts directory seeded into the store at start; '' when CONTACTS_FILE=off. */
   contactsFile: string;
+  /** The team's shared quick replies (JSON), read at start; '' when QUICK_REPLIES_FILE=off. */
+  quickRepliesFile: string;
   /** Pre-chat questions asked before a new conversation is queued; none = no pre-chat survey. */
   prechatQuestions: readonly PrechatQuestion[];
   sweepIntervalSeconds: number;

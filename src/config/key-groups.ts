@@ -126,6 +126,7 @@ export type DeskKeys = Pick<
   | 'maxBodyKb'
   | 'maxTextChars'
   | 'contactsFile'
+  | 'quickRepliesFile'
   | 'prechatQuestions'
   | 'sweepIntervalSeconds'
 >;
@@ -166,6 +167,7 @@ export function readDeskKeys(env: EnvReader): DeskKeys {
     maxBodyKb: between('MAX_BODY_KB', 1, 10240, 256),
     maxTextChars: between('MAX_TEXT_CHARS', 1, 100000, 4000),
     contactsFile: contactsFile(env.raw('CONTACTS_FILE') ?? 'contacts/contacts.json'),
+    quickRepliesFile: contactsFile(env.raw('QUICK_REPLIES_FILE') ?? 'quick-replies.json'),
     prechatQuestions: env.read<readonly PrechatQuestion[]>(
       'PRECHAT_QUESTIONS',
       prechatList,

@@ -30,6 +30,8 @@ export interface Session {
   readonly draft: Draft;
   /** The name the customer gave themselves, shown in the tooltip beside the "Visitor N" title. */
   readonly nameGiven?: string;
+  /** The display name of the agent a transfer of this conversation is offered to, until they answer. */
+  readonly transferPendingTo?: string;
 }
 
 /** The agent's session panel: Home is implicit and always first; `sessions` are the others, in opening order. */
@@ -71,6 +73,9 @@ export interface PanelRow {
 
 /** What a read-only row says, so it cannot be taken for the live conversation of the same customer. */
 export const READ_ONLY_STATUS = 'Closed';
+
+/** What a row says while a transfer of its conversation waits for the colleague's answer. */
+export const TRANSFER_PENDING_STATUS = 'Transfer pending';
 
 export const EMPTY_DRAFT: Draft = { reply: '', caseFields: {} };
 
@@ -182,6 +187,18 @@ export function retitleSession(panel: AgentSessions, sessionId: string, title: s
   return session.title === title ? panel : replaceSession(panel, { ...session, title });
 }
 
+/** Marks a conversation "Transfer pending" (to `toName`), or clears the mark with undefined. */
+export function markTransferPending(
+  panel: AgentSessions,
+  sessionId: string,
+  toName: string | undefined,
+): AgentSessions {
+  const session = requireSession(panel, sessionId);
+  if (session.transferPendingTo === toName) return panel;
+  const { transferPendingTo: _was, ...rest } = session;
+  return replaceSession(panel, toName === undefined ? rest : { ...rest, transferPendingTo: toName });
+}
+
 export function clearReplyDraft(panel: AgentSessions, sessionId: string): AgentSessions {
   return saveDraft(panel, sessionId, { reply: '' });
 }
@@ -215,7 +232,10 @@ export function panelRows(panel: AgentSessions, threshold: SentimentThreshold): 
 
 /** With nothing urgent to say, the tooltip says who the customer is: the title, and a name they gave. */
 function titleTooltip(session: Session): string {
-  return session.nameGiven ? `${session.title}. Name given: ${session.nameGiven}.` : session.title;
+  const title = session.nameGiven ? `${session.title}. Name given: ${session.nameGiven}.` : session.title;
+  return session.transferPendingTo === undefined
+    ? title
+    : `${title}${session.nameGiven ? '' : '.'} Transfer to ${session.transferPendingTo} pending.`;
 }
 
 function sessionRow(session: Session, focusedSessionId: string, threshold: SentimentThreshold): PanelRow {
@@ -239,6 +259,7 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
   }
   const alert = isSentimentAlert(session.sentiment, threshold);
   const badge = unreadBadge(session.unread);
+  const transfer = session.transferPendingTo;
   const unreadText = badge ? unreadTooltip(session.title, session.unread) : undefined;
   const alertText = alert ? sentimentAlertTooltip(session.title) : undefined;
   return {
@@ -248,5 +269,6 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
     ...(badge ? { badge, unread: session.unread } : {}),
     ...(unreadText ? { unreadText } : {}),
     ...(alertText ? { alertText } : {}),
+    ...(transfer !== undefined ? { statusText: TRANSFER_PENDING_STATUS } : {}),
   };
 }

@@ -78,3 +78,64 @@ export class NotOfferedToAgentError extends DomainError {
     super('This request was offered to another agent.');
   }
 }
+
+export class NotSessionAgentError extends DomainError {
+  readonly code = 'not-session-agent';
+
+  constructor(readonly workItemId: string) {
+    super('Only the agent working on this conversation can do that.');
+  }
+}
+
+export class TransferToSelfError extends DomainError {
+  readonly code = 'transfer-to-self';
+
+  constructor() {
+    super('The conversation is already yours: choose another agent, or the queue.');
+  }
+}
+
+export class TransferPendingError extends DomainError {
+  readonly code = 'transfer-pending';
+
+  constructor() {
+    super('A transfer of this conversation is already waiting for an answer.');
+  }
+}
+
+export class TransferTargetUnavailableError extends DomainError {
+  readonly code = 'transfer-target-unavailable';
+
+  constructor(readonly agentId: string) {
+    super('That agent cannot take a transfer now: choose someone Available or Busy with free capacity.');
+  }
+}
+
+export class NoteEmptyError extends DomainError {
+  readonly code = 'note-empty';
+
+  constructor() {
+    super('Write the note first: an empty note is not kept.');
+  }
+}
+
+export class NoteTooLongError extends DomainError {
+  readonly code = 'note-too-long';
+
+  constructor(
+    readonly maxChars: number,
+    readonly length: number,
+  ) {
+    super(
+      `A note holds at most ${maxChars} characters; this one has ${length}. Shorten it and add it again.`,
+    );
+  }
+}
+
+export class NotAConversationError extends DomainError {
+  readonly code = 'not-a-conversation';
+
+  constructor(readonly sessionId: string) {
+    super("That works on a conversation only: open the conversation's session first.");
+  }
+}

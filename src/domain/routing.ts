@@ -20,6 +20,8 @@ export interface RoutingCandidate {
   readonly lastOfferedAt?: number;
   /** The work items whose sessions are open on the agent's panel (a claim on one of them is counted once). */
   readonly sessionIds?: readonly string[];
+  /** Transfers offered to the agent and not answered yet: each holds a conversation's capacity, as an offer does. */
+  readonly pendingTransfers?: number;
 }
 
 /** The live offer the action names, or a "no longer available" error; someone else's offer is refused. */
@@ -207,7 +209,11 @@ function startRound(
   settings: PlanSettings,
   now: number,
 ): PlanningRound {
-  const pending = new Map<string, number>();
+  const pending = new Map<string, number>(
+    candidates.flatMap((candidate) =>
+      candidate.pendingTransfers ? [[candidate.id, candidate.pendingTransfers] as const] : [],
+    ),
+  );
   const count = (agentId: string) => pending.set(agentId, (pending.get(agentId) ?? 0) + 1);
   const open = new Map(candidates.map((candidate) => [candidate.id, new Set(candidate.sessionIds ?? [])]));
   for (const entry of queue.entries) {

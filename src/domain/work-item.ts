@@ -1,6 +1,7 @@
 import { IllegalTransitionError } from './errors';
 import { recordSentimentScore } from './sentiment';
 import type { CustomerIdentity } from './session-title';
+import type { PendingTransfer } from './transfer';
 
 /** Omnichannel's conversation states; Wrap-up exists in the model but no move uses it yet. */
 export const WORK_ITEM_STATES = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
@@ -30,6 +31,8 @@ export interface WorkItem {
   /** Latest customer message scores, newest last, at most the sentiment window. */
   readonly sentimentScores: readonly number[];
   readonly customerMessageCount: number;
+  /** A transfer offered to another agent and not answered yet (only while Active). */
+  readonly transfer?: PendingTransfer;
 }
 
 export interface NewWorkItem {
@@ -62,8 +65,9 @@ function requireState(item: WorkItem, move: string, allowed: readonly WorkItemSt
   if (!allowed.includes(item.state)) throw new IllegalTransitionError(item.id, item.state, move);
 }
 
+/** Leaving Active ends the assignment, and any transfer of it that was waiting for an answer. */
 function withoutAssignment(item: WorkItem): WorkItem {
-  const { assignedAgentId: _assigned, ...rest } = item;
+  const { assignedAgentId: _assigned, transfer: _transfer, ...rest } = item;
   return rest;
 }
 

@@ -42,6 +42,7 @@ import { Sweeper } from '../teams/sweeper';
 import { TeamsBudget } from '../teams/teams-budget';
 import { registerAgentApi, type AgentApi } from '../web/agent-api-routes';
 import { AgentEventHub, EventingNotifier } from '../web/agent-events';
+import { loadQuickRepliesFile } from './quick-replies-file';
 import { agentAuth } from './start-parts';
 import type { StartOptions } from './start-options';
 
@@ -182,7 +183,13 @@ function deskPorts(
     scorer: createVaderScorer({ maxChars: config.maxTextChars }),
     kb: new KbSearch(),
     logger: logger.child({ component: 'desk' }),
-    settings: deskSettings(config),
+    settings: {
+      ...deskSettings(config),
+      quickReplies: loadQuickRepliesFile(
+        config.quickRepliesFile,
+        logger.child({ component: 'quick-replies' }),
+      ),
+    },
     agents: () => Promise.resolve(agentIds),
     // An offer reaches an agent in their chat with the bot, or in a tab they have open here or on another instance.
     canReach: edge.canReach,

@@ -5,11 +5,24 @@ export type AgentCommand =
   | { readonly kind: 'end' }
   | { readonly kind: 'close' }
   | { readonly kind: 'help' }
+  | { readonly kind: 'quickReplies'; readonly query: string }
+  | { readonly kind: 'transfer' }
+  | { readonly kind: 'note'; readonly text?: string }
   | { readonly kind: 'text'; readonly text: string };
 
 /** Commands are whole messages, case-insensitive: "sessions", "presence busy", "end", "close", "help". */
 export function parseAgentCommand(text: string): AgentCommand {
   const trimmed = text.trim();
+  // `/q`, `/q refund`, `/q #billing`: the rest of the message is the search, as typed.
+  const quick = /^\/q(?:\s+([\s\S]*))?$/i.exec(trimmed);
+  if (quick) return { kind: 'quickReplies', query: (quick[1] ?? '').trim() };
+  // `/t`: transfer the focused conversation; `/note <text>` adds a note to it, `/note` alone lists its notes.
+  if (/^\/t$/i.test(trimmed)) return { kind: 'transfer' };
+  const noted = /^\/note(?:\s+([\s\S]*))?$/i.exec(trimmed);
+  if (noted) {
+    const body = (noted[1] ?? '').trim();
+    return body ? { kind: 'note', text: body } : { kind: 'note' };
+  }
   const words = trimmed.toLowerCase().split(/\s+/);
   const [first, second, ...rest] = words;
   if (rest.length === 0) {

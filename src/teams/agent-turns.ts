@@ -2,8 +2,11 @@ import { TurnContext } from 'botbuilder';
 import { agentStatus, ensureAgent } from '../app/agents';
 import type { OfferPorts } from '../app/offers';
 import { setPresence, showDashboard, showPanel } from '../app/panel-actions';
+import { quickRepliesCard, type QuickReplyPorts } from '../app/quick-replies';
 import { agentText } from '../app/reply-actions';
 import { end, requestClose } from '../app/session-actions';
+import { note } from '../app/notes';
+import { transferPicker, type TransferPorts } from '../app/transfers';
 import type { Logger } from '../app/ports';
 import type { AgentView, NoticeView } from '../app/views';
 import { HOME_SESSION_ID } from '../domain/agent-sessions';
@@ -12,7 +15,7 @@ import type { AgentSender } from './sender';
 import { fieldsOf, type TurnReplies } from './turn-replies';
 
 /** The ports of the use cases agents' typed commands reach. */
-export type AgentTurnPorts = OfferPorts;
+export type AgentTurnPorts = OfferPorts & QuickReplyPorts & TransferPorts;
 
 function homeFocused(command: string): NoticeView {
   return {
@@ -84,6 +87,16 @@ export class AgentTurns {
       }
       case 'help':
         return { kind: 'help' };
+      case 'quickReplies':
+        return quickRepliesCard(ports, agentId, command.query);
+      case 'transfer':
+      case 'note': {
+        const sessionId = (await agentStatus(ports, agentId))?.focusedSessionId ?? HOME_SESSION_ID;
+        if (sessionId === HOME_SESSION_ID) return homeFocused(command.kind === 'transfer' ? '/t' : '/note');
+        return command.kind === 'transfer'
+          ? transferPicker(ports, agentId, sessionId)
+          : note(ports, agentId, sessionId, command.text);
+      }
       case 'text':
         return unlessPanel(await agentText(ports, agentId, command.text, name));
     }

@@ -28,6 +28,7 @@ export type KbArticle = KbArticleView;
  *   PUT  /api/agent/sessions/:sessionId/draft  DraftChange         → 204                 (debounced by the tab)
  *   GET  /api/agent/events                 (text/event-stream; token also accepted as ?access_token=)
  *        event `workspace` whenever the agent's panel, sessions or work items change (data: { at }).
+ *   …/api/agent/quick-replies                                      → the agent's quick replies (src/web/quick-replies-api.ts)
  *
  * As implemented (src/web/agent-api-routes.ts):
  * - Tokens. Teams mode (MicrosoftAppId set): the SSO token is verified with jose against TAB_SSO_JWKS_URI

@@ -102,6 +102,8 @@ export function createDesk(
     customers: tables.customers,
     contacts: tables.contacts,
     visitorNumbers: tables.visitorNumbers,
+    quickReplies: tables.quickReplies,
+    notes: tables.notes,
     notifier,
     clock,
     ids: { next: () => `id-${(n += 1)}` },

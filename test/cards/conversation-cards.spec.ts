@@ -9,6 +9,7 @@ import {
   visibleTexts,
 } from '../support/cards';
 import {
+  NOTES,
   NOW,
   T0,
   activeConversationView,
@@ -116,13 +117,33 @@ describe('the active conversation card', () => {
     expect(lines.at(-1)).toBe('**Customer:** message 29');
   });
 
-  it("has the reply box and Reply, End and Close for its session, each naming the card's session", () => {
+  it("has the reply box and Reply, End, Close, Notes and Transfer for its session, each naming the card's session", () => {
     expect(objectsOfType(card, 'Input.Text').map((input) => input['id'])).toEqual(['text']);
     expect(verbsAndData(card)).toEqual([
       ['reply', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
       ['end', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
       ['close', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny' }],
+      ['note', { sessionId: 'wi-kenny', keepCard: true }],
+      ['transfer', { sessionId: 'wi-kenny', cardSessionId: 'wi-kenny', keepCard: true }],
     ]);
+  });
+
+  it('opens the notes without submitting the reply box, which would otherwise be taken for the note', () => {
+    const notes = executeActions(card).find((action) => action['verb'] === 'note');
+    expect(notes?.['associatedInputs']).toBe('none');
+  });
+
+  it('says a transfer is pending, offers no second Transfer, and shows the latest notes', () => {
+    const pending = renderer.renderAgentView(
+      activeConversationView({ notes: NOTES, transferPendingTo: 'Grace Hopper' }),
+      { now: NOW },
+    );
+    expect(textBlocks(pending)).toContain(
+      'Transfer to Grace Hopper pending: the conversation stays yours until they accept.',
+    );
+    expect(verbsAndData(pending).map(([verb]) => verb)).not.toContain('transfer');
+    expect(textBlocks(pending)).toContain('Customer prefers email follow-up');
+    expect(executeActions(pending).find((action) => action['verb'] === 'note')?.['title']).toBe('Notes (2)');
   });
 
   it("pre-fills the reply box with the session's saved draft", () => {
@@ -290,6 +311,9 @@ describe('the help card', () => {
       'presence available|busy|dnd|away|offline',
       'end',
       'close',
+      '/q words or #tag',
+      '/t',
+      '/note text',
       'help',
     ]);
     expect(visibleTexts(card)).toContain('Any other text is sent to the customer of the focused session.');

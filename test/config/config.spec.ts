@@ -61,6 +61,7 @@ describe('loadConfig', () => {
       maxBodyKb: 256,
       maxTextChars: 4000,
       contactsFile: 'contacts/contacts.json',
+      quickRepliesFile: 'quick-replies.json',
       prechatQuestions: [],
       sweepIntervalSeconds: 5,
       webchat: 'local',
@@ -98,6 +99,13 @@ describe('loadConfig', () => {
     it('turns the contacts directory off with CONTACTS_FILE=off', () => {
       const result = loadConfig({ CONTACTS_FILE: 'off' });
       expect(result.ok && result.config.contactsFile).toBe('');
+    });
+
+    it('turns the shared quick replies off with QUICK_REPLIES_FILE=off, and reads another file by its path', () => {
+      expect(configFrom({ QUICK_REPLIES_FILE: 'OFF' }).quickRepliesFile).toBe('');
+      expect(configFrom({ QUICK_REPLIES_FILE: 'team/replies.json' }).quickRepliesFile).toBe(
+        'team/replies.json',
+      );
     });
   });
 

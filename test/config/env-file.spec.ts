@@ -73,6 +73,7 @@ describe('readEnvFile', () => {
         'MAX_BODY_KB',
         'MAX_TEXT_CHARS',
         'CONTACTS_FILE',
+        'QUICK_REPLIES_FILE',
         'PRECHAT_QUESTIONS',
         'SWEEP_INTERVAL_S',
         'WEBCHAT',

@@ -1173,6 +1173,9 @@ describe('point 9: agent commands in chat', () => {
       'presence available|busy|dnd|away|offline',
       'end',
       'close',
+      '/q words or #tag',
+      '/t',
+      '/note text',
       'help',
     ]);
   });

@@ -172,6 +172,7 @@ describe('in anonymous mode (Emulator customers, Teams agents)', () => {
     ['open', () => ({ workItemId: kimItem }), 'gone'],
     ['focus', () => ({ sessionId: kimItem }), 'not hers'],
     ['kbSearch', () => ({ sessionId: kimItem, query: 'parcel' }), 'not hers'],
+    ['quickReply', () => ({ sessionId: kimItem, quickReplyId: 'greeting' }), 'gone'],
   ])(
     "Bea pressing %s on Alex's conversation is refused with a card; logged; nothing changes",
     async (verb, data, why) => {

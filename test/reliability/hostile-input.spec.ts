@@ -49,6 +49,7 @@ const REFUSING_VERBS = [
   'closeCancel',
   'reply',
   'kbSearch',
+  'quickReply',
   'presence',
   'openCase',
 ];

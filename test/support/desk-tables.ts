@@ -43,6 +43,8 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     customers: afterReady(ready, tables.customers),
     contacts: afterReady(ready, tables.contacts),
     visitorNumbers: afterReady(ready, tables.visitorNumbers),
+    quickReplies: afterReady(ready, tables.quickReplies),
+    notes: afterReady(ready, tables.notes),
     unitOfWork: afterReady(ready, tables.unitOfWork),
   };
 }

@@ -9,10 +9,16 @@ import type {
   DashboardView,
   HelpView,
   KbSearchView,
+  QuickRepliesView,
   NoticeView,
   OfferStatus,
   OfferView,
   PanelView,
+  NoteLine,
+  NotesView,
+  TransferHandover,
+  TransferPickerView,
+  TransferTarget,
 } from '../../src/app/views';
 import {
   type AgentSessions,
@@ -202,6 +208,40 @@ export function kbSearchView(overrides: Partial<KbSearchView> = {}): KbSearchVie
   };
 }
 
+export function quickRepliesView(overrides: Partial<QuickRepliesView> = {}): QuickRepliesView {
+  return {
+    kind: 'quick-replies',
+    sessionId: 'wi-kenny',
+    sessionTitle: 'Kenny Smith',
+    query: 'refund',
+    results: [
+      {
+        id: 'refund-started',
+        title: 'Refund started',
+        tags: ['billing', 'refund'],
+        scope: 'shared',
+        text: 'Hi Kenny Smith, your refund is on its way.',
+        unfilled: [],
+      },
+      {
+        id: 'qr-order',
+        title: 'Refund for an order',
+        tags: [],
+        scope: 'own',
+        text: 'The refund for order {orderNumber} is on its way.',
+        unfilled: ['{orderNumber}'],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** `/q` with Home focused: the card lists, with nothing to send to. */
+export function quickRepliesWithHomeFocused(): QuickRepliesView {
+  const { sessionId: _id, sessionTitle: _title, ...listed } = quickRepliesView({ query: '' });
+  return listed;
+}
+
 export function dashboardView(overrides: Partial<DashboardView> = {}): DashboardView {
   return {
     kind: 'dashboard',
@@ -250,6 +290,58 @@ export const noticeView: NoticeView = {
 export const helpView: HelpView = { kind: 'help' };
 
 /** One or more representative views of every kind. */
+export const NOTES: readonly NoteLine[] = [
+  { authorName: 'Ada Lovelace', at: NOW - 600_000, text: 'Order 1234 — refund <approved> *pending* finance' },
+  { authorName: 'Grace Hopper', at: NOW - 60_000, text: 'Customer prefers email follow-up' },
+];
+
+export function transferOfferView(
+  status: OfferStatus,
+  handover: Partial<TransferHandover> = {},
+  withNote = true,
+): OfferView {
+  const transfer: TransferHandover = {
+    fromName: 'Ada Lovelace',
+    note: 'Wants a refund for order 1234; I am off shift',
+    latestMessage: 'Any news on my refund?',
+    sentiment: 'Slightly negative',
+    notes: NOTES,
+    ...handover,
+  };
+  const { note, ...rest } = transfer;
+  return offerView(status, { transfer: withNote && note !== undefined ? transfer : rest });
+}
+
+export function transferPickerView(targets?: readonly TransferTarget[]): TransferPickerView {
+  return {
+    kind: 'transfer-picker',
+    sessionId: 'wi-kenny',
+    title: 'Kenny Smith',
+    targets: targets ?? [
+      {
+        agentId: 'agent-grace',
+        name: 'Grace Hopper',
+        presence: 'available',
+        presenceLabel: 'Available',
+        conversations: 0,
+        capacity: 10,
+      },
+      {
+        agentId: 'agent-linus',
+        name: 'Linus <b>T</b>',
+        presence: 'busy',
+        presenceLabel: 'Busy',
+        conversations: 3,
+        capacity: 10,
+      },
+    ],
+  };
+}
+
+export function notesView(notes: readonly NoteLine[]): NotesView {
+  return { kind: 'notes', sessionId: 'wi-kenny', title: 'Kenny Smith', notes };
+}
+
 export function representativeViews(): Array<[string, AgentView]> {
   return [
     ['panel, expanded', panelView()],
@@ -282,6 +374,29 @@ export function representativeViews(): Array<[string, AgentView]> {
     ['kb search with results', kbSearchView()],
     ['kb search, nothing found', kbSearchView({ query: 'warranty', results: [] })],
     ['kb search, not searched yet', kbSearchView({ query: '', results: [] })],
+    ['quick replies found', quickRepliesView()],
+    ['quick replies, nothing found', quickRepliesView({ query: 'warranty', results: [] })],
+    ['quick replies with Home focused', quickRepliesWithHomeFocused()],
+    [
+      'quick reply inserted into the reply',
+      quickRepliesView({
+        query: '',
+        results: [],
+        draft: 'Hi Kenny,\nyour refund is on its way.',
+        inserted: 'Refund started',
+      }),
+    ],
+    ['transfer offer, pending', transferOfferView('pending')],
+    ['transfer offer without a note or notes', transferOfferView('pending', { notes: [] }, false)],
+    ['transfer offer, accepted', transferOfferView('accepted')],
+    [
+      'active conversation with notes and a transfer pending',
+      activeConversationView({ notes: NOTES, transferPendingTo: 'Grace Hopper' }),
+    ],
+    ['transfer picker', transferPickerView()],
+    ['transfer picker, nobody free', transferPickerView([])],
+    ['notes', notesView(NOTES)],
+    ['notes, none yet', notesView([])],
     ['dashboard', dashboardView()],
     ['dashboard, empty', dashboardView({ myItems: [], openItems: [], waitingItems: [], closedItems: [] })],
     ['close confirm', closeConfirmView],

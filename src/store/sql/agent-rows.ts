@@ -39,6 +39,7 @@ export function sessionColumns(session: Session, openedOrder: number): SessionCo
     draft_reply: session.draft.reply,
     draft_case_fields: JSON.stringify(session.draft.caseFields),
     name_given: session.nameGiven ?? null,
+    transfer_pending_to: session.transferPendingTo ?? null,
   };
 }
 
@@ -56,6 +57,7 @@ export function sessionOf(row: StoredSession): Session {
       caseFields: JSON.parse(row.draft_case_fields) as Record<string, string>,
     },
     ...(row.name_given !== null ? { nameGiven: row.name_given } : {}),
+    ...(row.transfer_pending_to !== null ? { transferPendingTo: row.transfer_pending_to } : {}),
   };
 }
 

@@ -3,7 +3,9 @@ import type {
   ContactDirectory,
   CustomerRepository,
   MessageLog,
+  NoteLog,
   QueueRepository,
+  QuickReplyRepository,
   UnitOfWork,
   VisitorNumbers,
   WorkItemRepository,
@@ -12,8 +14,10 @@ import { createAgentRepository } from './agent-repository';
 import { createContactDirectory } from './contact-directory';
 import { createCustomerRepository } from './customer-repository';
 import { createMessageLog } from './message-log';
+import { createNoteLog } from './notes';
 import type { SqlDatabase } from './open-database';
 import { createQueueRepository } from './queue-repository';
+import { createQuickReplyRepository } from './quick-replies';
 import { createVisitorNumbers } from './visitor-numbers';
 import { createWorkItemRepository } from './work-item-repository';
 
@@ -26,6 +30,8 @@ export interface DeskRepositories {
   readonly customers: CustomerRepository;
   readonly contacts: ContactDirectory;
   readonly visitorNumbers: VisitorNumbers;
+  readonly quickReplies: QuickReplyRepository;
+  readonly notes: NoteLog;
   readonly unitOfWork: UnitOfWork;
 }
 
@@ -38,6 +44,8 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     customers: createCustomerRepository(database),
     contacts: createContactDirectory(database),
     visitorNumbers: createVisitorNumbers(database),
+    quickReplies: createQuickReplyRepository(database),
+    notes: createNoteLog(database),
     unitOfWork: { run: (work) => database.transaction(() => work()) },
   };
 }

@@ -12,6 +12,8 @@ import { webchatArchive } from './migrations/0011-webchat-archive';
 import { teamsBudget } from './migrations/0012-teams-budget';
 import { outboxPriority } from './migrations/0013-outbox-priority';
 import { outboxBatches } from './migrations/0014-outbox-batches';
+import { quickReplies } from './migrations/0015-quick-replies';
+import { teamwork } from './migrations/0016-teamwork';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -30,6 +32,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-teams-budget': teamsBudget,
   '0013-outbox-priority': outboxPriority,
   '0014-outbox-batches': outboxBatches,
+  '0015-quick-replies': quickReplies,
+  '0016-teamwork': teamwork,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

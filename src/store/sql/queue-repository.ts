@@ -27,6 +27,8 @@ export interface QueueRepository {
    * unless it holds a claim (then it is replaced at the tail). O(1) in the queue's length.
    */
   enqueue(workstream: string, workItemId: string, now: number, preferredAgentId?: string): Promise<void>;
+  /** Puts the entry one place ahead of the first (an item handed back keeps its turn); O(1) too. */
+  enqueueFirst(workstream: string, entry: QueueEntry): Promise<void>;
   /** Live offers (expiresAt > now) made to one agent, oldest first. */
   offersFor(workstream: string, agentId: string, now: number): Promise<Offer[]>;
   /** How many are queued: the entries no agent has claimed yet. */
@@ -214,6 +216,29 @@ async function enqueueEntry(trx: Trx, workstream: string, entry: QueueEntry, loc
 }
 
 /**
+ * Puts an entry ahead of every other (a conversation handed back to the queue keeps its turn): its place is one
+ * before the first. An unclaimed entry already there stays where it is.
+ */
+async function enqueueFirstEntry(trx: Trx, workstream: string, entry: QueueEntry, lock: boolean) {
+  const existing = await trx
+    .selectFrom('queue_entries')
+    .select([...QUEUE_ENTRY_COLUMNS, 'workstream', 'ordinal', 'version'])
+    .where('work_item_id', '=', entry.workItemId)
+    .$if(lock, (query) => query.forUpdate())
+    .executeTakeFirst();
+  if (existing && existing.claim_agent_id === null) return;
+  const { first } = await trx
+    .selectFrom('queue_entries')
+    .select((eb) => eb.fn.min('ordinal').as('first'))
+    .where('workstream', '=', workstream)
+    .executeTakeFirstOrThrow();
+  const ordinal = first === null ? await reserveOrdinals(trx, workstream, 1) : Number(first) - 1;
+  const columns = queueEntryColumns(entry);
+  if (existing) await updateRow(trx, existing, { ...columns, ordinal });
+  else await insertRows(trx, workstream, [{ ...columns, ordinal }]);
+}
+
+/**
  * The queue on tables. PostgreSQL: an update locks the rows it reads (row locks first, the order counter last,
  * as in enqueue, so the two never deadlock), and every write is conditional on the version read, so an entry
  * another instance inserted meanwhile is never removed and a row changed meanwhile is a conflict, retried.
@@ -252,6 +277,8 @@ export function createQueueRepository(
         : { workItemId, enqueuedAt: now };
       return retrying(workstream, (trx) => enqueueEntry(trx, workstream, entry, lock));
     },
+    enqueueFirst: (workstream, entry) =>
+      retrying(workstream, (trx) => enqueueFirstEntry(trx, workstream, entry, lock)),
     offersFor: async (workstream, agentId, now) => {
       const rows = await database.db
         .selectFrom('queue_entries')

@@ -41,6 +41,8 @@ export interface AgentSessionsTable {
   draft_case_fields: Defaulted<string>;
   /** The name the customer gave themselves, shown beside the "Visitor N" title (from 0005). */
   name_given: string | null;
+  /** The display name of the agent a transfer of this conversation waits for (from 0016). */
+  transfer_pending_to: string | null;
 }
 
 /** A customer is `channelId:userId`. */
@@ -89,7 +91,37 @@ export interface WorkItemsTable {
   case_priority: string | null;
   case_saved_at: Millis | null;
   case_saved_by: string | null;
+  /** A transfer waiting for its target's answer (from 0016): all six set, or none. */
+  transfer_offer_id: string | null;
+  transfer_from: string | null;
+  transfer_to: string | null;
+  transfer_note: string | null;
+  transfer_offered_at: Millis | null;
+  transfer_expires_at: Millis | null;
   version: Defaulted<number>;
+}
+
+/** Internal notes on a conversation: never sent to the customer, kept after it ends (from 0016). */
+export interface NotesTable {
+  id: string;
+  work_item_id: string;
+  author_id: string;
+  author_name: string;
+  at: Millis;
+  text: string;
+}
+
+/** An agent's own quick reply (from 0015); the team's shared set is a file, never stored. */
+export interface QuickRepliesTable {
+  id: string;
+  agent_key: string;
+  title: string;
+  text: string;
+  /** JSON array of tags, lower case, without `#`. */
+  tags: Defaulted<string>;
+  version: Defaulted<number>;
+  created_at: Millis;
+  updated_at: Millis;
 }
 
 /** The transcript, append-only; `seq` is the message's order within its work item. */
@@ -306,6 +338,8 @@ export interface Database {
   webchat_activities: WebchatActivitiesTable;
   webchat_tokens: WebchatTokensTable;
   teams_tenant_calls: TeamsTenantCallsTable;
+  quick_replies: QuickRepliesTable;
+  notes: NotesTable;
 }
 
 export type TableName = keyof Database;
@@ -333,6 +367,8 @@ export const TABLE_NAMES = [
   'webchat_activities',
   'webchat_tokens',
   'teams_tenant_calls',
+  'quick_replies',
+  'notes',
 ] as const satisfies readonly TableName[];
 
 /** Compile-time check that TABLE_NAMES names every table of Database. */

@@ -7,6 +7,7 @@ import { requireOneRow, retryOnConflict, VersionConflictError } from './conflict
 import { appendMessage } from './messages';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
+import { pendingTransfers } from './transfer-queries';
 import { columnsOf, documentOf, prechatRows, samePrechat } from './work-item-rows';
 
 type Trx = Kysely<Database>;
@@ -126,6 +127,8 @@ export function createWorkItemRepository(database: SqlDatabase): WorkItemReposit
     dashboard: (workstream, closedListed) => dashboard(database.db, workstream, closedListed),
 
     previousOf: (customerId, exceptId, limit) => previousOf(database.db, customerId, exceptId, limit),
+
+    pendingTransfers: () => pendingTransfers(database.db),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { CustomerIdentity } from '../../domain/session-title';
+import type { PendingTransfer } from '../../domain/transfer';
 import type { ClosedReason, WorkItem, WorkItemState } from '../../domain/work-item';
 import type { WorkItemDocument } from '../../app/documents';
 import type { PrechatAnswer } from '../../app/views';
@@ -30,6 +31,22 @@ function itemOf(row: WorkItemRow): WorkItem {
     ...present('customerLeftAt', row.customer_left_at),
     sentimentScores: JSON.parse(row.sentiment_scores) as number[],
     customerMessageCount: row.customer_message_count,
+    ...transferOf(row),
+  };
+}
+
+function transferOf(row: WorkItemRow): { transfer?: PendingTransfer } {
+  const { transfer_offer_id: offerId, transfer_from: from, transfer_to: to } = row;
+  if (offerId === null || from === null || to === null) return {};
+  return {
+    transfer: {
+      offerId,
+      fromAgentId: from,
+      toAgentId: to,
+      ...present('note', row.transfer_note),
+      offeredAt: row.transfer_offered_at ?? 0,
+      expiresAt: row.transfer_expires_at ?? 0,
+    },
   };
 }
 
@@ -81,6 +98,12 @@ export function columnsOf(doc: WorkItemDocument): WorkItemColumns {
     case_priority: doc.case?.priority ?? null,
     case_saved_at: doc.case?.savedAt ?? null,
     case_saved_by: doc.case?.savedBy ?? null,
+    transfer_offer_id: item.transfer?.offerId ?? null,
+    transfer_from: item.transfer?.fromAgentId ?? null,
+    transfer_to: item.transfer?.toAgentId ?? null,
+    transfer_note: item.transfer?.note ?? null,
+    transfer_offered_at: item.transfer?.offeredAt ?? null,
+    transfer_expires_at: item.transfer?.expiresAt ?? null,
   };
 }
 

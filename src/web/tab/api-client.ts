@@ -55,6 +55,11 @@ export class AgentApiClient {
     return this.request<ActionResponse>('POST', AGENT_API.actions, { ...data, verb });
   }
 
+  /** Any other route of the agent API (the quick replies' ones), with the same sign-in and errors. */
+  call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, body);
+  }
+
   async saveDraft(sessionId: string, change: DraftChange, keepalive = false): Promise<void> {
     await this.request<undefined>('PUT', AGENT_API.draft(sessionId), change, keepalive);
   }

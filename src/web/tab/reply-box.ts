@@ -1,4 +1,5 @@
 import { h } from './dom';
+import { attachQuickReplyPicker, type QuickReplySource } from './quick-reply-picker';
 
 export interface ReplyBoxOptions {
   /** The customer, for the box's label. */
@@ -15,6 +16,8 @@ export interface ReplyBoxOptions {
   readonly send: (text: string) => Promise<boolean>;
   /** A reply went out and the box was emptied. */
   readonly sent: () => void;
+  /** Typing `/` at the start opens the quick reply picker on these. */
+  readonly quickReplies?: QuickReplySource | undefined;
 }
 
 /** A conversation's reply box: Enter sends, Shift+Enter starts a new line, every change is a draft. */
@@ -58,6 +61,7 @@ export class ReplyBox {
         h('button', { class: 'button primary' }, 'Send'),
       ),
     );
+    if (options.quickReplies) attachQuickReplyPicker(this, options.quickReplies);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { DraftStatus } from './draft-saver';
 import { WORK_ITEM_STATE_LABELS } from './format';
 import { KbPane } from './kb-pane';
 import { paneTabs } from './pane-tabs';
+import type { QuickReplySource } from './quick-reply-picker';
 import { ReplyBox } from './reply-box';
 import { TranscriptView } from './transcript-view';
 
@@ -27,6 +28,8 @@ export interface SessionViewActions {
   openPrevious(workItemId: string): void;
   /** The page of the transcript before line `before`. */
   earlier(sessionId: string, before: number): Promise<TranscriptPage | undefined>;
+  /** The `/` picker's quick replies for a session, and the way to the agent's own. */
+  readonly quickReplies?: (sessionId: string) => QuickReplySource;
 }
 
 export interface SessionViewContext {
@@ -217,6 +220,7 @@ export class SessionView {
       changed: (reply) => this.actions.draftChanged(this.sessionId, { reply }),
       send: (text) => this.actions.reply(this.sessionId, text),
       sent: () => this.transcript.scrollToLatest(),
+      quickReplies: this.actions.quickReplies?.(this.sessionId),
     });
   }
 

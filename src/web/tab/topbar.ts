@@ -15,7 +15,8 @@ export class Topbar {
   private readonly liveStatus: HTMLElement;
   private readonly soundSlot: HTMLElement;
 
-  constructor(signOut: (() => void) | undefined) {
+  /** `tools`: buttons beside the agent's name (Quick replies). */
+  constructor(signOut: (() => void) | undefined, tools: readonly HTMLElement[] = []) {
     this.agentName = h('span', { class: 'agent-name' });
     this.liveStatus = h('span', { class: 'live-status', 'data-status': 'connecting' }, LIVE_TEXT.connecting);
     this.soundSlot = h('span', { class: 'sound-slot' });
@@ -24,6 +25,7 @@ export class Topbar {
       { class: 'topbar' },
       h('h1', { class: 'brand' }, 'Relaydesk'),
       this.agentName,
+      ...tools,
       this.soundSlot,
       this.liveStatus,
       signOut

@@ -17,6 +17,8 @@ import { refreshLiveTimes } from './live-times';
 import { MainView } from './main-view';
 import { Notices } from './notices';
 import { OfferStrip } from './offer-strip';
+import { QuickRepliesClient } from './quick-replies-client';
+import { QuickReplyManager } from './quick-reply-manager';
 import { SessionPanel } from './session-panel';
 import type { SessionViewActions } from './session-view';
 import { sessionKeptDrafts, type DraftStorage } from './kept-drafts';
@@ -49,6 +51,8 @@ export class Workspace {
   private readonly problems: ConnectionProblems;
   private readonly offers: OfferStrip;
   private readonly dialog = new ConfirmDialog();
+  private readonly quickReplies: QuickReplyManager;
+  private readonly quickReplyClient: QuickRepliesClient;
   private readonly saver: DraftSaver;
   private readonly live: LiveEvents;
   private state: WorkspaceState | undefined;
@@ -60,7 +64,12 @@ export class Workspace {
   constructor(private readonly options: WorkspaceOptions) {
     this.api = options.api;
     this.clock = new ServerClock(options.clock ?? browserClock);
-    this.topbar = new Topbar(options.signOut);
+    this.quickReplyClient = new QuickRepliesClient(this.api);
+    this.quickReplies = new QuickReplyManager({
+      client: this.quickReplyClient,
+      report: (error) => this.problems.report(error, 'action'),
+    });
+    this.topbar = new Topbar(options.signOut, [this.quickReplies.button]);
     this.panel = new SessionPanel(
       {
         select: (sessionId) => void this.select(sessionId),
@@ -114,6 +123,7 @@ export class Workspace {
       ),
       this.notices.element,
       this.dialog.element,
+      this.quickReplies.dialog,
     );
     this.options.container.removeAttribute('aria-busy');
     // A reload or a closed tab must not lose what was typed in the last 400 ms.
@@ -297,6 +307,10 @@ export class Workspace {
     saveCase: (sessionId) => void this.saveCase(sessionId),
     openPrevious: (workItemId) => this.openWith(VERBS.open, { workItemId }),
     earlier: (sessionId, before) => this.problems.read(() => this.api.earlier(sessionId, before)),
+    quickReplies: (sessionId) => ({
+      search: (query) => this.problems.read(() => this.quickReplyClient.search(query, sessionId)),
+      manage: () => void this.quickReplies.open(),
+    }),
   };
 }
 

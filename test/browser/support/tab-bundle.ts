@@ -18,6 +18,7 @@ const TAB: Bundle = {
   sources: [
     join(ROOT, 'src', 'web', 'tab'),
     join(ROOT, 'src', 'web', 'agent-api.ts'),
+    join(ROOT, 'src', 'web', 'quick-replies-api.ts'),
     join(ROOT, 'src', 'cards', 'verbs.ts'),
     join(ROOT, 'src', 'web', 'base.css'),
     join(ROOT, 'src', 'shared'),

@@ -31,15 +31,31 @@ function messageRows(id: string, transcript: readonly TranscriptMessage[]): Inse
   }));
 }
 
+/** The columns the table had at 0004: later migrations' columns (0016's transfer) are left to them. */
+function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
+  const {
+    transfer_offer_id: _offer,
+    transfer_from: _from,
+    transfer_to: _to,
+    transfer_note: _note,
+    transfer_offered_at: _offeredAt,
+    transfer_expires_at: _expiresAt,
+    ...row
+  } = columns;
+  return row;
+}
+
 async function moveWorkItem(db: Kysely<Database>, body: string): Promise<void> {
   const { transcript = [], ...doc } = JSON.parse(body) as WorkItemDocument01;
   const id = doc.item.id;
   const opening = transcript.find((line) => line.from === 'customer');
-  const row = columnsOf({
-    ...doc,
-    prechat: doc.prechat ?? [],
-    ...(opening ? { preview: previewOf(opening.text) } : {}),
-  });
+  const row = columnsAt0004(
+    columnsOf({
+      ...doc,
+      prechat: doc.prechat ?? [],
+      ...(opening ? { preview: previewOf(opening.text) } : {}),
+    }),
+  );
   await db
     .insertInto('work_items')
     .values({ id, ...row, last_message_seq: transcript.length })

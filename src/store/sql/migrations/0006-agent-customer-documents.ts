@@ -48,11 +48,11 @@ async function moveAgent(db: Kysely<Database>, { key, body }: DocumentRow): Prom
     .insertInto('agents')
     .values({ agent_key: agentKey, ...agentColumns(agent), revision: parsed.revision ?? 0 })
     .execute();
-  const rows = agent.panel.sessions.map((session, index) => ({
-    agent_key: agentKey,
-    session_id: session.id,
-    ...sessionColumns(session, index + 1),
-  }));
+  const rows = agent.panel.sessions.map((session, index) => {
+    // The columns the table had at 0006: 0016's transfer mark is left to it.
+    const { transfer_pending_to: _later, ...columns } = sessionColumns(session, index + 1);
+    return { agent_key: agentKey, session_id: session.id, ...columns };
+  });
   if (rows.length > 0) await db.insertInto('agent_sessions').values(rows).execute();
 }
 
