@@ -18,6 +18,7 @@ import type {
   TranscriptPage,
   WorkspaceView,
 } from './views';
+import { transferOfferView } from './transfers';
 import { readWorkItemIndex } from './work-item-index';
 
 /** KB articles the session detail lists for the customer's latest message. */
@@ -31,7 +32,7 @@ export const TRANSCRIPT_PAGE = 50;
  * The agent is created on first contact (Available), as in chat; nothing is sent anywhere.
  */
 export async function workspace(
-  deps: EnsureAgentPorts & Pick<DeskPorts, 'workItems' | 'messages' | 'queue'>,
+  deps: EnsureAgentPorts & Pick<DeskPorts, 'workItems' | 'messages' | 'queue' | 'notes'>,
   agentId: string,
   name?: string,
 ): Promise<WorkspaceView> {
@@ -46,7 +47,7 @@ export async function workspace(
 }
 
 async function pendingOffers(
-  deps: Pick<DeskPorts, 'queue' | 'workItems' | 'messages' | 'clock' | 'settings'>,
+  deps: Pick<DeskPorts, 'queue' | 'workItems' | 'messages' | 'clock' | 'settings' | 'notes' | 'agentRecords'>,
   agentId: string,
 ): Promise<OfferView[]> {
   const { name, notificationTimeoutMs } = deps.settings.workstream;
@@ -59,7 +60,21 @@ async function pendingOffers(
       return offerView(doc, await readExcerpt(deps, doc, 0), offer, 'pending', notificationTimeoutMs);
     }),
   );
-  return views.filter((view): view is OfferView => view !== undefined);
+  // Transfers offered to this agent are offers too, answered with the same Accept / Reject.
+  const transfers = (await deps.workItems.pendingTransfers()).filter(
+    (pending) => pending.toAgentId === agentId && pending.expiresAt > now,
+  );
+  const handovers = await Promise.all(
+    transfers.map(async (pending) => {
+      const doc = await deps.workItems.get(pending.workItemId);
+      return doc?.item.transfer?.offerId === pending.offerId
+        ? transferOfferView(deps, doc, pending, 'pending')
+        : undefined;
+    }),
+  );
+  return [...views, ...handovers]
+    .filter((view): view is OfferView => view !== undefined)
+    .sort((a, b) => a.offeredAt - b.offeredAt);
 }
 
 /**

@@ -34,11 +34,21 @@ function offerItem(shown: ShownOffer, actions: OfferActions, now: number, clamps
     h(
       'div',
       { class: 'offer-text' },
+      offer.transfer
+        ? h('span', { class: 'offer-transfer' }, `Transfer from ${offer.transfer.fromName}: `)
+        : null,
       h('strong', {}, offer.title),
       offer.nameGiven ? h('span', { dir: 'auto' }, ` (${offer.nameGiven})`) : null,
       ` · ${channelLabel(offer.channel)} · waiting `,
       liveTime(offer.waitingSince, 'waited', now),
       offer.firstMessage ? clamps.wrap(messageText(offer.firstMessage, 'offer-message')) : null,
+      offer.transfer?.note
+        ? h(
+            'span',
+            { class: 'offer-handover' },
+            `Note from ${offer.transfer.fromName}: ${offer.transfer.note}`,
+          )
+        : null,
     ),
     // role=timer is not announced as it ticks; the agent reads it when they look.
     h(

@@ -1,4 +1,4 @@
-import type { KbSearchView } from '../../app/views';
+import type { KbSearchView, NoteLine } from '../../app/views';
 import { READ_ONLY_STATUS } from '../../domain/agent-sessions';
 import type { DraftChange, KbArticle, SessionDetail, TranscriptPage } from '../agent-api';
 import { buildCaseForm, type CaseInput } from './case-form';
@@ -8,6 +8,7 @@ import { h } from './dom';
 import type { DraftStatus } from './draft-saver';
 import { WORK_ITEM_STATE_LABELS } from './format';
 import { KbPane } from './kb-pane';
+import { NotesSection } from './notes-section';
 import { paneTabs } from './pane-tabs';
 import type { QuickReplySource } from './quick-reply-picker';
 import { ReplyBox } from './reply-box';
@@ -28,6 +29,10 @@ export interface SessionViewActions {
   openPrevious(workItemId: string): void;
   /** The page of the transcript before line `before`. */
   earlier(sessionId: string, before: number): Promise<TranscriptPage | undefined>;
+  /** Transfer: the dialog listing who can take the conversation (src/web/tab/transfer-dialog.ts). */
+  transfer(sessionId: string, title: string): void;
+  /** Adds an internal note; resolves to the conversation's notes after it, undefined when refused. */
+  addNote(sessionId: string, text: string): Promise<readonly NoteLine[] | undefined>;
   /** The `/` picker's quick replies for a session, and the way to the agent's own. */
   readonly quickReplies?: (sessionId: string) => QuickReplySource;
 }
@@ -68,6 +73,8 @@ export class SessionView {
   private readonly kb: KbPane;
   private readonly heading: HTMLElement;
   private readonly stateChip: HTMLElement;
+  private readonly transferButton: HTMLButtonElement | undefined;
+  private readonly notes: NotesSection | undefined;
   private readonly replyBox: ReplyBox | undefined;
   private readonly draftStatus: HTMLElement;
   private readonly caseInputs: ReadonlyMap<string, CaseInput>;
@@ -112,6 +119,24 @@ export class SessionView {
     this.caseInputs = caseForm?.inputs ?? new Map();
     this.replyBox = detail.conversation.readOnly ? undefined : this.buildReplyBox(context.unsaved);
     this.conversationPane = h('div', { class: 'conversation-body' });
+    const conversationSession = detail.kind === 'conversation';
+    this.transferButton =
+      conversationSession && !detail.conversation.readOnly
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              onclick: () => this.actions.transfer(this.sessionId, this.title),
+            },
+            'Transfer',
+          )
+        : undefined;
+    this.notes = conversationSession
+      ? new NotesSection(detail.conversation.notes ?? [], {
+          add: (text) => this.actions.addNote(this.sessionId, text),
+        })
+      : undefined;
     const replyBox = this.replyBox;
     this.kb = new KbPane(detail.kb, {
       search: (query) => this.actions.kbSearch(this.sessionId, query),
@@ -189,6 +214,7 @@ export class SessionView {
         { id: 'conversation-pane', class: 'pane conversation-pane', 'aria-labelledby': 'conversation-title' },
         h('h3', { id: 'conversation-title' }, 'Active Conversation'),
         this.conversationPane,
+        this.notes?.element ?? null,
       ),
       this.kb.element,
     );
@@ -205,6 +231,7 @@ export class SessionView {
       h(
         'div',
         { class: 'header-actions' },
+        this.transferButton ?? null,
         isCase ? null : button('End', () => this.actions.end(this.sessionId, this.title), readOnly),
         button('Close', () => this.actions.close(this.sessionId, this.title)),
       ),
@@ -236,7 +263,20 @@ export class SessionView {
 
   private render(): void {
     const { conversation } = this.detail;
-    this.stateChip.textContent = this.history ? HISTORY_LABEL : WORK_ITEM_STATE_LABELS[conversation.state];
+    const pendingTo = conversation.transferPendingTo;
+    this.stateChip.textContent = this.history
+      ? HISTORY_LABEL
+      : pendingTo !== undefined
+        ? `Transfer to ${pendingTo} pending`
+        : WORK_ITEM_STATE_LABELS[conversation.state];
+    if (this.transferButton) {
+      this.transferButton.disabled = conversation.state !== 'active' || pendingTo !== undefined;
+      this.transferButton.title =
+        pendingTo !== undefined
+          ? `Waiting for ${pendingTo} to accept`
+          : 'Hand this conversation to a colleague';
+    }
+    this.notes?.update(conversation.notes ?? []);
     this.stateChip.dataset['state'] = conversation.state;
     this.transcript.update(this.detail.transcript);
     // The draft rides along in the conversation view; typing must not redraw the summary.
