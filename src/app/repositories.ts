@@ -53,6 +53,8 @@ export interface WorkItemRepository {
   previousOf(customerId: string, exceptId: string, limit: number): Promise<WorkItemDocument[]>;
   /** Every transfer waiting for its target's answer, soonest to expire first. */
   pendingTransfers(): Promise<(PendingTransfer & { readonly workItemId: string })[]>;
+  /** The ids of the workstream's conversations in wrap-up, oldest first. */
+  inWrapUp(workstream: string): Promise<string[]>;
 }
 
 /** Reads of the append-only transcripts: pages, never a whole history. */

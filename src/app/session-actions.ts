@@ -1,12 +1,14 @@
 import { HOME_SESSION_ID, closeSession, findSession, focusSession } from '../domain/agent-sessions';
-import { HomeSessionNotClosableError } from '../domain/errors';
-import { endWorkItem, moveWorkItemToWaiting } from '../domain/work-item';
+import { HomeSessionNotClosableError, WrapUpOpenError } from '../domain/errors';
+import { moveWorkItemToWaiting } from '../domain/work-item';
 import { guarded, requireLiveSession, threshold, updateOwnedItem, type ActionPorts } from './action-guards';
 import { ensureAgent, refreshPanel, updateAgent } from './agents';
-import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
+import type { WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
 import { teamworkOf } from './notes';
+import { withdrawnTransferCard } from './transfer-answers';
+import { wrapUpView } from './wrap-up';
 import { readExcerpt } from './transcripts';
 import { SUMMARY_LINES, activeConversationView, notice, panelView, replyDraft } from './view-builders';
 import type { AgentView } from './views';
@@ -29,7 +31,13 @@ export function focus(
     }));
     await refreshPanel(deps, agent);
     const session = findSession(agent.panel, sessionId);
-    if (session?.kind === 'conversation') {
+    if (session?.wrapUpSince !== undefined) {
+      // Ended: what the agent does next is the wrap-up, so that is the card they get.
+      await deps.notifier.toAgent(
+        agentId,
+        wrapUpView(session, deps.settings.workstream.wrapUp, deps.clock.now()),
+      );
+    } else if (session?.kind === 'conversation') {
       const doc = await deps.workItems.get(sessionId);
       if (doc) {
         const excerpt = await readExcerpt(deps, doc, SUMMARY_LINES);
@@ -57,6 +65,7 @@ export function requestClose(
     const agent = await ensureAgent(deps, agentId);
     if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
     const session = await requireLiveSession(deps, agent, sessionId);
+    if (session.wrapUpSince !== undefined) throw new WrapUpOpenError();
     return { kind: 'close-confirm', sessionId, title: session.title };
   });
 }
@@ -69,19 +78,27 @@ export function cancelClose(deps: ActionPorts, agentId: string): Promise<AgentVi
 }
 
 /** Closing a conversation without ending it moves it to Waiting (persistent chat) and frees capacity. */
-export function confirmClose(deps: OfferPorts, agentId: string, sessionId: string): Promise<AgentView> {
+export function confirmClose(
+  deps: OfferPorts & Pick<DeskPorts, 'notes'>,
+  agentId: string,
+  sessionId: string,
+): Promise<AgentView> {
   return guarded(deps, { agentId, sessionId, action: 'closeConfirm' }, async () => {
     const now = deps.clock.now();
     if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
     const before = await ensureAgent(deps, agentId);
     const session = await requireLiveSession(deps, before, sessionId);
+    if (session.wrapUpSince !== undefined) throw new WrapUpOpenError();
     if (session.kind === 'conversation' && !session.readOnly) {
       const doc = await deps.workItems.get(sessionId);
       if (doc?.item.state === 'active' && doc.item.assignedAgentId === agentId) {
-        await updateOwnedItem(deps, agentId, sessionId, (d) => ({
-          ...d,
-          item: moveWorkItemToWaiting(d.item, now),
-        }));
+        let prior: WorkItemDocument | undefined;
+        await updateOwnedItem(deps, agentId, sessionId, (d) => {
+          prior = d;
+          return { ...d, item: moveWorkItemToWaiting(d.item, now) };
+        });
+        // A transfer it had waiting is void: the colleague's offer card says so.
+        await withdrawnTransferCard(deps, prior);
       }
     }
     const agent = await updateAgent(deps, agentId, (current) =>
@@ -99,31 +116,5 @@ export function confirmClose(deps: OfferPorts, agentId: string, sessionId: strin
         : 'The session is closed.',
       'good',
     );
-  });
-}
-
-/** End finishes the conversation: the customer is told, and their next message starts afresh. */
-export function end(deps: OfferPorts, agentId: string, sessionId: string): Promise<AgentView> {
-  return guarded(deps, { agentId, sessionId, action: 'end' }, async () => {
-    const now = deps.clock.now();
-    const before = await ensureAgent(deps, agentId);
-    const session = await requireLiveSession(deps, before, sessionId);
-    const doc = await updateOwnedItem(deps, agentId, session.id, (d) => ({
-      ...d,
-      item: endWorkItem(d.item, now),
-    }));
-    const agent = await updateAgent(deps, agentId, (current) =>
-      findSession(current.panel, sessionId)
-        ? { ...current, panel: closeSession(current.panel, sessionId) }
-        : current,
-    );
-    deps.logger.info({ agentId, sessionId }, 'conversation ended');
-    await deps.notifier.toCustomer(doc.item.customerId, customerWording.ended(agent.name), {
-      kind: 'ended',
-      agentName: agent.name,
-    });
-    await refreshPanel(deps, agent);
-    await dispatchOffers(deps);
-    return notice(`${session.title} ended`, 'The conversation is closed.', 'good');
   });
 }

@@ -4,6 +4,7 @@ import { CLAIM_GRACE_MS, finishClaim } from './claims';
 import { dispatchOffers, sendOfferCard } from './offers';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
 import { expireTransfers } from './transfer-answers';
+import { sweepWrapUps } from './wrap-up';
 import type { TransferPorts } from './transfers';
 import { updateQueue } from './work-queue';
 
@@ -57,6 +58,7 @@ export function deskSweep(deps: TransferPorts): () => Promise<SweepOutcome> {
   let lastRepairAt = -Infinity;
   return async () => {
     const swept = await sweepOffers(deps);
+    await sweepWrapUps(deps);
     const now = deps.clock.now();
     if (now - lastRepairAt < REPAIR_INTERVAL_MS) return swept;
     lastRepairAt = now;

@@ -11,7 +11,7 @@ import { showKb } from './knowledge';
 import { teamworkOf } from './notes';
 import { accept, dispatchOffers, reject, type OfferAnswer } from './offers';
 import { readExcerpt } from './transcripts';
-import { sendTransferOffer, transferOfferView, type TransferPorts } from './transfers';
+import { lockAgents, sendTransferOffer, transferOfferView, type TransferPorts } from './transfers';
 import { SUMMARY_LINES, activeConversationView, notice, refusal, replyDraft } from './view-builders';
 import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
@@ -95,6 +95,8 @@ function handOver(
 ): Promise<HandedOver> {
   const { maxSessions } = deps.settings.workstream;
   return deps.unitOfWork.run(async () => {
+    // The agents' rows first, in the order a transfer request takes them, then the item.
+    await lockAgents(deps, [request.agentId, pending.fromAgentId]);
     const doc = await deps.workItems.update(request.workItemId, (current) => {
       if (!current) throw new NoLongerAvailableError();
       return { ...current, item: acceptTransfer(current.item, { ...request, now }) };
@@ -207,6 +209,31 @@ async function tellSource(deps: TransferPorts, pending: PendingTransfer, text: s
   if (!source) return;
   await deps.notifier.toAgent(source.id, notice('Transfer not taken', text, 'warning'));
   await refreshPanel(deps, source, text);
+}
+
+/**
+ * The conversation left Active (ended, closed to Waiting) while a transfer of it waited for an answer: the target's
+ * offer card is updated in place to "no longer available", so it keeps no live Accept / Reject. `before` is the
+ * work item as it was before it left Active; a conversation with no transfer pending sends nothing. The target's
+ * tab drops the offer by itself (its offers are read from the pending transfers, and this send refreshes it).
+ */
+export async function withdrawnTransferCard(
+  deps: Pick<
+    TransferPorts,
+    'workItems' | 'logger' | 'messages' | 'notes' | 'agentRecords' | 'settings' | 'notifier'
+  >,
+  before: WorkItemDocument | undefined,
+): Promise<void> {
+  const pending = before?.item.transfer;
+  if (!before || !pending) return;
+  const now = await deps.workItems.get(before.item.id);
+  // Still pending with that very offer (the item did not leave Active after all): nothing to withdraw.
+  if (now?.item.transfer?.offerId === pending.offerId) return;
+  deps.logger.info(
+    { workItemId: before.item.id, agentId: pending.toAgentId, offerId: pending.offerId },
+    'transfer withdrawn',
+  );
+  await sendTransferOffer(deps, now ?? before, pending, 'unavailable');
 }
 
 /** Accept on any offer card: a transfer's when the conversation has that one pending, else a queued item's. */

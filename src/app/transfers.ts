@@ -29,28 +29,50 @@ export type TransferPorts = ClaimPorts & Pick<DeskPorts, 'notes' | 'unitOfWork'>
 export type TransferDestination =
   { readonly toAgentId: string; readonly note?: string } | { readonly toQueue: true };
 
-/** Every agent as a transfer candidate, with the transfers already offered to them counted. */
+/**
+ * Every agent as a transfer candidate, with what is already promised to them counted as routing counts it: the
+ * transfers offered to them, the queue's live offers to them, and their claims whose session is not open yet.
+ */
 async function transferCandidates(
-  deps: Pick<TransferPorts, 'agents' | 'agentRecords' | 'workItems' | 'settings'>,
+  deps: Pick<TransferPorts, 'agents' | 'agentRecords' | 'workItems' | 'queue' | 'clock' | 'settings'>,
 ): Promise<{ candidate: TransferCandidate; agent: AgentDocument }[]> {
   const ids = await deps.agents();
-  const [records, pending] = await Promise.all([
+  const { workstream } = deps.settings;
+  const [records, pending, queue] = await Promise.all([
     deps.agentRecords.getMany(ids),
     deps.workItems.pendingTransfers(),
+    deps.queue.get(workstream.name),
   ]);
-  const units = deps.settings.workstream.capacityUnitsPerConversation;
+  const now = deps.clock.now();
   return ids.flatMap((id) => {
     const agent = records.get(id);
     if (!agent) return [];
+    const queueOffers = queue.entries.filter((entry) =>
+      entry.offer
+        ? entry.offer.agentId === id && entry.offer.expiresAt > now
+        : entry.claim?.agentId === id && !findSession(agent.panel, entry.workItemId),
+    ).length;
     const candidate: TransferCandidate = {
       id,
       presence: agent.presence,
-      usedUnits: usedCapacityUnits(agent.panel, units),
+      usedUnits: usedCapacityUnits(agent.panel, workstream.capacityUnitsPerConversation),
       sessionCount: agent.panel.sessions.length,
       pendingTransfers: pending.filter((transfer) => transfer.toAgentId === id).length,
+      queueOffers,
     };
     return [{ candidate, agent }];
   });
+}
+
+/**
+ * Holds both agents' rows until the transaction ends (PostgreSQL's row lock; SQLite's writer lock holds everything),
+ * in one order, so two transfers to one colleague — or a transfer and an accept — cannot both count the same room.
+ */
+export async function lockAgents(
+  deps: Pick<TransferPorts, 'agentRecords'>,
+  ids: readonly string[],
+): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) await deps.agentRecords.update(id, (current) => current);
 }
 
 /** The agent's own Active conversation behind a session, or the refusal that says why not. */
@@ -124,10 +146,12 @@ async function toAgent(
 ): Promise<AgentView> {
   const now = deps.clock.now();
   const { workstream } = deps.settings;
-  const found = (await transferCandidates(deps)).find(({ candidate }) => candidate.id === toAgentId);
-  const toName = found?.agent.name ?? 'that agent';
   const offerId = deps.ids.next();
-  const doc = await deps.unitOfWork.run(async () => {
+  const { doc, toName } = await deps.unitOfWork.run(async () => {
+    // Read inside the transaction, behind the target's lock: what is promised to them cannot change until it ends.
+    await lockAgents(deps, [agent.id, toAgentId]);
+    const found = (await transferCandidates(deps)).find(({ candidate }) => candidate.id === toAgentId);
+    const name = found?.agent.name ?? 'that agent';
     const changed = await deps.workItems.update(before.item.id, (current) => {
       if (!current) throw new NoLongerAvailableError();
       const item = requestTransfer(current.item, {
@@ -144,11 +168,11 @@ async function toAgent(
     if (!changed) throw new NoLongerAvailableError();
     const marked = await updateAgent(deps, agent.id, (current) =>
       findSession(current.panel, before.item.id)
-        ? { ...current, panel: markTransferPending(current.panel, before.item.id, toName) }
+        ? { ...current, panel: markTransferPending(current.panel, before.item.id, name) }
         : current,
     );
     await refreshPanel(deps, marked);
-    return changed;
+    return { doc: changed, toName: name };
   });
   const pending = doc.item.transfer;
   if (!pending) throw new NoLongerAvailableError();
@@ -202,7 +226,7 @@ async function toQueue(
 
 /** The offer card a transfer's target sees (and sees updated in place when it is answered or lapses). */
 export async function sendTransferOffer(
-  deps: TransferPorts,
+  deps: Pick<TransferPorts, 'messages' | 'notes' | 'agentRecords' | 'settings' | 'notifier'>,
   doc: WorkItemDocument,
   pending: PendingTransfer,
   status: OfferStatus,

@@ -168,7 +168,10 @@ export function dashboardView(entries: readonly WorkItemIndexEntry[], agentId: s
   const newestFirst = [...entries].sort((a, b) => b.since - a.since);
   return {
     kind: 'dashboard',
-    myItems: newestFirst.filter((e) => e.state === 'active' && e.agentId === agentId).map(row),
+    // Wrap-up is still the agent's work: it is listed with their Active conversations until they Finish.
+    myItems: newestFirst
+      .filter((e) => (e.state === 'active' || e.state === 'wrap-up') && e.agentId === agentId)
+      .map(row),
     openItems: [...entries]
       .filter((e) => e.state === 'open')
       .sort((a, b) => a.since - b.since)

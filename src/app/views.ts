@@ -92,6 +92,18 @@ export interface TransferPickerView {
   readonly targets: readonly TransferTarget[];
 }
 
+/** An ended conversation being wrapped up: the outcome to pick, an optional note, Finish. */
+export interface WrapUpView {
+  readonly kind: 'wrap-up';
+  readonly sessionId: string;
+  readonly title: string;
+  readonly outcomes: readonly string[];
+  /** When it closes by itself (outcome "Not set") if nobody finishes it. */
+  readonly closesAt: number;
+  /** Until when it counts against the agent's capacity; absent once released, Infinity until Finish. */
+  readonly holdsUntil?: number;
+}
+
 /** A conversation's internal notes, with a box to add one. */
 export interface NotesView {
   readonly kind: 'notes';
@@ -303,7 +315,8 @@ export type AgentView =
   | NoticeView
   | HelpView
   | TransferPickerView
-  | NotesView;
+  | NotesView
+  | WrapUpView;
 
 /**
  * The agent workspace (the tab's panel and Home): the panel, the dashboard and the offers waiting for this
@@ -346,4 +359,6 @@ export interface SessionDetailView {
   readonly draft: Draft;
   /** KB articles for the customer's latest message. */
   readonly kb: KbSearchView;
+  /** The conversation has ended and is being wrapped up: its outcome form. */
+  readonly wrapUp?: WrapUpView;
 }

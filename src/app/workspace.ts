@@ -19,6 +19,7 @@ import type {
   WorkspaceView,
 } from './views';
 import { transferOfferView } from './transfers';
+import { wrapUpView } from './wrap-up';
 import { readWorkItemIndex } from './work-item-index';
 
 /** KB articles the session detail lists for the customer's latest message. */
@@ -83,7 +84,10 @@ async function pendingOffers(
  * case session on such a work item keeps its form but shows none of the live conversation.
  */
 /** What reading a session in full reads: the agent's panel, the work item, its transcript, the KB. */
-export type SessionReadPorts = Pick<DeskPorts, 'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes'>;
+export type SessionReadPorts = Pick<
+  DeskPorts,
+  'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock'
+>;
 
 export async function sessionDetail(
   deps: SessionReadPorts,
@@ -128,6 +132,9 @@ export async function sessionDetail(
       sessionId: session.id,
       ...suggestions(deps, excerpt),
     },
+    ...(session.wrapUpSince !== undefined && doc.item.state === 'wrap-up'
+      ? { wrapUp: wrapUpView(session, deps.settings.workstream.wrapUp, deps.clock.now()) }
+      : {}),
   };
 }
 

@@ -1,6 +1,12 @@
 import type { AgentView } from '../app/views';
 import type { CardColor } from './format';
-import type { HandoverData, NoteLineData, NotesCardData, TransferPickerCardData } from './teamwork-data';
+import type {
+  HandoverData,
+  NoteLineData,
+  NotesCardData,
+  TransferPickerCardData,
+  WrapUpCardData,
+} from './teamwork-data';
 import type { QuickRepliesCardData } from './quick-replies-data';
 
 /*
@@ -197,6 +203,7 @@ export interface CardDataByKind {
   readonly help: HelpCardData;
   readonly 'transfer-picker': TransferPickerCardData;
   readonly notes: NotesCardData;
+  readonly 'wrap-up': WrapUpCardData;
 }
 
 export type CardKind = AgentView['kind'];

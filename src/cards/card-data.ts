@@ -45,7 +45,7 @@ import {
 
 import { messageDigestData } from './digest-data';
 import { quickRepliesData } from './quick-replies-data';
-import { handoverData, noteLinesData, notesData, transferPickerData } from './teamwork-data';
+import { handoverData, noteLinesData, notesData, transferPickerData, wrapUpData } from './teamwork-data';
 
 export type * from './card-data-types';
 
@@ -181,7 +181,7 @@ export function activeConversationData(
     hasSummary: summary.length > 0,
     summary,
     readOnly: view.readOnly,
-    canReply: !view.readOnly,
+    canReply: !view.readOnly && view.state !== 'wrap-up',
     draft: view.readOnly ? '' : replyBoxValue(view.draft),
     canTransfer: !view.readOnly && view.state === 'active' && view.transferPendingTo === undefined,
     transferPending: view.transferPendingTo !== undefined,
@@ -273,5 +273,7 @@ export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDat
       return transferPickerData(view);
     case 'notes':
       return notesData(view, options);
+    case 'wrap-up':
+      return wrapUpData(view, options);
   }
 }

@@ -33,6 +33,7 @@ export const CARD_KINDS: readonly CardKind[] = [
   'help',
   'transfer-picker',
   'notes',
+  'wrap-up',
 ];
 
 /** The repo's cards/: two levels up from src/cards (ts-jest, tsx) and from dist/cards (after build). */

@@ -1,6 +1,6 @@
-import type { NoteLine, NotesView, OfferView, TransferPickerView } from '../app/views';
+import type { NoteLine, NotesView, OfferView, TransferPickerView, WrapUpView } from '../app/views';
 import type { DataOptions, FactData } from './card-data-types';
-import { escapeCardText as text } from './escape';
+import { escapeCardText as text, plainCardText } from './escape';
 import { PRESENCE_COLORS, formatMoment, type CardColor } from './format';
 
 /** The template data of the teamwork cards: the transfer picker, the notes, a transfer offer's handover. */
@@ -42,6 +42,29 @@ export interface HandoverData {
   readonly handoverNote: string;
   readonly hasNotes: boolean;
   readonly notes: readonly NoteLineData[];
+}
+
+export interface WrapUpCardData {
+  readonly sessionId: string;
+  readonly title: string;
+  readonly outcomeChoices: readonly FactData[];
+  readonly timing: string;
+}
+
+export function wrapUpData(view: WrapUpView, options: DataOptions): WrapUpCardData {
+  const closes = `If nobody finishes it, it closes by itself at ${formatMoment(view.closesAt, options.now)} (outcome "Not set").`;
+  const hold =
+    view.holdsUntil === undefined
+      ? 'It no longer counts against your capacity.'
+      : Number.isFinite(view.holdsUntil)
+        ? `It counts against your capacity until ${formatMoment(view.holdsUntil, options.now)}.`
+        : 'It counts against your capacity until you finish.';
+  return {
+    sessionId: view.sessionId,
+    title: text(view.title),
+    outcomeChoices: view.outcomes.map((outcome) => ({ title: plainCardText(outcome), value: outcome })),
+    timing: text(`${hold} ${closes}`),
+  };
 }
 
 export function noteLinesData(notes: readonly NoteLine[], options: DataOptions): NoteLineData[] {

@@ -7,7 +7,8 @@ import { acceptOffer, rejectOffer } from '../app/transfer-answers';
 import { transfer, transferPicker, type TransferPorts } from '../app/transfers';
 import { setPresence, togglePanel } from '../app/panel-actions';
 import { reply, saveReplyDraft } from '../app/reply-actions';
-import { cancelClose, confirmClose, end, focus, requestClose } from '../app/session-actions';
+import { cancelClose, confirmClose, focus, requestClose } from '../app/session-actions';
+import { end, finish } from '../app/wrap-up';
 import type { AgentView } from '../app/views';
 import { open, openCase, pick, saveCase } from '../app/work-item-actions';
 import { isObject } from '../shared/json';
@@ -92,6 +93,8 @@ const transferData = sessionData
   .refine((data) => !(data.toAgentId !== undefined && data.toQueue), {
     error: 'names both an agent and the queue: choose one',
   });
+/** `wrapUp`: Finish with the chosen `outcome` and an optional `note`; a missing outcome is answered with a card. */
+const wrapUpData = sessionData.extend({ [INPUTS.outcome]: input, [INPUTS.note]: input });
 /** `note`: without `text` the notes are shown; with it (even empty, which is refused) a note is added. */
 const noteData = sessionData.extend({ [INPUTS.text]: z.string({ error: 'must be a string' }).optional() });
 
@@ -174,6 +177,16 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
     VERBS.note,
     noteData,
     (ports, agentId, { sessionId, text }) => note(ports, agentId, sessionId, text),
+    { keepsDraft: false },
+  ),
+  defineVerb(
+    VERBS.wrapUp,
+    wrapUpData,
+    (ports, agentId, { sessionId, outcome, note }) =>
+      finish(ports, agentId, sessionId, {
+        ...(outcome !== undefined ? { outcome } : {}),
+        ...(note !== undefined ? { note } : {}),
+      }),
     { keepsDraft: false },
   ),
   defineVerb(VERBS.quickReply, quickReplyData, (ports, agentId, { sessionId, quickReplyId, insert }) =>

@@ -22,6 +22,8 @@ export const VERBS = {
   transfer: 'transfer',
   /** `{ sessionId }` shows the conversation's internal notes; with input `text`, adds one (src/app/notes.ts). */
   note: 'note',
+  /** `{ sessionId }` with inputs `outcome` and optional `note`: Finish the wrap-up of an ended conversation. */
+  wrapUp: 'wrapUp',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -37,8 +39,10 @@ export const INPUTS = {
   text: 'text',
   presence: 'presence',
   query: 'query',
-  /** The handover note on the transfer picker. */
+  /** The handover note on the transfer picker, the wrap-up's note. */
   note: 'note',
+  /** The wrap-up's outcome (one of WRAP_UP_OUTCOMES). */
+  outcome: 'outcome',
 } as const;
 
 /**

@@ -91,6 +91,12 @@ export interface Config {
   /** Pre-chat questions asked before a new conversation is queued; none = no pre-chat survey. */
   prechatQuestions: readonly PrechatQuestion[];
   sweepIntervalSeconds: number;
+  /** What an agent picks from when they wrap a conversation up (WRAP_UP_OUTCOMES). */
+  wrapUpOutcomes: readonly string[];
+  /** Seconds an ended conversation keeps its capacity in wrap-up; Infinity (`always`) until Finish. */
+  wrapUpHoldSeconds: number;
+  /** Seconds after which a conversation in wrap-up closes by itself, outcome "Not set". */
+  wrapUpTimeoutSeconds: number;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
    * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.

@@ -17,8 +17,12 @@ import {
   type PrechatQuestion,
   agentList,
   agentNames,
+  DEFAULT_WRAP_UP_OUTCOMES,
+  MAX_WRAP_UP_OUTCOMES,
   prechatList,
+  wrapUpOutcomes,
 } from './list-schemas';
+import { z } from 'zod';
 import { deriveTeamsAppId } from './teams-app-id';
 import {
   flag,
@@ -113,6 +117,15 @@ export function readAgentKeys(env: EnvReader): AgentKeys {
   };
 }
 
+/** WRAP_UP_HOLD_S: whole seconds, or `always` (Infinity: the capacity is held until Finish). */
+const wrapUpHold = z.union([
+  z
+    .string()
+    .regex(/^always$/i)
+    .transform(() => Infinity),
+  integer(0, 86400),
+]);
+
 export type DeskKeys = Pick<
   Config,
   | 'maxSessions'
@@ -129,6 +142,9 @@ export type DeskKeys = Pick<
   | 'quickRepliesFile'
   | 'prechatQuestions'
   | 'sweepIntervalSeconds'
+  | 'wrapUpOutcomes'
+  | 'wrapUpHoldSeconds'
+  | 'wrapUpTimeoutSeconds'
 >;
 
 export function readDeskKeys(env: EnvReader): DeskKeys {
@@ -175,6 +191,19 @@ export function readDeskKeys(env: EnvReader): DeskKeys {
       `a list of up to ${MAX_PRECHAT_QUESTIONS} "id=Question" entries separated by ";" (distinct ids of letters, digits, _ or -)`,
     ),
     sweepIntervalSeconds: between('SWEEP_INTERVAL_S', 1, 3600, 5),
+    wrapUpOutcomes: env.read<readonly string[]>(
+      'WRAP_UP_OUTCOMES',
+      wrapUpOutcomes,
+      DEFAULT_WRAP_UP_OUTCOMES,
+      `a list of 1 to ${MAX_WRAP_UP_OUTCOMES} distinct outcomes separated by ";" (1 to 40 characters each)`,
+    ),
+    wrapUpHoldSeconds: env.read(
+      'WRAP_UP_HOLD_S',
+      wrapUpHold,
+      60,
+      `${wholeBetween(0, 86400)}, or "always" (held until Finish)`,
+    ),
+    wrapUpTimeoutSeconds: between('WRAP_UP_TIMEOUT_S', 10, 604800, 900),
   };
 }
 

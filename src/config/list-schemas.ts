@@ -64,6 +64,20 @@ export const agentList = z
   })
   .transform((agents) => agents.map(([id, ...aliases]): AgentIdentity => ({ id: id!, aliases })));
 
+export const MAX_WRAP_UP_OUTCOMES = 10;
+export const DEFAULT_WRAP_UP_OUTCOMES = ['Resolved', 'Follow-up needed', 'Escalated', 'No response'];
+
+/** `Resolved;Follow-up needed`: the outcomes an agent picks from in wrap-up, distinct, 1 to 40 characters each. */
+export const wrapUpOutcomes = semicolonList
+  .pipe(
+    z
+      // eslint-disable-next-line no-control-regex
+      .array(z.string().regex(/^[^\u0000-\u001f\u007f]{1,40}$/))
+      .min(1)
+      .max(MAX_WRAP_UP_OUTCOMES),
+  )
+  .refine((outcomes) => new Set(outcomes.map((o) => o.toLowerCase())).size === outcomes.length);
+
 /** `id=Name;id2=Other Name`: a display name per agent, by any of its ids (names may hold commas). */
 export const agentNames = semicolonList.pipe(
   z.array(

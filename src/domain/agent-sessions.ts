@@ -32,6 +32,11 @@ export interface Session {
   readonly nameGiven?: string;
   /** The display name of the agent a transfer of this conversation is offered to, until they answer. */
   readonly transferPendingTo?: string;
+  /**
+   * When the conversation was ended and wrap-up began. A wrap-up session takes no reply; it holds capacity while
+   * it is not read-only (WRAP_UP_HOLD_S), and leaves the panel at Finish.
+   */
+  readonly wrapUpSince?: number;
 }
 
 /** The agent's session panel: Home is implicit and always first; `sessions` are the others, in opening order. */
@@ -76,6 +81,9 @@ export const READ_ONLY_STATUS = 'Closed';
 
 /** What a row says while a transfer of its conversation waits for the colleague's answer. */
 export const TRANSFER_PENDING_STATUS = 'Transfer pending';
+
+/** What a row says while its conversation is being wrapped up. */
+export const WRAP_UP_STATUS = 'Wrap-up';
 
 export const EMPTY_DRAFT: Draft = { reply: '', caseFields: {} };
 
@@ -187,6 +195,31 @@ export function retitleSession(panel: AgentSessions, sessionId: string, title: s
   return session.title === title ? panel : replaceSession(panel, { ...session, title });
 }
 
+/** End: the conversation's session stays for its wrap-up, holding capacity only if `holdsCapacity`. */
+export function startWrapUp(
+  panel: AgentSessions,
+  sessionId: string,
+  now: number,
+  holdsCapacity: boolean,
+): AgentSessions {
+  const session = requireSession(panel, sessionId);
+  const { transferPendingTo: _pending, ...rest } = session;
+  return replaceSession(panel, {
+    ...rest,
+    wrapUpSince: now,
+    unread: 0,
+    readOnly: !holdsCapacity,
+    draft: EMPTY_DRAFT,
+  });
+}
+
+/** The wrap-up's hold is over: the session stays, no longer counted against capacity. */
+export function releaseWrapUpHold(panel: AgentSessions, sessionId: string): AgentSessions {
+  const session = findSession(panel, sessionId);
+  if (!session || session.wrapUpSince === undefined || session.readOnly) return panel;
+  return replaceSession(panel, { ...session, readOnly: true });
+}
+
 /** Marks a conversation "Transfer pending" (to `toName`), or clears the mark with undefined. */
 export function markTransferPending(
   panel: AgentSessions,
@@ -247,6 +280,15 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
     focused: session.id === focusedSessionId,
     closable: true,
   };
+  // Ended, being wrapped up: it needs an outcome, not a reply, so no badge and no alert.
+  if (session.wrapUpSince !== undefined) {
+    return {
+      ...base,
+      alert: false,
+      tooltip: `${session.title}. Wrap-up: choose an outcome and Finish.`,
+      statusText: WRAP_UP_STATUS,
+    };
+  }
   // A history view: nothing in it needs the agent, so no badge and no alert, only what it is.
   if (session.readOnly) {
     return {

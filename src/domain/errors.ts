@@ -132,6 +132,14 @@ export class NoteTooLongError extends DomainError {
   }
 }
 
+export class WrapUpOpenError extends DomainError {
+  readonly code = 'wrap-up-open';
+
+  constructor() {
+    super('This conversation has ended: choose an outcome and Finish its wrap-up to close it.');
+  }
+}
+
 export class NotAConversationError extends DomainError {
   readonly code = 'not-a-conversation';
 

@@ -14,9 +14,21 @@ export interface Note {
 /** The longest note kept; a longer one is refused, so nothing is silently cut from what the agent wrote. */
 export const NOTE_MAX_CHARS = 2000;
 
-/** A note as written: surrounding blanks go, an empty one is refused. */
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/**
+ * Text an agent wrote for colleagues (a note, a transfer's handover note) as it is kept: line breaks made LF,
+ * control characters but tab and newline dropped (no card could show them, and the store cannot hold NUL),
+ * surrounding blanks trimmed. Everything else is kept as written; cards escape it when they show it.
+ */
+export function cleanAgentText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '').trim();
+}
+
+/** A note as written (cleanAgentText), an empty one refused, a longer one than NOTE_MAX_CHARS too. */
 export function writeNote(init: Omit<Note, 'text'> & { readonly text: string }): Note {
-  const text = init.text.trim();
+  const text = cleanAgentText(init.text);
   if (text === '') throw new NoteEmptyError();
   if (text.length > NOTE_MAX_CHARS) throw new NoteTooLongError(NOTE_MAX_CHARS, text.length);
   return { ...init, text };

@@ -1,4 +1,5 @@
 import {
+  DomainError,
   IllegalTransitionError,
   NotOfferedToAgentError,
   NotSessionAgentError,
@@ -7,6 +8,7 @@ import {
   TransferTargetUnavailableError,
   TransferToSelfError,
 } from './errors';
+import { cleanAgentText } from './notes';
 import { acceptsOffers, type PresenceStatus } from './presence';
 import type { WorkItem } from './work-item';
 import type { WorkstreamSettings } from './workstream';
@@ -26,8 +28,21 @@ export interface PendingTransfer {
   readonly expiresAt: number;
 }
 
-/** Longest handover note kept with a transfer. */
+/** Longest handover note a transfer carries; a longer one is refused, as a longer note is, never cut. */
 export const TRANSFER_NOTE_MAX_CHARS = 1000;
+
+export class TransferNoteTooLongError extends DomainError {
+  readonly code = 'transfer-note-too-long';
+
+  constructor(
+    readonly maxChars: number,
+    readonly length: number,
+  ) {
+    super(
+      `A transfer note holds at most ${maxChars} characters; this one has ${length}. Shorten it and transfer again.`,
+    );
+  }
+}
 
 /** What the picker and the checks need to know of a possible target. */
 export interface TransferCandidate {
@@ -37,6 +52,11 @@ export interface TransferCandidate {
   readonly sessionCount: number;
   /** Transfers already offered to this agent and not answered: each will take a conversation's capacity. */
   readonly pendingTransfers: number;
+  /**
+   * Queued conversations offered to this agent and not answered, and those they accepted whose session is not open
+   * yet: each will take a conversation's capacity too, as routing counts them.
+   */
+  readonly queueOffers?: number;
 }
 
 type CapacitySettings = Pick<
@@ -44,13 +64,17 @@ type CapacitySettings = Pick<
   'capacityUnitsPerConversation' | 'agentCapacityUnits' | 'maxSessions'
 >;
 
-/** Available or Busy, with room for one more conversation (and a session slot) once pending transfers count. */
+/**
+ * Available or Busy, with room for one more conversation (and a session slot) once the transfers and queue offers
+ * already promised to them count.
+ */
 export function canTakeTransfer(candidate: TransferCandidate, settings: CapacitySettings): boolean {
   const units = settings.capacityUnitsPerConversation;
+  const promised = candidate.pendingTransfers + (candidate.queueOffers ?? 0);
   return (
     acceptsOffers(candidate.presence) &&
-    candidate.usedUnits + (candidate.pendingTransfers + 1) * units <= settings.agentCapacityUnits &&
-    candidate.sessionCount + candidate.pendingTransfers < settings.maxSessions
+    candidate.usedUnits + (promised + 1) * units <= settings.agentCapacityUnits &&
+    candidate.sessionCount + promised < settings.maxSessions
   );
 }
 
@@ -77,7 +101,9 @@ export function requestTransfer(item: WorkItem, request: TransferRequest): WorkI
   if (item.transfer) throw new TransferPendingError();
   if (!request.to || !canTakeTransfer(request.to, request.settings))
     throw new TransferTargetUnavailableError(request.toAgentId);
-  const note = request.note?.trim().slice(0, TRANSFER_NOTE_MAX_CHARS);
+  const note = request.note === undefined ? undefined : cleanAgentText(request.note);
+  if (note && note.length > TRANSFER_NOTE_MAX_CHARS)
+    throw new TransferNoteTooLongError(TRANSFER_NOTE_MAX_CHARS, note.length);
   const transfer: PendingTransfer = {
     offerId: request.offerId,
     fromAgentId: request.fromAgentId,

@@ -3,7 +3,7 @@ import { recordSentimentScore } from './sentiment';
 import type { CustomerIdentity } from './session-title';
 import type { PendingTransfer } from './transfer';
 
-/** Omnichannel's conversation states; Wrap-up exists in the model but no move uses it yet. */
+/** Omnichannel's conversation states: End moves an Active conversation to Wrap-up, Finish closes it. */
 export const WORK_ITEM_STATES = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
 export type WorkItemState = (typeof WORK_ITEM_STATES)[number];
 
@@ -33,7 +33,12 @@ export interface WorkItem {
   readonly customerMessageCount: number;
   /** A transfer offered to another agent and not answered yet (only while Active). */
   readonly transfer?: PendingTransfer;
+  /** What the agent picked when they finished the wrap-up ("Not set" when it timed out). */
+  readonly outcome?: string;
 }
+
+/** The outcome of a wrap-up nobody finished within WRAP_UP_TIMEOUT_S. */
+export const OUTCOME_NOT_SET = 'Not set';
 
 export interface NewWorkItem {
   readonly id: string;
@@ -101,6 +106,27 @@ export function endWorkItem(item: WorkItem, now: number): WorkItem {
   return { ...withoutAssignment(item), state: 'closed', closedReason: 'ended', stateChangedAt: now };
 }
 
+/**
+ * End: the customer is told the conversation ended and the agent wraps it up (Wrap-up). It stays the agent's,
+ * on their panel and under My work items, until they Finish or the wrap-up times out.
+ */
+export function endToWrapUp(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'end', ['active']);
+  const { transfer: _transfer, ...rest } = item;
+  return { ...rest, state: 'wrap-up', stateChangedAt: now };
+}
+
+/** Finish: the wrap-up is done with an outcome and the conversation closes. */
+export function finishWrapUp(item: WorkItem, outcome: string, now: number): WorkItem {
+  requireState(item, 'finish its wrap-up', ['wrap-up']);
+  return { ...withoutAssignment(item), state: 'closed', closedReason: 'ended', outcome, stateChangedAt: now };
+}
+
+/** Whether a wrap-up has run past its timeout (it then closes by itself, outcome "Not set"). */
+export function isWrapUpOver(item: WorkItem, now: number, timeoutMs: number): boolean {
+  return item.state === 'wrap-up' && now - item.stateChangedAt >= timeoutMs;
+}
+
 /** The customer has gone: nothing more reaches them until they write again. */
 export function markCustomerLeft(item: WorkItem, now: number): WorkItem {
   return item.customerLeftAt === undefined ? { ...item, customerLeftAt: now } : item;
@@ -151,7 +177,8 @@ export function routeCustomerMessage(
   now: number,
   waitingPeriodMs: number,
 ): CustomerMessageRoute {
-  if (!latest || latest.state === 'closed') return { kind: 'start-new' };
+  // Ended (in wrap-up or closed): the customer's next message starts a new conversation.
+  if (!latest || latest.state === 'closed' || latest.state === 'wrap-up') return { kind: 'start-new' };
   if (latest.state !== 'waiting') return { kind: 'append', item: latest };
   if (isWaitingPeriodOver(latest, now, waitingPeriodMs)) {
     return { kind: 'start-new', expired: expireWorkItem(latest, now, waitingPeriodMs) };

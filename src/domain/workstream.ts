@@ -14,6 +14,15 @@ export interface WorkstreamSettings {
   /** Offer a resumed conversation to the agent who had it before. */
   readonly keepSameAgent: boolean;
   readonly sentimentThreshold: SentimentThreshold;
+  readonly wrapUp: WrapUpSettings;
+}
+
+/** After End: what the agent picks from, how long the capacity stays held, when it closes by itself. */
+export interface WrapUpSettings {
+  readonly outcomes: readonly string[];
+  /** 0 releases the capacity at End; Infinity holds it until Finish. */
+  readonly holdMs: number;
+  readonly timeoutMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,6 +36,11 @@ export const DEFAULT_WORKSTREAM: WorkstreamSettings = {
   waitingPeriodMs: 28 * DAY_MS,
   keepSameAgent: true,
   sentimentThreshold: 'slightly-negative',
+  wrapUp: {
+    outcomes: ['Resolved', 'Follow-up needed', 'Escalated', 'No response'],
+    holdMs: 60_000,
+    timeoutMs: 900_000,
+  },
 };
 
 export function daysToMs(days: number): number {

@@ -72,6 +72,11 @@ function deskSettings(config: Config): DeskSettings {
       notificationTimeoutMs: config.notificationTimeoutSeconds * 1000,
       waitingPeriodMs: daysToMs(config.waitingPeriodDays),
       sentimentThreshold: config.sentimentThreshold,
+      wrapUp: {
+        outcomes: config.wrapUpOutcomes,
+        holdMs: config.wrapUpHoldSeconds * 1000,
+        timeoutMs: config.wrapUpTimeoutSeconds * 1000,
+      },
     },
     maxTextChars: config.maxTextChars,
     rateLimitPerMinute: config.rateLimitPerMinute,

@@ -8,6 +8,7 @@ import type {
   TranscriptEntry,
   TranscriptPage,
   KbArticleView,
+  WrapUpView,
 } from '../app/views';
 
 export type { TranscriptPage };
@@ -114,6 +115,11 @@ export interface SessionDetail {
   readonly draft: { readonly reply: string; readonly caseFields: Readonly<Record<string, string>> };
   /** KB articles for the customer's latest message. */
   readonly kb: KbSearchView;
+  /**
+   * Added: set while the conversation has ended and is being wrapped up: the outcomes to choose from (answer with
+   * the `wrapUp` action, `{ sessionId, outcome, note }`), how long it holds capacity, when it closes by itself.
+   */
+  readonly wrapUp?: WrapUpView;
 }
 
 export interface DraftChange {

@@ -2,7 +2,8 @@ import { receiveCustomerMessage } from '../../src/app/customers';
 import { accept, reject } from '../../src/app/offers';
 import { setPresence, showDashboard, showPanel, togglePanel } from '../../src/app/panel-actions';
 import { agentText, reply, saveReplyDraft } from '../../src/app/reply-actions';
-import { cancelClose, confirmClose, end, focus, requestClose } from '../../src/app/session-actions';
+import { cancelClose, confirmClose, focus, requestClose } from '../../src/app/session-actions';
+import { end, finish } from '../../src/app/wrap-up';
 import { open, pick } from '../../src/app/work-item-actions';
 import { createDesk } from './desk-harness';
 import { inMemoryDeskTables, type DeskTables } from '../support/desk-tables';
@@ -369,13 +370,13 @@ describe('desk', () => {
       });
     });
 
-    it('end tells the customer, and their next message starts a new item with no old history', async () => {
+    it('end tells the customer and moves the item to Wrap-up; their next message starts a new item with no old history', async () => {
       const { ports, workItem, notifier, workItemId } = await activeWithAlice();
       await end(ports, 'alice', workItemId);
       expect(notifier.textsTo('emulator:c1')).toEqual([
         'Alice has ended the conversation. Send a message any time to start a new one.',
       ]);
-      expect((await workItem(workItemId))?.item.state).toBe('closed');
+      expect((await workItem(workItemId))?.item.state).toBe('wrap-up');
       const next = await receiveCustomerMessage(ports, customer('c1', 'One more question'));
       expect(next.kind).toBe('queued');
       const fresh = await workItem('workItemId' in next ? next.workItemId : '');
@@ -400,6 +401,7 @@ describe('desk', () => {
     it('a Closed item opens read-only, using no capacity', async () => {
       const { ports, tables, notifier, workItemId } = await activeWithAlice();
       await end(ports, 'alice', workItemId);
+      await finish(ports, 'alice', workItemId, { outcome: 'Resolved' });
       await open(ports, 'alice', workItemId);
       expect(notifier.viewsTo('alice', 'active-conversation').at(-1)).toMatchObject({ readOnly: true });
       const agent = await agentDoc(tables, 'alice');

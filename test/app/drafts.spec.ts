@@ -2,7 +2,8 @@ import { receiveCustomerMessage } from '../../src/app/customers';
 import { accept } from '../../src/app/offers';
 import { showPanel } from '../../src/app/panel-actions';
 import { agentText, reply, saveReplyDraft } from '../../src/app/reply-actions';
-import { end, focus } from '../../src/app/session-actions';
+import { focus } from '../../src/app/session-actions';
+import { end, finish } from '../../src/app/wrap-up';
 import { open } from '../../src/app/work-item-actions';
 import type { ActiveConversationView, AgentView } from '../../src/app/views';
 import { CardRenderer } from '../../src/cards/render-card';
@@ -128,6 +129,7 @@ describe('reply drafts in the chat cards', () => {
   it('a closed item opened read-only is shown read-only on focus', async () => {
     const { ports, notifier, a } = await aliceWithTwoSessions();
     await end(ports, 'alice', a);
+    await finish(ports, 'alice', a, { outcome: 'Resolved' });
     await open(ports, 'alice', a);
     notifier.clear();
     await focus(ports, 'alice', a);

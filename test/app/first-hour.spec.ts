@@ -2,7 +2,7 @@ import { receiveCustomerMessage } from '../../src/app/customers';
 import { accept } from '../../src/app/offers';
 import { showPanel } from '../../src/app/panel-actions';
 import { reply } from '../../src/app/reply-actions';
-import { end } from '../../src/app/session-actions';
+import { end, finish } from '../../src/app/wrap-up';
 import { sessionDetail, workspace } from '../../src/app/workspace';
 import { UNNAMED_AGENT } from '../../src/domain/agent-directory';
 import { createDesk } from './desk-harness';
@@ -105,6 +105,7 @@ describe('what the tab shows of a conversation', () => {
   it('lists the same customer’s earlier conversations, newest first, each with a preview', async () => {
     const { ports, notifier, workItemId } = await accepted({}, 'Alice');
     await end(ports, 'alice', workItemId);
+    await finish(ports, 'alice', workItemId, { outcome: 'Resolved' });
     notifier.clear();
     const again = await receiveCustomerMessage(ports, customer('casey', 'Back again about a refund'));
     const offer = notifier.viewsTo('alice', 'offer').at(-1);
@@ -147,6 +148,7 @@ describe('what the tab shows of a conversation', () => {
         offerId: offer.offerId,
       });
       await end(harness.ports, 'alice', outcome.workItemId);
+      await finish(harness.ports, 'alice', outcome.workItemId, { outcome: 'Resolved' });
       ended.push(outcome.workItemId);
     }
     const doc = await harness.tables.customers.get('webchat:regular');

@@ -64,17 +64,32 @@ describe('the tab puts focus where the agent works next, and End asks first', ()
     expect(endedMessages(visitor2)).toHaveLength(0);
   });
 
-  it('End in the dialog ends the conversation, tells the customer, and leaves focus on the panel', async () => {
+  it('End in the dialog ends the conversation, tells the customer, and shows the wrap-up in place of the reply box', async () => {
     await page.getByRole('button', { name: 'End', exact: true }).click();
     await dialog().getByRole('button', { name: 'End', exact: true }).click();
-    await page.locator('.session-row .session-title').getByText('Visitor 2', { exact: true }).waitFor({
-      state: 'detached',
-    });
+    await page.locator('.wrap-up-form').getByRole('heading', { name: 'Wrap-up' }).waitFor();
+    expect(await page.locator('#reply-text').count()).toBe(0);
+    await page.locator('.session-row').getByText('Wrap-up', { exact: true }).waitFor();
     await tab.connector.waitFor(
       'the customer told the chat ended',
       () => endedMessages(visitor2).length === 1,
     );
+    await tab.screenshot('02-wrap-up');
+  });
+
+  it('Finish without an outcome says to choose one; with one it closes, and focus goes to the panel', async () => {
+    const form = page.locator('.wrap-up-form');
+    await form.getByRole('button', { name: 'Finish' }).click();
+    await waitForText(form.getByRole('alert'), 'Choose an outcome first.');
+    await form.getByLabel('Resolved', { exact: true }).and(page.locator(':focus')).waitFor();
+    await page.keyboard.press('Space');
+    await form.locator('#wrap-up-note').fill('Refund sent');
+    await form.getByRole('button', { name: 'Finish' }).click();
+    await page.locator('.session-row .session-title').getByText('Visitor 2', { exact: true }).waitFor({
+      state: 'detached',
+    });
     await page.locator('[role="tab"][aria-selected="true"]:focus').waitFor();
+    expect(endedMessages(visitor2)).toHaveLength(1);
   });
 
   it('Open on a Closed work item (read only) puts focus on the session heading', async () => {

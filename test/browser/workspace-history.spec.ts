@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
-import { useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
+import { endAndFinish, type TabDesk, useLiveTab, waitForText } from './support/tab-desk';
 
 const visitor1: TestCustomer = { userId: 'history-user-1', conversationId: 'history-conv-1' };
 const FIRST_WORDS = 'This is terrible, my parcel never arrived and I am furious!';
@@ -32,8 +32,7 @@ describe('a customer’s earlier conversations: listed on the pane, opened read-
   it('a conversation ended earlier shows as "Previous conversations: 1" when the customer comes back', async () => {
     await tab.customerSays(visitor1, FIRST_WORDS);
     await pickVisitor1();
-    await page.getByRole('button', { name: 'End', exact: true }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'End', exact: true }).click();
+    await endAndFinish(page);
     await page.locator('[data-stream="closed"]').getByRole('rowheader', { name: 'Visitor 1' }).waitFor();
 
     await tab.customerSays(visitor1, SECOND_WORDS);

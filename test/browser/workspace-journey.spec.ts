@@ -1,7 +1,14 @@
 import type { Locator, Page } from 'playwright-core';
 import { agentMessage, postActivity, type TestCustomer } from '../support/activities';
 import { cardMentions, cardOf } from '../support/cards';
-import { cssString, startTabDesk, waitForText, waitForValue, type TabDesk } from './support/tab-desk';
+import {
+  cssString,
+  endAndFinish,
+  startTabDesk,
+  type TabDesk,
+  waitForText,
+  waitForValue,
+} from './support/tab-desk';
 import { alex } from '../support/fixtures';
 
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
@@ -258,8 +265,7 @@ describe('the agent workspace tab in Chromium: two customers, the session panel,
 
   it('End, once confirmed, finishes a conversation: it leaves the panel and shows under Closed work items', async () => {
     await open('Visitor 2');
-    await page.getByRole('button', { name: 'End', exact: true }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'End', exact: true }).click();
+    await endAndFinish(page);
     await row('Visitor 2').waitFor({ state: 'detached' });
     await selected('Home').waitFor();
     await stream('closed').getByRole('rowheader', { name: 'Visitor 2', exact: true }).waitFor();

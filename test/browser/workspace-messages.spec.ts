@@ -1,7 +1,7 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { customerMessage, postActivity, type TestCustomer } from '../support/activities';
 import { alex, bea } from '../support/fixtures';
-import { UI_TIMEOUT_MS, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
+import { endAndFinish, type TabDesk, UI_TIMEOUT_MS, useLiveTab, waitForText } from './support/tab-desk';
 
 const visitor1: TestCustomer = { userId: 'msg-user-1', conversationId: 'msg-conv-1' };
 const visitor2: TestCustomer = { userId: 'msg-user-2', conversationId: 'msg-conv-2' };
@@ -86,8 +86,7 @@ describe('messages in the tab: whose they are, links, direction, delivery, long 
     });
 
     it('sees Alex’s line under Alex’s name, not as "You"', async () => {
-      await page.getByRole('button', { name: 'End', exact: true }).click();
-      await page.getByRole('dialog').getByRole('button', { name: 'End', exact: true }).click();
+      await endAndFinish(page);
       await page.locator('.session-row .session-title').getByText('Visitor 1', { exact: true }).waitFor({
         state: 'detached',
       });

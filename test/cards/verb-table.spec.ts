@@ -93,13 +93,29 @@ describe('the verb table', () => {
       expect((await scene.alice()).panel.focusedSessionId).toBe('home');
     });
 
-    it('"end" ends the conversation and tells the customer', async () => {
+    it('"end" ends the conversation, tells the customer, and answers with its wrap-up', async () => {
       expect(await scene.dispatch('end', { sessionId: scene.a })).toMatchObject({
         ok: true,
-        view: { kind: 'notice', title: 'Visitor 1 ended' },
+        view: { kind: 'wrap-up', title: 'Visitor 1', sessionId: scene.a },
+      });
+      expect(await scene.stateOf(scene.a)).toBe('wrap-up');
+      expect(scene.notifier.textsTo('emulator:c1')).toHaveLength(1);
+    });
+
+    it('"wrapUp" finishes it with the outcome chosen; without one it is refused and stays in wrap-up', async () => {
+      await scene.dispatch('end', { sessionId: scene.a });
+      expect(await scene.dispatch('wrapUp', { sessionId: scene.a })).toMatchObject({
+        ok: true,
+        view: { kind: 'notice', tone: 'attention' },
+      });
+      expect(await scene.stateOf(scene.a)).toBe('wrap-up');
+      expect(
+        await scene.dispatch('wrapUp', { sessionId: scene.a, outcome: 'resolved', note: 'Refund sent' }),
+      ).toMatchObject({
+        ok: true,
+        view: { kind: 'notice', title: 'Visitor 1 closed', text: 'Outcome: Resolved.' },
       });
       expect(await scene.stateOf(scene.a)).toBe('closed');
-      expect(scene.notifier.textsTo('emulator:c1')).toHaveLength(1);
     });
 
     it('"close" asks to confirm, closing nothing yet', async () => {

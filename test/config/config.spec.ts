@@ -49,6 +49,9 @@ describe('loadConfig', () => {
       agentCapacity: 10,
       notificationTimeoutSeconds: 120,
       waitingPeriodDays: 28,
+      wrapUpOutcomes: ['Resolved', 'Follow-up needed', 'Escalated', 'No response'],
+      wrapUpHoldSeconds: 60,
+      wrapUpTimeoutSeconds: 900,
       sentimentThreshold: 'slightly-negative',
       rateLimitPerMinute: 60,
       teamsConversationLimits: [
@@ -256,6 +259,33 @@ describe('loadConfig', () => {
     const errors = errorsFrom({ PORT: 'a\nb', MicrosoftAppId: 'app-id' });
     expect(errors.length).toBeGreaterThan(1);
     for (const line of errors) expect(line).not.toContain('\n');
+  });
+
+  describe('wrap-up', () => {
+    it('reads the outcomes, a hold in seconds or "always", and the timeout', () => {
+      const config = configFrom({
+        WRAP_UP_OUTCOMES: 'Solved; Call back, tomorrow ;Escalated',
+        WRAP_UP_HOLD_S: 'Always',
+        WRAP_UP_TIMEOUT_S: '120',
+      });
+      expect(config.wrapUpOutcomes).toEqual(['Solved', 'Call back, tomorrow', 'Escalated']);
+      expect(config.wrapUpHoldSeconds).toBe(Infinity);
+      expect(config.wrapUpTimeoutSeconds).toBe(120);
+      expect(configFrom({ WRAP_UP_HOLD_S: '0' }).wrapUpHoldSeconds).toBe(0);
+    });
+
+    it.each([
+      ['WRAP_UP_OUTCOMES', 'Solved;solved'],
+      ['WRAP_UP_OUTCOMES', ' ; '],
+      ['WRAP_UP_OUTCOMES', 'x'.repeat(41)],
+      ['WRAP_UP_HOLD_S', 'forever'],
+      ['WRAP_UP_HOLD_S', '-1'],
+      ['WRAP_UP_TIMEOUT_S', '5'],
+    ])('refuses %s=%p in one line naming the key', (key, value) => {
+      const result = loadConfig({ [key]: value });
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.errors).toEqual([expect.stringMatching(new RegExp(`^${key}: `))]);
+    });
   });
 
   describe('anonymous mode', () => {

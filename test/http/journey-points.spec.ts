@@ -563,13 +563,20 @@ describe('points 1–6: panel, offer, accept, relay, unread, reply, focus, senti
     expect((await scene.agentDoc(alex))?.presence).toBe('dnd');
   });
 
-  it('end tells the customer; their next message starts a new item, same visitor title, without the old history', async () => {
+  it('end tells the customer and answers with the wrap-up; Finish with an outcome closes it', async () => {
     const endedCard = await scene.press(alex, 'end', { sessionId: kimItem });
-    expect(endedCard.texts).toEqual(['Visitor 1 ended', 'The conversation is closed.']);
+    expect(endedCard.texts[0]).toBe('Wrap up Visitor 1');
     expect(textsTo(endedCard.calls, kim.conversationId)).toEqual([ended(alex)]);
-    expect((await scene.workItem(kimItem))?.item.state).toBe('closed');
+    expect((await scene.workItem(kimItem))?.item.state).toBe('wrap-up');
+    // The wrap-up holds its capacity for WRAP_UP_HOLD_S: still both sessions' worth (MAX_SESSIONS=2).
+    expect((await scene.agentDoc(alex))?.presence).toBe('dnd');
+    const finished = await scene.press(alex, 'wrapUp', { sessionId: kimItem, outcome: 'Resolved' });
+    expect(finished.texts).toEqual(['Visitor 1 closed', 'Outcome: Resolved.']);
+    expect((await scene.workItem(kimItem))?.item).toMatchObject({ state: 'closed', outcome: 'Resolved' });
     expect((await scene.agentDoc(alex))?.presence).toBe('busy');
+  });
 
+  it("end's customer writes again: a new item, same visitor title, without the old history", async () => {
     const fresh = await scene.say(kim, 'I need to reset my password');
     expect(textsTo(fresh.calls, kim.conversationId)).toEqual([QUEUED]);
     const offer = offersTo(fresh.calls, alex)[0];
@@ -1044,6 +1051,7 @@ describe('point 7: the Home dashboard (pick, open Waiting, open Closed read-only
 
   it('open on a Closed work item opens it read-only: no reply box, nothing told to the customer, no capacity used', async () => {
     await scene.press(alex, 'end', { sessionId: annItem });
+    await scene.press(alex, 'wrapUp', { sessionId: annItem, outcome: 'Resolved' });
     await scene.tell(alex, 'presence available');
     const home = await dashboard();
     expect(textBlocks(home.card)).toEqual(expect.arrayContaining(['Closed work items (1)']));
@@ -1195,11 +1203,8 @@ describe('point 9: agent commands in chat', () => {
 
     const end = await scene.tell(alex, 'end');
     expect(textsTo(end.calls, zoe.conversationId)).toEqual([ended(alex)]);
-    expect(textBlocks(cardOf(postedTo(end.calls, alex.conversationId)[0]))).toEqual([
-      'Visitor 1 ended',
-      'The conversation is closed.',
-    ]);
-    expect((await scene.workItem(item))?.item.state).toBe('closed');
+    expect(textBlocks(cardOf(postedTo(end.calls, alex.conversationId)[0]))[0]).toBe('Wrap up Visitor 1');
+    expect((await scene.workItem(item))?.item.state).toBe('wrap-up');
   });
 });
 

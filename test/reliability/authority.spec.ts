@@ -173,6 +173,8 @@ describe('in anonymous mode (Emulator customers, Teams agents)', () => {
     ['focus', () => ({ sessionId: kimItem }), 'not hers'],
     ['kbSearch', () => ({ sessionId: kimItem, query: 'parcel' }), 'not hers'],
     ['quickReply', () => ({ sessionId: kimItem, quickReplyId: 'greeting' }), 'gone'],
+    // Transfer and accept/reject of a transfer offer are pressed by every kind of stranger in authority-teamwork.
+    ['note', () => ({ sessionId: kimItem, text: 'Bea was here' }), 'gone'],
   ])(
     "Bea pressing %s on Alex's conversation is refused with a card; logged; nothing changes",
     async (verb, data, why) => {
@@ -309,9 +311,11 @@ describe('in anonymous mode (Emulator customers, Teams agents)', () => {
     tally.refused += 1;
   });
 
-  it('after Bea ends her conversation, replaying end, closeConfirm and reply is refused as no longer available; logged; nothing changes', async () => {
+  it('after Bea ends her conversation and finishes its wrap-up, replaying end, closeConfirm and reply is refused as no longer available; logged; nothing changes', async () => {
     const ended = await scene.press(bea, 'end', { sessionId: louItem });
     expect(ended.texts.join(' ')).toMatch(/ended/);
+    const finished = await scene.press(bea, 'wrapUp', { sessionId: louItem, outcome: 'Resolved' });
+    expect(finished.texts).toEqual(['Visitor 2 closed', 'Outcome: Resolved.']);
     for (const [verb, data] of [
       ['end', { sessionId: louItem }],
       ['closeConfirm', { sessionId: louItem }],

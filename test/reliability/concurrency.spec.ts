@@ -178,7 +178,8 @@ describe('20 customers arrive at once; 3 agents with AGENT_CAPACITY=2 accept eve
   const agents = [testAgent('Ann'), testAgent('Ben'), testAgent('Cal')];
   const customers = Array.from({ length: 20 }, (_, index) => testCustomer(`arrival-${index + 1}`));
   const scene = useReliabilityScene(agents, {
-    env: { AGENT_CAPACITY: String(ACTIVE_CONVERSATIONS_PER_AGENT), MAX_SESSIONS: '4' },
+    // End releases the capacity at once (no wrap-up hold), so the next item is offered as soon as one ends.
+    env: { AGENT_CAPACITY: String(ACTIVE_CONVERSATIONS_PER_AGENT), MAX_SESSIONS: '4', WRAP_UP_HOLD_S: '0' },
   });
   const active = ACTIVE_CONVERSATIONS_PER_AGENT * agents.length;
   let items: string[];
@@ -274,6 +275,9 @@ describe('20 customers arrive at once; 3 agents with AGENT_CAPACITY=2 accept eve
           .map((entry) => [entry.workItemId, entry.offer?.agentId]),
       ).toEqual([[waitingInOrder[index], agent.aadObjectId]]);
       expect((await scene.acceptOffer(agent, offers[0])).texts).toContain('Accepted');
+      // The ended conversation's wrap-up is finished, so its session leaves the panel (MAX_SESSIONS=4).
+      const finished = await scene.press(agent, 'wrapUp', { sessionId: oldest, outcome: 'Resolved' });
+      expect(finished.texts).toContain('Outcome: Resolved.');
     }
     expect(await scene.queue()).toEqual([]);
     expect([...offersPerItem.values()].every((count) => count === 1)).toBe(true);

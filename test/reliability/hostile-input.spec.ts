@@ -52,6 +52,8 @@ const REFUSING_VERBS = [
   'quickReply',
   'presence',
   'openCase',
+  'transfer',
+  'note',
 ];
 const PRESENCE_VALUES = new Set(['available', 'busy', 'dnd', 'away', 'offline']);
 
@@ -194,6 +196,9 @@ function fuzzedActivities(serviceUrl: string): fc.Arbitrary<Fuzzed> {
                   text: junk,
                   presence: junk.filter((value) => !PRESENCE_VALUES.has(value as string)),
                   query: junk,
+                  toAgentId: junk,
+                  toQueue: junk,
+                  note: junk,
                 },
                 { requiredKeys: [] },
               ),
@@ -280,6 +285,10 @@ function fuzzedActivities(serviceUrl: string): fc.Arbitrary<Fuzzed> {
           offerId: strangerId,
           sessionId: strangerId,
           presence: junk.filter((value) => !PRESENCE_VALUES.has(value as string)),
+          toAgentId: junk,
+          toQueue: junk,
+          note: junk,
+          text: junk,
         },
         { requiredKeys: [] },
       ),

@@ -154,7 +154,7 @@ describe('the HTTP journey on the real server while 30 % of store transactions m
     expect(textsTo(ended.calls, kim.conversationId)).toEqual([
       'Alex Agent has ended the conversation. Send a message any time to start a new one.',
     ]);
-    expect((await scene.workItem(kimItem))?.item.state).toBe('closed');
+    expect((await scene.workItem(kimItem))?.item.state).toBe('wrap-up');
     const fresh = await scene.say(kim, sent.add('A new problem'));
     const offer = offersTo(fresh.calls, alex).at(-1);
     const freshItem = actionData(cardOf(offer), 'accept')['workItemId']!;

@@ -56,6 +56,7 @@ export const EVERY_TABLE: Rows = {
     draft_case_fields: JSON.stringify({ title: 'Refund', priority: 'High' }),
     name_given: 'Grace',
     transfer_pending_to: 'Grace Hopper',
+    wrap_up_since: T0 + 900,
   },
   customers: {
     id: 'webchat:visitor-12',
@@ -101,6 +102,7 @@ export const EVERY_TABLE: Rows = {
     transfer_note: 'Wants a refund; order 1234',
     transfer_offered_at: T0 + 500,
     transfer_expires_at: T0 + 120_500,
+    outcome: 'Resolved',
     version: 5,
   },
   messages: {

@@ -19,6 +19,7 @@ import type {
   TransferHandover,
   TransferPickerView,
   TransferTarget,
+  WrapUpView,
 } from '../../src/app/views';
 import {
   type AgentSessions,
@@ -338,6 +339,17 @@ export function transferPickerView(targets?: readonly TransferTarget[]): Transfe
   };
 }
 
+export function wrapUpView(holdsUntil: number | undefined): WrapUpView {
+  return {
+    kind: 'wrap-up',
+    sessionId: 'wi-kenny',
+    title: 'Kenny Smith',
+    outcomes: ['Resolved', 'Follow-up needed', 'Escalated', 'No response'],
+    closesAt: NOW + 900_000,
+    ...(holdsUntil !== undefined ? { holdsUntil } : {}),
+  };
+}
+
 export function notesView(notes: readonly NoteLine[]): NotesView {
   return { kind: 'notes', sessionId: 'wi-kenny', title: 'Kenny Smith', notes };
 }
@@ -402,6 +414,9 @@ export function representativeViews(): Array<[string, AgentView]> {
     ['close confirm', closeConfirmView],
     ['notice', noticeView],
     ['help', helpView],
+    ['wrap-up, capacity held', wrapUpView(NOW + 60_000)],
+    ['wrap-up, held until Finish', wrapUpView(Infinity)],
+    ['wrap-up, capacity released', wrapUpView(undefined)],
   ];
 }
 

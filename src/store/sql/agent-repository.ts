@@ -53,6 +53,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
       'agent_sessions.draft_case_fields',
       'agent_sessions.name_given',
       'agent_sessions.transfer_pending_to',
+      'agent_sessions.wrap_up_since',
     ])
     .where('agents.agent_key', 'in', ids)
     .orderBy('agents.agent_key')
@@ -61,7 +62,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
   for (const joined of rows) {
     const { session_id, kind, title, read_only, unread, sentiment, opened_at, opened_order, ...more } =
       joined;
-    const { draft_reply, draft_case_fields, name_given, transfer_pending_to, ...row } = more;
+    const { draft_reply, draft_case_fields, name_given, transfer_pending_to, wrap_up_since, ...row } = more;
     const entry = found.get(row.agent_key) ?? { row, sessions: new Map<string, StoredSession>() };
     found.set(row.agent_key, entry);
     // An agent without sessions comes back once, its session columns all null.
@@ -79,6 +80,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
       draft_case_fields: present(draft_case_fields, 'draft_case_fields'),
       name_given,
       transfer_pending_to,
+      wrap_up_since,
     });
   }
   return found;

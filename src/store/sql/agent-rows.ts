@@ -40,6 +40,7 @@ export function sessionColumns(session: Session, openedOrder: number): SessionCo
     draft_case_fields: JSON.stringify(session.draft.caseFields),
     name_given: session.nameGiven ?? null,
     transfer_pending_to: session.transferPendingTo ?? null,
+    wrap_up_since: session.wrapUpSince ?? null,
   };
 }
 
@@ -58,6 +59,7 @@ export function sessionOf(row: StoredSession): Session {
     },
     ...(row.name_given !== null ? { nameGiven: row.name_given } : {}),
     ...(row.transfer_pending_to !== null ? { transferPendingTo: row.transfer_pending_to } : {}),
+    ...(row.wrap_up_since !== null ? { wrapUpSince: row.wrap_up_since } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { outboxPriority } from './migrations/0013-outbox-priority';
 import { outboxBatches } from './migrations/0014-outbox-batches';
 import { quickReplies } from './migrations/0015-quick-replies';
 import { teamwork } from './migrations/0016-teamwork';
+import { wrapUp } from './migrations/0017-wrap-up';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-outbox-batches': outboxBatches,
   '0015-quick-replies': quickReplies,
   '0016-teamwork': teamwork,
+  '0017-wrap-up': wrapUp,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -43,6 +43,8 @@ export interface AgentSessionsTable {
   name_given: string | null;
   /** The display name of the agent a transfer of this conversation waits for (from 0016). */
   transfer_pending_to: string | null;
+  /** When the conversation was ended and its wrap-up began (from 0017). */
+  wrap_up_since: Millis | null;
 }
 
 /** A customer is `channelId:userId`. */
@@ -98,6 +100,8 @@ export interface WorkItemsTable {
   transfer_note: string | null;
   transfer_offered_at: Millis | null;
   transfer_expires_at: Millis | null;
+  /** The wrap-up's outcome, set when it is finished (from 0017). */
+  outcome: string | null;
   version: Defaulted<number>;
 }
 

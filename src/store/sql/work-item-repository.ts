@@ -8,6 +8,7 @@ import { appendMessage } from './messages';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 import { pendingTransfers } from './transfer-queries';
+import { inWrapUp } from './wrap-up-queries';
 import { columnsOf, documentOf, prechatRows, samePrechat } from './work-item-rows';
 
 type Trx = Kysely<Database>;
@@ -129,6 +130,8 @@ export function createWorkItemRepository(database: SqlDatabase): WorkItemReposit
     previousOf: (customerId, exceptId, limit) => previousOf(database.db, customerId, exceptId, limit),
 
     pendingTransfers: () => pendingTransfers(database.db),
+
+    inWrapUp: (workstream) => inWrapUp(database.db, workstream),
   };
 }
 

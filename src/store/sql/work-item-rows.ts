@@ -32,6 +32,7 @@ function itemOf(row: WorkItemRow): WorkItem {
     sentimentScores: JSON.parse(row.sentiment_scores) as number[],
     customerMessageCount: row.customer_message_count,
     ...transferOf(row),
+    ...present('outcome', row.outcome),
   };
 }
 
@@ -104,6 +105,7 @@ export function columnsOf(doc: WorkItemDocument): WorkItemColumns {
     transfer_note: item.transfer?.note ?? null,
     transfer_offered_at: item.transfer?.offeredAt ?? null,
     transfer_expires_at: item.transfer?.expiresAt ?? null,
+    outcome: item.outcome ?? null,
   };
 }
 

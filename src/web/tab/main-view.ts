@@ -82,7 +82,7 @@ export class MainView {
       return;
     }
     const pending = this.options.saver.pendingChange(detail.sessionId);
-    if (this.sessionView?.sessionId === detail.sessionId) {
+    if (this.sessionView?.fits(detail)) {
       this.sessionView.update(detail, title, pending);
       return;
     }

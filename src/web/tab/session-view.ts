@@ -9,6 +9,7 @@ import type { DraftStatus } from './draft-saver';
 import { WORK_ITEM_STATE_LABELS } from './format';
 import { KbPane } from './kb-pane';
 import { NotesSection } from './notes-section';
+import { wrapUpForm } from './wrap-up-form';
 import { paneTabs } from './pane-tabs';
 import type { QuickReplySource } from './quick-reply-picker';
 import { ReplyBox } from './reply-box';
@@ -31,6 +32,8 @@ export interface SessionViewActions {
   earlier(sessionId: string, before: number): Promise<TranscriptPage | undefined>;
   /** Transfer: the dialog listing who can take the conversation (src/web/tab/transfer-dialog.ts). */
   transfer(sessionId: string, title: string): void;
+  /** Finishes the wrap-up of an ended conversation; resolves true once it closed. */
+  finishWrapUp(sessionId: string, outcome: string, note: string): Promise<boolean>;
   /** Adds an internal note; resolves to the conversation's notes after it, undefined when refused. */
   addNote(sessionId: string, text: string): Promise<readonly NoteLine[] | undefined>;
   /** The `/` picker's quick replies for a session, and the way to the agent's own. */
@@ -80,6 +83,8 @@ export class SessionView {
   private readonly caseInputs: ReadonlyMap<string, CaseInput>;
   /** A Closed conversation opened for its history: it must not pass for the customer's live one. */
   private readonly history: boolean;
+  /** Ended and being wrapped up: the outcome form takes the reply box's place. */
+  private readonly wrappingUp: boolean;
   /** The last case fields the server sent, to tell the agent's edits from a draft saved elsewhere. */
   private serverCaseFields: Readonly<Record<string, string>>;
   /** What the Active Conversation pane was drawn from: redrawn only on a change (a "Show more" stays open). */
@@ -95,7 +100,8 @@ export class SessionView {
     this.sessionId = detail.sessionId;
     this.serverCaseFields = detail.draft.caseFields;
     const isCase = detail.kind === 'case';
-    this.history = detail.kind === 'conversation' && detail.conversation.readOnly;
+    this.wrappingUp = detail.wrapUp !== undefined;
+    this.history = detail.kind === 'conversation' && detail.conversation.readOnly && !this.wrappingUp;
 
     // Focusable by script: a read-only session puts focus here when it opens.
     this.heading = h('h2', { id: 'session-title', tabindex: -1 }, title);
@@ -117,7 +123,8 @@ export class SessionView {
         })
       : undefined;
     this.caseInputs = caseForm?.inputs ?? new Map();
-    this.replyBox = detail.conversation.readOnly ? undefined : this.buildReplyBox(context.unsaved);
+    this.replyBox =
+      detail.conversation.readOnly || this.wrappingUp ? undefined : this.buildReplyBox(context.unsaved);
     this.conversationPane = h('div', { class: 'conversation-body' });
     const conversationSession = detail.kind === 'conversation';
     this.transferButton =
@@ -132,11 +139,7 @@ export class SessionView {
             'Transfer',
           )
         : undefined;
-    this.notes = conversationSession
-      ? new NotesSection(detail.conversation.notes ?? [], {
-          add: (text) => this.actions.addNote(this.sessionId, text),
-        })
-      : undefined;
+    this.notes = conversationSession ? this.buildNotes(detail) : undefined;
     const replyBox = this.replyBox;
     this.kb = new KbPane(detail.kb, {
       search: (query) => this.actions.kbSearch(this.sessionId, query),
@@ -232,10 +235,19 @@ export class SessionView {
         'div',
         { class: 'header-actions' },
         this.transferButton ?? null,
-        isCase ? null : button('End', () => this.actions.end(this.sessionId, this.title), readOnly),
-        button('Close', () => this.actions.close(this.sessionId, this.title)),
+        isCase
+          ? null
+          : button('End', () => this.actions.end(this.sessionId, this.title), readOnly || this.wrappingUp),
+        // Ended: Finish (in the wrap-up form) is how it closes.
+        button('Close', () => this.actions.close(this.sessionId, this.title), this.wrappingUp),
       ),
     );
+  }
+
+  private buildNotes(detail: SessionDetail): NotesSection {
+    return new NotesSection(detail.conversation.notes ?? [], {
+      add: (text) => this.actions.addNote(this.sessionId, text),
+    });
   }
 
   private buildReplyBox(unsaved: DraftChange | undefined): ReplyBox {
@@ -251,7 +263,17 @@ export class SessionView {
     });
   }
 
+  /** Whether this view can show `detail` (the same session, and ended or not as when it was built). */
+  fits(detail: SessionDetail): boolean {
+    return detail.sessionId === this.sessionId && (detail.wrapUp !== undefined) === this.wrappingUp;
+  }
+
   private replyArea(isCase: boolean): HTMLElement | null {
+    if (this.detail.wrapUp) {
+      return wrapUpForm(this.detail.wrapUp, {
+        finish: (outcome, note) => this.actions.finishWrapUp(this.sessionId, outcome, note),
+      });
+    }
     if (this.replyBox) return this.replyBox.element;
     if (isCase) return null;
     return h(

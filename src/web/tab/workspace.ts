@@ -7,7 +7,7 @@ import { AgentApiError, type AgentApiClient } from './api-client';
 import { CoalescedRun } from './coalesced-run';
 import { ServerClock, browserClock, type TabClock } from './clock';
 import { closeConfirmation, ConfirmDialog, endConfirmation } from './confirm-dialog';
-import { TransferDialog } from './transfer-dialog';
+import { teamworkActions } from './teamwork-actions';
 import { ConnectionProblems } from './connection';
 import type { DashboardActions } from './dashboard-view';
 import { h } from './dom';
@@ -52,7 +52,7 @@ export class Workspace {
   private readonly problems: ConnectionProblems;
   private readonly offers: OfferStrip;
   private readonly dialog = new ConfirmDialog();
-  private readonly transferDialog = TransferDialog.over(
+  private readonly teamwork = teamworkActions(
     (verb, data) => this.act(verb, data),
     () => this.refresh().then(() => this.focusPanelIfLost()),
   );
@@ -128,7 +128,7 @@ export class Workspace {
       ),
       this.notices.element,
       this.dialog.element,
-      this.transferDialog.element,
+      this.teamwork.dialog.element,
       this.quickReplies.dialog,
     );
     this.options.container.removeAttribute('aria-busy');
@@ -313,11 +313,9 @@ export class Workspace {
     saveCase: (sessionId) => void this.saveCase(sessionId),
     openPrevious: (workItemId) => this.openWith(VERBS.open, { workItemId }),
     earlier: (sessionId, before) => this.problems.read(() => this.api.earlier(sessionId, before)),
-    transfer: (sessionId, title) => void this.transferDialog.show(sessionId, title),
-    addNote: async (sessionId, text) => {
-      const view = await this.act(VERBS.note, { sessionId, text });
-      return view?.kind === 'notes' ? view.notes : undefined;
-    },
+    transfer: this.teamwork.transfer,
+    finishWrapUp: this.teamwork.finishWrapUp,
+    addNote: this.teamwork.addNote,
     quickReplies: (sessionId) => ({
       search: (query) => this.problems.read(() => this.quickReplyClient.search(query, sessionId)),
       manage: () => void this.quickReplies.open(),

@@ -216,3 +216,14 @@ export async function advanceBoth(tab: TabDesk, ms: number): Promise<void> {
   tab.desk.clock.advance(ms);
   await tab.page.clock.fastForward(ms);
 }
+
+/**
+ * End, confirmed, on the open session, then its wrap-up finished with `outcome`: the conversation closes and its
+ * session leaves the panel.
+ */
+export async function endAndFinish(page: Page, outcome = 'Resolved'): Promise<void> {
+  await page.getByRole('button', { name: 'End', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'End', exact: true }).click();
+  await page.locator('.wrap-up-form').getByLabel(outcome, { exact: true }).check();
+  await page.locator('.wrap-up-form').getByRole('button', { name: 'Finish' }).click();
+}

@@ -31,7 +31,7 @@ function messageRows(id: string, transcript: readonly TranscriptMessage[]): Inse
   }));
 }
 
-/** The columns the table had at 0004: later migrations' columns (0016's transfer) are left to them. */
+/** The columns the table had at 0004: later migrations' columns (0016's transfer, 0017's outcome) are left to them. */
 function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
   const {
     transfer_offer_id: _offer,
@@ -40,6 +40,7 @@ function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
     transfer_note: _note,
     transfer_offered_at: _offeredAt,
     transfer_expires_at: _expiresAt,
+    outcome: _outcome,
     ...row
   } = columns;
   return row;
