@@ -22,6 +22,8 @@ module.exports = {
     '/test/web/(agent-api-units|agent-events|agent-events-bus|archive-writer|directline-routes|local-directline|webchat-archive)\\.spec\\.ts$',
     '/test/(http|reliability)/two-instances(-live)?\\.spec\\.ts$',
     '/test/reliability/(crash-restart|crash-restart-postgres|http-edge)\\.spec\\.ts$',
+    // Transfer races: the first pass runs them on one instance (SQLite) and on two instances sharing PostgreSQL.
+    '/test/reliability/transfer-races\\.spec\\.ts$',
     // Teams' limits on a fake clock: SQLite chosen (or no desk at all); the outbox store itself is tested on both.
     '/test/reliability/teams-limits-(burst|hour|tenant)\\.spec\\.ts$',
   ],

@@ -200,6 +200,25 @@ function describeQueueRepository(name: string, concurrentWriters: boolean, fresh
       ]);
     });
 
+    it('puts an entry handed back ahead of every other, with its decline kept, writing no other entry', async () => {
+      const { a, repoA } = await two(['wi-a', 'wi-b', 'wi-back', 'wi-c']);
+      await repoA.enqueueFirst(WS, { workItemId: 'wi-c', enqueuedAt: T0 });
+      for (const id of ['wi-a', 'wi-b']) await repoA.enqueue(WS, id, T0 + 1);
+      const before = await rowsOf(a);
+      const declined = { agentId: 'agent-ada', at: T0 + 5, reason: 'rejected' as const };
+      await repoA.enqueueFirst(WS, { workItemId: 'wi-back', enqueuedAt: T0 + 5, declined });
+      expect(idsOf(await repoA.get(WS))).toEqual(['wi-back', 'wi-c', 'wi-a', 'wi-b']);
+      expect((await repoA.get(WS)).entries[0]).toStrictEqual({
+        workItemId: 'wi-back',
+        enqueuedAt: T0 + 5,
+        declined,
+      });
+      expect((await rowsOf(a)).filter((row) => row.work_item_id !== 'wi-back')).toEqual(before);
+      // Handed back again while it waits: it keeps its place.
+      await repoA.enqueueFirst(WS, { workItemId: 'wi-back', enqueuedAt: T0 + 9 });
+      expect((await repoA.get(WS)).entries[0]?.enqueuedAt).toBe(T0 + 5);
+    });
+
     it('writes only the entries a change touches: the others keep their version and place', async () => {
       const { a, repoA } = await two(['wi-a', 'wi-b', 'wi-c', 'wi-d', 'wi-e', 'wi-f']);
       for (const id of ['wi-a', 'wi-b', 'wi-c', 'wi-d', 'wi-e']) await repoA.enqueue(WS, id, T0);

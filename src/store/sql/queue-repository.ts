@@ -199,43 +199,41 @@ async function updateQueue(
   return next;
 }
 
-async function enqueueEntry(trx: Trx, workstream: string, entry: QueueEntry, lock: boolean): Promise<void> {
+/**
+ * Queues an entry at the tail (`at: 'tail'`, the domain's enqueue) or one place ahead of the first (`'head'`: a
+ * conversation handed back to the queue keeps its turn). An unclaimed entry already there stays where it is; a
+ * claimed one (a leftover of an accept that never settled) gives way to the new one.
+ */
+async function enqueueEntry(
+  trx: Trx,
+  workstream: string,
+  entry: QueueEntry,
+  options: { readonly lock: boolean; readonly at: 'tail' | 'head' },
+): Promise<void> {
   const existing = await trx
     .selectFrom('queue_entries')
     .select([...QUEUE_ENTRY_COLUMNS, 'workstream', 'ordinal', 'version'])
     .where('work_item_id', '=', entry.workItemId)
-    .$if(lock, (query) => query.forUpdate())
+    .$if(options.lock, (query) => query.forUpdate())
     .executeTakeFirst();
   if (existing && existing.workstream !== workstream)
     throw new Error(`Work item ${entry.workItemId} is queued in ${existing.workstream}, not ${workstream}.`);
   if (existing && existing.claim_agent_id === null) return;
-  const ordinal = await reserveOrdinals(trx, workstream, 1);
+  const ordinal =
+    options.at === 'tail' ? await reserveOrdinals(trx, workstream, 1) : await headOrdinal(trx, workstream);
   const columns = queueEntryColumns(entry);
   if (existing) await updateRow(trx, existing, { ...columns, ordinal });
   else await insertRows(trx, workstream, [{ ...columns, ordinal }]);
 }
 
-/**
- * Puts an entry ahead of every other (a conversation handed back to the queue keeps its turn): its place is one
- * before the first. An unclaimed entry already there stays where it is.
- */
-async function enqueueFirstEntry(trx: Trx, workstream: string, entry: QueueEntry, lock: boolean) {
-  const existing = await trx
-    .selectFrom('queue_entries')
-    .select([...QUEUE_ENTRY_COLUMNS, 'workstream', 'ordinal', 'version'])
-    .where('work_item_id', '=', entry.workItemId)
-    .$if(lock, (query) => query.forUpdate())
-    .executeTakeFirst();
-  if (existing && existing.claim_agent_id === null) return;
+/** One place before the first entry (a fresh tail place when the queue is empty). */
+async function headOrdinal(trx: Trx, workstream: string): Promise<number> {
   const { first } = await trx
     .selectFrom('queue_entries')
     .select((eb) => eb.fn.min('ordinal').as('first'))
     .where('workstream', '=', workstream)
     .executeTakeFirstOrThrow();
-  const ordinal = first === null ? await reserveOrdinals(trx, workstream, 1) : Number(first) - 1;
-  const columns = queueEntryColumns(entry);
-  if (existing) await updateRow(trx, existing, { ...columns, ordinal });
-  else await insertRows(trx, workstream, [{ ...columns, ordinal }]);
+  return first === null ? reserveOrdinals(trx, workstream, 1) : Number(first) - 1;
 }
 
 /**
@@ -275,10 +273,10 @@ export function createQueueRepository(
       const entry: QueueEntry = preferredAgentId
         ? { workItemId, enqueuedAt: now, preferredAgentId }
         : { workItemId, enqueuedAt: now };
-      return retrying(workstream, (trx) => enqueueEntry(trx, workstream, entry, lock));
+      return retrying(workstream, (trx) => enqueueEntry(trx, workstream, entry, { lock, at: 'tail' }));
     },
     enqueueFirst: (workstream, entry) =>
-      retrying(workstream, (trx) => enqueueFirstEntry(trx, workstream, entry, lock)),
+      retrying(workstream, (trx) => enqueueEntry(trx, workstream, entry, { lock, at: 'head' })),
     offersFor: async (workstream, agentId, now) => {
       const rows = await database.db
         .selectFrom('queue_entries')
