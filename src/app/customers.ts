@@ -10,6 +10,7 @@ import {
   routeCustomerMessage,
 } from '../domain/work-item';
 import { refreshPanel, updateAgent } from './agents';
+import { tellConsultants } from './consult-thread';
 import { findContact } from './contacts';
 import { capText, customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
@@ -45,7 +46,10 @@ const ROUTE_ATTEMPTS = 20;
 
 /** What taking a customer's message reads and writes, offering new work to agents included. */
 export type CustomerPorts = OfferPorts &
-  Pick<DeskPorts, 'customerTurns' | 'unitOfWork' | 'customers' | 'contacts' | 'visitorNumbers' | 'scorer'>;
+  Pick<
+    DeskPorts,
+    'customerTurns' | 'unitOfWork' | 'customers' | 'contacts' | 'visitorNumbers' | 'scorer' | 'consults'
+  >;
 
 /** Where a message settles its work item: the customer, the item, and what a new item is given. */
 type WorkItemPorts = Pick<
@@ -237,7 +241,7 @@ async function writeMessage(
 }
 
 async function relayToAgent(
-  deps: Pick<DeskPorts, 'agentRecords' | 'notifier' | 'settings'>,
+  deps: Pick<DeskPorts, 'agentRecords' | 'notifier' | 'settings' | 'consults'>,
   doc: WorkItemDocument,
   text: string,
   truncated: boolean,
@@ -261,6 +265,8 @@ async function relayToAgent(
     ),
   );
   await refreshPanel(deps, agent);
+  // Consultants follow it in the tab; the item's own count keeps a conversation without any from reading them.
+  await tellConsultants(deps, doc);
 }
 
 /** Records on the work item itself that its waiting period is over, so it can only ever be opened read-only. */

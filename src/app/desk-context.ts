@@ -7,6 +7,7 @@ import type {
   CustomerRepository,
   MessageLog,
   NoteLog,
+  ConsultRepository,
   QueueRepository,
   QuickReplyRepository,
   UnitOfWork,
@@ -112,6 +113,8 @@ export interface DeskPorts {
   readonly quickReplies: QuickReplyRepository;
   /** Internal notes on conversations (agents only). */
   readonly notes: NoteLog;
+  /** Consultants of conversations and their private consult threads (agents only). */
+  readonly consults: ConsultRepository;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly ids: IdGenerator;

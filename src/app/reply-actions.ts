@@ -1,4 +1,5 @@
 import { HOME_SESSION_ID, clearReplyDraft, findSession, saveDraft } from '../domain/agent-sessions';
+import { mayWriteToCustomer } from '../domain/consult';
 import {
   NoLongerAvailableError,
   guarded,
@@ -14,7 +15,7 @@ import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
 
 /** What sending a reply reads: the agent's session, the work item, a delivery id, the customer's channel. */
-export type ReplyPorts = ActionPorts & Pick<DeskPorts, 'workItems' | 'notifier' | 'ids'>;
+export type ReplyPorts = ActionPorts & Pick<DeskPorts, 'workItems' | 'notifier' | 'ids' | 'consults'>;
 
 /** A reply to one session's customer, without changing focus. */
 export function reply(
@@ -29,13 +30,17 @@ export function reply(
     const now = deps.clock.now();
     const agent = await ensureAgent(deps, agentId);
     const session = await requireLiveSession(deps, agent, sessionId);
-    if (session.readOnly) throw new NoLongerAvailableError();
+    // A consultant added to the conversation writes through the same path, signed with their own name.
+    const asConsultant = session.consult === 'added';
+    if (session.readOnly && !asConsultant) throw new NoLongerAvailableError();
+    const consultants = asConsultant ? await deps.consults.of(sessionId) : [];
     const capped = capText(text, deps.settings.maxTextChars).text;
     const deliveryId = deps.ids.next();
     const recorded = await deps.workItems.record(sessionId, (current) => {
-      if (!current || current.item.state !== 'active' || current.item.assignedAgentId !== agentId) {
-        throw new NoLongerAvailableError();
-      }
+      const mayWrite = asConsultant
+        ? current !== undefined && mayWriteToCustomer(current.item, consultants, agentId)
+        : current?.item.state === 'active' && current.item.assignedAgentId === agentId;
+      if (!current || !mayWrite) throw new NoLongerAvailableError();
       const message = {
         from: 'agent',
         text: capped,
@@ -59,6 +64,9 @@ export function reply(
       agentName: updated.name,
       deliveryId,
     });
+    // The conversation's agent sees a consultant's reply in their tab at once.
+    const ownerId = doc.item.assignedAgentId;
+    if (asConsultant && ownerId !== undefined) await deps.notifier.agentChanged?.(ownerId);
     return notice(`Sending to ${session.title}`, capped, 'good');
   });
 }

@@ -2,6 +2,7 @@ import type { CustomerIdentity } from '../domain/session-title';
 import type { QuickReplyFields } from '../domain/quick-replies';
 import type { Session } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
+import type { Consultant } from '../domain/consult';
 import type { Note } from '../domain/notes';
 import type { PendingTransfer } from '../domain/transfer';
 import type { Offer, QueueEntry, WorkQueue } from '../domain/routing';
@@ -142,6 +143,22 @@ export interface NoteLog {
   add(note: Note): Promise<void>;
   /** The latest `limit` notes of a conversation, oldest first. */
   latest(workItemId: string, limit: number): Promise<Note[]>;
+}
+
+/**
+ * Who consults on a conversation, and its private consult thread (agents only, never the customer). The work
+ * item counts its consultants (WorkItem.consultants); a use case changes both in one unit of work.
+ */
+export interface ConsultRepository {
+  /** The conversation's consultants, in the order they were invited. */
+  of(workItemId: string): Promise<Consultant[]>;
+  /** Adds a consultant, or changes one already there (added to the conversation). */
+  put(workItemId: string, consultant: Consultant): Promise<void>;
+  remove(workItemId: string, agentId: string): Promise<void>;
+  removeAll(workItemId: string): Promise<void>;
+  addNote(note: Note): Promise<void>;
+  /** The latest `limit` lines of the consult thread, oldest first. */
+  latestNotes(workItemId: string, limit: number): Promise<Note[]>;
 }
 
 /** Numbers for "Visitor N": 1, 2, 3 … per deployment, never given twice, whichever instance asks. */

@@ -7,6 +7,7 @@ import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
 import { teamworkOf } from './notes';
+import { dismissConsultants, refuseConsultant } from './consult-thread';
 import { withdrawnTransferCard } from './transfer-answers';
 import { wrapUpView } from './wrap-up';
 import { readExcerpt } from './transcripts';
@@ -65,6 +66,7 @@ export function requestClose(
     const agent = await ensureAgent(deps, agentId);
     if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
     const session = await requireLiveSession(deps, agent, sessionId);
+    refuseConsultant(agent, sessionId, 'close the conversation');
     if (session.wrapUpSince !== undefined) throw new WrapUpOpenError();
     return { kind: 'close-confirm', sessionId, title: session.title };
   });
@@ -79,7 +81,7 @@ export function cancelClose(deps: ActionPorts, agentId: string): Promise<AgentVi
 
 /** Closing a conversation without ending it moves it to Waiting (persistent chat) and frees capacity. */
 export function confirmClose(
-  deps: OfferPorts & Pick<DeskPorts, 'notes'>,
+  deps: OfferPorts & Pick<DeskPorts, 'notes' | 'consults'>,
   agentId: string,
   sessionId: string,
 ): Promise<AgentView> {
@@ -88,6 +90,7 @@ export function confirmClose(
     if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
     const before = await ensureAgent(deps, agentId);
     const session = await requireLiveSession(deps, before, sessionId);
+    refuseConsultant(before, sessionId, 'close the conversation');
     if (session.wrapUpSince !== undefined) throw new WrapUpOpenError();
     if (session.kind === 'conversation' && !session.readOnly) {
       const doc = await deps.workItems.get(sessionId);
@@ -97,8 +100,10 @@ export function confirmClose(
           prior = d;
           return { ...d, item: moveWorkItemToWaiting(d.item, now) };
         });
-        // A transfer it had waiting is void: the colleague's offer card says so.
+        // A transfer it had waiting is void: the colleague's offer card says so; its consults end.
         await withdrawnTransferCard(deps, prior);
+        if (prior)
+          await dismissConsultants(deps, prior, prior.item.consultants, 'the conversation is Waiting');
       }
     }
     const agent = await updateAgent(deps, agentId, (current) =>

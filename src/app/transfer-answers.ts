@@ -7,6 +7,7 @@ import { conversationSession } from './claims';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
+import { dismissConsultants } from './consult-thread';
 import { showKb } from './knowledge';
 import { teamworkOf } from './notes';
 import { accept, dispatchOffers, reject, type OfferAnswer } from './offers';
@@ -97,11 +98,15 @@ function handOver(
   return deps.unitOfWork.run(async () => {
     // The agents' rows first, in the order a transfer request takes them, then the item.
     await lockAgents(deps, [request.agentId, pending.fromAgentId]);
+    let had: number | undefined;
     const doc = await deps.workItems.update(request.workItemId, (current) => {
       if (!current) throw new NoLongerAvailableError();
+      had = current.item.consultants;
       return { ...current, item: acceptTransfer(current.item, { ...request, now }) };
     });
     if (!doc) throw new NoLongerAvailableError();
+    // The consults were the asking agent's; a consultant taking over gets a session of their own, not a consult.
+    await dismissConsultants(deps, doc, had, 'the conversation was transferred');
     const target = await updateAgent(deps, request.agentId, (current) => ({
       ...current,
       panel: openSession(current.panel, conversationSession(doc), { maxSessions, now }),

@@ -11,6 +11,7 @@ import {
   type TransferCandidate,
 } from '../domain/transfer';
 import { guarded, NoLongerAvailableError } from './action-guards';
+import { dismissConsultants, refuseConsultant } from './consult-thread';
 import { ensureAgent, refreshPanel, updateAgent } from './agents';
 import type { ClaimPorts } from './claims';
 import { customerWording } from './customer-wording';
@@ -23,7 +24,7 @@ import { notice, offerView } from './view-builders';
 import type { AgentView, OfferStatus, TransferPickerView, TransferTarget } from './views';
 import { announceWorkItemChange } from './work-item-index';
 
-export type TransferPorts = ClaimPorts & Pick<DeskPorts, 'notes' | 'unitOfWork'>;
+export type TransferPorts = ClaimPorts & Pick<DeskPorts, 'notes' | 'unitOfWork' | 'consults'>;
 
 /** Where a transfer goes: a colleague (with an optional note for them), or back to the queue. */
 export type TransferDestination =
@@ -76,8 +77,8 @@ export async function lockAgents(
 }
 
 /** The agent's own Active conversation behind a session, or the refusal that says why not. */
-async function ownedConversation(
-  deps: TransferPorts,
+export async function ownedConversation(
+  deps: Pick<TransferPorts, 'workItems'>,
   agent: AgentDocument,
   sessionId: string,
 ): Promise<WorkItemDocument> {
@@ -96,6 +97,7 @@ async function ownedConversation(
 export function transferPicker(deps: TransferPorts, agentId: string, sessionId: string): Promise<AgentView> {
   return guarded(deps, { agentId, sessionId, action: 'transfer' }, async () => {
     const agent = await ensureAgent(deps, agentId);
+    refuseConsultant(agent, sessionId, 'transfer the conversation');
     const doc = await ownedConversation(deps, agent, sessionId);
     return transferPickerView(deps, agentId, doc);
   });
@@ -130,6 +132,7 @@ export function transfer(
 ): Promise<AgentView> {
   return guarded(deps, { agentId, sessionId, action: 'transfer' }, async () => {
     const agent = await ensureAgent(deps, agentId);
+    refuseConsultant(agent, sessionId, 'transfer the conversation');
     const doc = await ownedConversation(deps, agent, sessionId);
     return 'toQueue' in destination
       ? toQueue(deps, agent, doc)
@@ -205,6 +208,12 @@ async function toQueue(
       enqueuedAt: now,
       declined: { agentId: agent.id, at: now, reason: 'rejected' },
     });
+    await dismissConsultants(
+      deps,
+      changed,
+      before.item.consultants,
+      'the conversation went back to the queue',
+    );
     const left = await updateAgent(deps, agent.id, (current) =>
       findSession(current.panel, changed.item.id)
         ? { ...current, panel: closeSession(current.panel, changed.item.id) }

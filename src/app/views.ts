@@ -92,6 +92,52 @@ export interface TransferPickerView {
   readonly targets: readonly TransferTarget[];
 }
 
+/** A colleague who can be asked to consult: Available or Busy (a consult takes no capacity). */
+export interface ConsultTarget {
+  readonly agentId: string;
+  readonly name: string;
+  readonly presence: PresenceStatus;
+  readonly presenceLabel: string;
+}
+
+/** Who the agent can ask to consult on a conversation (`/c`, the tab's Consult button). */
+export interface ConsultPickerView {
+  readonly kind: 'consult-picker';
+  readonly sessionId: string;
+  readonly title: string;
+  readonly targets: readonly ConsultTarget[];
+  /** How many more consultants the conversation may have (MAX_CONSULTANTS less those it has). */
+  readonly room: number;
+}
+
+/** One consultant of a conversation, as both sides see them. */
+export interface ConsultantLine {
+  readonly agentId: string;
+  readonly name: string;
+  /** Added to the conversation: they write to the customer too. */
+  readonly added: boolean;
+}
+
+/**
+ * A conversation's consult: who consults, and the private thread between its agent and them (never the
+ * customer). `role` says whose card it is: the conversation's agent (Add / Remove per consultant) or a consultant
+ * (Leave). A consultant follows the customer's messages in the tab; chat gets this card when the thread changes.
+ */
+export interface ConsultView {
+  readonly kind: 'consult';
+  readonly sessionId: string;
+  readonly title: string;
+  readonly role: 'agent' | 'consultant';
+  /** The conversation's agent. */
+  readonly agentName: string;
+  readonly consultants: readonly ConsultantLine[];
+  readonly thread: readonly NoteLine[];
+  /** For a consultant: added to the conversation, so their replies reach the customer. */
+  readonly added: boolean;
+  /** A line on what just happened ("Ada asks for your help with Visitor 3."). */
+  readonly headline?: string;
+}
+
 /** An ended conversation being wrapped up: the outcome to pick, an optional note, Finish. */
 export interface WrapUpView {
   readonly kind: 'wrap-up';
@@ -316,7 +362,9 @@ export type AgentView =
   | HelpView
   | TransferPickerView
   | NotesView
-  | WrapUpView;
+  | WrapUpView
+  | ConsultPickerView
+  | ConsultView;
 
 /**
  * The agent workspace (the tab's panel and Home): the panel, the dashboard and the offers waiting for this

@@ -100,7 +100,9 @@ export async function sessionDetail(
   const workItemId = workItemIdOfSession(session);
   const doc = workItemId ? await deps.workItems.get(workItemId) : undefined;
   if (!workItemId || !doc) return undefined;
-  const heldByOther = doc.item.state === 'active' && doc.item.assignedAgentId !== agentId;
+  // A consultant reads the colleague's conversation as it goes on; anyone else's Active one stays closed to them.
+  const heldByOther =
+    doc.item.state === 'active' && doc.item.assignedAgentId !== agentId && session.consult === undefined;
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
   const readOnly = session.kind !== 'conversation' || session.readOnly;
   const [page, excerpt, previous] = heldByOther

@@ -15,13 +15,14 @@ import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
+import { dismissConsultants, refuseConsultant } from './consult-thread';
 import { withdrawnTransferCard } from './transfer-answers';
 import { notice } from './view-builders';
 import type { AgentView, WrapUpView } from './views';
 import { announceWorkItemChange } from './work-item-index';
 
 /** What ending and wrapping up read and write: routing (capacity comes back), and the notes a wrap-up may add. */
-export type WrapUpPorts = OfferPorts & Pick<DeskPorts, 'notes'>;
+export type WrapUpPorts = OfferPorts & Pick<DeskPorts, 'notes' | 'consults'>;
 
 export class OutcomeMissingError extends DomainError {
   readonly code = 'outcome-missing';
@@ -67,13 +68,15 @@ export function end(deps: WrapUpPorts, agentId: string, sessionId: string): Prom
     const { wrapUp } = deps.settings.workstream;
     const before = await ensureAgent(deps, agentId);
     const session = await requireLiveSession(deps, before, sessionId);
+    refuseConsultant(before, sessionId, 'end the conversation');
     let prior: WorkItemDocument | undefined;
     const doc = await updateOwnedItem(deps, agentId, session.id, (d) => {
       prior = d;
       return { ...d, item: endToWrapUp(d.item, now) };
     });
-    // A transfer it had waiting is void: the colleague's offer card says so.
+    // A transfer it had waiting is void: the colleague's offer card says so; its consults end.
     await withdrawnTransferCard(deps, prior);
+    await dismissConsultants(deps, doc, prior?.item.consultants, 'the conversation was ended');
     const agent = await updateAgent(deps, agentId, (current) =>
       findSession(current.panel, sessionId)
         ? { ...current, panel: startWrapUp(current.panel, sessionId, now, wrapUp.holdMs > 0) }
@@ -109,6 +112,7 @@ export function finish(
     const { wrapUp } = deps.settings.workstream;
     const agent = await ensureAgent(deps, agentId);
     const session = await requireLiveSession(deps, agent, sessionId);
+    refuseConsultant(agent, sessionId, 'wrap up the conversation');
     if (session.wrapUpSince === undefined) throw new NotInWrapUpError();
     const outcome = outcomeNamed(wrapUp.outcomes, answer.outcome);
     if (!outcome) throw new OutcomeMissingError(wrapUp.outcomes);

@@ -8,6 +8,7 @@ import type {
   WrapUpCardData,
 } from './teamwork-data';
 import type { QuickRepliesCardData } from './quick-replies-data';
+import type { ConsultCardData, ConsultPickerCardData } from './consult-data';
 
 /*
  * The data each template in cards/ is expanded with. Every field a template refers to is always present
@@ -204,6 +205,8 @@ export interface CardDataByKind {
   readonly 'transfer-picker': TransferPickerCardData;
   readonly notes: NotesCardData;
   readonly 'wrap-up': WrapUpCardData;
+  readonly 'consult-picker': ConsultPickerCardData;
+  readonly consult: ConsultCardData;
 }
 
 export type CardKind = AgentView['kind'];

@@ -45,6 +45,7 @@ import {
 
 import { messageDigestData } from './digest-data';
 import { quickRepliesData } from './quick-replies-data';
+import { consultData, consultPickerData } from './consult-data';
 import { handoverData, noteLinesData, notesData, transferPickerData, wrapUpData } from './teamwork-data';
 
 export type * from './card-data-types';
@@ -275,5 +276,9 @@ export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDat
       return notesData(view, options);
     case 'wrap-up':
       return wrapUpData(view, options);
+    case 'consult-picker':
+      return consultPickerData(view);
+    case 'consult':
+      return consultData(view, options);
   }
 }

@@ -34,6 +34,8 @@ export const CARD_KINDS: readonly CardKind[] = [
   'transfer-picker',
   'notes',
   'wrap-up',
+  'consult-picker',
+  'consult',
 ];
 
 /** The repo's cards/: two levels up from src/cards (ts-jest, tsx) and from dist/cards (after build). */

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ClaimPorts } from '../app/claims';
 import { searchKb } from '../app/knowledge';
 import { sendQuickReply, type QuickReplyPorts } from '../app/quick-replies';
+import { consultNote } from '../app/consult-thread';
+import { consult, consultAdd, consultLeave, consultPicker, type ConsultPorts } from '../app/consults';
 import { note } from '../app/notes';
 import { acceptOffer, rejectOffer } from '../app/transfer-answers';
 import { transfer, transferPicker, type TransferPorts } from '../app/transfers';
@@ -25,7 +27,7 @@ import {
 } from './verbs';
 
 /** The ports every card and tab action's use case reads between them. */
-export type VerbPorts = ClaimPorts & QuickReplyPorts & TransferPorts;
+export type VerbPorts = ClaimPorts & QuickReplyPorts & TransferPorts & ConsultPorts;
 
 /** The agent pressing the button (their AGENT_IDS entry). */
 export interface VerbActor {
@@ -97,6 +99,9 @@ const transferData = sessionData
 const wrapUpData = sessionData.extend({ [INPUTS.outcome]: input, [INPUTS.note]: input });
 /** `note`: without `text` the notes are shown; with it (even empty, which is refused) a note is added. */
 const noteData = sessionData.extend({ [INPUTS.text]: z.string({ error: 'must be a string' }).optional() });
+/** `consult`, `consultAdd`, `consultLeave`: the colleague is `agentId` (optional where the verb allows). */
+const consultData = sessionData.extend({ agentId: id.optional() });
+const consultAddData = sessionData.extend({ agentId: id });
 
 /**
  * Unsent text in the reply box of the card an action came from. Cards with a reply box submit it with every
@@ -187,6 +192,23 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
         ...(outcome !== undefined ? { outcome } : {}),
         ...(note !== undefined ? { note } : {}),
       }),
+    { keepsDraft: false },
+  ),
+  defineVerb(VERBS.consult, consultData, (ports, agentId, { sessionId, agentId: toAgentId }) =>
+    toAgentId === undefined
+      ? consultPicker(ports, agentId, sessionId)
+      : consult(ports, agentId, sessionId, toAgentId),
+  ),
+  defineVerb(VERBS.consultAdd, consultAddData, (ports, agentId, data) =>
+    consultAdd(ports, agentId, data.sessionId, data.agentId),
+  ),
+  defineVerb(VERBS.consultLeave, consultData, (ports, agentId, data) =>
+    consultLeave(ports, agentId, data.sessionId, data.agentId),
+  ),
+  defineVerb(
+    VERBS.consultNote,
+    noteData,
+    (ports, agentId, { sessionId, text }) => consultNote(ports, agentId, sessionId, text),
     { keepsDraft: false },
   ),
   defineVerb(VERBS.quickReply, quickReplyData, (ports, agentId, { sessionId, quickReplyId, insert }) =>

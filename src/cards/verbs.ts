@@ -24,6 +24,20 @@ export const VERBS = {
   note: 'note',
   /** `{ sessionId }` with inputs `outcome` and optional `note`: Finish the wrap-up of an ended conversation. */
   wrapUp: 'wrapUp',
+  /**
+   * `{ sessionId }` shows who can be asked to consult (`/c`); `{ sessionId, agentId }` asks that colleague, who
+   * gets a read-only consult session, no capacity used (src/app/consults.ts).
+   */
+  consult: 'consult',
+  /** `{ sessionId, agentId }`, by the conversation's agent: that consultant may write to the customer too. */
+  consultAdd: 'consultAdd',
+  /**
+   * `{ sessionId }`: the consultant pressing it leaves. `{ sessionId, agentId }`: the conversation's agent removes
+   * that consultant (a consultant naming themselves leaves). Either way the consultant's session closes.
+   */
+  consultLeave: 'consultLeave',
+  /** `{ sessionId }` shows the private consult thread; with input `text`, adds a line (src/app/consult-thread.ts). */
+  consultNote: 'consultNote',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,6 +1,7 @@
 import { HomeSessionNotClosableError, MaxSessionsReachedError, SessionNotFoundError } from './errors';
 import { isSentimentAlert, sentimentAlertTooltip } from './sentiment';
 import type { SentimentLevel, SentimentThreshold } from './sentiment';
+import type { ConsultRole } from './consult';
 import { sessionIcon } from './session-icon';
 import { unreadBadge, unreadTooltip } from './unread';
 
@@ -37,6 +38,11 @@ export interface Session {
    * it is not read-only (WRAP_UP_HOLD_S), and leaves the panel at Finish.
    */
   readonly wrapUpSince?: number;
+  /**
+   * A colleague's conversation this agent consults on: always read-only (no capacity); 'added' once its agent
+   * added them to the conversation, when their replies reach the customer.
+   */
+  readonly consult?: ConsultRole;
 }
 
 /** The agent's session panel: Home is implicit and always first; `sessions` are the others, in opening order. */
@@ -53,6 +59,7 @@ export interface OpenSessionRequest {
   readonly readOnly?: boolean;
   readonly sentiment?: SentimentLevel;
   readonly nameGiven?: string;
+  readonly consult?: ConsultRole;
 }
 
 export interface PanelRow {
@@ -81,6 +88,9 @@ export const READ_ONLY_STATUS = 'Closed';
 
 /** What a row says while a transfer of its conversation waits for the colleague's answer. */
 export const TRANSFER_PENDING_STATUS = 'Transfer pending';
+
+/** What a row says while the agent consults on a colleague's conversation. */
+export const CONSULT_STATUS = 'Consult';
 
 /** What a row says while its conversation is being wrapped up. */
 export const WRAP_UP_STATUS = 'Wrap-up';
@@ -127,6 +137,7 @@ export function openSession(
     readOnly: request.readOnly ?? false,
     draft: EMPTY_DRAFT,
     ...(request.nameGiven ? { nameGiven: request.nameGiven } : {}),
+    ...(request.consult ? { consult: request.consult } : {}),
   };
   return { ...panel, sessions: [...panel.sessions, session], focusedSessionId: session.id };
 }
@@ -220,6 +231,13 @@ export function releaseWrapUpHold(panel: AgentSessions, sessionId: string): Agen
   return replaceSession(panel, { ...session, readOnly: true });
 }
 
+/** A consult session's role changes (added to the conversation); any other session is left as it is. */
+export function setConsultRole(panel: AgentSessions, sessionId: string, role: ConsultRole): AgentSessions {
+  const session = findSession(panel, sessionId);
+  if (!session?.consult || session.consult === role) return panel;
+  return replaceSession(panel, { ...session, consult: role });
+}
+
 /** Marks a conversation "Transfer pending" (to `toName`), or clears the mark with undefined. */
 export function markTransferPending(
   panel: AgentSessions,
@@ -287,6 +305,19 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
       alert: false,
       tooltip: `${session.title}. Wrap-up: choose an outcome and Finish.`,
       statusText: WRAP_UP_STATUS,
+    };
+  }
+  // A colleague's conversation: followed live in the tab, never counted, so no badge and no alert.
+  if (session.consult !== undefined) {
+    return {
+      ...base,
+      alert: false,
+      tooltip:
+        session.consult === 'added'
+          ? `${session.title}. Consult: you were added to the conversation and can write to the customer.`
+          : `${session.title}. Consult: read-only; write to the agent in the consult thread.`,
+      readOnly: true,
+      statusText: CONSULT_STATUS,
     };
   }
   // A history view: nothing in it needs the agent, so no badge and no alert, only what it is.

@@ -139,8 +139,10 @@ export function acceptTransfer(
   answer: { readonly agentId: string; readonly offerId: string; readonly now: number },
 ): WorkItem {
   requireLiveTransfer(item, answer);
+  // The consults were the asking agent's: they end with the handover.
+  const { consultants: _consultants, ...rest } = withoutTransfer(item);
   return {
-    ...withoutTransfer(item),
+    ...rest,
     assignedAgentId: answer.agentId,
     lastAgentId: answer.agentId,
     stateChangedAt: answer.now,
@@ -176,6 +178,11 @@ export function clearTransfer(item: WorkItem): WorkItem {
 export function transferToQueue(item: WorkItem, fromAgentId: string, now: number): WorkItem {
   requireOwnedActive(item, fromAgentId, 'return to the queue');
   if (item.transfer) throw new TransferPendingError();
-  const { assignedAgentId: _assigned, lastAgentId: _last, ...rest } = withoutTransfer(item);
+  const {
+    assignedAgentId: _assigned,
+    lastAgentId: _last,
+    consultants: _consultants,
+    ...rest
+  } = withoutTransfer(item);
   return { ...rest, state: 'open', stateChangedAt: now };
 }

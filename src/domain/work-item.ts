@@ -35,6 +35,11 @@ export interface WorkItem {
   readonly transfer?: PendingTransfer;
   /** What the agent picked when they finished the wrap-up ("Not set" when it timed out). */
   readonly outcome?: string;
+  /**
+   * How many colleagues consult on it (only while Active; absent when none). Kept on the item's own row so a
+   * relayed customer message reads the consultants only when there are some.
+   */
+  readonly consultants?: number;
 }
 
 /** The outcome of a wrap-up nobody finished within WRAP_UP_TIMEOUT_S. */
@@ -70,9 +75,9 @@ function requireState(item: WorkItem, move: string, allowed: readonly WorkItemSt
   if (!allowed.includes(item.state)) throw new IllegalTransitionError(item.id, item.state, move);
 }
 
-/** Leaving Active ends the assignment, and any transfer of it that was waiting for an answer. */
+/** Leaving Active ends the assignment, any transfer of it that was waiting for an answer, and its consults. */
 function withoutAssignment(item: WorkItem): WorkItem {
-  const { assignedAgentId: _assigned, transfer: _transfer, ...rest } = item;
+  const { assignedAgentId: _assigned, transfer: _transfer, consultants: _consultants, ...rest } = item;
   return rest;
 }
 
@@ -112,7 +117,7 @@ export function endWorkItem(item: WorkItem, now: number): WorkItem {
  */
 export function endToWrapUp(item: WorkItem, now: number): WorkItem {
   requireState(item, 'end', ['active']);
-  const { transfer: _transfer, ...rest } = item;
+  const { transfer: _transfer, consultants: _consultants, ...rest } = item;
   return { ...rest, state: 'wrap-up', stateChangedAt: now };
 }
 

@@ -7,6 +7,7 @@ export type AgentCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'quickReplies'; readonly query: string }
   | { readonly kind: 'transfer' }
+  | { readonly kind: 'consult' }
   | { readonly kind: 'note'; readonly text?: string }
   | { readonly kind: 'text'; readonly text: string };
 
@@ -18,6 +19,8 @@ export function parseAgentCommand(text: string): AgentCommand {
   if (quick) return { kind: 'quickReplies', query: (quick[1] ?? '').trim() };
   // `/t`: transfer the focused conversation; `/note <text>` adds a note to it, `/note` alone lists its notes.
   if (/^\/t$/i.test(trimmed)) return { kind: 'transfer' };
+  // `/c`: ask a colleague to consult on the focused conversation.
+  if (/^\/c$/i.test(trimmed)) return { kind: 'consult' };
   const noted = /^\/note(?:\s+([\s\S]*))?$/i.exec(trimmed);
   if (noted) {
     const body = (noted[1] ?? '').trim();

@@ -6,6 +6,7 @@ import { quickRepliesCard, type QuickReplyPorts } from '../app/quick-replies';
 import { agentText } from '../app/reply-actions';
 import { requestClose } from '../app/session-actions';
 import { end } from '../app/wrap-up';
+import { consultPicker, type ConsultPorts } from '../app/consults';
 import { note } from '../app/notes';
 import { transferPicker, type TransferPorts } from '../app/transfers';
 import type { Logger } from '../app/ports';
@@ -16,7 +17,10 @@ import type { AgentSender } from './sender';
 import { fieldsOf, type TurnReplies } from './turn-replies';
 
 /** The ports of the use cases agents' typed commands reach. */
-export type AgentTurnPorts = OfferPorts & QuickReplyPorts & TransferPorts;
+export type AgentTurnPorts = OfferPorts & QuickReplyPorts & TransferPorts & ConsultPorts;
+
+/** How the commands on the focused session are typed, for the hint when Home is focused. */
+const SESSION_COMMANDS = { transfer: '/t', consult: '/c', note: '/note' } as const;
 
 function homeFocused(command: string): NoticeView {
   return {
@@ -91,12 +95,13 @@ export class AgentTurns {
       case 'quickReplies':
         return quickRepliesCard(ports, agentId, command.query);
       case 'transfer':
+      case 'consult':
       case 'note': {
         const sessionId = (await agentStatus(ports, agentId))?.focusedSessionId ?? HOME_SESSION_ID;
-        if (sessionId === HOME_SESSION_ID) return homeFocused(command.kind === 'transfer' ? '/t' : '/note');
-        return command.kind === 'transfer'
-          ? transferPicker(ports, agentId, sessionId)
-          : note(ports, agentId, sessionId, command.text);
+        if (sessionId === HOME_SESSION_ID) return homeFocused(SESSION_COMMANDS[command.kind]);
+        if (command.kind === 'transfer') return transferPicker(ports, agentId, sessionId);
+        if (command.kind === 'consult') return consultPicker(ports, agentId, sessionId);
+        return note(ports, agentId, sessionId, command.text);
       }
       case 'text':
         return unlessPanel(await agentText(ports, agentId, command.text, name));

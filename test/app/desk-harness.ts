@@ -104,6 +104,7 @@ export function createDesk(
     visitorNumbers: tables.visitorNumbers,
     quickReplies: tables.quickReplies,
     notes: tables.notes,
+    consults: tables.consults,
     notifier,
     clock,
     ids: { next: () => `id-${(n += 1)}` },

@@ -313,6 +313,7 @@ describe('the help card', () => {
       'close',
       '/q words or #tag',
       '/t',
+      '/c',
       '/note text',
       'help',
     ]);

@@ -1183,6 +1183,7 @@ describe('point 9: agent commands in chat', () => {
       'close',
       '/q words or #tag',
       '/t',
+      '/c',
       '/note text',
       'help',
     ]);

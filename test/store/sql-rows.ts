@@ -57,6 +57,7 @@ export const EVERY_TABLE: Rows = {
     name_given: 'Grace',
     transfer_pending_to: 'Grace Hopper',
     wrap_up_since: T0 + 900,
+    consult: null,
   },
   customers: {
     id: 'webchat:visitor-12',
@@ -103,6 +104,7 @@ export const EVERY_TABLE: Rows = {
     transfer_offered_at: T0 + 500,
     transfer_expires_at: T0 + 120_500,
     outcome: 'Resolved',
+    consultants: 0,
     version: 5,
   },
   messages: {
@@ -176,6 +178,21 @@ export const EVERY_TABLE: Rows = {
     author_name: 'Ada Lovelace',
     at: T0 + 400,
     text: 'Customer prefers email follow-up',
+  },
+  consultants: {
+    work_item_id: 'wi-1',
+    agent_key: 'agent-ada',
+    agent_name: 'Ada Lovelace',
+    invited_at: T0 + 410,
+    added: 1,
+  },
+  consult_notes: {
+    id: 'consult-note-1',
+    work_item_id: 'wi-1',
+    author_id: 'agent-ada',
+    author_name: 'Ada Lovelace',
+    at: T0 + 420,
+    text: 'Is order 1234 covered by the refund policy?',
   },
   outbox_entries: {
     id: 'entry-1',

@@ -45,6 +45,7 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     visitorNumbers: afterReady(ready, tables.visitorNumbers),
     quickReplies: afterReady(ready, tables.quickReplies),
     notes: afterReady(ready, tables.notes),
+    consults: afterReady(ready, tables.consults),
     unitOfWork: afterReady(ready, tables.unitOfWork),
   };
 }

@@ -4,6 +4,8 @@ import type { AgentRepository } from '../../src/app/repositories';
 import type {
   ActiveConversationView,
   AgentView,
+  ConsultPickerView,
+  ConsultView,
   CloseConfirmView,
   CustomerMessageView,
   DashboardView,
@@ -313,6 +315,37 @@ export function transferOfferView(
   return offerView(status, { transfer: withNote && note !== undefined ? transfer : rest });
 }
 
+export function consultPickerView(overrides: Partial<ConsultPickerView> = {}): ConsultPickerView {
+  return {
+    kind: 'consult-picker',
+    sessionId: 'wi-kenny',
+    title: 'Kenny Smith',
+    targets: [
+      { agentId: 'agent-grace', name: 'Grace Hopper', presence: 'available', presenceLabel: 'Available' },
+      { agentId: 'agent-linus', name: 'Linus <b>T</b>', presence: 'busy', presenceLabel: 'Busy' },
+    ],
+    room: 5,
+    ...overrides,
+  };
+}
+
+export function consultView(role: ConsultView['role'], overrides: Partial<ConsultView> = {}): ConsultView {
+  return {
+    kind: 'consult',
+    sessionId: 'wi-kenny',
+    title: 'Kenny Smith',
+    role,
+    agentName: 'Ada Lovelace',
+    consultants: [
+      { agentId: 'agent-grace', name: 'Grace Hopper', added: false },
+      { agentId: 'agent-linus', name: 'Linus <b>T</b>', added: true },
+    ],
+    thread: NOTES,
+    added: false,
+    ...overrides,
+  };
+}
+
 export function transferPickerView(targets?: readonly TransferTarget[]): TransferPickerView {
   return {
     kind: 'transfer-picker',
@@ -417,6 +450,14 @@ export function representativeViews(): Array<[string, AgentView]> {
     ['wrap-up, capacity held', wrapUpView(NOW + 60_000)],
     ['wrap-up, held until Finish', wrapUpView(Infinity)],
     ['wrap-up, capacity released', wrapUpView(undefined)],
+    ['consult picker', consultPickerView()],
+    ['consult picker, five consultants already', consultPickerView({ room: 0 })],
+    ['consult, the agent with two consultants', consultView('agent')],
+    [
+      'consult, a consultant invited',
+      consultView('consultant', { headline: 'Ada asks for your help with Kenny.' }),
+    ],
+    ['consult, a consultant added, nothing written', consultView('consultant', { added: true, thread: [] })],
   ];
 }
 

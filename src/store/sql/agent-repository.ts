@@ -54,6 +54,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
       'agent_sessions.name_given',
       'agent_sessions.transfer_pending_to',
       'agent_sessions.wrap_up_since',
+      'agent_sessions.consult',
     ])
     .where('agents.agent_key', 'in', ids)
     .orderBy('agents.agent_key')
@@ -62,7 +63,8 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
   for (const joined of rows) {
     const { session_id, kind, title, read_only, unread, sentiment, opened_at, opened_order, ...more } =
       joined;
-    const { draft_reply, draft_case_fields, name_given, transfer_pending_to, wrap_up_since, ...row } = more;
+    const { draft_reply, draft_case_fields, name_given, transfer_pending_to, ...rest } = more;
+    const { wrap_up_since, consult, ...row } = rest;
     const entry = found.get(row.agent_key) ?? { row, sessions: new Map<string, StoredSession>() };
     found.set(row.agent_key, entry);
     // An agent without sessions comes back once, its session columns all null.
@@ -81,6 +83,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
       name_given,
       transfer_pending_to,
       wrap_up_since,
+      consult,
     });
   }
   return found;

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { AgentDocument } from '../../app/documents';
+import type { ConsultRole } from '../../domain/consult';
 import type { PanelMode, Session, SessionKind } from '../../domain/agent-sessions';
 import type { PresenceStatus } from '../../domain/presence';
 import type { SentimentLevel } from '../../domain/sentiment';
@@ -41,6 +42,7 @@ export function sessionColumns(session: Session, openedOrder: number): SessionCo
     name_given: session.nameGiven ?? null,
     transfer_pending_to: session.transferPendingTo ?? null,
     wrap_up_since: session.wrapUpSince ?? null,
+    consult: session.consult ?? null,
   };
 }
 
@@ -60,6 +62,7 @@ export function sessionOf(row: StoredSession): Session {
     ...(row.name_given !== null ? { nameGiven: row.name_given } : {}),
     ...(row.transfer_pending_to !== null ? { transferPendingTo: row.transfer_pending_to } : {}),
     ...(row.wrap_up_since !== null ? { wrapUpSince: row.wrap_up_since } : {}),
+    ...(row.consult !== null ? { consult: row.consult as ConsultRole } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type {
   CustomerRepository,
   MessageLog,
   NoteLog,
+  ConsultRepository,
   QueueRepository,
   QuickReplyRepository,
   UnitOfWork,
@@ -15,6 +16,7 @@ import { createContactDirectory } from './contact-directory';
 import { createCustomerRepository } from './customer-repository';
 import { createMessageLog } from './message-log';
 import { createNoteLog } from './notes';
+import { createConsultRepository } from './consults';
 import type { SqlDatabase } from './open-database';
 import { createQueueRepository } from './queue-repository';
 import { createQuickReplyRepository } from './quick-replies';
@@ -32,6 +34,7 @@ export interface DeskRepositories {
   readonly visitorNumbers: VisitorNumbers;
   readonly quickReplies: QuickReplyRepository;
   readonly notes: NoteLog;
+  readonly consults: ConsultRepository;
   readonly unitOfWork: UnitOfWork;
 }
 
@@ -46,6 +49,7 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     visitorNumbers: createVisitorNumbers(database),
     quickReplies: createQuickReplyRepository(database),
     notes: createNoteLog(database),
+    consults: createConsultRepository(database),
     unitOfWork: { run: (work) => database.transaction(() => work()) },
   };
 }

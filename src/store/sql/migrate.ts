@@ -15,6 +15,7 @@ import { outboxBatches } from './migrations/0014-outbox-batches';
 import { quickReplies } from './migrations/0015-quick-replies';
 import { teamwork } from './migrations/0016-teamwork';
 import { wrapUp } from './migrations/0017-wrap-up';
+import { consult } from './migrations/0018-consult';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -36,6 +37,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0015-quick-replies': quickReplies,
   '0016-teamwork': teamwork,
   '0017-wrap-up': wrapUp,
+  '0018-consult': consult,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { ConsultNotesTable, ConsultantsTable } from './consult-tables';
 
 /**
  * The desk's tables as Kysely sees them. Every type here reads the same on SQLite and PostgreSQL: ids are text,
@@ -45,6 +46,8 @@ export interface AgentSessionsTable {
   transfer_pending_to: string | null;
   /** When the conversation was ended and its wrap-up began (from 0017). */
   wrap_up_since: Millis | null;
+  /** A consult session's role, 'watching' or 'added' (from 0018); null for every other session. */
+  consult: string | null;
 }
 
 /** A customer is `channelId:userId`. */
@@ -102,6 +105,8 @@ export interface WorkItemsTable {
   transfer_expires_at: Millis | null;
   /** The wrap-up's outcome, set when it is finished (from 0017). */
   outcome: string | null;
+  /** How many colleagues consult on it (from 0018); the rows are in `consultants`. */
+  consultants: Defaulted<number>;
   version: Defaulted<number>;
 }
 
@@ -344,6 +349,8 @@ export interface Database {
   teams_tenant_calls: TeamsTenantCallsTable;
   quick_replies: QuickRepliesTable;
   notes: NotesTable;
+  consultants: ConsultantsTable;
+  consult_notes: ConsultNotesTable;
 }
 
 export type TableName = keyof Database;
@@ -373,6 +380,8 @@ export const TABLE_NAMES = [
   'teams_tenant_calls',
   'quick_replies',
   'notes',
+  'consultants',
+  'consult_notes',
 ] as const satisfies readonly TableName[];
 
 /** Compile-time check that TABLE_NAMES names every table of Database. */

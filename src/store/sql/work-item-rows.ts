@@ -33,6 +33,7 @@ function itemOf(row: WorkItemRow): WorkItem {
     customerMessageCount: row.customer_message_count,
     ...transferOf(row),
     ...present('outcome', row.outcome),
+    ...(row.consultants > 0 ? { consultants: row.consultants } : {}),
   };
 }
 
@@ -106,6 +107,7 @@ export function columnsOf(doc: WorkItemDocument): WorkItemColumns {
     transfer_offered_at: item.transfer?.offeredAt ?? null,
     transfer_expires_at: item.transfer?.expiresAt ?? null,
     outcome: item.outcome ?? null,
+    consultants: item.consultants ?? 0,
   };
 }
 

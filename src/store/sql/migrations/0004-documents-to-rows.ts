@@ -31,7 +31,10 @@ function messageRows(id: string, transcript: readonly TranscriptMessage[]): Inse
   }));
 }
 
-/** The columns the table had at 0004: later migrations' columns (0016's transfer, 0017's outcome) are left to them. */
+/**
+ * The columns the table had at 0004: later migrations' columns (0016's transfer, 0017's outcome, 0018's
+ * consultants) are left to them.
+ */
 function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
   const {
     transfer_offer_id: _offer,
@@ -41,6 +44,7 @@ function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
     transfer_offered_at: _offeredAt,
     transfer_expires_at: _expiresAt,
     outcome: _outcome,
+    consultants: _consultants,
     ...row
   } = columns;
   return row;
