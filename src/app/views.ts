@@ -409,4 +409,6 @@ export interface SessionDetailView {
   readonly kb: KbSearchView;
   /** The conversation has ended and is being wrapped up: its outcome form. */
   readonly wrapUp?: WrapUpView;
+  /** The conversation's consult (while it has consultants, or for a consultant): who, and the private thread. */
+  readonly consult?: ConsultView;
 }

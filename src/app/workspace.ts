@@ -20,6 +20,7 @@ import type {
 } from './views';
 import { transferOfferView } from './transfers';
 import { wrapUpView } from './wrap-up';
+import { consultView } from './consult-thread';
 import { readWorkItemIndex } from './work-item-index';
 
 /** KB articles the session detail lists for the customer's latest message. */
@@ -86,7 +87,7 @@ async function pendingOffers(
 /** What reading a session in full reads: the agent's panel, the work item, its transcript, the KB. */
 export type SessionReadPorts = Pick<
   DeskPorts,
-  'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock'
+  'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock' | 'consults'
 >;
 
 export async function sessionDetail(
@@ -104,7 +105,8 @@ export async function sessionDetail(
   const heldByOther =
     doc.item.state === 'active' && doc.item.assignedAgentId !== agentId && session.consult === undefined;
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
-  const readOnly = session.kind !== 'conversation' || session.readOnly;
+  // A consultant added to the conversation writes to the customer too, though the session takes no capacity.
+  const readOnly = session.kind !== 'conversation' || (session.readOnly && session.consult !== 'added');
   const [page, excerpt, previous] = heldByOther
     ? [[], { recent: [] }, []]
     : await Promise.all([
@@ -134,6 +136,11 @@ export async function sessionDetail(
       sessionId: session.id,
       ...suggestions(deps, excerpt),
     },
+    ...((session.consult !== undefined ||
+      (doc.item.assignedAgentId === agentId && (doc.item.consultants ?? 0) > 0)) &&
+    doc.item.state === 'active'
+      ? { consult: await consultView(deps, doc, agentId) }
+      : {}),
     ...(session.wrapUpSince !== undefined && doc.item.state === 'wrap-up'
       ? { wrapUp: wrapUpView(session, deps.settings.workstream.wrapUp, deps.clock.now()) }
       : {}),

@@ -9,6 +9,7 @@ import type {
   TranscriptPage,
   KbArticleView,
   WrapUpView,
+  ConsultView,
 } from '../app/views';
 
 export type { TranscriptPage };
@@ -120,6 +121,11 @@ export interface SessionDetail {
    * the `wrapUp` action, `{ sessionId, outcome, note }`), how long it holds capacity, when it closes by itself.
    */
   readonly wrapUp?: WrapUpView;
+  /**
+   * Added: the conversation's consult, while it has consultants (for its agent) or for a consultant: who consults,
+   * and the private thread (answer with `consultNote`, `consultAdd`, `consultLeave`).
+   */
+  readonly consult?: ConsultView;
 }
 
 export interface DraftChange {

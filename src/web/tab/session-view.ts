@@ -1,4 +1,4 @@
-import type { KbSearchView, NoteLine } from '../../app/views';
+import type { KbSearchView } from '../../app/views';
 import { READ_ONLY_STATUS } from '../../domain/agent-sessions';
 import type { DraftChange, KbArticle, SessionDetail, TranscriptPage } from '../agent-api';
 import { buildCaseForm, type CaseInput } from './case-form';
@@ -8,14 +8,14 @@ import { h } from './dom';
 import type { DraftStatus } from './draft-saver';
 import { WORK_ITEM_STATE_LABELS } from './format';
 import { KbPane } from './kb-pane';
-import { NotesSection } from './notes-section';
+import { SessionTeamwork, type TeamworkViewActions } from './session-teamwork';
 import { wrapUpForm } from './wrap-up-form';
 import { paneTabs } from './pane-tabs';
 import type { QuickReplySource } from './quick-reply-picker';
 import { ReplyBox } from './reply-box';
 import { TranscriptView } from './transcript-view';
 
-export interface SessionViewActions {
+export interface SessionViewActions extends TeamworkViewActions {
   /** Sends a reply; resolves true when it went out (the box is then emptied). */
   reply(sessionId: string, text: string): Promise<boolean>;
   end(sessionId: string, title: string): void;
@@ -30,12 +30,8 @@ export interface SessionViewActions {
   openPrevious(workItemId: string): void;
   /** The page of the transcript before line `before`. */
   earlier(sessionId: string, before: number): Promise<TranscriptPage | undefined>;
-  /** Transfer: the dialog listing who can take the conversation (src/web/tab/transfer-dialog.ts). */
-  transfer(sessionId: string, title: string): void;
   /** Finishes the wrap-up of an ended conversation; resolves true once it closed. */
   finishWrapUp(sessionId: string, outcome: string, note: string): Promise<boolean>;
-  /** Adds an internal note; resolves to the conversation's notes after it, undefined when refused. */
-  addNote(sessionId: string, text: string): Promise<readonly NoteLine[] | undefined>;
   /** The `/` picker's quick replies for a session, and the way to the agent's own. */
   readonly quickReplies?: (sessionId: string) => QuickReplySource;
 }
@@ -76,8 +72,7 @@ export class SessionView {
   private readonly kb: KbPane;
   private readonly heading: HTMLElement;
   private readonly stateChip: HTMLElement;
-  private readonly transferButton: HTMLButtonElement | undefined;
-  private readonly notes: NotesSection | undefined;
+  private readonly teamwork: SessionTeamwork;
   private readonly replyBox: ReplyBox | undefined;
   private readonly draftStatus: HTMLElement;
   private readonly caseInputs: ReadonlyMap<string, CaseInput>;
@@ -101,7 +96,12 @@ export class SessionView {
     this.serverCaseFields = detail.draft.caseFields;
     const isCase = detail.kind === 'case';
     this.wrappingUp = detail.wrapUp !== undefined;
-    this.history = detail.kind === 'conversation' && detail.conversation.readOnly && !this.wrappingUp;
+    this.teamwork = new SessionTeamwork(detail, actions, () => this.title);
+    this.history =
+      detail.kind === 'conversation' &&
+      detail.conversation.readOnly &&
+      !this.wrappingUp &&
+      !this.teamwork.consultant;
 
     // Focusable by script: a read-only session puts focus here when it opens.
     this.heading = h('h2', { id: 'session-title', tabindex: -1 }, title);
@@ -126,20 +126,6 @@ export class SessionView {
     this.replyBox =
       detail.conversation.readOnly || this.wrappingUp ? undefined : this.buildReplyBox(context.unsaved);
     this.conversationPane = h('div', { class: 'conversation-body' });
-    const conversationSession = detail.kind === 'conversation';
-    this.transferButton =
-      conversationSession && !detail.conversation.readOnly
-        ? h(
-            'button',
-            {
-              type: 'button',
-              class: 'button',
-              onclick: () => this.actions.transfer(this.sessionId, this.title),
-            },
-            'Transfer',
-          )
-        : undefined;
-    this.notes = conversationSession ? this.buildNotes(detail) : undefined;
     const replyBox = this.replyBox;
     this.kb = new KbPane(detail.kb, {
       search: (query) => this.actions.kbSearch(this.sessionId, query),
@@ -217,7 +203,7 @@ export class SessionView {
         { id: 'conversation-pane', class: 'pane conversation-pane', 'aria-labelledby': 'conversation-title' },
         h('h3', { id: 'conversation-title' }, 'Active Conversation'),
         this.conversationPane,
-        this.notes?.element ?? null,
+        ...this.teamwork.paneParts,
       ),
       this.kb.element,
     );
@@ -234,20 +220,22 @@ export class SessionView {
       h(
         'div',
         { class: 'header-actions' },
-        this.transferButton ?? null,
+        ...this.teamwork.buttons,
         isCase
           ? null
-          : button('End', () => this.actions.end(this.sessionId, this.title), readOnly || this.wrappingUp),
-        // Ended: Finish (in the wrap-up form) is how it closes.
-        button('Close', () => this.actions.close(this.sessionId, this.title), this.wrappingUp),
+          : button(
+              'End',
+              () => this.actions.end(this.sessionId, this.title),
+              readOnly || this.wrappingUp || this.teamwork.consultant,
+            ),
+        // Ended: Finish (in the wrap-up form) is how it closes; a consultant leaves in the consult section.
+        button(
+          'Close',
+          () => this.actions.close(this.sessionId, this.title),
+          this.wrappingUp || this.teamwork.consultant,
+        ),
       ),
     );
-  }
-
-  private buildNotes(detail: SessionDetail): NotesSection {
-    return new NotesSection(detail.conversation.notes ?? [], {
-      add: (text) => this.actions.addNote(this.sessionId, text),
-    });
   }
 
   private buildReplyBox(unsaved: DraftChange | undefined): ReplyBox {
@@ -265,7 +253,13 @@ export class SessionView {
 
   /** Whether this view can show `detail` (the same session, and ended or not as when it was built). */
   fits(detail: SessionDetail): boolean {
-    return detail.sessionId === this.sessionId && (detail.wrapUp !== undefined) === this.wrappingUp;
+    return (
+      detail.sessionId === this.sessionId &&
+      (detail.wrapUp !== undefined) === this.wrappingUp &&
+      // A consultant added to the conversation gains the reply box.
+      (detail.conversation.readOnly || this.wrappingUp) === (this.replyBox === undefined) &&
+      this.teamwork.fits(detail)
+    );
   }
 
   private replyArea(isCase: boolean): HTMLElement | null {
@@ -285,20 +279,10 @@ export class SessionView {
 
   private render(): void {
     const { conversation } = this.detail;
-    const pendingTo = conversation.transferPendingTo;
     this.stateChip.textContent = this.history
       ? HISTORY_LABEL
-      : pendingTo !== undefined
-        ? `Transfer to ${pendingTo} pending`
-        : WORK_ITEM_STATE_LABELS[conversation.state];
-    if (this.transferButton) {
-      this.transferButton.disabled = conversation.state !== 'active' || pendingTo !== undefined;
-      this.transferButton.title =
-        pendingTo !== undefined
-          ? `Waiting for ${pendingTo} to accept`
-          : 'Hand this conversation to a colleague';
-    }
-    this.notes?.update(conversation.notes ?? []);
+      : (this.teamwork.stateText(this.detail) ?? WORK_ITEM_STATE_LABELS[conversation.state]);
+    this.teamwork.update(this.detail);
     this.stateChip.dataset['state'] = conversation.state;
     this.transcript.update(this.detail.transcript);
     // The draft rides along in the conversation view; typing must not redraw the summary.

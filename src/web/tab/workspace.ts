@@ -128,7 +128,7 @@ export class Workspace {
       ),
       this.notices.element,
       this.dialog.element,
-      this.teamwork.dialog.element,
+      ...this.teamwork.dialogs,
       this.quickReplies.dialog,
     );
     this.options.container.removeAttribute('aria-busy');
@@ -314,6 +314,10 @@ export class Workspace {
     openPrevious: (workItemId) => this.openWith(VERBS.open, { workItemId }),
     earlier: (sessionId, before) => this.problems.read(() => this.api.earlier(sessionId, before)),
     transfer: this.teamwork.transfer,
+    consult: this.teamwork.consult,
+    consultSay: this.teamwork.consultSay,
+    consultAdd: this.teamwork.consultAdd,
+    consultLeave: this.teamwork.consultLeave,
     finishWrapUp: this.teamwork.finishWrapUp,
     addNote: this.teamwork.addNote,
     quickReplies: (sessionId) => ({
