@@ -10,7 +10,9 @@ module.exports = {
   transform: {
     '^.+\\.ts$': 'ts-jest',
   },
-  collectCoverageFrom: ['src/**/*.ts'],
+  // Coverage is measured where it is held to a threshold (the rules and the store): instrumenting every file
+  // made the first pass about 20 s slower (428 s against 406 s on two cores).
+  collectCoverageFrom: ['src/domain/**/*.ts', 'src/store/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: {
     './src/domain/': { lines: 85 },
