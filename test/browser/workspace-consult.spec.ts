@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
-import { alex, bea } from '../support/fixtures';
-import { useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
+import { bea } from '../support/fixtures';
+import { ALEX_AND_BEA, openSecondTab, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor: TestCustomer = { userId: 'consult-user-1', conversationId: 'consult-conv-1' };
 
@@ -15,20 +15,11 @@ describe('the tab asks a colleague to consult: a read-only session for them, a p
       tab = started;
       page = started.page;
     },
-    {
-      env: {
-        AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
-        AGENT_NAMES: `${alex.aadObjectId}=Alex Agent;${bea.aadObjectId}=Bea Agent`,
-      },
-    },
+    { env: ALEX_AND_BEA },
   );
 
   beforeAll(async () => {
-    const context = await tab.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    beaPage = await context.newPage();
-    beaPage.on('pageerror', (error) => tab.pageErrors.push(`Bea's tab: ${error.message}`));
-    await beaPage.goto(tab.tabUrl(bea.aadObjectId));
-    await beaPage.locator('.live-status[data-status="live"]').waitFor();
+    beaPage = await openSecondTab(tab, bea.aadObjectId);
   });
 
   const said = () =>

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
-import { alex, bea } from '../support/fixtures';
-import { useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
+import { bea } from '../support/fixtures';
+import { ALEX_AND_BEA, openSecondTab, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor: TestCustomer = { userId: 'transfer-user-1', conversationId: 'transfer-conv-1' };
 const CONNECTING = "I'm connecting you with a colleague. Your conversation history is kept.";
@@ -16,20 +16,11 @@ describe('the tab hands a conversation to a colleague, with notes that travel wi
       tab = started;
       page = started.page;
     },
-    {
-      env: {
-        AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
-        AGENT_NAMES: `${alex.aadObjectId}=Alex Agent;${bea.aadObjectId}=Bea Agent`,
-      },
-    },
+    { env: ALEX_AND_BEA },
   );
 
   beforeAll(async () => {
-    const context = await tab.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    beaPage = await context.newPage();
-    beaPage.on('pageerror', (error) => tab.pageErrors.push(`Bea's tab: ${error.message}`));
-    await beaPage.goto(tab.tabUrl(bea.aadObjectId));
-    await beaPage.locator('.live-status[data-status="live"]').waitFor();
+    beaPage = await openSecondTab(tab, bea.aadObjectId);
   });
 
   const said = (customer: TestCustomer) =>

@@ -1,6 +1,6 @@
 import type { ConsultRepository } from '../../app/repositories';
 import type { Consultant } from '../../domain/consult';
-import type { Note } from '../../domain/notes';
+import { createNoteLog } from './notes';
 import type { SqlDatabase } from './open-database';
 
 /** Who consults on a conversation, and its private consult thread (appended, never changed). */
@@ -51,40 +51,11 @@ export function createConsultRepository(database: SqlDatabase): ConsultRepositor
   };
 }
 
-/** The consult thread's lines: appended, never changed, the latest first when read back. */
+/** The consult thread's lines: the notes' log over their own table (appended, never changed). */
 function createConsultThread(database: SqlDatabase): Pick<ConsultRepository, 'addNote' | 'latestNotes'> {
+  const thread = createNoteLog(database, 'consult_notes');
   return {
-    addNote: async (note) => {
-      await database.db
-        .insertInto('consult_notes')
-        .values({
-          id: note.id,
-          work_item_id: note.workItemId,
-          author_id: note.authorId,
-          author_name: note.authorName,
-          at: note.at,
-          text: note.text,
-        })
-        .execute();
-    },
-
-    latestNotes: async (workItemId, limit) => {
-      const rows = await database.db
-        .selectFrom('consult_notes')
-        .selectAll()
-        .where('work_item_id', '=', workItemId)
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
-      return rows.reverse().map((row): Note => ({
-        id: row.id,
-        workItemId: row.work_item_id,
-        authorId: row.author_id,
-        authorName: row.author_name,
-        at: row.at,
-        text: row.text,
-      }));
-    },
+    addNote: (note) => thread.add(note),
+    latestNotes: (workItemId, limit) => thread.latest(workItemId, limit),
   };
 }

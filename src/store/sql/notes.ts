@@ -2,12 +2,15 @@ import type { Note } from '../../domain/notes';
 import type { NoteLog } from '../../app/repositories';
 import type { SqlDatabase } from './open-database';
 
-/** Internal notes, one row each, appended and never changed. */
-export function createNoteLog(database: SqlDatabase): NoteLog {
+/** The tables of agents' lines on a conversation: internal notes, and the consult thread (the same columns). */
+export type NoteTable = 'notes' | 'consult_notes';
+
+/** Lines agents write on a conversation, one row each, appended and never changed; `table` says which kind. */
+export function createNoteLog(database: SqlDatabase, table: NoteTable = 'notes'): NoteLog {
   return {
     add: async (note) => {
       await database.db
-        .insertInto('notes')
+        .insertInto(table)
         .values({
           id: note.id,
           work_item_id: note.workItemId,
@@ -21,7 +24,7 @@ export function createNoteLog(database: SqlDatabase): NoteLog {
 
     latest: async (workItemId, limit) => {
       const rows = await database.db
-        .selectFrom('notes')
+        .selectFrom(table)
         .selectAll()
         .where('work_item_id', '=', workItemId)
         .orderBy('at', 'desc')

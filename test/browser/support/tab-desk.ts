@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
 import type { Env } from '../../../src/config/config';
 import { customerMessage, postActivity, type TestCustomer } from '../../support/activities';
-import { alex } from '../../support/fixtures';
+import { alex, bea } from '../../support/fixtures';
 import { FakeConnector } from '../../support/fake-connector';
 import { startTestDesk, type TestDesk } from '../../support/harness';
 import { launchChromium } from './chromium';
@@ -226,4 +226,20 @@ export async function endAndFinish(page: Page, outcome = 'Resolved'): Promise<vo
   await page.getByRole('dialog').getByRole('button', { name: 'End', exact: true }).click();
   await page.locator('.wrap-up-form').getByLabel(outcome, { exact: true }).check();
   await page.locator('.wrap-up-form').getByRole('button', { name: 'Finish' }).click();
+}
+
+/** Alex and Bea as the desk's two agents, by name: the env of a spec with a second agent's tab. */
+export const ALEX_AND_BEA = {
+  AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
+  AGENT_NAMES: `${alex.aadObjectId}=Alex Agent;${bea.aadObjectId}=Bea Agent`,
+};
+
+/** A second agent's tab, live, in a context of its own; its page errors count as the spec's. */
+export async function openSecondTab(tab: TabDesk, agentId: string): Promise<Page> {
+  const context = await tab.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => tab.pageErrors.push(`${agentId}'s tab: ${error.message}`));
+  await page.goto(tab.tabUrl(agentId));
+  await page.locator('.live-status[data-status="live"]').waitFor();
+  return page;
 }
