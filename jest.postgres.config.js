@@ -1,6 +1,5 @@
 /**
- * The second pass of `npm test`: the suites that run a whole desk (HTTP, web, reliability, and the browser specs
- * where the store shows through) again with RELAYDESK_TEST_STORE=postgres, so every desk they start runs on a
+ * The second pass of `npm test`: the suites that run a whole desk (HTTP, web, browser, reliability) again with RELAYDESK_TEST_STORE=postgres, so every desk they start runs on a
  * database of its own on the test PostgreSQL server. Tests that choose their store themselves keep it and run once.
  */
 const base = require('./jest.config.js');
@@ -18,10 +17,8 @@ module.exports = {
   // archive's spec runs on both backends there).
   testPathIgnorePatterns: [
     '/node_modules/',
-    // The tab and the chat page are UI over the same agent API: in this pass only the specs where the store shows
-    // through (two agents live on one desk, a transfer between them) run again; the store itself is pinned on
-    // PostgreSQL by the HTTP, web and reliability specs. (npm test stays under ten minutes on two cores.)
-    '/test/browser/(?!workspace-sign-in-and-live|workspace-transfer-and-notes|workspace-consult)[^/]+\\.spec\\.ts$',
+    // The tab's and the chat page's logic on fake DOMs, and the Chromium check: no desk.
+    '/test/browser/(chromium-setup|tab-logic|chat-logic)\\.spec\\.ts$',
     '/test/web/(agent-api-units|agent-events|agent-events-bus|archive-writer|directline-routes|local-directline|webchat-archive)\\.spec\\.ts$',
     '/test/(http|reliability)/two-instances(-live)?\\.spec\\.ts$',
     '/test/reliability/(crash-restart|crash-restart-postgres|http-edge)\\.spec\\.ts$',
