@@ -81,45 +81,48 @@ export function cancelClose(deps: ActionPorts, agentId: string): Promise<AgentVi
 
 /** Closing a conversation without ending it moves it to Waiting (persistent chat) and frees capacity. */
 export function confirmClose(
-  deps: OfferPorts & Pick<DeskPorts, 'notes' | 'consults'>,
+  deps: OfferPorts & Pick<DeskPorts, 'notes' | 'consults' | 'unitOfWork'>,
   agentId: string,
   sessionId: string,
 ): Promise<AgentView> {
-  return guarded(deps, { agentId, sessionId, action: 'closeConfirm' }, async () => {
-    const now = deps.clock.now();
-    if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
-    const before = await ensureAgent(deps, agentId);
-    const session = await requireLiveSession(deps, before, sessionId);
-    refuseConsultant(before, sessionId, 'close the conversation');
-    if (session.wrapUpSince !== undefined) throw new WrapUpOpenError();
-    if (session.kind === 'conversation' && !session.readOnly) {
-      const doc = await deps.workItems.get(sessionId);
-      if (doc?.item.state === 'active' && doc.item.assignedAgentId === agentId) {
-        let prior: WorkItemDocument | undefined;
-        await updateOwnedItem(deps, agentId, sessionId, (d) => {
-          prior = d;
-          return { ...d, item: moveWorkItemToWaiting(d.item, now) };
-        });
-        // A transfer it had waiting is void: the colleague's offer card says so; its consults end.
-        await withdrawnTransferCard(deps, prior);
-        if (prior)
-          await dismissConsultants(deps, prior, prior.item.consultants, 'the conversation is Waiting');
+  return guarded(deps, { agentId, sessionId, action: 'closeConfirm' }, () =>
+    // One transaction: the item, the panel and the cards queued commit together or not at all.
+    deps.unitOfWork.run(async () => {
+      const now = deps.clock.now();
+      if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
+      const before = await ensureAgent(deps, agentId);
+      const session = await requireLiveSession(deps, before, sessionId);
+      refuseConsultant(before, sessionId, 'close the conversation');
+      if (session.wrapUpSince !== undefined) throw new WrapUpOpenError();
+      if (session.kind === 'conversation' && !session.readOnly) {
+        const doc = await deps.workItems.get(sessionId);
+        if (doc?.item.state === 'active' && doc.item.assignedAgentId === agentId) {
+          let prior: WorkItemDocument | undefined;
+          await updateOwnedItem(deps, agentId, sessionId, (d) => {
+            prior = d;
+            return { ...d, item: moveWorkItemToWaiting(d.item, now) };
+          });
+          // A transfer it had waiting is void: the colleague's offer card says so; its consults end.
+          await withdrawnTransferCard(deps, prior);
+          if (prior)
+            await dismissConsultants(deps, prior, prior.item.consultants, 'the conversation is Waiting');
+        }
       }
-    }
-    const agent = await updateAgent(deps, agentId, (current) =>
-      findSession(current.panel, sessionId)
-        ? { ...current, panel: closeSession(current.panel, sessionId) }
-        : current,
-    );
-    deps.logger.info({ agentId, sessionId }, 'session closed');
-    await refreshPanel(deps, agent);
-    await dispatchOffers(deps);
-    return notice(
-      `${session.title} closed`,
-      session.kind === 'conversation' && !session.readOnly
-        ? 'The conversation is Waiting; the customer can pick it up again.'
-        : 'The session is closed.',
-      'good',
-    );
-  });
+      const agent = await updateAgent(deps, agentId, (current) =>
+        findSession(current.panel, sessionId)
+          ? { ...current, panel: closeSession(current.panel, sessionId) }
+          : current,
+      );
+      deps.logger.info({ agentId, sessionId }, 'session closed');
+      await refreshPanel(deps, agent);
+      await dispatchOffers(deps);
+      return notice(
+        `${session.title} closed`,
+        session.kind === 'conversation' && !session.readOnly
+          ? 'The conversation is Waiting; the customer can pick it up again.'
+          : 'The session is closed.',
+        'good',
+      );
+    }),
+  );
 }

@@ -22,7 +22,7 @@ import type { AgentView, WrapUpView } from './views';
 import { announceWorkItemChange } from './work-item-index';
 
 /** What ending and wrapping up read and write: routing (capacity comes back), and the notes a wrap-up may add. */
-export type WrapUpPorts = OfferPorts & Pick<DeskPorts, 'notes' | 'consults'>;
+export type WrapUpPorts = OfferPorts & Pick<DeskPorts, 'notes' | 'consults' | 'unitOfWork'>;
 
 export class OutcomeMissingError extends DomainError {
   readonly code = 'outcome-missing';
@@ -63,35 +63,38 @@ export function wrapUpView(session: Session, settings: WrapUpSettings, now: numb
  * panel for the outcome; it keeps its capacity for WRAP_UP_HOLD_S (0: released at once).
  */
 export function end(deps: WrapUpPorts, agentId: string, sessionId: string): Promise<AgentView> {
-  return guarded(deps, { agentId, sessionId, action: 'end' }, async () => {
-    const now = deps.clock.now();
-    const { wrapUp } = deps.settings.workstream;
-    const before = await ensureAgent(deps, agentId);
-    const session = await requireLiveSession(deps, before, sessionId);
-    refuseConsultant(before, sessionId, 'end the conversation');
-    let prior: WorkItemDocument | undefined;
-    const doc = await updateOwnedItem(deps, agentId, session.id, (d) => {
-      prior = d;
-      return { ...d, item: endToWrapUp(d.item, now) };
-    });
-    // A transfer it had waiting is void: the colleague's offer card says so; its consults end.
-    await withdrawnTransferCard(deps, prior);
-    await dismissConsultants(deps, doc, prior?.item.consultants, 'the conversation was ended');
-    const agent = await updateAgent(deps, agentId, (current) =>
-      findSession(current.panel, sessionId)
-        ? { ...current, panel: startWrapUp(current.panel, sessionId, now, wrapUp.holdMs > 0) }
-        : current,
-    );
-    deps.logger.info({ agentId, sessionId }, 'conversation ended, in wrap-up');
-    await deps.notifier.toCustomer(doc.item.customerId, customerWording.ended(agent.name), {
-      kind: 'ended',
-      agentName: agent.name,
-    });
-    await refreshPanel(deps, agent);
-    if (wrapUp.holdMs <= 0) await dispatchOffers(deps);
-    const ended = findSession(agent.panel, sessionId);
-    return ended ? wrapUpView(ended, wrapUp, now) : notice(`${session.title} ended`, '', 'good');
-  });
+  return guarded(deps, { agentId, sessionId, action: 'end' }, () =>
+    // One transaction: the item, the panel, the notes and the cards queued commit together or not at all.
+    deps.unitOfWork.run(async () => {
+      const now = deps.clock.now();
+      const { wrapUp } = deps.settings.workstream;
+      const before = await ensureAgent(deps, agentId);
+      const session = await requireLiveSession(deps, before, sessionId);
+      refuseConsultant(before, sessionId, 'end the conversation');
+      let prior: WorkItemDocument | undefined;
+      const doc = await updateOwnedItem(deps, agentId, session.id, (d) => {
+        prior = d;
+        return { ...d, item: endToWrapUp(d.item, now) };
+      });
+      // A transfer it had waiting is void: the colleague's offer card says so; its consults end.
+      await withdrawnTransferCard(deps, prior);
+      await dismissConsultants(deps, doc, prior?.item.consultants, 'the conversation was ended');
+      const agent = await updateAgent(deps, agentId, (current) =>
+        findSession(current.panel, sessionId)
+          ? { ...current, panel: startWrapUp(current.panel, sessionId, now, wrapUp.holdMs > 0) }
+          : current,
+      );
+      deps.logger.info({ agentId, sessionId }, 'conversation ended, in wrap-up');
+      await deps.notifier.toCustomer(doc.item.customerId, customerWording.ended(agent.name), {
+        kind: 'ended',
+        agentName: agent.name,
+      });
+      await refreshPanel(deps, agent);
+      if (wrapUp.holdMs <= 0) await dispatchOffers(deps);
+      const ended = findSession(agent.panel, sessionId);
+      return ended ? wrapUpView(ended, wrapUp, now) : notice(`${session.title} ended`, '', 'good');
+    }),
+  );
 }
 
 /** The configured outcome named (any case), or undefined. */
@@ -107,32 +110,35 @@ export function finish(
   sessionId: string,
   answer: { readonly outcome?: string; readonly note?: string },
 ): Promise<AgentView> {
-  return guarded(deps, { agentId, sessionId, action: 'wrapUp' }, async () => {
-    const now = deps.clock.now();
-    const { wrapUp } = deps.settings.workstream;
-    const agent = await ensureAgent(deps, agentId);
-    const session = await requireLiveSession(deps, agent, sessionId);
-    refuseConsultant(agent, sessionId, 'wrap up the conversation');
-    if (session.wrapUpSince === undefined) throw new NotInWrapUpError();
-    const outcome = outcomeNamed(wrapUp.outcomes, answer.outcome);
-    if (!outcome) throw new OutcomeMissingError(wrapUp.outcomes);
-    const note =
-      answer.note?.trim() !== undefined && answer.note.trim() !== ''
-        ? writeNote({
-            id: deps.ids.next(),
-            workItemId: sessionId,
-            authorId: agentId,
-            authorName: agent.name,
-            at: now,
-            text: `Wrap-up (${outcome}): ${answer.note.trim()}`,
-          })
-        : undefined;
-    const doc = await closeWrapUp(deps, agentId, sessionId, outcome, now);
-    if (note) await deps.notes.add(note);
-    deps.logger.info({ agentId, sessionId, outcome }, 'wrap-up finished');
-    await dispatchOffers(deps);
-    return notice(`${doc.item.title} closed`, `Outcome: ${outcome}.`, 'good');
-  });
+  return guarded(deps, { agentId, sessionId, action: 'wrapUp' }, () =>
+    // One transaction: the item, the panel, the notes and the cards queued commit together or not at all.
+    deps.unitOfWork.run(async () => {
+      const now = deps.clock.now();
+      const { wrapUp } = deps.settings.workstream;
+      const agent = await ensureAgent(deps, agentId);
+      const session = await requireLiveSession(deps, agent, sessionId);
+      refuseConsultant(agent, sessionId, 'wrap up the conversation');
+      if (session.wrapUpSince === undefined) throw new NotInWrapUpError();
+      const outcome = outcomeNamed(wrapUp.outcomes, answer.outcome);
+      if (!outcome) throw new OutcomeMissingError(wrapUp.outcomes);
+      const note =
+        answer.note?.trim() !== undefined && answer.note.trim() !== ''
+          ? writeNote({
+              id: deps.ids.next(),
+              workItemId: sessionId,
+              authorId: agentId,
+              authorName: agent.name,
+              at: now,
+              text: `Wrap-up (${outcome}): ${answer.note.trim()}`,
+            })
+          : undefined;
+      const doc = await closeWrapUp(deps, agentId, sessionId, outcome, now);
+      if (note) await deps.notes.add(note);
+      deps.logger.info({ agentId, sessionId, outcome }, 'wrap-up finished');
+      await dispatchOffers(deps);
+      return notice(`${doc.item.title} closed`, `Outcome: ${outcome}.`, 'good');
+    }),
+  );
 }
 
 /** Closes the item with its outcome and takes its session off the agent's panel. */

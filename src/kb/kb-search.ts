@@ -29,6 +29,8 @@ export const MAX_QUERY_CHARS = 500;
 export const MAX_SNIPPET_CHARS = 200;
 /** How much of the snippet comes before the first matched term. */
 const SNIPPET_LEAD_CHARS = 60;
+/** Searches remembered with their hits (see KbSearch.recent). */
+const RECENT_SEARCHES = 500;
 const ELLIPSIS = '…';
 
 /** From src/kb or dist/kb, two levels up is the repository root. */
@@ -58,6 +60,11 @@ interface IndexedArticle extends KbArticle {
 export class KbSearch implements KnowledgeBase {
   private readonly articles: ReadonlyMap<string, IndexedArticle>;
   private readonly index: MiniSearch<IndexedArticle>;
+  /**
+   * The latest searches and their hits. Every read of a session suggests articles for the customer's latest
+   * message, so the tab asks the same query again and again; the articles never change after loading.
+   */
+  private readonly recent = new Map<string, readonly KbArticleHit[]>();
 
   /**
    * Reads every `*.md` file of `articlesDir` (not its subfolders) and indexes it.
@@ -99,6 +106,21 @@ export class KbSearch implements KnowledgeBase {
     const max = Number.isNaN(limit) ? DEFAULT_LIMIT : Math.max(0, Math.floor(limit));
     const text = typeof query === 'string' ? query.slice(0, MAX_QUERY_CHARS).trim() : '';
     if (!text || max === 0) return [];
+    const key = `${max}\u0000${text}`;
+    const known = this.recent.get(key);
+    if (known) {
+      // Most recently used last: the oldest is the first a full memo forgets.
+      this.recent.delete(key);
+      this.recent.set(key, known);
+      return [...known];
+    }
+    const hits = this.find(text, max);
+    if (this.recent.size >= RECENT_SEARCHES) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, hits);
+    return [...hits];
+  }
+
+  private find(text: string, max: number): KbArticleHit[] {
     const hits: KbArticleHit[] = [];
     for (const result of this.index.search(text)) {
       const article = this.articles.get(String(result.id));

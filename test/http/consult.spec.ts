@@ -4,84 +4,31 @@
  * sees, Bea is added to the conversation and writes to the customer; consultants leave or are removed, and every
  * consult ends with the conversation. Nobody's capacity moves for a consult.
  */
-import { usedCapacityUnits } from '../../src/domain/agent-sessions';
-import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
-import {
-  agentInvoke,
-  agentMessage,
-  customerMessage,
-  postActivity,
-  type ActivityJson,
-  type TestAgent,
-  type TestCustomer,
-} from '../support/activities';
+import { agentMessage, customerMessage, type TestAgent, type TestCustomer } from '../support/activities';
 import { actionsWithVerb, cardOf, dataOf, textBlocks, textOf } from '../support/cards';
-import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { alex, bea } from '../support/fixtures';
-import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
+import type { RecordedCall } from '../support/fake-connector';
+import { alex, bea, cleo } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
+import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { devSignIn } from '../web/agent-api-support';
 
-const cleo: TestAgent = {
-  aadObjectId: 'aad-cleo',
-  userId: '29:cleo',
-  name: 'Cleo Agent',
-  conversationId: 'a:chat-cleo',
-};
 const kim: TestCustomer = { userId: 'co-visitor-1', conversationId: 'conv-co-1' };
 
 describe('consult over HTTP', () => {
-  let connector: FakeConnector;
-  let desk: TestDesk;
+  const team = useTeamworkDesk([alex, bea, cleo]);
   let item: string;
 
-  beforeAll(async () => {
-    connector = await FakeConnector.start();
-    desk = await startTestDesk(
-      {
-        AGENT_IDS: [alex, bea, cleo].map((agent) => agent.aadObjectId).join(','),
-        RATE_LIMIT_PER_MINUTE: '0',
-      },
-      { outbox: ASYNC_OUTBOX },
-    );
-  });
-
-  afterAll(async () => {
-    await desk.app.close();
-    await connector.close();
-  });
-
-  const tables = () => createDeskRepositories(desk.app.database);
-  const sessionsOf = async (agent: TestAgent) =>
-    (await tables().agentRecords.get(agent.aadObjectId))?.panel.sessions ?? [];
-  const capacityOf = async (agent: TestAgent) => {
-    const record = await tables().agentRecords.get(agent.aadObjectId);
-    return record ? usedCapacityUnits(record.panel, 1) : -1;
-  };
-
-  async function send(activity: ActivityJson): Promise<RecordedCall[]> {
-    const mark = connector.calls.length;
-    const result = await postActivity(desk.app.url, activity);
-    expect(result.status).toBe(200);
-    return connector.calls.slice(mark);
-  }
-
-  const saidTo = (calls: readonly RecordedCall[], conversationId: string) =>
-    calls.filter((call) => call.conversationId === conversationId && call.kind !== 'update');
-  const cardTexts = (calls: readonly RecordedCall[], agent: TestAgent) =>
-    saidTo(calls, agent.conversationId).flatMap((call) => textBlocks(cardOf(call)));
-
-  async function press(agent: TestAgent, verb: string, data: Record<string, unknown>) {
-    const mark = connector.calls.length;
-    const result = await postActivity(desk.app.url, agentInvoke(connector.serviceUrl, agent, verb, data));
-    const body = result.body as { statusCode: number; value: unknown };
-    expect(body.statusCode).toBe(200);
-    return { card: body.value, texts: textBlocks(body.value), calls: connector.calls.slice(mark) };
-  }
+  const tables = () => team.tables();
+  const sessionsOf = (agent: TestAgent) => team.sessionsOf(agent);
+  const capacityOf = (agent: TestAgent) => team.capacityOf(agent);
+  const send = async (activity: Parameters<typeof team.send>[0]): Promise<RecordedCall[]> =>
+    (await team.send(activity)).calls;
+  const press = (agent: TestAgent, verb: string, data: Record<string, unknown>) =>
+    team.press(agent, verb, data);
 
   async function transcriptSeenBy(agent: TestAgent): Promise<string[]> {
-    const token = await devSignIn(desk.app.baseUrl, agent.aadObjectId);
-    const answer = await fetch(`${desk.app.baseUrl}/api/agent/sessions/${item}`, {
+    const token = await devSignIn(team.desk.app.baseUrl, agent.aadObjectId);
+    const answer = await fetch(`${team.desk.app.baseUrl}/api/agent/sessions/${item}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(answer.status).toBe(200);
@@ -90,19 +37,19 @@ describe('consult over HTTP', () => {
   }
 
   it('starts with Alex holding the conversation, Bea and Cleo free', async () => {
-    for (const agent of [alex, bea, cleo]) await send(agentMessage(connector.serviceUrl, agent, 'hi'));
-    await send(agentMessage(connector.serviceUrl, bea, 'presence away'));
-    await send(agentMessage(connector.serviceUrl, cleo, 'presence away'));
-    await send(customerMessage(connector.serviceUrl, kim, 'My refund never arrived'));
-    expect((await acceptLatestOffer(desk.app.url, connector, alex)).status).toBe(200);
-    await send(agentMessage(connector.serviceUrl, bea, 'presence busy'));
-    await send(agentMessage(connector.serviceUrl, cleo, 'presence available'));
+    for (const agent of [alex, bea, cleo]) await send(agentMessage(team.connector.serviceUrl, agent, 'hi'));
+    await send(agentMessage(team.connector.serviceUrl, bea, 'presence away'));
+    await send(agentMessage(team.connector.serviceUrl, cleo, 'presence away'));
+    await send(customerMessage(team.connector.serviceUrl, kim, 'My refund never arrived'));
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    await send(agentMessage(team.connector.serviceUrl, bea, 'presence busy'));
+    await send(agentMessage(team.connector.serviceUrl, cleo, 'presence available'));
     item = (await sessionsOf(alex))[0]?.id ?? '';
     expect(item).not.toBe('');
   });
 
   it('answers `/c` with the colleagues who can consult', async () => {
-    const calls = await send(agentMessage(connector.serviceUrl, alex, '/c'));
+    const calls = await send(agentMessage(team.connector.serviceUrl, alex, '/c'));
     const picker = saidTo(calls, alex.conversationId).map(cardOf).at(-1);
     expect(textBlocks(picker)[0]).toMatch(/^Consult on Visitor \d+$/);
     expect(actionsWithVerb(picker, 'consult').map(dataOf)).toEqual([
@@ -128,7 +75,7 @@ describe('consult over HTTP', () => {
   });
 
   it('shows Bea the conversation live: a new customer message is in her view at once', async () => {
-    await send(customerMessage(connector.serviceUrl, kim, 'Order 1234, paid on the 3rd'));
+    await send(customerMessage(team.connector.serviceUrl, kim, 'Order 1234, paid on the 3rd'));
     expect(await transcriptSeenBy(bea)).toEqual(['My refund never arrived', 'Order 1234, paid on the 3rd']);
   });
 
@@ -136,7 +83,7 @@ describe('consult over HTTP', () => {
     const asked = await press(bea, 'consultNote', { sessionId: item, text: 'Was it paid by card?' });
     expect(asked.texts).toContain('Was it paid by card?');
     expect(cardTexts(asked.calls, alex)).toContain('Was it paid by card?');
-    desk.clock.advance(1000);
+    team.desk.clock.advance(1000);
     const answered = await press(alex, 'consultNote', { sessionId: item, text: 'Yes, Visa' });
     expect(cardTexts(answered.calls, bea)).toContain('Yes, Visa');
     for (const calls of [asked.calls, answered.calls]) expect(saidTo(calls, kim.conversationId)).toEqual([]);
@@ -172,10 +119,10 @@ describe('consult over HTTP', () => {
     expect(twice.texts).toContain('Bea Agent is already consulting on this conversation.');
     const stranger = await press(alex, 'consult', { sessionId: item, agentId: 'aad-mallory' });
     expect(stranger.texts.join(' ')).toContain('That agent cannot consult now');
-    await send(agentMessage(connector.serviceUrl, cleo, 'presence away'));
+    await send(agentMessage(team.connector.serviceUrl, cleo, 'presence away'));
     const away = await press(alex, 'consult', { sessionId: item, agentId: cleo.aadObjectId });
     expect(away.texts.join(' ')).toContain('That agent cannot consult now');
-    await send(agentMessage(connector.serviceUrl, cleo, 'presence available'));
+    await send(agentMessage(team.connector.serviceUrl, cleo, 'presence available'));
     expect((await tables().consults.of(item)).map((c) => c.agentId)).toEqual([bea.aadObjectId]);
   });
 
@@ -186,7 +133,7 @@ describe('consult over HTTP', () => {
     expect((await sessionsOf(bea))[0]?.consult).toBe('added');
     const replied = await press(bea, 'reply', { sessionId: item, text: 'The refund left today.' });
     expect(replied.texts[0]).toMatch(/^Sending to Visitor/);
-    await desk.app.drainOutbox();
+    await team.desk.app.drainOutbox();
     expect(await transcriptSeenBy(alex)).toContain('The refund left today.');
     expect([await capacityOf(alex), await capacityOf(bea)]).toEqual([1, 0]);
   });

@@ -9,15 +9,7 @@ import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
 import type { SessionDetail } from '../../src/web/agent-api';
 import { AGENT_API } from '../../src/web/agent-api';
 import { QUICK_REPLIES_API, type QuickReplyAnswer } from '../../src/web/quick-replies-api';
-import {
-  agentInvoke,
-  agentMessage,
-  customerMessage,
-  postActivity,
-  type ActivityJson,
-  type PostResult,
-  type TestCustomer,
-} from '../support/activities';
+import { agentMessage, customerMessage, type TestCustomer } from '../support/activities';
 import {
   actionsWithVerb,
   cardOf,
@@ -28,10 +20,9 @@ import {
   visibleTexts,
 } from '../support/cards';
 import { workItemWithTranscript } from '../support/desk-tables';
-import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { alex, bea } from '../support/fixtures';
-import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
 import { acceptLatestOffer } from '../support/offers';
+import { saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { api, devSignIn } from '../web/agent-api-support';
 
 /** Known to the contacts directory (contacts/contacts.json): "Kenny Smith", with a case on file. */
@@ -66,53 +57,26 @@ const TEAM_SET = [
   },
 ];
 
-interface InvokeBody {
-  readonly statusCode: number;
-  readonly type: string;
-  readonly value: unknown;
-}
-
 describe('quick replies in the agent’s chat, over HTTP', () => {
   let folder: string;
-  let connector: FakeConnector;
-  let desk: TestDesk;
   let kennyItem: string;
   let visitorItem: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'relaydesk-qr-'));
-    const file = join(folder, 'quick-replies.json');
-    writeFileSync(file, JSON.stringify(TEAM_SET));
-    connector = await FakeConnector.start();
-    desk = await startTestDesk(
-      {
-        AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
-        RATE_LIMIT_PER_MINUTE: '0',
-        QUICK_REPLIES_FILE: file,
-      },
-      { outbox: ASYNC_OUTBOX },
-    );
+    writeFileSync(join(folder, 'quick-replies.json'), JSON.stringify(TEAM_SET));
   });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const team = useTeamworkDesk([alex, bea], () => ({
+    QUICK_REPLIES_FILE: join(folder, 'quick-replies.json'),
+  }));
 
-  afterAll(async () => {
-    await desk.app.close();
-    await connector.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
-
-  async function send(activity: ActivityJson): Promise<PostResult & { calls: RecordedCall[] }> {
-    const mark = connector.calls.length;
-    const result = await postActivity(desk.app.url, activity);
-    expect(result.status).toBe(200);
-    return { ...result, calls: connector.calls.slice(mark) };
-  }
-
-  const postedTo = (calls: readonly RecordedCall[], conversationId: string) =>
-    calls.filter((call) => call.conversationId === conversationId && call.kind !== 'update');
+  const send = (activity: Parameters<typeof team.send>[0]) => team.send(activity);
+  const postedTo = saidTo;
 
   /** `/q …` typed in Alex's chat: the card it answers with. */
   async function search(text: string, agent = alex) {
-    const { calls } = await send(agentMessage(connector.serviceUrl, agent, text));
+    const { calls } = await send(agentMessage(team.connector.serviceUrl, agent, text));
     const cards = postedTo(calls, agent.conversationId).map(cardOf);
     const card = cards.find((candidate) => String(textBlocks(candidate)[0]).startsWith('Quick replies'));
     if (!card) throw new Error(`no quick replies card answered "${text}"`);
@@ -120,12 +84,8 @@ describe('quick replies in the agent’s chat, over HTTP', () => {
   }
 
   /** A button press on a card: the card the invoke answers with, and what the press sent. */
-  async function press(data: Record<string, unknown>, verb = 'quickReply', agent = alex) {
-    const result = await send(agentInvoke(connector.serviceUrl, agent, verb, data));
-    const body = result.body as InvokeBody;
-    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-    return { card: body.value, calls: result.calls };
-  }
+  const press = (data: Record<string, unknown>, verb = 'quickReply', agent = alex) =>
+    team.press(agent, verb, data);
 
   const sendButton = (card: unknown, quickReplyId: string) =>
     actionsWithVerb(card, 'quickReply')
@@ -134,19 +94,20 @@ describe('quick replies in the agent’s chat, over HTTP', () => {
       .find((data) => data['quickReplyId'] === quickReplyId);
 
   const transcriptOf = async (workItemId: string) =>
-    (await workItemWithTranscript(createDeskRepositories(desk.app.database), workItemId))?.transcript ?? [];
+    (await workItemWithTranscript(createDeskRepositories(team.desk.app.database), workItemId))?.transcript ??
+    [];
 
   it('opens a conversation with a known customer and one with a visitor', async () => {
-    await send(agentMessage(connector.serviceUrl, alex, 'hi'));
-    await send(agentMessage(connector.serviceUrl, bea, 'hi'));
-    await send(agentMessage(connector.serviceUrl, bea, 'presence away'));
+    await send(agentMessage(team.connector.serviceUrl, alex, 'hi'));
+    await send(agentMessage(team.connector.serviceUrl, bea, 'hi'));
+    await send(agentMessage(team.connector.serviceUrl, bea, 'presence away'));
 
-    await send(customerMessage(connector.serviceUrl, visitor, 'Where is my order?'));
-    expect((await acceptLatestOffer(desk.app.url, connector, alex)).status).toBe(200);
-    await send(customerMessage(connector.serviceUrl, kenny, 'I was promised a refund'));
-    expect((await acceptLatestOffer(desk.app.url, connector, alex)).status).toBe(200);
+    await send(customerMessage(team.connector.serviceUrl, visitor, 'Where is my order?'));
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    await send(customerMessage(team.connector.serviceUrl, kenny, 'I was promised a refund'));
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
 
-    const sessions = (await createDeskRepositories(desk.app.database).agentRecords.get(alex.aadObjectId))
+    const sessions = (await createDeskRepositories(team.desk.app.database).agentRecords.get(alex.aadObjectId))
       ?.panel.sessions;
     kennyItem = sessions?.find((session) => session.title === 'Kenny Smith')?.id ?? '';
     visitorItem = sessions?.find((session) => session.title.startsWith('Visitor'))?.id ?? '';
@@ -212,7 +173,7 @@ describe('quick replies in the agent’s chat, over HTTP', () => {
   });
 
   it('inserts a quick reply into the session’s reply draft, placeholders filled or left to fill in', async () => {
-    const token = await devSignIn(desk.app.baseUrl, alex.aadObjectId);
+    const token = await devSignIn(team.desk.app.baseUrl, alex.aadObjectId);
     const { card, calls } = await press({
       sessionId: visitorItem,
       quickReplyId: 'order-status',
@@ -222,7 +183,7 @@ describe('quick replies in the agent’s chat, over HTTP', () => {
     const [box] = objectsOfType(card, 'Input.Text');
     expect(box).toMatchObject({ id: 'text', value: 'Order {orderNumber} left our warehouse today.' });
 
-    const detail = await api<SessionDetail>(desk.app.baseUrl, 'GET', AGENT_API.session(visitorItem), {
+    const detail = await api<SessionDetail>(team.desk.app.baseUrl, 'GET', AGENT_API.session(visitorItem), {
       token,
     });
     expect(detail.body.draft.reply).toBe('Order {orderNumber} left our warehouse today.');
@@ -236,24 +197,24 @@ describe('quick replies in the agent’s chat, over HTTP', () => {
   });
 
   it('keeps the draft the agent was typing when a quick reply is sent', async () => {
-    const token = await devSignIn(desk.app.baseUrl, alex.aadObjectId);
+    const token = await devSignIn(team.desk.app.baseUrl, alex.aadObjectId);
     const draft = { reply: 'Let me also check the tracking' };
     expect(
-      (await api(desk.app.baseUrl, 'PUT', AGENT_API.draft(visitorItem), { token, body: draft })).status,
+      (await api(team.desk.app.baseUrl, 'PUT', AGENT_API.draft(visitorItem), { token, body: draft })).status,
     ).toBe(204);
     const { calls } = await press({ sessionId: visitorItem, quickReplyId: 'greeting' });
     expect(postedTo(calls, visitor.conversationId).map(textOf)).toEqual([
       expect.stringMatching(/^Hi Visitor \d+, I am Alex Agent\. How can I help\?$/),
     ]);
-    const detail = await api<SessionDetail>(desk.app.baseUrl, 'GET', AGENT_API.session(visitorItem), {
+    const detail = await api<SessionDetail>(team.desk.app.baseUrl, 'GET', AGENT_API.session(visitorItem), {
       token,
     });
     expect(detail.body.draft.reply).toBe('Let me also check the tracking');
   });
 
   it('refuses another agent’s own quick reply, and a quick reply sent to a session that is not the agent’s', async () => {
-    const beaToken = await devSignIn(desk.app.baseUrl, bea.aadObjectId);
-    const added = await api<QuickReplyAnswer>(desk.app.baseUrl, 'POST', QUICK_REPLIES_API.collection, {
+    const beaToken = await devSignIn(team.desk.app.baseUrl, bea.aadObjectId);
+    const added = await api<QuickReplyAnswer>(team.desk.app.baseUrl, 'POST', QUICK_REPLIES_API.collection, {
       token: beaToken,
       body: { title: 'Bea’s sign-off', text: 'Cheers, Bea' },
     });

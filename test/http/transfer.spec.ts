@@ -3,98 +3,39 @@
  * transfer is offered to a colleague (accepted, declined, missed), or the conversation goes back to the queue;
  * notes travel with the conversation; capacity is right at every step.
  */
-import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
-import {
-  agentInvoke,
-  agentMessage,
-  customerMessage,
-  postActivity,
-  type ActivityJson,
-  type PostResult,
-  type TestAgent,
-  type TestCustomer,
-} from '../support/activities';
+import { agentMessage, customerMessage, type TestCustomer } from '../support/activities';
 import { actionsWithVerb, cardOf, dataOf, textBlocks, textOf } from '../support/cards';
-import { FakeConnector, type RecordedCall } from '../support/fake-connector';
-import { alex, bea } from '../support/fixtures';
-import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
+import type { RecordedCall } from '../support/fake-connector';
+import { alex, bea, cleo } from '../support/fixtures';
 import { acceptLatestOffer, latestOffer } from '../support/offers';
+import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 
-const cleo: TestAgent = {
-  aadObjectId: 'aad-cleo',
-  userId: '29:cleo',
-  name: 'Cleo Agent',
-  conversationId: 'a:chat-cleo',
-};
 const first: TestCustomer = { userId: 'tr-visitor-1', conversationId: 'conv-tr-1' };
 const second: TestCustomer = { userId: 'tr-visitor-2', conversationId: 'conv-tr-2' };
 const TIMEOUT_S = 30;
 const CONNECTING = "I'm connecting you with a colleague. Your conversation history is kept.";
 
-interface InvokeBody {
-  readonly statusCode: number;
-  readonly type: string;
-  readonly value: unknown;
-}
-
 describe('transfer and notes over HTTP', () => {
-  let connector: FakeConnector;
-  let desk: TestDesk;
+  const team = useTeamworkDesk([alex, bea, cleo], { NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S) });
   let firstItem: string;
   let secondItem: string;
 
-  beforeAll(async () => {
-    connector = await FakeConnector.start();
-    desk = await startTestDesk(
-      {
-        AGENT_IDS: [alex, bea, cleo].map((agent) => agent.aadObjectId).join(','),
-        RATE_LIMIT_PER_MINUTE: '0',
-        NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S),
-      },
-      { outbox: ASYNC_OUTBOX },
-    );
-  });
-
-  afterAll(async () => {
-    await desk.app.close();
-    await connector.close();
-  });
-
-  const tables = () => createDeskRepositories(desk.app.database);
-  const sessionsOf = async (agent: TestAgent) =>
-    (await tables().agentRecords.get(agent.aadObjectId))?.panel.sessions ?? [];
-
-  async function send(activity: ActivityJson): Promise<PostResult & { calls: RecordedCall[] }> {
-    const mark = connector.calls.length;
-    const result = await postActivity(desk.app.url, activity);
-    expect(result.status).toBe(200);
-    return { ...result, calls: connector.calls.slice(mark) };
-  }
-
-  const saidTo = (calls: readonly RecordedCall[], conversationId: string) =>
-    calls.filter((call) => call.conversationId === conversationId && call.kind !== 'update');
-
-  /** A card button pressed by `agent`: the card the invoke answers with, and the calls it caused. */
-  async function press(agent: TestAgent, verb: string, data: Record<string, unknown>) {
-    const result = await send(agentInvoke(connector.serviceUrl, agent, verb, data));
-    const body = result.body as InvokeBody;
-    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-    return { card: body.value, texts: textBlocks(body.value), calls: result.calls };
-  }
-
-  const cardTexts = (calls: readonly RecordedCall[], agent: TestAgent) =>
-    saidTo(calls, agent.conversationId).flatMap((call) => textBlocks(cardOf(call)));
+  const tables = () => team.tables();
+  const sessionsOf = (agent: typeof alex) => team.sessionsOf(agent);
+  const send = (activity: Parameters<typeof team.send>[0]) => team.send(activity);
+  const press = (agent: typeof alex, verb: string, data: Record<string, unknown>) =>
+    team.press(agent, verb, data);
 
   it('starts with Alex holding two conversations, Bea and Cleo free', async () => {
-    for (const agent of [alex, bea, cleo]) await send(agentMessage(connector.serviceUrl, agent, 'hi'));
-    await send(agentMessage(connector.serviceUrl, bea, 'presence away'));
-    await send(agentMessage(connector.serviceUrl, cleo, 'presence away'));
-    await send(customerMessage(connector.serviceUrl, first, 'My refund never arrived'));
-    expect((await acceptLatestOffer(desk.app.url, connector, alex)).status).toBe(200);
-    await send(customerMessage(connector.serviceUrl, second, 'How do I reset my password?'));
-    expect((await acceptLatestOffer(desk.app.url, connector, alex)).status).toBe(200);
-    await send(agentMessage(connector.serviceUrl, bea, 'presence available'));
-    await send(agentMessage(connector.serviceUrl, cleo, 'presence available'));
+    for (const agent of [alex, bea, cleo]) await send(agentMessage(team.connector.serviceUrl, agent, 'hi'));
+    await send(agentMessage(team.connector.serviceUrl, bea, 'presence away'));
+    await send(agentMessage(team.connector.serviceUrl, cleo, 'presence away'));
+    await send(customerMessage(team.connector.serviceUrl, first, 'My refund never arrived'));
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    await send(customerMessage(team.connector.serviceUrl, second, 'How do I reset my password?'));
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    await send(agentMessage(team.connector.serviceUrl, bea, 'presence available'));
+    await send(agentMessage(team.connector.serviceUrl, cleo, 'presence available'));
     const sessions = await sessionsOf(alex);
     expect(sessions).toHaveLength(2);
     [firstItem, secondItem] = sessions.map((session) => session.id) as [string, string];
@@ -115,7 +56,7 @@ describe('transfer and notes over HTTP', () => {
 
   it('adds a note with `/note` to the focused conversation', async () => {
     await press(alex, 'focus', { sessionId: secondItem });
-    const { calls } = await send(agentMessage(connector.serviceUrl, alex, '/note Asked twice already'));
+    const { calls } = await send(agentMessage(team.connector.serviceUrl, alex, '/note Asked twice already'));
     expect(cardTexts(calls, alex)).toContain('Asked twice already');
     expect((await tables().notes.latest(secondItem, 10)).map((note) => note.text)).toEqual([
       'Asked twice already',
@@ -123,7 +64,7 @@ describe('transfer and notes over HTTP', () => {
   });
 
   it('answers `/t` with the colleagues who can take the focused conversation, and the queue', async () => {
-    const { calls } = await send(agentMessage(connector.serviceUrl, alex, '/t'));
+    const { calls } = await send(agentMessage(team.connector.serviceUrl, alex, '/t'));
     const picker = saidTo(calls, alex.conversationId).map(cardOf).at(-1);
     expect(textBlocks(picker)[0]).toMatch(/^Transfer Visitor \d+$/);
     expect(actionsWithVerb(picker, 'transfer').map(dataOf)).toEqual([
@@ -141,7 +82,7 @@ describe('transfer and notes over HTTP', () => {
     });
     expect(texts[0]).toBe('Transfer requested');
     expect(saidTo(calls, first.conversationId).map(textOf)).toEqual([CONNECTING]);
-    const offer = cardOf(latestOffer(connector, bea) ?? ({} as RecordedCall));
+    const offer = cardOf(latestOffer(team.connector, bea) ?? ({} as RecordedCall));
     const offered = textBlocks(offer);
     expect(offered[0]).toMatch(/^Transfer from Alex Agent: Visitor \d+$/);
     expect(offered).toContain('Please confirm the refund date');
@@ -172,7 +113,7 @@ describe('transfer and notes over HTTP', () => {
   });
 
   it('tells Alex when Bea declines; the conversation is still his, unmarked', async () => {
-    const offer = latestOffer(connector, bea);
+    const offer = latestOffer(team.connector, bea);
     const data = dataOf(actionsWithVerb(cardOf(offer ?? ({} as RecordedCall)), 'reject')[0] ?? {});
     const { texts, calls } = await press(bea, 'reject', data);
     expect(texts).toContain('Rejected');
@@ -186,10 +127,10 @@ describe('transfer and notes over HTTP', () => {
 
   it("tells Alex when Cleo doesn't answer within the notification timeout", async () => {
     await press(alex, 'transfer', { sessionId: firstItem, toAgentId: cleo.aadObjectId });
-    desk.clock.advance((TIMEOUT_S + 1) * 1000);
-    const mark = connector.calls.length;
-    await desk.app.sweep();
-    const calls = connector.calls.slice(mark);
+    team.desk.clock.advance((TIMEOUT_S + 1) * 1000);
+    const mark = team.connector.calls.length;
+    await team.desk.app.sweep();
+    const calls = team.connector.calls.slice(mark);
     expect(cardTexts(calls, alex)).toContain("Cleo Agent didn't answer — the conversation is still yours.");
     expect((await tables().workItems.get(firstItem))?.item.transfer).toBeUndefined();
     expect((await tables().workItems.get(firstItem))?.item.assignedAgentId).toBe(alex.aadObjectId);
@@ -197,7 +138,7 @@ describe('transfer and notes over HTTP', () => {
 
   it('hands the conversation to Bea when she accepts: hers, focused, with its notes; gone from Alex', async () => {
     await press(alex, 'transfer', { sessionId: firstItem, toAgentId: bea.aadObjectId });
-    const offer = latestOffer(connector, bea);
+    const offer = latestOffer(team.connector, bea);
     const data = dataOf(actionsWithVerb(cardOf(offer ?? ({} as RecordedCall)), 'accept')[0] ?? {});
     const { calls } = await press(bea, 'accept', data);
     expect(saidTo(calls, first.conversationId).map(textOf)).toEqual(["You're now chatting with Bea Agent."]);
@@ -211,7 +152,7 @@ describe('transfer and notes over HTTP', () => {
     expect((await sessionsOf(alex)).map((s) => s.id)).toEqual([secondItem]);
     expect(cardTexts(calls, bea)).toContain('Refund for order 1234 approved by finance');
 
-    const relayed = await send(customerMessage(connector.serviceUrl, first, 'Thanks, any news?'));
+    const relayed = await send(customerMessage(team.connector.serviceUrl, first, 'Thanks, any news?'));
     expect(cardTexts(relayed.calls, bea).join(' ')).toContain('Thanks, any news?');
     expect(saidTo(relayed.calls, alex.conversationId)).toEqual([]);
 

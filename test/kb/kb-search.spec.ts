@@ -51,6 +51,15 @@ describe('knowledge base articles', () => {
 });
 
 describe('KB search', () => {
+  it('answers a query asked again (every read of a session asks one) the same, whatever callers did with the list', () => {
+    const first = kb.search('I forgot my password', 3);
+    first.pop();
+    const again = kb.search('I forgot my password', 3);
+    expect(again).toHaveLength(3);
+    expect(again).toEqual(new KbSearch().search('I forgot my password', 3));
+    expect(kb.search('I forgot my password', 1)).toEqual([again[0]]);
+  });
+
   it('finds the password article first for "I forgot my password"', () => {
     expect(ids('I forgot my password')[0]).toBe('reset-password');
   });

@@ -27,7 +27,7 @@ import {
 import type { LogLine } from '../support/harness';
 
 const alex = testAgent('Alex');
-const TURN_DEADLINE_MS = 300;
+const TURN_DEADLINE_MS = 1_500;
 
 async function transcriptTexts(scene: ReliabilityScene, workItemId: string): Promise<string[]> {
   return (await scene.workItem(workItemId))?.transcript.map((m) => m.text) ?? [];
@@ -185,7 +185,7 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
   });
 });
 
-describe('a store that hangs (SQLite file, fault switch; turn deadline 300 ms)', () => {
+describe('a store that hangs (SQLite file, fault switch; turn deadline 1.5 s)', () => {
   const scene = useReliabilityScene([alex], { start: { turnDeadlineMs: TURN_DEADLINE_MS } });
   const kai = testCustomer('hung-kai');
 

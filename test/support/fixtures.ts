@@ -58,6 +58,13 @@ export const bea: TestAgent = {
   conversationId: 'a:chat-bea',
 };
 
+export const cleo: TestAgent = {
+  aadObjectId: 'aad-cleo',
+  userId: '29:cleo',
+  name: 'Cleo Agent',
+  conversationId: 'a:chat-cleo',
+};
+
 export const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
 
 /**
