@@ -101,3 +101,15 @@ export async function refreshPanel(
     },
   );
 }
+
+/**
+ * Holds the agents' rows until the transaction ends (PostgreSQL's row lock; SQLite's writer lock holds everything),
+ * in one order, before any work item's: two transfers to one colleague, or a transfer and an accept, cannot both
+ * count the same room, and a transfer and an End never wait on each other.
+ */
+export async function lockAgents(
+  deps: Pick<DeskPorts, 'agentRecords'>,
+  ids: readonly string[],
+): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) await deps.agentRecords.update(id, (current) => current);
+}

@@ -17,13 +17,13 @@ import {
 import { DomainError } from '../domain/errors';
 import { PRESENCE_LABELS } from '../domain/presence';
 import { NoLongerAvailableError, guarded, requireLiveSession } from './action-guards';
-import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
 import { conversationSession } from './claims';
 import { consultView, refuseConsultant } from './consult-thread';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
-import { lockAgents, ownedConversation, type TransferPorts } from './transfers';
+import { ownedConversation, type TransferPorts } from './transfers';
 import { notice } from './view-builders';
 import type { AgentView, ConsultPickerView, ConsultTarget } from './views';
 

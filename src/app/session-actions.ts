@@ -2,7 +2,7 @@ import { HOME_SESSION_ID, closeSession, findSession, focusSession } from '../dom
 import { HomeSessionNotClosableError, WrapUpOpenError } from '../domain/errors';
 import { moveWorkItemToWaiting } from '../domain/work-item';
 import { guarded, requireLiveSession, threshold, updateOwnedItem, type ActionPorts } from './action-guards';
-import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
 import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
@@ -91,6 +91,8 @@ export function confirmClose(
       const now = deps.clock.now();
       if (sessionId === HOME_SESSION_ID) throw new HomeSessionNotClosableError();
       const before = await ensureAgent(deps, agentId);
+      // The agent's row before the item's, the order a transfer takes them in: the two never wait on each other.
+      await lockAgents(deps, [agentId]);
       const session = await requireLiveSession(deps, before, sessionId);
       refuseConsultant(before, sessionId, 'close the conversation');
       if (session.wrapUpSince !== undefined) throw new WrapUpOpenError();

@@ -2,7 +2,7 @@ import { closeSession, findSession, markTransferPending, openSession } from '../
 import { MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
 import { acceptTransfer, declineTransfer, expireTransfer, type PendingTransfer } from '../domain/transfer';
 import { NoLongerAvailableError } from './action-guards';
-import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
 import { conversationSession } from './claims';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
@@ -12,7 +12,7 @@ import { showKb } from './knowledge';
 import { teamworkOf } from './notes';
 import { accept, dispatchOffers, reject, type OfferAnswer } from './offers';
 import { readExcerpt } from './transcripts';
-import { lockAgents, sendTransferOffer, transferOfferView, type TransferPorts } from './transfers';
+import { sendTransferOffer, transferOfferView, type TransferPorts } from './transfers';
 import { SUMMARY_LINES, activeConversationView, notice, refusal, replyDraft } from './view-builders';
 import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';

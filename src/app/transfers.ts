@@ -12,7 +12,7 @@ import {
 } from '../domain/transfer';
 import { guarded, NoLongerAvailableError } from './action-guards';
 import { dismissConsultants, refuseConsultant } from './consult-thread';
-import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
 import type { ClaimPorts } from './claims';
 import { customerWording } from './customer-wording';
 import { offerCard, type DeskPorts } from './desk-context';
@@ -63,17 +63,6 @@ async function transferCandidates(
     };
     return [{ candidate, agent }];
   });
-}
-
-/**
- * Holds both agents' rows until the transaction ends (PostgreSQL's row lock; SQLite's writer lock holds everything),
- * in one order, so two transfers to one colleague — or a transfer and an accept — cannot both count the same room.
- */
-export async function lockAgents(
-  deps: Pick<TransferPorts, 'agentRecords'>,
-  ids: readonly string[],
-): Promise<void> {
-  for (const id of [...new Set(ids)].sort()) await deps.agentRecords.update(id, (current) => current);
 }
 
 /** The agent's own Active conversation behind a session, or the refusal that says why not. */

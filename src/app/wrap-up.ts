@@ -10,7 +10,7 @@ import { writeNote } from '../domain/notes';
 import { OUTCOME_NOT_SET, endToWrapUp, finishWrapUp, isWrapUpOver } from '../domain/work-item';
 import type { WrapUpSettings } from '../domain/workstream';
 import { NoLongerAvailableError, guarded, requireLiveSession, updateOwnedItem } from './action-guards';
-import { ensureAgent, refreshPanel, updateAgent } from './agents';
+import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
@@ -69,6 +69,8 @@ export function end(deps: WrapUpPorts, agentId: string, sessionId: string): Prom
       const now = deps.clock.now();
       const { wrapUp } = deps.settings.workstream;
       const before = await ensureAgent(deps, agentId);
+      // The agent's row before the item's, the order a transfer takes them in: the two never wait on each other.
+      await lockAgents(deps, [agentId]);
       const session = await requireLiveSession(deps, before, sessionId);
       refuseConsultant(before, sessionId, 'end the conversation');
       let prior: WorkItemDocument | undefined;

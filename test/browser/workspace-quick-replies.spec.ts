@@ -147,8 +147,15 @@ describe('the `/` quick reply picker in the reply box, and My quick replies', ()
     await picker().getByRole('button', { name: 'Manage my quick replies' }).click();
     await manager().waitFor();
     const row = manager().locator('.qr-row').filter({ hasText: 'Order on its way' });
-    await row.getByRole('button', { name: 'Edit Order on its way' }).click();
     const title = manager().getByLabel('Title', { exact: true });
+    // Escape in the form drops the edit and stays in the dialog; a second Escape would close it.
+    await row.getByRole('button', { name: 'Edit Order on its way' }).click();
+    await title.fill('Changed my mind');
+    await page.keyboard.press('Escape');
+    await title.waitFor({ state: 'detached' });
+    expect(await manager().isVisible()).toBe(true);
+    await waitForText(row.locator('strong'), 'Order on its way');
+    await row.getByRole('button', { name: 'Edit Order on its way' }).click();
     await title.fill('Order dispatched');
     await manager().getByRole('button', { name: 'Save' }).click();
     await waitForText(manager().locator('.qr-saved'), 'Saved “Order dispatched”.');

@@ -1,3 +1,4 @@
+import { retryOnConflict } from '../../src/store/sql/conflicts';
 import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
 
@@ -55,6 +56,27 @@ describe.each(EDGE_BACKENDS)('one use case, one transaction ($name)', (backend) 
       }),
     ).rejects.toBe(failure);
     expect(await recipients(database)).toEqual([]);
+  });
+
+  it('a lock conflict inside a joined transaction runs the whole transaction again, not the joined part alone', async () => {
+    // A deadlock met in a savepoint: the outer transaction's earlier locks are still held, so only a new start helps.
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    let outerRuns = 0;
+    let innerRuns = 0;
+    await database.transaction(async () => {
+      outerRuns += 1;
+      await addRecipient(database, `outer-${outerRuns}`);
+      // As a repository does: its own retry takes version conflicts and lock conflicts.
+      await retryOnConflict(() =>
+        database.transaction(async () => {
+          innerRuns += 1;
+          if (outerRuns === 1) throw deadlock;
+          await addRecipient(database, `inner-${outerRuns}`);
+        }),
+      );
+    });
+    expect({ outerRuns, innerRuns }).toEqual({ outerRuns: 2, innerRuns: 2 });
+    expect(await recipients(other)).toEqual(['inner-2', 'outer-2']);
   });
 
   it('a joined transaction that fails is undone alone, and the outer one goes on', async () => {

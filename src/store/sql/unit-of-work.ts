@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
+import { isLockConflict } from './conflicts';
 import type { Database } from './schema';
 
 /**
@@ -9,6 +10,21 @@ import type { Database } from './schema';
  * telling other instances' tabs) is registered with `afterCommit`, and runs once the outermost transaction has
  * committed, outside it; a rolled-back attempt drops its hooks.
  */
+
+/**
+ * A lock conflict (a deadlock, a serialisation failure) met inside a savepoint. Rolling back to the savepoint keeps
+ * the locks the enclosing transaction took before it, and those may be what the other writer waits for: trying the
+ * part again would meet the same conflict until time ran out (a transfer accepted while its conversation was ended
+ * did, for 10 s). So it is not retried where it is thrown; the outermost transaction rolls back and rethrows the
+ * database's error, and that whole transaction runs again.
+ */
+export class RestartTransactionError extends Error {
+  override readonly name = 'RestartTransactionError';
+
+  constructor(readonly conflict: unknown) {
+    super('A lock conflict inside the transaction: it runs again from the start.', { cause: conflict });
+  }
+}
 
 /** What must happen once the data is committed; a returned promise is awaited before the transaction resolves. */
 export type CommitHook = () => unknown;
@@ -59,6 +75,8 @@ export function unitsOfWork(): UnitsOfWork {
         } finally {
           fresh.open = false;
         }
+      }).catch((error: unknown) => {
+        throw error instanceof RestartTransactionError ? error.conflict : error;
       });
       // In order, outside the finished transaction's async context: what they start begins transactions of its own.
       await storage.exit(async () => {
@@ -89,6 +107,6 @@ async function inSavepoint<T>(unit: Unit, work: (trx: Kysely<Database>) => Promi
     unit.hooks.length = hooksBefore;
     await sql`rollback to savepoint ${name}`.execute(unit.trx);
     await sql`release savepoint ${name}`.execute(unit.trx);
-    throw error;
+    throw isLockConflict(error) ? new RestartTransactionError(error) : error;
   }
 }

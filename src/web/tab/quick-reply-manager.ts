@@ -52,6 +52,13 @@ export class QuickReplyManager {
         class: 'dialog qr-manager',
         'aria-labelledby': 'qr-manager-title',
         onclose: () => this.closed(),
+        // Escape backs out one step: out of an open form first (what was typed is dropped, as Cancel does), then
+        // out of the dialog. It used to close the dialog at once, with the form.
+        oncancel: (event: Event) => {
+          if (this.formSlot.childElementCount === 0) return;
+          event.preventDefault();
+          this.closeForm();
+        },
       },
       h(
         'header',
@@ -181,6 +188,11 @@ export class QuickReplyManager {
     );
   }
 
+  private closeForm(): void {
+    this.formSlot.replaceChildren();
+    this.addButton.focus();
+  }
+
   /** Shows the form for a new quick reply, or for one of the agent's own. */
   private edit(reply: OwnQuickReply | undefined): void {
     const mine = this.mine;
@@ -190,10 +202,7 @@ export class QuickReplyManager {
       limits: mine.limits,
       placeholders: mine.placeholders,
       save: (body) => this.save(reply, body),
-      cancel: () => {
-        this.formSlot.replaceChildren();
-        this.addButton.focus();
-      },
+      cancel: () => this.closeForm(),
     });
     this.formSlot.replaceChildren(form.element);
     form.title.focus();
