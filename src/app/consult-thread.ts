@@ -1,5 +1,6 @@
-import { closeSession, findSession } from '../domain/agent-sessions';
+import { closeSession, findSession, recordCustomerMessage } from '../domain/agent-sessions';
 import { ConsultantCannotError } from '../domain/consult';
+import type { SentimentLevel } from '../domain/sentiment';
 import { NotAConversationError, NotSessionAgentError } from '../domain/errors';
 import { writeNote } from '../domain/notes';
 import { NoLongerAvailableError, guarded, requireLiveSession, type ActionPorts } from './action-guards';
@@ -104,14 +105,26 @@ export function consultNote(
   });
 }
 
-/** A customer message on a conversation with consultants: their tabs show it live (chat is left to the tab). */
+/**
+ * A customer message on a conversation with consultants: each consultant's session counts it unread (unless it is
+ * the session they have open), with the conversation's sentiment, and their tabs show it live; chat is left to the
+ * tab, to spare Teams' budget.
+ */
 export async function tellConsultants(
-  deps: Pick<DeskPorts, 'consults' | 'notifier'>,
+  deps: Pick<DeskPorts, 'consults' | 'notifier' | 'agentRecords'>,
   doc: WorkItemDocument,
+  sentiment: SentimentLevel,
 ): Promise<void> {
   if (!doc.item.consultants) return;
-  for (const consultant of await deps.consults.of(doc.item.id))
+  const id = doc.item.id;
+  for (const consultant of await deps.consults.of(id)) {
+    await deps.agentRecords.update(consultant.agentId, (current) =>
+      current && findSession(current.panel, id)?.consult !== undefined
+        ? { ...current, panel: recordCustomerMessage(current.panel, id, sentiment) }
+        : current,
+    );
     await deps.notifier.agentChanged?.(consultant.agentId);
+  }
 }
 
 /**

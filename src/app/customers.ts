@@ -266,7 +266,7 @@ async function relayToAgent(
   );
   await refreshPanel(deps, agent);
   // Consultants follow it in the tab; the item's own count keeps a conversation without any from reading them.
-  await tellConsultants(deps, doc);
+  await tellConsultants(deps, doc, sentiment);
 }
 
 /** Records on the work item itself that its waiting period is over, so it can only ever be opened read-only. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hasLiveWorkItem } from '../app/customer-status';
 import { recordDelivery } from '../app/deliveries';
 import type { DeskPorts, DeskSettings } from '../app/desk-context';
 import { KeyedQueue } from '../app/keyed-queue';
@@ -19,17 +18,17 @@ import type { LiveEventBus } from '../store/sql/live-events';
 import type { SqlDatabase } from '../store/sql/open-database';
 import { SqlOutboxStore } from '../store/sql/outbox-store';
 import { ownerKeyOf } from '../teams/outbox-store';
-import { SqlPrechatStates } from '../store/sql/prechat-states';
 import type { TabPresence } from '../store/sql/tab-presence';
 import { createAdapter } from '../teams/adapter';
 import { composeActivity } from '../teams/compose-activity';
 import { ConversationReferences } from '../teams/conversation-references';
+import type { PrechatSurvey } from '../teams/prechat/prechat-survey';
+import { createPrechat } from './create-prechat';
 import { workspaceTabLink } from '../teams/deep-links';
 import { Delivery } from '../teams/delivery';
 import { registerMessagesEndpoint } from '../teams/messages-endpoint';
 import { Outbox, type OutboxOptions } from '../teams/outbox';
 import type { ComposeActivity } from '../teams/outbox-options';
-import { PrechatSurvey } from '../teams/prechat/prechat-survey';
 import {
   PANEL_REFRESH_MS,
   ProactiveNotifier,
@@ -147,27 +146,6 @@ function createEventHub(logger: Logger, options: StartOptions, clock: Clock, inf
     onStreamsChanged: (agentId, streams) => infra.tabs.streamsChanged(agentId, streams),
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
     ...(options.eventCoalesceMs !== undefined ? { coalesceMs: options.eventCoalesceMs } : {}),
-  });
-}
-
-function createPrechat(
-  config: Config,
-  logger: Logger,
-  database: SqlDatabase,
-  ports: DeskPorts,
-  notifier: ProactiveNotifier,
-): PrechatSurvey | undefined {
-  if (config.prechatQuestions.length === 0) return undefined;
-  return new PrechatSurvey({
-    questions: config.prechatQuestions,
-    states: new SqlPrechatStates(database),
-    hasLiveWorkItem: (customerId) => hasLiveWorkItem(ports, customerId),
-    send: (turn, customerId, activity) =>
-      notifier.sendActivity({ kind: 'customer', id: customerId }, activity, {
-        label: 'prechat-question',
-        ...(turn.activity.id ? { replyToId: turn.activity.id } : {}),
-      }),
-    logger,
   });
 }
 

@@ -10,6 +10,7 @@ import type { AgentView, NoticeView } from '../app/views';
 import { VerbTable, type VerbOutcome, type VerbPorts } from '../cards/verb-table';
 import { CARD_DATA } from '../cards/verbs';
 import { isObject } from '../shared/json';
+import { isStoreFailure } from '../store/store-failures';
 import { TURN_ERROR_TEXT } from './adapter';
 import { ensureKnownAgent } from './agent-turns';
 import { cardResponse, invokeError, messageResponse } from './invoke-responses';
@@ -57,7 +58,8 @@ export class CardActions {
       await this.afterCardAction(agent, context.activity.replyToId, outcome.view);
       return cardResponse(this.options.renderCard(outcome.view));
     } catch (error) {
-      if (error instanceof InvokeException) throw error;
+      // A store that failed fails the turn: the endpoint answers 503 with Retry-After, as for a message not stored.
+      if (error instanceof InvokeException || isStoreFailure(error)) throw error;
       const fields = { ...fieldsOf(context), name: context.activity.name, agentId: agent.agentId };
       this.options.logger.error({ ...fields, err: error }, 'card action failed');
       throw invokeError(500, 'InternalError', TURN_ERROR_TEXT);

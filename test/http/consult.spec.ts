@@ -74,9 +74,15 @@ describe('consult over HTTP', () => {
     });
   });
 
-  it('shows Bea the conversation live: a new customer message is in her view at once', async () => {
-    await send(customerMessage(team.connector.serviceUrl, kim, 'Order 1234, paid on the 3rd'));
+  it('shows Bea the conversation live: a new customer message is in her view at once, counted unread', async () => {
+    const calls = await send(customerMessage(team.connector.serviceUrl, kim, 'Order 1234, paid on the 3rd'));
     expect(await transcriptSeenBy(bea)).toEqual(['My refund never arrived', 'Order 1234, paid on the 3rd']);
+    // Her consult session (not the one she has open) counts it; her chat gets no card for it (the tab shows it).
+    expect((await sessionsOf(bea)).find((session) => session.id === item)).toMatchObject({
+      consult: 'watching',
+      unread: 1,
+    });
+    expect(saidTo(calls, bea.conversationId)).toEqual([]);
   });
 
   it('keeps the consult thread between the agents: both see it, the customer never does', async () => {

@@ -26,8 +26,8 @@ import {
   type InvokeBody,
 } from '../support/reliability-scene';
 
-const TOTAL = 600;
-const KILL_AFTER_ACKS = 200;
+const TOTAL = 400;
+const KILL_AFTER_ACKS = 150;
 /** The connector holds every send from this many acknowledgements before the kill until after it. */
 const HOLD_BEFORE_KILL = 30;
 const IN_FLIGHT = 10;

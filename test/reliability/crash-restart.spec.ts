@@ -1,5 +1,5 @@
 /**
- * SIGKILL in the middle of a 1,000-message stream: the bot runs as a real process (`node --import tsx src/main.ts`,
+ * SIGKILL in the middle of a 500-message stream: the bot runs as a real process (`node --import tsx src/main.ts`,
  * STORE=sqlite on a temp file, PORT=0) answering through the fake Bot Connector; it is killed after 400 messages
  * were acknowledged and restarted on the same file. Every acknowledged message must be in the store and reach the
  * agent; sessions, unread counts, drafts and the pending offer resume. Issue 6, "Faults". Relies on the
@@ -30,8 +30,8 @@ import {
 import { api, devSignIn } from '../web/agent-api-support';
 import type { WorkItemWithTranscript } from '../support/desk-tables';
 
-const TOTAL = 1000;
-const KILL_AFTER_ACKS = 400;
+const TOTAL = 500;
+const KILL_AFTER_ACKS = 200;
 const IN_FLIGHT = 10;
 /** Acknowledgements, before the kill, that the connector holds its answers for. */
 const SLOW_BEFORE_KILL = 20;

@@ -27,7 +27,7 @@ import {
 } from '../support/reliability-scene';
 
 const SEED = 20260105;
-const RUNS = 150;
+const RUNS = 100;
 const MAX_TEXT_CHARS = 4000;
 const TRUNCATED = '(truncated)';
 

@@ -9,12 +9,13 @@
  * hang until released. (A read-only file or a small tmpfs would need root's mount and chmod to be honoured, which
  * CI runs as.)
  */
-import { agentMessage, customerMessage } from '../support/activities';
+import { agentInvoke, agentMessage, customerMessage } from '../support/activities';
 import { faultSwitch } from '../support/failing-storage';
 import { api, devSignIn } from '../web/agent-api-support';
 import { recordHardeningRow } from '../support/reliability-rows';
 import {
   QUEUED,
+  customerIdOf,
   offersTo,
   postedTo,
   relayedTextOf,
@@ -149,6 +150,37 @@ describe('a store that fails writes, then reads too, then recovers (SQLite file,
     });
     expect(retried.status).toBe(200);
     expect(await transcriptTexts(scene, samItem)).toContain('A tab reply while the disk is full');
+  });
+
+  it.each([
+    ['a note', 'note', () => ({ sessionId: samItem, text: 'Written while the disk is full' })],
+    ['a quick reply', 'quickReply', () => ({ sessionId: samItem, quickReplyId: 'checking' })],
+    ['a transfer to the queue', 'transfer', () => ({ sessionId: samItem, toQueue: true })],
+    ['End (to wrap-up)', 'end', () => ({ sessionId: samItem })],
+  ])('%s pressed while the disk is full is answered 503 and changes nothing', async (_what, verb, data) => {
+    await scene.settle();
+    const guarded = [`agent/${alex.aadObjectId}`, `workitem/${samItem}`, `customer/${customerIdOf(sam)}`];
+    const before = await scene.snapshot(guarded);
+    const notesBefore = await scene.app.database.db.selectFrom('notes').selectAll().execute();
+    const store = faultSwitch(scene.app.database);
+    const mark = scene.connector.calls.length;
+    try {
+      store.set('writes');
+      tally.attempts += 1;
+      const refused = await fetch(scene.app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(agentInvoke(scene.serviceUrl, alex, verb, data())),
+      });
+      expect(refused.status).toBe(503);
+      if (refused.status === 503) tally.refused += 1;
+    } finally {
+      store.set('none');
+      store.restore();
+    }
+    expect(await scene.snapshot(guarded)).toEqual(before);
+    expect(await scene.app.database.db.selectFrom('notes').selectAll().execute()).toEqual(notesBefore);
+    expect(textsTo(scene.connector.calls.slice(mark), sam.conversationId)).toEqual([]);
   });
 
   it('a store that cannot even be read answers 503 too, and the desk goes on after it recovers', async () => {
