@@ -1,5 +1,11 @@
-import { closeSession, findSession, openSession, type OpenSessionRequest } from '../domain/agent-sessions';
-import { MaxSessionsReachedError } from '../domain/errors';
+import {
+  closeSession,
+  findSession,
+  hasRoomFor,
+  openSession,
+  type OpenSessionRequest,
+} from '../domain/agent-sessions';
+import { CapacityReachedError, MaxSessionsReachedError } from '../domain/errors';
 import { abandonClaim, settleClaim } from '../domain/routing';
 import type { Claim } from '../domain/routing';
 import { conversationSentiment } from '../domain/sentiment';
@@ -24,7 +30,7 @@ export const CLAIM_GRACE_MS = 30_000;
 
 export type ClaimOutcome =
   | { readonly kind: 'done'; readonly doc: WorkItemDocument; readonly agent: AgentDocument }
-  | { readonly kind: 'no-room' }
+  | { readonly kind: 'no-room'; readonly error: MaxSessionsReachedError | CapacityReachedError }
   | { readonly kind: 'gone' };
 
 /**
@@ -51,10 +57,12 @@ export async function finishClaim(deps: ClaimPorts, workItemId: string, claim: C
     await settle();
     return { kind: 'gone' };
   }
-  if (!(await openClaimedSession(deps, before, claim.agentId, now))) {
+  const refused = await openClaimedSession(deps, before, claim, now);
+  if (refused) {
+    log.info({ reason: refused.code }, 'claim refused: no room');
     await changeQueue(deps, (queue) => abandonClaim(queue, workItemId, claim.agentId, now));
     await dispatchOffers(deps);
-    return { kind: 'no-room' };
+    return { kind: 'no-room', error: refused };
   }
   const updated = await deps.workItems.update(workItemId, (doc) =>
     doc && doc.item.state === 'open' ? { ...doc, item: assignWorkItem(doc.item, claim.agentId, now) } : doc,
@@ -76,29 +84,35 @@ export async function finishClaim(deps: ClaimPorts, workItemId: string, claim: C
   return { kind: 'done', doc: updated, agent };
 }
 
-/** Opens the claiming agent's session on the item; false when they have no free session slot. */
+/**
+ * Opens the claiming agent's session on the item, under their row's lock; the refusal when they have no free
+ * session slot, or (for an accept) when the conversation would put them over their capacity. Offers are planned
+ * from counts read before the queue's transaction, so two planners (two instances) may offer the last slot twice:
+ * the second accept is refused here.
+ */
 async function openClaimedSession(
   deps: Pick<DeskPorts, 'agentRecords' | 'settings'>,
   doc: WorkItemDocument,
-  agentId: string,
+  claim: Pick<Claim, 'agentId' | 'via'>,
   now: number,
-): Promise<boolean> {
+): Promise<MaxSessionsReachedError | CapacityReachedError | undefined> {
+  const { workstream } = deps.settings;
   try {
-    await updateAgent(deps, agentId, (current) =>
-      findSession(current.panel, doc.item.id)
-        ? current
-        : {
-            ...current,
-            panel: openSession(current.panel, conversationSession(doc), {
-              maxSessions: deps.settings.workstream.maxSessions,
-              now,
-            }),
-          },
-    );
-    return true;
+    await updateAgent(deps, claim.agentId, (current) => {
+      if (findSession(current.panel, doc.item.id)) return current;
+      if (claim.via === 'accept' && !hasRoomFor(current.panel, workstream)) throw new CapacityReachedError();
+      return {
+        ...current,
+        panel: openSession(current.panel, conversationSession(doc), {
+          maxSessions: workstream.maxSessions,
+          now,
+        }),
+      };
+    });
+    return undefined;
   } catch (error) {
-    if (!(error instanceof MaxSessionsReachedError)) throw error;
-    return false;
+    if (error instanceof MaxSessionsReachedError || error instanceof CapacityReachedError) return error;
+    throw error;
   }
 }
 

@@ -120,8 +120,8 @@ export async function accept(deps: ClaimPorts, request: OfferAnswer): Promise<Ag
     offerId: offer.id,
   });
   if (finished.kind === 'no-room') {
-    log.info({}, 'accept refused: maximum sessions');
-    return refusal(new MaxSessionsReachedError());
+    log.info({ reason: finished.error.code }, 'accept refused: no room');
+    return refusal(finished.error);
   }
   if (finished.kind === 'gone')
     return refusalOfferView(deps, request, new OfferNotFoundError(request.workItemId));

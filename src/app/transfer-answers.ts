@@ -1,5 +1,11 @@
-import { closeSession, findSession, markTransferPending, openSession } from '../domain/agent-sessions';
-import { MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
+import {
+  closeSession,
+  findSession,
+  hasRoomFor,
+  markTransferPending,
+  openSession,
+} from '../domain/agent-sessions';
+import { CapacityReachedError, MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
 import { acceptTransfer, declineTransfer, expireTransfer, type PendingTransfer } from '../domain/transfer';
 import { NoLongerAvailableError } from './action-guards';
 import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
@@ -107,10 +113,15 @@ function handOver(
     if (!doc) throw new NoLongerAvailableError();
     // The consults were the asking agent's; a consultant taking over gets a session of their own, not a consult.
     await dismissConsultants(deps, doc, had, 'the conversation was transferred');
-    const target = await updateAgent(deps, request.agentId, (current) => ({
-      ...current,
-      panel: openSession(current.panel, conversationSession(doc), { maxSessions, now }),
-    }));
+    // Under the target's row lock: a queue offer accepted since the transfer was offered may have used the room.
+    const target = await updateAgent(deps, request.agentId, (current) => {
+      if (!findSession(current.panel, doc.item.id) && !hasRoomFor(current.panel, deps.settings.workstream))
+        throw new CapacityReachedError();
+      return {
+        ...current,
+        panel: openSession(current.panel, conversationSession(doc), { maxSessions, now }),
+      };
+    });
     const before = await deps.agentRecords.get(pending.fromAgentId);
     const source =
       before && findSession(before.panel, doc.item.id)

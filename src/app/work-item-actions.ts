@@ -109,7 +109,7 @@ export function pick(deps: ClaimPorts, agentId: string, workItemId: string): Pro
       await deps.notifier.toAgent(cancelled.agentId, view, { target: offerCard(cancelled.id) });
     }
     const finished = await finishClaim(deps, workItemId, { agentId, at: now, via: 'pick' });
-    if (finished.kind === 'no-room') throw new MaxSessionsReachedError();
+    if (finished.kind === 'no-room') throw finished.error;
     if (finished.kind === 'gone') throw new OfferNotFoundError(workItemId);
     deps.logger.info({ agentId, workItemId }, 'picked');
     return panelView(finished.agent, threshold(deps));

@@ -4,6 +4,7 @@ import type { SentimentLevel, SentimentThreshold } from './sentiment';
 import type { ConsultRole } from './consult';
 import { sessionIcon } from './session-icon';
 import { unreadBadge, unreadTooltip } from './unread';
+import type { WorkstreamSettings } from './workstream';
 
 export const HOME_SESSION_ID = 'home';
 export const HOME_TITLE = 'Home';
@@ -264,6 +265,15 @@ export function usedCapacityUnits(panel: AgentSessions, unitsPerConversation: nu
     panel.sessions.filter((session) => session.kind === 'conversation' && !session.readOnly).length *
     unitsPerConversation
   );
+}
+
+/** Whether one more Active conversation fits the agent's capacity. */
+export function hasRoomFor(
+  panel: AgentSessions,
+  workstream: Pick<WorkstreamSettings, 'capacityUnitsPerConversation' | 'agentCapacityUnits'>,
+): boolean {
+  const units = workstream.capacityUnitsPerConversation;
+  return usedCapacityUnits(panel, units) + units <= workstream.agentCapacityUnits;
 }
 
 /** The panel as the agent sees it: Home first and anchored, then each session with icon, badge and alert. */

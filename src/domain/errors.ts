@@ -32,6 +32,15 @@ export class MaxSessionsReachedError extends DomainError {
   }
 }
 
+/** Taking one more conversation would put the agent over their capacity (an offer planned from a stale count). */
+export class CapacityReachedError extends DomainError {
+  readonly code = 'capacity-reached';
+
+  constructor() {
+    super("You're at capacity: end or close a conversation before taking another.");
+  }
+}
+
 export class HomeSessionNotClosableError extends DomainError {
   readonly code = 'home-not-closable';
 

@@ -58,7 +58,7 @@ describe.each(EDGE_BACKENDS)('one use case, one transaction ($name)', (backend) 
     expect(await recipients(database)).toEqual([]);
   });
 
-  it('a lock conflict inside a joined transaction runs the whole transaction again, not the joined part alone', async () => {
+  it('a deadlock inside a joined transaction runs the whole transaction again, not the joined part alone', async () => {
     // A deadlock met in a savepoint: the outer transaction's earlier locks are still held, so only a new start helps.
     const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
     let outerRuns = 0;

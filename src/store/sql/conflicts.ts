@@ -25,6 +25,11 @@ export function isLockConflict(error: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
 }
 
+/** PostgreSQL's deadlock_detected: this transaction holds a lock the other writer waits for. */
+export function isDeadlock(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === '40P01';
+}
+
 export function isRetryableConflict(error: unknown): boolean {
   return error instanceof VersionConflictError || isLockConflict(error);
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
-import { isLockConflict } from './conflicts';
+import { isDeadlock } from './conflicts';
 import type { Database } from './schema';
 
 /**
@@ -12,11 +12,12 @@ import type { Database } from './schema';
  */
 
 /**
- * A lock conflict (a deadlock, a serialisation failure) met inside a savepoint. Rolling back to the savepoint keeps
- * the locks the enclosing transaction took before it, and those may be what the other writer waits for: trying the
- * part again would meet the same conflict until time ran out (a transfer accepted while its conversation was ended
- * did, for 10 s). So it is not retried where it is thrown; the outermost transaction rolls back and rethrows the
- * database's error, and that whole transaction runs again.
+ * A deadlock met inside a savepoint. Rolling back to the savepoint keeps the locks the enclosing transaction took
+ * before it, and a deadlock means the other writer waits for one of ours: trying the part again would meet the same
+ * deadlock until time ran out (a transfer accepted while its conversation was ended did, for 10 s). So it is not
+ * retried where it is thrown; the outermost transaction rolls back and rethrows the database's error, and that whole
+ * transaction runs again. Other lock conflicts (another writer's lock, busy) are retried in place, as before: waiting
+ * for the other writer settles them.
  */
 export class RestartTransactionError extends Error {
   override readonly name = 'RestartTransactionError';
@@ -107,6 +108,6 @@ async function inSavepoint<T>(unit: Unit, work: (trx: Kysely<Database>) => Promi
     unit.hooks.length = hooksBefore;
     await sql`rollback to savepoint ${name}`.execute(unit.trx);
     await sql`release savepoint ${name}`.execute(unit.trx);
-    throw isLockConflict(error) ? new RestartTransactionError(error) : error;
+    throw isDeadlock(error) ? new RestartTransactionError(error) : error;
   }
 }
