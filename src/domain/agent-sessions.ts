@@ -317,15 +317,20 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
       statusText: WRAP_UP_STATUS,
     };
   }
-  // A colleague's conversation: followed live in the tab, never counted, so no badge and no alert.
+  // A colleague's conversation, followed live: the customer's new messages are counted (a badge), but the
+  // sentiment is the agent's to act on, so no alert.
   if (session.consult !== undefined) {
+    const badge = unreadBadge(session.unread);
+    const unreadText = badge ? unreadTooltip(session.title, session.unread) : undefined;
     return {
       ...base,
       alert: false,
       tooltip:
-        session.consult === 'added'
+        unreadText ??
+        (session.consult === 'added'
           ? `${session.title}. Consult: you were added to the conversation and can write to the customer.`
-          : `${session.title}. Consult: read-only; write to the agent in the consult thread.`,
+          : `${session.title}. Consult: read-only; write to the agent in the consult thread.`),
+      ...(badge && unreadText ? { badge, unread: session.unread, unreadText } : {}),
       readOnly: true,
       statusText: CONSULT_STATUS,
     };

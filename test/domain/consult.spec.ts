@@ -13,9 +13,11 @@ import {
 } from '../../src/domain/consult';
 import {
   CONSULT_STATUS,
+  HOME_SESSION_ID,
   emptyAgentSessions,
   openSession,
   panelRows,
+  recordCustomerMessage,
   setConsultRole,
   usedCapacityUnits,
 } from '../../src/domain/agent-sessions';
@@ -149,11 +151,21 @@ describe('a consult session on the consultant’s panel', () => {
     { maxSessions: 3, now: T0 },
   );
 
-  it('uses no capacity and says "Consult", without badge or alert', () => {
+  it('uses no capacity and says "Consult"; nothing new, so no badge, and no alert', () => {
     expect(usedCapacityUnits(panel, 1)).toBe(0);
     const row = panelRows(panel, 'negative').find((candidate) => candidate.id === 'wi-1');
     expect(row).toMatchObject({ statusText: CONSULT_STATUS, readOnly: true, alert: false });
     expect(row?.badge).toBeUndefined();
+  });
+
+  it("counts the customer's new messages (a badge, its tooltip), but raises no sentiment alert", () => {
+    // The consultant is on Home (a consult session opens without taking the focus).
+    let followed = { ...panel, focusedSessionId: HOME_SESSION_ID };
+    for (let index = 0; index < 3; index += 1)
+      followed = recordCustomerMessage(followed, 'wi-1', 'Very negative');
+    const row = panelRows(followed, 'negative').find((candidate) => candidate.id === 'wi-1');
+    expect(row).toMatchObject({ badge: '3', unread: 3, alert: false, statusText: CONSULT_STATUS });
+    expect(row?.tooltip).toBe(row?.unreadText);
   });
 
   it('says when the consultant was added to the conversation', () => {

@@ -207,8 +207,9 @@ export class SessionPanel {
     title.textContent = data.title;
     status.textContent = data.statusText ?? '';
     status.hidden = !data.statusText;
-    // A history view needs nothing from the agent: neither unread counts nor alerts apply to it.
-    setBadge(icon, 'session-badge', data.readOnly ? undefined : data.badge);
+    // The row carries a badge only where unread counts apply (a consult's, not a history view's); a read-only
+    // session never alerts.
+    setBadge(icon, 'session-badge', data.badge);
     setBadge(icon, 'session-alert', data.alert && !data.readOnly ? '!' : undefined);
     if (data.closable) {
       if (!close.isConnected) row.append(close);
