@@ -9,6 +9,7 @@ import { NOTE_MAX_CHARS } from '../../src/domain/notes';
 import { agentInvoke, customerInvoke, type TestAgent } from '../support/activities';
 import { textBlocks } from '../support/cards';
 import { recordReliabilityRow } from '../support/reliability-rows';
+import { conversationsFor } from '../support/teamwork-scene';
 import {
   FOR_AGENTS,
   NO_LONGER_AVAILABLE,
@@ -50,31 +51,23 @@ describe('consult, quick replies and wrap-up, pressed by whoever may not', () =>
   const lou = testCustomer('cq-lou');
   const scene = useReliabilityScene([alex, bea, cleo], { env: { NOTIFICATION_TIMEOUT_S: '60' } });
   let kimItem: string;
-  let louItem: string;
   let guarded: string[];
 
   beforeAll(async () => {
-    for (const agent of [alex, bea, cleo]) await scene.tell(agent, 'hi');
     // Kim is Alex's, Lou is Bea's; Alex asks Bea to consult on Kim and writes in the consult thread.
-    await scene.tell(bea, 'presence away');
-    await scene.tell(cleo, 'presence away');
-    kimItem = await scene.activeSession(alex, kim, 'My parcel is late');
-    await scene.tell(alex, 'presence away');
-    await scene.tell(bea, 'presence available');
-    louItem = await scene.activeSession(bea, lou, 'My invoice is wrong');
-    await scene.tell(alex, 'presence available');
-    await scene.tell(cleo, 'presence available');
+    const start = await conversationsFor(
+      scene,
+      [alex, bea, cleo],
+      [
+        [alex, kim, 'My parcel is late'],
+        [bea, lou, 'My invoice is wrong'],
+      ],
+    );
+    [kimItem] = start.items as [string, string];
+    guarded = [...start.guarded];
     const asked = await scene.press(alex, 'consult', { sessionId: kimItem, agentId: bea.aadObjectId });
     expect(asked.texts.join(' ')).toContain('Bea');
     await scene.press(alex, 'consultNote', { sessionId: kimItem, text: 'Was it paid by card?' });
-    guarded = [
-      ...[alex, bea, cleo].map((agent) => `agent/${agent.aadObjectId}`),
-      `workitem/${kimItem}`,
-      `workitem/${louItem}`,
-      `customer/${customerIdOf(kim)}`,
-      `customer/${customerIdOf(lou)}`,
-      ...[alex, bea, cleo].map((agent) => `card/${agent.aadObjectId}:panel`),
-    ];
   });
 
   /** Everything these verbs could change: the guarded rows, the queue and the teamwork tables. */

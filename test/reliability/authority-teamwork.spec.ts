@@ -8,6 +8,7 @@ import { agentInvoke, customerInvoke, type TestAgent } from '../support/activiti
 import { actionData, cardOf, textBlocks } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
 import { recordReliabilityRow } from '../support/reliability-rows';
+import { conversationsFor } from '../support/teamwork-scene';
 import {
   FOR_AGENTS,
   NO_LONGER_AVAILABLE,
@@ -55,16 +56,17 @@ describe('transfer and note, pressed by whoever may not', () => {
   let guarded: string[];
 
   beforeAll(async () => {
-    for (const agent of [alex, bea, cleo]) await scene.tell(agent, 'hi');
     // Kim is Alex's, Lou is Bea's; Alex offers Kim to Bea (pending) with a note.
-    await scene.tell(bea, 'presence away');
-    await scene.tell(cleo, 'presence away');
-    kimItem = await scene.activeSession(alex, kim, 'My parcel is late');
-    await scene.tell(alex, 'presence away');
-    await scene.tell(bea, 'presence available');
-    louItem = await scene.activeSession(bea, lou, 'My invoice is wrong');
-    await scene.tell(alex, 'presence available');
-    await scene.tell(cleo, 'presence available');
+    const start = await conversationsFor(
+      scene,
+      [alex, bea, cleo],
+      [
+        [alex, kim, 'My parcel is late'],
+        [bea, lou, 'My invoice is wrong'],
+      ],
+    );
+    [kimItem, louItem] = start.items as [string, string];
+    guarded = [...start.guarded];
     await scene.press(alex, 'note', { sessionId: kimItem, text: 'Refund approved' });
     const asked = await scene.press(alex, 'transfer', {
       sessionId: kimItem,
@@ -73,14 +75,6 @@ describe('transfer and note, pressed by whoever may not', () => {
     });
     expect(asked.texts[0]).toBe('Transfer requested');
     offer = offersTo(asked.calls, bea).at(-1)!;
-    guarded = [
-      ...[alex, bea, cleo].map((agent) => `agent/${agent.aadObjectId}`),
-      `workitem/${kimItem}`,
-      `workitem/${louItem}`,
-      `customer/${customerIdOf(kim)}`,
-      `customer/${customerIdOf(lou)}`,
-      ...[alex, bea, cleo].map((agent) => `card/${agent.aadObjectId}:panel`),
-    ];
   });
 
   const offerData = () => actionData(cardOf(offer), 'accept');
