@@ -2,12 +2,11 @@ import { closeSession, findSession, recordCustomerMessage } from '../domain/agen
 import { ConsultantCannotError } from '../domain/consult';
 import type { SentimentLevel } from '../domain/sentiment';
 import { NotAConversationError, NotSessionAgentError } from '../domain/errors';
-import { writeNote } from '../domain/notes';
 import { NoLongerAvailableError, guarded, requireLiveSession, type ActionPorts } from './action-guards';
 import { ensureAgent, refreshPanel, updateAgent } from './agents';
 import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
-import { noteLine } from './notes';
+import { noteBy, noteLine } from './notes';
 import type { AgentView, ConsultView } from './views';
 
 /** Lines of the consult thread a card or the tab shows: the latest, oldest first. */
@@ -81,14 +80,7 @@ export function consultNote(
     const agent = await ensureAgent(deps, agentId);
     const doc = await consultParty(deps, agent, sessionId);
     if (text === undefined) return consultView(deps, doc, agentId);
-    const line = writeNote({
-      id: deps.ids.next(),
-      workItemId: sessionId,
-      authorId: agentId,
-      authorName: agent.name,
-      at: deps.clock.now(),
-      text,
-    });
+    const line = noteBy(deps, agent, sessionId, text);
     await deps.consults.addNote(line);
     deps.logger.info({ agentId, sessionId, noteId: line.id }, 'consult note added');
     const others = [doc.item.assignedAgentId, ...(await deps.consults.of(sessionId)).map((c) => c.agentId)];

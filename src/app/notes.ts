@@ -33,6 +33,23 @@ export async function teamworkOf(
   };
 }
 
+/** A note by `agent` on the conversation, written now (checked: not empty, not too long), not yet stored. */
+export function noteBy(
+  deps: Pick<DeskPorts, 'ids' | 'clock'>,
+  agent: { readonly id: string; readonly name: string },
+  workItemId: string,
+  text: string,
+): Note {
+  return writeNote({
+    id: deps.ids.next(),
+    workItemId,
+    authorId: agent.id,
+    authorName: agent.name,
+    at: deps.clock.now(),
+    text,
+  });
+}
+
 /**
  * A conversation's notes (`note` without text), or a new one added to it (`note` with text, `/note <text>`).
  * Any conversation session the agent has open may take notes, a read-only one included: a note is kept with the
@@ -44,14 +61,7 @@ export function note(deps: NotePorts, agentId: string, sessionId: string, text?:
     const session = await requireLiveSession(deps, agent, sessionId);
     if (session.kind !== 'conversation') throw new NotAConversationError(sessionId);
     if (text !== undefined) {
-      const written = writeNote({
-        id: deps.ids.next(),
-        workItemId: sessionId,
-        authorId: agentId,
-        authorName: agent.name,
-        at: deps.clock.now(),
-        text,
-      });
+      const written = noteBy(deps, agent, sessionId, text);
       await deps.notes.add(written);
       deps.logger.info({ agentId, sessionId, noteId: written.id }, 'note added');
       // The tab shows notes live; other agents with the conversation open see it on their next read.

@@ -6,7 +6,6 @@ import {
   type Session,
 } from '../domain/agent-sessions';
 import { DomainError } from '../domain/errors';
-import { writeNote } from '../domain/notes';
 import { OUTCOME_NOT_SET, endToWrapUp, finishWrapUp, isWrapUpOver } from '../domain/work-item';
 import type { WrapUpSettings } from '../domain/workstream';
 import { NoLongerAvailableError, guarded, requireLiveSession, updateOwnedItem } from './action-guards';
@@ -16,6 +15,7 @@ import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
 import { dismissConsultants, refuseConsultant } from './consult-thread';
+import { noteBy } from './notes';
 import { withdrawnTransferCard } from './transfer-answers';
 import { notice } from './view-builders';
 import type { AgentView, WrapUpView } from './views';
@@ -123,17 +123,8 @@ export function finish(
       if (session.wrapUpSince === undefined) throw new NotInWrapUpError();
       const outcome = outcomeNamed(wrapUp.outcomes, answer.outcome);
       if (!outcome) throw new OutcomeMissingError(wrapUp.outcomes);
-      const note =
-        answer.note?.trim() !== undefined && answer.note.trim() !== ''
-          ? writeNote({
-              id: deps.ids.next(),
-              workItemId: sessionId,
-              authorId: agentId,
-              authorName: agent.name,
-              at: now,
-              text: `Wrap-up (${outcome}): ${answer.note.trim()}`,
-            })
-          : undefined;
+      const written = answer.note?.trim();
+      const note = written ? noteBy(deps, agent, sessionId, `Wrap-up (${outcome}): ${written}`) : undefined;
       const doc = await closeWrapUp(deps, agentId, sessionId, outcome, now);
       if (note) await deps.notes.add(note);
       deps.logger.info({ agentId, sessionId, outcome }, 'wrap-up finished');
