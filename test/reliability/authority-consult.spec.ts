@@ -272,6 +272,9 @@ describe('consult, quick replies and wrap-up, pressed by whoever may not', () =>
     expect(asked.texts.join(' ')).toContain('Yes, by card.');
     const added = await scene.press(alex, 'consultAdd', { sessionId: kimItem, agentId: bea.aadObjectId });
     expect(added.calls.some((call) => call.conversationId === kim.conversationId)).toBe(true);
+    // Pressed again (a replayed card action): the customer is not told twice.
+    const again = await scene.press(alex, 'consultAdd', { sessionId: kimItem, agentId: bea.aadObjectId });
+    expect(again.calls.filter((call) => call.conversationId === kim.conversationId)).toEqual([]);
     await scene.press(bea, 'consultLeave', { sessionId: kimItem });
     const { db } = scene.app.database;
     expect(await db.selectFrom('consultants').selectAll().execute()).toEqual([]);
