@@ -27,9 +27,6 @@ module.exports = {
     // Teams' limits on a fake clock: SQLite chosen (or no desk at all); the outbox store itself is tested on both.
     '/test/reliability/teams-limits-(burst|hour|tenant)\\.spec\\.ts$',
   ],
-  // Three workers on two cores: the browser specs spend much of their time waiting on Chromium and on the chat
-  // page's polls, so a third worker fills the cores (the pass took 185 s with two, 160 with three).
-  maxWorkers: 3,
   collectCoverage: false,
   coverageThreshold: undefined,
 };
