@@ -538,6 +538,16 @@ function machineFacts(settings: BenchSettings): [string, string][] {
  * The simulated hour with Teams' limits and without: its table, and the paced run's delays drawn beside the report
  * (paced-delay.svg). A lost or duplicated message or a 429 is a problem, as in the relay rows.
  */
+async function growthSection(bench: Bench): Promise<string> {
+  try {
+    log('growth rows: relayed message, queued customer and session load at 100 and 5,000');
+    return growthTable(await growthRows());
+  } catch (error) {
+    bench.problems.push(`growth rows stopped: ${error instanceof Error ? error.message : String(error)}`);
+    return '';
+  }
+}
+
 async function pacedSection(bench: Bench, reportPath: string): Promise<string> {
   try {
     log("paced scenario: a simulated hour, one agent with 10 sessions, Teams' limits and then none");
@@ -583,10 +593,13 @@ async function main(): Promise<number> {
   hardStop.unref();
   const started = performance.now();
   try {
-    await bench.relayScenario();
-    await bench.postgresScenario();
-    await bench.activeSessionsMemory();
-    await bench.queuedItemsMemory();
+    const { scenarios } = settings;
+    if (scenarios.has('relay')) await bench.relayScenario();
+    if (scenarios.has('postgres')) await bench.postgresScenario();
+    if (scenarios.has('memory')) {
+      await bench.activeSessionsMemory();
+      await bench.queuedItemsMemory();
+    }
   } catch (error) {
     bench.problems.push(
       `run stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -597,14 +610,8 @@ async function main(): Promise<number> {
     await connector.close();
     rmSync(temp, { recursive: true, force: true });
   }
-  let growth = '';
-  try {
-    log('growth rows: relayed message, queued customer and session load at 100 and 5,000');
-    growth = growthTable(await growthRows());
-  } catch (error) {
-    bench.problems.push(`growth rows stopped: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const paced = await pacedSection(bench, settings.reportPath);
+  const growth = settings.scenarios.has('growth') ? await growthSection(bench) : '';
+  const paced = settings.scenarios.has('paced') ? await pacedSection(bench, settings.reportPath) : '';
   bench.notes.push(`The whole run took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   const report = renderReport({
     title: 'Relaydesk benchmark',

@@ -26,7 +26,12 @@ export interface BenchSettings {
   readonly reportPath: string;
   /** When set, each server process writes a V8 CPU profile (.cpuprofile) there. */
   readonly cpuProfileDir?: string;
+  /** The parts of the run to do (all by default): a profile or a quick check can run the relay rows alone. */
+  readonly scenarios: ReadonlySet<BenchScenario>;
 }
+
+export const BENCH_SCENARIOS = ['relay', 'postgres', 'memory', 'growth', 'paced'] as const;
+export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
 
 export const SETTINGS_HELP: readonly [string, string][] = [
   ['BENCH_MESSAGES', 'timed messages per row (default 2000)'],
@@ -42,6 +47,7 @@ export const SETTINGS_HELP: readonly [string, string][] = [
   ['BENCH_TIMEOUT_S', 'hard limit of the whole run (default 600)'],
   ['BENCH_REPORT', 'where the Markdown report goes (default test-artifacts/bench/report.md)'],
   ['BENCH_CPU_PROF', 'a folder: each server process writes a V8 .cpuprofile there (off by default)'],
+  ['BENCH_SCENARIOS', `comma-separated parts to run (default all: ${BENCH_SCENARIOS.join(',')})`],
 ];
 
 function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -70,6 +76,19 @@ function integers(
   return values;
 }
 
+function scenarios(env: NodeJS.ProcessEnv): ReadonlySet<BenchScenario> {
+  const raw = env['BENCH_SCENARIOS'];
+  if (raw === undefined || raw.trim() === '') return new Set(BENCH_SCENARIOS);
+  const names = raw.split(',').map((part) => part.trim());
+  const known = (name: string): name is BenchScenario =>
+    (BENCH_SCENARIOS as readonly string[]).includes(name);
+  const unknown = names.filter((name) => !known(name));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_SCENARIOS: "${unknown.join(', ')}" is not one of ${BENCH_SCENARIOS.join(', ')}`);
+  }
+  return new Set(names.filter(known));
+}
+
 export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string): BenchSettings {
   const sessionsPerAgent = 10;
   return {
@@ -84,5 +103,6 @@ export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string):
     totalTimeoutMs: integer(env, 'BENCH_TIMEOUT_S', 600, 10, 7200) * 1000,
     reportPath: env['BENCH_REPORT']?.trim() || defaultReportPath,
     ...(env['BENCH_CPU_PROF']?.trim() ? { cpuProfileDir: resolve(env['BENCH_CPU_PROF'].trim()) } : {}),
+    scenarios: scenarios(env),
   };
 }

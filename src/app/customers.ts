@@ -1,4 +1,5 @@
 import { findSession, recordCustomerMessage } from '../domain/agent-sessions';
+import { isReplayedActivity, rememberActivity } from '../domain/inbound-activities';
 import { conversationSentiment } from '../domain/sentiment';
 import { isAuthenticated, sessionTitle } from '../domain/session-title';
 import type { CustomerIdentity } from '../domain/session-title';
@@ -28,7 +29,10 @@ export interface CustomerMessage {
   /** Set when the channel or the contacts directory knows who this is. */
   readonly identity?: CustomerIdentity;
   readonly prechat?: readonly PrechatAnswer[];
-  /** The channel's id of the customer's activity, so an answer to it (a refusal) can say which one it was. */
+  /**
+   * The channel's id of the customer's activity: a replay of it is taken once, and an answer to it (a refusal)
+   * can say which one it was.
+   */
   readonly activityId?: string;
   /** The name the customer gave themselves on the channel (not Teams, whose names are identities). */
   readonly nameGiven?: string;
@@ -36,6 +40,8 @@ export interface CustomerMessage {
 
 export type CustomerMessageOutcome =
   | { readonly kind: 'rate-limited' }
+  /** The channel sent a message already taken again (same activity id): nothing was done. */
+  | { readonly kind: 'replayed' }
   | { readonly kind: 'queued'; readonly workItemId: string; readonly isNew: boolean }
   | { readonly kind: 'relayed'; readonly workItemId: string; readonly agentId: string }
   | { readonly kind: 'waiting-in-queue'; readonly workItemId: string };
@@ -77,8 +83,12 @@ async function takeCustomerMessage(
 ): Promise<CustomerMessageOutcome> {
   const now = deps.clock.now();
   const log = deps.logger.child({ customerId: message.customerId, channelId: message.channelId });
-  const { allowed, customer } = await withinRateLimit(deps, message, now);
-  if (!allowed) {
+  const { verdict, customer } = await admitMessage(deps, message, now);
+  if (verdict === 'replayed') {
+    log.info({ activityId: message.activityId }, 'customer message replayed by the channel: taken already');
+    return { kind: 'replayed' };
+  }
+  if (verdict === 'rate-limited') {
     log.info({}, 'customer rate-limited');
     await deps.notifier.toCustomer(message.customerId, customerWording.rateLimited, {
       kind: 'rate-limited',
@@ -107,15 +117,22 @@ async function takeCustomerMessage(
   return { kind: 'waiting-in-queue', workItemId: item.id };
 }
 
-/** Counts the message in the customer's rate window (creating the customer); their row as it now is, and the verdict. */
-async function withinRateLimit(
+/**
+ * Counts the message in the customer's rate window and remembers its id (creating the customer); their row as it
+ * now is, and the verdict. A replay of a message already taken changes nothing.
+ */
+async function admitMessage(
   deps: Pick<DeskPorts, 'customers' | 'settings'>,
   message: CustomerMessage,
   now: number,
-): Promise<{ allowed: boolean; customer: CustomerDocument | undefined }> {
+): Promise<{ verdict: 'allowed' | 'rate-limited' | 'replayed'; customer: CustomerDocument | undefined }> {
   const limit = deps.settings.rateLimitPerMinute;
-  let allowed = true;
+  let verdict: 'allowed' | 'rate-limited' | 'replayed' = 'allowed';
   const customer = await deps.customers.update(message.customerId, (current) => {
+    if (current && isReplayedActivity(current.recentActivityIds, message.activityId)) {
+      verdict = 'replayed';
+      return current;
+    }
     const base: CustomerDocument = current ?? {
       id: message.customerId,
       channelId: message.channelId,
@@ -124,10 +141,18 @@ async function withinRateLimit(
     };
     const fresh = now - base.rateWindow.startedAt >= RATE_WINDOW_MS;
     const window = fresh ? { startedAt: now, count: 0 } : base.rateWindow;
-    allowed = limit === 0 || window.count < limit;
-    return { ...base, rateWindow: { startedAt: window.startedAt, count: window.count + (allowed ? 1 : 0) } };
+    const allowed = limit === 0 || window.count < limit;
+    verdict = allowed ? 'allowed' : 'rate-limited';
+    const recentActivityIds = allowed
+      ? rememberActivity(base.recentActivityIds, message.activityId)
+      : base.recentActivityIds;
+    return {
+      ...base,
+      rateWindow: { startedAt: window.startedAt, count: window.count + (allowed ? 1 : 0) },
+      ...(recentActivityIds ? { recentActivityIds } : {}),
+    };
   });
-  return { allowed, customer };
+  return { verdict, customer };
 }
 
 /**

@@ -65,6 +65,8 @@ export interface CustomerDocument {
   readonly latestWorkItemId?: string;
   /** Start of the current one-minute rate window and the messages counted in it. */
   readonly rateWindow: { readonly startedAt: number; readonly count: number };
+  /** The channel ids of the customer's latest messages taken, oldest first: a replay of one is ignored. */
+  readonly recentActivityIds?: readonly string[];
 }
 
 export interface WorkItemIndexEntry {

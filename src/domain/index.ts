@@ -1,5 +1,6 @@
 export * from './agent-sessions';
 export * from './errors';
+export * from './inbound-activities';
 export * from './presence';
 export * from './routing';
 export * from './sentiment';

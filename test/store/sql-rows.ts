@@ -70,6 +70,7 @@ export const EVERY_TABLE: Rows = {
     latest_work_item_id: 'wi-1',
     rate_window_started_at: T0 + 3,
     rate_window_count: 4,
+    recent_activity_ids: '["in-1","in-2"]',
     version: 2,
   },
   work_items: {

@@ -1,12 +1,17 @@
 import type { Selectable } from 'kysely';
+import { parseJson } from '../../shared/json';
 import type { CustomerDocument } from '../../app/documents';
 import type { CustomerIdentity } from '../../domain/session-title';
 import type { CustomersTable } from './schema';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
-/** The columns a customer's write sets: everything but the key and the version. */
-export type CustomerColumns = Omit<CustomerRow, 'id' | 'version'>;
+/**
+ * The columns a customer's write sets: everything but the key and the version. The remembered activity ids only
+ * once there are some, so the migrations that moved documents to rows (before that column) write no such column.
+ */
+export type CustomerColumns = Omit<CustomerRow, 'id' | 'version' | 'recent_activity_ids'> &
+  Partial<Pick<CustomerRow, 'recent_activity_ids'>>;
 
 /** A customer is `channelId:userId`; an id made otherwise keeps itself as the user id. */
 function userIdOf(customerId: string, channelId: string): string {
@@ -26,6 +31,9 @@ export function customerColumns(customer: CustomerDocument): CustomerColumns {
     latest_work_item_id: customer.latestWorkItemId ?? null,
     rate_window_started_at: customer.rateWindow.startedAt,
     rate_window_count: customer.rateWindow.count,
+    ...(customer.recentActivityIds
+      ? { recent_activity_ids: JSON.stringify(customer.recentActivityIds) }
+      : {}),
   };
 }
 
@@ -42,5 +50,14 @@ export function customerOf(row: CustomerRow): CustomerDocument {
     identity,
     ...(row.latest_work_item_id !== null ? { latestWorkItemId: row.latest_work_item_id } : {}),
     rateWindow: { startedAt: row.rate_window_started_at, count: row.rate_window_count },
+    ...(row.recent_activity_ids !== null
+      ? { recentActivityIds: activityIdsOf(row.recent_activity_ids) }
+      : {}),
   };
+}
+
+/** The remembered ids as stored; anything but a list of strings is read as none remembered. */
+function activityIdsOf(json: string): readonly string[] {
+  const parsed = parseJson(json);
+  return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
 }

@@ -16,6 +16,7 @@ import { quickReplies } from './migrations/0015-quick-replies';
 import { teamwork } from './migrations/0016-teamwork';
 import { wrapUp } from './migrations/0017-wrap-up';
 import { consult } from './migrations/0018-consult';
+import { inboundActivities } from './migrations/0019-inbound-activities';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -38,6 +39,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016-teamwork': teamwork,
   '0017-wrap-up': wrapUp,
   '0018-consult': consult,
+  '0019-inbound-activities': inboundActivities,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -62,6 +62,8 @@ export interface CustomersTable {
   latest_work_item_id: string | null;
   rate_window_started_at: Defaulted<Millis>;
   rate_window_count: Defaulted<number>;
+  /** JSON: the channel ids of the customer's latest messages taken, oldest first. */
+  recent_activity_ids: string | null;
   version: Defaulted<number>;
 }
 
