@@ -222,16 +222,19 @@ export function renderReport(input: ReportInput): string {
     '',
     costTable(input.relay),
     '',
-    '## Memory',
-    '',
-    `Read in the server process after two full collections (${collected ? 'global.gc' : 'NOT collected: no --expose-gc'}).`,
-    '',
-    memoryTable(input.memory),
-    '',
-    'Idle, after the relay scenario was set up (before any timed message):',
-    '',
-    idleTable(input.idle),
-    '',
+    ...(input.memory.length > 0 || input.idle.length > 0
+      ? [
+          '## Memory',
+          '',
+          `Read in the server process after two full collections (${collected ? 'global.gc' : 'NOT collected: no --expose-gc'}).`,
+          '',
+          ...(input.memory.length > 0 ? [memoryTable(input.memory), ''] : []),
+          'Idle, after the relay scenario was set up (before any timed message):',
+          '',
+          idleTable(input.idle),
+          '',
+        ]
+      : []),
     ...(input.notes.length > 0 ? ['## Notes', '', ...input.notes.map((note) => `- ${note}`), ''] : []),
     input.problems.length > 0
       ? ['## PROBLEMS (exit code 1)', '', ...input.problems.map((problem) => `- ${problem}`), ''].join('\n')
