@@ -8,6 +8,8 @@ export const customerWording = {
   ended: (agentName: string) =>
     `${agentName} has ended the conversation. Send a message any time to start a new one.`,
   rateLimited: "You're sending messages quickly — please wait a moment.",
+  /** A supervisor's Force close. */
+  closedByTeam: 'This conversation was closed by our team.',
   /** A pre-chat question asked again after an empty answer. */
   prechatRetry: (question: string) => `Please answer in a few words. ${question}`,
 } as const;

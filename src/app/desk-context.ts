@@ -94,6 +94,8 @@ export interface DeskSettings {
   readonly agentNames?: ReadonlyMap<string, string>;
   /** The team's shared quick replies (QUICK_REPLIES_FILE), read at start; none when absent. */
   readonly quickReplies?: readonly QuickReply[];
+  /** The supervisors' keys (SUPERVISOR_IDS): they see the floor and act on any conversation. */
+  readonly supervisors?: ReadonlySet<string>;
 }
 
 /**

@@ -58,6 +58,14 @@ export interface WorkItemRepository {
   inWrapUp(workstream: string): Promise<string[]>;
 }
 
+/** The latest message one sender (the customer, or one agent) wrote in a conversation. */
+export interface LatestMessageTime {
+  readonly workItemId: string;
+  readonly from: 'customer' | 'agent';
+  readonly agentId?: string;
+  readonly at: number;
+}
+
 /** Reads of the append-only transcripts: pages, never a whole history. */
 export interface MessageLog {
   /** The latest `limit` messages, oldest first. */
@@ -67,6 +75,8 @@ export interface MessageLog {
   /** The customer's first message at or after `since` (their first ever without it). */
   firstFromCustomer(workItemId: string, since?: number): Promise<StoredMessage | undefined>;
   latestFromCustomer(workItemId: string): Promise<StoredMessage | undefined>;
+  /** When each conversation last heard from its customer and from each agent who wrote in it. */
+  latestTimes(workItemIds: readonly string[]): Promise<LatestMessageTime[]>;
   /** Records how far an agent message's send got; resolves to its line, or undefined for an unknown send. */
   setDelivery(
     deliveryId: string,

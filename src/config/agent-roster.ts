@@ -11,6 +11,32 @@ export const PLAYGROUND_AGENT: AgentIdentity = {
   name: 'Alex Agent',
 };
 
+/**
+ * The desk's staff: the agents, then each supervisor who is not one of them (known by their own ids, taking no
+ * work); with the supervisors' keys, and the SUPERVISOR_IDS entries that name two different agents.
+ */
+export function withSupervisors(
+  agents: readonly AgentIdentity[],
+  supervisors: readonly AgentIdentity[],
+): { staff: AgentIdentity[]; supervisorIds: string[]; ambiguous: string[] } {
+  const staff = [...agents];
+  const supervisorIds: string[] = [];
+  const ambiguous: string[] = [];
+  for (const supervisor of supervisors) {
+    const ids = [supervisor.id, ...supervisor.aliases];
+    const matches = agents.filter((agent) => ids.some((id) => id === agent.id || agent.aliases.includes(id)));
+    if (matches.length > 1) ambiguous.push(ids.join('|'));
+    const agent = matches[0];
+    if (agent) {
+      if (!supervisorIds.includes(agent.id)) supervisorIds.push(agent.id);
+    } else {
+      staff.push(supervisor);
+      supervisorIds.push(supervisor.id);
+    }
+  }
+  return { staff, supervisorIds, ambiguous };
+}
+
 /** The agents with the names AGENT_NAMES gives them, and the ids it names that no agent has. */
 export function withNames(
   agents: readonly AgentIdentity[],

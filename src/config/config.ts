@@ -3,7 +3,7 @@ import type { RateWindow } from '../domain/call-budget';
 import type { AgentIdentity } from '../domain/agent-directory';
 import type { SentimentThreshold } from '../domain/sentiment';
 import type { AppType, LogLevel, StoreKind, WebchatMode } from './allowed-values';
-import { PLAYGROUND_AGENT, withNames } from './agent-roster';
+import { PLAYGROUND_AGENT, withNames, withSupervisors } from './agent-roster';
 import {
   checkAgentIdsGiven,
   checkAgentNames,
@@ -69,8 +69,13 @@ export interface Config {
   databasePoolSize: number;
   /** The agents' keys (the first id of each AGENT_IDS entry). */
   agentIds: readonly string[];
-  /** Each agent with their other ids (`id|alias`) and the name AGENT_NAMES gives them. */
+  /**
+   * Each member of staff with their other ids (`id|alias`) and the name AGENT_NAMES gives them: the agents, then
+   * the supervisors who are not agents (who take no work).
+   */
   agents: readonly AgentIdentity[];
+  /** The supervisors' keys (SUPERVISOR_IDS): an agent's key when the supervisor is also that agent. */
+  supervisorIds: readonly string[];
   maxSessions: number;
   agentCapacity: number;
   notificationTimeoutSeconds: number;
@@ -127,7 +132,7 @@ export function loadConfig(source: Env): ConfigResult {
   const server = readServerKeys(env);
   const bot = readBotKeys(env);
   const store = readStoreKeys(env);
-  const { listedAgents, names } = readAgentKeys(env);
+  const { listedAgents, names, supervisors } = readAgentKeys(env);
   const desk = readDeskKeys(env);
   const { webchatSet, ...web } = readWebKeys(env, bot.microsoftAppId);
 
@@ -139,7 +144,10 @@ export function loadConfig(source: Env): ConfigResult {
   checkStore(env, store);
   checkAgentIdsGiven(env, anonymous);
   checkTabSso(env);
-  const named = withNames(anonymous && !agentIdsSet ? [PLAYGROUND_AGENT] : listedAgents, names);
+  const roster = anonymous && !agentIdsSet ? [PLAYGROUND_AGENT] : listedAgents;
+  const { staff, supervisorIds, ambiguous } = withSupervisors(roster, supervisors);
+  for (const entry of ambiguous) env.error(`SUPERVISOR_IDS: "${entry}" names more than one agent`);
+  const named = withNames(staff, names);
   checkAgentNames(env, named.unknown);
 
   if (env.errors.length > 0) return { ok: false, errors: env.errors };
@@ -150,8 +158,9 @@ export function loadConfig(source: Env): ConfigResult {
       ...bot,
       anonymous,
       ...store,
-      agentIds: named.agents.map((agent) => agent.id),
+      agentIds: roster.map((agent) => agent.id),
       agents: named.agents,
+      supervisorIds,
       ...desk,
       // The local channel checks no Bot Framework token (there is none to check in anonymous mode): development only.
       webchat: webchatSet ?? (anonymous ? 'local' : 'off'),

@@ -78,6 +78,8 @@ export function checkTabSso(env: EnvReader): void {
 }
 
 export function checkAgentNames(env: EnvReader, unknownIds: readonly string[]): void {
-  if (!env.isValid('AGENT_NAMES', 'AGENT_IDS')) return;
-  for (const unknown of unknownIds) env.error(`AGENT_NAMES: "${unknown}" is not an id in AGENT_IDS`);
+  if (!env.isValid('AGENT_NAMES', 'AGENT_IDS', 'SUPERVISOR_IDS')) return;
+  for (const unknown of unknownIds) {
+    env.error(`AGENT_NAMES: "${unknown}" is not an id in AGENT_IDS or SUPERVISOR_IDS`);
+  }
 }

@@ -98,6 +98,8 @@ export interface AgentKeys {
   /** The AGENT_IDS entries; none when it is unset or invalid. */
   readonly listedAgents: readonly AgentIdentity[];
   readonly names: readonly AgentName[];
+  /** The SUPERVISOR_IDS entries; none when it is unset or invalid. */
+  readonly supervisors: readonly AgentIdentity[];
 }
 
 export function readAgentKeys(env: EnvReader): AgentKeys {
@@ -113,6 +115,12 @@ export function readAgentKeys(env: EnvReader): AgentKeys {
       agentNames,
       [],
       'a list of "id=Display name" entries separated by ";" (names of 1 to 64 characters)',
+    ),
+    supervisors: env.read<readonly AgentIdentity[]>(
+      'SUPERVISOR_IDS',
+      agentList,
+      [],
+      'a comma-separated list of supervisors, as AGENT_IDS lists agents (one person\'s ids joined by "|"), no id twice',
     ),
   };
 }

@@ -7,7 +7,7 @@ import type { PendingTransfer } from './transfer';
 export const WORK_ITEM_STATES = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
 export type WorkItemState = (typeof WORK_ITEM_STATES)[number];
 
-export type ClosedReason = 'ended' | 'expired' | 'customer-left';
+export type ClosedReason = 'ended' | 'expired' | 'customer-left' | 'closed-by-team';
 
 /** A customer conversation. It is the source of truth for who, if anyone, it is assigned to. */
 export interface WorkItem {
@@ -141,6 +141,12 @@ export function markCustomerLeft(item: WorkItem, now: number): WorkItem {
 export function abandonWorkItem(item: WorkItem, now: number): WorkItem {
   requireState(item, 'close as abandoned', ['open']);
   return { ...withoutAssignment(item), state: 'closed', closedReason: 'customer-left', stateChangedAt: now };
+}
+
+/** A supervisor's Force close: whatever state it is in, the conversation closes (no wrap-up, no outcome). */
+export function forceCloseWorkItem(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'force close', ['open', 'active', 'waiting', 'wrap-up']);
+  return { ...withoutAssignment(item), state: 'closed', closedReason: 'closed-by-team', stateChangedAt: now };
 }
 
 export function isWaitingPeriodOver(item: WorkItem, now: number, waitingPeriodMs: number): boolean {

@@ -82,6 +82,7 @@ function deskSettings(config: Config): DeskSettings {
     agentNames: new Map(
       config.agents.flatMap((agent) => (agent.name ? [[agent.id, agent.name] as const] : [])),
     ),
+    supervisors: new Set(config.supervisorIds),
   };
 }
 

@@ -9,6 +9,7 @@ import { actionRoute, draftRoute } from './agent-api-actions';
 import { devSignInRoute } from './agent-api-dev-sign-in';
 import { agentGuard } from './agent-api-guard';
 import { registerQuickReplyRoutes } from './agent-api-quick-replies';
+import { registerSupervisorApi } from './supervisor-api';
 import { earlierMessagesRoute, kbArticleRoute, sessionRoute, workspaceRoute } from './agent-api-reads';
 
 /** The ports the agent API's use cases read: the tab's verbs, and the reads and drafts of the workspace. */
@@ -54,6 +55,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
   server.get('/api/agent/kb/:articleId', withAgent(kbArticleRoute(ports)));
   server.put(`${SESSION_ROUTE}/draft`, withAgent(draftRoute({ ports, logger, maxTextChars })));
   registerQuickReplyRoutes(server, { ports, withAgent, logger });
+  registerSupervisorApi(server, { ports, withAgent, logger });
   server.get(
     AGENT_API.events,
     withAgent((req, res, agent) => events.serve(agent.agentId, req, res, { expiresAt: agent.expiresAt }), {

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       databasePoolSize: 10,
       agentIds: ['00000000-0000-0000-0000-0000000000020'],
       agents: [{ id: '00000000-0000-0000-0000-0000000000020', aliases: ['user-id-0'], name: 'Alex Agent' }],
+      supervisorIds: [],
       maxSessions: 10,
       agentCapacity: 10,
       notificationTimeoutSeconds: 120,
@@ -324,9 +325,32 @@ describe('loadConfig', () => {
         { id: 'aad-2', aliases: [], name: 'Bea, Team Lead' },
       ]);
       expect(errorsFrom({ AGENT_IDS: 'aad-1', AGENT_NAMES: 'aad-9=Nobody' })).toEqual([
-        'AGENT_NAMES: "aad-9" is not an id in AGENT_IDS',
+        'AGENT_NAMES: "aad-9" is not an id in AGENT_IDS or SUPERVISOR_IDS',
       ]);
       expect(errorsFrom({ AGENT_IDS: 'aad-1', AGENT_NAMES: 'aad-1' })[0]).toMatch(/^AGENT_NAMES: /);
+    });
+
+    it('reads SUPERVISOR_IDS: an agent named by any of their ids is also a supervisor; anyone else is staff taking no work', () => {
+      const config = configFrom({
+        AGENT_IDS: 'aad-1|29:one,aad-2',
+        SUPERVISOR_IDS: '29:one, aad-9|29:nine',
+        AGENT_NAMES: 'aad-9=Sam Supervisor',
+      });
+      expect(config.agentIds).toEqual(['aad-1', 'aad-2']);
+      expect(config.supervisorIds).toEqual(['aad-1', 'aad-9']);
+      expect(config.agents).toEqual([
+        { id: 'aad-1', aliases: ['29:one'] },
+        { id: 'aad-2', aliases: [] },
+        { id: 'aad-9', aliases: ['29:nine'], name: 'Sam Supervisor' },
+      ]);
+      expect(configFrom({}).supervisorIds).toEqual([]);
+    });
+
+    it('refuses a SUPERVISOR_IDS entry that names two agents, or an id twice', () => {
+      expect(errorsFrom({ AGENT_IDS: 'aad-1,aad-2', SUPERVISOR_IDS: 'aad-1|aad-2' })).toEqual([
+        'SUPERVISOR_IDS: "aad-1|aad-2" names more than one agent',
+      ]);
+      expect(errorsFrom({ AGENT_IDS: 'aad-1', SUPERVISOR_IDS: 'aad-1,aad-1' })[0]).toMatch(/^SUPERVISOR_IDS: /);
     });
 
     it('makes the Agents Playground user one agent, Alex Agent, under both of its ids', () => {

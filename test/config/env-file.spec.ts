@@ -62,6 +62,7 @@ describe('readEnvFile', () => {
         'DATABASE_POOL_SIZE',
         'AGENT_IDS',
         'AGENT_NAMES',
+        'SUPERVISOR_IDS',
         'MAX_SESSIONS',
         'AGENT_CAPACITY',
         'NOTIFICATION_TIMEOUT_S',

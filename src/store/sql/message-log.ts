@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { MessageLog, StoredMessage } from '../../app/repositories';
+import type { LatestMessageTime, MessageLog, StoredMessage } from '../../app/repositories';
 import type { DeliveryState } from '../../app/views';
 import type { SqlDatabase } from './open-database';
 import type { MessagesTable } from './schema';
@@ -16,6 +16,9 @@ function messageOf(row: Selectable<MessagesTable>): StoredMessage {
     ...(row.delivery_state !== null ? { delivery: row.delivery_state as DeliveryState } : {}),
   };
 }
+
+/** Ids bound to one `in` list: well under either database's limit on parameters. */
+const IDS_PER_QUERY = 500;
 
 /** Transcript pages by primary key (work item, seq): the cost of a read is the page, not the history. */
 export function createMessageLog(database: SqlDatabase): MessageLog {
@@ -44,6 +47,27 @@ export function createMessageLog(database: SqlDatabase): MessageLog {
         .limit(1)
         .executeTakeFirst();
       return row ? messageOf(row) : undefined;
+    },
+
+    latestTimes: async (workItemIds) => {
+      const times: LatestMessageTime[] = [];
+      for (let start = 0; start < workItemIds.length; start += IDS_PER_QUERY) {
+        const rows = await database.db
+          .selectFrom('messages')
+          .select(['work_item_id', 'sender', 'agent_id', (eb) => eb.fn.max('at').as('at')])
+          .where('work_item_id', 'in', workItemIds.slice(start, start + IDS_PER_QUERY))
+          .groupBy(['work_item_id', 'sender', 'agent_id'])
+          .execute();
+        for (const row of rows) {
+          times.push({
+            workItemId: row.work_item_id,
+            from: row.sender === 'agent' ? 'agent' : 'customer',
+            ...(row.agent_id !== null ? { agentId: row.agent_id } : {}),
+            at: Number(row.at),
+          });
+        }
+      }
+      return times;
     },
 
     setDelivery: async (deliveryId, state) => {
