@@ -23,6 +23,7 @@ import { dispatchOffers, type OfferPorts } from './offers';
 import type { TransferPorts } from './transfers';
 import { withdrawnTransferCard } from './transfer-answers';
 import { notice } from './view-builders';
+import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
 import { changeQueue } from './work-queue';
 
@@ -50,7 +51,10 @@ export function requireSupervisor(deps: Pick<DeskPorts, 'settings' | 'logger'>, 
 }
 
 /** A member of staff's name as colleagues read it: given by them or Teams, else AGENT_NAMES, never an id. */
-async function staffName(deps: Pick<DeskPorts, 'agentRecords' | 'settings'>, agentId: string): Promise<string> {
+async function staffName(
+  deps: Pick<DeskPorts, 'agentRecords' | 'settings'>,
+  agentId: string,
+): Promise<string> {
   const stored = (await deps.agentRecords.get(agentId))?.name;
   const configured = deps.settings.agentNames?.get(agentId);
   return displayName(stored, { id: agentId, ...(configured !== undefined ? { name: configured } : {}) });
@@ -135,6 +139,16 @@ export async function readFloor(
     agentLastMessageAt: lastByAgent,
   });
   return filterFloor(floor, filter);
+}
+
+/** `floor` typed in chat: the counts, the longest waits and the staff; anyone else is told it is for supervisors. */
+export async function floorCard(deps: SupervisionPorts, agentId: string): Promise<AgentView> {
+  if (!isSupervisor(deps, agentId)) {
+    deps.logger.info({ agentId, action: 'floor', reason: 'not-supervisor' }, 'agent action refused');
+    return notice('For supervisors', new NotSupervisorError().message, 'warning');
+  }
+  const floor = await readFloor(deps, agentId);
+  return { kind: 'floor', counts: floor.counts, longestWaits: floor.longestWaits, agents: floor.agents };
 }
 
 /** The agent the conversation is with now (Active or in wrap-up), whose session a Force close takes away. */

@@ -1,3 +1,4 @@
+import type { Floor } from '../domain/floor';
 import type { Draft, PanelMode, PanelRow, SessionKind } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
 import type { SentimentLevel } from '../domain/sentiment';
@@ -348,6 +349,14 @@ export interface HelpView {
   readonly kind: 'help';
 }
 
+/** A supervisor's `floor` in chat: the counts, the longest waits and the staff, as the tab's Floor shows them. */
+export interface FloorCardView {
+  readonly kind: 'floor';
+  readonly counts: Floor['counts'];
+  readonly longestWaits: Floor['longestWaits'];
+  readonly agents: Floor['agents'];
+}
+
 export type AgentView =
   | PanelView
   | OfferView
@@ -364,7 +373,8 @@ export type AgentView =
   | NotesView
   | WrapUpView
   | ConsultPickerView
-  | ConsultView;
+  | ConsultView
+  | FloorCardView;
 
 /**
  * The agent workspace (the tab's panel and Home): the panel, the dashboard and the offers waiting for this

@@ -1,3 +1,4 @@
+import type { FloorCardData } from './floor-data';
 import type { AgentView } from '../app/views';
 import type { CardColor } from './format';
 import type {
@@ -207,6 +208,7 @@ export interface CardDataByKind {
   readonly 'wrap-up': WrapUpCardData;
   readonly 'consult-picker': ConsultPickerCardData;
   readonly consult: ConsultCardData;
+  readonly floor: FloorCardData;
 }
 
 export type CardKind = AgentView['kind'];

@@ -45,6 +45,7 @@ import {
 
 import { messageDigestData } from './digest-data';
 import { quickRepliesData } from './quick-replies-data';
+import { floorData } from './floor-data';
 import { consultData, consultPickerData } from './consult-data';
 import { handoverData, noteLinesData, notesData, transferPickerData, wrapUpData } from './teamwork-data';
 
@@ -280,5 +281,7 @@ export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDat
       return consultPickerData(view);
     case 'consult':
       return consultData(view, options);
+    case 'floor':
+      return floorData(view);
   }
 }

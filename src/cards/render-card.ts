@@ -36,6 +36,7 @@ export const CARD_KINDS: readonly CardKind[] = [
   'wrap-up',
   'consult-picker',
   'consult',
+  'floor',
 ];
 
 /** The repo's cards/: two levels up from src/cards (ts-jest, tsx) and from dist/cards (after build). */

@@ -138,10 +138,17 @@ function createOutbox(
   return { adapter, references, outbox };
 }
 
-function createEventHub(logger: Logger, options: StartOptions, clock: Clock, infra: DeskInfrastructure) {
+function createEventHub(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  clock: Clock,
+  infra: DeskInfrastructure,
+) {
   return new AgentEventHub({
     clock,
     logger,
+    watchers: new Set(config.supervisorIds),
     bus: infra.liveEvents,
     afterCommit: (hook) => infra.database.afterCommit(hook),
     onStreamsChanged: (agentId, streams) => infra.tabs.streamsChanged(agentId, streams),
@@ -251,7 +258,7 @@ export function wireBot(
   );
   const notifier = new ProactiveNotifier({ outbox, references, renderCard, ids, logger });
   // The workspace tab's live updates: every view the desk sends an agent also tells their open tabs.
-  const events = createEventHub(logger, options, clock, infra);
+  const events = createEventHub(config, logger, options, clock, infra);
   const ports = deskPorts(config, logger, clock, ids, {
     repositories,
     notifier: new EventingNotifier(notifier, events),

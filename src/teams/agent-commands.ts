@@ -5,13 +5,14 @@ export type AgentCommand =
   | { readonly kind: 'end' }
   | { readonly kind: 'close' }
   | { readonly kind: 'help' }
+  | { readonly kind: 'floor' }
   | { readonly kind: 'quickReplies'; readonly query: string }
   | { readonly kind: 'transfer' }
   | { readonly kind: 'consult' }
   | { readonly kind: 'note'; readonly text?: string }
   | { readonly kind: 'text'; readonly text: string };
 
-/** Commands are whole messages, case-insensitive: "sessions", "presence busy", "end", "close", "help". */
+/** Commands are whole messages, case-insensitive: "sessions", "presence busy", "end", "close", "help", "floor". */
 export function parseAgentCommand(text: string): AgentCommand {
   const trimmed = text.trim();
   // `/q`, `/q refund`, `/q #billing`: the rest of the message is the search, as typed.
@@ -35,6 +36,7 @@ export function parseAgentCommand(text: string): AgentCommand {
       if (first === 'end') return { kind: 'end' };
       if (first === 'close') return { kind: 'close' };
       if (first === 'help') return { kind: 'help' };
+      if (first === 'floor') return { kind: 'floor' };
     }
   }
   return { kind: 'text', text: trimmed };

@@ -8,6 +8,7 @@ import { requestClose } from '../app/session-actions';
 import { end } from '../app/wrap-up';
 import { consultPicker, type ConsultPorts } from '../app/consults';
 import { note } from '../app/notes';
+import { floorCard, type SupervisionPorts } from '../app/supervision';
 import { transferPicker, type TransferPorts } from '../app/transfers';
 import type { Logger } from '../app/ports';
 import type { AgentView, NoticeView } from '../app/views';
@@ -17,7 +18,7 @@ import type { AgentSender } from './sender';
 import { fieldsOf, type TurnReplies } from './turn-replies';
 
 /** The ports of the use cases agents' typed commands reach. */
-export type AgentTurnPorts = OfferPorts & QuickReplyPorts & TransferPorts & ConsultPorts;
+export type AgentTurnPorts = OfferPorts & QuickReplyPorts & TransferPorts & ConsultPorts & SupervisionPorts;
 
 /** How the commands on the focused session are typed, for the hint when Home is focused. */
 const SESSION_COMMANDS = { transfer: '/t', consult: '/c', note: '/note' } as const;
@@ -92,6 +93,8 @@ export class AgentTurns {
       }
       case 'help':
         return { kind: 'help' };
+      case 'floor':
+        return floorCard(ports, agentId);
       case 'quickReplies':
         return quickRepliesCard(ports, agentId, command.query);
       case 'transfer':

@@ -1,4 +1,5 @@
 import { kbArticle } from '../app/knowledge';
+import { isSupervisor } from '../app/supervision';
 import type { Logger } from '../app/ports';
 import { earlierMessages, sessionDetail, workspace } from '../app/workspace';
 import { MAX_ID_CHARS, type VerbPorts } from '../cards/verb-table';
@@ -13,7 +14,11 @@ import { sendJson } from './responses';
 export function workspaceRoute(ports: VerbPorts): AgentHandler {
   return async (_req, res, agent) => {
     const view = await workspace(ports, agent.agentId, agent.name);
-    const answer: WorkspaceState = { agentId: agent.agentId, ...view };
+    const answer: WorkspaceState = {
+      agentId: agent.agentId,
+      ...view,
+      supervisor: isSupervisor(ports, agent.agentId),
+    };
     sendJson(res, 200, answer);
   };
 }

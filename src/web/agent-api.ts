@@ -93,6 +93,8 @@ export interface WorkspaceState {
    * notifications). Answer one with the `accept` / `reject` action and its `{ workItemId, offerId }`.
    */
   readonly offers: readonly OfferView[];
+  /** Added: the signed-in member is a supervisor (SUPERVISOR_IDS): the tab shows the Floor (src/web/supervisor-api.ts). */
+  readonly supervisor: boolean;
 }
 
 export interface SessionDetail {

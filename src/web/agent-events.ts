@@ -34,6 +34,8 @@ export interface AgentEventHubOptions {
    * another instance, reads before it can see the change. Default: at once.
    */
   readonly afterCommit?: (hook: () => void) => Promise<void>;
+  /** Members whose tabs hear every agent's change, not only their own: the supervisors, whose floor is live. */
+  readonly watchers?: ReadonlySet<string>;
 }
 
 export interface StreamOptions {
@@ -161,6 +163,10 @@ export class AgentEventHub {
 
   private notifyAgent(agentId: string): void {
     for (const stream of this.streams.get(agentId) ?? []) stream.notify();
+    for (const watcher of this.options.watchers ?? []) {
+      if (watcher === agentId) continue;
+      for (const stream of this.streams.get(watcher) ?? []) stream.notify();
+    }
   }
 
   private notifyAll(): void {

@@ -16,6 +16,7 @@ import {
   closeConfirmView,
   customerMessageView,
   dashboardView,
+  floorCardView,
   helpView,
   kbSearchView,
   noticeView,
@@ -302,6 +303,33 @@ describe('the notice card', () => {
   });
 });
 
+describe('the floor card', () => {
+  it('shows the counts, the longest waits with their place in the queue, and the team with presence and load', () => {
+    const card = renderer.renderAgentView(floorCardView(), { now: NOW });
+    expect(visibleTexts(card)).toEqual(
+      expect.arrayContaining([
+        'The floor',
+        'Open 2 · Active 1 · Waiting 0 · Wrap-up 1',
+        'Visitor 7',
+        '1 h 23 min',
+        '#1',
+        '45 s',
+        'Ada Lovelace',
+        'Busy',
+        '1 / 3',
+        'Sam Supervisor (supervisor)',
+      ]),
+    );
+    expect(JSON.stringify(card)).not.toContain('<b>');
+    expect(actionsWithVerb(card, 'forceClose')).toEqual([]);
+  });
+
+  it('says so when nobody is waiting', () => {
+    const card = renderer.renderAgentView(floorCardView({ longestWaits: [] }), { now: NOW });
+    expect(visibleTexts(card)).toContain('Nobody is waiting in the queue.');
+  });
+});
+
 describe('the help card', () => {
   it('lists the chat commands with one-line explanations', () => {
     const card = renderer.renderAgentView(helpView);
@@ -316,6 +344,7 @@ describe('the help card', () => {
       '/c',
       '/note text',
       'help',
+      'floor',
     ]);
     expect(visibleTexts(card)).toContain('Any other text is sent to the customer of the focused session.');
     expect(actionsWithVerb(card, 'focus')).toEqual([]);

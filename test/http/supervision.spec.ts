@@ -40,13 +40,20 @@ describe('supervision: the floor and Force close', () => {
     return token;
   };
   const floorAs = async (agent: TestAgent, query = '') =>
-    api<Floor>(team.desk.app.baseUrl, 'GET', `/api/supervisor/floor${query}`, { token: await tokenOf(agent) });
+    api<Floor>(team.desk.app.baseUrl, 'GET', `/api/supervisor/floor${query}`, {
+      token: await tokenOf(agent),
+    });
   const forceCloseAs = async (agent: TestAgent, body: unknown) => {
     const mark = team.connector.calls.length;
-    const answer = await api<Record<string, unknown>>(team.desk.app.baseUrl, 'POST', '/api/supervisor/actions', {
-      token: await tokenOf(agent),
-      body,
-    });
+    const answer = await api<Record<string, unknown>>(
+      team.desk.app.baseUrl,
+      'POST',
+      '/api/supervisor/actions',
+      {
+        token: await tokenOf(agent),
+        body,
+      },
+    );
     await team.desk.app.drainOutbox();
     return { ...answer, calls: team.connector.calls.slice(mark) };
   };
@@ -59,9 +66,9 @@ describe('supervision: the floor and Force close', () => {
     await team.say(kim, 'My parcel is late');
     expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
     kimItem = (await team.sessionsOf(alex))[0]!.id;
-    expect(saidTo((await team.say(lou, 'Where is my refund?')).calls, lou.conversationId).map(textOf)).toEqual([
-      QUEUED,
-    ]);
+    expect(
+      saidTo((await team.say(lou, 'Where is my refund?')).calls, lou.conversationId).map(textOf),
+    ).toEqual([QUEUED]);
     team.desk.clock.advance(30_000);
     await team.say(max, 'Hello?');
     team.desk.clock.advance(60_000);
@@ -78,7 +85,13 @@ describe('supervision: the floor and Force close', () => {
     ]);
     expect(floor.longestWaits.map((row) => row.title)).toEqual(['Visitor 2', 'Visitor 3']);
     expect(
-      floor.agents.map((agent) => [agent.name, agent.presence, agent.usedUnits, agent.takesWork, agent.supervisor]),
+      floor.agents.map((agent) => [
+        agent.name,
+        agent.presence,
+        agent.usedUnits,
+        agent.takesWork,
+        agent.supervisor,
+      ]),
     ).toEqual([
       ['Alex Agent', 'dnd', 1, true, false],
       ['Bea Agent', 'away', 0, true, true],
@@ -91,11 +104,30 @@ describe('supervision: the floor and Force close', () => {
       'Visitor 2',
       'Visitor 3',
     ]);
-    expect((await floorAs(sam, `?agent=${alex.aadObjectId}`)).body.conversations.map((row) => row.title)).toEqual([
-      'Visitor 1',
-    ]);
+    expect(
+      (await floorAs(sam, `?agent=${alex.aadObjectId}`)).body.conversations.map((row) => row.title),
+    ).toEqual(['Visitor 1']);
     expect((await floorAs(sam, '?state=closed')).status).toBe(400);
     expect((await floorAs(sam, '?sort=wait')).status).toBe(400);
+  });
+
+  it('answers `floor` in chat with the counts, the longest waits and the team, for supervisors only', async () => {
+    const asked = await team.tell(sam, 'floor');
+    const texts = cardTexts(asked.calls, sam);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'The floor',
+        'Open 2 · Active 1 · Waiting 0 · Wrap-up 0',
+        'Visitor 2',
+        '1 min',
+        '#1',
+      ]),
+    );
+    const refused = await team.tell(alex, 'floor');
+    expect(cardTexts(refused.calls, alex)).toContain(
+      'Only supervisors can see the floor and act on other agents’ conversations.',
+    );
+    expect(saidTo(refused.calls, kim.conversationId)).toEqual([]);
   });
 
   it('never offers work to a supervisor who is not an agent, even Available with the queue waiting', async () => {
@@ -109,7 +141,9 @@ describe('supervision: the floor and Force close', () => {
     expect(refused.status).toBe(403);
     expect(refused.calls).toEqual([]);
     expect((await team.tables().workItems.get(kimItem))?.item.state).toBe('active');
-    expect(team.desk.lines.filter((line) => line.msg === 'supervisor api refused: not a supervisor')).toHaveLength(2);
+    expect(
+      team.desk.lines.filter((line) => line.msg === 'supervisor api refused: not a supervisor'),
+    ).toHaveLength(2);
   });
 
   it('Force close of an Active conversation: the customer and the agent are told, the session goes, the queue moves', async () => {
@@ -127,7 +161,12 @@ describe('supervision: the floor and Force close', () => {
     expect(offersPosted(team.connector, alex).length).toBeGreaterThanOrEqual(2);
     expect(
       team.desk.lines.find((line) => line.msg === 'conversation force-closed by a supervisor'),
-    ).toMatchObject({ supervisorId: sam.aadObjectId, workItemId: kimItem, state: 'active', agentId: alex.aadObjectId });
+    ).toMatchObject({
+      supervisorId: sam.aadObjectId,
+      workItemId: kimItem,
+      state: 'active',
+      agentId: alex.aadObjectId,
+    });
   });
 
   it('Force close of a queued conversation takes it out of the queue and tells the customer', async () => {

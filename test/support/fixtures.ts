@@ -8,6 +8,7 @@ import type {
   ConsultView,
   CloseConfirmView,
   CustomerMessageView,
+  FloorCardView,
   DashboardView,
   HelpView,
   KbSearchView,
@@ -465,7 +466,50 @@ export function representativeViews(): Array<[string, AgentView]> {
       consultView('consultant', { headline: 'Ada asks for your help with Kenny.' }),
     ],
     ['consult, a consultant added, nothing written', consultView('consultant', { added: true, thread: [] })],
+    ['floor', floorCardView()],
+    ['floor, nobody waiting', floorCardView({ longestWaits: [] })],
   ];
+}
+
+/** A supervisor's `floor` card: two waiting (one not in the queue yet), one agent busy, a supervisor taking no work. */
+export function floorCardView(extra: Partial<FloorCardView> = {}): FloorCardView {
+  const waiting = (title: string, waitMs: number, position?: number) => ({
+    workItemId: `wi-${title}`,
+    title,
+    channel: 'webchat',
+    state: 'open' as const,
+    since: NOW - waitMs,
+    waitMs,
+    ...(position !== undefined ? { position } : {}),
+    sentiment: 'Neutral' as const,
+  });
+  return {
+    kind: 'floor',
+    counts: { open: 2, active: 1, waiting: 0, 'wrap-up': 1 },
+    longestWaits: [waiting('Visitor 7', 4_980_000, 1), waiting('Kenny <b>Lee</b>', 45_000)],
+    agents: [
+      {
+        agentId: 'aad-ada',
+        name: 'Ada Lovelace',
+        presence: 'busy',
+        usedUnits: 1,
+        capacityUnits: 3,
+        takesWork: true,
+        supervisor: false,
+        lastMessageAt: NOW - 60_000,
+      },
+      {
+        agentId: 'aad-sam',
+        name: 'Sam Supervisor',
+        presence: 'available',
+        usedUnits: 0,
+        capacityUnits: 3,
+        takesWork: false,
+        supervisor: true,
+      },
+    ],
+    ...extra,
+  };
 }
 
 /** A panel session as the agent repository stores it. */
