@@ -99,7 +99,10 @@ function actionRoute(ports: SupervisionPorts, logger: Logger): AgentHandler {
       sendJson(res, 200, answer);
     } catch (error) {
       if (!(error instanceof NoLongerAvailableError)) throw error;
-      logger.info({ supervisorId: agent.agentId, workItemId }, 'force close refused: no such live conversation');
+      logger.info(
+        { supervisorId: agent.agentId, workItemId },
+        'force close refused: no such live conversation',
+      );
       sendError(res, 409, 'Conflict', 'That conversation is closed already, or there is none with that id.');
     }
   };

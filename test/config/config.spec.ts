@@ -350,7 +350,9 @@ describe('loadConfig', () => {
       expect(errorsFrom({ AGENT_IDS: 'aad-1,aad-2', SUPERVISOR_IDS: 'aad-1|aad-2' })).toEqual([
         'SUPERVISOR_IDS: "aad-1|aad-2" names more than one agent',
       ]);
-      expect(errorsFrom({ AGENT_IDS: 'aad-1', SUPERVISOR_IDS: 'aad-1,aad-1' })[0]).toMatch(/^SUPERVISOR_IDS: /);
+      expect(errorsFrom({ AGENT_IDS: 'aad-1', SUPERVISOR_IDS: 'aad-1,aad-1' })[0]).toMatch(
+        /^SUPERVISOR_IDS: /,
+      );
     });
 
     it('makes the Agents Playground user one agent, Alex Agent, under both of its ids', () => {
