@@ -102,6 +102,26 @@ export async function refreshPanel(
   );
 }
 
+/** What the panel says to an agent the desk set Inactive after they let an offer time out. */
+export const INACTIVE_AFTER_MISS =
+  'You missed a conversation request, so your presence is now Inactive: choose a presence to get requests again.';
+
+/**
+ * An agent let an offer (or a colleague's transfer) time out: with MISSED_OFFER_INACTIVE (the default, as in
+ * Omnichannel) they are set Inactive and get no offers until they choose a presence; their panel says why.
+ */
+export async function setInactiveAfterMiss(
+  deps: Pick<DeskPorts, 'agentRecords' | 'settings' | 'notifier' | 'logger'>,
+  agentId: string,
+): Promise<void> {
+  if (!deps.settings.workstream.missedOfferInactive) return;
+  const before = await deps.agentRecords.get(agentId);
+  if (!before || before.presence === 'inactive') return;
+  const agent = await updateAgent(deps, agentId, (current) => ({ ...current, presence: 'inactive' }));
+  deps.logger.info({ agentId, was: before.presence }, 'agent set Inactive after a missed offer');
+  await refreshPanel(deps, agent, INACTIVE_AFTER_MISS);
+}
+
 /**
  * Holds the agents' rows until the transaction ends (PostgreSQL's row lock; SQLite's writer lock holds everything),
  * in one order, before any work item's: two transfers to one colleague, or a transfer and an accept, cannot both

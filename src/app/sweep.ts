@@ -1,5 +1,6 @@
 import { expireOffers, staleClaims } from '../domain/routing';
 import type { Offer } from '../domain/routing';
+import { setInactiveAfterMiss } from './agents';
 import { CLAIM_GRACE_MS, finishClaim } from './claims';
 import { dispatchOffers, sendOfferCard } from './offers';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
@@ -45,6 +46,8 @@ export async function sweepOffers(deps: TransferPorts): Promise<{ missed: Offer[
     );
     await sendOfferCard(deps, offer, 'missed');
   }
+  for (const agentId of new Set(missed.map((offer) => offer.agentId)))
+    await setInactiveAfterMiss(deps, agentId);
   const offered = await dispatchOffers(deps);
   return { missed, offered };
 }

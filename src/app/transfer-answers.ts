@@ -8,7 +8,7 @@ import {
 import { CapacityReachedError, MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
 import { acceptTransfer, declineTransfer, expireTransfer, type PendingTransfer } from '../domain/transfer';
 import { NoLongerAvailableError } from './action-guards';
-import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
+import { ensureAgent, lockAgents, refreshPanel, setInactiveAfterMiss, updateAgent } from './agents';
 import { conversationSession } from './claims';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
@@ -186,6 +186,7 @@ export async function expireTransfers(deps: TransferPorts): Promise<number> {
     );
     await tellSource(deps, pending, stillYoursText(target?.name ?? 'Your colleague', "didn't answer"));
     await sendTransferOffer(deps, doc, pending, 'missed');
+    await setInactiveAfterMiss(deps, pending.toAgentId);
   }
   return expired;
 }

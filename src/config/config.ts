@@ -102,6 +102,8 @@ export interface Config {
   wrapUpHoldSeconds: number;
   /** Seconds after which a conversation in wrap-up closes by itself, outcome "Not set". */
   wrapUpTimeoutSeconds: number;
+  /** An agent who lets an offer time out is set Inactive (no offers until they choose a presence). */
+  missedOfferInactive: boolean;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
    * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.

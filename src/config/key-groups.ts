@@ -153,6 +153,7 @@ export type DeskKeys = Pick<
   | 'wrapUpOutcomes'
   | 'wrapUpHoldSeconds'
   | 'wrapUpTimeoutSeconds'
+  | 'missedOfferInactive'
 >;
 
 export function readDeskKeys(env: EnvReader): DeskKeys {
@@ -212,6 +213,7 @@ export function readDeskKeys(env: EnvReader): DeskKeys {
       `${wholeBetween(0, 86400)}, or "always" (held until Finish)`,
     ),
     wrapUpTimeoutSeconds: between('WRAP_UP_TIMEOUT_S', 10, 604800, 900),
+    missedOfferInactive: env.read('MISSED_OFFER_INACTIVE', flag, true, 'true or false'),
   };
 }
 

@@ -13,6 +13,8 @@ export interface WorkstreamSettings {
   readonly waitingPeriodMs: number;
   /** Offer a resumed conversation to the agent who had it before. */
   readonly keepSameAgent: boolean;
+  /** An agent who lets an offer time out is set Inactive, as Omnichannel does, until they choose a presence. */
+  readonly missedOfferInactive: boolean;
   readonly sentimentThreshold: SentimentThreshold;
   readonly wrapUp: WrapUpSettings;
 }
@@ -35,6 +37,7 @@ export const DEFAULT_WORKSTREAM: WorkstreamSettings = {
   notificationTimeoutMs: 120_000,
   waitingPeriodMs: 28 * DAY_MS,
   keepSameAgent: true,
+  missedOfferInactive: true,
   sentimentThreshold: 'slightly-negative',
   wrapUp: {
     outcomes: ['Resolved', 'Follow-up needed', 'Escalated', 'No response'],

@@ -71,6 +71,7 @@ function deskSettings(config: Config): DeskSettings {
       notificationTimeoutMs: config.notificationTimeoutSeconds * 1000,
       waitingPeriodMs: daysToMs(config.waitingPeriodDays),
       sentimentThreshold: config.sentimentThreshold,
+      missedOfferInactive: config.missedOfferInactive,
       wrapUp: {
         outcomes: config.wrapUpOutcomes,
         holdMs: config.wrapUpHoldSeconds * 1000,

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       wrapUpOutcomes: ['Resolved', 'Follow-up needed', 'Escalated', 'No response'],
       wrapUpHoldSeconds: 60,
       wrapUpTimeoutSeconds: 900,
+      missedOfferInactive: true,
       sentimentThreshold: 'slightly-negative',
       rateLimitPerMinute: 60,
       teamsConversationLimits: [

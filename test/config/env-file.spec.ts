@@ -69,6 +69,7 @@ describe('readEnvFile', () => {
         'WRAP_UP_OUTCOMES',
         'WRAP_UP_HOLD_S',
         'WRAP_UP_TIMEOUT_S',
+        'MISSED_OFFER_INACTIVE',
         'WAITING_PERIOD_DAYS',
         'SENTIMENT_THRESHOLD',
         'RATE_LIMIT_PER_MINUTE',

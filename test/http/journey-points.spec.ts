@@ -1186,6 +1186,7 @@ describe('point 9: agent commands in chat', () => {
       '/c',
       '/note text',
       'help',
+      'floor',
     ]);
   });
 

@@ -42,6 +42,9 @@ describe('a customer-service journey over HTTP (Emulator customers, Teams agents
         AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
         RATE_LIMIT_PER_MINUTE: '0',
         NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S),
+        // The journey re-offers a missed conversation to the agent who missed it (test/http/missed-offer.spec.ts
+        // pins the default, which sets them Inactive).
+        MISSED_OFFER_INACTIVE: 'false',
       },
       { outbox: ASYNC_OUTBOX },
     );

@@ -430,7 +430,10 @@ describe('two agents press Accept on the same re-offered item in the same tick',
   const ann = testAgent('Ann');
   const ben = testAgent('Ben');
   const TIMEOUT_S = 30;
-  const scene = useReliabilityScene([ann, ben], { env: { NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S) } });
+  // The agent who missed an offer must stay Available to race for it again (the default sets them Inactive).
+  const scene = useReliabilityScene([ann, ben], {
+    env: { NOTIFICATION_TIMEOUT_S: String(TIMEOUT_S), MISSED_OFFER_INACTIVE: 'false' },
+  });
   let rounds = 0;
   let winners = 0;
   let doubleAssignments = 0;
