@@ -14,6 +14,7 @@ import type {
   WorkItemRepository,
   ContactDirectory,
   VisitorNumbers,
+  PositionNotices,
 } from './repositories';
 import type { AgentView, KbArticleHit } from './views';
 
@@ -39,7 +40,8 @@ export interface AgentSendOptions {
  * What a message to a customer is, for channels that can show it (the web chat page marks a refused message
  * "Not sent", signs an agent's words with their name, offers a new conversation once one has ended).
  */
-export type CustomerNoticeKind = 'queued' | 'joined' | 'ended' | 'rate-limited' | 'agent-message';
+export type CustomerNoticeKind =
+  'queued' | 'position' | 'joined' | 'ended' | 'rate-limited' | 'agent-message';
 
 export interface CustomerNotice {
   readonly kind: CustomerNoticeKind;
@@ -111,6 +113,7 @@ export interface DeskPorts {
   readonly customers: CustomerRepository;
   readonly contacts: ContactDirectory;
   readonly visitorNumbers: VisitorNumbers;
+  readonly positionNotices: PositionNotices;
   /** Each agent's own quick replies (the team's shared set is `settings.quickReplies`). */
   readonly quickReplies: QuickReplyRepository;
   /** Internal notes on conversations (agents only). */

@@ -1,3 +1,4 @@
+import type { PositionTold } from '../domain/queue-position';
 import type { CustomerIdentity } from '../domain/session-title';
 import type { QuickReplyFields } from '../domain/quick-replies';
 import type { Session } from '../domain/agent-sessions';
@@ -56,6 +57,13 @@ export interface WorkItemRepository {
   pendingTransfers(): Promise<(PendingTransfer & { readonly workItemId: string })[]>;
   /** The ids of the workstream's conversations in wrap-up, oldest first. */
   inWrapUp(workstream: string): Promise<string[]>;
+}
+
+/** What each queued customer was last told of their place in the queue. */
+export interface PositionNotices {
+  all(): Promise<Map<string, PositionTold>>;
+  record(workItemId: string, told: PositionTold): Promise<void>;
+  forget(workItemIds: readonly string[]): Promise<void>;
 }
 
 /** The latest message one sender (the customer, or one agent) wrote in a conversation. */

@@ -3,6 +3,7 @@ import type { Offer } from '../domain/routing';
 import { setInactiveAfterMiss } from './agents';
 import { CLAIM_GRACE_MS, finishClaim } from './claims';
 import { dispatchOffers, sendOfferCard } from './offers';
+import { tellQueuePositions, type QueuePositionPorts } from './queue-positions';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
 import { expireTransfers } from './transfer-answers';
 import { sweepWrapUps } from './wrap-up';
@@ -57,11 +58,12 @@ export async function sweepOffers(deps: TransferPorts): Promise<{ missed: Offer[
  * included) the agents' sessions are also checked against the work items. Passes must not overlap (the edge's
  * timer runs one at a time).
  */
-export function deskSweep(deps: TransferPorts): () => Promise<SweepOutcome> {
+export function deskSweep(deps: TransferPorts & QueuePositionPorts): () => Promise<SweepOutcome> {
   let lastRepairAt = -Infinity;
   return async () => {
     const swept = await sweepOffers(deps);
     await sweepWrapUps(deps);
+    await tellQueuePositions(deps);
     const now = deps.clock.now();
     if (now - lastRepairAt < REPAIR_INTERVAL_MS) return swept;
     lastRepairAt = now;

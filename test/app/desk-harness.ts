@@ -105,6 +105,7 @@ export function createDesk(
     quickReplies: tables.quickReplies,
     notes: tables.notes,
     consults: tables.consults,
+    positionNotices: tables.positionNotices,
     notifier,
     clock,
     ids: { next: () => `id-${(n += 1)}` },

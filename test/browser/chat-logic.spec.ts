@@ -201,6 +201,20 @@ describe('the web chat transcript: who signs, what time, refusals and the end', 
     expect(transcript.endedByDesk()).toBe(false);
   });
 
+  it('shows only the latest place in the queue, and none once an agent joined', () => {
+    const transcript = new Transcript();
+    const shown = () =>
+      transcript.entries.filter((entry) => !entry.superseded).map((entry) => [entry.kind, entry.text]);
+    transcript.merge([notice("You're number 3 in the queue.", { kind: 'position' })]);
+    const moved = transcript.merge([notice("You're next.", { kind: 'position' })]);
+    expect(moved.updated.map((entry) => entry.text)).toEqual(["You're number 3 in the queue."]);
+    expect(shown()).toEqual([['position', "You're next."]]);
+    transcript.merge([
+      notice("You're now chatting with Alex Agent.", { kind: 'joined', agentName: 'Alex Agent' }),
+    ]);
+    expect(shown()).toEqual([['joined', "You're now chatting with Alex Agent."]]);
+  });
+
   it('archives a left conversation: greyed, no longer ended, nothing of it sent again', () => {
     const transcript = new Transcript();
     const waiting = transcript.addOwn('Never sent', PRESSED);

@@ -187,6 +187,11 @@ export const EVERY_TABLE: Rows = {
     invited_at: T0 + 410,
     added: 1,
   },
+  position_notices: {
+    work_item_id: 'wi-1',
+    position: 3,
+    told_at: T0 + 430,
+  },
   consult_notes: {
     id: 'consult-note-1',
     work_item_id: 'wi-1',

@@ -46,6 +46,7 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     quickReplies: afterReady(ready, tables.quickReplies),
     notes: afterReady(ready, tables.notes),
     consults: afterReady(ready, tables.consults),
+    positionNotices: afterReady(ready, tables.positionNotices),
     unitOfWork: afterReady(ready, tables.unitOfWork),
   };
 }

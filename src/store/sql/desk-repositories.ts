@@ -9,6 +9,7 @@ import type {
   QuickReplyRepository,
   UnitOfWork,
   VisitorNumbers,
+  PositionNotices,
   WorkItemRepository,
 } from '../../app/repositories';
 import { createAgentRepository } from './agent-repository';
@@ -21,6 +22,7 @@ import type { SqlDatabase } from './open-database';
 import { createQueueRepository } from './queue-repository';
 import { createQuickReplyRepository } from './quick-replies';
 import { createVisitorNumbers } from './visitor-numbers';
+import { createPositionNotices } from './position-notices';
 import { createWorkItemRepository } from './work-item-repository';
 
 /** The repositories the desk's use cases run on, over one database. */
@@ -32,6 +34,7 @@ export interface DeskRepositories {
   readonly customers: CustomerRepository;
   readonly contacts: ContactDirectory;
   readonly visitorNumbers: VisitorNumbers;
+  readonly positionNotices: PositionNotices;
   readonly quickReplies: QuickReplyRepository;
   readonly notes: NoteLog;
   readonly consults: ConsultRepository;
@@ -47,6 +50,7 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     customers: createCustomerRepository(database),
     contacts: createContactDirectory(database),
     visitorNumbers: createVisitorNumbers(database),
+    positionNotices: createPositionNotices(database),
     quickReplies: createQuickReplyRepository(database),
     notes: createNoteLog(database),
     consults: createConsultRepository(database),

@@ -17,6 +17,7 @@ import { teamwork } from './migrations/0016-teamwork';
 import { wrapUp } from './migrations/0017-wrap-up';
 import { consult } from './migrations/0018-consult';
 import { inboundActivities } from './migrations/0019-inbound-activities';
+import { positionNotices } from './migrations/0020-position-notices';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -40,6 +41,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0017-wrap-up': wrapUp,
   '0018-consult': consult,
   '0019-inbound-activities': inboundActivities,
+  '0020-position-notices': positionNotices,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

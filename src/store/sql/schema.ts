@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { PositionNoticesTable } from './position-notices';
 import type { ConsultNotesTable, ConsultantsTable } from './consult-tables';
 
 /**
@@ -353,6 +354,7 @@ export interface Database {
   notes: NotesTable;
   consultants: ConsultantsTable;
   consult_notes: ConsultNotesTable;
+  position_notices: PositionNoticesTable;
 }
 
 export type TableName = keyof Database;
@@ -384,6 +386,7 @@ export const TABLE_NAMES = [
   'notes',
   'consultants',
   'consult_notes',
+  'position_notices',
 ] as const satisfies readonly TableName[];
 
 /** Compile-time check that TABLE_NAMES names every table of Database. */

@@ -46,10 +46,13 @@ export class TranscriptView {
       entry.timestamp,
       entry.text,
       entry.archived,
+      entry.superseded,
     ]);
     if (item.dataset['signature'] === signature) return;
     item.dataset['signature'] = signature;
     item.className = `message from-${entry.author}${entry.archived ? ' archived' : ''}`;
+    if (entry.kind !== undefined) item.classList.add(`kind-${entry.kind}`);
+    item.hidden = entry.superseded;
     item.dataset['state'] = entry.state;
     if (entry.id !== undefined) item.dataset['activityId'] = entry.id;
     item.replaceChildren(h('p', { class: 'sender' }, senderOf(entry)), textOf(entry), this.metaOf(entry));

@@ -23,7 +23,12 @@ export interface Entry {
   agentName: string | undefined;
   /** From a conversation the customer left for a new one: shown greyed, never sent again. */
   archived: boolean;
+  /** A place in the queue a later notice replaced (a newer place, an agent joining): no longer shown. */
+  superseded: boolean;
 }
+
+/** The desk lines after which an earlier place in the queue no longer holds. */
+const ENDS_POSITION: ReadonlySet<RelaydeskNoticeKind | undefined> = new Set(['position', 'joined', 'ended']);
 
 /** Shown for an activity with no text (a card): this page shows plain text only. */
 export const NO_TEXT_FALLBACK = '(This message has content this page cannot show.)';
@@ -107,7 +112,9 @@ export class Transcript {
       if (entry) {
         if (refresh(entry, activity, text)) updated.push(entry);
       } else {
-        added.push(this.push(newEntry(activity, text)));
+        const entry = newEntry(activity, text);
+        if (ENDS_POSITION.has(entry.kind)) updated.push(...this.supersedePositions());
+        added.push(this.push(entry));
       }
       const refused = this.refusedBy(activity);
       if (refused) {
@@ -154,7 +161,15 @@ export class Transcript {
       kind: undefined,
       agentName: undefined,
       archived: false,
+      superseded: false,
     };
+  }
+
+  /** Hides the places in the queue shown so far; returns those it hid. */
+  private supersedePositions(): Entry[] {
+    const shown = this.entries.filter((entry) => entry.kind === 'position' && !entry.superseded);
+    for (const entry of shown) entry.superseded = true;
+    return shown;
   }
 
   private push(entry: Entry): Entry {
@@ -181,6 +196,7 @@ function newEntry(activity: ChatActivity, text: string): Entry {
     kind: notice?.kind,
     agentName: notice?.kind === 'agent-message' ? notice.agentName : undefined,
     archived: false,
+    superseded: false,
   };
 }
 

@@ -61,7 +61,14 @@ export interface ChannelAccount {
 }
 
 /** What a message from the desk is (the desk's CustomerNoticeKind). */
-export const RELAYDESK_NOTICE_KINDS = ['queued', 'joined', 'ended', 'rate-limited', 'agent-message'] as const;
+export const RELAYDESK_NOTICE_KINDS = [
+  'queued',
+  'position',
+  'joined',
+  'ended',
+  'rate-limited',
+  'agent-message',
+] as const;
 export type RelaydeskNoticeKind = (typeof RELAYDESK_NOTICE_KINDS)[number];
 
 /** The longest agent name a notice carries; longer ones are cut. */
