@@ -8,6 +8,9 @@ export const customerWording = {
   ended: (agentName: string) =>
     `${agentName} has ended the conversation. Send a message any time to start a new one.`,
   rateLimited: "You're sending messages quickly — please wait a moment.",
+  /** The customer ended the chat (`end`, the web chat page's End chat). */
+  endedByCustomer: 'You ended the conversation. Send a message any time to start a new one.',
+  nothingToEnd: "There's no conversation to end. Send a message any time to start one.",
   /** A supervisor's Force close. */
   closedByTeam: 'This conversation was closed by our team.',
   /** A pre-chat question asked again after an empty answer. */

@@ -7,7 +7,7 @@ import type { PendingTransfer } from './transfer';
 export const WORK_ITEM_STATES = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
 export type WorkItemState = (typeof WORK_ITEM_STATES)[number];
 
-export type ClosedReason = 'ended' | 'expired' | 'customer-left' | 'closed-by-team';
+export type ClosedReason = 'ended' | 'expired' | 'customer-left' | 'closed-by-team' | 'ended-by-customer';
 
 /** A customer conversation. It is the source of truth for who, if anyone, it is assigned to. */
 export interface WorkItem {
@@ -141,6 +141,21 @@ export function markCustomerLeft(item: WorkItem, now: number): WorkItem {
 export function abandonWorkItem(item: WorkItem, now: number): WorkItem {
   requireState(item, 'close as abandoned', ['open']);
   return { ...withoutAssignment(item), state: 'closed', closedReason: 'customer-left', stateChangedAt: now };
+}
+
+/**
+ * The customer ends the chat: an Active conversation goes to its agent's wrap-up (as their End would); a queued or
+ * Waiting one, with no agent to wrap it up, closes.
+ */
+export function endByCustomer(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'be ended by the customer', ['open', 'active', 'waiting']);
+  if (item.state === 'active') return endToWrapUp(item, now);
+  return {
+    ...withoutAssignment(item),
+    state: 'closed',
+    closedReason: 'ended-by-customer',
+    stateChangedAt: now,
+  };
 }
 
 /** A supervisor's Force close: whatever state it is in, the conversation closes (no wrap-up, no outcome). */

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { findContact } from '../app/contacts';
 import { receiveCustomerMessage, type CustomerMessage, type CustomerPorts } from '../app/customers';
+import { customerEnds, type CustomerEndPorts } from '../app/customer-end';
 import { customerLeft, type DeliveryPorts } from '../app/deliveries';
 import type { Logger } from '../app/ports';
 import type { ContactDirectory } from '../app/repositories';
@@ -17,6 +18,9 @@ export const CUSTOMER_ACTION_REFUSED: NoticeView = {
   tone: 'warning',
 };
 
+/** What a customer types, alone, to end the chat (the web chat page's End chat button sends it too). */
+export const END_COMMAND = 'end';
+
 /** The Bot Framework Emulator names every user "User": that is no name anyone gave. */
 const PLACEHOLDER_NAMES: ReadonlySet<string> = new Set(['user']);
 const MAX_GIVEN_NAME_CHARS = 64;
@@ -31,7 +35,7 @@ export function givenName(value: unknown): string | undefined {
 }
 
 export interface CustomerTurnsOptions {
-  readonly ports: CustomerPorts & DeliveryPorts;
+  readonly ports: CustomerPorts & DeliveryPorts & CustomerEndPorts;
   /** Read-only here: the contacts directory, whose record of a Teams user wins over their Teams name. */
   readonly contacts: ContactDirectory;
   readonly replies: TurnReplies;
@@ -56,6 +60,11 @@ export class CustomerTurns {
       return;
     }
     const text = typeof activity.text === 'string' ? activity.text.trim() : '';
+    if (text.toLowerCase() === END_COMMAND) {
+      const ended = await customerEnds(ports, customer.customerId);
+      logger.info({ ...fields, outcome: ended.kind }, 'customer asked to end the chat');
+      return;
+    }
     // Asked before the text check: while a survey is under way an empty message is an empty answer.
     const prechat = await this.options.prechat?.run(context, customer.customerId, text, fields);
     if (prechat?.kind === 'asking') return;

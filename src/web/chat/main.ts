@@ -27,6 +27,9 @@ const ROOT = new URL('.', window.location.href);
  * conversation's token in localStorage, so a reload or another tab goes on with the same conversation while it
  * lives; the tabs follow each other's refreshed tokens and new conversations through storage events.
  */
+/** What End chat sends: the command the desk takes from any channel (src/teams/customer-turns.ts). */
+const END_COMMAND_TEXT = 'end';
+
 class ChatPage {
   private readonly client = new DirectLineClient(ROOT);
   private readonly store = new SavedChatStore(localStorage);
@@ -40,6 +43,7 @@ class ChatPage {
   private readonly name = byId<HTMLInputElement>('display-name');
   private readonly send = byId<HTMLButtonElement>('send');
   private readonly counter = byId<HTMLElement>('counter');
+  private readonly endChat = byId<HTMLButtonElement>('end-chat');
   private chat: SavedChat | undefined;
   private connection: Connection = 'idle';
   private maxTextChars = DEFAULT_MAX_TEXT_CHARS;
@@ -83,6 +87,7 @@ class ChatPage {
     this.message.addEventListener('input', () => this.updateCounter());
     this.name.addEventListener('change', () => this.store.writeName(this.name.value.trim()));
     byId('new-conversation').addEventListener('click', () => this.startNew());
+    this.endChat.addEventListener('click', () => this.end());
     window.addEventListener('storage', (event) => {
       if (event.key === SAVED_CHAT_KEY) this.follow(parseSavedChat(event.newValue, Date.now()));
     });
@@ -94,6 +99,14 @@ class ChatPage {
     this.transcript.addOwn(text, new Date().toISOString());
     this.message.value = '';
     this.updateCounter();
+    this.render();
+    void this.pump();
+  }
+
+  /** End chat: asks first, then sends `end`, which the desk takes as the customer ending the conversation. */
+  private end(): void {
+    if (!window.confirm('End this chat? The agent will be told, and your next message starts a new one.')) return;
+    this.transcript.addOwn(END_COMMAND_TEXT, new Date().toISOString());
     this.render();
     void this.pump();
   }
@@ -313,6 +326,7 @@ class ChatPage {
       this.status.textContent = STATUS_TEXT[status];
     }
     this.endedActions.hidden = status !== 'ended';
+    this.endChat.hidden = status !== 'live';
   }
 
   private updateCounter(): void {

@@ -1,0 +1,78 @@
+import { findSession, startWrapUp } from '../domain/agent-sessions';
+import { endByCustomer } from '../domain/work-item';
+import { dequeue } from '../domain/work-queue';
+import { lockAgents, refreshPanel, updateAgent } from './agents';
+import { dismissConsultants } from './consult-thread';
+import { customerWording } from './customer-wording';
+import type { DeskPorts } from './desk-context';
+import type { WorkItemDocument } from './documents';
+import { dispatchOffers } from './offers';
+import type { SupervisionPorts } from './supervision';
+import { withdrawnTransferCard } from './transfer-answers';
+import { notice } from './view-builders';
+import { announceWorkItemChange } from './work-item-index';
+import { changeQueue } from './work-queue';
+
+export type CustomerEndPorts = SupervisionPorts & Pick<DeskPorts, 'customers' | 'customerTurns'>;
+
+export type CustomerEndOutcome =
+  | { readonly kind: 'nothing-to-end' }
+  | { readonly kind: 'ended'; readonly workItemId: string; readonly from: 'open' | 'active' | 'waiting' };
+
+/**
+ * The customer ends the chat (`end` typed, the web chat page's End chat): a queued or Waiting conversation closes;
+ * an Active one goes to its agent's wrap-up, and the agent is told "<title> ended the conversation." The customer
+ * is told either way. Taken in turn with the customer's messages, in one transaction.
+ */
+export function customerEnds(deps: CustomerEndPorts, customerId: string): Promise<CustomerEndOutcome> {
+  return deps.customerTurns.run(customerId, () =>
+    deps.unitOfWork.run(async () => {
+      const workItemId = (await deps.customers.get(customerId))?.latestWorkItemId;
+      const before = workItemId ? await deps.workItems.get(workItemId) : undefined;
+      const state = before?.item.state;
+      if (!before || (state !== 'open' && state !== 'active' && state !== 'waiting')) {
+        await deps.notifier.toCustomer(customerId, customerWording.nothingToEnd);
+        return { kind: 'nothing-to-end' };
+      }
+      const agentId = before.item.assignedAgentId;
+      if (agentId !== undefined) await lockAgents(deps, [agentId]);
+      const now = deps.clock.now();
+      let prior: WorkItemDocument | undefined;
+      const doc = await deps.workItems.update(before.item.id, (current) => {
+        if (!current) return current;
+        prior = current;
+        return { ...current, item: endByCustomer(current.item, now) };
+      });
+      if (!doc || !prior) return { kind: 'nothing-to-end' };
+      const from = prior.item.state as 'open' | 'active' | 'waiting';
+      if (from === 'open') await changeQueue(deps, (queue) => dequeue(queue, doc.item.id));
+      await withdrawnTransferCard(deps, prior);
+      await dismissConsultants(deps, doc, prior.item.consultants, 'the customer ended the conversation');
+      if (from === 'active' && agentId !== undefined) await toWrapUp(deps, agentId, doc, now);
+      await deps.notifier.toCustomer(customerId, customerWording.endedByCustomer, { kind: 'ended' });
+      deps.logger.info({ customerId, workItemId: doc.item.id, from }, 'customer ended the conversation');
+      await announceWorkItemChange(deps);
+      if (from === 'active' && deps.settings.workstream.wrapUp.holdMs <= 0) await dispatchOffers(deps);
+      return { kind: 'ended', workItemId: doc.item.id, from };
+    }),
+  );
+}
+
+/** The agent's session goes to wrap-up, as their own End would, and they are told the customer ended it. */
+async function toWrapUp(deps: CustomerEndPorts, agentId: string, doc: WorkItemDocument, now: number) {
+  const { wrapUp } = deps.settings.workstream;
+  const agent = await updateAgent(deps, agentId, (current) =>
+    findSession(current.panel, doc.item.id)
+      ? { ...current, panel: startWrapUp(current.panel, doc.item.id, now, wrapUp.holdMs > 0) }
+      : current,
+  );
+  await refreshPanel(deps, agent);
+  await deps.notifier.toAgent(
+    agentId,
+    notice(
+      `${doc.item.title} ended the conversation.`,
+      'Choose an outcome and Finish its wrap-up to close it.',
+      'attention',
+    ),
+  );
+}
