@@ -105,7 +105,8 @@ class ChatPage {
 
   /** End chat: asks first, then sends `end`, which the desk takes as the customer ending the conversation. */
   private end(): void {
-    if (!window.confirm('End this chat? The agent will be told, and your next message starts a new one.')) return;
+    if (!window.confirm('End this chat? The agent will be told, and your next message starts a new one.'))
+      return;
     this.transcript.addOwn(END_COMMAND_TEXT, new Date().toISOString());
     this.render();
     void this.pump();
