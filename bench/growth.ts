@@ -53,6 +53,7 @@ async function withDesk<T>(work: (ports: DeskPorts) => Promise<T>): Promise<T> {
       },
       agents: () => Promise.resolve(['alice']),
       canReach: () => Promise.resolve(true),
+      hasOpenTab: () => Promise.resolve(true),
       customerTurns: new KeyedQueue(),
     };
     return await work(ports);

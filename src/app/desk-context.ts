@@ -15,6 +15,7 @@ import type {
   ContactDirectory,
   VisitorNumbers,
   PositionNotices,
+  AwayMarks,
 } from './repositories';
 import type { AgentView, KbArticleHit } from './views';
 
@@ -114,6 +115,9 @@ export interface DeskPorts {
   readonly contacts: ContactDirectory;
   readonly visitorNumbers: VisitorNumbers;
   readonly positionNotices: PositionNotices;
+  readonly awayMarks: AwayMarks;
+  /** A workspace tab of the agent's is open, here or on another instance (they are not silent). */
+  readonly hasOpenTab: (agentId: string) => Promise<boolean>;
   /** Each agent's own quick replies (the team's shared set is `settings.quickReplies`). */
   readonly quickReplies: QuickReplyRepository;
   /** Internal notes on conversations (agents only). */

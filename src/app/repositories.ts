@@ -59,6 +59,14 @@ export interface WorkItemRepository {
   inWrapUp(workstream: string): Promise<string[]>;
 }
 
+/** When the sweeper first found each agent away with Active conversations. */
+export interface AwayMarks {
+  all(): Promise<Map<string, number>>;
+  /** Keeps an earlier mark: the grace runs from when the agent was first found away. */
+  mark(agentId: string, since: number): Promise<void>;
+  clear(agentIds: readonly string[]): Promise<void>;
+}
+
 /** What each queued customer was last told of their place in the queue. */
 export interface PositionNotices {
   all(): Promise<Map<string, PositionTold>>;

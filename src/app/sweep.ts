@@ -1,6 +1,7 @@
 import { expireOffers, staleClaims } from '../domain/routing';
 import type { Offer } from '../domain/routing';
 import { setInactiveAfterMiss } from './agents';
+import { returnAwayAgentsWork, type AwayPorts } from './away-agents';
 import { CLAIM_GRACE_MS, finishClaim } from './claims';
 import { dispatchOffers, sendOfferCard } from './offers';
 import { tellQueuePositions, type QueuePositionPorts } from './queue-positions';
@@ -58,11 +59,12 @@ export async function sweepOffers(deps: TransferPorts): Promise<{ missed: Offer[
  * included) the agents' sessions are also checked against the work items. Passes must not overlap (the edge's
  * timer runs one at a time).
  */
-export function deskSweep(deps: TransferPorts & QueuePositionPorts): () => Promise<SweepOutcome> {
+export function deskSweep(deps: TransferPorts & QueuePositionPorts & AwayPorts): () => Promise<SweepOutcome> {
   let lastRepairAt = -Infinity;
   return async () => {
     const swept = await sweepOffers(deps);
     await sweepWrapUps(deps);
+    await returnAwayAgentsWork(deps);
     await tellQueuePositions(deps);
     const now = deps.clock.now();
     if (now - lastRepairAt < REPAIR_INTERVAL_MS) return swept;

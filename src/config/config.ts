@@ -104,6 +104,10 @@ export interface Config {
   wrapUpTimeoutSeconds: number;
   /** An agent who lets an offer time out is set Inactive (no offers until they choose a presence). */
   missedOfferInactive: boolean;
+  /** An agent with Active conversations, no tab open and no message for this long is away. */
+  agentAwaySeconds: number;
+  /** How long an agent may be Offline or away before their Active conversations go back to the queue. */
+  offlineGraceSeconds: number;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
    * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.

@@ -154,6 +154,8 @@ export type DeskKeys = Pick<
   | 'wrapUpHoldSeconds'
   | 'wrapUpTimeoutSeconds'
   | 'missedOfferInactive'
+  | 'agentAwaySeconds'
+  | 'offlineGraceSeconds'
 >;
 
 export function readDeskKeys(env: EnvReader): DeskKeys {
@@ -213,7 +215,18 @@ export function readDeskKeys(env: EnvReader): DeskKeys {
       `${wholeBetween(0, 86400)}, or "always" (held until Finish)`,
     ),
     wrapUpTimeoutSeconds: between('WRAP_UP_TIMEOUT_S', 10, 604800, 900),
+    ...readStuckWorkKeys(env),
+  };
+}
+
+/** What keeps work from sitting with an agent who is not there: MISSED_OFFER_INACTIVE, AGENT_AWAY_S, OFFLINE_GRACE_S. */
+function readStuckWorkKeys(
+  env: EnvReader,
+): Pick<DeskKeys, 'missedOfferInactive' | 'agentAwaySeconds' | 'offlineGraceSeconds'> {
+  return {
     missedOfferInactive: env.read('MISSED_OFFER_INACTIVE', flag, true, 'true or false'),
+    agentAwaySeconds: env.read('AGENT_AWAY_S', integer(60, 86400), 600, wholeBetween(60, 86400)),
+    offlineGraceSeconds: env.read('OFFLINE_GRACE_S', integer(0, 3600), 60, wholeBetween(0, 3600)),
   };
 }
 

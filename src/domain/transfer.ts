@@ -175,6 +175,16 @@ export function clearTransfer(item: WorkItem): WorkItem {
  * To the queue: the conversation is Open again, nobody's; the same-agent preference goes with the assignment, so
  * the next free agent gets it. A conversation with a transfer pending is refused: answer or let that one lapse.
  */
+/**
+ * The agent is away (Offline, or silent past AGENT_AWAY_S) and the grace has passed: their Active conversation goes
+ * back to the queue whatever it was doing (a transfer it waited on lapses), for the next free agent.
+ */
+export function returnAwayToQueue(item: WorkItem, now: number): WorkItem {
+  if (item.state !== 'active') throw new IllegalTransitionError(item.id, item.state, 'return to the queue');
+  const { assignedAgentId: _assigned, consultants: _consultants, ...rest } = withoutTransfer(item);
+  return { ...rest, state: 'open', stateChangedAt: now };
+}
+
 export function transferToQueue(item: WorkItem, fromAgentId: string, now: number): WorkItem {
   requireOwnedActive(item, fromAgentId, 'return to the queue');
   if (item.transfer) throw new TransferPendingError();

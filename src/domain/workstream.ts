@@ -15,6 +15,10 @@ export interface WorkstreamSettings {
   readonly keepSameAgent: boolean;
   /** An agent who lets an offer time out is set Inactive, as Omnichannel does, until they choose a presence. */
   readonly missedOfferInactive: boolean;
+  /** An agent with Active conversations, no tab open and no message for this long is away (AGENT_AWAY_S). */
+  readonly agentAwayMs: number;
+  /** Away or Offline this long, their Active conversations go back to the head of the queue (OFFLINE_GRACE_S). */
+  readonly offlineGraceMs: number;
   readonly sentimentThreshold: SentimentThreshold;
   readonly wrapUp: WrapUpSettings;
 }
@@ -38,6 +42,8 @@ export const DEFAULT_WORKSTREAM: WorkstreamSettings = {
   waitingPeriodMs: 28 * DAY_MS,
   keepSameAgent: true,
   missedOfferInactive: true,
+  agentAwayMs: 600_000,
+  offlineGraceMs: 60_000,
   sentimentThreshold: 'slightly-negative',
   wrapUp: {
     outcomes: ['Resolved', 'Follow-up needed', 'Escalated', 'No response'],

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import type { JWTVerifyGetKey } from 'jose';
 import { parseContactRecord, seedContacts, type ContactRecord } from '../app/contacts';
 import type { Clock, Logger } from '../app/ports';
+import type { DeskPorts } from '../app/desk-context';
 import type { ContactDirectory } from '../app/repositories';
 import { isLoopbackHost, type Config } from '../config/config';
 import { AgentDirectory } from '../domain/agent-directory';
 import type { BoundAddress } from '../server/http-server';
 import { LocalLiveEvents, startPostgresLiveEvents, type LiveEventBus } from '../store/sql/live-events';
 import { AgentAuth, remoteKeys } from '../web/agent-auth';
+import type { AgentEventHub } from '../web/agent-events';
+import type { ConversationReferences } from '../teams/conversation-references';
 
 /** What a start sets up besides the desk: live events, the tab's sign-in, the contacts, the version. */
 
@@ -130,4 +133,22 @@ export function packageVersion(): string {
     // A missing or unreadable package.json only costs the version string.
   }
   return 'unknown';
+}
+
+/**
+ * Whether an agent can be reached (in their chat with the bot, or a tab open here or on another instance), and
+ * whether a tab of theirs is open (an agent with a tab open is never taken for away).
+ */
+export function reachability(
+  events: Pick<AgentEventHub, 'count'>,
+  references: Pick<ConversationReferences, 'has'>,
+  infra: { readonly tabs: { isOpenAnywhere(agentId: string): Promise<boolean> } },
+): Pick<DeskPorts, 'canReach' | 'hasOpenTab'> {
+  const hasOpenTab = async (agentId: string) =>
+    events.count(agentId) > 0 || (await infra.tabs.isOpenAnywhere(agentId));
+  return {
+    hasOpenTab,
+    canReach: async (agentId) =>
+      (await references.has({ kind: 'agent', id: agentId })) || (await hasOpenTab(agentId)),
+  };
 }

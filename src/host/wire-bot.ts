@@ -41,6 +41,7 @@ import { Sweeper } from '../teams/sweeper';
 import { TeamsBudget } from '../teams/teams-budget';
 import { registerAgentApi, type AgentApi } from '../web/agent-api-routes';
 import { AgentEventHub, EventingNotifier } from '../web/agent-events';
+import { reachability } from './start-parts';
 import { loadQuickRepliesFile } from './quick-replies-file';
 import { agentAuth } from './start-parts';
 import type { StartOptions } from './start-options';
@@ -72,6 +73,8 @@ function deskSettings(config: Config): DeskSettings {
       waitingPeriodMs: daysToMs(config.waitingPeriodDays),
       sentimentThreshold: config.sentimentThreshold,
       missedOfferInactive: config.missedOfferInactive,
+      agentAwayMs: config.agentAwaySeconds * 1000,
+      offlineGraceMs: config.offlineGraceSeconds * 1000,
       wrapUp: {
         outcomes: config.wrapUpOutcomes,
         holdMs: config.wrapUpHoldSeconds * 1000,
@@ -164,7 +167,7 @@ function deskPorts(
   logger: Logger,
   clock: Clock,
   ids: IdGenerator,
-  edge: Pick<DeskPorts, 'notifier' | 'canReach'> & { readonly repositories: DeskRepositories },
+  edge: Pick<DeskPorts, 'notifier' | 'canReach' | 'hasOpenTab'> & { readonly repositories: DeskRepositories },
 ): DeskPorts {
   const agentIds = [...config.agentIds];
   return {
@@ -185,6 +188,7 @@ function deskPorts(
     agents: () => Promise.resolve(agentIds),
     // An offer reaches an agent in their chat with the bot, or in a tab they have open here or on another instance.
     canReach: edge.canReach,
+    hasOpenTab: edge.hasOpenTab,
     customerTurns: new KeyedQueue(),
   };
 }
@@ -263,10 +267,7 @@ export function wireBot(
   const ports = deskPorts(config, logger, clock, ids, {
     repositories,
     notifier: new EventingNotifier(notifier, events),
-    canReach: async (agentId) =>
-      events.count(agentId) > 0 ||
-      (await references.has({ kind: 'agent', id: agentId })) ||
-      (await infra.tabs.isOpenAnywhere(agentId)),
+    ...reachability(events, references, infra),
   });
   // Sends to customers that reached them, or never will: an agent's message gets its delivery state, a customer
   // whose chat is gone is marked as having left. Successes of the desk's own notices change nothing, so skip them.

@@ -106,6 +106,8 @@ export function createDesk(
     notes: tables.notes,
     consults: tables.consults,
     positionNotices: tables.positionNotices,
+    awayMarks: tables.awayMarks,
+    hasOpenTab: () => Promise.resolve(false),
     notifier,
     clock,
     ids: { next: () => `id-${(n += 1)}` },

@@ -54,6 +54,8 @@ describe('loadConfig', () => {
       wrapUpHoldSeconds: 60,
       wrapUpTimeoutSeconds: 900,
       missedOfferInactive: true,
+      agentAwaySeconds: 600,
+      offlineGraceSeconds: 60,
       sentimentThreshold: 'slightly-negative',
       rateLimitPerMinute: 60,
       teamsConversationLimits: [

@@ -70,6 +70,8 @@ describe('readEnvFile', () => {
         'WRAP_UP_HOLD_S',
         'WRAP_UP_TIMEOUT_S',
         'MISSED_OFFER_INACTIVE',
+        'AGENT_AWAY_S',
+        'OFFLINE_GRACE_S',
         'WAITING_PERIOD_DAYS',
         'SENTIMENT_THRESHOLD',
         'RATE_LIMIT_PER_MINUTE',

@@ -187,6 +187,10 @@ export const EVERY_TABLE: Rows = {
     invited_at: T0 + 410,
     added: 1,
   },
+  agent_away: {
+    agent_key: 'agent-ada',
+    since: T0 + 440,
+  },
   position_notices: {
     work_item_id: 'wi-1',
     position: 3,

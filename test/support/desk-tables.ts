@@ -47,6 +47,7 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     notes: afterReady(ready, tables.notes),
     consults: afterReady(ready, tables.consults),
     positionNotices: afterReady(ready, tables.positionNotices),
+    awayMarks: afterReady(ready, tables.awayMarks),
     unitOfWork: afterReady(ready, tables.unitOfWork),
   };
 }

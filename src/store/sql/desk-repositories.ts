@@ -10,6 +10,7 @@ import type {
   UnitOfWork,
   VisitorNumbers,
   PositionNotices,
+  AwayMarks,
   WorkItemRepository,
 } from '../../app/repositories';
 import { createAgentRepository } from './agent-repository';
@@ -23,6 +24,7 @@ import { createQueueRepository } from './queue-repository';
 import { createQuickReplyRepository } from './quick-replies';
 import { createVisitorNumbers } from './visitor-numbers';
 import { createPositionNotices } from './position-notices';
+import { createAwayMarks } from './away-marks';
 import { createWorkItemRepository } from './work-item-repository';
 
 /** The repositories the desk's use cases run on, over one database. */
@@ -35,6 +37,7 @@ export interface DeskRepositories {
   readonly contacts: ContactDirectory;
   readonly visitorNumbers: VisitorNumbers;
   readonly positionNotices: PositionNotices;
+  readonly awayMarks: AwayMarks;
   readonly quickReplies: QuickReplyRepository;
   readonly notes: NoteLog;
   readonly consults: ConsultRepository;
@@ -51,6 +54,7 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     contacts: createContactDirectory(database),
     visitorNumbers: createVisitorNumbers(database),
     positionNotices: createPositionNotices(database),
+    awayMarks: createAwayMarks(database),
     quickReplies: createQuickReplyRepository(database),
     notes: createNoteLog(database),
     consults: createConsultRepository(database),

@@ -18,6 +18,7 @@ import { wrapUp } from './migrations/0017-wrap-up';
 import { consult } from './migrations/0018-consult';
 import { inboundActivities } from './migrations/0019-inbound-activities';
 import { positionNotices } from './migrations/0020-position-notices';
+import { agentAway } from './migrations/0021-agent-away';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -42,6 +43,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0018-consult': consult,
   '0019-inbound-activities': inboundActivities,
   '0020-position-notices': positionNotices,
+  '0021-agent-away': agentAway,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

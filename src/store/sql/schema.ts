@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { PositionNoticesTable } from './position-notices';
+import type { SupervisionTables } from './supervision-tables';
 import type { ConsultNotesTable, ConsultantsTable } from './consult-tables';
 
 /**
@@ -328,7 +328,7 @@ export interface WebchatTokensTable {
   issued_order: number;
 }
 
-export interface Database {
+export interface Database extends SupervisionTables {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
   customers: CustomersTable;
@@ -354,7 +354,6 @@ export interface Database {
   notes: NotesTable;
   consultants: ConsultantsTable;
   consult_notes: ConsultNotesTable;
-  position_notices: PositionNoticesTable;
 }
 
 export type TableName = keyof Database;
@@ -387,9 +386,10 @@ export const TABLE_NAMES = [
   'consultants',
   'consult_notes',
   'position_notices',
+  'agent_away',
 ] as const satisfies readonly TableName[];
 
-/** Compile-time check that TABLE_NAMES names every table of Database. */
+// Compile-time check that TABLE_NAMES names every table of Database.
 type Unlisted = Exclude<TableName, (typeof TABLE_NAMES)[number]>;
 const everyTableListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyTableListed;
