@@ -31,6 +31,18 @@ export function endConfirmation(title: string): Confirmation {
   };
 }
 
+/** A supervisor's Force close: whoever has the conversation loses it, and the customer is told; Cancel first. */
+export function forceCloseConfirmation(title: string): Confirmation {
+  return {
+    question: `Force close ${title}?`,
+    text:
+      'The conversation closes now, whoever has it, and cannot be reopened. ' +
+      'The customer is told "This conversation was closed by our team."',
+    confirm: 'Force close',
+    focus: 'cancel',
+  };
+}
+
 /**
  * A yes/no question before a step that changes the conversation. A modal <dialog>: focus stays inside,
  * Escape cancels, and focus goes back where it was when it closes.

@@ -21,8 +21,10 @@ import { OfferStrip } from './offer-strip';
 import { QuickRepliesClient } from './quick-replies-client';
 import { QuickReplyManager } from './quick-reply-manager';
 import { SessionPanel } from './session-panel';
+import { SupervisorFloor } from './supervisor-floor';
 import type { SessionViewActions } from './session-view';
 import { sessionKeptDrafts, type DraftStorage } from './kept-drafts';
+import { browserSessionStorage, sendDraftsWhenThePageHides } from './page-drafts';
 import { Topbar } from './topbar';
 import { titleWithUnread, totalUnread, unreadCount } from './unread-count';
 
@@ -57,6 +59,7 @@ export class Workspace {
     () => this.refresh().then(() => this.focusPanelIfLost()),
   );
   private readonly quickReplies: QuickReplyManager;
+  private readonly floor: SupervisorFloor;
   private readonly quickReplyClient: QuickRepliesClient;
   private readonly saver: DraftSaver;
   private readonly live: LiveEvents;
@@ -74,7 +77,6 @@ export class Workspace {
       client: this.quickReplyClient,
       report: (error) => this.problems.report(error, 'action'),
     });
-    this.topbar = new Topbar(options.signOut, [this.quickReplies.button]);
     this.panel = new SessionPanel(
       {
         select: (sessionId) => void this.select(sessionId),
@@ -110,6 +112,9 @@ export class Workspace {
       dashboardActions: this.dashboardActions,
       sessionActions: this.sessionActions,
     });
+    const { clock, notices, dialog } = this;
+    this.floor = new SupervisorFloor({ api: this.api, clock, notices, dialog, covers: this.view.element });
+    this.topbar = new Topbar(options.signOut, [this.floor.button, this.quickReplies.button]);
     this.live = new LiveEvents({
       url: (fresh) => this.api.eventsUrl(fresh),
       onChange: () => void this.refresh(),
@@ -124,7 +129,7 @@ export class Workspace {
         'div',
         { class: 'workspace' },
         this.panel.element,
-        h('div', { class: 'workspace-main' }, this.offers.element, this.view.element),
+        h('div', { class: 'workspace-main' }, this.offers.element, this.view.element, this.floor.element),
       ),
       this.notices.element,
       this.dialog.element,
@@ -132,11 +137,7 @@ export class Workspace {
       this.quickReplies.dialog,
     );
     this.options.container.removeAttribute('aria-busy');
-    // A reload or a closed tab must not lose what was typed in the last 400 ms.
-    window.addEventListener('pagehide', () => this.saver.sendAllNow({ keepalive: true }));
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') this.saver.sendAllNow({ keepalive: true });
-    });
+    sendDraftsWhenThePageHides(this.saver);
     this.offers.prepareOnFirstGesture(document);
     await this.refresh();
     this.live.start();
@@ -153,6 +154,8 @@ export class Workspace {
   }
 
   private async refreshOnce(): Promise<void> {
+    // Whatever changed for the workspace may have changed the Floor too: read again while it is shown (throttled).
+    this.floor.changed();
     try {
       await this.load();
       this.problems.recovered();
@@ -185,6 +188,7 @@ export class Workspace {
   private render(state: WorkspaceState, focused: string, detail: SessionDetail | undefined): void {
     this.topbar.setAgent(`${state.panel.agentName} · ${state.panel.presenceLabel}`);
     this.topbar.showSoundSwitch(this.offers.soundFor(state.agentId));
+    this.floor.allow(state.supervisor);
     this.panel.render(state.panel, focused);
     document.title = titleWithUnread(totalUnread(state.panel.rows));
     this.offers.update(state.offers);
@@ -198,6 +202,8 @@ export class Workspace {
 
   private async select(sessionId: string): Promise<void> {
     if (!this.state) return;
+    // Choosing a session (Home too) leaves the Floor for it.
+    this.floor.close();
     const current = this.focusedId(this.state);
     if (current === sessionId && (sessionId !== HOME_SESSION_ID || this.view.homeShown)) return;
     const row = this.state.panel.rows.find((candidate) => candidate.id === sessionId);
@@ -262,6 +268,7 @@ export class Workspace {
 
   /** An action that opens a session (Pick, Open, Accept): the view it opens gets the keyboard focus. */
   private openWith(verb: string, data: Record<string, unknown>, opens = true): void {
+    if (opens) this.floor.close();
     this.view.focusNextSession(opens);
     void this.act(verb, data)
       .then(() => this.refresh())
@@ -325,13 +332,4 @@ export class Workspace {
       manage: () => void this.quickReplies.open(),
     }),
   };
-}
-
-/** The browser's sessionStorage, or undefined where the page may not use it (a sandboxed frame throws). */
-function browserSessionStorage(): DraftStorage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,0 +1,143 @@
+import type { FloorAgent, FloorConversation } from '../../domain/floor';
+import { PRESENCE_LABELS } from '../../domain/presence';
+import type { SentimentLevel } from '../../domain/sentiment';
+import { h } from './dom';
+import { WORK_ITEM_STATE_LABELS, channelLabel } from './format';
+import { liveTime } from './live-times';
+
+/** The Floor's two tables, drawn from one floor read; times tick with refreshLiveTimes. */
+
+const column = (label: string | HTMLElement) => h('th', { scope: 'col' }, label);
+const none = () =>
+  h(
+    'span',
+    { class: 'floor-none' },
+    h('span', { 'aria-hidden': 'true' }, '—'),
+    h('span', { class: 'visually-hidden' }, 'none'),
+  );
+
+function table(labelledBy: string, columns: readonly (string | HTMLElement)[], rows: HTMLElement[]) {
+  return h(
+    'table',
+    { class: 'work-items floor-table', 'aria-labelledby': labelledBy },
+    h('thead', {}, h('tr', {}, ...columns.map(column))),
+    h('tbody', {}, ...rows),
+  );
+}
+
+/** Negative levels are marked, as a supervisor scans for conversations going badly. */
+function sentimentCell(level: SentimentLevel): HTMLElement {
+  const tone = /negative/i.test(level) ? 'negative' : /positive/i.test(level) ? 'positive' : 'neutral';
+  return h(
+    'td',
+    {},
+    h(
+      'span',
+      { class: `sentiment sentiment-${tone}` },
+      tone === 'negative' ? h('span', { class: 'sentiment-mark', 'aria-hidden': 'true' }, '!') : null,
+      level,
+    ),
+  );
+}
+
+/** Open: how long the customer has waited (from the read's `at`); otherwise how long it has been in its state. */
+function timeCell(conversation: FloorConversation, at: number, now: number): HTMLElement {
+  if (conversation.state === 'open') {
+    const waitingSince = at - (conversation.waitMs ?? 0);
+    return h('td', {}, 'waiting ', liveTime(waitingSince, 'waited', now));
+  }
+  return h('td', {}, liveTime(conversation.since, 'since', now));
+}
+
+function conversationRow(
+  conversation: FloorConversation,
+  at: number,
+  now: number,
+  forceClose: (conversation: FloorConversation) => void,
+): HTMLElement {
+  const { workItemId, title } = conversation;
+  return h(
+    'tr',
+    { 'data-work-item-id': workItemId, 'data-state': conversation.state },
+    h('th', { scope: 'row', class: 'work-item-title' }, title),
+    h('td', {}, channelLabel(conversation.channel)),
+    h('td', {}, WORK_ITEM_STATE_LABELS[conversation.state]),
+    h('td', { class: 'floor-position' }, conversation.position ?? none()),
+    h('td', { class: 'floor-agent' }, conversation.agentName ?? none()),
+    timeCell(conversation, at, now),
+    h('td', {}, conversation.lastMessageAt ? liveTime(conversation.lastMessageAt, 'since', now) : none()),
+    sentimentCell(conversation.sentiment),
+    h(
+      'td',
+      { class: 'row-actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button small',
+          'data-focus-key': `floor:force-close:${workItemId}`,
+          'aria-label': `Force close ${title}`,
+          onclick: () => forceClose(conversation),
+        },
+        'Force close',
+      ),
+    ),
+  );
+}
+
+export function conversationsTable(
+  conversations: readonly FloorConversation[],
+  times: { readonly at: number; readonly now: number },
+  forceClose: (conversation: FloorConversation) => void,
+  labelledBy: string,
+): HTMLElement {
+  return table(
+    labelledBy,
+    [
+      'Conversation',
+      'Channel',
+      'State',
+      'Queue position',
+      'Agent',
+      'Time in state',
+      'Last message',
+      'Sentiment',
+      h('span', { class: 'visually-hidden' }, 'Actions'),
+    ],
+    conversations.map((conversation) => conversationRow(conversation, times.at, times.now, forceClose)),
+  );
+}
+
+function mark(text: string, title: string): HTMLElement {
+  return h('span', { class: 'floor-mark', title }, text);
+}
+
+function agentRow(agent: FloorAgent, now: number): HTMLElement {
+  return h(
+    'tr',
+    { 'data-agent-id': agent.agentId },
+    h(
+      'th',
+      { scope: 'row' },
+      agent.name,
+      agent.supervisor ? mark('Supervisor', 'Sees the floor') : null,
+      agent.takesWork ? null : mark('No work', 'Not offered conversations'),
+    ),
+    h(
+      'td',
+      {},
+      h('span', { class: `presence-dot presence-${agent.presence}`, 'aria-hidden': 'true' }),
+      ` ${PRESENCE_LABELS[agent.presence]}`,
+    ),
+    h('td', {}, agent.takesWork ? `${agent.usedUnits} of ${agent.capacityUnits}` : none()),
+    h('td', {}, agent.lastMessageAt ? liveTime(agent.lastMessageAt, 'since', now) : none()),
+  );
+}
+
+export function agentsTable(agents: readonly FloorAgent[], now: number, labelledBy: string): HTMLElement {
+  return table(
+    labelledBy,
+    ['Name', 'Presence', 'Capacity used', 'Last message'],
+    agents.map((agent) => agentRow(agent, now)),
+  );
+}
