@@ -11,6 +11,9 @@ export const customerWording = {
   /** The customer ended the chat (`end`, the web chat page's End chat). */
   endedByCustomer: 'You ended the conversation. Send a message any time to start a new one.',
   nothingToEnd: "There's no conversation to end. Send a message any time to start one.",
+  /** Queued while no agent is Available or Busy (within the operating hours). */
+  nobodyAvailable:
+    'Thanks! Nobody is available right now. Your message is kept in the queue, and an agent will answer as soon as one is free.',
   /** A supervisor's Force close. */
   closedByTeam: 'This conversation was closed by our team.',
   /** A pre-chat question asked again after an empty answer. */

@@ -1,3 +1,5 @@
+import { closedWording, isOpenAt, localMoment } from '../domain/operating-hours';
+import { acceptsOffers } from '../domain/presence';
 import { findSession, recordCustomerMessage } from '../domain/agent-sessions';
 import { isReplayedActivity, rememberActivity } from '../domain/inbound-activities';
 import { conversationSentiment } from '../domain/sentiment';
@@ -17,6 +19,7 @@ import { capText, customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { CustomerDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
+import { admitToQueue } from './queue-overflow';
 import { customerMessageView, previewOf } from './view-builders';
 import type { PrechatAnswer } from './views';
 import { announceWorkItemChange } from './work-item-index';
@@ -40,6 +43,8 @@ export interface CustomerMessage {
 
 export type CustomerMessageOutcome =
   | { readonly kind: 'rate-limited' }
+  /** The queue was full (MAX_QUEUE_LENGTH with the `end` action): the conversation closed, the message kept. */
+  | { readonly kind: 'overflow'; readonly workItemId: string }
   /** The channel sent a message already taken again (same activity id): nothing was done. */
   | { readonly kind: 'replayed' }
   | { readonly kind: 'queued'; readonly workItemId: string; readonly isNew: boolean }
@@ -108,13 +113,34 @@ async function takeCustomerMessage(
     return { kind: 'relayed', workItemId: item.id, agentId: item.assignedAgentId };
   }
   if (isNew || resumedFor !== undefined) {
+    const admitted = isNew ? await admitToQueue(deps, doc, now) : undefined;
+    if (admitted?.kind === 'ended') return { kind: 'overflow', workItemId: item.id };
     await deps.queue.enqueue(deps.settings.workstream.name, item.id, now, resumedFor || undefined);
     await announceWorkItemChange(deps);
-    await deps.notifier.toCustomer(message.customerId, customerWording.queued, { kind: 'queued' });
+    const wording =
+      (admitted?.kind === 'queue' ? admitted.wording : undefined) ?? (await queuedWording(deps, now));
+    await deps.notifier.toCustomer(message.customerId, wording, { kind: 'queued' });
     await dispatchOffers(deps);
     return { kind: 'queued', workItemId: item.id, isNew };
   }
   return { kind: 'waiting-in-queue', workItemId: item.id };
+}
+
+/**
+ * What a customer just queued is told: when the desk is closed (OPERATING_HOURS), when it opens; when nobody is at
+ * work (every agent Away, Offline or Inactive), that their message waits for the next free agent; else that an
+ * agent will be with them shortly. An agent at capacity (Do not disturb) is at work: they take the queue next.
+ */
+async function queuedWording(deps: CustomerPorts, now: number): Promise<string> {
+  const hours = deps.settings.operatingHours;
+  if (hours) {
+    const moment = localMoment(now, hours.timeZone);
+    if (!isOpenAt(hours, moment)) return closedWording(hours, moment);
+  }
+  const agents = await deps.agentRecords.forRouting(await deps.agents());
+  return agents.some((agent) => acceptsOffers(agent.presence) || agent.presence === 'dnd')
+    ? customerWording.queued
+    : customerWording.nobodyAvailable;
 }
 
 /**

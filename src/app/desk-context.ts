@@ -1,3 +1,5 @@
+import type { QueueLimits } from '../domain/overflow';
+import type { OperatingHours } from '../domain/operating-hours';
 import type { WorkstreamSettings } from '../domain/workstream';
 import type { QuickReply } from '../domain/quick-replies';
 import type { TurnQueue } from './keyed-queue';
@@ -99,6 +101,10 @@ export interface DeskSettings {
   readonly quickReplies?: readonly QuickReply[];
   /** The supervisors' keys (SUPERVISOR_IDS): they see the floor and act on any conversation. */
   readonly supervisors?: ReadonlySet<string>;
+  /** When the desk is open (OPERATING_HOURS); absent: always. */
+  readonly operatingHours?: OperatingHours;
+  /** Overflow: MAX_QUEUE_LENGTH / MAX_QUEUE_WAIT_S and their actions; absent: no limits. */
+  readonly queueLimits?: QueueLimits;
 }
 
 /**

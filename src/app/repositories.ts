@@ -70,7 +70,8 @@ export interface AwayMarks {
 /** What each queued customer was last told of their place in the queue. */
 export interface PositionNotices {
   all(): Promise<Map<string, PositionTold>>;
-  record(workItemId: string, told: PositionTold): Promise<void>;
+  record(workItemId: string, told: Pick<PositionTold, 'position' | 'at'>): Promise<void>;
+  markLongWait(workItemId: string, at: number): Promise<void>;
   forget(workItemIds: readonly string[]): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { setInactiveAfterMiss } from './agents';
 import { returnAwayAgentsWork, type AwayPorts } from './away-agents';
 import { CLAIM_GRACE_MS, finishClaim } from './claims';
 import { dispatchOffers, sendOfferCard } from './offers';
+import { sweepLongWaits } from './queue-overflow';
 import { tellQueuePositions, type QueuePositionPorts } from './queue-positions';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
 import { expireTransfers } from './transfer-answers';
@@ -65,6 +66,7 @@ export function deskSweep(deps: TransferPorts & QueuePositionPorts & AwayPorts):
     const swept = await sweepOffers(deps);
     await sweepWrapUps(deps);
     await returnAwayAgentsWork(deps);
+    await sweepLongWaits(deps);
     await tellQueuePositions(deps);
     const now = deps.clock.now();
     if (now - lastRepairAt < REPAIR_INTERVAL_MS) return swept;

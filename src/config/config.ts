@@ -1,3 +1,5 @@
+import type { QueueLimits } from '../domain/overflow';
+import type { OperatingHours } from '../domain/operating-hours';
 import { resolve } from 'node:path';
 import type { RateWindow } from '../domain/call-budget';
 import type { AgentIdentity } from '../domain/agent-directory';
@@ -108,6 +110,10 @@ export interface Config {
   agentAwaySeconds: number;
   /** How long an agent may be Offline or away before their Active conversations go back to the queue. */
   offlineGraceSeconds: number;
+  /** When the desk is open (OPERATING_HOURS); undefined: always. */
+  operatingHours: OperatingHours | undefined;
+  /** MAX_QUEUE_LENGTH / MAX_QUEUE_WAIT_S and their actions (overflow). */
+  queueLimits: QueueLimits;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
    * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.

@@ -1,3 +1,5 @@
+import { OVERFLOW_ACTIONS, type QueueLimits } from '../domain/overflow';
+import type { OperatingHours } from '../domain/operating-hours';
 import type { AgentIdentity } from '../domain/agent-directory';
 import {
   parseDefault,
@@ -21,6 +23,7 @@ import {
   MAX_WRAP_UP_OUTCOMES,
   prechatList,
   wrapUpOutcomes,
+  operatingHours,
 } from './list-schemas';
 import { z } from 'zod';
 import { deriveTeamsAppId } from './teams-app-id';
@@ -156,6 +159,8 @@ export type DeskKeys = Pick<
   | 'missedOfferInactive'
   | 'agentAwaySeconds'
   | 'offlineGraceSeconds'
+  | 'operatingHours'
+  | 'queueLimits'
 >;
 
 export function readDeskKeys(env: EnvReader): DeskKeys {
@@ -219,11 +224,33 @@ export function readDeskKeys(env: EnvReader): DeskKeys {
   };
 }
 
-/** What keeps work from sitting with an agent who is not there: MISSED_OFFER_INACTIVE, AGENT_AWAY_S, OFFLINE_GRACE_S. */
+/** MAX_QUEUE_LENGTH, MAX_QUEUE_WAIT_S and what each does when reached (overflow). */
+function readQueueLimits(env: EnvReader): QueueLimits {
+  const action = (key: string) => env.read(key, oneOf(OVERFLOW_ACTIONS), 'wait', listOf(OVERFLOW_ACTIONS));
+  return {
+    maxLength: env.read('MAX_QUEUE_LENGTH', integer(0, 10000), 0, `${wholeBetween(0, 10000)} (0: no limit)`),
+    fullAction: action('QUEUE_FULL_ACTION'),
+    maxWaitMs:
+      env.read('MAX_QUEUE_WAIT_S', integer(0, 86400), 0, `${wholeBetween(0, 86400)} (0: no limit)`) * 1000,
+    waitAction: action('QUEUE_WAIT_ACTION'),
+  };
+}
+
+/** When the desk is open, and what keeps work from sitting with an agent who is not there. */
 function readStuckWorkKeys(
   env: EnvReader,
-): Pick<DeskKeys, 'missedOfferInactive' | 'agentAwaySeconds' | 'offlineGraceSeconds'> {
+): Pick<
+  DeskKeys,
+  'missedOfferInactive' | 'agentAwaySeconds' | 'offlineGraceSeconds' | 'operatingHours' | 'queueLimits'
+> {
   return {
+    queueLimits: readQueueLimits(env),
+    operatingHours: env.read<OperatingHours | undefined>(
+      'OPERATING_HOURS',
+      operatingHours,
+      undefined,
+      '"Day[-Day] HH:MM-HH:MM" entries separated by "," then "@ <IANA time zone>", e.g. Mon-Fri 09:00-17:00 @ Europe/Berlin',
+    ),
     missedOfferInactive: env.read('MISSED_OFFER_INACTIVE', flag, true, 'true or false'),
     agentAwaySeconds: env.read('AGENT_AWAY_S', integer(60, 86400), 600, wholeBetween(60, 86400)),
     offlineGraceSeconds: env.read('OFFLINE_GRACE_S', integer(0, 3600), 60, wholeBetween(0, 3600)),

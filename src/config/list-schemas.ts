@@ -1,3 +1,4 @@
+import { parseOperatingHours, type OperatingHours } from '../domain/operating-hours';
 import { z } from 'zod';
 import type { AgentIdentity } from '../domain/agent-directory';
 
@@ -92,3 +93,13 @@ export const agentNames = semicolonList.pipe(
       .refine((entry) => entry.name !== ''),
   ),
 );
+
+/** `Mon-Fri 09:00-17:00, Sat 10:00-14:00 @ Europe/Berlin`: when the desk is open (src/domain/operating-hours.ts). */
+export const operatingHours = z.string().transform((raw, ctx): OperatingHours => {
+  const parsed = parseOperatingHours(raw);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});

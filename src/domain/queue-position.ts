@@ -9,6 +9,8 @@ export const POSITION_NOTICE_INTERVAL_MS = 30_000;
 export interface PositionTold {
   readonly position: number;
   readonly at: number;
+  /** When they were told their wait is longer than usual (overflow with the `wait` action). */
+  readonly longWaitToldAt?: number;
 }
 
 export function positionWording(position: number): string {

@@ -7,7 +7,8 @@ import type { PendingTransfer } from './transfer';
 export const WORK_ITEM_STATES = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
 export type WorkItemState = (typeof WORK_ITEM_STATES)[number];
 
-export type ClosedReason = 'ended' | 'expired' | 'customer-left' | 'closed-by-team' | 'ended-by-customer';
+export type ClosedReason =
+  'ended' | 'expired' | 'customer-left' | 'closed-by-team' | 'ended-by-customer' | 'overflow';
 
 /** A customer conversation. It is the source of truth for who, if anyone, it is assigned to. */
 export interface WorkItem {
@@ -156,6 +157,12 @@ export function endByCustomer(item: WorkItem, now: number): WorkItem {
     closedReason: 'ended-by-customer',
     stateChangedAt: now,
   };
+}
+
+/** Overflow: a queued conversation ends unanswered (the queue was full, or the wait too long); its words are kept. */
+export function closeOverflow(item: WorkItem, now: number): WorkItem {
+  requireState(item, 'close on overflow', ['open']);
+  return { ...withoutAssignment(item), state: 'closed', closedReason: 'overflow', stateChangedAt: now };
 }
 
 /** A supervisor's Force close: whatever state it is in, the conversation closes (no wrap-up, no outcome). */

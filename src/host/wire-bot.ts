@@ -87,6 +87,8 @@ function deskSettings(config: Config): DeskSettings {
       config.agents.flatMap((agent) => (agent.name ? [[agent.id, agent.name] as const] : [])),
     ),
     supervisors: new Set(config.supervisorIds),
+    ...(config.operatingHours ? { operatingHours: config.operatingHours } : {}),
+    queueLimits: config.queueLimits,
   };
 }
 

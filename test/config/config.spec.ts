@@ -56,6 +56,8 @@ describe('loadConfig', () => {
       missedOfferInactive: true,
       agentAwaySeconds: 600,
       offlineGraceSeconds: 60,
+      operatingHours: undefined,
+      queueLimits: { maxLength: 0, fullAction: 'wait', maxWaitMs: 0, waitAction: 'wait' },
       sentimentThreshold: 'slightly-negative',
       rateLimitPerMinute: 60,
       teamsConversationLimits: [

@@ -32,7 +32,7 @@ import {
 } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
-import { QUEUED } from '../support/fixtures';
+import { NOBODY_AT_WORK, QUEUED } from '../support/fixtures';
 import { readStored } from '../support/desk-tables';
 import type { WorkItemWithTranscript } from '../support/desk-tables';
 
@@ -994,7 +994,8 @@ describe('point 7: the Home dashboard (pick, open Waiting, open Closed read-only
 
   it('"sessions" lists an Open work item with Pick; pick starts the session and tells the customer', async () => {
     const queued = await scene.say(ann, 'Where is my order 1234');
-    expect(textsTo(queued.calls, ann.conversationId)).toEqual([QUEUED]);
+    // Alex is Away: nobody is at work, and Ann is told her message waits for the next free agent.
+    expect(textsTo(queued.calls, ann.conversationId)).toEqual([NOBODY_AT_WORK]);
     expect(offersTo(queued.calls, alex)).toEqual([]);
 
     const home = await dashboard();

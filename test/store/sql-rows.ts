@@ -195,6 +195,7 @@ export const EVERY_TABLE: Rows = {
     work_item_id: 'wi-1',
     position: 3,
     told_at: T0 + 430,
+    long_wait_told_at: T0 + 431,
   },
   consult_notes: {
     id: 'consult-note-1',

@@ -67,6 +67,9 @@ export const cleo: TestAgent = {
 };
 
 export const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
+/** What a customer queued while no agent is at work (all Away, Offline or Inactive, or none seen yet) is told. */
+export const NOBODY_AT_WORK =
+  'Thanks! Nobody is available right now. Your message is kept in the queue, and an agent will answer as soon as one is free.';
 
 /**
  * 2025-11-24 14:05:00 UTC, the fixtures' reference moment; their "now" is 10 minutes later on the same day.

@@ -19,6 +19,7 @@ import { consult } from './migrations/0018-consult';
 import { inboundActivities } from './migrations/0019-inbound-activities';
 import { positionNotices } from './migrations/0020-position-notices';
 import { agentAway } from './migrations/0021-agent-away';
+import { longWait } from './migrations/0022-long-wait';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -44,6 +45,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0019-inbound-activities': inboundActivities,
   '0020-position-notices': positionNotices,
   '0021-agent-away': agentAway,
+  '0022-long-wait': longWait,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -6,6 +6,7 @@ export interface PositionNoticesTable {
   work_item_id: string;
   position: number;
   told_at: number;
+  long_wait_told_at: number | null;
 }
 
 /** The position_notices rows: one per queued customer who was told their place. */
@@ -13,7 +14,16 @@ export function createPositionNotices(database: SqlDatabase): PositionNotices {
   return {
     all: async () => {
       const rows = await database.db.selectFrom('position_notices').selectAll().execute();
-      return new Map(rows.map((row) => [row.work_item_id, { position: row.position, at: row.told_at }]));
+      return new Map(
+        rows.map((row) => [
+          row.work_item_id,
+          {
+            position: row.position,
+            at: row.told_at,
+            ...(row.long_wait_told_at !== null ? { longWaitToldAt: row.long_wait_told_at } : {}),
+          },
+        ]),
+      );
     },
     record: async (workItemId, told) => {
       await database.db
@@ -22,6 +32,14 @@ export function createPositionNotices(database: SqlDatabase): PositionNotices {
         .onConflict((conflict) =>
           conflict.column('work_item_id').doUpdateSet({ position: told.position, told_at: told.at }),
         )
+        .execute();
+    },
+    markLongWait: async (workItemId, at) => {
+      // A customer not told a place yet gets position 0: their place is told on the next sweep, as it would be.
+      await database.db
+        .insertInto('position_notices')
+        .values({ work_item_id: workItemId, position: 0, told_at: 0, long_wait_told_at: at })
+        .onConflict((conflict) => conflict.column('work_item_id').doUpdateSet({ long_wait_told_at: at }))
         .execute();
     },
     forget: async (workItemIds) => {
