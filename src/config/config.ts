@@ -110,6 +110,8 @@ export interface Config {
   agentAwaySeconds: number;
   /** How long an agent may be Offline or away before their Active conversations go back to the queue. */
   offlineGraceSeconds: number;
+  /** How long a resumed conversation waits for its last agent before anyone else is offered it. */
+  keepAgentSeconds: number;
   /** When the desk is open (OPERATING_HOURS); undefined: always. */
   operatingHours: OperatingHours | undefined;
   /** MAX_QUEUE_LENGTH / MAX_QUEUE_WAIT_S and their actions (overflow). */

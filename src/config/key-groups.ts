@@ -161,6 +161,7 @@ export type DeskKeys = Pick<
   | 'offlineGraceSeconds'
   | 'operatingHours'
   | 'queueLimits'
+  | 'keepAgentSeconds'
 >;
 
 export function readDeskKeys(env: EnvReader): DeskKeys {
@@ -241,9 +242,15 @@ function readStuckWorkKeys(
   env: EnvReader,
 ): Pick<
   DeskKeys,
-  'missedOfferInactive' | 'agentAwaySeconds' | 'offlineGraceSeconds' | 'operatingHours' | 'queueLimits'
+  | 'missedOfferInactive'
+  | 'agentAwaySeconds'
+  | 'offlineGraceSeconds'
+  | 'operatingHours'
+  | 'queueLimits'
+  | 'keepAgentSeconds'
 > {
   return {
+    keepAgentSeconds: env.read('KEEP_AGENT_S', integer(0, 86400), 120, wholeBetween(0, 86400)),
     queueLimits: readQueueLimits(env),
     operatingHours: env.read<OperatingHours | undefined>(
       'OPERATING_HOURS',

@@ -158,6 +158,7 @@ type PlanSettings = Pick<
   | 'maxSessions'
   | 'notificationTimeoutMs'
   | 'keepSameAgent'
+  | 'keepAgentMs'
 >;
 
 /** One planning pass: per agent, the offers and unsettled claims they hold, and when they were last offered work. */
@@ -172,7 +173,8 @@ interface PlanningRound {
  * Offers every un-offered, unclaimed item, oldest first, to an eligible agent: Available or Busy, reachable,
  * with free capacity and a free session slot once their outstanding offers and claims are counted; the agent who just
  * declined it is skipped for one notification timeout. The preferred agent (same agent) wins when
- * eligible; otherwise the least loaded, then the one offered work longest ago.
+ * eligible, and is waited for (nobody else is offered it) for KEEP_AGENT_S after the item was queued; otherwise the
+ * least loaded, then the one offered work longest ago.
  */
 export function planOffers(
   queue: WorkQueue,
@@ -252,9 +254,14 @@ function chooseAgent(
   entry: QueueEntry,
 ): RoutingCandidate | undefined {
   const able = candidates.filter((candidate) => eligible(round, candidate, entry));
-  const preferred = round.settings.keepSameAgent
+  const { keepSameAgent, keepAgentMs } = round.settings;
+  const preferred = keepSameAgent
     ? able.find((candidate) => candidate.id === entry.preferredAgentId)
     : undefined;
+  // A customer back to a Waiting conversation waits KEEP_AGENT_S for the agent they had, then takes anyone.
+  const waitsForPreferred =
+    keepSameAgent && entry.preferredAgentId !== undefined && round.now - entry.enqueuedAt < keepAgentMs;
+  if (waitsForPreferred) return preferred;
   const lastOffered = (candidate: RoutingCandidate) => round.lastOffered.get(candidate.id) ?? -Infinity;
   return (
     preferred ??

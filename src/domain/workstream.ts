@@ -13,6 +13,8 @@ export interface WorkstreamSettings {
   readonly waitingPeriodMs: number;
   /** Offer a resumed conversation to the agent who had it before. */
   readonly keepSameAgent: boolean;
+  /** How long a resumed conversation waits for the agent it had before anyone else is offered it (KEEP_AGENT_S). */
+  readonly keepAgentMs: number;
   /** An agent who lets an offer time out is set Inactive, as Omnichannel does, until they choose a presence. */
   readonly missedOfferInactive: boolean;
   /** An agent with Active conversations, no tab open and no message for this long is away (AGENT_AWAY_S). */
@@ -41,6 +43,7 @@ export const DEFAULT_WORKSTREAM: WorkstreamSettings = {
   notificationTimeoutMs: 120_000,
   waitingPeriodMs: 28 * DAY_MS,
   keepSameAgent: true,
+  keepAgentMs: 120_000,
   missedOfferInactive: true,
   agentAwayMs: 600_000,
   offlineGraceMs: 60_000,

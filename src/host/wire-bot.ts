@@ -75,6 +75,7 @@ function deskSettings(config: Config): DeskSettings {
       missedOfferInactive: config.missedOfferInactive,
       agentAwayMs: config.agentAwaySeconds * 1000,
       offlineGraceMs: config.offlineGraceSeconds * 1000,
+      keepAgentMs: config.keepAgentSeconds * 1000,
       wrapUp: {
         outcomes: config.wrapUpOutcomes,
         holdMs: config.wrapUpHoldSeconds * 1000,

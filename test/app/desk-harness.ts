@@ -115,7 +115,8 @@ export function createDesk(
     kb: { search: (query) => (query.trim() ? kbHits : []) },
     logger: silentLogger,
     settings: {
-      workstream: { ...DEFAULT_WORKSTREAM, agentCapacityUnits: 10, ...options.workstream },
+      // A resumed conversation goes to whoever is free at once here: KEEP_AGENT_S is pinned in test/http/keep-agent.spec.ts.
+      workstream: { ...DEFAULT_WORKSTREAM, agentCapacityUnits: 10, keepAgentMs: 0, ...options.workstream },
       maxTextChars: options.maxTextChars ?? 4000,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
       agentNames: new Map(Object.entries(options.agentNames ?? {})),

@@ -3,7 +3,7 @@ import { agentInvoke, agentMessage, postActivity, type TestCustomer } from '../s
 import { actionData, cardMentions, cardOf, textBlocks } from '../support/cards';
 import { ensureChatBundle } from './support/tab-bundle';
 import { startTabDesk, type TabDesk } from './support/tab-desk';
-import { alex } from '../support/fixtures';
+import { NOBODY_AT_WORK, alex } from '../support/fixtures';
 
 const ahead: TestCustomer = { userId: 'pos-ahead', conversationId: 'conv-pos-ahead' };
 const YOU_ENDED = 'You ended the conversation. Send a message any time to start a new one.';
@@ -66,7 +66,8 @@ describe('the web chat page: the place in the queue, and End chat', () => {
     await page.goto(`${chat.desk.app.baseUrl}/chat`);
     await page.getByLabel('Message', { exact: true }).fill('Where is my order?');
     await page.getByLabel('Message', { exact: true }).press('Enter');
-    await fromDesk("Thanks! You're in the queue; an agent will be with you shortly.").waitFor();
+    // Alex is Away: nobody is at work, and the customer is told so.
+    await fromDesk(NOBODY_AT_WORK).waitFor();
     await sweep();
     await positionLines().getByText("You're number 2 in the queue.", { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'End chat' }).isVisible()).toBe(true);

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       missedOfferInactive: true,
       agentAwaySeconds: 600,
       offlineGraceSeconds: 60,
+      keepAgentSeconds: 120,
       operatingHours: undefined,
       queueLimits: { maxLength: 0, fullAction: 'wait', maxWaitMs: 0, waitAction: 'wait' },
       sentimentThreshold: 'slightly-negative',

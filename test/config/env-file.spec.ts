@@ -72,6 +72,7 @@ describe('readEnvFile', () => {
         'MISSED_OFFER_INACTIVE',
         'AGENT_AWAY_S',
         'OFFLINE_GRACE_S',
+        'KEEP_AGENT_S',
         'OPERATING_HOURS',
         'MAX_QUEUE_LENGTH',
         'QUEUE_FULL_ACTION',

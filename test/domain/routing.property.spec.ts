@@ -17,6 +17,7 @@ const settings = {
   maxSessions: 10,
   notificationTimeoutMs: 100,
   keepSameAgent: true,
+  keepAgentMs: 120_000,
 };
 const AGENTS = ['a', 'b'];
 

@@ -22,6 +22,7 @@ const settings = {
   maxSessions: 10,
   notificationTimeoutMs: 120_000,
   keepSameAgent: true,
+  keepAgentMs: 120_000,
 };
 const agent = (id: string, extra: Partial<RoutingCandidate> = {}): RoutingCandidate => ({
   id,
@@ -149,16 +150,19 @@ describe('routing', () => {
       expect(offers[0]?.agentId).toBe('c');
     });
 
-    it('go to another agent when the preferred one is not eligible', () => {
+    it('wait KEEP_AGENT_S for the preferred agent when they are not eligible, then go to another', () => {
       const queue = enqueue(emptyQueue('d'), 'w1', 0, 'c');
-      const { offers } = planOffers(
-        queue,
-        [agent('a'), agent('c', { presence: 'away' })],
-        settings,
-        0,
-        ids(),
+      const agents = [agent('a'), agent('c', { presence: 'away' })];
+      expect(planOffers(queue, agents, settings, 119_999, ids()).offers).toEqual([]);
+      expect(planOffers(queue, agents, settings, 120_000, ids()).offers[0]?.agentId).toBe('a');
+    });
+
+    it('go to another agent at once when KEEP_AGENT_S is 0', () => {
+      const queue = enqueue(emptyQueue('d'), 'w1', 0, 'c');
+      const agents = [agent('a'), agent('c', { presence: 'away' })];
+      expect(planOffers(queue, agents, { ...settings, keepAgentMs: 0 }, 0, ids()).offers[0]?.agentId).toBe(
+        'a',
       );
-      expect(offers[0]?.agentId).toBe('a');
     });
 
     it('ignore the preferred agent when the workstream does not keep the same agent', () => {

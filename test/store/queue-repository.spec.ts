@@ -24,6 +24,7 @@ const ROUTING = {
   maxSessions: 100,
   notificationTimeoutMs: 60_000,
   keepSameAgent: false,
+  keepAgentMs: 0,
 };
 
 interface Backend {
