@@ -7,6 +7,7 @@ import type { Consultant } from '../domain/consult';
 import type { Note } from '../domain/notes';
 import type { PendingTransfer } from '../domain/transfer';
 import type { Offer, QueueEntry, WorkQueue } from '../domain/routing';
+import type { ClosedReason, WorkItemState } from '../domain/work-item';
 import type {
   AgentDocument,
   CustomerDocument,
@@ -25,6 +26,26 @@ export interface StoredMessage extends TranscriptMessage {
 export interface WorkItemWithMessage {
   readonly doc: WorkItemDocument;
   readonly message: TranscriptMessage;
+}
+
+/** What an export of conversations lists of one: its row's fields and who wrote in it, never its transcript. */
+export interface ConversationSummary {
+  readonly workItemId: string;
+  readonly channelId: string;
+  readonly title: string;
+  readonly state: WorkItemState;
+  readonly createdAt: number;
+  readonly stateChangedAt: number;
+  readonly outcome?: string;
+  readonly closedReason?: ClosedReason;
+  /** Each agent who wrote in it and when they first did, earliest first. */
+  readonly writers: readonly { readonly agentId: string; readonly firstAt: number }[];
+}
+
+/** Where a page of conversations by creation time ends: the next page starts after it. */
+export interface CreatedCursor {
+  readonly createdAt: number;
+  readonly workItemId: string;
 }
 
 /**
@@ -57,6 +78,16 @@ export interface WorkItemRepository {
   pendingTransfers(): Promise<(PendingTransfer & { readonly workItemId: string })[]>;
   /** The ids of the workstream's conversations in wrap-up, oldest first. */
   inWrapUp(workstream: string): Promise<string[]>;
+  /**
+   * Up to `limit` of the workstream's conversations created in [from, to), oldest first (ties by id), after
+   * `after`: a page of an export, read by key, so a long range is read a page at a time.
+   */
+  createdBetween(
+    workstream: string,
+    range: { readonly from: number; readonly to: number },
+    after: CreatedCursor | undefined,
+    limit: number,
+  ): Promise<ConversationSummary[]>;
 }
 
 /** When the sweeper first found each agent away with Active conversations. */

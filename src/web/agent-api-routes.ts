@@ -8,6 +8,7 @@ import { AGENT_API } from './agent-api';
 import { actionRoute, draftRoute } from './agent-api-actions';
 import { devSignInRoute } from './agent-api-dev-sign-in';
 import { agentGuard } from './agent-api-guard';
+import { registerExportRoutes } from './export-routes';
 import { registerQuickReplyRoutes } from './agent-api-quick-replies';
 import { registerSupervisorApi } from './supervisor-api';
 import { earlierMessagesRoute, kbArticleRoute, sessionRoute, workspaceRoute } from './agent-api-reads';
@@ -56,6 +57,7 @@ export function registerAgentApi(server: restify.Server, options: AgentApiOption
   server.put(`${SESSION_ROUTE}/draft`, withAgent(draftRoute({ ports, logger, maxTextChars })));
   registerQuickReplyRoutes(server, { ports, withAgent, logger });
   registerSupervisorApi(server, { ports, withAgent, logger });
+  registerExportRoutes(server, { ports, withAgent, logger });
   server.get(
     AGENT_API.events,
     withAgent((req, res, agent) => events.serve(agent.agentId, req, res, { expiresAt: agent.expiresAt }), {

@@ -16,6 +16,8 @@ import { sendJson } from './responses';
  *
  *   GET  /api/supervisor/floor?state=<open|active|waiting|wrap-up>&agent=<agent key>   → Floor
  *   POST /api/supervisor/actions  { verb: "forceClose", workItemId }                   → ForceCloseResponse
+ *
+ * The supervisors' downloads (a transcript, the conversations as CSV) are in src/web/export-routes.ts.
  */
 export const SUPERVISOR_API = {
   floor: '/api/supervisor/floor',
@@ -40,27 +42,28 @@ const floorQuery = z.strictObject({
 
 const actionBody = z.strictObject({ verb: z.literal('forceClose'), workItemId: id });
 
-function problemOf(error: z.ZodError): string {
+export function problemOf(error: z.ZodError): string {
   const [issue] = error.issues;
   if (!issue) return 'the request could not be read';
   return issue.path.length > 0 ? `"${issue.path.join('.')}" ${issue.message}` : issue.message;
 }
 
 /** Refuses (403, logged) anyone who is not a supervisor; true when the caller is one. */
-function supervisorOnly(
+export function supervisorOnly(
   ports: SupervisionPorts,
   logger: Logger,
   req: restify.Request,
   res: restify.Response,
   agent: SignedInAgent,
+  refusal = 'Only supervisors can see the floor and act on it.',
 ): boolean {
   if (isSupervisor(ports, agent.agentId)) return true;
   logger.info({ route: req.path(), agentId: agent.agentId }, 'supervisor api refused: not a supervisor');
-  sendError(res, 403, 'Forbidden', 'Only supervisors can see the floor and act on it.');
+  sendError(res, 403, 'Forbidden', refusal);
   return false;
 }
 
-function queryOf(req: restify.Request): Record<string, string> {
+export function queryOf(req: restify.Request): Record<string, string> {
   const raw = req.getQuery();
   return typeof raw === 'string' ? Object.fromEntries(new URLSearchParams(raw)) : {};
 }

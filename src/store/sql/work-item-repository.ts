@@ -3,6 +3,7 @@ import type { WorkItemDocument, WorkItemIndexEntry } from '../../app/documents';
 import type { WorkItemRepository, WorkItemWithMessage } from '../../app/repositories';
 import type { PrechatAnswer } from '../../app/views';
 import { changedColumns } from './changed-columns';
+import { createdBetween } from './export-queries';
 import { requireOneRow, retryOnConflict, VersionConflictError } from './conflicts';
 import { appendMessage } from './messages';
 import type { SqlDatabase } from './open-database';
@@ -132,6 +133,9 @@ export function createWorkItemRepository(database: SqlDatabase): WorkItemReposit
     pendingTransfers: () => pendingTransfers(database.db),
 
     inWrapUp: (workstream) => inWrapUp(database.db, workstream),
+
+    createdBetween: (workstream, range, after, limit) =>
+      createdBetween(database.db, workstream, range, after, limit),
   };
 }
 

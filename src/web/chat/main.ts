@@ -1,4 +1,5 @@
 import { byId } from '../tab/dom';
+import { saveFile } from '../tab/save-file';
 import type { PostedActivity } from '../webchat/directline-contract';
 import { DirectLineCallError, DirectLineClient } from './directline-client';
 import {
@@ -13,6 +14,7 @@ import {
 import { counterState, nextPollDelayMs } from './schedule';
 import { STATUS_TEXT, statusOf, type Connection } from './status';
 import { Transcript, senderOf, type Entry } from './transcript';
+import { keptEntries, transcriptFile } from './transcript-file';
 import { TranscriptView } from './transcript-view';
 
 const ENDED_NOTE = 'This chat has ended. Send a message to start a new one.';
@@ -44,6 +46,7 @@ class ChatPage {
   private readonly send = byId<HTMLButtonElement>('send');
   private readonly counter = byId<HTMLElement>('counter');
   private readonly endChat = byId<HTMLButtonElement>('end-chat');
+  private readonly download = byId<HTMLButtonElement>('download-transcript');
   private chat: SavedChat | undefined;
   private connection: Connection = 'idle';
   private maxTextChars = DEFAULT_MAX_TEXT_CHARS;
@@ -88,6 +91,7 @@ class ChatPage {
     this.name.addEventListener('change', () => this.store.writeName(this.name.value.trim()));
     byId('new-conversation').addEventListener('click', () => this.startNew());
     this.endChat.addEventListener('click', () => this.end());
+    this.download.addEventListener('click', () => this.downloadTranscript());
     window.addEventListener('storage', (event) => {
       if (event.key === SAVED_CHAT_KEY) this.follow(parseSavedChat(event.newValue, Date.now()));
     });
@@ -110,6 +114,13 @@ class ChatPage {
     this.transcript.addOwn(END_COMMAND_TEXT, new Date().toISOString());
     this.render();
     void this.pump();
+  }
+
+  /** Download transcript: built here from what the page shows (the conversation's own lines only). */
+  private downloadTranscript(): void {
+    const conversationId = this.chat?.conversationId;
+    const file = transcriptFile(this.transcript.entries, { conversationId, now: new Date() });
+    if (file) saveFile(new Blob([file.text], { type: 'text/plain;charset=utf-8' }), file.fileName);
   }
 
   private retry(entry: Entry): void {
@@ -311,6 +322,7 @@ class ChatPage {
 
   private render(): void {
     this.view.render(this.transcript.entries);
+    this.download.hidden = keptEntries(this.transcript.entries).length === 0;
     this.showStatus();
   }
 

@@ -11,7 +11,9 @@ import {
   type WorkspaceState,
 } from '../agent-api';
 import { isObject, parseJson } from '../../shared/json';
+import { EXPORT_PATHS } from '../../shared/export-paths';
 import { AgentApiError } from './api-error';
+import { fileNameOf, saveFile } from './save-file';
 
 export { AgentApiError };
 
@@ -60,6 +62,18 @@ export class AgentApiClient {
     return this.request<T>(method, path, body);
   }
 
+  /** A file of the API (a transcript, a CSV), fetched with the token and handed to the browser to save. */
+  async download(path: string, fallbackName: string): Promise<void> {
+    const response = await this.fetchSignedIn('GET', path, undefined, false, '*/*');
+    if (!response.ok) await readJson(response);
+    saveFile(await response.blob(), fileNameOf(response.headers.get('Content-Disposition')) ?? fallbackName);
+  }
+
+  /** The transcript of one of the agent's sessions, as a text file. */
+  transcript(sessionId: string): Promise<void> {
+    return this.download(EXPORT_PATHS.agentTranscript(sessionId), 'relaydesk-transcript.txt');
+  }
+
   async saveDraft(sessionId: string, change: DraftChange, keepalive = false): Promise<void> {
     await this.request<undefined>('PUT', AGENT_API.draft(sessionId), change, keepalive);
   }
@@ -72,18 +86,33 @@ export class AgentApiClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, keepalive = false): Promise<T> {
-    let response = await this.send(method, path, body, keepalive, await this.tokens.token());
-    if (response.status === 401) {
-      response = await this.send(method, path, body, keepalive, await this.tokens.refresh());
-    }
-    return readJson<T>(response);
+    return readJson<T>(await this.fetchSignedIn(method, path, body, keepalive, 'application/json'));
   }
 
-  private send(method: string, path: string, body: unknown, keepalive: boolean, token: string) {
+  private async fetchSignedIn(
+    method: string,
+    path: string,
+    body: unknown,
+    keepalive: boolean,
+    accept: string,
+  ): Promise<Response> {
+    const response = await this.send(method, path, body, keepalive, accept, await this.tokens.token());
+    if (response.status !== 401) return response;
+    return this.send(method, path, body, keepalive, accept, await this.tokens.refresh());
+  }
+
+  private send(
+    method: string,
+    path: string,
+    body: unknown,
+    keepalive: boolean,
+    accept: string,
+    token: string,
+  ) {
     return fetch(apiUrl(this.root, path), {
       method,
       headers: {
-        Accept: 'application/json',
+        Accept: accept,
         Authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },

@@ -1,6 +1,8 @@
 import type { Floor } from '../../domain/floor';
 import type { ForceCloseResponse, SUPERVISOR_API } from '../supervisor-api';
+import { EXPORT_PATHS } from '../../shared/export-paths';
 import type { AgentApiCaller } from './quick-replies-client';
+import type { FileDownloads } from './save-file';
 
 /** The supervisor API's routes; the type keeps them the server's (its module is not for the browser bundle). */
 const ROUTES = {
@@ -10,7 +12,7 @@ const ROUTES = {
 
 /** The supervisor API (src/web/supervisor-api.ts), over the tab's signed-in client: 403 for anyone else. */
 export class FloorClient {
-  constructor(private readonly api: AgentApiCaller) {}
+  constructor(private readonly api: AgentApiCaller & FileDownloads) {}
 
   /** Every conversation not closed and every member of staff; the tab filters them itself. */
   floor(): Promise<Floor> {
@@ -20,5 +22,15 @@ export class FloorClient {
   /** 409 when it is closed already (or there is none with that id). */
   forceClose(workItemId: string): Promise<ForceCloseResponse> {
     return this.api.call<ForceCloseResponse>('POST', ROUTES.actions, { verb: 'forceClose', workItemId });
+  }
+
+  /** Any conversation's transcript, saved as a text file. */
+  transcript(workItemId: string): Promise<void> {
+    return this.api.download(EXPORT_PATHS.supervisorTranscript(workItemId), 'relaydesk-transcript.txt');
+  }
+
+  /** The conversations created from `from` to `to` (UTC days, YYYY-MM-DD), saved as CSV; 400 for a bad range. */
+  conversationsCsv(from: string, to: string): Promise<void> {
+    return this.api.download(EXPORT_PATHS.conversationsCsv(from, to), 'relaydesk-conversations.csv');
   }
 }

@@ -49,11 +49,26 @@ function timeCell(conversation: FloorConversation, at: number, now: number): HTM
   return h('td', {}, liveTime(conversation.since, 'since', now));
 }
 
+/** What a supervisor does with a row of the Floor. */
+export interface FloorRowActions {
+  forceClose(conversation: FloorConversation): void;
+  /** Saves the conversation's transcript as a text file. */
+  transcript(conversation: FloorConversation): void;
+}
+
+function rowButton(label: string, focusKey: string, ariaLabel: string, onclick: () => void): HTMLElement {
+  return h(
+    'button',
+    { type: 'button', class: 'button small', 'data-focus-key': focusKey, 'aria-label': ariaLabel, onclick },
+    label,
+  );
+}
+
 function conversationRow(
   conversation: FloorConversation,
   at: number,
   now: number,
-  forceClose: (conversation: FloorConversation) => void,
+  actions: FloorRowActions,
 ): HTMLElement {
   const { workItemId, title } = conversation;
   return h(
@@ -70,16 +85,11 @@ function conversationRow(
     h(
       'td',
       { class: 'row-actions' },
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button small',
-          'data-focus-key': `floor:force-close:${workItemId}`,
-          'aria-label': `Force close ${title}`,
-          onclick: () => forceClose(conversation),
-        },
-        'Force close',
+      rowButton('Transcript', `floor:transcript:${workItemId}`, `Transcript of ${title}`, () =>
+        actions.transcript(conversation),
+      ),
+      rowButton('Force close', `floor:force-close:${workItemId}`, `Force close ${title}`, () =>
+        actions.forceClose(conversation),
       ),
     ),
   );
@@ -88,7 +98,7 @@ function conversationRow(
 export function conversationsTable(
   conversations: readonly FloorConversation[],
   times: { readonly at: number; readonly now: number },
-  forceClose: (conversation: FloorConversation) => void,
+  actions: FloorRowActions,
   labelledBy: string,
 ): HTMLElement {
   return table(
@@ -104,7 +114,7 @@ export function conversationsTable(
       'Sentiment',
       h('span', { class: 'visually-hidden' }, 'Actions'),
     ],
-    conversations.map((conversation) => conversationRow(conversation, times.at, times.now, forceClose)),
+    conversations.map((conversation) => conversationRow(conversation, times.at, times.now, actions)),
   );
 }
 

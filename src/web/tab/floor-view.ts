@@ -1,17 +1,16 @@
-import {
-  LIVE_STATES,
-  filterFloor,
-  type Floor,
-  type FloorConversation,
-  type FloorFilter,
-  type LiveState,
-} from '../../domain/floor';
+import { LIVE_STATES, filterFloor, type Floor, type FloorFilter, type LiveState } from '../../domain/floor';
 import { h } from './dom';
-import { agentsTable, conversationsTable } from './floor-tables';
+import { FloorExport } from './floor-export';
+import { agentsTable, conversationsTable, type FloorRowActions } from './floor-tables';
 import { focusIsLost, restorableFocus } from './focus';
 import { WORK_ITEM_STATE_LABELS } from './format';
 
 export const FLOOR_VIEW_ID = 'floor-view';
+
+export interface FloorActions extends FloorRowActions {
+  /** Saves the conversations created from one UTC day to another (YYYY-MM-DD, both included) as CSV. */
+  exportCsv(from: string, to: string): Promise<void>;
+}
 
 /**
  * The supervisor's Floor: counts by state, the ongoing conversations (filtered by state and agent) and the agents.
@@ -27,11 +26,12 @@ export class FloorView {
   private readonly problemLine: HTMLElement;
   private readonly conversations: HTMLElement;
   private readonly agents: HTMLElement;
+  private readonly export: FloorExport;
   private floor: Floor | undefined;
   private now = 0;
   private drawn = '';
 
-  constructor(private readonly forceClose: (conversation: FloorConversation) => void) {
+  constructor(private readonly actions: FloorActions) {
     this.heading = h('h2', { id: 'floor-title', tabindex: -1 }, 'Floor');
     this.counts = h('ul', { class: 'floor-counts', 'aria-label': 'Conversations by state' });
     this.stateFilter = h(
@@ -52,6 +52,7 @@ export class FloorView {
       h('p', { class: 'loading' }, 'Reading the floor…'),
     );
     this.agents = h('div', { class: 'floor-slot' });
+    this.export = new FloorExport((from, to) => this.actions.exportCsv(from, to));
     this.element = h(
       'section',
       { id: FLOOR_VIEW_ID, class: 'floor-view', 'aria-labelledby': 'floor-title', hidden: true },
@@ -79,6 +80,7 @@ export class FloorView {
         h('h3', { id: 'floor-agents-title' }, 'Agents'),
         this.agents,
       ),
+      h('section', { class: 'stream floor-section' }, this.export.element),
     );
   }
 
@@ -96,6 +98,7 @@ export class FloorView {
   show(floor: Floor, now: number): void {
     this.floor = floor;
     this.now = now;
+    this.export.suggest(now);
     this.problemLine.hidden = true;
     this.draw();
   }
@@ -138,7 +141,7 @@ export class FloorView {
     const times = { at: floor.at, now: this.now };
     this.conversations.replaceChildren(
       shown.conversations.length > 0
-        ? conversationsTable(shown.conversations, times, this.forceClose, 'floor-conversations-title')
+        ? conversationsTable(shown.conversations, times, this.actions, 'floor-conversations-title')
         : h(
             'p',
             { class: 'empty' },

@@ -34,6 +34,8 @@ export interface SessionViewActions extends TeamworkViewActions {
   finishWrapUp(sessionId: string, outcome: string, note: string): Promise<boolean>;
   /** The `/` picker's quick replies for a session, and the way to the agent's own. */
   readonly quickReplies?: (sessionId: string) => QuickReplySource;
+  /** Saves the session's transcript as a text file. */
+  readonly exportTranscript?: (sessionId: string) => void;
 }
 
 export interface SessionViewContext {
@@ -234,7 +236,18 @@ export class SessionView {
           () => this.actions.close(this.sessionId, this.title),
           this.wrappingUp || this.teamwork.consultant,
         ),
+        this.exportButton(),
       ),
+    );
+  }
+
+  private exportButton(): HTMLElement | null {
+    const save = this.actions.exportTranscript;
+    if (!save) return null;
+    return h(
+      'button',
+      { type: 'button', class: 'button subtle', onclick: () => save(this.sessionId) },
+      'Export transcript',
     );
   }
 

@@ -9,10 +9,11 @@ import { FLOOR_VIEW_ID, FloorView } from './floor-view';
 import type { Notices } from './notices';
 import { describeProblem } from './problem-words';
 import type { AgentApiCaller } from './quick-replies-client';
+import type { FileDownloads } from './save-file';
 import { ThrottledRun } from './throttled-run';
 
 export interface SupervisorFloorOptions {
-  readonly api: AgentApiCaller;
+  readonly api: AgentApiCaller & FileDownloads;
   /** The workspace's clock: each floor read tells it the server's time, as a workspace read does. */
   readonly clock: ServerClock;
   readonly notices: Notices;
@@ -37,7 +38,11 @@ export class SupervisorFloor {
 
   constructor(private readonly options: SupervisorFloorOptions) {
     this.client = new FloorClient(options.api);
-    this.view = new FloorView((conversation) => void this.forceClose(conversation));
+    this.view = new FloorView({
+      forceClose: (conversation) => void this.forceClose(conversation),
+      transcript: (conversation) => void this.save(() => this.client.transcript(conversation.workItemId)),
+      exportCsv: (from, to) => this.save(() => this.client.conversationsCsv(from, to)),
+    });
     // Measured on the browser's own clock: the server's, as the tab tells it, moves with each correction.
     const browser = { now: () => options.clock.browserNow(), after: options.clock.after.bind(options.clock) };
     this.reads = new ThrottledRun(browser, READ_GAP_MS, () => this.read());
@@ -101,6 +106,19 @@ export class SupervisorFloor {
       this.view.show(floor, clock.now());
     } catch (error) {
       this.view.problem(problemText(error));
+    }
+  }
+
+  /** A download; a refusal (a range the server will not take) or a failure is said in a notice. */
+  private async save(download: () => Promise<void>): Promise<void> {
+    try {
+      await download();
+    } catch (error) {
+      if (error instanceof AgentApiError && error.status === 400) {
+        this.options.notices.show(notice(error.message, 'warning'));
+      } else {
+        this.options.notices.show(describeProblem(error, 'action').notice);
+      }
     }
   }
 

@@ -320,6 +320,7 @@ export class Workspace {
     saveCase: (sessionId) => void this.saveCase(sessionId),
     openPrevious: (workItemId) => this.openWith(VERBS.open, { workItemId }),
     earlier: (sessionId, before) => this.problems.read(() => this.api.earlier(sessionId, before)),
+    exportTranscript: (sessionId) => void this.problems.read(() => this.api.transcript(sessionId)),
     transfer: this.teamwork.transfer,
     consult: this.teamwork.consult,
     consultSay: this.teamwork.consultSay,

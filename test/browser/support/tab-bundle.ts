@@ -29,11 +29,13 @@ const TAB: Bundle = {
 
 const CHAT: Bundle = {
   outDir: CHAT_OUT_DIR,
-  // The page's own sources, the channel's contract, the tab's element builder, the base styles and JSON guards.
+  // The page's own sources, the channel's contract, the tab's element builder and file saving, the base styles and
+  // the shared helpers.
   sources: [
     join(ROOT, 'src', 'web', 'chat'),
     join(ROOT, 'src', 'web', 'webchat', 'directline-contract.ts'),
     join(ROOT, 'src', 'web', 'tab', 'dom.ts'),
+    join(ROOT, 'src', 'web', 'tab', 'save-file.ts'),
     join(ROOT, 'src', 'web', 'base.css'),
     join(ROOT, 'src', 'shared'),
     join(ROOT, 'scripts', 'build-tab.ts'),
