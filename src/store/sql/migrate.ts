@@ -20,6 +20,7 @@ import { inboundActivities } from './migrations/0019-inbound-activities';
 import { positionNotices } from './migrations/0020-position-notices';
 import { agentAway } from './migrations/0021-agent-away';
 import { longWait } from './migrations/0022-long-wait';
+import { createdIndex } from './migrations/0023-created-index';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -46,6 +47,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0020-position-notices': positionNotices,
   '0021-agent-away': agentAway,
   '0022-long-wait': longWait,
+  '0023-created-index': createdIndex,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */
