@@ -43,13 +43,17 @@ export async function returnAwayAgentsWork(deps: AwayPorts): Promise<number> {
   const records = await deps.agentRecords.getMany(await deps.agents());
   const withWork = [...records.values()].filter((agent) => activeConversations(agent).length > 0);
   const marks = await deps.awayMarks.all();
-  const ids = withWork.flatMap((agent) => activeConversations(agent).map((session) => session.id));
-  const lastByAgent = new Map<string, number>();
-  for (const time of await deps.messages.latestTimes(ids)) {
-    if (time.from === 'agent' && time.agentId !== undefined) {
-      lastByAgent.set(time.agentId, Math.max(lastByAgent.get(time.agentId) ?? 0, time.at));
-    }
+  // Only an agent with no tab open, and no conversation taken within AGENT_AWAY_S, can be silent: their messages
+  // are read, the others' never are.
+  const tabless = new Set<string>();
+  for (const agent of withWork) {
+    const lastTaken = Math.max(...activeConversations(agent).map((session) => session.openedAt));
+    if (now - lastTaken >= agentAwayMs && !(await deps.hasOpenTab(agent.id))) tabless.add(agent.id);
   }
+  const lastByAgent = await lastMessages(
+    deps,
+    withWork.filter((agent) => tabless.has(agent.id)),
+  );
   const back: string[] = [...marks.keys()].filter((id) => !withWork.some((agent) => agent.id === id));
   let returned = 0;
   for (const agent of withWork) {
@@ -58,7 +62,7 @@ export async function returnAwayAgentsWork(deps: AwayPorts): Promise<number> {
       lastByAgent.get(agent.id) ?? 0,
       ...sessions.map((session) => session.openedAt),
     );
-    const silent = now - lastActive >= agentAwayMs && !(await deps.hasOpenTab(agent.id));
+    const silent = tabless.has(agent.id) && now - lastActive >= agentAwayMs;
     if (agent.presence !== 'offline' && !silent) {
       if (marks.has(agent.id)) back.push(agent.id);
       continue;
@@ -82,6 +86,19 @@ export async function returnAwayAgentsWork(deps: AwayPorts): Promise<number> {
   await deps.awayMarks.clear(back);
   if (returned > 0) await dispatchOffers(deps);
   return returned;
+}
+
+/** Each agent's latest message in the conversations they have now. */
+async function lastMessages(deps: AwayPorts, agents: readonly AgentDocument[]): Promise<Map<string, number>> {
+  const ids = agents.flatMap((agent) => activeConversations(agent).map((session) => session.id));
+  const last = new Map<string, number>();
+  if (ids.length === 0) return last;
+  for (const time of await deps.messages.latestTimes(ids)) {
+    if (time.from === 'agent' && time.agentId !== undefined) {
+      last.set(time.agentId, Math.max(last.get(time.agentId) ?? 0, time.at));
+    }
+  }
+  return last;
 }
 
 /** One conversation back to the head of the queue, in one transaction; false when it was no longer the agent's. */

@@ -55,17 +55,25 @@ export async function sweepOffers(deps: TransferPorts): Promise<{ missed: Offer[
   return { missed, offered };
 }
 
+/** Agents are checked for being away at most this often: their grace is counted to within it. */
+export const AWAY_CHECK_INTERVAL_MS = 15_000;
+
 /**
- * The sweeper's pass for one instance: sweepOffers every time, and once every REPAIR_INTERVAL_MS (the first pass
+ * The sweeper's pass for one instance: sweepOffers, wrap-ups, overflow and queue positions every time; once every
+ * AWAY_CHECK_INTERVAL_MS whether agents with Active work are away; and once every REPAIR_INTERVAL_MS (the first pass
  * included) the agents' sessions are also checked against the work items. Passes must not overlap (the edge's
  * timer runs one at a time).
  */
 export function deskSweep(deps: TransferPorts & QueuePositionPorts & AwayPorts): () => Promise<SweepOutcome> {
   let lastRepairAt = -Infinity;
+  let lastAwayCheckAt = -Infinity;
   return async () => {
     const swept = await sweepOffers(deps);
     await sweepWrapUps(deps);
-    await returnAwayAgentsWork(deps);
+    if (deps.clock.now() - lastAwayCheckAt >= AWAY_CHECK_INTERVAL_MS) {
+      lastAwayCheckAt = deps.clock.now();
+      await returnAwayAgentsWork(deps);
+    }
     await sweepLongWaits(deps);
     await tellQueuePositions(deps);
     const now = deps.clock.now();

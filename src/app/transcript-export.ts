@@ -47,7 +47,8 @@ const STATE_WORDS: Readonly<Record<WorkItemState, string>> = {
 const CLOSED_REASON_WORDS: Readonly<Record<string, string>> = {
   ended: 'Ended',
   expired: 'Expired while waiting',
-  'customer-left': 'Customer left',
+  // Only a queued conversation closes so: its customer's chat ended before an agent answered (abandonWorkItem).
+  'customer-left': 'Abandoned',
   'closed-by-team': 'Closed by a supervisor',
   'ended-by-customer': 'Ended by the customer',
   overflow: 'Closed unanswered (queue overflow)',

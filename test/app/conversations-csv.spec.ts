@@ -122,7 +122,7 @@ describe('a conversation as a CSV row', () => {
       '2026-12-06T09:20:00Z',
       '',
       '',
-      'Customer left',
+      'Abandoned',
       '',
     ]);
     const wrapping = summary({ state: 'wrap-up', outcome: undefined, closedReason: undefined });

@@ -48,10 +48,11 @@ describe('an agent who goes away with Active work', () => {
   });
 
   it('Offline past the grace: the conversation goes back to the head of the queue and the customer is told', async () => {
+    // Agents are looked at every 15 s (AWAY_CHECK_INTERVAL_MS): found away now, their grace runs from here.
     await team.tell(alex, 'presence offline');
-    expect(saidTo(await sweepAfter(team, 1_000), kim.conversationId)).toEqual([]);
-    expect(saidTo(await sweepAfter(team, 59_000), kim.conversationId)).toEqual([]);
-    const swept = await sweepAfter(team, 1_000);
+    expect(saidTo(await sweepAfter(team, 15_000), kim.conversationId)).toEqual([]);
+    expect(saidTo(await sweepAfter(team, 45_000), kim.conversationId)).toEqual([]);
+    const swept = await sweepAfter(team, 15_000);
     expect(saidTo(swept, kim.conversationId).map(textOf)).toContain(BACK_IN_QUEUE);
     expect(await stateOf(team, kimItem)).toMatchObject({ state: 'open' });
     expect((await team.sessionsOf(alex)).map((session) => session.id)).not.toContain(kimItem);
@@ -80,7 +81,7 @@ describe('an agent who goes away with Active work', () => {
   });
 
   it('silent for AGENT_AWAY_S with no tab open, then the grace: the conversation goes back', async () => {
-    await sweepAfter(team, 10_000);
+    await sweepAfter(team, 15_000);
     expect(await stateOf(team, kimItem)).toMatchObject({ state: 'active' });
     const swept = await sweepAfter(team, 60_000);
     expect(saidTo(swept, kim.conversationId).map(textOf)).toContain(BACK_IN_QUEUE);
