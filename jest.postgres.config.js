@@ -18,7 +18,7 @@ module.exports = {
   testPathIgnorePatterns: [
     '/node_modules/',
     // The tab's and the chat page's logic on fake DOMs, and the Chromium check: no desk.
-    '/test/browser/(chromium-setup|tab-logic|chat-logic)\\.spec\\.ts$',
+    '/test/browser/(chromium-setup|tab-logic|chat-logic|chat-transcript-file)\\.spec\\.ts$',
     '/test/web/(agent-api-units|agent-events|agent-events-bus|archive-writer|directline-routes|local-directline|webchat-archive)\\.spec\\.ts$',
     '/test/(http|reliability)/two-instances(-live)?\\.spec\\.ts$',
     '/test/reliability/(crash-restart|crash-restart-postgres|http-edge)\\.spec\\.ts$',
@@ -26,6 +26,9 @@ module.exports = {
     '/test/reliability/transfer-races\\.spec\\.ts$',
     // Teams' limits on a fake clock: SQLite chosen (or no desk at all); the outbox store itself is tested on both.
     '/test/reliability/teams-limits-(burst|hour|tenant)\\.spec\\.ts$',
+    // Rules of the customer's side and of absent agents on a fake clock: their tables (position_notices, agent_away)
+    // are in the SQL contract on both backends, and the reads they make are the ones the specs above run on both.
+    '/test/http/(operating-hours|keep-agent|missed-offer|customer-end|overflow|queue-position|away-agents)\\.spec\\.ts$',
   ],
   collectCoverage: false,
   coverageThreshold: undefined,

@@ -7,7 +7,8 @@
  * system clock, its sweeper and outbox timers, STORE=sqlite on a file in a temp folder (removed afterwards), the
  * log at info written synchronously (to a file in that folder). Settings that differ from the defaults:
  * RATE_LIMIT_PER_MINUTE=0 (the load would otherwise be asked to slow down), CONTACTS_FILE=off, and Teams' rate
- * limits lifted (TEAMS_*_LIMIT*): the fake connector here has none, and the rows measure the desk's own cost.
+ * limits lifted (TEAMS_*_LIMIT*): the fake connector here has none, and the rows measure the desk's own cost;
+ * AGENT_AWAY_S=86400, as the load's agents read and never write.
  *
  * Exit code 1 when a message is lost, duplicated or misdelivered, a POST fails, a server logs an error, setup
  * fails or the run passes BENCH_TIMEOUT_S: a correctness check, never a timed assertion.
@@ -78,6 +79,8 @@ class Bench {
               CONTACTS_FILE: 'off',
               TEAMS_CONVERSATION_LIMITS: '999999/100ms',
               TEAMS_TENANT_LIMIT: '999999/100ms',
+              // The bench's agents read and never write: they must not be taken for away (their sessions requeued).
+              AGENT_AWAY_S: '86400',
               LOG_LEVEL: 'info',
               ...env,
             }

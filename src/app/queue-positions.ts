@@ -16,6 +16,8 @@ export async function tellQueuePositions(deps: QueuePositionPorts): Promise<numb
   const now = deps.clock.now();
   const queue = await deps.queue.get(deps.settings.workstream.name);
   const waiting = queue.entries.filter((entry) => entry.claim === undefined);
+  // An empty queue has nobody to tell; what was told of those who left is forgotten on a pass with someone queued.
+  if (waiting.length === 0) return 0;
   const told = await deps.positionNotices.all();
   const queued = new Set(waiting.map((entry) => entry.workItemId));
   await deps.positionNotices.forget([...told.keys()].filter((id) => !queued.has(id)));

@@ -156,13 +156,17 @@ export type DeskKeys = Pick<
   | 'wrapUpOutcomes'
   | 'wrapUpHoldSeconds'
   | 'wrapUpTimeoutSeconds'
+  | StuckWorkKey
+>;
+
+/** The keys of when the desk is open and of keeping work from sitting with an agent who is not there. */
+type StuckWorkKey =
   | 'missedOfferInactive'
   | 'agentAwaySeconds'
   | 'offlineGraceSeconds'
   | 'operatingHours'
   | 'queueLimits'
-  | 'keepAgentSeconds'
->;
+  | 'keepAgentSeconds';
 
 export function readDeskKeys(env: EnvReader): DeskKeys {
   const maxSessions = env.read('MAX_SESSIONS', integer(1, 100), 10, wholeBetween(1, 100));
@@ -240,15 +244,7 @@ function readQueueLimits(env: EnvReader): QueueLimits {
 /** When the desk is open, and what keeps work from sitting with an agent who is not there. */
 function readStuckWorkKeys(
   env: EnvReader,
-): Pick<
-  DeskKeys,
-  | 'missedOfferInactive'
-  | 'agentAwaySeconds'
-  | 'offlineGraceSeconds'
-  | 'operatingHours'
-  | 'queueLimits'
-  | 'keepAgentSeconds'
-> {
+): Pick<DeskKeys, StuckWorkKey> {
   return {
     keepAgentSeconds: env.read('KEEP_AGENT_S', integer(0, 86400), 120, wholeBetween(0, 86400)),
     queueLimits: readQueueLimits(env),

@@ -55,14 +55,7 @@ export interface FloorConversation {
   readonly sentiment: SentimentLevel;
 }
 
-export interface FloorAgent {
-  readonly agentId: string;
-  readonly name: string;
-  readonly presence: PresenceStatus;
-  readonly usedUnits: number;
-  readonly capacityUnits: number;
-  readonly takesWork: boolean;
-  readonly supervisor: boolean;
+export interface FloorAgent extends FloorStaffInput {
   /** The latest message they sent in a conversation they have now. */
   readonly lastMessageAt?: number;
 }

@@ -62,6 +62,8 @@ export async function startBudgetDesk(
       // Teams' published limits, as a deployment has them.
       TEAMS_CONVERSATION_LIMITS: '7/1s,8/2s,60/30s,1800/1h',
       TEAMS_TENANT_LIMIT: '50/1s',
+      // The agent under load reads in chat and never writes: not to be taken for away over the simulated hour.
+      AGENT_AWAY_S: '86400',
       ...env,
     },
     // The tab's live events go out at once (no coalescing wait), so a test can read them message by message.
