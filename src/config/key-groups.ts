@@ -242,9 +242,7 @@ function readQueueLimits(env: EnvReader): QueueLimits {
 }
 
 /** When the desk is open, and what keeps work from sitting with an agent who is not there. */
-function readStuckWorkKeys(
-  env: EnvReader,
-): Pick<DeskKeys, StuckWorkKey> {
+function readStuckWorkKeys(env: EnvReader): Pick<DeskKeys, StuckWorkKey> {
   return {
     keepAgentSeconds: env.read('KEEP_AGENT_S', integer(0, 86400), 120, wholeBetween(0, 86400)),
     queueLimits: readQueueLimits(env),
