@@ -35,7 +35,7 @@ async function sqliteBackend(path = freshPath()): Promise<Backend> {
 }
 
 async function postgresBackend(): Promise<Backend> {
-  const created = await createTestDatabase();
+  const created = await createTestDatabase({ migrated: true });
   const database = openDatabase({ kind: 'postgres', url: created.url, poolSize: 4 });
   await migrateToLatest(database);
   return {

@@ -60,14 +60,19 @@ async function enqueueFor(db: SqlDatabase, agentId: string, count: number): Prom
 }
 
 /** The same behaviour asked of every backend: SQLite embedded, PostgreSQL for several instances. */
-export function describeSqlContract(name: string, fresh: () => Promise<SqlBackendUnderTest>): void {
+export function describeSqlContract(
+  name: string,
+  fresh: (options: { readonly migrated: boolean }) => Promise<SqlBackendUnderTest>,
+): void {
   describe(`${name} SQL store contract`, () => {
-    let backend: SqlBackendUnderTest;
+    // Made by a test's first connection, as that test needs it: at the latest schema already, or empty.
+    let backend: SqlBackendUnderTest | undefined;
     const opened: SqlDatabase[] = [];
 
     const connections = async (count: number, options = { migrated: true }): Promise<SqlDatabase[]> => {
       const made: SqlDatabase[] = [];
-      for (let index = 0; index < count; index += 1) made.push(await backend.connect());
+      const under = (backend ??= await fresh(options));
+      for (let index = 0; index < count; index += 1) made.push(await under.connect());
       opened.push(...made);
       if (options.migrated) await migrateToLatest(nth(made, 0));
       return made;
@@ -81,13 +86,10 @@ export function describeSqlContract(name: string, fresh: () => Promise<SqlBacken
     const countEveryTable = (db: SqlDatabase) =>
       Promise.all(TABLE_NAMES.map((table) => countRows(db.db, table)));
 
-    beforeEach(async () => {
-      backend = await fresh();
-    });
-
     afterEach(async () => {
       for (const db of opened.splice(0)) await db.close();
-      await backend.dispose();
+      await backend?.dispose();
+      backend = undefined;
     });
 
     describe('migrations', () => {

@@ -6,8 +6,8 @@ import { MIGRATIONS, migrateToLatest, openDatabase } from '../../src/store/sql';
 import { createTestDatabase, findPostgresBinaries } from '../support/postgres-server';
 import { describeSqlContract } from './sql-contract';
 
-describeSqlContract('PostgreSQL', async () => {
-  const database = await createTestDatabase();
+describeSqlContract('PostgreSQL', async ({ migrated }) => {
+  const database = await createTestDatabase({ migrated });
   return {
     connect: () => Promise.resolve(openDatabase({ kind: 'postgres', url: database.url })),
     dispose: () => database.drop(),

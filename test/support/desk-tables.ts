@@ -1,5 +1,6 @@
 import type { WorkItemDocument } from '../../src/app/documents';
 import type { StoredMessage } from '../../src/app/repositories';
+import { migratedMemoryImage } from '../../src/store/create-storage';
 import { createDeskRepositories, type DeskRepositories } from '../../src/store/sql/desk-repositories';
 import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
@@ -31,7 +32,12 @@ function afterReady<T extends object>(ready: Promise<unknown>, target: T): T {
  * build their desk synchronously. Each call is a database of its own.
  */
 export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatabase } {
-  const database = openDatabase({ kind: 'sqlite', path: ':memory:', busyTimeoutMs: 0 });
+  const database = openDatabase({
+    kind: 'sqlite',
+    path: ':memory:',
+    busyTimeoutMs: 0,
+    startFrom: migratedMemoryImage,
+  });
   const ready = migrateToLatest(database);
   const tables = createDeskRepositories(database);
   return {

@@ -23,7 +23,7 @@ async function storeEnv(env: Env): Promise<{ env: Env; database?: TestDatabase }
   if (env['STORE'] !== undefined || process.env[TEST_STORE_VARIABLE] !== 'postgres') {
     return { env: { STORE: 'memory', ...env } };
   }
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ migrated: true });
   return { env: { ...env, STORE: 'postgres', DATABASE_URL: database.url }, database };
 }
 

@@ -1,4 +1,10 @@
-import { POSTGRES_URL_VARIABLE, startPostgres, type RunningPostgres } from './postgres-server';
+import {
+  POSTGRES_TEMPLATE_VARIABLE,
+  POSTGRES_URL_VARIABLE,
+  createMigratedTemplate,
+  startPostgres,
+  type RunningPostgres,
+} from './postgres-server';
 
 /** What the teardown finds: jest runs globalSetup and globalTeardown in one context. */
 export const RUNNING_POSTGRES = Symbol.for('relaydesk.test.postgres');
@@ -16,6 +22,7 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as WithPostgres)[RUNNING_POSTGRES] = server;
   // Workers are forked after the global setup and inherit the environment.
   process.env[POSTGRES_URL_VARIABLE] = server.url;
+  process.env[POSTGRES_TEMPLATE_VARIABLE] = await createMigratedTemplate(server.url);
   if (process.env.RELAYDESK_TEST_TIMINGS)
     process.stderr.write(`PostgreSQL started in ${Math.round(performance.now() - started)} ms\n`);
 }
@@ -26,5 +33,6 @@ export async function stopGlobalPostgres(): Promise<void> {
   if (!server) return;
   delete holder[RUNNING_POSTGRES];
   delete process.env[POSTGRES_URL_VARIABLE];
+  delete process.env[POSTGRES_TEMPLATE_VARIABLE];
   await server.stop();
 }

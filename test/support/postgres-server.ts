@@ -14,6 +14,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
+import { migrateToLatest } from '../../src/store/sql/migrate';
+import { openDatabase } from '../../src/store/sql/open-database';
 
 /** The environment variable through which jest's global setup hands the server to the test files. */
 export const POSTGRES_URL_VARIABLE = 'RELAYDESK_TEST_POSTGRES_URL';
@@ -266,8 +268,29 @@ function readText(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
 
+/**
+ * Names the database the global setup migrated to the latest schema on the shared server; a desk's database is
+ * made as a copy of it (about 0.1 s) instead of migrated anew (about 0.6 s). Unset, desks migrate their own.
+ */
+export const POSTGRES_TEMPLATE_VARIABLE = 'RELAYDESK_TEST_POSTGRES_TEMPLATE';
+
+/** Makes the database desks' databases are copied from; nobody connects to it afterwards, as a copy requires. */
+export async function createMigratedTemplate(serverUrl: string): Promise<string> {
+  const name = `relaydesk_template_${randomBytes(6).toString('hex')}`;
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 1 });
+  try {
+    await migrateToLatest(database);
+  } finally {
+    await database.close();
+  }
+  return name;
+}
+
 export interface TestDatabase {
-  /** A fresh, empty database on the shared server. */
+  /** A fresh database on the shared server: empty, or with the latest schema when asked `migrated`. */
   readonly url: string;
   drop(): Promise<void>;
 }
@@ -290,7 +313,9 @@ async function onServer<T>(serverUrl: string, work: (client: Client) => Promise<
  * Creates a database of its own on the server jest's global setup started, so test files in parallel
  * workers never see each other's rows.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { readonly migrated?: boolean } = {},
+): Promise<TestDatabase> {
   const serverUrl = process.env[POSTGRES_URL_VARIABLE];
   if (!serverUrl) {
     throw new Error(
@@ -298,7 +323,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     );
   }
   const name = `relaydesk_${process.pid}_${randomBytes(6).toString('hex')}`;
-  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const template = options.migrated ? process.env[POSTGRES_TEMPLATE_VARIABLE] : undefined;
+  await onServer(serverUrl, (client) =>
+    client.query(`CREATE DATABASE ${name}${template !== undefined ? ` TEMPLATE ${template}` : ''}`),
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {

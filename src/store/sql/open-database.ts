@@ -19,6 +19,11 @@ export type DatabaseTarget =
        * (tests) pass 0: the thread they would block is the one that has to release the lock.
        */
       readonly busyTimeoutMs?: number;
+      /**
+       * With path `:memory:`: the serialized database the new one starts as a copy of (an in-memory store starts
+       * from an image of the migrated schema instead of migrating), read on first use.
+       */
+      readonly startFrom?: () => Promise<Buffer>;
     }
   | {
       readonly kind: 'postgres';
@@ -48,6 +53,8 @@ export interface SqlDatabase {
    * with the same `key` in one transaction run once.
    */
   afterCommit(hook: CommitHook, key?: string): Promise<void>;
+  /** SQLite only: the whole database serialized, for another in-memory database to start from (`startFrom`). */
+  snapshot?(): Buffer;
   close(): Promise<void>;
 }
 
@@ -88,10 +95,9 @@ const typeParsers = {
       : builtInTypeParser(oid, format)) as typeof types.getTypeParser,
 };
 
-function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDatabase {
-  const busyTimeoutMs = target.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
-  const raw = new BetterSqlite3(target.path, { timeout: busyTimeoutMs });
+/** A better-sqlite3 handle on `source` (a file, `:memory:` or a serialized database), set up as the desk runs it. */
+function sqliteHandle(source: string | Buffer, busyTimeoutMs: number): BetterSqlite3.Database {
+  const raw = new BetterSqlite3(source, { timeout: busyTimeoutMs });
   try {
     // Busy timeout first, so a second process opening the file waits for the WAL switch instead of failing.
     raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -103,8 +109,21 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
     raw.close();
     throw error;
   }
+  return raw;
+}
+
+function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDatabase {
+  const busyTimeoutMs = target.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+  const { startFrom } = target;
+  // A copy of an image is made when Kysely first connects; any other database is opened now, so a bad path fails here.
+  let raw = startFrom ? undefined : sqliteHandle(target.path, busyTimeoutMs);
+  const connect = async () => {
+    raw ??= sqliteHandle(await startFrom!(), busyTimeoutMs);
+    return cachingStatements(raw);
+  };
   const db = new Kysely<Database>({
-    dialect: nulFree(new SqliteDialect({ database: cachingStatements(raw) })),
+    dialect: nulFree(new SqliteDialect({ database: raw ? cachingStatements(raw) : connect })),
   });
   const begin = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.connection().execute(async (connection) => {
@@ -115,7 +134,7 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
         return result;
       } catch (error) {
         // Some errors end the transaction by themselves; a rollback then has nothing to undo.
-        if (raw.inTransaction) await sql`rollback`.execute(connection);
+        if (raw?.inTransaction) await sql`rollback`.execute(connection);
         throw error;
       }
     });
@@ -123,7 +142,11 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
     close: async () => {
       await db.destroy();
       // Kysely closes the handle only if it was ever used.
-      if (raw.open) raw.close();
+      if (raw?.open) raw.close();
+    },
+    snapshot: () => {
+      if (!raw) throw new Error('The database was never opened: there is nothing to serialize.');
+      return raw.serialize();
     },
   });
 }
@@ -156,7 +179,7 @@ function withUnits(
   kind: SqlDatabase['kind'],
   base: Kysely<Database>,
   begin: <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>,
-  rest: Pick<SqlDatabase, 'close'>,
+  rest: Pick<SqlDatabase, 'close' | 'snapshot'>,
 ): SqlDatabase {
   const units = unitsOfWork();
   let outside = base;
@@ -174,6 +197,7 @@ function withUnits(
         : againWhileLocked(() => units.transaction(begin, work)),
     afterCommit: (hook, key) => units.afterCommit(hook, key),
     close: rest.close,
+    ...(rest.snapshot ? { snapshot: rest.snapshot } : {}),
   };
 }
 
