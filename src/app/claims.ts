@@ -65,7 +65,9 @@ export async function finishClaim(deps: ClaimPorts, workItemId: string, claim: C
     return { kind: 'no-room', error: refused };
   }
   const updated = await deps.workItems.update(workItemId, (doc) =>
-    doc && doc.item.state === 'open' ? { ...doc, item: assignWorkItem(doc.item, claim.agentId, now) } : doc,
+    doc && doc.item.state === 'open'
+      ? { ...doc, item: assignWorkItem(doc.item, claim.agentId, now, doc.waitingSince) }
+      : doc,
   );
   if (!updated || !ours(updated)) {
     // Someone else took or ended it between the two reads: the session opened for it closes again.

@@ -1,4 +1,9 @@
-import { isPositionToTell, positionWording } from '../domain/queue-position';
+import {
+  AVERAGE_WAIT_WINDOW_MS,
+  averageWaitWording,
+  isPositionToTell,
+  positionWording,
+} from '../domain/queue-position';
 import type { DeskPorts } from './desk-context';
 
 export type QueuePositionPorts = Pick<
@@ -33,14 +38,20 @@ export async function tellQueuePositions(deps: QueuePositionPorts): Promise<numb
         !offered && isPositionToTell(told.get(workItemId), position, now),
     );
   if (due.length === 0) return 0;
-  const docs = await deps.workItems.getMany(due.map(({ workItemId }) => workItemId));
+  const [docs, waits] = await Promise.all([
+    deps.workItems.getMany(due.map(({ workItemId }) => workItemId)),
+    deps.workItems.answeredSince(deps.settings.workstream.name, now - AVERAGE_WAIT_WINDOW_MS),
+  ]);
+  const averageWait = averageWaitWording(waits);
   let count = 0;
   for (const { workItemId, position } of due) {
     const item = docs.get(workItemId)?.item;
     if (!item || item.state !== 'open' || item.customerLeftAt !== undefined) continue;
     await deps.unitOfWork.run(async () => {
       await deps.positionNotices.record(workItemId, { position, at: now });
-      await deps.notifier.toCustomer(item.customerId, positionWording(position), { kind: 'position' });
+      await deps.notifier.toCustomer(item.customerId, positionWording(position, averageWait), {
+        kind: 'position',
+      });
     });
     deps.logger.debug({ workItemId, position }, 'queue position told');
     count += 1;

@@ -1,3 +1,4 @@
+import type { AnsweredWaits } from '../domain/queue-position';
 import type { PositionTold } from '../domain/queue-position';
 import type { CustomerIdentity } from '../domain/session-title';
 import type { QuickReplyFields } from '../domain/quick-replies';
@@ -78,6 +79,8 @@ export interface WorkItemRepository {
   pendingTransfers(): Promise<(PendingTransfer & { readonly workItemId: string })[]>;
   /** The ids of the workstream's conversations in wrap-up, oldest first. */
   inWrapUp(workstream: string): Promise<string[]>;
+  /** How many of the workstream's conversations agents took from the queue since `since`, and their average wait. */
+  answeredSince(workstream: string, since: number): Promise<AnsweredWaits>;
   /**
    * Up to `limit` of the workstream's conversations created in [from, to), oldest first (ties by id), after
    * `after`: a page of an export, read by key, so a long range is read a page at a time.

@@ -13,8 +13,32 @@ export interface PositionTold {
   readonly longWaitToldAt?: number;
 }
 
-export function positionWording(position: number): string {
-  return position <= 1 ? "You're next." : `You're number ${position} in the queue.`;
+/** What the average wait is made of: the last hour's conversations agents took from the queue. */
+export const AVERAGE_WAIT_WINDOW_MS = 3_600_000;
+/** Omnichannel shows an average wait only once it rests on enough conversations, and only when it is long. */
+export const AVERAGE_WAIT_MIN_ANSWERED = 20;
+export const AVERAGE_WAIT_SHOWN_OVER_MS = 60_000;
+
+export interface AnsweredWaits {
+  /** Conversations agents took from the queue within the window. */
+  readonly answered: number;
+  /** Their customers' average wait until then (0 with none). */
+  readonly averageWaitMs: number;
+}
+
+/** "Average wait about 4 minutes.", when it is over a minute and rests on at least 20 conversations; else nothing. */
+export function averageWaitWording(waits: AnsweredWaits | undefined): string | undefined {
+  if (!waits || waits.answered < AVERAGE_WAIT_MIN_ANSWERED) return undefined;
+  if (waits.averageWaitMs <= AVERAGE_WAIT_SHOWN_OVER_MS) return undefined;
+  const minutes = Math.max(1, Math.round(waits.averageWaitMs / 60_000));
+  return `Average wait about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}
+
+/** The place, and behind anyone but the next the average wait when there is one to tell. */
+export function positionWording(position: number, averageWait?: string): string {
+  if (position <= 1) return "You're next.";
+  const place = `You're number ${position} in the queue.`;
+  return averageWait === undefined ? place : `${place} ${averageWait}`;
 }
 
 /** True when the customer is to be told `position` now, given what they were last told. */

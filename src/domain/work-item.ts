@@ -41,6 +41,11 @@ export interface WorkItem {
    * relayed customer message reads the consultants only when there are some.
    */
   readonly consultants?: number;
+  /**
+   * When an agent last took it from the queue, and how long the customer had waited by then (from 0026): what the
+   * average wait queued customers are told is made of.
+   */
+  readonly answered?: { readonly at: number; readonly waitedMs: number };
 }
 
 /** The outcome of a wrap-up nobody finished within WRAP_UP_TIMEOUT_S. */
@@ -82,10 +87,24 @@ function withoutAssignment(item: WorkItem): WorkItem {
   return rest;
 }
 
-/** Accept or pick: Open → Active. */
-export function assignWorkItem(item: WorkItem, agentId: string, now: number): WorkItem {
+/** Accept or pick: Open → Active. Given when the customer began waiting, the wait is kept as answered. */
+export function assignWorkItem(
+  item: WorkItem,
+  agentId: string,
+  now: number,
+  waitingSince?: number,
+): WorkItem {
   requireState(item, 'be assigned', ['open']);
-  return { ...item, state: 'active', assignedAgentId: agentId, lastAgentId: agentId, stateChangedAt: now };
+  return {
+    ...item,
+    state: 'active',
+    assignedAgentId: agentId,
+    lastAgentId: agentId,
+    stateChangedAt: now,
+    ...(waitingSince !== undefined
+      ? { answered: { at: now, waitedMs: Math.max(0, now - waitingSince) } }
+      : {}),
+  };
 }
 
 /** Closing the session without ending it: Active → Waiting, which frees the agent's capacity. */

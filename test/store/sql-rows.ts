@@ -106,6 +106,8 @@ export const EVERY_TABLE: Rows = {
     transfer_expires_at: T0 + 120_500,
     outcome: 'Resolved',
     consultants: 0,
+    answered_at: T0 + 9,
+    waited_ms: 95_000,
     version: 5,
   },
   messages: {

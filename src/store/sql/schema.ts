@@ -110,6 +110,9 @@ export interface WorkItemsTable {
   outcome: string | null;
   /** How many colleagues consult on it (from 0018); the rows are in `consultants`. */
   consultants: Defaulted<number>;
+  /** When an agent last took it from the queue, and the customer's wait until then (from 0026). */
+  answered_at: Millis | null;
+  waited_ms: number | null;
   version: Defaulted<number>;
 }
 

@@ -9,7 +9,7 @@ import { appendMessage } from './messages';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 import { pendingTransfers } from './transfer-queries';
-import { inWrapUp } from './wrap-up-queries';
+import { answeredSince, inWrapUp } from './wrap-up-queries';
 import { columnsOf, documentOf, prechatRows, samePrechat } from './work-item-rows';
 
 type Trx = Kysely<Database>;
@@ -133,6 +133,8 @@ export function createWorkItemRepository(database: SqlDatabase): WorkItemReposit
     pendingTransfers: () => pendingTransfers(database.db),
 
     inWrapUp: (workstream) => inWrapUp(database.db, workstream),
+
+    answeredSince: (workstream, since) => answeredSince(database.db, workstream, since),
 
     createdBetween: (workstream, range, after, limit) =>
       createdBetween(database.db, workstream, range, after, limit),

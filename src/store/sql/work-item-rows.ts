@@ -34,6 +34,9 @@ function itemOf(row: WorkItemRow): WorkItem {
     ...transferOf(row),
     ...present('outcome', row.outcome),
     ...(row.consultants > 0 ? { consultants: row.consultants } : {}),
+    ...(row.answered_at !== null && row.waited_ms !== null
+      ? { answered: { at: row.answered_at, waitedMs: row.waited_ms } }
+      : {}),
   };
 }
 
@@ -108,6 +111,8 @@ export function columnsOf(doc: WorkItemDocument): WorkItemColumns {
     transfer_expires_at: item.transfer?.expiresAt ?? null,
     outcome: item.outcome ?? null,
     consultants: item.consultants ?? 0,
+    answered_at: item.answered?.at ?? null,
+    waited_ms: item.answered?.waitedMs ?? null,
   };
 }
 
