@@ -346,7 +346,8 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
     });
 
     it('refreshes a panel at most once per interval: a sooner render waits for its turn, the newest goes then', async () => {
-      const { outbox } = rig({ autoDrain: true, refresh: { priority: 2, intervalMs: 1500 } });
+      // The pacing timer is real: an interval long enough that a loaded machine's drain ends well within it.
+      const { outbox } = rig({ autoDrain: true, refresh: { priority: 2, intervalMs: 4000 } });
       const panel = (body: string): OutboxMessage => ({ ...card(AGENT, body, 'panel'), priority: 2 });
       const chat = CHAT[AGENT.id]!;
       await outbox.enqueue(panel('panel 1'));
@@ -362,7 +363,7 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
       expect(cards(connector.posted(chat))).toEqual([['panel 1'], ['a message'], ['another message']]);
       expect(connector.updates(chat)).toEqual([]);
       await connector.waitFor('the panel once its turn came', (calls) => calls.length === 4, {
-        timeoutMs: 5000,
+        timeoutMs: 10_000,
       });
       expect(cards(connector.updates(chat))).toEqual([['panel 4']]);
       await outbox.drain();
