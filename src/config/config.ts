@@ -56,10 +56,16 @@ export interface Config {
   requestTimeoutSeconds: number;
   /** How long one activity's turn may take before it is answered 503 (TURN_DEADLINE_S). */
   turnDeadlineSeconds: number;
-  /** '' means local anonymous mode (no JWT auth), as the Emulator and the Agents Playground use. */
+  /**
+   * CLIENT_ID (or its alias MicrosoftAppId), the bot's Entra app id; '' means local anonymous mode (no JWT auth),
+   * as the Emulator and the Agents Playground use.
+   */
   microsoftAppId: string;
+  /** CLIENT_SECRET (or MicrosoftAppPassword). A secret. */
   microsoftAppPassword: string;
+  /** TENANT_ID (or MicrosoftAppTenantId). */
   microsoftAppTenantId: string;
+  /** MicrosoftAppType; SingleTenant by default when the app id and the tenant id are both set. */
   microsoftAppType: AppType;
   anonymous: boolean;
   /** sqlite: one file (one machine); postgres: several instances on one database; memory: SQLite in memory. */
@@ -144,7 +150,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 export function loadConfig(source: Env): ConfigResult {
   const env = new EnvReader(source);
   const server = readServerKeys(env);
-  const bot = readBotKeys(env);
+  const { bot, names: identityNames } = readBotKeys(env);
   const store = readStoreKeys(env);
   const { listedAgents, names, supervisors } = readAgentKeys(env);
   const desk = readDeskKeys(env);
@@ -152,11 +158,11 @@ export function loadConfig(source: Env): ConfigResult {
 
   const anonymous = bot.microsoftAppId === '';
   const agentIdsSet = env.raw('AGENT_IDS') !== undefined;
-  checkServer(env, server, anonymous);
-  checkWebchat(env, webchatSet, anonymous);
-  checkCredentials(env, bot, anonymous);
+  checkServer(env, server, identityNames, anonymous);
+  checkWebchat(env, webchatSet, identityNames, anonymous);
+  checkCredentials(env, bot, identityNames, anonymous);
   checkStore(env, store);
-  checkAgentIdsGiven(env, anonymous);
+  checkAgentIdsGiven(env, identityNames, anonymous);
   checkTabSso(env);
   const roster = anonymous && !agentIdsSet ? [PLAYGROUND_AGENT] : listedAgents;
   const { staff, supervisorIds, ambiguous } = withSupervisors(roster, supervisors);

@@ -27,6 +27,7 @@ import {
 } from './list-schemas';
 import { z } from 'zod';
 import { deriveTeamsAppId } from './teams-app-id';
+import { type IdentityKeyNames, readBotIdentity } from './bot-identity';
 import {
   flag,
   guid,
@@ -72,13 +73,19 @@ export type BotKeys = Pick<
   'microsoftAppId' | 'microsoftAppPassword' | 'microsoftAppTenantId' | 'microsoftAppType'
 >;
 
-export function readBotKeys(env: EnvReader): BotKeys {
-  return {
-    microsoftAppId: env.raw('MicrosoftAppId') ?? '',
-    microsoftAppPassword: env.raw('MicrosoftAppPassword') ?? '',
-    microsoftAppTenantId: env.raw('MicrosoftAppTenantId') ?? '',
-    microsoftAppType: env.read('MicrosoftAppType', oneOf(APP_TYPES), 'MultiTenant', listOf(APP_TYPES)),
+/** The bot's keys, and the spelling (CLIENT_ID or MicrosoftAppId, ...) error lines name its identity keys by. */
+export function readBotKeys(env: EnvReader): { bot: BotKeys; names: IdentityKeyNames } {
+  const identity = readBotIdentity(env);
+  // Bots registered since July 2025 (the Teams CLI's among them) are single-tenant: a tenant id given with the
+  // app id means SingleTenant unless MicrosoftAppType says otherwise; MultiTenant would ask the wrong tenant for tokens.
+  const typeDefault = identity.id !== '' && identity.tenant !== '' ? 'SingleTenant' : 'MultiTenant';
+  const bot: BotKeys = {
+    microsoftAppId: identity.id,
+    microsoftAppPassword: identity.secret,
+    microsoftAppTenantId: identity.tenant,
+    microsoftAppType: env.read('MicrosoftAppType', oneOf(APP_TYPES), typeDefault, listOf(APP_TYPES)),
   };
+  return { bot, names: identity.names };
 }
 
 export type StoreKeys = Pick<Config, 'store' | 'sqlitePath' | 'databaseUrl' | 'databasePoolSize'>;

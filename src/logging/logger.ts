@@ -15,6 +15,7 @@ const REDACTED_PATHS = [
   '*.microsoftAppPassword',
   '*.databaseUrl',
   'MicrosoftAppPassword',
+  'CLIENT_SECRET',
   'DATABASE_URL',
   'headers.authorization',
   '*.headers.authorization',
