@@ -42,6 +42,7 @@ export { readEnvFile, resolveEnvironment } from './env-file';
 export type { PrechatQuestion } from './list-schemas';
 export { DEV_TEAMS_APP_ID, deriveTeamsAppId } from './teams-app-id';
 export { isLoopbackHost } from './value-schemas';
+export { loadPackageConfig, type PackageConfig, type PackageConfigResult } from './package-keys';
 
 export interface Config {
   port: number;
@@ -56,6 +57,13 @@ export interface Config {
   requestTimeoutSeconds: number;
   /** How long one activity's turn may take before it is answered 503 (TURN_DEADLINE_S). */
   turnDeadlineSeconds: number;
+  /**
+   * On SIGTERM, how long requests in flight and the outbox's due sends get to finish before the store closes
+   * (SHUTDOWN_GRACE_S); what is left is sent after the next start.
+   */
+  shutdownGraceSeconds: number;
+  /** GET /readyz fails when a due send has waited longer than this (READY_OUTBOX_MAX_AGE_S); 0: not checked. */
+  readyOutboxMaxAgeSeconds: number;
   /**
    * CLIENT_ID (or its alias MicrosoftAppId), the bot's Entra app id; '' means local anonymous mode (no JWT auth),
    * as the Emulator and the Agents Playground use.

@@ -26,19 +26,9 @@ import {
   operatingHours,
 } from './list-schemas';
 import { z } from 'zod';
-import { deriveTeamsAppId } from './teams-app-id';
+import { type PackageKeys, readPackageKeys } from './package-keys';
 import { type IdentityKeyNames, readBotIdentity } from './bot-identity';
-import {
-  flag,
-  guid,
-  hostName,
-  httpUrlValue,
-  integer,
-  oneOf,
-  postgresUrl,
-  publicBaseUrl,
-  tokenClaim,
-} from './value-schemas';
+import { flag, hostName, integer, oneOf, postgresUrl } from './value-schemas';
 
 /*
  * Each group reads its keys with their defaults and the words that say what a valid value is. The groups are
@@ -54,6 +44,8 @@ export type ServerKeys = Pick<
   | 'headersTimeoutSeconds'
   | 'requestTimeoutSeconds'
   | 'turnDeadlineSeconds'
+  | 'shutdownGraceSeconds'
+  | 'readyOutboxMaxAgeSeconds'
 >;
 
 export function readServerKeys(env: EnvReader): ServerKeys {
@@ -65,6 +57,13 @@ export function readServerKeys(env: EnvReader): ServerKeys {
     headersTimeoutSeconds: env.read('HEADERS_TIMEOUT_S', integer(1, 600), 20, wholeBetween(1, 600)),
     requestTimeoutSeconds: env.read('REQUEST_TIMEOUT_S', integer(1, 3600), 60, wholeBetween(1, 3600)),
     turnDeadlineSeconds: env.read('TURN_DEADLINE_S', integer(1, 600), 15, wholeBetween(1, 600)),
+    shutdownGraceSeconds: env.read('SHUTDOWN_GRACE_S', integer(0, 600), 10, wholeBetween(0, 600)),
+    readyOutboxMaxAgeSeconds: env.read(
+      'READY_OUTBOX_MAX_AGE_S',
+      integer(0, 86400),
+      300,
+      `${wholeBetween(0, 86400)} (0 turns the check off)`,
+    ),
   };
 }
 
@@ -269,13 +268,11 @@ function contactsFile(value: string): string {
   return value.toLowerCase() === 'off' ? '' : value;
 }
 
-export type WebKeys = Pick<
-  Config,
-  'logLevel' | 'publicBaseUrl' | 'teamsAppId' | 'tabSsoAudience' | 'tabSsoIssuer' | 'tabSsoJwksUri'
-> & {
-  /** WEBCHAT as set; unset, the mode follows from MicrosoftAppId (see Config.webchat). */
-  readonly webchatSet: WebchatMode | undefined;
-};
+export type WebKeys = Pick<Config, 'logLevel'> &
+  PackageKeys & {
+    /** WEBCHAT as set; unset, the mode follows from the bot's app id (see Config.webchat). */
+    readonly webchatSet: WebchatMode | undefined;
+  };
 
 export function readWebKeys(env: EnvReader, microsoftAppId: string): WebKeys {
   return {
@@ -286,20 +283,6 @@ export function readWebKeys(env: EnvReader, microsoftAppId: string): WebKeys {
       listOf(WEBCHAT_MODES),
     ),
     logLevel: env.read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', listOf(LOG_LEVELS)),
-    publicBaseUrl: env.read(
-      'PUBLIC_BASE_URL',
-      publicBaseUrl,
-      'http://localhost:3978',
-      'an http(s) URL without query or fragment, e.g. https://relaydesk.example.com',
-    ),
-    teamsAppId: env.read(
-      'TEAMS_APP_ID',
-      guid,
-      deriveTeamsAppId(microsoftAppId),
-      'a GUID, e.g. 00000000-0000-0000-0000-000000000000',
-    ),
-    tabSsoAudience: env.read('TAB_SSO_AUDIENCE', tokenClaim, '', 'a token audience (no spaces)'),
-    tabSsoIssuer: env.read('TAB_SSO_ISSUER', tokenClaim, '', 'a token issuer (no spaces)'),
-    tabSsoJwksUri: env.read('TAB_SSO_JWKS_URI', httpUrlValue, '', 'an http(s) URL of a JSON Web Key Set'),
+    ...readPackageKeys(env, microsoftAppId),
   };
 }

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       headersTimeoutSeconds: 20,
       requestTimeoutSeconds: 60,
       turnDeadlineSeconds: 15,
+      shutdownGraceSeconds: 10,
+      readyOutboxMaxAgeSeconds: 300,
       microsoftAppId: '',
       microsoftAppPassword: '',
       microsoftAppTenantId: '',

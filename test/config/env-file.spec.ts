@@ -52,6 +52,8 @@ describe('readEnvFile', () => {
         'HEADERS_TIMEOUT_S',
         'REQUEST_TIMEOUT_S',
         'TURN_DEADLINE_S',
+        'SHUTDOWN_GRACE_S',
+        'READY_OUTBOX_MAX_AGE_S',
         'CLIENT_ID',
         'CLIENT_SECRET',
         'TENANT_ID',
