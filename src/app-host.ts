@@ -84,15 +84,31 @@ function logStarted(
   logger.info(
     {
       url,
+      tab: `${baseUrl}/tab`,
+      webchat: config.webchat === 'local' ? `${baseUrl}/chat` : 'off',
       store: config.store,
+      storeAt: storeLocation(config),
+      probes: `${baseUrl}/healthz ${baseUrl}/readyz`,
+      publicBaseUrl: config.publicBaseUrl,
       agents: config.agentIds,
       auth: config.anonymous ? 'anonymous' : config.microsoftAppType,
       contacts,
-      webchat: config.webchat === 'local' ? `${baseUrl}/chat` : 'off',
       version,
     },
     `relaydesk listening on ${url}`,
   );
+}
+
+/** Where the state is, for the start line: the SQLite file, or the PostgreSQL server and database (no credentials). */
+function storeLocation(config: Config): string {
+  if (config.store === 'memory') return 'memory (nothing kept)';
+  if (config.store === 'sqlite') return config.sqlitePath;
+  try {
+    const url = new URL(config.databaseUrl);
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return 'postgres';
+  }
 }
 
 /** After a failed start: runs each step whatever the others did; a step that fails is logged, not thrown. */

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { RateWindow } from '../domain/call-budget';
 import type { AgentIdentity } from '../domain/agent-directory';
 import type { SentimentThreshold } from '../domain/sentiment';
-import type { AppType, LogLevel, StoreKind, WebchatMode } from './allowed-values';
+import type { AppType, LogFormat, LogLevel, StoreKind, WebchatMode } from './allowed-values';
 import { PLAYGROUND_AGENT, withNames, withSupervisors } from './agent-roster';
 import {
   checkAgentIdsGiven,
@@ -29,10 +29,12 @@ import type { PrechatQuestion } from './list-schemas';
 
 export {
   APP_TYPES,
+  LOG_FORMATS,
   LOG_LEVELS,
   STORE_KINDS,
   WEBCHAT_MODES,
   type AppType,
+  type LogFormat,
   type LogLevel,
   type StoreKind,
   type WebchatMode,
@@ -136,6 +138,8 @@ export interface Config {
    */
   webchat: WebchatMode;
   logLevel: LogLevel;
+  /** LOG_FORMAT: json or pretty; undefined (unset) chooses by whether stdout is a terminal (chooseLogFormat). */
+  logFormat: LogFormat | undefined;
   /** Where Teams reaches this server (the tab at `${publicBaseUrl}/tab`); no trailing slash. */
   publicBaseUrl: string;
   /** The Teams app's id in its manifest (a GUID); derived from microsoftAppId unless TEAMS_APP_ID is set. */

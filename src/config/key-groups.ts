@@ -10,7 +10,15 @@ import {
   TEAMS_TENANT_LIMIT_DEFAULT,
 } from './rate-windows';
 import { SENTIMENT_THRESHOLDS } from '../domain/sentiment';
-import { APP_TYPES, LOG_LEVELS, STORE_KINDS, WEBCHAT_MODES, type WebchatMode } from './allowed-values';
+import {
+  APP_TYPES,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  STORE_KINDS,
+  WEBCHAT_MODES,
+  type LogFormat,
+  type WebchatMode,
+} from './allowed-values';
 import type { Config } from './config';
 import { type EnvReader, listOf, wholeBetween } from './env-reader';
 import {
@@ -268,7 +276,7 @@ function contactsFile(value: string): string {
   return value.toLowerCase() === 'off' ? '' : value;
 }
 
-export type WebKeys = Pick<Config, 'logLevel'> &
+export type WebKeys = Pick<Config, 'logLevel' | 'logFormat'> &
   PackageKeys & {
     /** WEBCHAT as set; unset, the mode follows from the bot's app id (see Config.webchat). */
     readonly webchatSet: WebchatMode | undefined;
@@ -283,6 +291,12 @@ export function readWebKeys(env: EnvReader, microsoftAppId: string): WebKeys {
       listOf(WEBCHAT_MODES),
     ),
     logLevel: env.read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', listOf(LOG_LEVELS)),
+    logFormat: env.read<LogFormat | undefined>(
+      'LOG_FORMAT',
+      oneOf(LOG_FORMATS),
+      undefined,
+      listOf(LOG_FORMATS),
+    ),
     ...readPackageKeys(env, microsoftAppId),
   };
 }

@@ -78,6 +78,7 @@ describe('loadConfig', () => {
       sweepIntervalSeconds: 5,
       webchat: 'local',
       logLevel: 'info',
+      logFormat: undefined,
       publicBaseUrl: 'http://localhost:3978',
       teamsAppId: DEV_TEAMS_APP_ID,
       tabSsoAudience: '',

@@ -93,6 +93,7 @@ describe('readEnvFile', () => {
         'SWEEP_INTERVAL_S',
         'WEBCHAT',
         'LOG_LEVEL',
+        'LOG_FORMAT',
         'PUBLIC_BASE_URL',
         'TEAMS_APP_ID',
         'TAB_SSO_AUDIENCE',
