@@ -143,7 +143,7 @@ async function startAndStop(stage: Stage, dir: string, imageEnv: Record<string, 
   }
   const code = await Promise.race([
     exited,
-    new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 20_000)),
+    new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 20_000).unref()),
   ]);
   if (code !== 0)
     throw new Error(`after SIGTERM: ${String(code)} (expected exit code 0)\n${output.slice(-3000)}`);
