@@ -134,7 +134,7 @@ export interface Config {
   queueLimits: QueueLimits;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
-   * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.
+   * mode. Unset, it is 'local' without CLIENT_ID and 'off' with it; WEBCHAT=local with CLIENT_ID is an error.
    */
   webchat: WebchatMode;
   logLevel: LogLevel;
