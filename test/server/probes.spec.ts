@@ -100,7 +100,7 @@ describe('closing the desk (SIGTERM, Ctrl-C)', () => {
   it('gives a connector that does not answer no more than SHUTDOWN_GRACE_S, leaving its sends for the next start', async () => {
     const desk = await startTestDesk(
       { CONTACTS_FILE: 'off', SHUTDOWN_GRACE_S: '1' },
-      { outbox: { ...HELD_OUTBOX, closeTimeoutMs: 100 } },
+      { outbox: HELD_OUTBOX },
     );
     const held = connector.hold();
     try {
