@@ -93,7 +93,7 @@ describe('compose.yaml', () => {
     expect(compose).toMatch(/postgres-data:\/var\/lib\/postgresql\/data/);
     expect(compose).toMatch(/pg_isready/);
     expect(compose).toMatch(/condition: service_healthy/);
-    expect(compose).toMatch(/stop_grace_period: 15s/);
+    expect(compose).toMatch(/stop_grace_period: 25s/);
   });
 
   it('sets only keys the server knows, STORE=postgres with a DATABASE_URL on the postgres service', () => {
