@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
 import { strToU8, zipSync } from 'fflate';
-import type { Config } from '../src/config/config';
+import type { PackageConfig } from '../src/config/config';
 import { decodePng, readPngHeader } from './png';
 
 /** The folder with manifest.json and the icons. */
@@ -21,7 +21,7 @@ export const ICONS = {
   outline: { file: 'outline.png', width: 32, height: 32 },
 } as const;
 
-export type PackageConfig = Pick<Config, 'microsoftAppId' | 'teamsAppId' | 'publicBaseUrl'>;
+export type { PackageConfig };
 
 export type BuildResult =
   | {
@@ -49,13 +49,14 @@ export function placeholderValues(
   const errors: string[] = [];
   const warnings: string[] = [];
   const appId = config.microsoftAppId;
+  const key = config.appIdKey ?? 'CLIENT_ID';
   if (appId === '') {
     errors.push(
-      "MicrosoftAppId: is required to build the Teams app package (the bot's Entra app registration id, a GUID)",
+      `${key}: is required to build the Teams app package (the bot's Entra app (client) id, a GUID; MicrosoftAppId is its older name)`,
     );
   } else if (!GUID.test(appId)) {
     errors.push(
-      `MicrosoftAppId: ${JSON.stringify(appId)} is not a GUID; the manifest needs the bot's Entra app registration id`,
+      `${key}: ${JSON.stringify(appId)} is not a GUID; the manifest needs the bot's Entra app (client) id`,
     );
   }
   const url = new URL(config.publicBaseUrl);
@@ -63,6 +64,14 @@ export function placeholderValues(
     warnings.push(
       `PUBLIC_BASE_URL: ${config.publicBaseUrl} is not https; Teams loads the Workspace tab only over https, ` +
         'so set PUBLIC_BASE_URL to the https address Teams reaches this server at (a deployment or a tunnel)',
+    );
+  }
+  const resource = `api://${url.host}/${appId}`;
+  const audience = config.tabSsoAudience;
+  if (audience !== '' && audience !== resource && audience !== appId) {
+    warnings.push(
+      `TAB_SSO_AUDIENCE: ${audience} is neither the manifest's SSO resource (${resource}) nor the app id; ` +
+        "the tab's SSO tokens will carry one of those, so the agent API would refuse them",
     );
   }
   return {

@@ -1,6 +1,7 @@
 /**
- * `npm run package`: builds the Teams app package from manifest/ and the config (.env in the working directory,
- * the environment winning, exactly as the server reads it) and writes build/relaydesk-teams-app.zip.
+ * `npm run package`: builds the Teams app package from manifest/ and the keys it needs (CLIENT_ID, PUBLIC_BASE_URL,
+ * TEAMS_APP_ID, TAB_SSO_*), read from .env in the working directory and the environment (the environment winning)
+ * as the server reads them, and writes build/relaydesk-teams-app.zip. The secret and AGENT_IDS are not needed.
  *
  *   tsx scripts/package-app.ts [--out-dir <dir>]
  *
@@ -9,7 +10,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, readEnvFile, resolveEnvironment, type ConfigResult } from '../src/config/config';
+import {
+  loadPackageConfig,
+  readEnvFile,
+  resolveEnvironment,
+  type PackageConfigResult,
+} from '../src/config/config';
 import { buildAppPackage, writeAppPackage } from './app-package';
 
 const USAGE = 'usage: tsx scripts/package-app.ts [--out-dir <dir>]   (default: build/)';
@@ -26,10 +32,10 @@ function parseArgs(args: readonly string[]): { outDir: string } | { error: strin
   return { outDir: resolve(outDir) };
 }
 
-function readConfig(): ConfigResult {
+function readConfig(): PackageConfigResult {
   const envPath = resolve('.env');
   try {
-    return loadConfig(resolveEnvironment(process.env, readEnvFile(envPath)));
+    return loadPackageConfig(resolveEnvironment(process.env, readEnvFile(envPath)));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, errors: [`.env: cannot read ${envPath} (${reason})`] };

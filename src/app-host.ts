@@ -20,6 +20,12 @@ import {
   warnIfAnonymousRemote,
 } from './host/start-parts';
 import { wireBot, type WiredBot } from './host/wire-bot';
+import { shutDown } from './host/shutdown';
+import { registerReadyz } from './server/readyz';
+import { checkReadiness } from './store/sql/readiness';
+
+/** How long /readyz waits for the database before calling it unreachable. */
+const READY_TIMEOUT_MS = 2000;
 
 export type { OutboxStartOptions, RunningRelaydesk, StartOptions } from './host/start-options';
 export { warnIfAnonymousRemote } from './host/start-parts';
@@ -53,6 +59,7 @@ function createServer(config: Config, logger: Logger, version: string, clock: Cl
     storeKind: config.store,
     version,
     clock,
+    closeGraceMs: config.shutdownGraceSeconds * 1000,
     connections: {
       maxConnections: config.maxConnections,
       headersTimeoutMs: config.headersTimeoutSeconds * 1000,
@@ -77,15 +84,31 @@ function logStarted(
   logger.info(
     {
       url,
+      tab: `${baseUrl}/tab`,
+      webchat: config.webchat === 'local' ? `${baseUrl}/chat` : 'off',
       store: config.store,
+      storeAt: storeLocation(config),
+      probes: `${baseUrl}/healthz ${baseUrl}/readyz`,
+      publicBaseUrl: config.publicBaseUrl,
       agents: config.agentIds,
       auth: config.anonymous ? 'anonymous' : config.microsoftAppType,
       contacts,
-      webchat: config.webchat === 'local' ? `${baseUrl}/chat` : 'off',
       version,
     },
     `relaydesk listening on ${url}`,
   );
+}
+
+/** Where the state is, for the start line: the SQLite file, or the PostgreSQL server and database (no credentials). */
+function storeLocation(config: Config): string {
+  if (config.store === 'memory') return 'memory (nothing kept)';
+  if (config.store === 'sqlite') return config.sqlitePath;
+  try {
+    const url = new URL(config.databaseUrl);
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return 'postgres';
+  }
 }
 
 /** After a failed start: runs each step whatever the others did; a step that fails is logged, not thrown. */
@@ -113,6 +136,8 @@ export async function startRelaydesk(
   const http = createServer(config, logger, version, clock);
   // Which agents have a tab open on any instance, so an offer made here reaches a tab open on another.
   const tabs = new TabPresence({ database: store.database, clock, logger });
+  const shutdown: { closing?: Promise<void> } = {};
+  registerProbes(http, store.database, config, clock, logger, () => shutdown.closing !== undefined);
   let webchat: LocalDirectLine | undefined;
   let wired: WiredBot | undefined;
   let address: BoundAddress;
@@ -131,14 +156,52 @@ export async function startRelaydesk(
     await undoStart(logger, [() => wired?.outbox.stop(), () => liveEvents.close(), () => store.close()]);
     throw error;
   }
-  const { sweeper, outbox, agentApi } = wired;
-  sweeper.start();
-  outbox.start();
+  wired.sweeper.start();
+  wired.outbox.start();
   tabs.start();
   const baseUrl = httpUrl(address);
   logStarted(config, logger, baseUrl, contacts, version);
+  return handle(config, logger, { baseUrl, store, http, wired, tabs, liveEvents, webchat, shutdown });
+}
 
-  let closing: Promise<void> | undefined;
+/** GET /readyz over the desk's database; not ready once the shutdown has begun. */
+function registerProbes(
+  http: ReturnType<typeof createHttpServer>,
+  database: SqlDatabase,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  stopping: () => boolean,
+): void {
+  registerReadyz(http.restify, {
+    check: () =>
+      checkReadiness(database, {
+        now: clock.now(),
+        outboxMaxAgeMs: config.readyOutboxMaxAgeSeconds * 1000,
+        timeoutMs: READY_TIMEOUT_MS,
+      }),
+    stopping,
+    logger,
+  });
+}
+
+/** The running desk as main and the tests hold it. */
+function handle(
+  config: Config,
+  logger: Logger,
+  parts: {
+    baseUrl: string;
+    store: { database: SqlDatabase; close(): Promise<void> };
+    http: ReturnType<typeof createHttpServer>;
+    wired: WiredBot;
+    tabs: TabPresence;
+    liveEvents: { close(): Promise<void> };
+    webchat: LocalDirectLine | undefined;
+    shutdown: { closing?: Promise<void> };
+  },
+): RunningRelaydesk {
+  const { baseUrl, store, http, tabs, liveEvents, webchat, shutdown } = parts;
+  const { sweeper, outbox, agentApi } = parts.wired;
   return {
     url: `${baseUrl}/api/messages`,
     baseUrl,
@@ -147,19 +210,21 @@ export async function startRelaydesk(
     drainOutbox: () => outbox.drain(),
     outboxPending: () => outbox.pending(),
     // Sweeper, server and outbox first, so nothing is still using the store when it closes. The event streams end
-    // before the server closes, which would otherwise wait for them; the outbox stops after the server, so a
-    // request still running can store its messages (they are sent after the next start).
+    // before the server closes, which would otherwise wait for them; the outbox drains after the server, so a
+    // request still running can store its messages, and stops within the grace (the rest is sent after a start).
     close: () => {
-      closing ??= sweeper
-        .stop()
-        .then(() => agentApi.close())
-        .then(() => http.close())
-        .finally(() => outbox.stop())
-        .finally(() => tabs.close())
-        .finally(() => liveEvents.close())
-        .finally(() => webchat?.settled())
-        .finally(() => store.close());
-      return closing;
+      const afterwards = [
+        () => tabs.close(),
+        () => liveEvents.close(),
+        () => webchat?.settled(),
+        () => store.close(),
+      ];
+      shutdown.closing ??= shutDown(
+        { sweeper, agentApi, http, outbox, afterwards },
+        config.shutdownGraceSeconds * 1000,
+        logger,
+      );
+      return shutdown.closing;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { loadConfigFromEnvironment } from './config/config';
-import { createLogger } from './logging/logger';
+import { chooseLogFormat, colorsFor, createLogger } from './logging/logger';
 import type { RunningRelaydesk } from './app-host';
 
 async function main(): Promise<void> {
@@ -9,7 +9,12 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const logger = createLogger({ level: result.config.logLevel });
+  const terminal = process.stdout.isTTY === true;
+  const logger = createLogger({
+    level: result.config.logLevel,
+    format: chooseLogFormat(result.config.logFormat, terminal),
+    colorize: colorsFor(terminal),
+  });
 
   // Loaded only after the config is valid. restify pulls in http-deceiver, whose load-time process.binding()
   // deprecation warning users can do nothing about, so it is muted for this one import.

@@ -11,3 +11,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const WEBCHAT_MODES = ['local', 'off'] as const;
 export type WebchatMode = (typeof WEBCHAT_MODES)[number];
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { RateWindow } from '../domain/call-budget';
 import type { AgentIdentity } from '../domain/agent-directory';
 import type { SentimentThreshold } from '../domain/sentiment';
-import type { AppType, LogLevel, StoreKind, WebchatMode } from './allowed-values';
+import type { AppType, LogFormat, LogLevel, StoreKind, WebchatMode } from './allowed-values';
 import { PLAYGROUND_AGENT, withNames, withSupervisors } from './agent-roster';
 import {
   checkAgentIdsGiven,
@@ -29,10 +29,12 @@ import type { PrechatQuestion } from './list-schemas';
 
 export {
   APP_TYPES,
+  LOG_FORMATS,
   LOG_LEVELS,
   STORE_KINDS,
   WEBCHAT_MODES,
   type AppType,
+  type LogFormat,
   type LogLevel,
   type StoreKind,
   type WebchatMode,
@@ -42,6 +44,7 @@ export { readEnvFile, resolveEnvironment } from './env-file';
 export type { PrechatQuestion } from './list-schemas';
 export { DEV_TEAMS_APP_ID, deriveTeamsAppId } from './teams-app-id';
 export { isLoopbackHost } from './value-schemas';
+export { loadPackageConfig, type PackageConfig, type PackageConfigResult } from './package-keys';
 
 export interface Config {
   port: number;
@@ -56,10 +59,23 @@ export interface Config {
   requestTimeoutSeconds: number;
   /** How long one activity's turn may take before it is answered 503 (TURN_DEADLINE_S). */
   turnDeadlineSeconds: number;
-  /** '' means local anonymous mode (no JWT auth), as the Emulator and the Agents Playground use. */
+  /**
+   * On SIGTERM, how long requests in flight and the outbox's due sends get to finish before the store closes
+   * (SHUTDOWN_GRACE_S); what is left is sent after the next start.
+   */
+  shutdownGraceSeconds: number;
+  /** GET /readyz fails when a due send has waited longer than this (READY_OUTBOX_MAX_AGE_S); 0: not checked. */
+  readyOutboxMaxAgeSeconds: number;
+  /**
+   * CLIENT_ID (or its alias MicrosoftAppId), the bot's Entra app id; '' means local anonymous mode (no JWT auth),
+   * as the Emulator and the Agents Playground use.
+   */
   microsoftAppId: string;
+  /** CLIENT_SECRET (or MicrosoftAppPassword). A secret. */
   microsoftAppPassword: string;
+  /** TENANT_ID (or MicrosoftAppTenantId). */
   microsoftAppTenantId: string;
+  /** MicrosoftAppType; SingleTenant by default when the app id and the tenant id are both set. */
   microsoftAppType: AppType;
   anonymous: boolean;
   /** sqlite: one file (one machine); postgres: several instances on one database; memory: SQLite in memory. */
@@ -118,10 +134,12 @@ export interface Config {
   queueLimits: QueueLimits;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
-   * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.
+   * mode. Unset, it is 'local' without CLIENT_ID and 'off' with it; WEBCHAT=local with CLIENT_ID is an error.
    */
   webchat: WebchatMode;
   logLevel: LogLevel;
+  /** LOG_FORMAT: json or pretty; undefined (unset) chooses by whether stdout is a terminal (chooseLogFormat). */
+  logFormat: LogFormat | undefined;
   /** Where Teams reaches this server (the tab at `${publicBaseUrl}/tab`); no trailing slash. */
   publicBaseUrl: string;
   /** The Teams app's id in its manifest (a GUID); derived from microsoftAppId unless TEAMS_APP_ID is set. */
@@ -144,7 +162,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 export function loadConfig(source: Env): ConfigResult {
   const env = new EnvReader(source);
   const server = readServerKeys(env);
-  const bot = readBotKeys(env);
+  const { bot, names: identityNames } = readBotKeys(env);
   const store = readStoreKeys(env);
   const { listedAgents, names, supervisors } = readAgentKeys(env);
   const desk = readDeskKeys(env);
@@ -152,11 +170,11 @@ export function loadConfig(source: Env): ConfigResult {
 
   const anonymous = bot.microsoftAppId === '';
   const agentIdsSet = env.raw('AGENT_IDS') !== undefined;
-  checkServer(env, server, anonymous);
-  checkWebchat(env, webchatSet, anonymous);
-  checkCredentials(env, bot, anonymous);
+  checkServer(env, server, identityNames, anonymous);
+  checkWebchat(env, webchatSet, identityNames, anonymous);
+  checkCredentials(env, bot, identityNames, anonymous);
   checkStore(env, store);
-  checkAgentIdsGiven(env, anonymous);
+  checkAgentIdsGiven(env, identityNames, anonymous);
   checkTabSso(env);
   const roster = anonymous && !agentIdsSet ? [PLAYGROUND_AGENT] : listedAgents;
   const { staff, supervisorIds, ambiguous } = withSupervisors(roster, supervisors);

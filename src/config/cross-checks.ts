@@ -1,3 +1,4 @@
+import type { IdentityKeyNames } from './bot-identity';
 import type { EnvReader } from './env-reader';
 import type { WebchatMode } from './allowed-values';
 import type { BotKeys, ServerKeys, StoreKeys } from './key-groups';
@@ -11,10 +12,16 @@ import { isLoopbackHost } from './value-schemas';
 /** The TAB_SSO_* keys, all set or none. */
 const TAB_SSO_KEYS = ['TAB_SSO_AUDIENCE', 'TAB_SSO_ISSUER', 'TAB_SSO_JWKS_URI'] as const;
 
-export function checkServer(env: EnvReader, server: ServerKeys, anonymous: boolean): void {
+export function checkServer(
+  env: EnvReader,
+  server: ServerKeys,
+  names: IdentityKeyNames,
+  anonymous: boolean,
+): void {
+  const id = names.id;
   if (anonymous && env.isValid('HOST') && !isLoopbackHost(server.host) && !server.allowAnonymousRemote) {
     env.error(
-      `HOST: ${JSON.stringify(server.host)} reaches beyond this machine while MicrosoftAppId is empty (anonymous mode, no sign-in): anyone on the network could act as an agent. Set MicrosoftAppId, keep HOST on 127.0.0.1, or set ALLOW_ANONYMOUS_REMOTE=true if that is what you mean`,
+      `HOST: ${JSON.stringify(server.host)} reaches beyond this machine while ${id} is empty (anonymous mode, no sign-in): anyone on the network could act as an agent. Set ${id}, keep HOST on 127.0.0.1, or set ALLOW_ANONYMOUS_REMOTE=true if that is what you mean`,
     );
   }
   if (
@@ -25,29 +32,41 @@ export function checkServer(env: EnvReader, server: ServerKeys, anonymous: boole
   }
 }
 
-export function checkWebchat(env: EnvReader, webchatSet: WebchatMode | undefined, anonymous: boolean): void {
+export function checkWebchat(
+  env: EnvReader,
+  webchatSet: WebchatMode | undefined,
+  names: IdentityKeyNames,
+  anonymous: boolean,
+): void {
+  const id = names.id;
   if (webchatSet === 'local' && !anonymous) {
     env.error(
-      'WEBCHAT: local works only in anonymous mode (MicrosoftAppId empty); with MicrosoftAppId set, leave it unset or off and give customers the Web Chat or Direct Line channel of Azure Bot Service',
+      `WEBCHAT: local works only in anonymous mode (${id} empty); with ${id} set, leave it unset or off and give customers the Web Chat or Direct Line channel of Azure Bot Service`,
     );
   }
 }
 
 // Mirrors botbuilder's own credential checks, so a bad combination is reported here instead of as an assert crash.
-export function checkCredentials(env: EnvReader, bot: BotKeys, anonymous: boolean): void {
-  if (!env.isValid('MicrosoftAppType')) return;
+export function checkCredentials(
+  env: EnvReader,
+  bot: BotKeys,
+  names: IdentityKeyNames,
+  anonymous: boolean,
+): void {
+  const { id, secret, tenant } = names;
+  if (!env.isValid('MicrosoftAppType', id, secret, tenant)) return;
   const type = bot.microsoftAppType;
   if (type === 'SingleTenant' || type === 'UserAssignedMSI') {
-    if (anonymous) env.error(`MicrosoftAppId: is required when MicrosoftAppType is ${type}`);
+    if (anonymous) env.error(`${id}: is required when MicrosoftAppType is ${type}`);
     if (bot.microsoftAppTenantId === '') {
-      env.error(`MicrosoftAppTenantId: is required when MicrosoftAppType is ${type}`);
+      env.error(`${tenant}: is required when MicrosoftAppType is ${type}`);
     }
   }
   if (!anonymous && type !== 'UserAssignedMSI' && bot.microsoftAppPassword === '') {
-    env.error(`MicrosoftAppPassword: is required when MicrosoftAppId is set and MicrosoftAppType is ${type}`);
+    env.error(`${secret}: is required when ${id} is set and MicrosoftAppType is ${type}`);
   }
   if (type === 'UserAssignedMSI' && bot.microsoftAppPassword !== '') {
-    env.error('MicrosoftAppPassword: must not be set when MicrosoftAppType is UserAssignedMSI');
+    env.error(`${secret}: must not be set when MicrosoftAppType is UserAssignedMSI`);
   }
 }
 
@@ -59,10 +78,10 @@ export function checkStore(env: EnvReader, store: StoreKeys): void {
   }
 }
 
-export function checkAgentIdsGiven(env: EnvReader, anonymous: boolean): void {
+export function checkAgentIdsGiven(env: EnvReader, names: IdentityKeyNames, anonymous: boolean): void {
   if (!anonymous && env.raw('AGENT_IDS') === undefined) {
     env.error(
-      'AGENT_IDS: is required when MicrosoftAppId is set (comma-separated AAD object ids or Teams user ids)',
+      `AGENT_IDS: is required when ${names.id} is set (comma-separated AAD object ids or Teams user ids)`,
     );
   }
 }

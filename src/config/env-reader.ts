@@ -3,7 +3,7 @@ import type { z } from 'zod';
 type Values = Readonly<Record<string, string | undefined>>;
 
 // Their values must never reach a terminal or a log, even when they are wrong.
-const SECRET_KEYS: ReadonlySet<string> = new Set(['MicrosoftAppPassword', 'DATABASE_URL']);
+const SECRET_KEYS: ReadonlySet<string> = new Set(['CLIENT_SECRET', 'MicrosoftAppPassword', 'DATABASE_URL']);
 
 export const wholeBetween = (min: number, max: number): string => `a whole number between ${min} and ${max}`;
 export const listOf = (values: readonly string[]): string => `one of ${values.join(', ')}`;
@@ -41,5 +41,11 @@ export class EnvReader {
 
   error(line: string): void {
     this.errors.push(line);
+  }
+
+  /** Records a problem with a key's value found beyond its own schema; checks on that key then skip it. */
+  reject(key: string, line: string): void {
+    this.errors.push(line);
+    this.invalid.add(key);
   }
 }

@@ -10,7 +10,15 @@ import {
   TEAMS_TENANT_LIMIT_DEFAULT,
 } from './rate-windows';
 import { SENTIMENT_THRESHOLDS } from '../domain/sentiment';
-import { APP_TYPES, LOG_LEVELS, STORE_KINDS, WEBCHAT_MODES, type WebchatMode } from './allowed-values';
+import {
+  APP_TYPES,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  STORE_KINDS,
+  WEBCHAT_MODES,
+  type LogFormat,
+  type WebchatMode,
+} from './allowed-values';
 import type { Config } from './config';
 import { type EnvReader, listOf, wholeBetween } from './env-reader';
 import {
@@ -26,18 +34,9 @@ import {
   operatingHours,
 } from './list-schemas';
 import { z } from 'zod';
-import { deriveTeamsAppId } from './teams-app-id';
-import {
-  flag,
-  guid,
-  hostName,
-  httpUrlValue,
-  integer,
-  oneOf,
-  postgresUrl,
-  publicBaseUrl,
-  tokenClaim,
-} from './value-schemas';
+import { type PackageKeys, readPackageKeys } from './package-keys';
+import { type IdentityKeyNames, readBotIdentity } from './bot-identity';
+import { flag, hostName, integer, oneOf, postgresUrl } from './value-schemas';
 
 /*
  * Each group reads its keys with their defaults and the words that say what a valid value is. The groups are
@@ -53,6 +52,8 @@ export type ServerKeys = Pick<
   | 'headersTimeoutSeconds'
   | 'requestTimeoutSeconds'
   | 'turnDeadlineSeconds'
+  | 'shutdownGraceSeconds'
+  | 'readyOutboxMaxAgeSeconds'
 >;
 
 export function readServerKeys(env: EnvReader): ServerKeys {
@@ -64,6 +65,13 @@ export function readServerKeys(env: EnvReader): ServerKeys {
     headersTimeoutSeconds: env.read('HEADERS_TIMEOUT_S', integer(1, 600), 20, wholeBetween(1, 600)),
     requestTimeoutSeconds: env.read('REQUEST_TIMEOUT_S', integer(1, 3600), 60, wholeBetween(1, 3600)),
     turnDeadlineSeconds: env.read('TURN_DEADLINE_S', integer(1, 600), 15, wholeBetween(1, 600)),
+    shutdownGraceSeconds: env.read('SHUTDOWN_GRACE_S', integer(0, 600), 10, wholeBetween(0, 600)),
+    readyOutboxMaxAgeSeconds: env.read(
+      'READY_OUTBOX_MAX_AGE_S',
+      integer(0, 86400),
+      300,
+      `${wholeBetween(0, 86400)} (0 turns the check off)`,
+    ),
   };
 }
 
@@ -72,13 +80,19 @@ export type BotKeys = Pick<
   'microsoftAppId' | 'microsoftAppPassword' | 'microsoftAppTenantId' | 'microsoftAppType'
 >;
 
-export function readBotKeys(env: EnvReader): BotKeys {
-  return {
-    microsoftAppId: env.raw('MicrosoftAppId') ?? '',
-    microsoftAppPassword: env.raw('MicrosoftAppPassword') ?? '',
-    microsoftAppTenantId: env.raw('MicrosoftAppTenantId') ?? '',
-    microsoftAppType: env.read('MicrosoftAppType', oneOf(APP_TYPES), 'MultiTenant', listOf(APP_TYPES)),
+/** The bot's keys, and the spelling (CLIENT_ID or MicrosoftAppId, ...) error lines name its identity keys by. */
+export function readBotKeys(env: EnvReader): { bot: BotKeys; names: IdentityKeyNames } {
+  const identity = readBotIdentity(env);
+  // Bots registered since July 2025 (the Teams CLI's among them) are single-tenant: a tenant id given with the
+  // app id means SingleTenant unless MicrosoftAppType says otherwise; MultiTenant would ask the wrong tenant for tokens.
+  const typeDefault = identity.id !== '' && identity.tenant !== '' ? 'SingleTenant' : 'MultiTenant';
+  const bot: BotKeys = {
+    microsoftAppId: identity.id,
+    microsoftAppPassword: identity.secret,
+    microsoftAppTenantId: identity.tenant,
+    microsoftAppType: env.read('MicrosoftAppType', oneOf(APP_TYPES), typeDefault, listOf(APP_TYPES)),
   };
+  return { bot, names: identity.names };
 }
 
 export type StoreKeys = Pick<Config, 'store' | 'sqlitePath' | 'databaseUrl' | 'databasePoolSize'>;
@@ -262,13 +276,11 @@ function contactsFile(value: string): string {
   return value.toLowerCase() === 'off' ? '' : value;
 }
 
-export type WebKeys = Pick<
-  Config,
-  'logLevel' | 'publicBaseUrl' | 'teamsAppId' | 'tabSsoAudience' | 'tabSsoIssuer' | 'tabSsoJwksUri'
-> & {
-  /** WEBCHAT as set; unset, the mode follows from MicrosoftAppId (see Config.webchat). */
-  readonly webchatSet: WebchatMode | undefined;
-};
+export type WebKeys = Pick<Config, 'logLevel' | 'logFormat'> &
+  PackageKeys & {
+    /** WEBCHAT as set; unset, the mode follows from the bot's app id (see Config.webchat). */
+    readonly webchatSet: WebchatMode | undefined;
+  };
 
 export function readWebKeys(env: EnvReader, microsoftAppId: string): WebKeys {
   return {
@@ -279,20 +291,12 @@ export function readWebKeys(env: EnvReader, microsoftAppId: string): WebKeys {
       listOf(WEBCHAT_MODES),
     ),
     logLevel: env.read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', listOf(LOG_LEVELS)),
-    publicBaseUrl: env.read(
-      'PUBLIC_BASE_URL',
-      publicBaseUrl,
-      'http://localhost:3978',
-      'an http(s) URL without query or fragment, e.g. https://relaydesk.example.com',
+    logFormat: env.read<LogFormat | undefined>(
+      'LOG_FORMAT',
+      oneOf(LOG_FORMATS),
+      undefined,
+      listOf(LOG_FORMATS),
     ),
-    teamsAppId: env.read(
-      'TEAMS_APP_ID',
-      guid,
-      deriveTeamsAppId(microsoftAppId),
-      'a GUID, e.g. 00000000-0000-0000-0000-000000000000',
-    ),
-    tabSsoAudience: env.read('TAB_SSO_AUDIENCE', tokenClaim, '', 'a token audience (no spaces)'),
-    tabSsoIssuer: env.read('TAB_SSO_ISSUER', tokenClaim, '', 'a token issuer (no spaces)'),
-    tabSsoJwksUri: env.read('TAB_SSO_JWKS_URI', httpUrlValue, '', 'an http(s) URL of a JSON Web Key Set'),
+    ...readPackageKeys(env, microsoftAppId),
   };
 }

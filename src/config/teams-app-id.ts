@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 
-/** The Teams app id used when neither TEAMS_APP_ID nor MicrosoftAppId is set (local development only). */
+/** The Teams app id when neither TEAMS_APP_ID nor CLIENT_ID (MicrosoftAppId) is set (local development only). */
 export const DEV_TEAMS_APP_ID = '6f3c2a1e-5b7d-4c9e-8a0f-2d4b6e8c0a13';
 
 // The UUID namespace Relaydesk derives Teams app ids in (a random v4, fixed forever).
 const TEAMS_APP_ID_NAMESPACE = 'c1f4e0d2-8b3a-4f6e-9d27-5a8b0c3e7f19';
 
 /**
- * The Teams app id for a bot registration: a name-based (version 5) UUID of the lowercased MicrosoftAppId,
+ * The Teams app id for a bot registration: a name-based (version 5) UUID of the lowercased app id (CLIENT_ID),
  * so every package built for one bot updates the same Teams app; DEV_TEAMS_APP_ID when the bot id is empty.
  */
 export function deriveTeamsAppId(microsoftAppId: string): string {

@@ -140,6 +140,8 @@ function createOutbox(
       priority: SEND_PRIORITY.panel,
       intervalMs: options.outbox?.panelRefreshMs ?? PANEL_REFRESH_MS,
     },
+    // A send still under way when the stop's grace is over gets no longer than the grace itself (at most 10 s).
+    closeTimeoutMs: Math.min(10_000, config.shutdownGraceSeconds * 1000),
     ...definedOnly(options.outbox ?? {}),
   });
   return { adapter, references, outbox };

@@ -9,13 +9,8 @@ import { sendJson } from './responses';
 export function devSignInRoute(auth: AgentAuth, logger: Logger): Handler {
   return async (req, res) => {
     if (!auth.devSignInEnabled) {
-      logger.info({ reason: 'MicrosoftAppId is set' }, 'dev sign-in refused');
-      sendError(
-        res,
-        404,
-        'NotFound',
-        'Dev sign-in is only available in anonymous mode (MicrosoftAppId empty).',
-      );
+      logger.info({ reason: 'CLIENT_ID is set' }, 'dev sign-in refused');
+      sendError(res, 404, 'NotFound', 'Dev sign-in is only available in anonymous mode (CLIENT_ID empty).');
       return;
     }
     const parsed = DevSignInBody.safeParse(req.body);

@@ -18,7 +18,7 @@ export interface ChatPageOptions {
 const SECURITY_HEADERS = pageSecurityHeaders({ frameAncestors: "'self'" });
 
 const OFF_TEXT =
-  'The web chat page is off: it needs the local web chat channel (WEBCHAT=local), which works only in anonymous mode (MicrosoftAppId empty).';
+  'The web chat page is off: it needs the local web chat channel (WEBCHAT=local), which works only in anonymous mode (CLIENT_ID empty).';
 
 /** GET /chat (the customer web chat page) and its assets; 404 with the reason when the local channel is off. */
 export function registerChatPage(server: restify.Server, options: ChatPageOptions): void {

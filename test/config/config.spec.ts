@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       headersTimeoutSeconds: 20,
       requestTimeoutSeconds: 60,
       turnDeadlineSeconds: 15,
+      shutdownGraceSeconds: 10,
+      readyOutboxMaxAgeSeconds: 300,
       microsoftAppId: '',
       microsoftAppPassword: '',
       microsoftAppTenantId: '',
@@ -76,6 +78,7 @@ describe('loadConfig', () => {
       sweepIntervalSeconds: 5,
       webchat: 'local',
       logLevel: 'info',
+      logFormat: undefined,
       publicBaseUrl: 'http://localhost:3978',
       teamsAppId: DEV_TEAMS_APP_ID,
       tabSsoAudience: '',
@@ -475,6 +478,78 @@ describe('loadConfig', () => {
       expect(errorsFrom({ ...registeredBot, MicrosoftAppPassword: '', MicrosoftAppType: 'Nope' })).toEqual([
         'MicrosoftAppType: "Nope" is not one of MultiTenant, SingleTenant, UserAssignedMSI',
       ]);
+    });
+  });
+
+  describe("the bot identity under the Teams CLI's names (CLIENT_ID, CLIENT_SECRET, TENANT_ID)", () => {
+    const cliEnv = {
+      CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+      CLIENT_SECRET: 'cli-s3cret',
+      TENANT_ID: '99999999-8888-7777-6666-555555555555',
+      AGENT_IDS: 'aad-1',
+    };
+
+    it('is read as the bot identity, SingleTenant because a tenant is given, and not anonymous', () => {
+      expect(configFrom(cliEnv)).toMatchObject({
+        anonymous: false,
+        microsoftAppId: cliEnv.CLIENT_ID,
+        microsoftAppPassword: cliEnv.CLIENT_SECRET,
+        microsoftAppTenantId: cliEnv.TENANT_ID,
+        microsoftAppType: 'SingleTenant',
+        webchat: 'off',
+      });
+    });
+
+    it('keeps MultiTenant without a tenant, and an explicit MicrosoftAppType wins', () => {
+      const { TENANT_ID: _tenant, ...noTenant } = cliEnv;
+      expect(configFrom(noTenant).microsoftAppType).toBe('MultiTenant');
+      expect(configFrom({ ...cliEnv, MicrosoftAppType: 'MultiTenant' }).microsoftAppType).toBe('MultiTenant');
+      expect(configFrom({ ...registeredBot, MicrosoftAppTenantId: 't' }).microsoftAppType).toBe(
+        'SingleTenant',
+      );
+    });
+
+    it('takes both spellings when they agree', () => {
+      expect(
+        configFrom({
+          ...cliEnv,
+          MicrosoftAppId: cliEnv.CLIENT_ID,
+          MicrosoftAppPassword: cliEnv.CLIENT_SECRET,
+        }),
+      ).toMatchObject({ microsoftAppId: cliEnv.CLIENT_ID, microsoftAppPassword: cliEnv.CLIENT_SECRET });
+    });
+
+    it.each([
+      ['CLIENT_ID', 'MicrosoftAppId'],
+      ['CLIENT_SECRET', 'MicrosoftAppPassword'],
+      ['TENANT_ID', 'MicrosoftAppTenantId'],
+    ])('refuses %s and %s set to different values, naming both and showing neither', (current, alias) => {
+      const errors = errorsFrom({ ...cliEnv, [alias]: 'something-else' });
+      expect(errors).toEqual([
+        `${current} and ${alias}: both are set, to different values; set only one (${current} is the name the Teams CLI writes, ${alias} its older alias)`,
+      ]);
+      expect(errors.join('\n')).not.toContain('something-else');
+      expect(errors.join('\n')).not.toContain(cliEnv.CLIENT_SECRET);
+    });
+
+    it('names the keys as the operator spelled them', () => {
+      expect(errorsFrom({ CLIENT_ID: 'app-id', AGENT_IDS: 'a' })).toEqual([
+        'CLIENT_SECRET: is required when CLIENT_ID is set and MicrosoftAppType is MultiTenant',
+      ]);
+      expect(errorsFrom({ CLIENT_ID: 'app-id', CLIENT_SECRET: 'x' })).toEqual([
+        'AGENT_IDS: is required when CLIENT_ID is set (comma-separated AAD object ids or Teams user ids)',
+      ]);
+      expect(errorsFrom({ TENANT_ID: 't', MicrosoftAppType: 'SingleTenant' })).toEqual([
+        'CLIENT_ID: is required when MicrosoftAppType is SingleTenant',
+      ]);
+      expect(errorsFrom({ ...cliEnv, MicrosoftAppType: 'UserAssignedMSI' })).toEqual([
+        'CLIENT_SECRET: must not be set when MicrosoftAppType is UserAssignedMSI',
+      ]);
+    });
+
+    it('never echoes CLIENT_SECRET, whatever else is wrong', () => {
+      const result = loadConfig({ ...cliEnv, MicrosoftAppType: 'UserAssignedMSI', PORT: 'abc' });
+      expect(JSON.stringify(result)).not.toContain(cliEnv.CLIENT_SECRET);
     });
   });
 

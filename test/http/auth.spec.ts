@@ -1,4 +1,8 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEnvFile } from '../../src/config/config';
 import { customerMessage, postActivity, type TestCustomer } from '../support/activities';
 import { FakeConnector } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
@@ -15,12 +19,17 @@ function base64url(value: object | Buffer): string {
 }
 
 /** A Bot Framework channel token (RS256), as the Bot Connector would send one. */
-function channelToken(privateKey: KeyObject, claims: Record<string, unknown>, kid = 'test-key'): string {
+function channelToken(
+  privateKey: KeyObject,
+  claims: Record<string, unknown>,
+  kid = 'test-key',
+  aud = APP_ID,
+): string {
   const now = Math.floor(Date.now() / 1000);
   const head = base64url({ alg: 'RS256', typ: 'JWT', kid });
   const body = base64url({
     iss: 'https://api.botframework.com',
-    aud: APP_ID,
+    aud,
     nbf: now - 60,
     exp: now + 3600,
     ...claims,
@@ -226,5 +235,79 @@ describe('POST /api/messages with MicrosoftAppId set, when the signing keys cann
       }),
     ]);
     expect(connector.calls).toEqual([]);
+  });
+});
+
+describe('POST /api/messages with the env file the Teams CLI writes (CLIENT_ID, CLIENT_SECRET, TENANT_ID)', () => {
+  const clientId = '3f1b2c4d-5e6f-4a1b-8c2d-9e0f1a2b3c4d';
+  let connector: FakeConnector;
+  let desk: TestDesk;
+  let dir: string;
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+  beforeAll(async () => {
+    connector = await FakeConnector.start();
+    connector.setSigningKeys([{ ...keys.publicKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig' }]);
+    dir = mkdtempSync(join(tmpdir(), 'relaydesk-cli-env-'));
+    const envPath = join(dir, '.env');
+    // What `teams app create --env .env` writes, then the one line docs/deploy.md has the reader add.
+    writeFileSync(
+      envPath,
+      [
+        `CLIENT_ID=${clientId}`,
+        'CLIENT_SECRET=Abc8Q~not-a-real-secret',
+        'TENANT_ID=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        '',
+        'AGENT_IDS=aad-alex',
+        '',
+      ].join('\n'),
+    );
+    desk = await startTestDesk(readEnvFile(envPath), {
+      openIdMetadataUrl: connector.openIdMetadataUrl,
+      outbox: ASYNC_OUTBOX,
+    });
+  });
+
+  afterAll(async () => {
+    await desk.app.close();
+    await connector.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs in authenticated mode: a request without an Authorization header is refused with 401, before any key lookup', async () => {
+    const result = await postActivity(desk.app.url, customerMessage(connector.serviceUrl, customer, 'hello'));
+    expect(result.status).toBe(401);
+    expect(connector.openIdRequests).toBe(0);
+    expect(connector.calls).toEqual([]);
+  });
+
+  it('refuses a garbled token and a token for another bot, and accepts a channel token issued for CLIENT_ID', async () => {
+    const garbled = await postActivity(
+      desk.app.url,
+      customerMessage(connector.serviceUrl, customer, 'hello'),
+      { authorization: 'Bearer aaa.bbb.ccc' },
+    );
+    expect(garbled.status).toBe(401);
+    const typing = {
+      ...customerMessage(connector.serviceUrl, customer, ''),
+      type: 'typing',
+      text: undefined,
+    };
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const wrongBot = channelToken(
+        keys.privateKey,
+        { serviceurl: connector.serviceUrl },
+        'test-key',
+        APP_ID,
+      );
+      const refused = await postActivity(desk.app.url, typing, { authorization: `Bearer ${wrongBot}` });
+      expect(refused.status).toBe(401);
+    } finally {
+      quiet.mockRestore();
+    }
+    const token = channelToken(keys.privateKey, { serviceurl: connector.serviceUrl }, 'test-key', clientId);
+    const accepted = await postActivity(desk.app.url, typing, { authorization: `Bearer ${token}` });
+    expect(accepted.status).toBe(200);
   });
 });

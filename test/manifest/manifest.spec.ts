@@ -172,13 +172,36 @@ describe('the Teams app manifest', () => {
 });
 
 describe('placeholderValues', () => {
-  it('requires MicrosoftAppId, as a GUID', () => {
+  it('requires the app id, as a GUID, naming the key as it was spelled', () => {
     expect(placeholderValues(configFrom({}), APP_VERSION).errors).toEqual([
-      "MicrosoftAppId: is required to build the Teams app package (the bot's Entra app registration id, a GUID)",
+      "CLIENT_ID: is required to build the Teams app package (the bot's Entra app (client) id, a GUID; MicrosoftAppId is its older name)",
     ]);
-    const named = configFrom({ ...SAMPLE_ENV, MicrosoftAppId: 'my-bot' });
+    const named = { ...configFrom({ ...SAMPLE_ENV, MicrosoftAppId: 'my-bot' }), appIdKey: 'MicrosoftAppId' };
     expect(placeholderValues(named, APP_VERSION).errors).toEqual([
-      `MicrosoftAppId: "my-bot" is not a GUID; the manifest needs the bot's Entra app registration id`,
+      `MicrosoftAppId: "my-bot" is not a GUID; the manifest needs the bot's Entra app (client) id`,
+    ]);
+  });
+
+  it("warns when TAB_SSO_AUDIENCE is neither the manifest's SSO resource nor the app id", () => {
+    const sso = {
+      TAB_SSO_ISSUER: 'https://login.microsoftonline.com/t/v2.0',
+      TAB_SSO_JWKS_URI: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+    };
+    for (const audience of [`api://desk.example.com/${APP_ID}`, APP_ID]) {
+      const config = configFrom({ ...SAMPLE_ENV, ...sso, TAB_SSO_AUDIENCE: audience });
+      expect(placeholderValues(config, APP_VERSION).warnings).toEqual([]);
+    }
+    const other = configFrom({
+      ...SAMPLE_ENV,
+      ...sso,
+      TAB_SSO_AUDIENCE: `api://elsewhere.example/${APP_ID}`,
+    });
+    expect(placeholderValues(other, APP_VERSION).warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^TAB_SSO_AUDIENCE: api://elsewhere.example/${APP_ID} is neither the manifest's SSO resource`,
+        ),
+      ),
     ]);
   });
 
@@ -199,7 +222,7 @@ describe('placeholderValues', () => {
     });
     expect(result).toEqual({
       ok: false,
-      errors: [expect.stringMatching(/^MicrosoftAppId: is required/)],
+      errors: [expect.stringMatching(/^CLIENT_ID: is required/)],
       warnings: [expect.stringMatching(/^PUBLIC_BASE_URL: /)],
     });
   });

@@ -107,17 +107,40 @@ describe('npm run package (scripts/package-app.ts)', () => {
     expect(existsSync(join(dir, 'build'))).toBe(false);
   });
 
-  it('exits 1 and says why without a MicrosoftAppId', async () => {
+  it('exits 1 and says why without an app id', async () => {
     const run = await runPackage(dir, { PUBLIC_BASE_URL: 'https://desk.example.com' });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       [
         'relaydesk package: the Teams app package was not built',
-        "MicrosoftAppId: is required to build the Teams app package (the bot's Entra app registration id, a GUID)",
+        "CLIENT_ID: is required to build the Teams app package (the bot's Entra app (client) id, a GUID; MicrosoftAppId is its older name)",
         '',
       ].join('\n'),
     );
     expect(run.stdout).toBe('');
+  });
+
+  it("needs only CLIENT_ID and PUBLIC_BASE_URL: no secret, no AGENT_IDS, and the server's other keys are not read", async () => {
+    const run = await runPackage(
+      dir,
+      {
+        CLIENT_ID: APP_ID,
+        PUBLIC_BASE_URL: 'https://desk.example.com',
+        PORT: 'not-a-port',
+        STORE: 'postgres',
+      },
+      ['--out-dir', dir],
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const entries = unzipSync(readFileSync(join(dir, 'relaydesk-teams-app.zip')));
+    const manifest = JSON.parse(strFromU8(entries['manifest.json'] ?? new Uint8Array())) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).toMatchObject({
+      bots: [{ botId: APP_ID }],
+      webApplicationInfo: { id: APP_ID, resource: `api://desk.example.com/${APP_ID}` },
+    });
   });
 
   it('exits 1 on an unknown argument', async () => {

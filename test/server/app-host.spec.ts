@@ -67,6 +67,13 @@ describe('startRelaydesk', () => {
         contacts: 4,
         msg: `relaydesk listening on ${running.url}`,
       });
+      // The start line is the banner: the bot endpoint, the tab, the web chat page, the probes and the store.
+      expect(lines[1]).toMatchObject({
+        tab: `${running.baseUrl}/tab`,
+        webchat: `${running.baseUrl}/chat`,
+        probes: `${running.baseUrl}/healthz ${running.baseUrl}/readyz`,
+        storeAt: sqlitePath,
+      });
       expect(existsSync(sqlitePath)).toBe(true);
     } finally {
       await running.close();

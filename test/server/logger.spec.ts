@@ -1,5 +1,5 @@
-import type { LogLevel } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
+import { loadConfig, type LogLevel } from '../../src/config/config';
+import { chooseLogFormat, createLogger } from '../../src/logging/logger';
 
 function collect(level: LogLevel) {
   const lines: Record<string, unknown>[] = [];
@@ -61,5 +61,60 @@ describe('createLogger', () => {
     expect(text).not.toContain('pw-123');
     expect(text).not.toContain('s3cret');
     expect(text).not.toContain('t0ken');
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  function collectPretty() {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      format: 'pretty',
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    return { logger, lines };
+  }
+
+  it('is json or pretty, in any case, and anything else is one error line', () => {
+    const formatOf = (value: string) => {
+      const result = loadConfig({ LOG_FORMAT: value });
+      return result.ok ? result.config.logFormat : result.errors;
+    };
+    expect(formatOf('json')).toBe('json');
+    expect(formatOf('Pretty')).toBe('pretty');
+    expect(formatOf('')).toBeUndefined();
+    expect(formatOf('text')).toEqual(['LOG_FORMAT: "text" is not one of json, pretty']);
+  });
+
+  it('unset, is pretty when stdout is a terminal and JSON otherwise; set, it wins', () => {
+    expect(chooseLogFormat(undefined, true)).toBe('pretty');
+    expect(chooseLogFormat(undefined, false)).toBe('json');
+    expect(chooseLogFormat('json', true)).toBe('json');
+    expect(chooseLogFormat('pretty', false)).toBe('pretty');
+  });
+
+  it('pretty writes one readable line per entry: time, level, [component] message, then the ids', () => {
+    const { logger, lines } = collectPretty();
+    logger
+      .child({ component: 'outbox' })
+      .warn({ recipient: 'agent:a1', activityId: 'act-7' }, 'send failed, retrying');
+    logger.info({}, 'relaydesk stopped');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] WARN: \[outbox\] send failed, retrying \{.*"recipient":"agent:a1".*"activityId":"act-7".*\}\n$/,
+    );
+    expect(lines[1]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: relaydesk stopped\n$/);
+    // No JSON object per line, no pid or hostname noise, no colour codes outside a terminal.
+    expect(lines.join('')).not.toMatch(/"level"|"pid"|"hostname"/);
+    expect(lines.join('')).not.toContain(String.fromCharCode(27));
+  });
+
+  it('pretty still redacts secrets and shows an error with its message', () => {
+    const { logger, lines } = collectPretty();
+    logger.error({ err: new Error('boom'), config: { microsoftAppPassword: 'pw-123' } }, 'failed');
+    const text = lines.join('');
+    expect(text).toContain('failed');
+    expect(text).toContain('boom');
+    expect(text).not.toContain('pw-123');
   });
 });

@@ -133,11 +133,15 @@ describe('main as a process', () => {
     const health = await fetch(new URL('/healthz', String(started.url)));
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', store: 'memory' });
+    const ready = await fetch(new URL('/readyz', String(started.url)));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', failing: [] });
 
     running.child.kill('SIGTERM');
     const exit = await withinMs(running.exited, 10_000, 'shutdown after SIGTERM');
 
     expect(exit).toEqual({ code: 0, signal: null });
+    expect(running.stdout()).toContain('"msg":"drained"');
     expect(running.stdout()).toContain('"msg":"relaydesk stopped"');
     expect(running.stderr()).toBe('');
     await expect(fetch(new URL('/healthz', String(started.url)))).rejects.toThrow();

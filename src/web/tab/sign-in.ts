@@ -34,7 +34,7 @@ export function showSignIn(
     h(
       'p',
       { class: 'hint' },
-      'Any id in AGENT_IDS, while the bot runs without MicrosoftAppId. In Teams you are signed in with your Teams account.',
+      'Any id in AGENT_IDS, while the bot runs without CLIENT_ID. In Teams you are signed in with your Teams account.',
     ),
   );
   container.replaceChildren(form);
