@@ -105,7 +105,7 @@ describe('the average wait a queued customer is told', () => {
   }
 
   /** Two more customers queue while Alex is away; what the sweep tells each. */
-  async function twoMoreQueue(first: number): Promise<string[][]> {
+  async function twoMoreQueue(first: number): Promise<(string | undefined)[][]> {
     await team.tell(alex, 'presence away');
     await team.say(visitor(first), 'Hello');
     await team.say(visitor(first + 1), 'Hello too');
