@@ -147,6 +147,7 @@ export async function sessionDetail(
     doc.item.state === 'active'
       ? { consult: await consultView(deps, doc, agentId) }
       : {}),
+    ...(session.supervising !== undefined ? { supervising: session.supervising } : {}),
     ...(session.wrapUpSince !== undefined && doc.item.state === 'wrap-up'
       ? { wrapUp: wrapUpView(session, deps.settings.workstream.wrapUp, deps.clock.now()) }
       : {}),
