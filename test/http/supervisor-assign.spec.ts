@@ -6,9 +6,9 @@
  * malformed bodies are 400. The sweeper's clock is fake.
  */
 import type { TestAgent, TestCustomer } from '../support/activities';
-import { textOf } from '../support/cards';
+import { actionData, cardOf, textOf } from '../support/cards';
 import { QUEUED, alex, bea, cleo } from '../support/fixtures';
-import { acceptLatestOffer, offersPosted } from '../support/offers';
+import { acceptLatestOffer, latestOffer, offersPosted } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { api, devSignIn } from '../web/agent-api-support';
 
@@ -232,6 +232,39 @@ describe('supervision: Assign and Transfer', () => {
         }),
         expect.objectContaining({ supervisorId: sam.aadObjectId, workItemId: louItem, toQueue: true }),
       ],
+    );
+  });
+
+  it('Transfer of a Waiting conversation to an agent: back at the head of the queue, offered to them', async () => {
+    const kimItem = items.get('kim')!;
+    await team.press(bea, 'closeConfirm', { sessionId: kimItem });
+    expect(await stateOf(kimItem)).toBe('waiting');
+    // Alex holds an offer of Max's conversation: one more would take him over capacity, and nothing changes.
+    const refused = await actAs(sam, { verb: 'transfer', workItemId: kimItem, toAgentId: alex.aadObjectId });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      message: 'Alex Agent has 1 of 1 conversations; assigning makes 2.',
+    });
+    expect(await stateOf(kimItem)).toBe('waiting');
+    expect(await entryOf(kimItem)).toBeUndefined();
+    const maxOffer = latestOffer(team.connector, alex)!;
+    await team.press(alex, 'reject', actionData(cardOf(maxOffer), 'reject'));
+
+    const moved = await actAs(sam, { verb: 'transfer', workItemId: kimItem, toAgentId: alex.aadObjectId });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ from: 'waiting', toAgentId: alex.aadObjectId });
+    expect((await team.tables().queue.get('default')).entries[0]).toMatchObject({
+      workItemId: kimItem,
+      offer: { agentId: alex.aadObjectId, assignedBy: sam.aadObjectId },
+    });
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    await team.desk.app.drainOutbox();
+    expect((await team.tables().workItems.get(kimItem))?.item).toMatchObject({
+      state: 'active',
+      assignedAgentId: alex.aadObjectId,
+    });
+    expect(saidTo(team.connector.calls, kim.conversationId).map(textOf).at(-1)).toBe(
+      "You're now chatting with Alex Agent.",
     );
   });
 
