@@ -31,7 +31,7 @@ interface Detail {
 
 describe('supervision: Monitor, Join and Stop monitoring', () => {
   const team = useTeamworkDesk([alex, bea], {
-    SUPERVISOR_IDS: `${sam.aadObjectId}|${sam.userId}`,
+    SUPERVISOR_IDS: `${sam.aadObjectId}|${sam.userId},${bea.aadObjectId}`,
     AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
   });
   const tokens = new Map<string, string>();
@@ -195,6 +195,23 @@ describe('supervision: Monitor, Join and Stop monitoring', () => {
     expect(watched.body).toMatchObject({ state: 'waiting', role: 'monitoring' });
     expect((await actAs(sam, { verb: 'forceClose', workItemId: louItem })).status).toBe(200);
     expect(await supervising(sam)).toEqual([]);
+  });
+
+  it('a supervisor who is also an agent takes over a Waiting conversation they monitor by opening it', async () => {
+    const ned: TestCustomer = { userId: 'monitor-visitor-4', conversationId: 'conv-monitor-4' };
+    await team.say(ned, 'Hi again');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    const nedItem = (await team.sessionsOf(alex))[0]!.id;
+    await team.press(alex, 'closeConfirm', { sessionId: nedItem });
+    expect((await actAs(bea, { verb: 'monitor', workItemId: nedItem })).status).toBe(200);
+    expect(await supervising(bea)).toEqual([[nedItem, 'monitoring', true]]);
+    await team.press(bea, 'open', { workItemId: nedItem });
+    expect((await team.tables().workItems.get(nedItem))?.item).toMatchObject({
+      state: 'active',
+      assignedAgentId: bea.aadObjectId,
+    });
+    expect(await supervising(bea)).toEqual([]);
+    expect((await team.sessionsOf(bea)).find((s) => s.id === nedItem)).toMatchObject({ readOnly: false });
   });
 
   it.each([
