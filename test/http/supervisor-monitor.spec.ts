@@ -21,6 +21,7 @@ const sam: TestAgent = {
 };
 const kim: TestCustomer = { userId: 'monitor-visitor-1', conversationId: 'conv-monitor-1' };
 const lou: TestCustomer = { userId: 'monitor-visitor-2', conversationId: 'conv-monitor-2' };
+const ned: TestCustomer = { userId: 'monitor-visitor-4', conversationId: 'conv-monitor-4' };
 const SAM_JOINED = 'Sam Supervisor (supervisor) joined the conversation.';
 
 interface Detail {
@@ -198,7 +199,6 @@ describe('supervision: Monitor, Join and Stop monitoring', () => {
   });
 
   it('a supervisor who is also an agent takes over a Waiting conversation they monitor by opening it', async () => {
-    const ned: TestCustomer = { userId: 'monitor-visitor-4', conversationId: 'conv-monitor-4' };
     await team.say(ned, 'Hi again');
     expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
     const nedItem = (await team.sessionsOf(alex))[0]!.id;
@@ -236,5 +236,17 @@ describe('supervision: Monitor, Join and Stop monitoring', () => {
     expect(refused.body).toMatchObject({
       message: 'Only an Active, Waiting or Wrap-up conversation can be monitored; this one is open.',
     });
+  });
+
+  it('the sweeper closes a monitoring session whose conversation closed another way (its waiting period over)', async () => {
+    const nedItem = (await team.sessionsOf(bea)).find((s) => s.supervising === undefined)!.id;
+    await team.press(bea, 'closeConfirm', { sessionId: nedItem });
+    expect((await actAs(sam, { verb: 'monitor', workItemId: nedItem })).status).toBe(200);
+    team.desk.clock.advance(29 * 24 * 60 * 60_000);
+    await team.say(ned, 'Back again after a month');
+    expect((await team.tables().workItems.get(nedItem))?.item.state).toBe('closed');
+    team.desk.clock.advance(61_000);
+    await team.desk.app.sweep();
+    expect(await supervising(sam)).toEqual([]);
   });
 });
