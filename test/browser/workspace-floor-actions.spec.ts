@@ -123,4 +123,19 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     const errors = tab.pageErrors.filter((message) => message.includes('status of 409'));
     tab.pageErrors.splice(0, tab.pageErrors.length, ...tab.pageErrors.filter((m) => !errors.includes(m)));
   });
+
+  it('Transfer… sends a conversation back to the head of the queue, leaving out the agent who has it', async () => {
+    await row('Visitor 2').getByRole('button', { name: 'Transfer Visitor 2', exact: true }).click();
+    const picker = page.getByRole('dialog', { name: 'Transfer Visitor 2' });
+    await picker.waitFor();
+    // Bea has it: the list leaves her out.
+    expect(await picker.locator('li[data-agent-id]').filter({ hasText: 'Bea Agent' }).count()).toBe(0);
+    await tab.screenshot('07-transfer-picker');
+    await picker.getByRole('button', { name: 'Back to the queue' }).click();
+    await page.locator('.notice').filter({ hasText: 'Visitor 2 back at the head of the queue' }).waitFor();
+    await waitForText(row('Visitor 2').locator('td').nth(1), 'Open');
+    expect(
+      tab.desk.lines.find((line) => line.msg === 'conversation transferred by a supervisor'),
+    ).toMatchObject({ supervisorId: alex.aadObjectId, agentId: bea.aadObjectId, toQueue: true });
+  });
 });

@@ -79,7 +79,7 @@ export class FloorSupervisorActions {
     if (this.picker.open || dialog.open) return;
     const pick = await this.picker.pick({
       heading: `Transfer ${conversation.title}`,
-      text: 'An agent you choose gets it as a transfer and must accept; the queue takes it first.',
+      text: 'The agent you choose gets it as a transfer and must accept; Back to the queue puts it first in line.',
       verb: 'Transfer',
       agents: this.options.floor()?.agents ?? [],
       ...(conversation.agentId !== undefined ? { exceptAgentId: conversation.agentId } : {}),
