@@ -1,5 +1,6 @@
 import { closeSession, findSession } from '../domain/agent-sessions';
 import { refreshPanel, updateAgent } from './agents';
+import { notice } from './view-builders';
 import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
 
@@ -50,4 +51,18 @@ export async function closeEndedMonitoring(
     closed += 1;
   }
   return closed;
+}
+
+/** A supervisor who had joined the conversation left it (Stop monitoring, or their session's Close): its agent is told. */
+export async function tellSupervisorLeft(
+  deps: Pick<DeskPorts, 'workItems' | 'notifier'>,
+  supervisorName: string,
+  workItemId: string,
+): Promise<void> {
+  const item = (await deps.workItems.get(workItemId))?.item;
+  if (item?.state !== 'active' || item.assignedAgentId === undefined) return;
+  await deps.notifier.toAgent(
+    item.assignedAgentId,
+    notice(`${item.title}: ${supervisorName} left`, `${supervisorName} (supervisor) left the conversation.`),
+  );
 }

@@ -10,6 +10,7 @@ import { NotMonitoringError, requireSupervisable, type SupervisingRole } from '.
 import type { WorkItemState } from '../domain/work-item';
 import { NoLongerAvailableError } from './action-guards';
 import { lockAgents, refreshPanel, updateAgent } from './agents';
+import { tellSupervisorLeft } from './monitor-sessions';
 import { conversationSession } from './claims';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
@@ -159,13 +160,7 @@ export async function stopMonitoring(
   });
   deps.logger.info({ supervisorId, workItemId, role }, 'supervisor stopped monitoring');
   const item = doc?.item;
-  if (role === 'joined' && item?.state === 'active' && item.assignedAgentId !== undefined) {
-    const name = await staffName(deps, supervisorId);
-    await deps.notifier.toAgent(
-      item.assignedAgentId,
-      notice(`${item.title}: ${name} left`, `${name} (supervisor) left the conversation.`),
-    );
-  }
+  if (role === 'joined') await tellSupervisorLeft(deps, await staffName(deps, supervisorId), workItemId);
   return {
     workItemId,
     title: item?.title ?? workItemId,

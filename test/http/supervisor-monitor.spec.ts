@@ -167,6 +167,21 @@ describe('supervision: Monitor, Join and Stop monitoring', () => {
     expect(twice.calls).toEqual([]);
   });
 
+  it('closing a joined session is leaving the conversation: the agent is told, the customer is not', async () => {
+    expect((await actAs(sam, { verb: 'join', workItemId: kimItem })).status).toBe(200);
+    const mark = team.connector.calls.length;
+    await team.press(sam, 'closeConfirm', { sessionId: kimItem });
+    await team.desk.app.drainOutbox();
+    const calls = team.connector.calls.slice(mark);
+    expect(cardTexts(calls, alex)).toContain('Sam Supervisor (supervisor) left the conversation.');
+    expect(saidTo(calls, kim.conversationId)).toEqual([]);
+    expect(await supervising(sam)).toEqual([]);
+    expect((await team.tables().workItems.get(kimItem))?.item).toMatchObject({
+      state: 'active',
+      assignedAgentId: alex.aadObjectId,
+    });
+  });
+
   it('monitoring goes on through the wrap-up and ends when the conversation closes', async () => {
     expect((await actAs(sam, { verb: 'monitor', workItemId: kimItem })).status).toBe(200);
     await team.press(alex, 'end', { sessionId: kimItem });
