@@ -1,5 +1,6 @@
 import {
   closeSession,
+  dropSupervising,
   findSession,
   hasRoomFor,
   openSession,
@@ -101,11 +102,12 @@ async function openClaimedSession(
   const { workstream } = deps.settings;
   try {
     await updateAgent(deps, claim.agentId, (current) => {
-      if (findSession(current.panel, doc.item.id)) return current;
-      if (claim.via === 'accept' && !hasRoomFor(current.panel, workstream)) throw new CapacityReachedError();
+      const panel = dropSupervising(current.panel, doc.item.id);
+      if (findSession(panel, doc.item.id)) return current;
+      if (claim.via === 'accept' && !hasRoomFor(panel, workstream)) throw new CapacityReachedError();
       return {
         ...current,
-        panel: openSession(current.panel, conversationSession(doc), {
+        panel: openSession(panel, conversationSession(doc), {
           maxSessions: workstream.maxSessions,
           now,
         }),

@@ -12,6 +12,7 @@ import { withdrawnTransferCard } from './transfer-answers';
 import { notice } from './view-builders';
 import { announceWorkItemChange } from './work-item-index';
 import { changeQueue } from './work-queue';
+import { endMonitoring } from './monitor-sessions';
 
 export type CustomerEndPorts = SupervisionPorts & Pick<DeskPorts, 'customers' | 'customerTurns'>;
 
@@ -49,6 +50,7 @@ export function customerEnds(deps: CustomerEndPorts, customerId: string): Promis
       await withdrawnTransferCard(deps, prior);
       await dismissConsultants(deps, doc, prior.item.consultants, 'the customer ended the conversation');
       if (from === 'active' && agentId !== undefined) await toWrapUp(deps, agentId, doc, now);
+      else await endMonitoring(deps, doc, 'the customer ended it');
       await deps.notifier.toCustomer(customerId, customerWording.endedByCustomer, { kind: 'ended' });
       deps.logger.info({ customerId, workItemId: doc.item.id, from }, 'customer ended the conversation');
       await announceWorkItemChange(deps);

@@ -4,6 +4,8 @@ export const customerWording = {
   joined: (agentName: string) => `You're now chatting with ${agentName}.`,
   /** A consultant the agent added to the conversation (they may write to the customer now). */
   consultantJoined: (name: string) => `${name} joined the conversation.`,
+  /** A supervisor joined the conversation (they may write to the customer now). */
+  supervisorJoined: (name: string) => `${name} (supervisor) joined the conversation.`,
   transferStarted: "I'm connecting you with a colleague. Your conversation history is kept.",
   ended: (agentName: string) =>
     `${agentName} has ended the conversation. Send a message any time to start a new one.`,

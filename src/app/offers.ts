@@ -116,7 +116,7 @@ export async function accept(deps: ClaimPorts, request: OfferAnswer): Promise<Ag
   const finished = await finishClaim(deps, request.workItemId, {
     agentId: request.agentId,
     at: now,
-    via: 'accept',
+    via: offer.overCapacity ? 'accept-over-capacity' : 'accept',
     offerId: offer.id,
   });
   if (finished.kind === 'no-room') {

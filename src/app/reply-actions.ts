@@ -1,5 +1,6 @@
 import { HOME_SESSION_ID, clearReplyDraft, findSession, saveDraft } from '../domain/agent-sessions';
 import { mayWriteToCustomer } from '../domain/consult';
+import { supervisorMayWrite } from '../domain/supervising';
 import {
   NoLongerAvailableError,
   guarded,
@@ -32,14 +33,18 @@ export function reply(
     const session = await requireLiveSession(deps, agent, sessionId);
     // A consultant added to the conversation writes through the same path, signed with their own name.
     const asConsultant = session.consult === 'added';
-    if (session.readOnly && !asConsultant) throw new NoLongerAvailableError();
+    // So does a supervisor who joined it.
+    const asSupervisor = session.supervising === 'joined';
+    if (session.readOnly && !asConsultant && !asSupervisor) throw new NoLongerAvailableError();
     const consultants = asConsultant ? await deps.consults.of(sessionId) : [];
     const capped = capText(text, deps.settings.maxTextChars).text;
     const deliveryId = deps.ids.next();
     const recorded = await deps.workItems.record(sessionId, (current) => {
       const mayWrite = asConsultant
         ? current !== undefined && mayWriteToCustomer(current.item, consultants, agentId)
-        : current?.item.state === 'active' && current.item.assignedAgentId === agentId;
+        : asSupervisor
+          ? current !== undefined && supervisorMayWrite(current.item, session.supervising)
+          : current?.item.state === 'active' && current.item.assignedAgentId === agentId;
       if (!current || !mayWrite) throw new NoLongerAvailableError();
       const message = {
         from: 'agent',
@@ -66,7 +71,7 @@ export function reply(
     });
     // The conversation's agent sees a consultant's reply in their tab at once.
     const ownerId = doc.item.assignedAgentId;
-    if (asConsultant && ownerId !== undefined) await deps.notifier.agentChanged?.(ownerId);
+    if ((asConsultant || asSupervisor) && ownerId !== undefined) await deps.notifier.agentChanged?.(ownerId);
     return notice(`Sending to ${session.title}`, capped, 'good');
   });
 }

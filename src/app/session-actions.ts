@@ -8,6 +8,7 @@ import type { WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
 import { teamworkOf } from './notes';
 import { dismissConsultants, refuseConsultant } from './consult-thread';
+import { tellSupervisorLeft } from './monitor-sessions';
 import { withdrawnTransferCard } from './transfer-answers';
 import { wrapUpView } from './wrap-up';
 import { readExcerpt } from './transcripts';
@@ -116,6 +117,8 @@ export function confirmClose(
           : current,
       );
       deps.logger.info({ agentId, sessionId }, 'session closed');
+      // A supervisor who had joined the conversation leaves it so, and its agent hears of it.
+      if (session.supervising === 'joined') await tellSupervisorLeft(deps, agent.name, sessionId);
       await refreshPanel(deps, agent);
       await dispatchOffers(deps);
       return notice(

@@ -1,4 +1,4 @@
-import { closeSession, findSession, usedCapacityUnits } from '../domain/agent-sessions';
+import { closeSession, findSession, usedCapacityUnits, type Session } from '../domain/agent-sessions';
 import { displayName } from '../domain/agent-directory';
 import { DomainError } from '../domain/errors';
 import {
@@ -6,6 +6,7 @@ import {
   buildFloor,
   filterFloor,
   type Floor,
+  type FloorConversation,
   type FloorFilter,
   type FloorItemInput,
   type FloorStaffInput,
@@ -22,6 +23,7 @@ import type { AgentDocument, WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
 import type { TransferPorts } from './transfers';
 import { withdrawnTransferCard } from './transfer-answers';
+import { endMonitoring } from './monitor-sessions';
 import { notice } from './view-builders';
 import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
@@ -51,7 +53,7 @@ export function requireSupervisor(deps: Pick<DeskPorts, 'settings' | 'logger'>, 
 }
 
 /** A member of staff's name as colleagues read it: given by them or Teams, else AGENT_NAMES, never an id. */
-async function staffName(
+export async function staffName(
   deps: Pick<DeskPorts, 'agentRecords' | 'settings'>,
   agentId: string,
 ): Promise<string> {
@@ -97,11 +99,12 @@ export async function readFloor(
   const workstream = deps.settings.workstream.name;
   const entries = (await deps.workItems.dashboard(workstream, 0)).filter((entry) => isLive(entry.state));
   const ids = entries.map((entry) => entry.workItemId);
-  const [docs, queue, times, staff] = await Promise.all([
+  const [docs, queue, times, staff, reader] = await Promise.all([
     deps.workItems.getMany(ids),
     deps.queue.get(workstream),
     deps.messages.latestTimes(ids),
     staffOf(deps),
+    deps.agentRecords.get(supervisorId),
   ]);
   const lastByItem = new Map<string, number>();
   const lastByAgent = new Map<string, number>();
@@ -138,7 +141,18 @@ export async function readFloor(
     staff,
     agentLastMessageAt: lastByAgent,
   });
-  return filterFloor(floor, filter);
+  return withSupervising(filterFloor(floor, filter), reader?.panel.sessions ?? []);
+}
+
+/** Marks the conversations the reading supervisor monitors or joined, so the Floor offers to stop or join. */
+function withSupervising(floor: Floor, sessions: readonly Session[]): Floor {
+  const roles = new Map(sessions.flatMap((s) => (s.supervising ? [[s.id, s.supervising] as const] : [])));
+  if (roles.size === 0) return floor;
+  const mark = (row: FloorConversation): FloorConversation => {
+    const role = roles.get(row.workItemId);
+    return role ? { ...row, supervising: role } : row;
+  };
+  return { ...floor, conversations: floor.conversations.map(mark) };
 }
 
 /** `floor` typed in chat: the counts, the longest waits and the staff; anyone else is told it is for supervisors. */
@@ -193,6 +207,7 @@ export async function forceClose(deps: SupervisionPorts, supervisorId: string, w
     if (state === 'open') await changeQueue(deps, (queue) => dequeue(queue, workItemId));
     await withdrawnTransferCard(deps, prior);
     await dismissConsultants(deps, doc, prior.item.consultants, 'a supervisor closed the conversation');
+    await endMonitoring(deps, doc, 'a supervisor closed it');
     const supervisorName = await staffName(deps, supervisorId);
     const heldBy = prior.item.assignedAgentId;
     if (heldBy !== undefined) {

@@ -4,6 +4,7 @@ import { setInactiveAfterMiss } from './agents';
 import { returnAwayAgentsWork, type AwayPorts } from './away-agents';
 import { CLAIM_GRACE_MS, finishClaim } from './claims';
 import { dispatchOffers, sendOfferCard } from './offers';
+import { closeEndedMonitoring } from './monitor-sessions';
 import { sweepLongWaits } from './queue-overflow';
 import { tellQueuePositions, type QueuePositionPorts } from './queue-positions';
 import { REPAIR_INTERVAL_MS, repairSessions, type RepairOutcome } from './repair';
@@ -79,6 +80,7 @@ export function deskSweep(deps: TransferPorts & QueuePositionPorts & AwayPorts):
     const now = deps.clock.now();
     if (now - lastRepairAt < REPAIR_INTERVAL_MS) return swept;
     lastRepairAt = now;
+    await closeEndedMonitoring(deps);
     return { ...swept, repaired: await repairSessions(deps) };
   };
 }

@@ -1,5 +1,6 @@
 import {
   closeSession,
+  dropSupervising,
   findSession,
   hasRoomFor,
   markTransferPending,
@@ -115,12 +116,10 @@ function handOver(
     await dismissConsultants(deps, doc, had, 'the conversation was transferred');
     // Under the target's row lock: a queue offer accepted since the transfer was offered may have used the room.
     const target = await updateAgent(deps, request.agentId, (current) => {
-      if (!findSession(current.panel, doc.item.id) && !hasRoomFor(current.panel, deps.settings.workstream))
+      const panel = dropSupervising(current.panel, doc.item.id);
+      if (!findSession(panel, doc.item.id) && !hasRoomFor(panel, deps.settings.workstream))
         throw new CapacityReachedError();
-      return {
-        ...current,
-        panel: openSession(current.panel, conversationSession(doc), { maxSessions, now }),
-      };
+      return { ...current, panel: openSession(panel, conversationSession(doc), { maxSessions, now }) };
     });
     const before = await deps.agentRecords.get(pending.fromAgentId);
     const source =

@@ -129,7 +129,7 @@ export function transfer(
   });
 }
 
-async function toAgent(
+export async function toAgent(
   deps: TransferPorts,
   agent: AgentDocument,
   before: WorkItemDocument,
@@ -178,7 +178,7 @@ async function toAgent(
   );
 }
 
-async function toQueue(
+export async function toQueue(
   deps: TransferPorts,
   agent: AgentDocument,
   before: WorkItemDocument,

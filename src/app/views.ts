@@ -4,6 +4,7 @@ import type { PresenceStatus } from '../domain/presence';
 import type { SentimentLevel } from '../domain/sentiment';
 import type { WorkItemState } from '../domain/work-item';
 import type { QuickReplyScope } from '../domain/quick-replies';
+import type { SupervisingRole } from '../domain/supervising';
 
 /** What the use cases ask the edge to show; the edge renders each view as an Adaptive Card. */
 
@@ -421,4 +422,6 @@ export interface SessionDetailView {
   readonly wrapUp?: WrapUpView;
   /** The conversation's consult (while it has consultants, or for a consultant): who, and the private thread. */
   readonly consult?: ConsultView;
+  /** A supervisor's session on a colleague's conversation: monitoring it (read-only), or joined to it. */
+  readonly supervising?: SupervisingRole;
 }

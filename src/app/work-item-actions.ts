@@ -1,4 +1,11 @@
-import { findSession, focusSession, openSession, retitleSession, saveDraft } from '../domain/agent-sessions';
+import {
+  dropSupervising,
+  findSession,
+  focusSession,
+  openSession,
+  retitleSession,
+  saveDraft,
+} from '../domain/agent-sessions';
 import {
   CaseNotAllowedError,
   CaseTitleMissingError,
@@ -45,10 +52,15 @@ async function startSession(
   const now = deps.clock.now();
   const agent = await updateAgent(deps, agentId, (current) => ({
     ...current,
-    panel: openSession(current.panel, conversationSession(doc, readOnly), {
-      maxSessions: deps.settings.workstream.maxSessions,
-      now,
-    }),
+    // Resumed by a supervisor who monitors it: it is theirs to work on now, not to look at.
+    panel: openSession(
+      readOnly ? current.panel : dropSupervising(current.panel, doc.item.id),
+      conversationSession(doc, readOnly),
+      {
+        maxSessions: deps.settings.workstream.maxSessions,
+        now,
+      },
+    ),
   }));
   if (!readOnly) {
     await deps.notifier.toCustomer(doc.item.customerId, customerWording.joined(agent.name), {

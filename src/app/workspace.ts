@@ -103,10 +103,16 @@ export async function sessionDetail(
   if (!workItemId || !doc) return undefined;
   // A consultant reads the colleague's conversation as it goes on; anyone else's Active one stays closed to them.
   const heldByOther =
-    doc.item.state === 'active' && doc.item.assignedAgentId !== agentId && session.consult === undefined;
+    doc.item.state === 'active' &&
+    doc.item.assignedAgentId !== agentId &&
+    session.consult === undefined &&
+    session.supervising === undefined;
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
   // A consultant added to the conversation writes to the customer too, though the session takes no capacity.
-  const readOnly = session.kind !== 'conversation' || (session.readOnly && session.consult !== 'added');
+  // So does a supervisor who joined it, while it is Active.
+  const joined = session.supervising === 'joined' && doc.item.state === 'active';
+  const readOnly =
+    session.kind !== 'conversation' || (session.readOnly && session.consult !== 'added' && !joined);
   const [page, excerpt, previous] = heldByOther
     ? [[], { recent: [] }, []]
     : await Promise.all([
@@ -141,6 +147,7 @@ export async function sessionDetail(
     doc.item.state === 'active'
       ? { consult: await consultView(deps, doc, agentId) }
       : {}),
+    ...(session.supervising !== undefined ? { supervising: session.supervising } : {}),
     ...(session.wrapUpSince !== undefined && doc.item.state === 'wrap-up'
       ? { wrapUp: wrapUpView(session, deps.settings.workstream.wrapUp, deps.clock.now()) }
       : {}),
@@ -162,7 +169,8 @@ export async function earlierMessages(
   const workItemId = session ? workItemIdOfSession(session) : undefined;
   const doc = workItemId ? await deps.workItems.get(workItemId) : undefined;
   if (!workItemId || !doc) return undefined;
-  if (doc.item.state === 'active' && doc.item.assignedAgentId !== agentId) return undefined;
+  const looksOn = session?.consult !== undefined || session?.supervising !== undefined;
+  if (doc.item.state === 'active' && doc.item.assignedAgentId !== agentId && !looksOn) return undefined;
   const page = await deps.messages.before(workItemId, before, TRANSCRIPT_PAGE);
   return { transcript: await transcriptEntries(deps, page), earlierMessages: (page[0]?.seq ?? 1) > 1 };
 }

@@ -19,6 +19,7 @@ import { noteBy } from './notes';
 import { withdrawnTransferCard } from './transfer-answers';
 import { notice } from './view-builders';
 import type { AgentView, WrapUpView } from './views';
+import { endMonitoring } from './monitor-sessions';
 import { announceWorkItemChange } from './work-item-index';
 
 /** What ending and wrapping up read and write: routing (capacity comes back), and the notes a wrap-up may add. */
@@ -155,6 +156,7 @@ async function closeWrapUp(
   );
   await announceWorkItemChange(deps);
   await refreshPanel(deps, agent);
+  await endMonitoring(deps, doc, 'its wrap-up finished');
   return doc;
 }
 

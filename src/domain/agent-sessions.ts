@@ -2,6 +2,7 @@ import { HomeSessionNotClosableError, MaxSessionsReachedError, SessionNotFoundEr
 import { isSentimentAlert, sentimentAlertTooltip } from './sentiment';
 import type { SentimentLevel, SentimentThreshold } from './sentiment';
 import type { ConsultRole } from './consult';
+import { supervisingRow, type SupervisingRole } from './supervising';
 import { sessionIcon } from './session-icon';
 import { unreadBadge, unreadTooltip } from './unread';
 import type { WorkstreamSettings } from './workstream';
@@ -44,6 +45,8 @@ export interface Session {
    * added them to the conversation, when their replies reach the customer.
    */
   readonly consult?: ConsultRole;
+  /** A supervisor's look at another agent's conversation: always read-only (no capacity); see supervising.ts. */
+  readonly supervising?: SupervisingRole;
 }
 
 /** The agent's session panel: Home is implicit and always first; `sessions` are the others, in opening order. */
@@ -61,6 +64,7 @@ export interface OpenSessionRequest {
   readonly sentiment?: SentimentLevel;
   readonly nameGiven?: string;
   readonly consult?: ConsultRole;
+  readonly supervising?: SupervisingRole;
 }
 
 export interface PanelRow {
@@ -139,6 +143,7 @@ export function openSession(
     draft: EMPTY_DRAFT,
     ...(request.nameGiven ? { nameGiven: request.nameGiven } : {}),
     ...(request.consult ? { consult: request.consult } : {}),
+    ...(request.supervising ? { supervising: request.supervising } : {}),
   };
   return { ...panel, sessions: [...panel.sessions, session], focusedSessionId: session.id };
 }
@@ -154,6 +159,11 @@ export function restoreSession(
 ): AgentSessions {
   if (findSession(panel, request.id)) return panel;
   return { ...openSession(panel, request, limits), focusedSessionId: panel.focusedSessionId };
+}
+
+/** A supervisor's look at a conversation gives way when it becomes theirs to work on (an accept, a transfer). */
+export function dropSupervising(panel: AgentSessions, sessionId: string): AgentSessions {
+  return findSession(panel, sessionId)?.supervising !== undefined ? closeSession(panel, sessionId) : panel;
 }
 
 /** Home can never be closed; closing the focused session returns focus to Home. */
@@ -335,6 +345,7 @@ function sessionRow(session: Session, focusedSessionId: string, threshold: Senti
       statusText: CONSULT_STATUS,
     };
   }
+  if (session.supervising !== undefined) return supervisingRow(session, base);
   // A history view: nothing in it needs the agent, so no badge and no alert, only what it is.
   if (session.readOnly) {
     return {

@@ -1,6 +1,7 @@
 import type { PresenceStatus } from './presence';
 import { conversationSentiment, type SentimentLevel } from './sentiment';
 import type { WorkItemState } from './work-item';
+import type { SupervisingRole } from './supervising';
 
 /**
  * The supervisor's floor: every conversation not closed and every member of staff, as Omnichannel's "Ongoing
@@ -53,6 +54,8 @@ export interface FloorConversation {
   readonly agentName?: string;
   readonly lastMessageAt?: number;
   readonly sentiment: SentimentLevel;
+  /** The reading supervisor monitors it ('monitoring') or joined it ('joined'). */
+  readonly supervising?: SupervisingRole;
 }
 
 export interface FloorAgent extends FloorStaffInput {

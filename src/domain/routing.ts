@@ -55,7 +55,9 @@ export function acceptOffer(
     request.agentId,
     request.now,
   );
-  const claim: Claim = { agentId: request.agentId, at: request.now, via: 'accept', offerId: offer.id };
+  // An offer a supervisor assigned over the agent's capacity is taken with that capacity full.
+  const via = offer.overCapacity ? 'accept-over-capacity' : 'accept';
+  const claim: Claim = { agentId: request.agentId, at: request.now, via, offerId: offer.id };
   return { queue: replaceEntry(queue, { ...withoutOffer(entry), claim }), offer };
 }
 

@@ -10,6 +10,10 @@ export interface Offer {
   readonly agentId: string;
   readonly offeredAt: number;
   readonly expiresAt: number;
+  /** The supervisor who assigned the item to this agent (an Assign); absent for routing's own offers. */
+  readonly assignedBy?: string;
+  /** An assigned offer the supervisor confirmed over the agent's capacity: accepting it takes no free capacity. */
+  readonly overCapacity?: true;
 }
 
 export type DeclineReason = 'rejected' | 'missed';
@@ -22,7 +26,8 @@ export type DeclineReason = 'rejected' | 'missed';
 export interface Claim {
   readonly agentId: string;
   readonly at: number;
-  readonly via: 'accept' | 'pick';
+  /** 'accept-over-capacity': the accepted offer was assigned over the agent's capacity, which is not checked. */
+  readonly via: 'accept' | 'pick' | 'accept-over-capacity';
   /** The offer that was accepted. */
   readonly offerId?: string;
 }

@@ -128,6 +128,11 @@ export interface SessionDetail {
    * and the private thread (answer with `consultNote`, `consultAdd`, `consultLeave`).
    */
   readonly consult?: ConsultView;
+  /**
+   * Added: a supervisor's session on a colleague's conversation (POST /api/supervisor/actions `monitor`, `join`):
+   * 'monitoring' reads it (read-only), 'joined' writes to the customer too.
+   */
+  readonly supervising?: 'monitoring' | 'joined';
 }
 
 export interface DraftChange {

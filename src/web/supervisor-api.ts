@@ -1,21 +1,29 @@
 import type restify from 'restify';
 import { z } from 'zod';
-import { NoLongerAvailableError } from '../app/action-guards';
 import { ensureAgent } from '../app/agents';
 import type { Logger } from '../app/ports';
-import { forceClose, isSupervisor, readFloor, type SupervisionPorts } from '../app/supervision';
+import { isSupervisor, readFloor, type SupervisionPorts } from '../app/supervision';
 import { LIVE_STATES, type Floor, type LiveState } from '../domain/floor';
 import { MAX_ID_CHARS } from '../cards/verb-table';
 import { sendError, type AgentHandler, type WithAgent } from './agent-api-guard';
 import type { SignedInAgent } from './agent-auth';
 import { sendJson } from './responses';
+import { refusalOf, runSupervisorAction, supervisorActionBody } from './supervisor-actions';
+
+export type {
+  AssignResponse,
+  ForceCloseResponse,
+  MonitorResponse,
+  TransferResponse,
+} from './supervisor-actions';
 
 /**
  * The supervisor's API (JSON under /api/supervisor), for the tab's Floor view. Signed in as on the agent API;
  * a member of staff who is not in SUPERVISOR_IDS is answered 403 on every route, and nothing changes.
  *
  *   GET  /api/supervisor/floor?state=<open|active|waiting|wrap-up>&agent=<agent key>   → Floor
- *   POST /api/supervisor/actions  { verb: "forceClose", workItemId }                   → ForceCloseResponse
+ *   POST /api/supervisor/actions  { verb, workItemId, … }: forceClose, monitor, stopMonitor, join, assign, transfer
+ *                                 (the verbs and their answers: src/web/supervisor-actions.ts)
  *
  * The supervisors' downloads (a transcript, the conversations as CSV) are in src/web/export-routes.ts.
  */
@@ -26,21 +34,12 @@ export const SUPERVISOR_API = {
 
 export type FloorResponse = Floor;
 
-export interface ForceCloseResponse {
-  readonly workItemId: string;
-  readonly title: string;
-  /** The state it was closed from. */
-  readonly closedFrom: LiveState;
-}
-
 const id = z.string().trim().min(1, { error: 'must be a non-empty string' }).max(MAX_ID_CHARS);
 
 const floorQuery = z.strictObject({
   state: z.enum(LIVE_STATES as [LiveState, ...LiveState[]]).optional(),
   agent: id.optional(),
 });
-
-const actionBody = z.strictObject({ verb: z.literal('forceClose'), workItemId: id });
 
 export function problemOf(error: z.ZodError): string {
   const [issue] = error.issues;
@@ -88,25 +87,25 @@ function floorRoute(ports: SupervisionPorts, logger: Logger): AgentHandler {
 function actionRoute(ports: SupervisionPorts, logger: Logger): AgentHandler {
   return async (req, res, agent) => {
     if (!supervisorOnly(ports, logger, req, res, agent)) return;
-    const body = actionBody.safeParse(req.body);
+    const body = supervisorActionBody.safeParse(req.body);
     if (!body.success) {
       logger.info({ agentId: agent.agentId, reason: problemOf(body.error) }, 'malformed supervisor action');
       sendError(res, 400, 'BadRequest', `The action could not be read: ${problemOf(body.error)}.`);
       return;
     }
-    const { workItemId } = body.data;
     await ensureAgent(ports, agent.agentId, agent.name);
     try {
-      const closed = await forceClose(ports, agent.agentId, workItemId);
-      const answer: ForceCloseResponse = { workItemId, title: closed.title, closedFrom: closed.state };
-      sendJson(res, 200, answer);
+      sendJson(res, 200, await runSupervisorAction(ports, agent.agentId, body.data));
     } catch (error) {
-      if (!(error instanceof NoLongerAvailableError)) throw error;
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      const { verb, workItemId } = body.data;
       logger.info(
-        { supervisorId: agent.agentId, workItemId },
-        'force close refused: no such live conversation',
+        { supervisorId: agent.agentId, verb, workItemId, reason: refusal.code },
+        'supervisor action refused',
       );
-      sendError(res, 409, 'Conflict', 'That conversation is closed already, or there is none with that id.');
+      const { status, ...answer } = refusal;
+      sendJson(res, status, answer);
     }
   };
 }

@@ -58,6 +58,7 @@ export const EVERY_TABLE: Rows = {
     transfer_pending_to: 'Grace Hopper',
     wrap_up_since: T0 + 900,
     consult: null,
+    supervising: 'monitoring',
   },
   customers: {
     id: 'webchat:visitor-12',
@@ -139,6 +140,8 @@ export const EVERY_TABLE: Rows = {
     claimed_at: T0 + 10,
     claim_via: 'accept',
     claim_offer_id: 'offer-1',
+    offer_assigned_by: 'agent-sam',
+    offer_over_capacity: 1,
     version: 3,
     ordinal: 1,
   },

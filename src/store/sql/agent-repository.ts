@@ -55,6 +55,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
       'agent_sessions.transfer_pending_to',
       'agent_sessions.wrap_up_since',
       'agent_sessions.consult',
+      'agent_sessions.supervising',
     ])
     .where('agents.agent_key', 'in', ids)
     .orderBy('agents.agent_key')
@@ -64,7 +65,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
     const { session_id, kind, title, read_only, unread, sentiment, opened_at, opened_order, ...more } =
       joined;
     const { draft_reply, draft_case_fields, name_given, transfer_pending_to, ...rest } = more;
-    const { wrap_up_since, consult, ...row } = rest;
+    const { wrap_up_since, consult, supervising, ...row } = rest;
     const entry = found.get(row.agent_key) ?? { row, sessions: new Map<string, StoredSession>() };
     found.set(row.agent_key, entry);
     // An agent without sessions comes back once, its session columns all null.
@@ -84,6 +85,7 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
       transfer_pending_to,
       wrap_up_since,
       consult,
+      supervising,
     });
   }
   return found;

@@ -3,6 +3,7 @@ import type { AgentDocument } from '../../app/documents';
 import type { ConsultRole } from '../../domain/consult';
 import type { PanelMode, Session, SessionKind } from '../../domain/agent-sessions';
 import type { PresenceStatus } from '../../domain/presence';
+import type { SupervisingRole } from '../../domain/supervising';
 import type { SentimentLevel } from '../../domain/sentiment';
 import type { AgentSessionsTable, AgentsTable } from './schema';
 
@@ -43,6 +44,7 @@ export function sessionColumns(session: Session, openedOrder: number): SessionCo
     transfer_pending_to: session.transferPendingTo ?? null,
     wrap_up_since: session.wrapUpSince ?? null,
     consult: session.consult ?? null,
+    supervising: session.supervising ?? null,
   };
 }
 
@@ -63,6 +65,7 @@ export function sessionOf(row: StoredSession): Session {
     ...(row.transfer_pending_to !== null ? { transferPendingTo: row.transfer_pending_to } : {}),
     ...(row.wrap_up_since !== null ? { wrapUpSince: row.wrap_up_since } : {}),
     ...(row.consult !== null ? { consult: row.consult as ConsultRole } : {}),
+    ...(row.supervising !== null ? { supervising: row.supervising as SupervisingRole } : {}),
   };
 }
 

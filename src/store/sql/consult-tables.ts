@@ -1,4 +1,4 @@
-/** The consult tables of schema.ts (from 0018), kept apart so schema.ts stays readable. Epoch ms are numbers. */
+/** The notes and consult tables of schema.ts (0016, 0018), kept apart so schema.ts stays readable. Epoch ms are numbers. */
 type Millis = number;
 
 /** Who consults on a conversation (from 0018): one row per consultant while the consult lasts. */
@@ -13,6 +13,16 @@ export interface ConsultantsTable {
 
 /** The private consult thread of a conversation (from 0018): agents only, kept after it ends. */
 export interface ConsultNotesTable {
+  id: string;
+  work_item_id: string;
+  author_id: string;
+  author_name: string;
+  at: Millis;
+  text: string;
+}
+
+/** Internal notes on a conversation: never sent to the customer, kept after it ends (from 0016). */
+export interface NotesTable {
   id: string;
   work_item_id: string;
   author_id: string;

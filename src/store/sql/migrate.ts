@@ -22,6 +22,7 @@ import { agentAway } from './migrations/0021-agent-away';
 import { longWait } from './migrations/0022-long-wait';
 import { createdIndex } from './migrations/0023-created-index';
 import { answeredWaits } from './migrations/0026-answered-waits';
+import { supervisorActions } from './migrations/0027-supervisor-actions';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -50,6 +51,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0022-long-wait': longWait,
   '0023-created-index': createdIndex,
   '0026-answered-waits': answeredWaits,
+  '0027-supervisor-actions': supervisorActions,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -4,6 +4,7 @@ import { isRetryableConflict, requireOneRow, VersionConflictError } from './conf
 import { QUEUE_ORDER_COUNTER_PREFIX } from './migrations/0003-queue-order';
 import type { SqlDatabase } from './open-database';
 import {
+  OFFER_COLUMNS,
   QUEUE_ENTRY_COLUMNS,
   offerOf,
   queueEntryColumns,
@@ -280,7 +281,7 @@ export function createQueueRepository(
     offersFor: async (workstream, agentId, now) => {
       const rows = await database.db
         .selectFrom('queue_entries')
-        .select(['work_item_id', 'offer_id', 'offer_agent_id', 'offered_at', 'offer_expires_at'])
+        .select(OFFER_COLUMNS)
         .where('workstream', '=', workstream)
         .where('offer_agent_id', '=', agentId)
         .where('offer_expires_at', '>', now)

@@ -18,14 +18,26 @@ export const QUEUE_ENTRY_COLUMNS = [
   'claimed_at',
   'claim_via',
   'claim_offer_id',
+  'offer_assigned_by',
+  'offer_over_capacity',
 ] as const satisfies readonly (keyof QueueEntriesTable)[];
 
 export type QueueEntryColumns = Pick<Selectable<QueueEntriesTable>, (typeof QUEUE_ENTRY_COLUMNS)[number]>;
 
-type OfferColumns = Pick<
-  QueueEntryColumns,
-  'work_item_id' | 'offer_id' | 'offer_agent_id' | 'offered_at' | 'offer_expires_at'
->;
+/** The columns of an entry's offer. */
+export const OFFER_COLUMNS = [
+  'work_item_id',
+  'offer_id',
+  'offer_agent_id',
+  'offered_at',
+  'offer_expires_at',
+  'offer_assigned_by',
+  'offer_over_capacity',
+] as const satisfies readonly (keyof QueueEntriesTable)[];
+
+type OfferColumns = Pick<QueueEntryColumns, (typeof OFFER_COLUMNS)[number]>;
+
+const CLAIM_VIAS: readonly Claim['via'][] = ['accept', 'pick', 'accept-over-capacity'];
 
 /** A column that must be set when its group is: a half-written offer, decline or claim is a broken row. */
 function required<T>(value: T | null, workItemId: string, column: string): T {
@@ -49,6 +61,8 @@ export function offerOf(row: OfferColumns): Offer | undefined {
     agentId: required(row.offer_agent_id, id, 'offer_agent_id'),
     offeredAt: required(row.offered_at, id, 'offered_at'),
     expiresAt: required(row.offer_expires_at, id, 'offer_expires_at'),
+    ...(row.offer_assigned_by !== null ? { assignedBy: row.offer_assigned_by } : {}),
+    ...(row.offer_over_capacity === 1 ? { overCapacity: true as const } : {}),
   };
 }
 
@@ -58,7 +72,7 @@ function claimOf(row: QueueEntryColumns): Claim | undefined {
   const claim: Claim = {
     agentId: row.claim_agent_id,
     at: required(row.claimed_at, id, 'claimed_at'),
-    via: oneOf(required(row.claim_via, id, 'claim_via'), ['accept', 'pick'], id),
+    via: oneOf(required(row.claim_via, id, 'claim_via'), CLAIM_VIAS, id),
   };
   return row.claim_offer_id === null ? claim : { ...claim, offerId: row.claim_offer_id };
 }
@@ -107,6 +121,8 @@ export function queueEntryColumns(entry: QueueEntry): QueueEntryColumns {
     claimed_at: claim?.at ?? null,
     claim_via: claim?.via ?? null,
     claim_offer_id: claim?.offerId ?? null,
+    offer_assigned_by: offer?.assignedBy ?? null,
+    offer_over_capacity: offer?.overCapacity ? 1 : 0,
   };
 }
 
@@ -134,6 +150,8 @@ export async function offerQueueEntry(trx: Kysely<Database>, request: OfferReque
       offer_agent_id: request.agentId,
       offered_at: request.now,
       offer_expires_at: request.expiresAt,
+      offer_assigned_by: null,
+      offer_over_capacity: 0,
       version: eb('version', '+', 1),
     }))
     .where('work_item_id', '=', request.workItemId)
@@ -165,6 +183,8 @@ export async function takeQueueEntry(trx: Kysely<Database>, request: TakeRequest
       offer_agent_id: null,
       offered_at: null,
       offer_expires_at: null,
+      offer_assigned_by: null,
+      offer_over_capacity: 0,
       version: eb('version', '+', 1),
     }))
     .where('work_item_id', '=', request.workItemId)

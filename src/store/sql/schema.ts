@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { SupervisionTables } from './supervision-tables';
-import type { ConsultNotesTable, ConsultantsTable } from './consult-tables';
+import type { ConsultNotesTable, ConsultantsTable, NotesTable } from './consult-tables';
 
 /**
  * The desk's tables as Kysely sees them. Every type here reads the same on SQLite and PostgreSQL: ids are text,
@@ -49,6 +49,8 @@ export interface AgentSessionsTable {
   wrap_up_since: Millis | null;
   /** A consult session's role, 'watching' or 'added' (from 0018); null for every other session. */
   consult: string | null;
+  /** A supervisor's session on a conversation, 'monitoring' or 'joined' (from 0027); null for every other one. */
+  supervising: string | null;
 }
 
 /** A customer is `channelId:userId`. */
@@ -116,16 +118,6 @@ export interface WorkItemsTable {
   version: Defaulted<number>;
 }
 
-/** Internal notes on a conversation: never sent to the customer, kept after it ends (from 0016). */
-export interface NotesTable {
-  id: string;
-  work_item_id: string;
-  author_id: string;
-  author_name: string;
-  at: Millis;
-  text: string;
-}
-
 /** An agent's own quick reply (from 0015); the team's shared set is a file, never stored. */
 export interface QuickRepliesTable {
   id: string;
@@ -182,6 +174,10 @@ export interface QueueEntriesTable {
   claimed_at: Millis | null;
   claim_via: string | null;
   claim_offer_id: string | null;
+  /** The supervisor who assigned the offer to its agent (from 0027); null for routing's own offers. */
+  offer_assigned_by: string | null;
+  /** 1 when the assigned offer may take its agent over their capacity (from 0027). */
+  offer_over_capacity: Defaulted<Flag>;
   version: Defaulted<number>;
   /** The place in the workstream's queue, from its `queue-order:` counter; defaulted only for migrated rows. */
   ordinal: Defaulted<number>;

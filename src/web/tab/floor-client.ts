@@ -1,5 +1,11 @@
 import type { Floor } from '../../domain/floor';
-import type { ForceCloseResponse, SUPERVISOR_API } from '../supervisor-api';
+import type {
+  AssignResponse,
+  ForceCloseResponse,
+  MonitorResponse,
+  SUPERVISOR_API,
+  TransferResponse,
+} from '../supervisor-api';
 import { EXPORT_PATHS } from '../../shared/export-paths';
 import type { AgentApiCaller } from './quick-replies-client';
 import type { FileDownloads } from './save-file';
@@ -22,6 +28,22 @@ export class FloorClient {
   /** 409 when it is closed already (or there is none with that id). */
   forceClose(workItemId: string): Promise<ForceCloseResponse> {
     return this.api.call<ForceCloseResponse>('POST', ROUTES.actions, { verb: 'forceClose', workItemId });
+  }
+
+  /** Monitor, Join or Stop monitoring: the conversation on the supervisor's own panel (409 with the reason). */
+  supervise(verb: 'monitor' | 'join' | 'stopMonitor', workItemId: string): Promise<MonitorResponse> {
+    return this.api.call<MonitorResponse>('POST', ROUTES.actions, { verb, workItemId });
+  }
+
+  /** Offers an Open conversation to the agent; 409 `over-capacity` (ask, then send again with `overCapacity`). */
+  assign(workItemId: string, agentId: string, overCapacity = false): Promise<AssignResponse> {
+    const body = { verb: 'assign', workItemId, agentId, ...(overCapacity ? { overCapacity } : {}) };
+    return this.api.call<AssignResponse>('POST', ROUTES.actions, body);
+  }
+
+  /** An Active or Waiting conversation to an agent (who must accept), or to the head of the queue. */
+  transfer(workItemId: string, to: { toAgentId: string } | { toQueue: true }): Promise<TransferResponse> {
+    return this.api.call<TransferResponse>('POST', ROUTES.actions, { verb: 'transfer', workItemId, ...to });
   }
 
   /** Any conversation's transcript, saved as a text file. */

@@ -54,6 +54,44 @@ export interface FloorRowActions {
   forceClose(conversation: FloorConversation): void;
   /** Saves the conversation's transcript as a text file. */
   transcript(conversation: FloorConversation): void;
+  /** Monitor, Join, Stop monitoring: the conversation on the supervisor's own panel. */
+  supervise(conversation: FloorConversation, verb: 'monitor' | 'join' | 'stopMonitor'): void;
+  /** Assign… an Open conversation to an agent they choose. */
+  assign(conversation: FloorConversation): void;
+  /** Transfer… an Active or Waiting conversation to an agent, or to the head of the queue. */
+  transfer(conversation: FloorConversation): void;
+}
+
+type RowAction = readonly [label: string, key: string, ariaLabel: string, onclick: () => void];
+
+/** The buttons a row offers for its state: Monitor (Active, Waiting, Wrap-up), Join (Active), Assign (Open)… */
+function supervisorActions(conversation: FloorConversation, actions: FloorRowActions): RowAction[] {
+  const { workItemId: id, title, state, supervising } = conversation;
+  const list: RowAction[] = [];
+  const watchable = state === 'active' || state === 'waiting' || state === 'wrap-up';
+  if (watchable && supervising === undefined)
+    list.push([
+      'Monitor',
+      `floor:monitor:${id}`,
+      `Monitor ${title}`,
+      () => actions.supervise(conversation, 'monitor'),
+    ]);
+  if (state === 'active' && supervising !== 'joined')
+    list.push(['Join', `floor:join:${id}`, `Join ${title}`, () => actions.supervise(conversation, 'join')]);
+  if (supervising !== undefined) {
+    const stop = () => actions.supervise(conversation, 'stopMonitor');
+    list.push(['Stop monitoring', `floor:stop:${id}`, `Stop monitoring ${title}`, stop]);
+  }
+  if (state === 'open')
+    list.push(['Assign…', `floor:assign:${id}`, `Assign ${title}`, () => actions.assign(conversation)]);
+  if (state === 'active' || state === 'waiting')
+    list.push([
+      'Transfer…',
+      `floor:transfer:${id}`,
+      `Transfer ${title}`,
+      () => actions.transfer(conversation),
+    ]);
+  return list;
 }
 
 function rowButton(label: string, focusKey: string, ariaLabel: string, onclick: () => void): HTMLElement {
@@ -85,6 +123,7 @@ function conversationRow(
     h(
       'td',
       { class: 'row-actions' },
+      ...supervisorActions(conversation, actions).map((action) => rowButton(...action)),
       rowButton('Transcript', `floor:transcript:${workItemId}`, `Transcript of ${title}`, () =>
         actions.transcript(conversation),
       ),

@@ -37,7 +37,13 @@ export class SessionTeamwork {
     const id = detail.sessionId;
     const conversation = detail.kind === 'conversation';
     this.consultant = detail.consult?.role === 'consultant';
-    const owned = conversation && !detail.conversation.readOnly && !this.consultant && !detail.wrapUp;
+    // A supervisor's session (monitoring, or joined) is a look at a colleague's conversation, not theirs to hand on.
+    const owned =
+      conversation &&
+      !detail.conversation.readOnly &&
+      !this.consultant &&
+      detail.supervising === undefined &&
+      !detail.wrapUp;
     const button = (label: string, onclick: () => void) =>
       h('button', { type: 'button', class: 'button', onclick }, label);
     this.transferButton = owned ? button('Transfer', () => actions.transfer(id, title())) : undefined;

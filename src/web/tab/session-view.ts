@@ -1,5 +1,6 @@
 import type { KbSearchView } from '../../app/views';
 import { READ_ONLY_STATUS } from '../../domain/agent-sessions';
+import { JOINED_STATUS, MONITOR_STATUS, type SupervisingRole } from '../../domain/supervising';
 import type { DraftChange, KbArticle, SessionDetail, TranscriptPage } from '../agent-api';
 import { buildCaseForm, type CaseInput } from './case-form';
 import { Clamps } from './clamp';
@@ -58,6 +59,12 @@ const DRAFT_STATUS_TEXT: Readonly<Record<DraftStatus, string>> = {
 /** Beside the heading of a Closed conversation opened for its history, in the panel's own word for it. */
 const HISTORY_LABEL = `${READ_ONLY_STATUS} — read-only`;
 
+/** Beside the heading of a colleague's conversation a supervisor looks at, in the panel's own words. */
+const SUPERVISING_LABELS: Readonly<Record<SupervisingRole, string>> = {
+  monitoring: `${MONITOR_STATUS} — read-only`,
+  joined: `${JOINED_STATUS} as supervisor`,
+};
+
 /**
  * One session: the communication panel (transcript, reply box, End, Close; for a case session, the case form
  * first), the Active Conversation pane and the KB search pane. Inputs are filled from the saved draft, or
@@ -82,6 +89,8 @@ export class SessionView {
   private readonly history: boolean;
   /** Ended and being wrapped up: the outcome form takes the reply box's place. */
   private readonly wrappingUp: boolean;
+  /** A supervisor's look at a colleague's conversation: monitoring (read-only) or joined. */
+  private readonly supervising: SupervisingRole | undefined;
   /** The last case fields the server sent, to tell the agent's edits from a draft saved elsewhere. */
   private serverCaseFields: Readonly<Record<string, string>>;
   /** What the Active Conversation pane was drawn from: redrawn only on a change (a "Show more" stays open). */
@@ -98,12 +107,14 @@ export class SessionView {
     this.serverCaseFields = detail.draft.caseFields;
     const isCase = detail.kind === 'case';
     this.wrappingUp = detail.wrapUp !== undefined;
+    this.supervising = detail.supervising;
     this.teamwork = new SessionTeamwork(detail, actions, () => this.title);
     this.history =
       detail.kind === 'conversation' &&
       detail.conversation.readOnly &&
       !this.wrappingUp &&
-      !this.teamwork.consultant;
+      !this.teamwork.consultant &&
+      detail.supervising === undefined;
 
     // Focusable by script: a read-only session puts focus here when it opens.
     this.heading = h('h2', { id: 'session-title', tabindex: -1 }, title);
@@ -228,7 +239,7 @@ export class SessionView {
           : button(
               'End',
               () => this.actions.end(this.sessionId, this.title),
-              readOnly || this.wrappingUp || this.teamwork.consultant,
+              readOnly || this.wrappingUp || this.teamwork.consultant || this.supervising !== undefined,
             ),
         // Ended: Finish (in the wrap-up form) is how it closes; a consultant leaves in the consult section.
         button(
@@ -269,6 +280,7 @@ export class SessionView {
     return (
       detail.sessionId === this.sessionId &&
       (detail.wrapUp !== undefined) === this.wrappingUp &&
+      detail.supervising === this.supervising &&
       // A consultant added to the conversation gains the reply box.
       (detail.conversation.readOnly || this.wrappingUp) === (this.replyBox === undefined) &&
       this.teamwork.fits(detail)
@@ -286,7 +298,9 @@ export class SessionView {
     return h(
       'p',
       { class: 'read-only-note' },
-      'This conversation is read only: it has ended, or you opened it from Closed work items.',
+      this.supervising === 'monitoring'
+        ? 'You are monitoring this conversation: read only, and nobody is told. Join it from the Floor to write to the customer.'
+        : 'This conversation is read only: it has ended, or you opened it from Closed work items.',
     );
   }
 
@@ -294,7 +308,9 @@ export class SessionView {
     const { conversation } = this.detail;
     this.stateChip.textContent = this.history
       ? HISTORY_LABEL
-      : (this.teamwork.stateText(this.detail) ?? WORK_ITEM_STATE_LABELS[conversation.state]);
+      : this.supervising !== undefined
+        ? SUPERVISING_LABELS[this.supervising]
+        : (this.teamwork.stateText(this.detail) ?? WORK_ITEM_STATE_LABELS[conversation.state]);
     this.teamwork.update(this.detail);
     this.stateChip.dataset['state'] = conversation.state;
     this.transcript.update(this.detail.transcript);

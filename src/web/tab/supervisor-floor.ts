@@ -1,9 +1,10 @@
 import type { NoticeView } from '../../app/views';
-import type { FloorConversation } from '../../domain/floor';
+import type { Floor, FloorConversation } from '../../domain/floor';
 import { AgentApiError } from './api-error';
 import type { ServerClock } from './clock';
 import { forceCloseConfirmation, type ConfirmDialog } from './confirm-dialog';
 import { h } from './dom';
+import { FloorSupervisorActions } from './floor-actions';
 import { FloorClient } from './floor-client';
 import { FLOOR_VIEW_ID, FloorView } from './floor-view';
 import type { Notices } from './notices';
@@ -34,15 +35,31 @@ export class SupervisorFloor {
   private readonly view: FloorView;
   private readonly client: FloorClient;
   private readonly reads: ThrottledRun;
+  private readonly actions: FloorSupervisorActions;
+  private last: Floor | undefined;
   private shown = false;
 
   constructor(private readonly options: SupervisorFloorOptions) {
     this.client = new FloorClient(options.api);
+    this.actions = new FloorSupervisorActions({
+      client: this.client,
+      notices: options.notices,
+      dialog: options.dialog,
+      floor: () => this.last,
+      done: () => this.reads.now(),
+      // The server focused it on the panel; the live event that follows shows it in the workspace.
+      opened: () => this.close(),
+    });
     this.view = new FloorView({
+      supervise: (conversation, verb) => void this.actions.supervise(conversation, verb),
+      assign: (conversation) => void this.actions.assign(conversation),
+      transfer: (conversation) => void this.actions.transfer(conversation),
       forceClose: (conversation) => void this.forceClose(conversation),
       transcript: (conversation) => void this.save(() => this.client.transcript(conversation.workItemId)),
       exportCsv: (from, to) => this.save(() => this.client.conversationsCsv(from, to)),
     });
+    // The agents' picker is a modal <dialog>: it opens only from the Floor's rows, so it lives in the Floor.
+    this.view.element.append(this.actions.picker.element);
     // Measured on the browser's own clock: the server's, as the tab tells it, moves with each correction.
     const browser = { now: () => options.clock.browserNow(), after: options.clock.after.bind(options.clock) };
     this.reads = new ThrottledRun(browser, READ_GAP_MS, () => this.read());
@@ -103,6 +120,7 @@ export class SupervisorFloor {
     try {
       const floor = await this.client.floor();
       clock.observe(floor.at, sentAt);
+      this.last = floor;
       this.view.show(floor, clock.now());
     } catch (error) {
       this.view.problem(problemText(error));

@@ -1,0 +1,68 @@
+import { closeSession, findSession } from '../domain/agent-sessions';
+import { refreshPanel, updateAgent } from './agents';
+import { notice } from './view-builders';
+import type { DeskPorts } from './desk-context';
+import type { WorkItemDocument } from './documents';
+
+/**
+ * The conversation closed: every supervisor's session on it closes too, their panel saying why. Supervisors are
+ * few (SUPERVISOR_IDS), so their rows are read rather than a table of monitors kept.
+ */
+export async function endMonitoring(
+  deps: Pick<DeskPorts, 'agentRecords' | 'notifier' | 'settings' | 'logger'>,
+  doc: Pick<WorkItemDocument, 'item'>,
+  why: string,
+): Promise<void> {
+  const supervisors = [...(deps.settings.supervisors ?? [])];
+  if (supervisors.length === 0) return;
+  const id = doc.item.id;
+  const records = await deps.agentRecords.getMany(supervisors);
+  for (const [supervisorId, record] of records) {
+    if (findSession(record.panel, id)?.supervising === undefined) continue;
+    const left = await updateAgent(deps, supervisorId, (current) =>
+      findSession(current.panel, id)?.supervising !== undefined
+        ? { ...current, panel: closeSession(current.panel, id) }
+        : current,
+    );
+    await refreshPanel(deps, left, `Monitoring ${doc.item.title} ended: ${why}.`);
+    deps.logger.info({ supervisorId, workItemId: id, why }, 'monitoring ended: the conversation closed');
+  }
+}
+
+/**
+ * The sweeper's check (with the sessions' repair): a supervisor's session on a conversation that closed by a way
+ * that does not end monitoring itself (a Waiting period over, a queued customer gone) closes.
+ */
+export async function closeEndedMonitoring(
+  deps: Pick<DeskPorts, 'agentRecords' | 'workItems' | 'notifier' | 'settings' | 'logger'>,
+): Promise<number> {
+  const supervisors = [...(deps.settings.supervisors ?? [])];
+  if (supervisors.length === 0) return 0;
+  const records = await deps.agentRecords.getMany(supervisors);
+  const watched = [...records.values()].flatMap((record) =>
+    record.panel.sessions.filter((session) => session.supervising !== undefined).map((session) => session.id),
+  );
+  if (watched.length === 0) return 0;
+  const docs = await deps.workItems.getMany([...new Set(watched)]);
+  let closed = 0;
+  for (const doc of docs.values()) {
+    if (doc.item.state !== 'closed') continue;
+    await endMonitoring(deps, doc, 'the conversation closed');
+    closed += 1;
+  }
+  return closed;
+}
+
+/** A supervisor who had joined the conversation left it (Stop monitoring, or their session's Close): its agent is told. */
+export async function tellSupervisorLeft(
+  deps: Pick<DeskPorts, 'workItems' | 'notifier'>,
+  supervisorName: string,
+  workItemId: string,
+): Promise<void> {
+  const item = (await deps.workItems.get(workItemId))?.item;
+  if (item?.state !== 'active' || item.assignedAgentId === undefined) return;
+  await deps.notifier.toAgent(
+    item.assignedAgentId,
+    notice(`${item.title}: ${supervisorName} left`, `${supervisorName} (supervisor) left the conversation.`),
+  );
+}

@@ -1,0 +1,141 @@
+import type { Locator, Page } from 'playwright-core';
+import type { TestCustomer } from '../support/activities';
+import { alex, bea } from '../support/fixtures';
+import { openSecondTab, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
+
+const visitor = (n: number): TestCustomer => ({
+  userId: `floor-act-user-${n}`,
+  conversationId: `floor-act-conv-${n}`,
+});
+const ALEX_JOINED = 'Alex Agent (supervisor) joined the conversation.';
+
+/** Alex is an agent and a supervisor (this tab), Bea an agent only; each takes one conversation at a time. */
+const FLOOR_DESK = {
+  AGENT_IDS: `${alex.aadObjectId},${bea.aadObjectId}`,
+  SUPERVISOR_IDS: alex.aadObjectId,
+  AGENT_NAMES: `${alex.aadObjectId}=Alex Agent;${bea.aadObjectId}=Bea Agent`,
+  AGENT_CAPACITY: '1',
+};
+
+describe('the Floor’s actions: Monitor and Join open the conversation in the workspace, Assign asks over capacity', () => {
+  let tab: TabDesk;
+  let page: Page;
+  let beaPage: Page;
+  useLiveTab(
+    'workspace-floor-actions',
+    (started) => {
+      tab = started;
+      page = started.page;
+    },
+    { env: FLOOR_DESK },
+  );
+
+  beforeAll(async () => {
+    beaPage = await openSecondTab(tab, bea.aadObjectId);
+    await tab.customerSays(visitor(1), 'My parcel never arrived');
+    await beaPage.getByRole('button', { name: 'Pick Visitor 1' }).click();
+    await beaPage.locator('#session-title').getByText('Visitor 1', { exact: true }).waitFor();
+  });
+
+  const floor = (): Locator => page.locator('#floor-view');
+  const row = (title: string): Locator =>
+    floor()
+      .locator('tbody tr[data-work-item-id]')
+      .filter({ has: page.getByRole('rowheader', { name: title, exact: true }) });
+  const openFloor = async () => {
+    await page.getByRole('button', { name: 'Floor', exact: true }).click();
+    await floor().getByRole('heading', { name: 'Floor', exact: true }).waitFor();
+  };
+  const said = (customer: TestCustomer) =>
+    tab.connector.posted(customer.conversationId).map((call) => String(call.activity['text']));
+
+  it('Monitor opens a colleague’s conversation read-only in the workspace, live, and tells nobody', async () => {
+    await openFloor();
+    await row('Visitor 1').getByRole('button', { name: 'Join Visitor 1', exact: true }).waitFor();
+    await tab.screenshot('01-floor-row-actions');
+    await row('Visitor 1').getByRole('button', { name: 'Monitor Visitor 1', exact: true }).click();
+    await page.locator('#session-title').getByText('Visitor 1', { exact: true }).waitFor();
+    expect(await floor().isHidden()).toBe(true);
+    await waitForText(page.locator('#session-state'), 'Monitor — read-only');
+    await page
+      .locator('.read-only-note')
+      .getByText(/You are monitoring this conversation/)
+      .waitFor();
+    expect(await page.locator('#reply-text').count()).toBe(0);
+    await page.locator('.session-status', { hasText: 'Monitor' }).first().waitFor();
+
+    await tab.customerSays(visitor(1), 'Any news about it?');
+    await page.getByRole('log').getByText('Any news about it?').waitFor();
+    await tab.screenshot('02-monitoring-session');
+    expect(said(visitor(1))).not.toContain(ALEX_JOINED);
+    expect(await beaPage.getByText('Alex Agent').count()).toBe(0);
+  });
+
+  it('Join from the Floor gives the session a reply box; the customer and the agent are told', async () => {
+    await openFloor();
+    const visitorRow = row('Visitor 1');
+    await visitorRow.getByRole('button', { name: 'Stop monitoring Visitor 1', exact: true }).waitFor();
+    expect(await visitorRow.getByRole('button', { name: 'Monitor Visitor 1', exact: true }).count()).toBe(0);
+    await visitorRow.getByRole('button', { name: 'Join Visitor 1', exact: true }).click();
+    await page.locator('#reply-text').waitFor();
+    await waitForText(page.locator('#session-state'), 'Joined as supervisor');
+    await tab.connector.waitFor('the customer told', () => said(visitor(1)).includes(ALEX_JOINED));
+    await page.locator('#reply-text').fill('I am looking into it with Bea.');
+    await page.keyboard.press('Enter');
+    await tab.connector.waitFor('the reply relayed', () =>
+      said(visitor(1)).includes('I am looking into it with Bea.'),
+    );
+    await beaPage.getByText('I am looking into it with Bea.').waitFor();
+    await tab.screenshot('03-joined-session');
+  });
+
+  it('Assign… lists the agents with their load, asks when it goes over capacity, and offers it to the one chosen', async () => {
+    await tab.customerSays(visitor(2), 'Where is my refund?');
+    await page.getByRole('button', { name: 'Accept Visitor 2' }).waitFor();
+    await openFloor();
+    await row('Visitor 2').getByRole('button', { name: 'Assign Visitor 2', exact: true }).click();
+    const picker = page.getByRole('dialog', { name: 'Assign Visitor 2' });
+    await picker.waitFor();
+    const beaChoice = picker.locator('li[data-agent-id]').filter({ hasText: 'Bea Agent' });
+    await waitForText(beaChoice.locator('.transfer-load'), 'Do not disturb · 1 of 1 conversations');
+    // The agents in AGENT_IDS order, the first one's button focused.
+    await picker.getByRole('button', { name: 'Assign to Alex Agent' }).and(page.locator(':focus')).waitFor();
+    await tab.screenshot('04-assign-picker');
+    await picker.getByRole('button', { name: 'Assign to Bea Agent' }).click();
+
+    const confirm = page.getByRole('dialog', { name: 'Assign to Bea Agent over capacity?' });
+    await waitForText(
+      confirm.locator('#confirm-dialog-text'),
+      'Bea Agent has 1 of 1 conversations; assigning makes 2. They can still decline it.',
+    );
+    await confirm.getByRole('button', { name: 'Cancel' }).and(page.locator(':focus')).waitFor();
+    await tab.screenshot('05-assign-over-capacity');
+    await confirm.getByRole('button', { name: 'Assign anyway' }).click();
+    await page.locator('.notice').filter({ hasText: 'Visitor 2 offered to Bea Agent' }).waitFor();
+    // Alex's own offer of it is withdrawn; Bea gets it, and her Accept takes it though she is full.
+    await page.getByRole('button', { name: 'Accept Visitor 2' }).waitFor({ state: 'detached' });
+    await beaPage.getByRole('button', { name: 'Accept Visitor 2' }).click();
+    await waitForText(row('Visitor 2').locator('.floor-agent'), 'Bea Agent');
+    await tab.connector.waitFor('the customer joined', () =>
+      said(visitor(2)).includes("You're now chatting with Bea Agent."),
+    );
+    await tab.screenshot('06-assigned');
+    const errors = tab.pageErrors.filter((message) => message.includes('status of 409'));
+    tab.pageErrors.splice(0, tab.pageErrors.length, ...tab.pageErrors.filter((m) => !errors.includes(m)));
+  });
+
+  it('Transfer… sends a conversation back to the head of the queue, leaving out the agent who has it', async () => {
+    await row('Visitor 2').getByRole('button', { name: 'Transfer Visitor 2', exact: true }).click();
+    const picker = page.getByRole('dialog', { name: 'Transfer Visitor 2' });
+    await picker.waitFor();
+    // Bea has it: the list leaves her out.
+    expect(await picker.locator('li[data-agent-id]').filter({ hasText: 'Bea Agent' }).count()).toBe(0);
+    await tab.screenshot('07-transfer-picker');
+    await picker.getByRole('button', { name: 'Back to the queue' }).click();
+    await page.locator('.notice').filter({ hasText: 'Visitor 2 back at the head of the queue' }).waitFor();
+    await waitForText(row('Visitor 2').locator('td').nth(1), 'Open');
+    expect(
+      tab.desk.lines.find((line) => line.msg === 'conversation transferred by a supervisor'),
+    ).toMatchObject({ supervisorId: alex.aadObjectId, agentId: bea.aadObjectId, toQueue: true });
+  });
+});
