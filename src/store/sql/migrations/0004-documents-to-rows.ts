@@ -33,7 +33,7 @@ function messageRows(id: string, transcript: readonly TranscriptMessage[]): Inse
 
 /**
  * The columns the table had at 0004: later migrations' columns (0016's transfer, 0017's outcome, 0018's
- * consultants) are left to them.
+ * consultants, 0026's answered wait) are left to them.
  */
 function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
   const {
@@ -45,6 +45,8 @@ function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
     transfer_expires_at: _expiresAt,
     outcome: _outcome,
     consultants: _consultants,
+    answered_at: _answeredAt,
+    waited_ms: _waitedMs,
     ...row
   } = columns;
   return row;
@@ -77,11 +79,11 @@ async function moveQueue(db: Kysely<Database>, body: string): Promise<void> {
   const known = new Set((await db.selectFrom('work_items').select('id').execute()).map((row) => row.id));
   // An entry whose work item is gone (a create that lost its race) has nothing to be offered.
   const entries = queue.entries.filter((entry) => known.has(entry.workItemId));
-  const rows = entries.map((entry, index) => ({
-    ...queueEntryColumns(entry),
-    workstream: queue.workstream,
-    ordinal: index + 1,
-  }));
+  const rows = entries.map((entry, index) => {
+    // 0027's columns (a supervisor's assigned offer) are left to it.
+    const { offer_assigned_by: _by, offer_over_capacity: _over, ...columns } = queueEntryColumns(entry);
+    return { ...columns, workstream: queue.workstream, ordinal: index + 1 };
+  });
   await insertBatched(rows, (batch) => db.insertInto('queue_entries').values(batch).execute());
   await db
     .insertInto('counters')

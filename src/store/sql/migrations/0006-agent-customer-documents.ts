@@ -49,11 +49,13 @@ async function moveAgent(db: Kysely<Database>, { key, body }: DocumentRow): Prom
     .values({ agent_key: agentKey, ...agentColumns(agent), revision: parsed.revision ?? 0 })
     .execute();
   const rows = agent.panel.sessions.map((session, index) => {
-    // The columns the table had at 0006: 0016's transfer mark, 0017's wrap-up and 0018's consult are left to them.
+    // The columns the table had at 0006: 0016's transfer mark, 0017's wrap-up, 0018's consult and 0027's
+    // supervising are left to them.
     const {
       transfer_pending_to: _pending,
       wrap_up_since: _wrapUp,
       consult: _consult,
+      supervising: _supervising,
       ...columns
     } = sessionColumns(session, index + 1);
     return { agent_key: agentKey, session_id: session.id, ...columns };
