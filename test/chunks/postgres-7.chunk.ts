@@ -1,0 +1,3 @@
+import { runChunk } from './run-chunk';
+
+runChunk(__filename);
