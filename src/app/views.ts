@@ -1,3 +1,4 @@
+import type { CsatAnswer } from '../domain/csat';
 import type { Floor } from '../domain/floor';
 import type { Draft, PanelMode, PanelRow, SessionKind } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
@@ -247,6 +248,8 @@ export interface ActiveConversationView {
   readonly notes?: readonly NoteLine[];
   /** The colleague a transfer of this conversation waits for. */
   readonly transferPendingTo?: string;
+  /** Once it ended: the customer's answer to the survey (rating 1–5, comment). */
+  readonly csat?: CsatAnswer;
 }
 
 export interface PreviousConversation {
@@ -355,7 +358,23 @@ export interface FloorCardView {
   readonly counts: Floor['counts'];
   readonly longestWaits: Floor['longestWaits'];
   readonly agents: Floor['agents'];
+  /** The team's survey answers today; none counted when absent. */
+  readonly csatToday?: Floor['csatToday'];
 }
+
+/**
+ * The post-conversation survey as a card, for customers on channels that show Adaptive Cards (Teams, the
+ * Emulator): a rating 1–5 and an optional comment, sent back with Action.Submit carrying the conversation's id and
+ * the survey's one-time id. Not an agent's card.
+ */
+export interface SurveyCardView {
+  readonly kind: 'csat-survey';
+  readonly workItemId: string;
+  readonly surveyId: string;
+}
+
+/** Cards a customer is sent. */
+export type CustomerCardView = SurveyCardView;
 
 export type AgentView =
   | PanelView

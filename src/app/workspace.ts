@@ -7,6 +7,7 @@ import type { TranscriptMessage, WorkItemDocument } from './documents';
 import type { StoredMessage } from './repositories';
 import { teamworkOf } from './notes';
 import { readExcerpt, type TranscriptExcerpt } from './transcripts';
+import { surveyAnswerOf } from './csat-survey';
 import { SUMMARY_LINES, activeConversationView, dashboardView, offerView, panelView } from './view-builders';
 import type {
   KbArticleHit,
@@ -87,7 +88,7 @@ async function pendingOffers(
 /** What reading a session in full reads: the agent's panel, the work item, its transcript, the KB. */
 export type SessionReadPorts = Pick<
   DeskPorts,
-  'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock' | 'consults'
+  'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock' | 'consults' | 'surveys'
 >;
 
 export async function sessionDetail(
@@ -114,7 +115,9 @@ export async function sessionDetail(
         readExcerpt(deps, doc, SUMMARY_LINES),
         previousConversations(deps, doc),
       ]);
-  const teamwork = heldByOther ? {} : await teamworkOf(deps, workItemId, session);
+  const teamwork = heldByOther
+    ? {}
+    : { ...(await teamworkOf(deps, workItemId, session)), ...(await surveyAnswerOf(deps, doc)) };
   const conversation = activeConversationView(
     doc,
     excerpt,

@@ -11,3 +11,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const WEBCHAT_MODES = ['local', 'off'] as const;
 export type WebchatMode = (typeof WEBCHAT_MODES)[number];
+
+/** CSAT_SURVEY: whether customers are asked "How did we do? (1–5)" after an End. */
+export const SURVEY_MODES = ['on', 'off'] as const;
+export type SurveyMode = (typeof SURVEY_MODES)[number];

@@ -31,10 +31,12 @@ export {
   APP_TYPES,
   LOG_LEVELS,
   STORE_KINDS,
+  SURVEY_MODES,
   WEBCHAT_MODES,
   type AppType,
   type LogLevel,
   type StoreKind,
+  type SurveyMode,
   type WebchatMode,
 } from './allowed-values';
 export { PLAYGROUND_AGENT, PLAYGROUND_AGENT_IDS } from './agent-roster';
@@ -116,6 +118,8 @@ export interface Config {
   operatingHours: OperatingHours | undefined;
   /** MAX_QUEUE_LENGTH / MAX_QUEUE_WAIT_S and their actions (overflow). */
   queueLimits: QueueLimits;
+  /** CSAT_SURVEY=on: after an End the customer is asked "How did we do? (1–5)" with an optional comment. */
+  csatSurvey: boolean;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
    * mode. Unset, it is 'local' without MicrosoftAppId and 'off' with it; WEBCHAT=local with MicrosoftAppId is an error.

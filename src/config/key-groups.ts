@@ -10,7 +10,14 @@ import {
   TEAMS_TENANT_LIMIT_DEFAULT,
 } from './rate-windows';
 import { SENTIMENT_THRESHOLDS } from '../domain/sentiment';
-import { APP_TYPES, LOG_LEVELS, STORE_KINDS, WEBCHAT_MODES, type WebchatMode } from './allowed-values';
+import {
+  APP_TYPES,
+  LOG_LEVELS,
+  STORE_KINDS,
+  SURVEY_MODES,
+  WEBCHAT_MODES,
+  type WebchatMode,
+} from './allowed-values';
 import type { Config } from './config';
 import { type EnvReader, listOf, wholeBetween } from './env-reader';
 import {
@@ -159,8 +166,12 @@ export type DeskKeys = Pick<
   | StuckWorkKey
 >;
 
-/** The keys of when the desk is open and of keeping work from sitting with an agent who is not there. */
+/**
+ * The keys of the customer's side (when the desk is open, overflow, the survey after an End) and of keeping work
+ * from sitting with an agent who is not there.
+ */
 type StuckWorkKey =
+  | 'csatSurvey'
   | 'missedOfferInactive'
   | 'agentAwaySeconds'
   | 'offlineGraceSeconds'
@@ -241,7 +252,7 @@ function readQueueLimits(env: EnvReader): QueueLimits {
   };
 }
 
-/** When the desk is open, and what keeps work from sitting with an agent who is not there. */
+/** When the desk is open, what keeps work from sitting with an agent who is not there, and the survey. */
 function readStuckWorkKeys(env: EnvReader): Pick<DeskKeys, StuckWorkKey> {
   return {
     keepAgentSeconds: env.read('KEEP_AGENT_S', integer(0, 86400), 120, wholeBetween(0, 86400)),
@@ -255,6 +266,7 @@ function readStuckWorkKeys(env: EnvReader): Pick<DeskKeys, StuckWorkKey> {
     missedOfferInactive: env.read('MISSED_OFFER_INACTIVE', flag, true, 'true or false'),
     agentAwaySeconds: env.read('AGENT_AWAY_S', integer(60, 86400), 600, wholeBetween(60, 86400)),
     offlineGraceSeconds: env.read('OFFLINE_GRACE_S', integer(0, 3600), 60, wholeBetween(0, 3600)),
+    csatSurvey: env.read('CSAT_SURVEY', oneOf(SURVEY_MODES), 'on', listOf(SURVEY_MODES)) === 'on',
   };
 }
 

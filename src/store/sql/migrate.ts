@@ -21,6 +21,7 @@ import { positionNotices } from './migrations/0020-position-notices';
 import { agentAway } from './migrations/0021-agent-away';
 import { longWait } from './migrations/0022-long-wait';
 import { createdIndex } from './migrations/0023-created-index';
+import { csatSurveys } from './migrations/0024-csat-surveys';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -48,6 +49,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0021-agent-away': agentAway,
   '0022-long-wait': longWait,
   '0023-created-index': createdIndex,
+  '0024-csat-surveys': csatSurveys,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */
