@@ -24,7 +24,7 @@ import { announceWorkItemChange } from './work-item-index';
 import { changeQueue } from './work-queue';
 
 /** Finishing a claim offers work on when it fails, and opens the KB for the conversation when it succeeds. */
-export type ClaimPorts = OfferPorts & Pick<DeskPorts, 'kb' | 'notes'>;
+export type ClaimPorts = OfferPorts & Pick<DeskPorts, 'kb' | 'notes' | 'surveys'>;
 
 /** How long a claim may stay unsettled before the sweeper takes it for one a crash left half-way. */
 export const CLAIM_GRACE_MS = 30_000;

@@ -16,7 +16,7 @@ import {
 /** What exporting reads: the panel (whose session it is), the work items, their transcripts and the staff's names. */
 export type ExportPorts = Pick<
   DeskPorts,
-  'agentRecords' | 'workItems' | 'messages' | 'settings' | 'clock' | 'logger'
+  'agentRecords' | 'workItems' | 'messages' | 'settings' | 'clock' | 'logger' | 'surveys'
 >;
 
 export interface ExportFile {
@@ -72,7 +72,10 @@ async function transcriptFile(
   maxLines: number,
 ): Promise<ExportFile> {
   const { item } = doc;
-  const { lines, total } = await readTranscriptLines(deps, item.id, maxLines);
+  const [{ lines, total }, survey] = await Promise.all([
+    readTranscriptLines(deps, item.id, maxLines),
+    deps.surveys.get(item.id),
+  ]);
   const holder = item.assignedAgentId ?? item.lastAgentId;
   const writers = lines.flatMap((line) => (line.from === 'agent' && line.agentId ? [line.agentId] : []));
   const names = await staffNames(deps, [...writers, ...(holder !== undefined ? [holder] : [])]);
@@ -94,6 +97,7 @@ async function transcriptFile(
     lines: exported,
     total,
     exportedAt: deps.clock.now(),
+    ...(survey ? { csat: survey.answer ? { answer: survey.answer } : {} } : {}),
   });
   return { fileName: transcriptFileName(item.title, item.createdAt), text };
 }

@@ -85,7 +85,7 @@ export function conversationFields(
     seconds(summary.createdAt, accepted),
     seconds(accepted, ended),
     outcome,
-    // CSAT: no survey answer is stored yet; the column is there so the file's shape stays when one is.
-    '',
+    // CSAT: the customer's rating (1–5) when they answered the survey; empty when not asked or not answered.
+    summary.csat !== undefined ? String(summary.csat) : '',
   ];
 }

@@ -3,6 +3,7 @@ import { endByCustomer } from '../domain/work-item';
 import { dequeue } from '../domain/work-queue';
 import { lockAgents, refreshPanel, updateAgent } from './agents';
 import { dismissConsultants } from './consult-thread';
+import { askSurvey } from './csat-survey';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
@@ -23,7 +24,8 @@ export type CustomerEndOutcome =
 /**
  * The customer ends the chat (`end` typed, the web chat page's End chat): a queued or Waiting conversation closes;
  * an Active one goes to its agent's wrap-up, and the agent is told "<title> ended the conversation." The customer
- * is told either way. Taken in turn with the customer's messages, in one transaction.
+ * is told either way, and asked how it went when an agent took part (CSAT_SURVEY). Taken in turn with the
+ * customer's messages, in one transaction.
  */
 export function customerEnds(deps: CustomerEndPorts, customerId: string): Promise<CustomerEndOutcome> {
   return deps.customerTurns.run(customerId, () =>
@@ -52,6 +54,9 @@ export function customerEnds(deps: CustomerEndPorts, customerId: string): Promis
       if (from === 'active' && agentId !== undefined) await toWrapUp(deps, agentId, doc, now);
       else await endMonitoring(deps, doc, 'the customer ended it');
       await deps.notifier.toCustomer(customerId, customerWording.endedByCustomer, { kind: 'ended' });
+      // Asked when an agent took part (Active, or Waiting or queued again after one did), never of a customer
+      // who gave up in the queue before anyone answered.
+      await askSurvey(deps, doc, 'customer');
       deps.logger.info({ customerId, workItemId: doc.item.id, from }, 'customer ended the conversation');
       await announceWorkItemChange(deps);
       if (from === 'active' && deps.settings.workstream.wrapUp.holdMs <= 0) await dispatchOffers(deps);

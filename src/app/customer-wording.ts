@@ -18,6 +18,16 @@ export const customerWording = {
     'Thanks! Nobody is available right now. Your message is kept in the queue, and an agent will answer as soon as one is free.',
   /** A supervisor's Force close. */
   closedByTeam: 'This conversation was closed by our team.',
+  /** The post-conversation survey, asked after an End (CSAT_SURVEY). */
+  survey: 'How did we do? (1–5)',
+  surveyThanks: 'Thank you for your feedback.',
+  /** A second answer to a survey: the first one stands. */
+  surveyAnsweredAlready: "You've already answered this survey. Thank you!",
+  /** An answer after the customer started a new conversation, or a day after the survey was asked. */
+  surveyClosed: 'This survey has closed, so that answer was not recorded.',
+  surveyRatingOutOfRange: 'Please choose a rating from 1 to 5.',
+  /** An answer for a survey that was not asked of this customer, or whose id does not match: not recorded. */
+  surveyRefused: "That answer wasn't recorded: it isn't for a survey we asked you.",
   /** A pre-chat question asked again after an empty answer. */
   prechatRetry: (question: string) => `Please answer in a few words. ${question}`,
 } as const;

@@ -147,9 +147,9 @@ async function queuedWording(deps: CustomerPorts, now: number): Promise<string> 
  * Counts the message in the customer's rate window and remembers its id (creating the customer); their row as it
  * now is, and the verdict. A replay of a message already taken changes nothing.
  */
-async function admitMessage(
+export async function admitMessage(
   deps: Pick<DeskPorts, 'customers' | 'settings'>,
-  message: CustomerMessage,
+  message: Pick<CustomerMessage, 'customerId' | 'channelId' | 'identity' | 'activityId'>,
   now: number,
 ): Promise<{ verdict: 'allowed' | 'rate-limited' | 'replayed'; customer: CustomerDocument | undefined }> {
   const limit = deps.settings.rateLimitPerMinute;

@@ -18,6 +18,7 @@ import type {
   VisitorNumbers,
   PositionNotices,
   AwayMarks,
+  CsatSurveys,
 } from './repositories';
 import type { AgentView, KbArticleHit } from './views';
 
@@ -44,7 +45,22 @@ export interface AgentSendOptions {
  * "Not sent", signs an agent's words with their name, offers a new conversation once one has ended).
  */
 export type CustomerNoticeKind =
-  'queued' | 'position' | 'joined' | 'ended' | 'rate-limited' | 'agent-message';
+  | 'queued'
+  | 'position'
+  | 'joined'
+  | 'ended'
+  | 'rate-limited'
+  | 'agent-message'
+  /** The post-conversation survey's question. */
+  | 'survey'
+  /** The desk's answer to a survey answer: thanks, or why it was not recorded. */
+  | 'survey-reply';
+
+/** The survey a `survey` notice asks: what an answer must carry back. */
+export interface SurveyAsked {
+  readonly workItemId: string;
+  readonly surveyId: string;
+}
 
 export interface CustomerNotice {
   readonly kind: CustomerNoticeKind;
@@ -54,6 +70,8 @@ export interface CustomerNotice {
   readonly replyToId?: string;
   /** The send's stable id, chosen by the use case so the delivery can be traced back to the transcript line. */
   readonly deliveryId?: string;
+  /** A `survey` notice's survey: channels that show cards get it as one, the web chat page inline. */
+  readonly survey?: SurveyAsked;
 }
 
 /** Where the desk's messages go; the edge renders views as cards and keeps the activity ids. */
@@ -105,6 +123,8 @@ export interface DeskSettings {
   readonly operatingHours?: OperatingHours;
   /** Overflow: MAX_QUEUE_LENGTH / MAX_QUEUE_WAIT_S and their actions; absent: no limits. */
   readonly queueLimits?: QueueLimits;
+  /** The post-conversation survey after an End (CSAT_SURVEY=on); absent or false: nobody is asked. */
+  readonly csatSurvey?: boolean;
 }
 
 /**
@@ -122,6 +142,8 @@ export interface DeskPorts {
   readonly visitorNumbers: VisitorNumbers;
   readonly positionNotices: PositionNotices;
   readonly awayMarks: AwayMarks;
+  /** The post-conversation surveys asked and their answers (CSAT). */
+  readonly surveys: CsatSurveys;
   /** A workspace tab of the agent's is open, here or on another instance (they are not silent). */
   readonly hasOpenTab: (agentId: string) => Promise<boolean>;
   /** Each agent's own quick replies (the team's shared set is `settings.quickReplies`). */

@@ -1,4 +1,5 @@
 import type { AnsweredWaits } from '../domain/queue-position';
+import type { CsatAnswer, CsatSurvey } from '../domain/csat';
 import type { PositionTold } from '../domain/queue-position';
 import type { CustomerIdentity } from '../domain/session-title';
 import type { QuickReplyFields } from '../domain/quick-replies';
@@ -41,6 +42,8 @@ export interface ConversationSummary {
   readonly closedReason?: ClosedReason;
   /** Each agent who wrote in it and when they first did, earliest first. */
   readonly writers: readonly { readonly agentId: string; readonly firstAt: number }[];
+  /** The customer's answer to the survey asked at its End (1–5), once given. */
+  readonly csat?: number;
 }
 
 /** Where a page of conversations by creation time ends: the next page starts after it. */
@@ -99,6 +102,18 @@ export interface AwayMarks {
   /** Keeps an earlier mark: the grace runs from when the agent was first found away. */
   mark(agentId: string, since: number): Promise<void>;
   clear(agentIds: readonly string[]): Promise<void>;
+}
+
+/** The post-conversation surveys: one per conversation whose customer was asked, with its answer once given. */
+export interface CsatSurveys {
+  /** Keeps a survey asked; false (and nothing written) when the conversation has one already. */
+  ask(survey: Omit<CsatSurvey, 'answer'>): Promise<boolean>;
+  get(workItemId: string): Promise<CsatSurvey | undefined>;
+  getMany(workItemIds: readonly string[]): Promise<Map<string, CsatSurvey>>;
+  /** Writes the answer if the survey with that id is still unanswered; false when it was not (nothing written). */
+  answer(workItemId: string, surveyId: string, answer: CsatAnswer): Promise<boolean>;
+  /** How many of the workstream's surveys were answered at or after `since`, and their ratings' sum. */
+  answeredSince(workstream: string, since: number): Promise<{ answers: number; ratingSum: number }>;
 }
 
 /** What each queued customer was last told of their place in the queue. */

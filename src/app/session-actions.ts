@@ -3,6 +3,7 @@ import { HomeSessionNotClosableError, WrapUpOpenError } from '../domain/errors';
 import { moveWorkItemToWaiting } from '../domain/work-item';
 import { guarded, requireLiveSession, threshold, updateOwnedItem, type ActionPorts } from './action-guards';
 import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
+import { surveyAnswerOf } from './csat-survey';
 import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
 import { dispatchOffers, type OfferPorts } from './offers';
@@ -21,7 +22,7 @@ import type { AgentView } from './views';
  * switching back in chat shows the unsaved reply. The answer stays the panel.
  */
 export function focus(
-  deps: ActionPorts & Pick<DeskPorts, 'notifier' | 'workItems' | 'messages' | 'notes'>,
+  deps: ActionPorts & Pick<DeskPorts, 'notifier' | 'workItems' | 'messages' | 'notes' | 'surveys'>,
   agentId: string,
   sessionId: string,
 ): Promise<AgentView> {
@@ -43,13 +44,10 @@ export function focus(
       const doc = await deps.workItems.get(sessionId);
       if (doc) {
         const excerpt = await readExcerpt(deps, doc, SUMMARY_LINES);
-        const view = activeConversationView(
-          doc,
-          excerpt,
-          session.readOnly,
-          replyDraft(agent, sessionId),
-          await teamworkOf(deps, sessionId, session),
-        );
+        const view = activeConversationView(doc, excerpt, session.readOnly, replyDraft(agent, sessionId), {
+          ...(await teamworkOf(deps, sessionId, session)),
+          ...(await surveyAnswerOf(deps, doc)),
+        });
         await deps.notifier.toAgent(agentId, view);
       }
     }

@@ -12,6 +12,7 @@ import {
   type FloorStaffInput,
   type LiveState,
 } from '../domain/floor';
+import { csatSummary, startOfLocalDay } from '../domain/csat';
 import { forceCloseWorkItem } from '../domain/work-item';
 import { dequeue } from '../domain/work-queue';
 import { NoLongerAvailableError } from './action-guards';
@@ -32,7 +33,7 @@ import { changeQueue } from './work-queue';
 /** What supervising reads and changes: the floor's rows, and what a Force close undoes. */
 export type SupervisionPorts = OfferPorts &
   TransferPorts &
-  Pick<DeskPorts, 'messages' | 'consults' | 'unitOfWork' | 'notes'>;
+  Pick<DeskPorts, 'messages' | 'consults' | 'unitOfWork' | 'notes' | 'surveys'>;
 
 /** A supervisor's route or action asked for by someone who is not one (403 on the tab's API). */
 export class NotSupervisorError extends DomainError {
@@ -99,12 +100,15 @@ export async function readFloor(
   const workstream = deps.settings.workstream.name;
   const entries = (await deps.workItems.dashboard(workstream, 0)).filter((entry) => isLive(entry.state));
   const ids = entries.map((entry) => entry.workItemId);
-  const [docs, queue, times, staff, reader] = await Promise.all([
+  const wrapUpIds = entries.filter((entry) => entry.state === 'wrap-up').map((entry) => entry.workItemId);
+  const [docs, queue, times, staff, reader, surveys, answered] = await Promise.all([
     deps.workItems.getMany(ids),
     deps.queue.get(workstream),
     deps.messages.latestTimes(ids),
     staffOf(deps),
     deps.agentRecords.get(supervisorId),
+    deps.surveys.getMany(wrapUpIds),
+    deps.surveys.answeredSince(workstream, startOfDesksDay(deps, now)),
   ]);
   const lastByItem = new Map<string, number>();
   const lastByAgent = new Map<string, number>();
@@ -120,6 +124,7 @@ export async function readFloor(
     if (!doc || !isLive(doc.item.state)) return [];
     const { item } = doc;
     const last = lastByItem.get(item.id);
+    const rating = surveys.get(item.id)?.answer?.rating;
     return [
       {
         workItemId: item.id,
@@ -131,6 +136,7 @@ export async function readFloor(
         ...(item.assignedAgentId !== undefined ? { agentId: item.assignedAgentId } : {}),
         sentimentScores: item.sentimentScores,
         ...(last !== undefined ? { lastMessageAt: last } : {}),
+        ...(rating !== undefined ? { csatRating: rating } : {}),
       },
     ];
   });
@@ -140,6 +146,7 @@ export async function readFloor(
     queueOrder: queue.entries.map((entry) => entry.workItemId),
     staff,
     agentLastMessageAt: lastByAgent,
+    csatToday: csatSummary(answered.answers, answered.ratingSum),
   });
   return withSupervising(filterFloor(floor, filter), reader?.panel.sessions ?? []);
 }
@@ -155,6 +162,11 @@ function withSupervising(floor: Floor, sessions: readonly Session[]): Floor {
   return { ...floor, conversations: floor.conversations.map(mark) };
 }
 
+/** Where the desk's day began: midnight in the OPERATING_HOURS zone, else in UTC (the Floor's "today"). */
+function startOfDesksDay(deps: Pick<DeskPorts, 'settings'>, now: number): number {
+  return startOfLocalDay(now, deps.settings.operatingHours?.timeZone ?? 'UTC');
+}
+
 /** `floor` typed in chat: the counts, the longest waits and the staff; anyone else is told it is for supervisors. */
 export async function floorCard(deps: SupervisionPorts, agentId: string): Promise<AgentView> {
   if (!isSupervisor(deps, agentId)) {
@@ -162,7 +174,13 @@ export async function floorCard(deps: SupervisionPorts, agentId: string): Promis
     return notice('For supervisors', new NotSupervisorError().message, 'warning');
   }
   const floor = await readFloor(deps, agentId);
-  return { kind: 'floor', counts: floor.counts, longestWaits: floor.longestWaits, agents: floor.agents };
+  return {
+    kind: 'floor',
+    counts: floor.counts,
+    longestWaits: floor.longestWaits,
+    agents: floor.agents,
+    csatToday: floor.csatToday,
+  };
 }
 
 /** The agent the conversation is with now (Active or in wrap-up), whose session a Force close takes away. */

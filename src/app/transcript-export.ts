@@ -1,3 +1,4 @@
+import { ratingText, type CsatAnswer } from '../domain/csat';
 import type { ClosedReason, WorkItemState } from '../domain/work-item';
 import { transcriptEntry } from '../shared/plain-text';
 
@@ -33,6 +34,8 @@ export interface TranscriptExport {
   /** How many lines the conversation has in all. */
   readonly total: number;
   readonly exportedAt: number;
+  /** The survey asked at its End (absent when none was): its answer, once given. */
+  readonly csat?: { readonly answer?: CsatAnswer };
 }
 
 const STATE_WORDS: Readonly<Record<WorkItemState, string>> = {
@@ -86,6 +89,17 @@ function oneLine(text: string): string {
   return transcriptEntry('', text).replace(/\n\s*/g, ' ');
 }
 
+/** CSAT: the rating and when, and the comment on a line of its own (no line at all when nobody was asked). */
+function csatLines(csat: TranscriptExport['csat']): string[] {
+  if (!csat) return [];
+  const { answer } = csat;
+  if (!answer) return ['CSAT: asked, not answered'];
+  return [
+    `CSAT: ${ratingText(answer.rating)} (answered ${isoSeconds(answer.answeredAt)})`,
+    ...(answer.comment !== undefined ? [`CSAT comment: ${oneLine(answer.comment)}`] : []),
+  ];
+}
+
 export function transcriptText(t: TranscriptExport): string {
   const left = t.total - t.lines.length;
   const header = [
@@ -96,6 +110,7 @@ export function transcriptText(t: TranscriptExport): string {
     `Created: ${isoSeconds(t.createdAt)}`,
     `State: ${oneLine(stateLine(t))}`,
     `Agents: ${t.agents.length > 0 ? t.agents.map(oneLine).join(', ') : 'none'}`,
+    ...csatLines(t.csat),
     `Exported: ${isoSeconds(t.exportedAt)}`,
     `Lines: ${t.total}`,
     ...(left > 0

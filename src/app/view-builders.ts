@@ -1,3 +1,4 @@
+import type { CsatAnswer } from '../domain/csat';
 import { HOME_SESSION_ID, HOME_TITLE, findSession, panelRows } from '../domain/agent-sessions';
 import { DomainError } from '../domain/errors';
 import { PRESENCE_LABELS } from '../domain/presence';
@@ -97,13 +98,18 @@ export function activeConversationView(
     ...(item.customerLeftAt !== undefined ? { customerLeft: true } : {}),
     ...(teamwork.notes ? { notes: teamwork.notes } : {}),
     ...(teamwork.transferPendingTo !== undefined ? { transferPendingTo: teamwork.transferPendingTo } : {}),
+    ...(teamwork.csat !== undefined ? { csat: teamwork.csat } : {}),
   };
 }
 
-/** What the session view shows of the team's work on a conversation: its notes, a transfer waiting. */
+/**
+ * What the session view shows of the team's work on a conversation: its notes, a transfer waiting, and once it
+ * ended the customer's survey answer.
+ */
 export interface ConversationTeamwork {
   readonly notes?: readonly NoteLine[];
   readonly transferPendingTo?: string;
+  readonly csat?: CsatAnswer;
 }
 
 /** The customer's first and latest messages: what the conversation is about, and where it stands. */

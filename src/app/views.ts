@@ -1,3 +1,4 @@
+import type { CsatAnswer } from '../domain/csat';
 import type { Floor } from '../domain/floor';
 import type { Draft, PanelMode, PanelRow, SessionKind } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
@@ -248,6 +249,8 @@ export interface ActiveConversationView {
   readonly notes?: readonly NoteLine[];
   /** The colleague a transfer of this conversation waits for. */
   readonly transferPendingTo?: string;
+  /** Once it ended: the customer's answer to the survey (rating 1–5, comment). */
+  readonly csat?: CsatAnswer;
 }
 
 export interface PreviousConversation {
@@ -356,6 +359,8 @@ export interface FloorCardView {
   readonly counts: Floor['counts'];
   readonly longestWaits: Floor['longestWaits'];
   readonly agents: Floor['agents'];
+  /** The team's survey answers today; none counted when absent. */
+  readonly csatToday?: Floor['csatToday'];
 }
 
 export type AgentView =
@@ -396,13 +401,13 @@ export interface SentimentPoint {
   readonly level: SentimentLevel;
 }
 
-/** Everything the tab shows for one of the agent's sessions. Not a card. */
 /** A page of a transcript, oldest first, and whether there are lines before it. */
 export interface TranscriptPage {
   readonly transcript: readonly TranscriptEntry[];
   readonly earlierMessages: boolean;
 }
 
+/** Everything the tab shows for one of the agent's sessions. Not a card. */
 export interface SessionDetailView {
   readonly sessionId: string;
   readonly kind: SessionKind;

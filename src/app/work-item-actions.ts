@@ -42,9 +42,10 @@ import {
 } from './view-builders';
 import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
+import { surveyAnswerOf } from './csat-survey';
 
 async function startSession(
-  deps: EnsureAgentPorts & Pick<DeskPorts, 'notifier' | 'messages' | 'kb' | 'notes'>,
+  deps: EnsureAgentPorts & Pick<DeskPorts, 'notifier' | 'messages' | 'kb' | 'notes' | 'surveys'>,
   agentId: string,
   doc: WorkItemDocument,
   readOnly: boolean,
@@ -71,13 +72,10 @@ async function startSession(
   const excerpt = await readExcerpt(deps, doc, SUMMARY_LINES);
   await deps.notifier.toAgent(
     agentId,
-    activeConversationView(
-      doc,
-      excerpt,
-      readOnly,
-      replyDraft(agent, doc.item.id),
-      await teamworkOf(deps, doc.item.id, findSession(agent.panel, doc.item.id)),
-    ),
+    activeConversationView(doc, excerpt, readOnly, replyDraft(agent, doc.item.id), {
+      ...(await teamworkOf(deps, doc.item.id, findSession(agent.panel, doc.item.id))),
+      ...(await surveyAnswerOf(deps, doc)),
+    }),
   );
   if (!readOnly) await showKb(deps, agentId, doc);
   await refreshPanel(deps, agent);

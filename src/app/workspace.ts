@@ -1,4 +1,4 @@
-import { findSession } from '../domain/agent-sessions';
+import { findSession, type Session } from '../domain/agent-sessions';
 import { conversationSentiment, recordSentimentScore } from '../domain/sentiment';
 import { ensureAgent, type EnsureAgentPorts } from './agents';
 import { workItemIdOfSession } from './case-sessions';
@@ -7,6 +7,7 @@ import type { TranscriptMessage, WorkItemDocument } from './documents';
 import type { StoredMessage } from './repositories';
 import { teamworkOf } from './notes';
 import { readExcerpt, type TranscriptExcerpt } from './transcripts';
+import { surveyAnswerOf } from './csat-survey';
 import { SUMMARY_LINES, activeConversationView, dashboardView, offerView, panelView } from './view-builders';
 import type {
   KbArticleHit,
@@ -87,8 +88,28 @@ async function pendingOffers(
 /** What reading a session in full reads: the agent's panel, the work item, its transcript, the KB. */
 export type SessionReadPorts = Pick<
   DeskPorts,
-  'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock' | 'consults'
+  'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock' | 'consults' | 'surveys'
 >;
+
+/** What the session's agent may do with the conversation behind it: read it at all, and write to the customer. */
+function accessTo(
+  doc: WorkItemDocument,
+  session: Session,
+  agentId: string,
+): { readonly heldByOther: boolean; readonly readOnly: boolean } {
+  // A consultant reads the colleague's conversation as it goes on; anyone else's Active one stays closed to them.
+  const heldByOther =
+    doc.item.state === 'active' &&
+    doc.item.assignedAgentId !== agentId &&
+    session.consult === undefined &&
+    session.supervising === undefined;
+  // A consultant added to the conversation writes to the customer too, though the session takes no capacity.
+  // So does a supervisor who joined it, while it is Active.
+  const joined = session.supervising === 'joined' && doc.item.state === 'active';
+  const readOnly =
+    session.kind !== 'conversation' || (session.readOnly && session.consult !== 'added' && !joined);
+  return { heldByOther, readOnly };
+}
 
 export async function sessionDetail(
   deps: SessionReadPorts,
@@ -101,18 +122,8 @@ export async function sessionDetail(
   const workItemId = workItemIdOfSession(session);
   const doc = workItemId ? await deps.workItems.get(workItemId) : undefined;
   if (!workItemId || !doc) return undefined;
-  // A consultant reads the colleague's conversation as it goes on; anyone else's Active one stays closed to them.
-  const heldByOther =
-    doc.item.state === 'active' &&
-    doc.item.assignedAgentId !== agentId &&
-    session.consult === undefined &&
-    session.supervising === undefined;
+  const { heldByOther, readOnly } = accessTo(doc, session, agentId);
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
-  // A consultant added to the conversation writes to the customer too, though the session takes no capacity.
-  // So does a supervisor who joined it, while it is Active.
-  const joined = session.supervising === 'joined' && doc.item.state === 'active';
-  const readOnly =
-    session.kind !== 'conversation' || (session.readOnly && session.consult !== 'added' && !joined);
   const [page, excerpt, previous] = heldByOther
     ? [[], { recent: [] }, []]
     : await Promise.all([
@@ -120,7 +131,9 @@ export async function sessionDetail(
         readExcerpt(deps, doc, SUMMARY_LINES),
         previousConversations(deps, doc),
       ]);
-  const teamwork = heldByOther ? {} : await teamworkOf(deps, workItemId, session);
+  const teamwork = heldByOther
+    ? {}
+    : { ...(await teamworkOf(deps, workItemId, session)), ...(await surveyAnswerOf(deps, doc)) };
   const conversation = activeConversationView(
     doc,
     excerpt,

@@ -10,6 +10,7 @@ import { OUTCOME_NOT_SET, endToWrapUp, finishWrapUp, isWrapUpOver } from '../dom
 import type { WrapUpSettings } from '../domain/workstream';
 import { NoLongerAvailableError, guarded, requireLiveSession, updateOwnedItem } from './action-guards';
 import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
+import { askSurvey } from './csat-survey';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
@@ -23,7 +24,7 @@ import { endMonitoring } from './monitor-sessions';
 import { announceWorkItemChange } from './work-item-index';
 
 /** What ending and wrapping up read and write: routing (capacity comes back), and the notes a wrap-up may add. */
-export type WrapUpPorts = OfferPorts & Pick<DeskPorts, 'notes' | 'consults' | 'unitOfWork'>;
+export type WrapUpPorts = OfferPorts & Pick<DeskPorts, 'notes' | 'consults' | 'unitOfWork' | 'surveys'>;
 
 export class OutcomeMissingError extends DomainError {
   readonly code = 'outcome-missing';
@@ -60,8 +61,9 @@ export function wrapUpView(session: Session, settings: WrapUpSettings, now: numb
 }
 
 /**
- * End: the customer is told the conversation ended, and it moves to Wrap-up. The session stays on the agent's
- * panel for the outcome; it keeps its capacity for WRAP_UP_HOLD_S (0: released at once).
+ * End: the customer is told the conversation ended (and asked how it went, CSAT_SURVEY), and it moves to Wrap-up.
+ * The session stays on the agent's panel for the outcome; it keeps its capacity for WRAP_UP_HOLD_S (0: released at
+ * once). A wrap-up that times out later is no End of its own: nobody is asked again.
  */
 export function end(deps: WrapUpPorts, agentId: string, sessionId: string): Promise<AgentView> {
   return guarded(deps, { agentId, sessionId, action: 'end' }, () =>
@@ -92,6 +94,7 @@ export function end(deps: WrapUpPorts, agentId: string, sessionId: string): Prom
         kind: 'ended',
         agentName: agent.name,
       });
+      await askSurvey(deps, doc, 'agent');
       await refreshPanel(deps, agent);
       if (wrapUp.holdMs <= 0) await dispatchOffers(deps);
       const ended = findSession(agent.panel, sessionId);

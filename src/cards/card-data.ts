@@ -13,6 +13,7 @@ import type {
   WorkItemRow,
 } from '../app/views';
 import type { PanelRow } from '../domain/agent-sessions';
+import { ratingText } from '../domain/csat';
 import { PRESENCE_LABELS, SELECTABLE_PRESENCE } from '../domain/presence';
 import { escapeCardText, plainCardText, stripControlCharacters } from './escape';
 import type {
@@ -168,6 +169,14 @@ export function activeConversationData(
     { title: 'Started', value: formatMoment(view.startedAt, options.now) },
     { title: 'Sentiment', value: view.sentiment },
     { title: 'Status', value: WORK_ITEM_STATE_LABELS[view.state] },
+    ...(view.csat !== undefined
+      ? [
+          { title: 'Customer rating', value: ratingText(view.csat.rating) },
+          ...(view.csat.comment !== undefined
+            ? [{ title: 'Customer comment', value: text(view.csat.comment) }]
+            : []),
+        ]
+      : []),
   ];
   const summary = view.summary.slice(-SUMMARY_MAX_LINES).map((line) => ({
     label: line.from === 'customer' ? 'Customer' : 'You',

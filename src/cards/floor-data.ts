@@ -1,4 +1,5 @@
 import type { FloorCardView } from '../app/views';
+import type { CsatSummary } from '../domain/csat';
 import { PRESENCE_LABELS } from '../domain/presence';
 import type { CardColor } from './format';
 import { PRESENCE_COLORS, channelLabel } from './format';
@@ -22,6 +23,8 @@ export interface FloorAgentData {
 
 export interface FloorCardData {
   readonly counts: string;
+  /** The team's CSAT today: the average rating and how many answered. */
+  readonly csat: string;
   readonly hasWaits: boolean;
   readonly waits: readonly FloorWaitData[];
   readonly hasAgents: boolean;
@@ -36,6 +39,12 @@ export function waitText(ms: number): string {
   if (minutes < 60) return `${minutes} min`;
   const rest = minutes % 60;
   return rest === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${rest} min`;
+}
+
+/** "CSAT today 4.3 (12 answers)", or that nobody answered yet. */
+export function csatText(today: CsatSummary): string {
+  if (today.average === undefined || today.answers === 0) return 'CSAT today: no answers yet';
+  return `CSAT today: ${today.average.toFixed(1)} of 5 (${today.answers} ${today.answers === 1 ? 'answer' : 'answers'})`;
 }
 
 export function floorData(view: FloorCardView): FloorCardData {
@@ -54,6 +63,7 @@ export function floorData(view: FloorCardView): FloorCardData {
   }));
   return {
     counts: `Open ${counts.open} · Active ${counts.active} · Waiting ${counts.waiting} · Wrap-up ${counts['wrap-up']}`,
+    csat: csatText(view.csatToday ?? { answers: 0 }),
     hasWaits: waits.length > 0,
     waits,
     hasAgents: agents.length > 0,

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Template } from 'adaptivecards-templating';
+import type { CustomerCardView } from '../app/customer-views';
 import type { AgentView } from '../app/views';
 import { type CardKind, type DataOptions, cardDataFor } from './card-data';
+import { surveyCardData } from './survey-data';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -39,6 +41,11 @@ export const CARD_KINDS: readonly CardKind[] = [
   'floor',
 ];
 
+/** The cards customers are sent (Action.Submit only: the Emulator and Teams chats with a bot both send it back). */
+export const CUSTOMER_CARD_KINDS: readonly CustomerCardView['kind'][] = ['csat-survey'];
+
+type TemplateKind = CardKind | CustomerCardView['kind'];
+
 /** The repo's cards/: two levels up from src/cards (ts-jest, tsx) and from dist/cards (after build). */
 export const DEFAULT_CARDS_DIR = resolve(__dirname, '..', '..', 'cards');
 
@@ -73,13 +80,13 @@ function asAdaptiveCard(value: unknown, what: string): AdaptiveCardJson {
  */
 export class CardRenderer {
   private readonly cardsDir: string;
-  private readonly templates = new Map<CardKind, Template>();
+  private readonly templates = new Map<TemplateKind, Template>();
 
   constructor(options: CardRendererOptions = {}) {
     this.cardsDir = options.cardsDir ?? DEFAULT_CARDS_DIR;
   }
 
-  private template(kind: CardKind): Template {
+  private template(kind: TemplateKind): Template {
     const cached = this.templates.get(kind);
     if (cached) return cached;
     const file = join(this.cardsDir, `${kind}.json`);
@@ -99,6 +106,12 @@ export class CardRenderer {
   renderAgentView(view: AgentView, options: RenderOptions = {}): AdaptiveCardJson {
     const data = cardDataFor(view, options);
     const expanded: unknown = this.template(view.kind).expand({ $root: data });
+    return asAdaptiveCard(expanded, `the expanded ${view.kind} card`);
+  }
+
+  /** A card for a customer (the post-conversation survey), from its template in cards/. */
+  renderCustomerCard(view: CustomerCardView): AdaptiveCardJson {
+    const expanded: unknown = this.template(view.kind).expand({ $root: surveyCardData(view) });
     return asAdaptiveCard(expanded, `the expanded ${view.kind} card`);
   }
 }

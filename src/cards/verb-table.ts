@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClaimPorts } from '../app/claims';
+import type { DeskPorts } from '../app/desk-context';
 import { searchKb } from '../app/knowledge';
 import { sendQuickReply, type QuickReplyPorts } from '../app/quick-replies';
 import { consultNote } from '../app/consult-thread';
@@ -27,7 +28,12 @@ import {
 } from './verbs';
 
 /** The ports every card and tab action's use case reads between them. */
-export type VerbPorts = ClaimPorts & QuickReplyPorts & TransferPorts & ConsultPorts;
+/** End asks the customer's survey (CSAT_SURVEY) in its transaction, so the verbs reach the surveys too. */
+export type VerbPorts = ClaimPorts &
+  QuickReplyPorts &
+  TransferPorts &
+  ConsultPorts &
+  Pick<DeskPorts, 'surveys'>;
 
 /** The agent pressing the button (their AGENT_IDS entry). */
 export interface VerbActor {

@@ -14,3 +14,7 @@ export type WebchatMode = (typeof WEBCHAT_MODES)[number];
 
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** CSAT_SURVEY: whether customers are asked "How did we do? (1–5)" after an End. */
+export const SURVEY_MODES = ['on', 'off'] as const;
+export type SurveyMode = (typeof SURVEY_MODES)[number];

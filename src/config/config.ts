@@ -32,11 +32,13 @@ export {
   LOG_FORMATS,
   LOG_LEVELS,
   STORE_KINDS,
+  SURVEY_MODES,
   WEBCHAT_MODES,
   type AppType,
   type LogFormat,
   type LogLevel,
   type StoreKind,
+  type SurveyMode,
   type WebchatMode,
 } from './allowed-values';
 export { PLAYGROUND_AGENT, PLAYGROUND_AGENT_IDS } from './agent-roster';
@@ -132,6 +134,8 @@ export interface Config {
   operatingHours: OperatingHours | undefined;
   /** MAX_QUEUE_LENGTH / MAX_QUEUE_WAIT_S and their actions (overflow). */
   queueLimits: QueueLimits;
+  /** CSAT_SURVEY=on: after an End the customer is asked "How did we do? (1–5)" with an optional comment. */
+  csatSurvey: boolean;
   /**
    * The customer web chat page at /chat over the embedded local Direct Line channel: 'local' only in anonymous
    * mode. Unset, it is 'local' without CLIENT_ID and 'off' with it; WEBCHAT=local with CLIENT_ID is an error.

@@ -15,6 +15,7 @@ import {
   LOG_FORMATS,
   LOG_LEVELS,
   STORE_KINDS,
+  SURVEY_MODES,
   WEBCHAT_MODES,
   type LogFormat,
   type WebchatMode,
@@ -173,8 +174,12 @@ export type DeskKeys = Pick<
   | StuckWorkKey
 >;
 
-/** The keys of when the desk is open and of keeping work from sitting with an agent who is not there. */
+/**
+ * The keys of the customer's side (when the desk is open, overflow, the survey after an End) and of keeping work
+ * from sitting with an agent who is not there.
+ */
 type StuckWorkKey =
+  | 'csatSurvey'
   | 'missedOfferInactive'
   | 'agentAwaySeconds'
   | 'offlineGraceSeconds'
@@ -255,7 +260,7 @@ function readQueueLimits(env: EnvReader): QueueLimits {
   };
 }
 
-/** When the desk is open, and what keeps work from sitting with an agent who is not there. */
+/** When the desk is open, what keeps work from sitting with an agent who is not there, and the survey. */
 function readStuckWorkKeys(env: EnvReader): Pick<DeskKeys, StuckWorkKey> {
   return {
     keepAgentSeconds: env.read('KEEP_AGENT_S', integer(0, 86400), 120, wholeBetween(0, 86400)),
@@ -269,6 +274,7 @@ function readStuckWorkKeys(env: EnvReader): Pick<DeskKeys, StuckWorkKey> {
     missedOfferInactive: env.read('MISSED_OFFER_INACTIVE', flag, true, 'true or false'),
     agentAwaySeconds: env.read('AGENT_AWAY_S', integer(60, 86400), 600, wholeBetween(60, 86400)),
     offlineGraceSeconds: env.read('OFFLINE_GRACE_S', integer(0, 3600), 60, wholeBetween(0, 3600)),
+    csatSurvey: env.read('CSAT_SURVEY', oneOf(SURVEY_MODES), 'on', listOf(SURVEY_MODES)) === 'on',
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CsatSummary } from './csat';
 import type { PresenceStatus } from './presence';
 import { conversationSentiment, type SentimentLevel } from './sentiment';
 import type { WorkItemState } from './work-item';
@@ -28,6 +29,8 @@ export interface FloorItemInput {
   readonly agentId?: string;
   readonly sentimentScores: readonly number[];
   readonly lastMessageAt?: number;
+  /** The customer's answer to the survey asked at its End (Wrap-up only), 1–5. */
+  readonly csatRating?: number;
 }
 
 export interface FloorStaffInput {
@@ -56,6 +59,8 @@ export interface FloorConversation {
   readonly sentiment: SentimentLevel;
   /** The reading supervisor monitors it ('monitoring') or joined it ('joined'). */
   readonly supervising?: SupervisingRole;
+  /** Wrap-up: the customer's rating (1–5) once they answered the survey. */
+  readonly csatRating?: number;
 }
 
 export interface FloorAgent extends FloorStaffInput {
@@ -70,6 +75,8 @@ export interface Floor {
   readonly agents: readonly FloorAgent[];
   /** The Open conversations that have waited longest, longest first. */
   readonly longestWaits: readonly FloorConversation[];
+  /** The team's survey answers today (the desk's day): how many, and their average rating. */
+  readonly csatToday: CsatSummary;
 }
 
 export interface FloorInput {
@@ -80,6 +87,8 @@ export interface FloorInput {
   readonly staff: readonly FloorStaffInput[];
   /** Each agent's latest message, by agent key. */
   readonly agentLastMessageAt: ReadonlyMap<string, number>;
+  /** The survey answers given today; none when not given. */
+  readonly csatToday?: CsatSummary;
 }
 
 function conversationOf(
@@ -102,6 +111,7 @@ function conversationOf(
     ...(agentName !== undefined ? { agentName } : {}),
     ...(item.lastMessageAt !== undefined ? { lastMessageAt: item.lastMessageAt } : {}),
     sentiment: conversationSentiment(item.sentimentScores),
+    ...(item.state === 'wrap-up' && item.csatRating !== undefined ? { csatRating: item.csatRating } : {}),
   };
 }
 
@@ -131,7 +141,8 @@ export function buildFloor(input: FloorInput): Floor {
     .filter((conversation) => conversation.state === 'open')
     .sort((a, b) => (b.waitMs ?? 0) - (a.waitMs ?? 0))
     .slice(0, LONGEST_WAITS_SHOWN);
-  return { at: input.now, counts, conversations, agents, longestWaits };
+  const csatToday = input.csatToday ?? { answers: 0 };
+  return { at: input.now, counts, conversations, agents, longestWaits, csatToday };
 }
 
 export interface FloorFilter {

@@ -34,6 +34,7 @@ import {
   ProactiveNotifier,
   SEND_PRIORITY,
   type RenderCard,
+  type RenderCustomerCard,
 } from '../teams/proactive-notifier';
 import { ProactiveSender } from '../teams/proactive-sender';
 import { RelaydeskBot } from '../teams/relaydesk-bot';
@@ -90,6 +91,7 @@ function deskSettings(config: Config): DeskSettings {
     supervisors: new Set(config.supervisorIds),
     ...(config.operatingHours ? { operatingHours: config.operatingHours } : {}),
     queueLimits: config.queueLimits,
+    csatSurvey: config.csatSurvey,
   };
 }
 
@@ -244,6 +246,12 @@ function cardRenderer(config: Config, options: StartOptions, clock: Clock): Rend
   return (view) => renderer.renderAgentView(view, { now: clock.now(), tabUrl });
 }
 
+/** Customers' cards (the survey) from their templates in cards/. */
+function customerCardRenderer(): RenderCustomerCard {
+  const renderer = new CardRenderer();
+  return (view) => renderer.renderCustomerCard(view);
+}
+
 /** The desk and its Bot Framework edge: the use cases, the proactive notifier, the bot on POST /api/messages. */
 export function wireBot(
   config: Config,
@@ -266,7 +274,8 @@ export function wireBot(
     (e, o) => settled(e, o),
     composeActivity(renderCard),
   );
-  const notifier = new ProactiveNotifier({ outbox, references, renderCard, ids, logger });
+  const renderCustomerCard = customerCardRenderer();
+  const notifier = new ProactiveNotifier({ outbox, references, renderCard, renderCustomerCard, ids, logger });
   // The workspace tab's live updates: every view the desk sends an agent also tells their open tabs.
   const events = createEventHub(config, logger, options, clock, infra);
   const ports = deskPorts(config, logger, clock, ids, {

@@ -2,11 +2,14 @@ import type { TurnContext } from 'botbuilder';
 import { findContact } from '../app/contacts';
 import { receiveCustomerMessage, type CustomerMessage, type CustomerPorts } from '../app/customers';
 import { customerEnds, type CustomerEndPorts } from '../app/customer-end';
+import { answerSurvey, type SurveyAnswerPorts } from '../app/csat-survey';
 import { customerLeft, type DeliveryPorts } from '../app/deliveries';
 import type { Logger } from '../app/ports';
 import type { ContactDirectory } from '../app/repositories';
 import type { NoticeView } from '../app/views';
 import type { CustomerIdentity } from '../domain/session-title';
+import { SURVEY_ANSWER_VERB } from '../cards/survey-data';
+import { isObject } from '../shared/json';
 import type { PrechatSurvey } from './prechat/prechat-survey';
 import type { CustomerSender } from './sender';
 import { fieldsOf, type TurnReplies } from './turn-replies';
@@ -20,6 +23,16 @@ export const CUSTOMER_ACTION_REFUSED: NoticeView = {
 
 /** What a customer types, alone, to end the chat (the web chat page's End chat button sends it too). */
 export const END_COMMAND = 'end';
+
+/** A card submit (or the web chat page's answer) carrying the survey's verb: the rest is checked by the desk. */
+function isSurveyAnswer(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && value['verb'] === SURVEY_ANSWER_VERB;
+}
+
+/** An id as sent: a string as it is, anything else as no id at all (refused by the desk). */
+function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
 
 /** The Bot Framework Emulator names every user "User": that is no name anyone gave. */
 const PLACEHOLDER_NAMES: ReadonlySet<string> = new Set(['user']);
@@ -35,7 +48,7 @@ export function givenName(value: unknown): string | undefined {
 }
 
 export interface CustomerTurnsOptions {
-  readonly ports: CustomerPorts & DeliveryPorts & CustomerEndPorts;
+  readonly ports: CustomerPorts & DeliveryPorts & CustomerEndPorts & SurveyAnswerPorts;
   /** Read-only here: the contacts directory, whose record of a Teams user wins over their Teams name. */
   readonly contacts: ContactDirectory;
   readonly replies: TurnReplies;
@@ -54,6 +67,19 @@ export class CustomerTurns {
     const { logger, ports } = this.options;
     const activity = context.activity;
     const fields = { ...fieldsOf(context), customerId: customer.customerId };
+    if (isSurveyAnswer(activity.value)) {
+      const answered = await answerSurvey(ports, {
+        customerId: customer.customerId,
+        channelId: customer.channelId,
+        ...(activity.id ? { activityId: activity.id } : {}),
+        workItemId: stringOf(activity.value['workItemId']),
+        surveyId: stringOf(activity.value['surveyId']),
+        rating: activity.value['rating'],
+        comment: activity.value['comment'],
+      });
+      logger.debug({ ...fields, outcome: answered.kind }, 'survey answer from a customer');
+      return;
+    }
     if (activity.value !== undefined && activity.value !== null) {
       logger.info(fields, 'card submit from a customer refused');
       await this.options.replies.card(context, customer, CUSTOMER_ACTION_REFUSED);

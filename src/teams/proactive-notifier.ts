@@ -1,6 +1,7 @@
 import { CardFactory, type Activity } from 'botbuilder';
 import type { AgentCardTarget, AgentSendOptions, CustomerNotice, Notifier } from '../app/desk-context';
 import type { IdGenerator, LogFields, Logger } from '../app/ports';
+import type { CustomerCardView } from '../app/customer-views';
 import type { AgentView } from '../app/views';
 import { cardSlotKey } from './card-slots';
 import { AGENT_MESSAGE_BATCH, RELAY_BATCH } from './compose-activity';
@@ -9,6 +10,8 @@ import type { Outbox } from './outbox';
 
 /** Turns a view into Adaptive Card JSON; the renderer in src/cards, injected. */
 export type RenderCard = (view: AgentView) => object;
+/** Turns a customer's card (the survey) into Adaptive Card JSON. */
+export type RenderCustomerCard = (view: CustomerCardView) => object;
 
 /** Every outbound activity carries a stable id, the same on each retry, so a repeat can be recognised. */
 export function cardActivity(card: object, relaydeskId: string): Partial<Activity> {
@@ -27,6 +30,8 @@ export interface ProactiveNotifierOptions {
   readonly outbox: Pick<Outbox, 'enqueue' | 'slotActivityId' | 'releaseSlot'>;
   readonly references: ConversationReferences;
   readonly renderCard: RenderCard;
+  /** Without it the survey goes as its question alone (the web chat page shows it inline either way). */
+  readonly renderCustomerCard?: RenderCustomerCard;
   readonly ids: IdGenerator;
   readonly logger: Logger;
 }
@@ -51,6 +56,11 @@ export class ProactiveNotifier implements Notifier {
     if (notice) {
       const { deliveryId: _traced, ...shown } = notice;
       activity.channelData = { relaydeskId, relaydesk: shown };
+    }
+    const render = this.options.renderCustomerCard;
+    if (notice?.kind === 'survey' && notice.survey && render) {
+      // The question stays as the text: what a notification, a transcript or a client without cards shows.
+      activity.attachments = [CardFactory.adaptiveCard(render({ kind: 'csat-survey', ...notice.survey }))];
     }
     await this.enqueue({ kind: 'customer', id: customerId }, activity, {
       relaydeskId,

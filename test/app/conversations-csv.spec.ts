@@ -87,6 +87,11 @@ describe('a conversation as a CSV row', () => {
     ]);
   });
 
+  it('gives the customer’s survey rating as CSAT, and leaves it empty when none was given', () => {
+    expect(conversationFields(summary({ csat: 4 }), NAMES).at(-1)).toBe('4');
+    expect(conversationFields(summary({ csat: undefined }), NAMES).at(-1)).toBe('');
+  });
+
   it('takes when an Active conversation went Active while no agent has written in it', () => {
     const active = summary({ state: 'active', stateChangedAt: T0 + MIN, writers: [], outcome: undefined });
     expect(acceptedAt(active)).toBe(T0 + MIN);

@@ -107,6 +107,7 @@ export function createDesk(
     consults: tables.consults,
     positionNotices: tables.positionNotices,
     awayMarks: tables.awayMarks,
+    surveys: tables.surveys,
     hasOpenTab: () => Promise.resolve(false),
     notifier,
     clock,

@@ -54,6 +54,19 @@ describe('a transcript as a text file', () => {
     );
   });
 
+  it('gives the survey’s answer after the agents (rating, when, the comment on one line), or that it went unanswered', () => {
+    const rated = transcriptText(
+      conversation({
+        csat: { answer: { rating: 4, comment: 'Quick\nand kind', answeredAt: T0 + 1_800_000 } },
+      }),
+    );
+    expect(rated).toContain(
+      '\nAgents: Alex Agent\nCSAT: 4 of 5 (answered 2026-12-06T10:00:00Z)\nCSAT comment: Quick and kind\nExported:',
+    );
+    expect(transcriptText(conversation({ csat: {} }))).toContain('\nCSAT: asked, not answered\n');
+    expect(transcriptText(conversation())).not.toContain('CSAT');
+  });
+
   it('says why a conversation closed when no outcome was picked, and that a queued one has no agent', () => {
     const forced = transcriptText(conversation({ outcome: undefined, closedReason: 'closed-by-team' }));
     expect(forced).toContain('\nState: Closed — Closed by a supervisor\n');

@@ -201,6 +201,51 @@ describe('the web chat transcript: who signs, what time, refusals and the end', 
     expect(transcript.endedByDesk()).toBe(false);
   });
 
+  it('keeps the conversation ended through the survey: its question, the answer and the desk’s reply', () => {
+    const transcript = new Transcript();
+    const survey = { workItemId: 'wi-1', surveyId: 'survey-1' };
+    transcript.merge([
+      notice('Ended.', { kind: 'ended', agentName: 'Alex Agent' }),
+      notice('How did we do? (1–5)', { kind: 'survey', survey }),
+    ]);
+    expect(transcript.endedByDesk()).toBe(true);
+    const asked = transcript.entries.at(-1)!;
+    expect(asked.survey).toEqual(survey);
+    expect([...transcript.openSurveys()]).toEqual([asked]);
+    const answer = transcript.addOwn('Rating: 4 of 5', PRESSED, { verb: 'csatAnswer', ...survey, rating: 4 });
+    expect(answer.value).toMatchObject({ rating: 4 });
+    expect(transcript.openSurveys().size).toBe(0);
+    transcript.merge([notice('Thank you for your feedback.', { kind: 'survey-reply' })]);
+    expect(transcript.endedByDesk()).toBe(true);
+    transcript.addOwn('Something else', PRESSED);
+    expect(transcript.endedByDesk()).toBe(false);
+  });
+
+  it('closes a survey the customer wrote after (a new conversation), and one left for a new conversation', () => {
+    const transcript = new Transcript();
+    const survey = { workItemId: 'wi-1', surveyId: 'survey-1' };
+    transcript.merge([notice('How did we do? (1–5)', { kind: 'survey', survey })]);
+    transcript.merge([activity('user', 'A new question')]);
+    expect(transcript.openSurveys().size).toBe(0);
+    transcript.merge([
+      notice('How did we do? (1–5)', { kind: 'survey', survey: { ...survey, surveyId: 's-2' } }),
+    ]);
+    expect(transcript.openSurveys().size).toBe(1);
+    transcript.archive();
+    expect(transcript.openSurveys().size).toBe(0);
+  });
+
+  it('keeps a survey notice only with both its ids', () => {
+    const transcript = new Transcript();
+    transcript.merge([
+      activity('bot', 'How did we do? (1–5)', {
+        channelData: { relaydesk: { kind: 'survey', survey: { workItemId: 'wi-1' } } } as never,
+      }),
+    ]);
+    expect(transcript.entries[0]?.survey).toBeUndefined();
+    expect(transcript.openSurveys().size).toBe(0);
+  });
+
   it('shows only the latest place in the queue, and none once an agent joined', () => {
     const transcript = new Transcript();
     const shown = () =>

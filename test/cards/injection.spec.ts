@@ -93,6 +93,9 @@ const POISONED: ReadonlyArray<[string, (text: string) => AgentView]> = [
           { from: 'customer', text, at: NOW },
           { from: 'agent', text, at: NOW },
         ],
+        state: 'closed',
+        readOnly: true,
+        csat: { rating: 2, comment: text, answeredAt: NOW },
       }),
   ],
   [

@@ -61,6 +61,7 @@ describe('loadConfig', () => {
       keepAgentSeconds: 120,
       operatingHours: undefined,
       queueLimits: { maxLength: 0, fullAction: 'wait', maxWaitMs: 0, waitAction: 'wait' },
+      csatSurvey: true,
       sentimentThreshold: 'slightly-negative',
       rateLimitPerMinute: 60,
       teamsConversationLimits: [
@@ -217,6 +218,7 @@ describe('loadConfig', () => {
     ['MAX_BODY_KB', '0', 'MAX_BODY_KB: "0" is not a whole number between 1 and 10240'],
     ['MAX_TEXT_CHARS', 'x', 'MAX_TEXT_CHARS: "x" is not a whole number between 1 and 100000'],
     ['WEBCHAT', 'azure', 'WEBCHAT: "azure" is not one of local, off'],
+    ['CSAT_SURVEY', 'yes', 'CSAT_SURVEY: "yes" is not one of on, off'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
     [
       'AGENT_IDS',
@@ -269,6 +271,13 @@ describe('loadConfig', () => {
     const errors = errorsFrom({ PORT: 'a\nb', MicrosoftAppId: 'app-id' });
     expect(errors.length).toBeGreaterThan(1);
     for (const line of errors) expect(line).not.toContain('\n');
+  });
+
+  it('asks the survey after an End unless CSAT_SURVEY=off (any case)', () => {
+    expect(configFrom({}).csatSurvey).toBe(true);
+    expect(configFrom({ CSAT_SURVEY: 'on' }).csatSurvey).toBe(true);
+    expect(configFrom({ CSAT_SURVEY: 'OFF' }).csatSurvey).toBe(false);
+    expect(configFrom({ CSAT_SURVEY: ' off ' }).csatSurvey).toBe(false);
   });
 
   describe('wrap-up', () => {

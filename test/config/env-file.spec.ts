@@ -80,6 +80,7 @@ describe('readEnvFile', () => {
         'QUEUE_FULL_ACTION',
         'MAX_QUEUE_WAIT_S',
         'QUEUE_WAIT_ACTION',
+        'CSAT_SURVEY',
         'WAITING_PERIOD_DAYS',
         'SENTIMENT_THRESHOLD',
         'RATE_LIMIT_PER_MINUTE',

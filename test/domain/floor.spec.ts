@@ -95,4 +95,22 @@ describe('the floor', () => {
     expect(ada.counts).toEqual(floor.counts);
     expect(ada.agents).toHaveLength(2);
   });
+
+  it('shows a Wrap-up row’s survey rating once answered, and the team’s CSAT today (none counted without answers)', () => {
+    expect(floor.csatToday).toEqual({ answers: 0 });
+    const rated = buildFloor({
+      ...input,
+      items: [
+        item('wrap', 'wrap-up', { agentId: 'ada', csatRating: 4 }),
+        // Only a wrap-up shows one: nobody is asked before the End.
+        item('active-late', 'active', { agentId: 'ada', csatRating: 2 }),
+      ],
+      csatToday: { answers: 3, average: 4.3 },
+    });
+    expect(rated.conversations.map((row) => [row.workItemId, row.csatRating])).toEqual([
+      ['active-late', undefined],
+      ['wrap', 4],
+    ]);
+    expect(rated.csatToday).toEqual({ answers: 3, average: 4.3 });
+  });
 });

@@ -15,6 +15,7 @@ import { actionData, cardMentions, cardOf, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, FakeClock, startTestDesk, type TestDesk } from '../support/harness';
 import { readStored } from '../support/desk-tables';
+import { SURVEY } from '../support/fixtures';
 
 const alex: TestAgent = {
   aadObjectId: 'aad-alex',
@@ -219,6 +220,7 @@ describe('the bot on /api/messages', () => {
       const { calls } = await send(agentMessage(connector.serviceUrl, alex, 'end'));
       expect(inChat(calls, kim.conversationId).map(textOf)).toEqual([
         'Alex Agent has ended the conversation. Send a message any time to start a new one.',
+        SURVEY,
       ]);
       expect(cardMentions(cardOf(inChat(calls, alex.conversationId).at(-1)), 'ended')).toBe(true);
     });

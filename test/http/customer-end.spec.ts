@@ -6,7 +6,7 @@
 import type { TestCustomer } from '../support/activities';
 import { textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
-import { alex } from '../support/fixtures';
+import { SURVEY, alex } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 
@@ -28,7 +28,8 @@ describe('the customer ends the chat', () => {
     expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
     kimItem = (await team.sessionsOf(alex))[0]!.id;
     const ended = await team.say(kim, '  End ');
-    expect(toldTo(ended.calls, kim)).toEqual([YOU_ENDED]);
+    // An agent took part: the customer is asked how it went (CSAT_SURVEY is on by default).
+    expect(toldTo(ended.calls, kim)).toEqual([YOU_ENDED, SURVEY]);
     expect(cardTexts(ended.calls, alex)).toContain('Visitor 1 ended the conversation.');
     expect((await team.tables().workItems.get(kimItem))?.item.state).toBe('wrap-up');
     expect((await team.sessionsOf(alex))[0]).toMatchObject({ id: kimItem, wrapUpSince: expect.any(Number) });

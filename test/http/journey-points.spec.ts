@@ -32,7 +32,7 @@ import {
 } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
-import { NOBODY_AT_WORK, QUEUED } from '../support/fixtures';
+import { NOBODY_AT_WORK, QUEUED, SURVEY } from '../support/fixtures';
 import { readStored } from '../support/desk-tables';
 import type { WorkItemWithTranscript } from '../support/desk-tables';
 
@@ -566,7 +566,7 @@ describe('points 1–6: panel, offer, accept, relay, unread, reply, focus, senti
   it('end tells the customer and answers with the wrap-up; Finish with an outcome closes it', async () => {
     const endedCard = await scene.press(alex, 'end', { sessionId: kimItem });
     expect(endedCard.texts[0]).toBe('Wrap up Visitor 1');
-    expect(textsTo(endedCard.calls, kim.conversationId)).toEqual([ended(alex)]);
+    expect(textsTo(endedCard.calls, kim.conversationId)).toEqual([ended(alex), SURVEY]);
     expect((await scene.workItem(kimItem))?.item.state).toBe('wrap-up');
     // The wrap-up holds its capacity for WRAP_UP_HOLD_S: still both sessions' worth (MAX_SESSIONS=2).
     expect((await scene.agentDoc(alex))?.presence).toBe('dnd');
@@ -1205,7 +1205,7 @@ describe('point 9: agent commands in chat', () => {
     expect((await scene.workItem(item))?.item.state).toBe('active');
 
     const end = await scene.tell(alex, 'end');
-    expect(textsTo(end.calls, zoe.conversationId)).toEqual([ended(alex)]);
+    expect(textsTo(end.calls, zoe.conversationId)).toEqual([ended(alex), SURVEY]);
     expect(textBlocks(cardOf(postedTo(end.calls, alex.conversationId)[0]))[0]).toBe('Wrap up Visitor 1');
     expect((await scene.workItem(item))?.item.state).toBe('wrap-up');
   });

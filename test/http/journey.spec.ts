@@ -12,7 +12,7 @@ import {
 import { actionData, actionsWithVerb, cardMentions, cardOf, relaydeskIdOf, textOf } from '../support/cards';
 import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { ASYNC_OUTBOX, startTestDesk, type TestDesk } from '../support/harness';
-import { alex, bea, QUEUED } from '../support/fixtures';
+import { alex, bea, QUEUED, SURVEY } from '../support/fixtures';
 import { readStored } from '../support/desk-tables';
 
 const visitor1: TestCustomer = { userId: 'web-user-1', conversationId: 'emulator-conv-1' };
@@ -225,6 +225,7 @@ describe('a customer-service journey over HTTP (Emulator customers, Teams agents
     expect(cardMentions(invokeCard(ended), 'ended')).toBe(true);
     expect(sentTo(ended.calls, visitor1.conversationId).map(textOf)).toEqual([
       'Alex Agent has ended the conversation. Send a message any time to start a new one.',
+      SURVEY,
     ]);
 
     const fresh = await send(

@@ -5,7 +5,7 @@ import { FakeConnector, type RecordedCall } from '../support/fake-connector';
 import { startTestDesk, type LogLine, type TestDesk } from '../support/harness';
 import { WebchatCustomer, connectorCall, startConversation } from '../support/webchat-client';
 import { faultSwitch } from '../support/failing-storage';
-import { alex, NOBODY_AT_WORK, QUEUED } from '../support/fixtures';
+import { alex, NOBODY_AT_WORK, QUEUED, SURVEY } from '../support/fixtures';
 
 const JOINED = "You're now chatting with Alex Agent.";
 const MAX_TEXT_CHARS = 200;
@@ -252,7 +252,7 @@ describe('a web chat customer over the local Direct Line channel (real server; t
       expect(news.map((activity) => activity.text)).toContain(hostile);
     });
 
-    it('refuses what is not a plain text message with 400: other types, empty text, attachments, card values', async () => {
+    it('refuses what is not a plain text message with 400: other types, empty text, attachments, values that are no object', async () => {
       const mark = desk.lines.length;
       const refused = [
         { type: 'typing' },
@@ -260,7 +260,8 @@ describe('a web chat customer over the local Direct Line channel (real server; t
         { type: 'message', text: '   ' },
         { type: 'message', text: 42 },
         { type: 'message', text: 'hi', attachments: [{ contentType: 'image/png', contentUrl: 'http://x' }] },
-        { type: 'message', text: 'hi', value: { verb: 'accept' } },
+        { type: 'message', text: 'hi', value: 'accept' },
+        { type: 'message', text: 'hi', value: [{ verb: 'accept' }] },
         'not json',
         [],
       ];
@@ -376,7 +377,7 @@ describe("what the desk's messages to a web chat customer say they are, on the r
     });
   });
 
-  it('ended, with the agent’s name', async () => {
+  it('ended, with the agent’s name; then the survey, naming the conversation and the survey', async () => {
     await postActivity(desk.app.url, agentMessage(connector.serviceUrl, alex, 'end'));
     expect(await deskNotices()).toEqual([
       {
@@ -384,6 +385,32 @@ describe("what the desk's messages to a web chat customer say they are, on the r
         kind: 'ended',
         agentName: 'Alex Agent',
       },
+      {
+        text: SURVEY,
+        kind: 'survey',
+        survey: { workItemId: expect.any(String), surveyId: expect.any(String) },
+      },
+    ]);
+  });
+
+  it('takes the survey’s answer as the page posts it (text and value), and says it is the reply to it', async () => {
+    desk.clock.advance(61_000);
+    const all = await customer.read('0');
+    const survey = all.body.activities
+      .map((activity) => activity.channelData?.relaydesk)
+      .find((notice) => notice?.kind === 'survey')?.survey;
+    expect(survey).toBeDefined();
+    const answerId = await customer.post({
+      type: 'message',
+      text: 'Rating: 5 of 5',
+      value: { verb: 'csatAnswer', ...survey, rating: 5 },
+    });
+    expect(answerId.status).toBe(200);
+    expect(await deskNotices()).toEqual([
+      { text: 'Thank you for your feedback.', kind: 'survey-reply', replyToId: answerId.body.id },
+    ]);
+    expect(await desk.app.database.db.selectFrom('csat_surveys').select('rating').execute()).toEqual([
+      { rating: 5 },
     ]);
   });
 });

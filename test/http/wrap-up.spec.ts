@@ -7,7 +7,7 @@
 import type { TestCustomer } from '../support/activities';
 import { actionsWithVerb, cardOf, objectsOfType, textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
-import { QUEUED, alex, bea } from '../support/fixtures';
+import { QUEUED, SURVEY, alex, bea } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk, type TeamworkDesk } from '../support/teamwork-desk';
 
@@ -48,7 +48,7 @@ async function endOf(team: TeamworkDesk, sessionId: string) {
   expect(ended.texts[0]).toBe('Wrap up Visitor 1');
   expect(outcomesOn(ended.card)).toEqual(OUTCOMES);
   expect(actionsWithVerb(ended.card, 'wrapUp')).toHaveLength(1);
-  expect(customerTexts(ended.calls, kim)).toEqual([ENDED]);
+  expect(customerTexts(ended.calls, kim)).toEqual([ENDED, SURVEY]);
   return ended;
 }
 

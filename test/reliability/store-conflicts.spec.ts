@@ -13,6 +13,7 @@ import { actionData, actionsWithVerb, cardOf, relaydeskIdOf } from '../support/c
 import { injectTransactionConflicts, type TransactionConflicts } from '../support/conflicting-database';
 import { inMemoryDeskTables } from '../support/desk-tables';
 import { countDeliveries, recordReliabilityRow } from '../support/reliability-rows';
+import { SURVEY } from '../support/fixtures';
 import {
   QUEUED,
   joined,
@@ -151,8 +152,10 @@ describe('the HTTP journey on the real server while 30 % of store transactions m
   it('end tells the customer; their next message starts a new work item without the old history', async () => {
     const ended = await scene.press(alex, 'end', { sessionId: kimItem });
     expect(ended.texts.join(' ')).toMatch(/ended/);
+    // The survey is asked once, however often the End's transaction ran again.
     expect(textsTo(ended.calls, kim.conversationId)).toEqual([
       'Alex Agent has ended the conversation. Send a message any time to start a new one.',
+      SURVEY,
     ]);
     expect((await scene.workItem(kimItem))?.item.state).toBe('wrap-up');
     const fresh = await scene.say(kim, sent.add('A new problem'));

@@ -1,5 +1,6 @@
 import type { ConversationSummary, CreatedCursor } from '../../src/app/repositories';
 import { openWorkItem } from '../../src/domain/work-item';
+import { createCsatSurveys } from '../../src/store/sql/csat-surveys';
 import { createWorkItemRepository } from '../../src/store/sql/work-item-repository';
 import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
 
@@ -41,6 +42,18 @@ describe.each(EDGE_BACKENDS)('conversations by creation time, a page at a time, 
     await repository.record('a', (current) =>
       current ? { doc: current, message: { from: 'customer', text: 'hi', at: T0 + 2_000 } } : undefined,
     );
+    // Surveys: b's answered 4, c's asked and not answered.
+    const surveys = createCsatSurveys(database.connect());
+    for (const id of ['b', 'c']) {
+      const asked = {
+        surveyId: `s-${id}`,
+        customerId: `webchat:${id}`,
+        workstream: 'default',
+        askedAt: T0 + 50,
+      };
+      await surveys.ask({ workItemId: id, ...asked });
+    }
+    await surveys.answer('b', 's-b', { rating: 4, answeredAt: T0 + 60 });
   });
 
   afterAll(async () => {
@@ -83,5 +96,16 @@ describe.each(EDGE_BACKENDS)('conversations by creation time, a page at a time, 
       ],
     });
     expect(first.writers).toEqual([]);
+  });
+
+  it('gives the survey’s rating as CSAT once answered, none when unanswered or not asked', async () => {
+    const all = (await readAll(10)).flat();
+    expect(all.map((summary) => [summary.workItemId, summary.csat])).toEqual([
+      ['first', undefined],
+      ['a', undefined],
+      ['b', 4],
+      ['c', undefined],
+      ['last', undefined],
+    ]);
   });
 });

@@ -196,6 +196,17 @@ export const EVERY_TABLE: Rows = {
     agent_key: 'agent-ada',
     since: T0 + 440,
   },
+  csat_surveys: {
+    work_item_id: 'wi-1',
+    survey_id: 'survey-1',
+    customer_id: 'webchat:visitor-12',
+    workstream: 'default',
+    agent_id: 'agent-ada',
+    asked_at: T0 + 450,
+    rating: 4,
+    comment: 'Quick and kind',
+    answered_at: T0 + 460,
+  },
   position_notices: {
     work_item_id: 'wi-1',
     position: 3,

@@ -54,6 +54,7 @@ export function inMemoryDeskTables(): DeskTables & { readonly database: SqlDatab
     consults: afterReady(ready, tables.consults),
     positionNotices: afterReady(ready, tables.positionNotices),
     awayMarks: afterReady(ready, tables.awayMarks),
+    surveys: afterReady(ready, tables.surveys),
     unitOfWork: afterReady(ready, tables.unitOfWork),
   };
 }

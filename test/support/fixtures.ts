@@ -67,6 +67,8 @@ export const cleo: TestAgent = {
 };
 
 export const QUEUED = "Thanks! You're in the queue; an agent will be with you shortly.";
+/** The post-conversation survey's question, asked after an End (CSAT_SURVEY=on, the default). */
+export const SURVEY = 'How did we do? (1–5)';
 /** What a customer queued while no agent is at work (all Away, Offline or Inactive, or none seen yet) is told. */
 export const NOBODY_AT_WORK =
   'Thanks! Nobody is available right now. Your message is kept in the queue, and an agent will answer as soon as one is free.';
@@ -427,6 +429,14 @@ export function representativeViews(): Array<[string, AgentView]> {
       activeConversationView({ draft: 'Thanks, Kenny. "Reset" means:\nhold the button for 10 s' }),
     ],
     ['active conversation, read only, visitor', readOnlyVisitorConversation()],
+    [
+      'active conversation, closed, with the customer’s survey answer',
+      activeConversationView({
+        state: 'closed',
+        readOnly: true,
+        csat: { rating: 4, comment: 'Quick and kind', answeredAt: NOW },
+      }),
+    ],
     ['kb search with results', kbSearchView()],
     ['kb search, nothing found', kbSearchView({ query: 'warranty', results: [] })],
     ['kb search, not searched yet', kbSearchView({ query: '', results: [] })],
@@ -490,6 +500,7 @@ export function floorCardView(extra: Partial<FloorCardView> = {}): FloorCardView
     kind: 'floor',
     counts: { open: 2, active: 1, waiting: 0, 'wrap-up': 1 },
     longestWaits: [waiting('Visitor 7', 4_980_000, 1), waiting('Kenny <b>Lee</b>', 45_000)],
+    csatToday: { answers: 3, average: 4.3 },
     agents: [
       {
         agentId: 'aad-ada',

@@ -492,6 +492,41 @@ describe('the local Direct Line channel', () => {
       });
     });
 
+    it("keeps a survey's ids only on a survey notice, only as two non-empty strings of 200 characters at most", async () => {
+      const { line } = channel();
+      const customer = await access(line);
+      const kept = async (channelData: unknown) => {
+        await line.addBotActivity(customer.conversationId, { text: 'x', channelData });
+        return line.activitiesSince(customer.conversationId, 0).activities.at(-1)?.channelData;
+      };
+      const survey = { workItemId: 'wi-1', surveyId: 'survey-1' };
+      expect(await kept({ relaydesk: { kind: 'survey', survey: { ...survey, extra: '<b>' } } })).toEqual({
+        relaydesk: { kind: 'survey', survey },
+      });
+      expect(await kept({ relaydesk: { kind: 'queued', survey } })).toEqual({
+        relaydesk: { kind: 'queued' },
+      });
+      expect(await kept({ relaydesk: { kind: 'survey', survey: { workItemId: 'wi-1' } } })).toEqual({
+        relaydesk: { kind: 'survey' },
+      });
+      expect(
+        await kept({ relaydesk: { kind: 'survey', survey: { ...survey, surveyId: 's'.repeat(201) } } }),
+      ).toEqual({ relaydesk: { kind: 'survey' } });
+      expect(await kept({ relaydesk: { kind: 'survey-reply', replyToId: 'a-1' } })).toEqual({
+        relaydesk: { kind: 'survey-reply', replyToId: 'a-1' },
+      });
+    });
+
+    it("keeps a customer's card submit value with their message, as sent", async () => {
+      const { line } = channel();
+      const customer = await access(line);
+      const value = { verb: 'csatAnswer', workItemId: 'wi-1', surveyId: 's-1', rating: 4 };
+      const stored = await line.addCustomerMessage(customer, 'Rating: 4 of 5', undefined, value);
+      expect(stored).toMatchObject({ text: 'Rating: 4 of 5', value, from: { role: 'user' } });
+      const plain = await line.addCustomerMessage(customer, 'hello', undefined);
+      expect(plain).not.toHaveProperty('value');
+    });
+
     it("an update carries the updated activity's notice", async () => {
       const { line } = channel();
       const customer = await access(line);

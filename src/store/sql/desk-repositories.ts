@@ -11,6 +11,7 @@ import type {
   VisitorNumbers,
   PositionNotices,
   AwayMarks,
+  CsatSurveys,
   WorkItemRepository,
 } from '../../app/repositories';
 import { createAgentRepository } from './agent-repository';
@@ -25,6 +26,7 @@ import { createQuickReplyRepository } from './quick-replies';
 import { createVisitorNumbers } from './visitor-numbers';
 import { createPositionNotices } from './position-notices';
 import { createAwayMarks } from './away-marks';
+import { createCsatSurveys } from './csat-surveys';
 import { createWorkItemRepository } from './work-item-repository';
 
 /** The repositories the desk's use cases run on, over one database. */
@@ -38,6 +40,7 @@ export interface DeskRepositories {
   readonly visitorNumbers: VisitorNumbers;
   readonly positionNotices: PositionNotices;
   readonly awayMarks: AwayMarks;
+  readonly surveys: CsatSurveys;
   readonly quickReplies: QuickReplyRepository;
   readonly notes: NoteLog;
   readonly consults: ConsultRepository;
@@ -55,6 +58,7 @@ export function createDeskRepositories(database: SqlDatabase): DeskRepositories 
     visitorNumbers: createVisitorNumbers(database),
     positionNotices: createPositionNotices(database),
     awayMarks: createAwayMarks(database),
+    surveys: createCsatSurveys(database),
     quickReplies: createQuickReplyRepository(database),
     notes: createNoteLog(database),
     consults: createConsultRepository(database),

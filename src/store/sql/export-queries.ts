@@ -38,28 +38,34 @@ export async function createdBetween(
 ): Promise<ConversationSummary[]> {
   let query = db
     .selectFrom('work_items')
+    // The survey's row, when the customer was asked (one per conversation): its rating once they answered.
+    .leftJoin('csat_surveys', 'csat_surveys.work_item_id', 'work_items.id')
     .select([
-      'id',
-      'channel_id',
-      'title',
-      'state',
-      'created_at',
-      'state_changed_at',
-      'outcome',
-      'closed_reason',
+      'work_items.id as id',
+      'work_items.channel_id as channel_id',
+      'work_items.title as title',
+      'work_items.state as state',
+      'work_items.created_at as created_at',
+      'work_items.state_changed_at as state_changed_at',
+      'work_items.outcome as outcome',
+      'work_items.closed_reason as closed_reason',
+      'csat_surveys.rating as rating',
     ])
-    .where('workstream', '=', workstream)
-    .where('created_at', '>=', range.from)
-    .where('created_at', '<', range.to);
+    .where('work_items.workstream', '=', workstream)
+    .where('work_items.created_at', '>=', range.from)
+    .where('work_items.created_at', '<', range.to);
   if (after) {
     query = query.where((eb) =>
       eb.or([
-        eb('created_at', '>', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.workItemId)]),
+        eb('work_items.created_at', '>', after.createdAt),
+        eb.and([
+          eb('work_items.created_at', '=', after.createdAt),
+          eb('work_items.id', '>', after.workItemId),
+        ]),
       ]),
     );
   }
-  const rows = await query.orderBy('created_at').orderBy('id').limit(limit).execute();
+  const rows = await query.orderBy('work_items.created_at').orderBy('work_items.id').limit(limit).execute();
   const writers = await writersOf(
     db,
     rows.map((row) => row.id),
@@ -74,5 +80,6 @@ export async function createdBetween(
     ...(row.outcome !== null ? { outcome: row.outcome } : {}),
     ...(row.closed_reason !== null ? { closedReason: row.closed_reason as ClosedReason } : {}),
     writers: writers.get(row.id) ?? [],
+    ...(row.rating !== null ? { csat: Number(row.rating) } : {}),
   }));
 }

@@ -23,6 +23,7 @@ import { longWait } from './migrations/0022-long-wait';
 import { createdIndex } from './migrations/0023-created-index';
 import { answeredWaits } from './migrations/0026-answered-waits';
 import { supervisorActions } from './migrations/0027-supervisor-actions';
+import { csatSurveys } from './migrations/0028-csat-surveys';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -52,6 +53,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0023-created-index': createdIndex,
   '0026-answered-waits': answeredWaits,
   '0027-supervisor-actions': supervisorActions,
+  '0028-csat-surveys': csatSurveys,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -386,6 +386,7 @@ export const TABLE_NAMES = [
   'consult_notes',
   'position_notices',
   'agent_away',
+  'csat_surveys',
 ] as const satisfies readonly TableName[];
 
 // Compile-time check that TABLE_NAMES names every table of Database.

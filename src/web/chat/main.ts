@@ -1,5 +1,4 @@
 import { byId } from '../tab/dom';
-import { saveFile } from '../tab/save-file';
 import type { PostedActivity } from '../webchat/directline-contract';
 import { DirectLineCallError, DirectLineClient } from './directline-client';
 import {
@@ -14,7 +13,8 @@ import {
 import { counterState, nextPollDelayMs } from './schedule';
 import { STATUS_TEXT, statusOf, type Connection } from './status';
 import { Transcript, senderOf, type Entry } from './transcript';
-import { keptEntries, transcriptFile } from './transcript-file';
+import { saveTranscript } from './transcript-download';
+import { keptEntries } from './transcript-file';
 import { TranscriptView } from './transcript-view';
 
 const ENDED_NOTE = 'This chat has ended. Send a message to start a new one.';
@@ -59,7 +59,10 @@ class ChatPage {
   private caughtUp = false;
 
   constructor() {
-    this.view = new TranscriptView(byId('transcript'), byId('conversation'), (entry) => this.retry(entry));
+    this.view = new TranscriptView(byId('transcript'), byId('conversation'), {
+      retry: (entry) => this.retry(entry),
+      send: (text, value) => this.sendOwn(text, value),
+    });
   }
 
   start(): void {
@@ -91,7 +94,9 @@ class ChatPage {
     this.name.addEventListener('change', () => this.store.writeName(this.name.value.trim()));
     byId('new-conversation').addEventListener('click', () => this.startNew());
     this.endChat.addEventListener('click', () => this.end());
-    this.download.addEventListener('click', () => this.downloadTranscript());
+    this.download.addEventListener('click', () =>
+      saveTranscript(this.transcript.entries, this.chat?.conversationId),
+    );
     window.addEventListener('storage', (event) => {
       if (event.key === SAVED_CHAT_KEY) this.follow(parseSavedChat(event.newValue, Date.now()));
     });
@@ -100,9 +105,14 @@ class ChatPage {
   private submit(): void {
     const text = this.message.value.trim();
     if (text === '' || text.length > this.maxTextChars) return;
-    this.transcript.addOwn(text, new Date().toISOString());
     this.message.value = '';
     this.updateCounter();
+    this.sendOwn(text);
+  }
+
+  /** Queues the customer's line (with the value it carries, a survey answer) and sends what is queued, in order. */
+  private sendOwn(text: string, value?: Readonly<Record<string, unknown>>): void {
+    this.transcript.addOwn(text, new Date().toISOString(), value);
     this.render();
     void this.pump();
   }
@@ -111,16 +121,7 @@ class ChatPage {
   private end(): void {
     if (!window.confirm('End this chat? The agent will be told, and your next message starts a new one.'))
       return;
-    this.transcript.addOwn(END_COMMAND_TEXT, new Date().toISOString());
-    this.render();
-    void this.pump();
-  }
-
-  /** Download transcript: built here from what the page shows (the conversation's own lines only). */
-  private downloadTranscript(): void {
-    const conversationId = this.chat?.conversationId;
-    const file = transcriptFile(this.transcript.entries, { conversationId, now: new Date() });
-    if (file) saveFile(new Blob([file.text], { type: 'text/plain;charset=utf-8' }), file.fileName);
+    this.sendOwn(END_COMMAND_TEXT);
   }
 
   private retry(entry: Entry): void {
@@ -195,6 +196,7 @@ class ChatPage {
       type: 'message',
       text: entry.text,
       ...(this.name.value.trim() ? { from: { name: this.name.value.trim() } } : {}),
+      ...(entry.value !== undefined ? { value: entry.value } : {}),
     };
     for (let attempt = 0; ; attempt += 1) {
       const chat = await this.conversation();
@@ -321,7 +323,7 @@ class ChatPage {
   }
 
   private render(): void {
-    this.view.render(this.transcript.entries);
+    this.view.render(this.transcript.entries, this.transcript.openSurveys());
     this.download.hidden = keptEntries(this.transcript.entries).length === 0;
     this.showStatus();
   }

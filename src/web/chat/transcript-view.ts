@@ -1,5 +1,6 @@
 import { h } from '../tab/dom';
 import { linkParts } from './links';
+import { answerText, answerValue, surveyForm } from './survey-form';
 import { senderOf, type Entry } from './transcript';
 
 const STATE_LABEL: Readonly<Record<Entry['state'], string>> = {
@@ -15,17 +16,27 @@ const STATE_LABEL: Readonly<Record<Entry['state'], string>> = {
  * link elements (for http(s) addresses only), never parsed as HTML, so whatever a customer or agent writes shows
  * as written.
  */
+/** What the customer does from the transcript: send a failed line again, answer a survey. */
+export interface TranscriptActions {
+  retry(entry: Entry): void;
+  /** Sends a line of the customer's with a value (a survey's answer: the line shows it, the value names the survey). */
+  send(text: string, value: Readonly<Record<string, unknown>>): void;
+}
+
 export class TranscriptView {
   private readonly items = new Map<string, HTMLLIElement>();
+  /** Each survey's form, kept while it is open so a redraw keeps what the customer chose. */
+  private readonly surveys = new Map<string, HTMLFormElement>();
 
   constructor(
     private readonly list: HTMLOListElement,
     /** The element that scrolls: it follows new messages while the reader is at the bottom. */
     private readonly scroller: HTMLElement,
-    private readonly onRetry: (entry: Entry) => void,
+    private readonly actions: TranscriptActions,
   ) {}
 
-  render(entries: readonly Entry[]): void {
+  /** `openSurveys`: the survey lines the customer may still answer (their form shows under the question). */
+  render(entries: readonly Entry[], openSurveys: ReadonlySet<Entry> = new Set()): void {
     const follow = this.nearBottom();
     for (const entry of entries) {
       let item = this.items.get(entry.key);
@@ -34,12 +45,12 @@ export class TranscriptView {
         this.items.set(entry.key, item);
         this.list.append(item);
       }
-      this.draw(item, entry);
+      this.draw(item, entry, openSurveys.has(entry));
     }
     if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
-  private draw(item: HTMLLIElement, entry: Entry): void {
+  private draw(item: HTMLLIElement, entry: Entry, surveyOpen: boolean): void {
     const signature = JSON.stringify([
       senderOf(entry),
       entry.state,
@@ -47,6 +58,7 @@ export class TranscriptView {
       entry.text,
       entry.archived,
       entry.superseded,
+      surveyOpen,
     ]);
     if (item.dataset['signature'] === signature) return;
     item.dataset['signature'] = signature;
@@ -55,7 +67,25 @@ export class TranscriptView {
     item.hidden = entry.superseded;
     item.dataset['state'] = entry.state;
     if (entry.id !== undefined) item.dataset['activityId'] = entry.id;
-    item.replaceChildren(h('p', { class: 'sender' }, senderOf(entry)), textOf(entry), this.metaOf(entry));
+    item.replaceChildren(
+      h('p', { class: 'sender' }, senderOf(entry)),
+      textOf(entry),
+      ...(surveyOpen ? [this.surveyOf(entry)] : []),
+      this.metaOf(entry),
+    );
+    if (!surveyOpen) this.surveys.delete(entry.key);
+  }
+
+  private surveyOf(entry: Entry): HTMLFormElement {
+    const kept = this.surveys.get(entry.key);
+    if (kept) return kept;
+    const form = surveyForm((answer) => {
+      if (entry.survey && !entry.archived) {
+        this.actions.send(answerText(answer), answerValue(entry.survey, answer));
+      }
+    });
+    this.surveys.set(entry.key, form);
+    return form;
   }
 
   private metaOf(entry: Entry): HTMLElement {
@@ -70,7 +100,11 @@ export class TranscriptView {
       // A space between label and button, so the line's text (and a screen reader) says "Not sent — Send again".
       retry ? ' ' : null,
       retry
-        ? h('button', { type: 'button', class: 'retry', onclick: () => this.onRetry(entry) }, 'Send again')
+        ? h(
+            'button',
+            { type: 'button', class: 'retry', onclick: () => this.actions.retry(entry) },
+            'Send again',
+          )
         : null,
     );
   }

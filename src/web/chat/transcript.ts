@@ -1,6 +1,7 @@
 import {
   relaydeskNoticeOf,
   type ChatActivity,
+  type NoticeSurvey,
   type RelaydeskNoticeKind,
 } from '../webchat/directline-contract';
 
@@ -25,7 +26,14 @@ export interface Entry {
   archived: boolean;
   /** A place in the queue a later notice replaced (a newer place, an agent joining): no longer shown. */
   superseded: boolean;
+  /** A desk line asking the post-conversation survey: the survey an answer must name. */
+  survey: NoticeSurvey | undefined;
+  /** A customer's survey answer: what is posted with its text (the desk reads this, not the words). */
+  value: Readonly<Record<string, unknown>> | undefined;
 }
+
+/** The desk's lines about the survey: they come after an End and leave it the desk's last word. */
+const SURVEY_KINDS: ReadonlySet<RelaydeskNoticeKind | undefined> = new Set(['survey', 'survey-reply']);
 
 /** The desk lines after which an earlier place in the queue no longer holds. */
 const ENDS_POSITION: ReadonlySet<RelaydeskNoticeKind | undefined> = new Set(['position', 'joined', 'ended']);
@@ -58,9 +66,9 @@ export class Transcript {
   readonly entries: Entry[] = [];
   private nextLocal = 1;
 
-  /** A message the customer just sent (at `now`, ISO), waiting its turn. */
-  addOwn(text: string, now: string): Entry {
-    return this.push({ ...this.local('customer', text), timestamp: now, state: 'queued' });
+  /** A message the customer just sent (at `now`, ISO), waiting its turn; `value` rides along (a survey answer). */
+  addOwn(text: string, now: string, value?: Readonly<Record<string, unknown>>): Entry {
+    return this.push({ ...this.local('customer', text), timestamp: now, state: 'queued', value });
   }
 
   /** A note from the page itself (the chat ended, a new one started). */
@@ -86,11 +94,30 @@ export class Transcript {
     return this.entries.filter((entry) => entry.state === 'queued' && !entry.archived);
   }
 
-  /** Whether the desk's last word in this conversation is that it ended (nothing from the customer since). */
+  /**
+   * Whether the desk's last word in this conversation is that it ended (nothing from the customer since). The
+   * survey asked after an End, an answer to it and the desk's reply leave it ended.
+   */
   endedByDesk(): boolean {
-    const spoken = this.entries.filter((entry) => entry.author !== 'system' && !entry.archived);
+    const spoken = this.entries.filter(
+      (entry) => entry.author !== 'system' && !entry.archived && !isAboutSurvey(entry),
+    );
     const last = spoken[spoken.length - 1];
     return last?.author === 'desk' && last.kind === 'ended';
+  }
+
+  /**
+   * The surveys the customer can still answer here: asked in this conversation, and nothing written by the
+   * customer since (an answer, or a message, which starts a new conversation and closes the survey).
+   */
+  openSurveys(): ReadonlySet<Entry> {
+    const open = new Set<Entry>();
+    for (const entry of this.entries) {
+      if (entry.archived) continue;
+      if (entry.author === 'customer') open.clear();
+      else if (entry.kind === 'survey' && entry.survey !== undefined) open.add(entry);
+    }
+    return open;
   }
 
   /** Greys out everything so far (the customer starts a new conversation); what was not sent stays unsent. */
@@ -162,6 +189,8 @@ export class Transcript {
       agentName: undefined,
       archived: false,
       superseded: false,
+      survey: undefined,
+      value: undefined,
     };
   }
 
@@ -197,7 +226,14 @@ function newEntry(activity: ChatActivity, text: string): Entry {
     agentName: notice?.kind === 'agent-message' ? notice.agentName : undefined,
     archived: false,
     superseded: false,
+    survey: notice?.kind === 'survey' ? notice.survey : undefined,
+    value: own ? activity.value : undefined,
   };
+}
+
+/** A line of the survey's exchange: its question, the customer's answer, the desk's reply to it. */
+function isAboutSurvey(entry: Entry): boolean {
+  return entry.author === 'customer' ? entry.value !== undefined : SURVEY_KINDS.has(entry.kind);
 }
 
 /** Brings a known line up to its activity (the channel's id, time and text, an update's words); true if it changed. */

@@ -1,5 +1,6 @@
 import type { SessionDetail } from '../agent-api';
 import type { PreviousConversation, TranscriptLine } from '../../app/views';
+import { ratingText, type CsatAnswer } from '../../domain/csat';
 import type { Clamps } from './clamp';
 import { h, svg } from './dom';
 import { WORK_ITEM_STATE_LABELS, channelLabel, formatClock, formatDate } from './format';
@@ -30,7 +31,9 @@ export function conversationSummary(
       ...row('Started', formatClock(conversation.startedAt)),
       ...row('State', WORK_ITEM_STATE_LABELS[conversation.state]),
       ...row('Sentiment', conversation.sentiment),
+      ...row('Customer rating', conversation.csat ? ratingText(conversation.csat.rating) : undefined),
     ),
+    ...csatComment(conversation.csat, clamps),
     conversation.nameGiven
       ? h('p', { class: 'name-given', dir: 'auto' }, `Name given: ${conversation.nameGiven}`)
       : null,
@@ -42,6 +45,25 @@ export function conversationSummary(
     conversation.opening ? null : h('p', { class: 'empty' }, 'No messages yet.'),
     previousConversations(conversation.previous ?? [], openPrevious),
   ].filter((node): node is HTMLElement => node !== null);
+}
+
+/** The customer's survey comment, quoted as their messages are (their own words, shown as written). */
+function csatComment(csat: CsatAnswer | undefined, clamps: Clamps): HTMLElement[] {
+  if (csat?.comment === undefined) return [];
+  return [
+    h(
+      'h4',
+      {},
+      'Customer comment',
+      ' ',
+      h('time', { datetime: new Date(csat.answeredAt).toISOString() }, formatClock(csat.answeredAt)),
+    ),
+    h(
+      'blockquote',
+      { class: 'summary-quote csat-comment' },
+      clamps.wrap(messageText(csat.comment, 'quote-text')),
+    ),
+  ];
 }
 
 function quote(heading: string, line: TranscriptLine | undefined, clamps: Clamps): HTMLElement[] {

@@ -1,4 +1,5 @@
 import type { FloorAgent, FloorConversation } from '../../domain/floor';
+import { ratingText } from '../../domain/csat';
 import { PRESENCE_LABELS } from '../../domain/presence';
 import type { SentimentLevel } from '../../domain/sentiment';
 import { h } from './dom';
@@ -114,7 +115,18 @@ function conversationRow(
     { 'data-work-item-id': workItemId, 'data-state': conversation.state },
     h('th', { scope: 'row', class: 'work-item-title' }, title),
     h('td', {}, channelLabel(conversation.channel)),
-    h('td', {}, WORK_ITEM_STATE_LABELS[conversation.state]),
+    h(
+      'td',
+      {},
+      WORK_ITEM_STATE_LABELS[conversation.state],
+      conversation.csatRating !== undefined
+        ? h(
+            'span',
+            { class: 'floor-csat-rating', title: 'The customer’s rating in the survey' },
+            `Rated ${ratingText(conversation.csatRating)}`,
+          )
+        : null,
+    ),
     h('td', { class: 'floor-position' }, conversation.position ?? none()),
     h('td', { class: 'floor-agent' }, conversation.agentName ?? none()),
     timeCell(conversation, at, now),

@@ -124,7 +124,7 @@ export class FloorView {
     const shown = filterFloor(floor, filter);
     // The wait of an Open one is the same moment read after read (`at` − `waitMs`): only changes redraw.
     const rows = shown.conversations.map((row) => ({ ...row, waitMs: floor.at - (row.waitMs ?? 0) }));
-    const key = JSON.stringify([floor.counts, rows, floor.agents, filter]);
+    const key = JSON.stringify([floor.counts, floor.csatToday, rows, floor.agents, filter]);
     if (key === this.drawn) return;
     this.drawn = key;
     const keep = restorableFocus(this.element);
@@ -137,6 +137,7 @@ export class FloorView {
           h('span', { class: 'floor-count-label' }, WORK_ITEM_STATE_LABELS[state]),
         ),
       ),
+      csatCount(floor),
     );
     const times = { at: floor.at, now: this.now };
     this.conversations.replaceChildren(
@@ -167,6 +168,21 @@ export class FloorView {
     this.agentFilter.value = chosen;
     this.agentFilter.dataset['agents'] = key;
   }
+}
+
+/** The team's CSAT today: the average rating of the survey answers given today, and how many there were. */
+function csatCount(floor: Floor): HTMLElement {
+  const { answers, average } = floor.csatToday;
+  const label = answers === 1 ? 'CSAT today, 1 answer' : `CSAT today, ${answers} answers`;
+  return h(
+    'li',
+    {
+      class: 'floor-count floor-csat',
+      title: 'Average customer rating (1–5) of the survey answers given today',
+    },
+    h('span', { class: 'floor-count-value' }, average !== undefined ? average.toFixed(1) : '—'),
+    h('span', { class: 'floor-count-label' }, label),
+  );
 }
 
 function filterField(id: string, label: string, select: HTMLSelectElement): HTMLElement {

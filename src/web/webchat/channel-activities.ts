@@ -49,13 +49,17 @@ export function relaydeskIdOf(channelData: unknown): string | undefined {
   return typeof value === 'string' && value !== '' && value.length <= MAX_ID_CHARS ? value : undefined;
 }
 
-/** The customer's message, stamped by the channel: their bound id, the conversation, an id and the time. */
+/**
+ * The customer's message, stamped by the channel: their bound id, the conversation, an id and the time; a card
+ * submit's value (a survey answer) rides along as sent.
+ */
 export function customerMessage(
   conversationId: string,
   id: string,
   timestamp: string,
   from: ChannelAccount,
   text: string,
+  value?: Readonly<Record<string, unknown>>,
 ): ChatActivity {
   return {
     type: 'message',
@@ -66,6 +70,7 @@ export function customerMessage(
     from,
     text,
     textFormat: 'plain',
+    ...(value !== undefined ? { value } : {}),
   };
 }
 

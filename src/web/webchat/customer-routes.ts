@@ -17,7 +17,7 @@ import {
   type Handler,
 } from './directline-http';
 import type { LocalDirectLine } from './local-directline';
-import { postedProblem } from './posted-activity';
+import { postedProblem, postedValue } from './posted-activity';
 
 const CONVERSATION_ACTIVITIES = '/v3/directline/conversations/:conversationId/activities';
 
@@ -106,7 +106,7 @@ class CustomerRoutes {
       return;
     }
     const name = displayNameOf(isObject(body['from']) ? body['from']['name'] : undefined);
-    const activity = await this.channel.addCustomerMessage(access, body['text'], name);
+    const activity = await this.channel.addCustomerMessage(access, body['text'], name, postedValue(body));
     await this.handToBot(res, base, access, activity);
   };
 

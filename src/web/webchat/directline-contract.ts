@@ -17,7 +17,8 @@
  *   it expires). A conversation ends after an hour without a call from its customer (its tokens with it).
  * - Only `message` activities with a non-empty `text` are taken. The text goes to the desk as on any channel
  *   (longer than MAX_TEXT_CHARS, the agent sees it cut with "(truncated)"); the whole request is capped by
- *   MAX_BODY_KB.
+ *   MAX_BODY_KB. A message may carry a `value` (a JSON object), as a card's Action.Submit does: the page answers
+ *   the post-conversation survey so, and the desk reads the value, not the text.
  * - `watermark` is the sequence number of the last activity a client has seen: the answer holds the customer's
  *   and the desk's activities after it, in order, and the new watermark. An activity the desk updates comes
  *   again, with the same id, after the watermark current then.
@@ -68,6 +69,8 @@ export const RELAYDESK_NOTICE_KINDS = [
   'ended',
   'rate-limited',
   'agent-message',
+  'survey',
+  'survey-reply',
 ] as const;
 export type RelaydeskNoticeKind = (typeof RELAYDESK_NOTICE_KINDS)[number];
 
@@ -76,13 +79,21 @@ export const MAX_AGENT_NAME_CHARS = 128;
 /** The longest activity id a notice may refer to; a longer one is no reference. */
 export const MAX_NOTICE_ID_CHARS = 200;
 
+/** What a `survey` notice asks: the answer carries both back. */
+export interface NoticeSurvey {
+  readonly workItemId: string;
+  readonly surveyId: string;
+}
+
 /** `channelData.relaydesk` on the desk's messages: what each is, who wrote it, which message it refuses. */
 export interface RelaydeskNotice {
   readonly kind: RelaydeskNoticeKind;
   /** The agent's display name (agent-message, joined, ended). */
   readonly agentName?: string;
-  /** The customer's activity this answers (rate-limited: the one refused). */
+  /** The customer's activity this answers (rate-limited: the one refused; survey-reply: the answer). */
   readonly replyToId?: string;
+  /** A survey's question: which survey, for the answer to carry (survey only). */
+  readonly survey?: NoticeSurvey;
 }
 
 /** An activity as the channel hands it to the client. */
@@ -99,6 +110,8 @@ export interface ChatActivity {
   readonly textFormat?: string;
   readonly attachments?: readonly unknown[];
   readonly replyToId?: string;
+  /** A customer's message may carry one (a survey answer): a JSON object. */
+  readonly value?: Readonly<Record<string, unknown>>;
   /** Only on the desk's messages, and only this. */
   readonly channelData?: { readonly relaydesk: RelaydeskNotice };
 }
@@ -113,6 +126,8 @@ export interface PostedActivity {
   readonly type: 'message';
   readonly text: string;
   readonly from?: { readonly name?: string };
+  /** A card submit's data (the survey's answer): a JSON object. */
+  readonly value?: Readonly<Record<string, unknown>>;
 }
 
 export interface DirectLineError {
@@ -133,11 +148,23 @@ export function relaydeskNoticeOf(channelData: unknown): RelaydeskNotice | undef
   if (kind === undefined) return undefined;
   const agentName = nonEmpty(notice['agentName']);
   const replyToId = nonEmpty(notice['replyToId']);
+  const survey = kind === 'survey' ? surveyOf(notice['survey']) : undefined;
   return {
     kind,
     ...(agentName !== undefined ? { agentName: [...agentName].slice(0, MAX_AGENT_NAME_CHARS).join('') } : {}),
     ...(replyToId !== undefined && replyToId.length <= MAX_NOTICE_ID_CHARS ? { replyToId } : {}),
+    ...(survey !== undefined ? { survey } : {}),
   };
+}
+
+/** A survey's ids, each a non-empty string of at most MAX_NOTICE_ID_CHARS; else none. */
+function surveyOf(value: unknown): NoticeSurvey | undefined {
+  if (!isObject(value)) return undefined;
+  const workItemId = nonEmpty(value['workItemId']);
+  const surveyId = nonEmpty(value['surveyId']);
+  if (workItemId === undefined || surveyId === undefined) return undefined;
+  if (workItemId.length > MAX_NOTICE_ID_CHARS || surveyId.length > MAX_NOTICE_ID_CHARS) return undefined;
+  return { workItemId, surveyId };
 }
 
 function nonEmpty(value: unknown): string | undefined {

@@ -109,11 +109,16 @@ export class LocalDirectLine {
   }
 
   /** The customer's message, stamped by the channel: their bound id, the conversation, an id and the time. */
-  async addCustomerMessage(access: Access, text: string, name: string | undefined): Promise<ChatActivity> {
+  async addCustomerMessage(
+    access: Access,
+    text: string,
+    name: string | undefined,
+    value?: Readonly<Record<string, unknown>>,
+  ): Promise<ChatActivity> {
     const conversation = this.book.required(access.conversationId);
     const from: ChannelAccount = { id: conversation.userId, ...(name ? { name } : {}), role: 'user' };
     const stored = this.book.append(conversation, (id, timestamp) =>
-      customerMessage(conversation.id, id, timestamp, from, text),
+      customerMessage(conversation.id, id, timestamp, from, text, value),
     );
     return this.written(stored.activity);
   }

@@ -14,6 +14,13 @@ export function postedProblem(body: unknown): string | undefined {
   ) {
     return 'attachments are not taken';
   }
-  if (body['value'] !== undefined && body['value'] !== null) return 'values (card submits) are not taken';
+  const value = body['value'];
+  if (value !== undefined && value !== null && !isObject(value)) return 'value must be a JSON object';
   return undefined;
+}
+
+/** The posted message's value (a card submit, such as a survey answer), when it has one: a JSON object. */
+export function postedValue(body: unknown): Readonly<Record<string, unknown>> | undefined {
+  const value = isObject(body) ? body['value'] : undefined;
+  return isObject(value) ? value : undefined;
 }

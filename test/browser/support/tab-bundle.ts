@@ -20,6 +20,8 @@ const TAB: Bundle = {
     join(ROOT, 'src', 'web', 'agent-api.ts'),
     join(ROOT, 'src', 'web', 'quick-replies-api.ts'),
     join(ROOT, 'src', 'cards', 'verbs.ts'),
+    // The pure rules the tab shows (the Floor's, the survey's ratings).
+    join(ROOT, 'src', 'domain'),
     join(ROOT, 'src', 'web', 'base.css'),
     join(ROOT, 'src', 'shared'),
     join(ROOT, 'scripts', 'build-tab.ts'),
@@ -36,6 +38,8 @@ const CHAT: Bundle = {
     join(ROOT, 'src', 'web', 'webchat', 'directline-contract.ts'),
     join(ROOT, 'src', 'web', 'tab', 'dom.ts'),
     join(ROOT, 'src', 'web', 'tab', 'save-file.ts'),
+    // The survey's scale and comment length (src/domain/csat.ts).
+    join(ROOT, 'src', 'domain', 'csat.ts'),
     join(ROOT, 'src', 'web', 'base.css'),
     join(ROOT, 'src', 'shared'),
     join(ROOT, 'scripts', 'build-tab.ts'),

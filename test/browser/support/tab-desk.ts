@@ -25,6 +25,8 @@ export interface TabDesk {
   customerSays(customer: TestCustomer, text: string): Promise<void>;
   /** A full-page screenshot into test-artifacts/browser/<suite>/<name>.png. */
   screenshot(name: string): Promise<string>;
+  /** Where a screenshot of another page of the suite goes: test-artifacts/browser/<suite>/<name>.png. */
+  artifactPath(name: string): string;
   /** Uncaught page errors and console errors seen so far. */
   readonly pageErrors: string[];
   /** Resolves once no agent API call of the page is under way (the event stream aside); fails after 5 s. */
@@ -111,6 +113,7 @@ export async function startTabDesk(suite: string, env: Env): Promise<TabDesk> {
         );
         if (result.status !== 200) throw new Error(`customer message answered ${result.status}`);
       },
+      artifactPath: (name) => join(dir, `${name}.png`),
       screenshot: async (name) => {
         const path = join(dir, `${name}.png`);
         await page.screenshot({ path, fullPage: true, animations: 'disabled' });
