@@ -9,6 +9,7 @@ const base = require('./jest.config.js');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  testSequencer: '<rootDir>/test/chunks/sequencer.js',
   testMatch: ['<rootDir>/test/chunks/postgres-*.chunk.ts'],
   collectCoverage: false,
   coverageThreshold: undefined,

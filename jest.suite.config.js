@@ -9,5 +9,6 @@ const { SOLO } = require('./test/chunks/chunk-plan.js');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  testSequencer: '<rootDir>/test/chunks/sequencer.js',
   testMatch: ['<rootDir>/test/chunks/first-*.chunk.ts', ...SOLO.map((spec) => `<rootDir>/test/${spec}`)],
 };

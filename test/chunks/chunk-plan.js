@@ -83,11 +83,9 @@ function weightOf(spec) {
   return factor * (2_000 + size);
 }
 
-/** Chunk n of a pass (1-based): the specs dealt heaviest first, each to the chunk lightest so far. */
-function specsOfChunk(pass, n) {
+/** The chunks of a pass, the specs dealt heaviest first, each to the chunk lightest so far. */
+function chunksOf(pass) {
   const count = CHUNKS[pass];
-  if (!Number.isInteger(n) || n < 1 || n > count)
-    throw new Error(`${pass} has chunks 1 to ${count}, not ${n}.`);
   const chunks = Array.from({ length: count }, () => ({ weight: 0, specs: [] }));
   const weighed = chunkedSpecs(pass).map((spec) => ({ spec, weight: weightOf(spec) }));
   weighed.sort((a, b) => b.weight - a.weight || a.spec.localeCompare(b.spec));
@@ -96,7 +94,24 @@ function specsOfChunk(pass, n) {
     lightest.weight += weight;
     lightest.specs.push(spec);
   }
-  return chunks[n - 1].specs.sort();
+  return chunks;
 }
 
-module.exports = { TEST_ROOT, SOLO, CHUNKS, allSpecs, chunkedSpecs, specsOfChunk };
+function chunkOf(pass, n) {
+  const count = CHUNKS[pass];
+  if (!Number.isInteger(n) || n < 1 || n > count)
+    throw new Error(`${pass} has chunks 1 to ${count}, not ${n}.`);
+  return chunksOf(pass)[n - 1];
+}
+
+/** Chunk n of a pass (1-based): its specs, by path. */
+function specsOfChunk(pass, n) {
+  return [...chunkOf(pass, n).specs].sort();
+}
+
+/** What chunk n of a pass is guessed to take (test/chunks/sequencer.js starts the heaviest first). */
+function chunkWeight(pass, n) {
+  return chunkOf(pass, n).weight;
+}
+
+module.exports = { TEST_ROOT, LONG, SOLO, CHUNKS, allSpecs, chunkedSpecs, specsOfChunk, chunkWeight };
