@@ -1,3 +1,0 @@
-import { runChunk } from './run-chunk';
-
-runChunk(__filename);

@@ -1,0 +1,63 @@
+/**
+ * How `npm test` runs the specs: which run again on PostgreSQL, and which start first.
+ *
+ * Plain JavaScript: the jest configs read it.
+ */
+const { readdirSync } = require('node:fs');
+const { join, relative, sep } = require('node:path');
+
+const TEST_ROOT = join(__dirname, '..');
+
+/**
+ * The long specs, started first and side by side (test/support/sequencer.js): beside a browser spec each ran 4 to 5
+ * times as long as alone (the tenant spec 142 s against 27 s), and started last it ran past its timeout.
+ */
+const LONG = ['reliability/teams-limits-hour.spec.ts', 'reliability/teams-limits-tenant.spec.ts'];
+
+/**
+ * The second pass, with RELAYDESK_TEST_STORE=postgres: the suites that run a whole desk (HTTP, web, browser,
+ * reliability) again, each desk on a database of its own on the test PostgreSQL server. Tests that start no desk,
+ * or choose their store themselves, run once, in the first pass.
+ */
+const POSTGRES_DIRECTORIES = ['http', 'web', 'browser', 'reliability'];
+const POSTGRES_LEAVES_OUT = [
+  // The tab's and the chat page's logic on fake DOMs, and the Chromium check: no desk.
+  /^browser\/(chromium-setup|tab-logic|chat-logic|chat-transcript-file)\.spec\.ts$/,
+  /^web\/(agent-api-units|agent-events|agent-events-bus|archive-writer|directline-routes|local-directline|webchat-archive)\.spec\.ts$/,
+  /^(http|reliability)\/two-instances(-live)?\.spec\.ts$/,
+  /^reliability\/(crash-restart|crash-restart-postgres|http-edge)\.spec\.ts$/,
+  // Transfer races: the first pass runs them on one instance (SQLite) and on two instances sharing PostgreSQL.
+  /^reliability\/transfer-races\.spec\.ts$/,
+  // Teams' limits on a fake clock: SQLite chosen (or no desk at all); the outbox store itself is tested on both.
+  /^reliability\/teams-limits-(burst|hour|tenant)\.spec\.ts$/,
+  // Rules of the customer's side and of absent agents on a fake clock: their tables (position_notices, agent_away)
+  // are in the SQL contract on both backends, and the reads they make are the ones the specs above run on both.
+  /^http\/(operating-hours|keep-agent|missed-offer|customer-end|overflow|queue-position|away-agents)\.spec\.ts$/,
+  // The satisfaction survey's journeys: its table is in the store specs on both backends (csat-surveys).
+  /^http\/csat-survey\.spec\.ts$/,
+];
+
+/** Every spec under test/, as a path relative to it with forward slashes, sorted. */
+function allSpecs() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.spec.ts')) found.push(relative(TEST_ROOT, path).split(sep).join('/'));
+    }
+  };
+  walk(TEST_ROOT);
+  return found.sort();
+}
+
+/** The specs the PostgreSQL pass runs. */
+function postgresSpecs() {
+  return allSpecs().filter(
+    (spec) =>
+      POSTGRES_DIRECTORIES.includes(spec.split('/')[0]) &&
+      !POSTGRES_LEAVES_OUT.some((pattern) => pattern.test(spec)),
+  );
+}
+
+module.exports = { TEST_ROOT, LONG, allSpecs, postgresSpecs };

@@ -1,0 +1,22 @@
+interface Plan {
+  readonly LONG: readonly string[];
+  allSpecs(): string[];
+  postgresSpecs(): string[];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const plan = require('./suite-plan.js') as Plan;
+
+describe("npm test's plan", () => {
+  it('starts the long specs first, and they exist', () => {
+    for (const spec of plan.LONG) expect(plan.allSpecs()).toContain(spec);
+  });
+
+  it('runs the whole-desk suites again on PostgreSQL, and nothing that chooses its store itself', () => {
+    const specs = plan.postgresSpecs();
+    expect(specs.every((spec) => /^(http|web|browser|reliability)\//.test(spec))).toBe(true);
+    expect(specs).toContain('http/wrap-up.spec.ts');
+    expect(specs).not.toContain('reliability/crash-restart.spec.ts');
+    expect(specs).not.toContain('browser/tab-logic.spec.ts');
+    expect(specs).not.toContain('reliability/teams-limits-hour.spec.ts');
+  });
+});
