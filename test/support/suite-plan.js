@@ -20,9 +20,20 @@ const LONG = ['reliability/teams-limits-hour.spec.ts', 'reliability/teams-limits
  * or choose their store themselves, run once, in the first pass.
  */
 const POSTGRES_DIRECTORIES = ['http', 'web', 'browser', 'reliability'];
+/**
+ * The browser specs that run again on PostgreSQL: one journey per page (the agent's workspace, the customer's chat
+ * page, the supervisor's Floor). The others drive the same HTTP routes the http/ and web/ specs run on PostgreSQL,
+ * so running all 28 again tested the pages twice rather than the store twice.
+ */
+const BROWSER_ON_POSTGRES = [
+  'browser/workspace-journey.spec.ts',
+  'browser/webchat.spec.ts',
+  'browser/chat-first-hour.spec.ts',
+  'browser/workspace-floor.spec.ts',
+];
 const POSTGRES_LEAVES_OUT = [
-  // The tab's and the chat page's logic on fake DOMs, and the Chromium check: no desk.
-  /^browser\/(chromium-setup|tab-logic|chat-logic|chat-transcript-file)\.spec\.ts$/,
+  // Browser specs besides the journeys above (see BROWSER_ON_POSTGRES).
+  (spec) => spec.startsWith('browser/') && !BROWSER_ON_POSTGRES.includes(spec),
   /^web\/(agent-api-units|agent-events|agent-events-bus|archive-writer|directline-routes|local-directline|webchat-archive)\.spec\.ts$/,
   /^(http|reliability)\/two-instances(-live)?\.spec\.ts$/,
   /^reliability\/(crash-restart|crash-restart-postgres|http-edge)\.spec\.ts$/,
@@ -56,8 +67,8 @@ function postgresSpecs() {
   return allSpecs().filter(
     (spec) =>
       POSTGRES_DIRECTORIES.includes(spec.split('/')[0]) &&
-      !POSTGRES_LEAVES_OUT.some((pattern) => pattern.test(spec)),
+      !POSTGRES_LEAVES_OUT.some((rule) => (typeof rule === 'function' ? rule(spec) : rule.test(spec))),
   );
 }
 
-module.exports = { TEST_ROOT, LONG, allSpecs, postgresSpecs };
+module.exports = { TEST_ROOT, LONG, BROWSER_ON_POSTGRES, allSpecs, postgresSpecs };

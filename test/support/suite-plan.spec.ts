@@ -1,5 +1,6 @@
 interface Plan {
   readonly LONG: readonly string[];
+  readonly BROWSER_ON_POSTGRES: readonly string[];
   allSpecs(): string[];
   postgresSpecs(): string[];
 }
@@ -18,5 +19,18 @@ describe("npm test's plan", () => {
     expect(specs).not.toContain('reliability/crash-restart.spec.ts');
     expect(specs).not.toContain('browser/tab-logic.spec.ts');
     expect(specs).not.toContain('reliability/teams-limits-hour.spec.ts');
+  });
+
+  it('runs one browser journey per page on PostgreSQL, each an existing spec, and no other browser spec', () => {
+    const specs = plan.postgresSpecs();
+    for (const spec of plan.BROWSER_ON_POSTGRES) {
+      expect(plan.allSpecs()).toContain(spec);
+      expect(specs).toContain(spec);
+    }
+    expect(specs.filter((spec) => spec.startsWith('browser/')).sort()).toEqual(
+      [...plan.BROWSER_ON_POSTGRES].sort(),
+    );
+    expect(plan.allSpecs()).toContain('browser/workspace-tooltip.spec.ts');
+    expect(specs).not.toContain('browser/workspace-tooltip.spec.ts');
   });
 });
