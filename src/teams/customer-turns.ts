@@ -72,6 +72,8 @@ export class CustomerTurns {
         customerId: customer.customerId,
         channelId: customer.channelId,
         ...(activity.id ? { activityId: activity.id } : {}),
+        // A card's Action.Submit arrives as a reply to the card it was pressed on.
+        ...(activity.replyToId ? { cardActivityId: activity.replyToId } : {}),
         workItemId: stringOf(activity.value['workItemId']),
         surveyId: stringOf(activity.value['surveyId']),
         rating: activity.value['rating'],
