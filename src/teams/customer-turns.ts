@@ -89,7 +89,7 @@ export class CustomerTurns {
     }
     const text = typeof activity.text === 'string' ? activity.text.trim() : '';
     if (text.toLowerCase() === END_COMMAND) {
-      const ended = await customerEnds(ports, customer.customerId);
+      const ended = await customerEnds(ports, customer.customerId, activity.id || undefined);
       logger.info({ ...fields, outcome: ended.kind }, 'customer asked to end the chat');
       return;
     }
