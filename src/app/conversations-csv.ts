@@ -36,12 +36,14 @@ export function csvRecord(fields: readonly string[]): string {
 }
 
 /**
- * Accepted, as well as the store knows it: no row keeps the moment an agent accepted. The first line an agent
- * wrote is the first answer the customer had; an Active conversation no agent has written in yet went Active at
- * `stateChangedAt` (its accept, or its latest resume). Empty when neither is known (never taken, or taken and
- * ended without a word).
+ * Accepted: when an agent took it from the queue, as the row keeps it (WorkItem.answered, since 0026; taken from
+ * the queue again after a resume, the latest take). For a row written before 0026 it is inferred: the first line an
+ * agent wrote is the first answer the customer had; an Active conversation no agent has written in yet went Active
+ * at `stateChangedAt` (its accept, or its latest resume). Empty when none of these is known (never taken, or taken
+ * before 0026 and ended without a word).
  */
 export function acceptedAt(summary: ConversationSummary): number | undefined {
+  if (summary.answered !== undefined) return summary.answered.at;
   const firstWritten = summary.writers.reduce<number | undefined>(
     (first, writer) => (first === undefined || writer.firstAt < first ? writer.firstAt : first),
     undefined,
@@ -65,6 +67,12 @@ const seconds = (from: number | undefined, to: number | undefined): string =>
 
 const moment = (at: number | undefined): string => (at === undefined ? '' : isoSeconds(at));
 
+/** Wait, in seconds: as kept with the take (from when the customer began waiting), else created to accepted. */
+function waitSeconds(summary: ConversationSummary, accepted: number | undefined): string {
+  if (summary.answered !== undefined) return String(Math.round(summary.answered.waitedMs / 1000));
+  return seconds(summary.createdAt, accepted);
+}
+
 /** The columns of CSV_COLUMNS for one conversation; `names` gives each writer's name. */
 export function conversationFields(
   summary: ConversationSummary,
@@ -82,7 +90,7 @@ export function conversationFields(
     moment(summary.createdAt),
     moment(accepted),
     moment(ended),
-    seconds(summary.createdAt, accepted),
+    waitSeconds(summary, accepted),
     seconds(accepted, ended),
     outcome,
     // CSAT: the customer's rating (1–5) when they answered the survey; empty when not asked or not answered.

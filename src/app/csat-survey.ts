@@ -5,11 +5,12 @@ import {
   type CsatAnswer,
   surveyDecision,
   type EndedBy,
+  SURVEY_CARD_UPDATE_CHANNELS,
   type SurveyRefusal,
 } from '../domain/csat';
 import { admitMessage } from './customers';
 import { customerWording } from './customer-wording';
-import type { DeskPorts } from './desk-context';
+import type { CustomerNotice, DeskPorts, SurveyGiven } from './desk-context';
 import type { Logger } from './ports';
 import type { WorkItemDocument } from './documents';
 import { announceWorkItemChange } from './work-item-index';
@@ -70,6 +71,8 @@ export interface SurveyAnswerInput {
   readonly channelId: string;
   /** The channel's id of the answer's activity: a replay of it is taken once. */
   readonly activityId?: string;
+  /** The activity the answer was pressed on (the survey card's, as the channel says): replaced by the thanks. */
+  readonly cardActivityId?: string;
   readonly workItemId: string;
   readonly surveyId: string;
   readonly rating: unknown;
@@ -188,15 +191,32 @@ class AnswerTurn {
     });
     // Another answer was recorded between the read and the write: the first one stands.
     if (!written) return this.refuse('answered-already');
-    this.log.info({ rating, comment: comment !== undefined, truncated, agentId }, 'survey answered');
+    const card = this.answeredCard({ rating, ...(comment !== undefined ? { comment } : {}) });
+    this.log.info(
+      { rating, comment: comment !== undefined, truncated, agentId, cardUpdated: card !== undefined },
+      'survey answered',
+    );
+    // Queued in the answer's own transaction, after it is kept: a card update that fails is retried (or a new
+    // card posted when that one is gone) and never takes the answer with it.
     await deps.notifier.toCustomer(input.customerId, customerWording.surveyThanks, {
       kind: 'survey-reply',
       ...this.replyTo,
+      ...(card !== undefined ? { answeredCard: card } : {}),
     });
     // The Floor and the agent's closed item show the rating: their live views read again.
     await announceWorkItemChange(deps);
     if (agentId !== undefined) await deps.notifier.agentChanged?.(agentId);
     return { kind: 'answered', workItemId: input.workItemId, rating };
+  }
+
+  /**
+   * The survey card the answer was pressed on, to become the thanks, when the channel can update it (Teams, the
+   * Emulator). The web chat page's inline survey names no card: it is thanked with a message, as before.
+   */
+  private answeredCard(answer: SurveyGiven): CustomerNotice['answeredCard'] {
+    const { cardActivityId, channelId } = this.input;
+    if (cardActivityId === undefined || !usableId(cardActivityId)) return undefined;
+    return SURVEY_CARD_UPDATE_CHANNELS.has(channelId) ? { activityId: cardActivityId, answer } : undefined;
   }
 
   private async refuse(reason: SurveyRefusal | 'malformed'): Promise<SurveyAnswerOutcome> {

@@ -1,4 +1,5 @@
 import { findSession, startWrapUp } from '../domain/agent-sessions';
+import { isReplayedActivity, rememberActivity } from '../domain/inbound-activities';
 import { endByCustomer } from '../domain/work-item';
 import { dequeue } from '../domain/work-queue';
 import { lockAgents, refreshPanel, updateAgent } from './agents';
@@ -6,7 +7,7 @@ import { dismissConsultants } from './consult-thread';
 import { askSurvey } from './csat-survey';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
-import type { WorkItemDocument } from './documents';
+import type { CustomerDocument, WorkItemDocument } from './documents';
 import { dispatchOffers } from './offers';
 import type { SupervisionPorts } from './supervision';
 import { withdrawnTransferCard } from './transfer-answers';
@@ -19,20 +20,38 @@ export type CustomerEndPorts = SupervisionPorts & Pick<DeskPorts, 'customers' | 
 
 export type CustomerEndOutcome =
   | { readonly kind: 'nothing-to-end' }
+  /** Their latest conversation has ended already (a second End): told so, nothing changed. */
+  | { readonly kind: 'already-ended'; readonly workItemId: string }
+  /** The channel sent the same End again (its id already taken): nothing done, nothing said. */
+  | { readonly kind: 'replayed' }
   | { readonly kind: 'ended'; readonly workItemId: string; readonly from: 'open' | 'active' | 'waiting' };
 
 /**
  * The customer ends the chat (`end` typed, the web chat page's End chat): a queued or Waiting conversation closes;
  * an Active one goes to its agent's wrap-up, and the agent is told "<title> ended the conversation." The customer
  * is told either way, and asked how it went when an agent took part (CSAT_SURVEY). Taken in turn with the
- * customer's messages, in one transaction.
+ * customer's messages, in one transaction. The End's activity id is remembered with their messages' ids, so a
+ * channel's retry of it is taken once; an End of a conversation ended already is answered and changes nothing.
  */
-export function customerEnds(deps: CustomerEndPorts, customerId: string): Promise<CustomerEndOutcome> {
+export function customerEnds(
+  deps: CustomerEndPorts,
+  customerId: string,
+  activityId?: string,
+): Promise<CustomerEndOutcome> {
   return deps.customerTurns.run(customerId, () =>
     deps.unitOfWork.run(async () => {
-      const workItemId = (await deps.customers.get(customerId))?.latestWorkItemId;
+      const taken = await takeEnd(deps, customerId, activityId);
+      if (taken.replayed) {
+        deps.logger.info({ customerId, activityId }, 'customer end replayed by the channel: taken already');
+        return { kind: 'replayed' };
+      }
+      const workItemId = taken.customer?.latestWorkItemId;
       const before = workItemId ? await deps.workItems.get(workItemId) : undefined;
       const state = before?.item.state;
+      if (before && (state === 'wrap-up' || state === 'closed')) {
+        await deps.notifier.toCustomer(customerId, customerWording.alreadyEnded);
+        return { kind: 'already-ended', workItemId: before.item.id };
+      }
       if (!before || (state !== 'open' && state !== 'active' && state !== 'waiting')) {
         await deps.notifier.toCustomer(customerId, customerWording.nothingToEnd);
         return { kind: 'nothing-to-end' };
@@ -63,6 +82,28 @@ export function customerEnds(deps: CustomerEndPorts, customerId: string): Promis
       return { kind: 'ended', workItemId: doc.item.id, from };
     }),
   );
+}
+
+/**
+ * Remembers the End's activity id with the customer's recent message ids, in the End's transaction (an End that
+ * fails is not remembered, so its retry is taken): replayed when the id was taken already. Someone the desk never
+ * heard from has no row, and nothing is written for them.
+ */
+async function takeEnd(
+  deps: CustomerEndPorts,
+  customerId: string,
+  activityId: string | undefined,
+): Promise<{ replayed: boolean; customer: CustomerDocument | undefined }> {
+  let replayed = false;
+  const customer = await deps.customers.update(customerId, (current) => {
+    replayed = current !== undefined && isReplayedActivity(current.recentActivityIds, activityId);
+    if (!current || replayed) return current;
+    const recentActivityIds = rememberActivity(current.recentActivityIds, activityId);
+    return recentActivityIds === undefined || recentActivityIds === current.recentActivityIds
+      ? current
+      : { ...current, recentActivityIds };
+  });
+  return { replayed, customer };
 }
 
 /** The agent's session goes to wrap-up, as their own End would, and they are told the customer ended it. */

@@ -9,5 +9,13 @@ export interface SurveyCardView {
   readonly surveyId: string;
 }
 
+/** What an answered survey's card becomes (updated in place): the thanks, the rating given and any comment. */
+export interface SurveyThanksView {
+  readonly kind: 'csat-thanks';
+  readonly rating: number;
+  /** The comment as kept (cleaned and cut); customer text. */
+  readonly comment?: string;
+}
+
 /** Cards a customer is sent. */
-export type CustomerCardView = SurveyCardView;
+export type CustomerCardView = SurveyCardView | SurveyThanksView;

@@ -13,6 +13,8 @@ export const customerWording = {
   /** The customer ended the chat (`end`, the web chat page's End chat). */
   endedByCustomer: 'You ended the conversation. Send a message any time to start a new one.',
   nothingToEnd: "There's no conversation to end. Send a message any time to start one.",
+  /** An End of a conversation that has ended already (a second press of End chat): nothing changes. */
+  alreadyEnded: 'Your conversation has already ended. Send a message any time to start a new one.',
   /** Queued while no agent is Available or Busy (within the operating hours). */
   nobodyAvailable:
     'Thanks! Nobody is available right now. Your message is kept in the queue, and an agent will answer as soon as one is free.',

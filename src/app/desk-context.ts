@@ -72,6 +72,17 @@ export interface CustomerNotice {
   readonly deliveryId?: string;
   /** A `survey` notice's survey: channels that show cards get it as one, the web chat page inline. */
   readonly survey?: SurveyAsked;
+  /**
+   * A `survey-reply` thanking for an answer pressed on the survey card: the card's activity id (updated in place
+   * with the thank-you card, or a new one posted when it is gone) and the answer it shows.
+   */
+  readonly answeredCard?: { readonly activityId: string; readonly answer: SurveyGiven };
+}
+
+/** An answer as it was kept: what the thank-you card repeats. */
+export interface SurveyGiven {
+  readonly rating: number;
+  readonly comment?: string;
 }
 
 /** Where the desk's messages go; the edge renders views as cards and keeps the activity ids. */

@@ -44,6 +44,11 @@ export interface ConversationSummary {
   readonly writers: readonly { readonly agentId: string; readonly firstAt: number }[];
   /** The customer's answer to the survey asked at its End (1–5), once given. */
   readonly csat?: number;
+  /**
+   * When an agent took it from the queue and how long the customer had waited (WorkItem.answered, from 0026);
+   * absent when never taken, or taken before 0026 kept it.
+   */
+  readonly answered?: { readonly at: number; readonly waitedMs: number };
 }
 
 /** Where a page of conversations by creation time ends: the next page starts after it. */

@@ -4,7 +4,7 @@ import { Template } from 'adaptivecards-templating';
 import type { CustomerCardView } from '../app/customer-views';
 import type { AgentView } from '../app/views';
 import { type CardKind, type DataOptions, cardDataFor } from './card-data';
-import { surveyCardData } from './survey-data';
+import { surveyCardData, surveyThanksData } from './survey-data';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -41,8 +41,11 @@ export const CARD_KINDS: readonly CardKind[] = [
   'floor',
 ];
 
-/** The cards customers are sent (Action.Submit only: the Emulator and Teams chats with a bot both send it back). */
-export const CUSTOMER_CARD_KINDS: readonly CustomerCardView['kind'][] = ['csat-survey'];
+/**
+ * The cards customers are sent (Action.Submit only: the Emulator and Teams chats with a bot both send it back), and
+ * the read-only card an answered survey becomes.
+ */
+export const CUSTOMER_CARD_KINDS: readonly CustomerCardView['kind'][] = ['csat-survey', 'csat-thanks'];
 
 type TemplateKind = CardKind | CustomerCardView['kind'];
 
@@ -109,9 +112,10 @@ export class CardRenderer {
     return asAdaptiveCard(expanded, `the expanded ${view.kind} card`);
   }
 
-  /** A card for a customer (the post-conversation survey), from its template in cards/. */
+  /** A card for a customer (the post-conversation survey, its thanks), from its template in cards/. */
   renderCustomerCard(view: CustomerCardView): AdaptiveCardJson {
-    const expanded: unknown = this.template(view.kind).expand({ $root: surveyCardData(view) });
+    const data = view.kind === 'csat-survey' ? surveyCardData(view) : surveyThanksData(view);
+    const expanded: unknown = this.template(view.kind).expand({ $root: data });
     return asAdaptiveCard(expanded, `the expanded ${view.kind} card`);
   }
 }

@@ -1,8 +1,7 @@
-import type { SurveyCardView } from '../app/customer-views';
+import type { SurveyCardView, SurveyThanksView } from '../app/customer-views';
 import { customerWording } from '../app/customer-wording';
-import { CSAT_COMMENT_MAX_CHARS, CSAT_RATING_WORDS } from '../domain/csat';
-
-/** The data of the customer's survey card (cards/csat-survey.json): the question, the choices, what Send carries. */
+import { CSAT_COMMENT_MAX_CHARS, CSAT_RATING_WORDS, ratingText } from '../domain/csat';
+import { escapeCardText } from './escape';
 
 /** What the survey card's Send carries back (with the inputs `rating` and `comment` merged in by the client). */
 export const SURVEY_ANSWER_VERB = 'csatAnswer';
@@ -12,6 +11,7 @@ export interface SurveyChoiceData {
   readonly value: string;
 }
 
+/** The data of the customer's survey card (cards/csat-survey.json): the question, the choices, what Send carries. */
 export interface SurveyCardData {
   readonly question: string;
   readonly choices: readonly SurveyChoiceData[];
@@ -33,5 +33,23 @@ export function surveyCardData(view: SurveyCardView): SurveyCardData {
     // The desk's own ids (UUIDs), never customer text.
     workItemId: view.workItemId,
     surveyId: view.surveyId,
+  };
+}
+
+/** The data of the card an answered survey becomes (cards/csat-thanks.json). */
+export interface SurveyThanksData {
+  readonly title: string;
+  readonly rated: string;
+  readonly hasComment: boolean;
+  readonly comment: string;
+}
+
+export function surveyThanksData(view: SurveyThanksView): SurveyThanksData {
+  return {
+    title: customerWording.surveyThanks,
+    rated: `You rated us ${ratingText(view.rating)}.`,
+    hasComment: view.comment !== undefined,
+    // The customer's own words, shown back to them: inert all the same.
+    comment: view.comment !== undefined ? escapeCardText(view.comment) : '',
   };
 }

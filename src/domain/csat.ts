@@ -31,6 +31,13 @@ export const CSAT_RATING_WORDS: readonly string[] = [
  */
 export const SURVEY_CHANNELS: ReadonlySet<string> = new Set(['msteams', 'emulator', 'webchat', 'directline']);
 
+/**
+ * Channels where the bot can update a card it sent (Teams, the Emulator): there the survey card the customer
+ * answered is replaced by a read-only thank-you. Direct Line cannot update an activity, and the desk's web chat
+ * page shows the survey inline and answers it without naming a card, so elsewhere the thanks is a message.
+ */
+export const SURVEY_CARD_UPDATE_CHANNELS: ReadonlySet<string> = new Set(['msteams', 'emulator']);
+
 /** How a conversation came to an end (or closed without one). Only an End asks for a rating. */
 export type EndedBy =
   | 'agent'

@@ -72,6 +72,8 @@ export class CustomerTurns {
         customerId: customer.customerId,
         channelId: customer.channelId,
         ...(activity.id ? { activityId: activity.id } : {}),
+        // A card's Action.Submit arrives as a reply to the card it was pressed on.
+        ...(activity.replyToId ? { cardActivityId: activity.replyToId } : {}),
         workItemId: stringOf(activity.value['workItemId']),
         surveyId: stringOf(activity.value['surveyId']),
         rating: activity.value['rating'],
@@ -87,7 +89,7 @@ export class CustomerTurns {
     }
     const text = typeof activity.text === 'string' ? activity.text.trim() : '';
     if (text.toLowerCase() === END_COMMAND) {
-      const ended = await customerEnds(ports, customer.customerId);
+      const ended = await customerEnds(ports, customer.customerId, activity.id || undefined);
       logger.info({ ...fields, outcome: ended.kind }, 'customer asked to end the chat');
       return;
     }

@@ -54,7 +54,7 @@ export class ProactiveNotifier implements Notifier {
     const relaydeskId = notice?.deliveryId ?? this.options.ids.next();
     const activity = textActivity(text, relaydeskId);
     if (notice) {
-      const { deliveryId: _traced, ...shown } = notice;
+      const { deliveryId: _traced, answeredCard: _card, ...shown } = notice;
       activity.channelData = { relaydeskId, relaydesk: shown };
     }
     const render = this.options.renderCustomerCard;
@@ -62,9 +62,15 @@ export class ProactiveNotifier implements Notifier {
       // The question stays as the text: what a notification, a transcript or a client without cards shows.
       activity.attachments = [CardFactory.adaptiveCard(render({ kind: 'csat-survey', ...notice.survey }))];
     }
+    const answered = render ? notice?.answeredCard : undefined;
+    if (answered && render) {
+      // The survey card the customer pressed becomes the thanks: it can be answered only once.
+      activity.attachments = [CardFactory.adaptiveCard(render({ kind: 'csat-thanks', ...answered.answer }))];
+    }
     await this.enqueue({ kind: 'customer', id: customerId }, activity, {
       relaydeskId,
       label: notice?.kind ?? 'text',
+      ...(answered ? { replaces: answered.activityId } : {}),
       ...(notice?.kind === 'agent-message' && notice.replyToId === undefined
         ? { batch: AGENT_MESSAGE_BATCH }
         : {}),

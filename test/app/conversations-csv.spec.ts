@@ -87,6 +87,38 @@ describe('a conversation as a CSV row', () => {
     ]);
   });
 
+  it('takes accepted and the wait as kept when the agent took it from the queue, though their first line came later', () => {
+    const taken = summary({ answered: { at: T0 + MIN, waitedMs: 45_500 } });
+    expect(acceptedAt(taken)).toBe(T0 + MIN);
+    expect(conversationFields(taken, NAMES).slice(5, 9)).toEqual([
+      '2026-12-06T09:01:00Z',
+      '2026-12-06T09:20:00Z',
+      '46',
+      '1140',
+    ]);
+  });
+
+  it('takes the kept wait as it is, not created to accepted (the customer began waiting after the pre-chat)', () => {
+    const taken = summary({ answered: { at: T0 + 3 * MIN, waitedMs: 30_000 } });
+    expect(conversationFields(taken, NAMES).slice(5, 9)).toEqual([
+      '2026-12-06T09:03:00Z',
+      '2026-12-06T09:20:00Z',
+      '30',
+      '1020',
+    ]);
+  });
+
+  it('infers accepted from the first agent line for a row written before the take was kept (no answered)', () => {
+    const old = summary({ answered: undefined });
+    expect(acceptedAt(old)).toBe(T0 + 2 * MIN);
+    expect(conversationFields(old, NAMES).slice(5, 9)).toEqual([
+      '2026-12-06T09:02:00Z',
+      '2026-12-06T09:20:00Z',
+      '120',
+      '1080',
+    ]);
+  });
+
   it('gives the customer’s survey rating as CSAT, and leaves it empty when none was given', () => {
     expect(conversationFields(summary({ csat: 4 }), NAMES).at(-1)).toBe('4');
     expect(conversationFields(summary({ csat: undefined }), NAMES).at(-1)).toBe('');

@@ -65,3 +65,38 @@ describe('the survey card', () => {
     });
   });
 });
+
+/** The card an answered survey becomes (cards/csat-thanks.json): read-only, the rating and the comment repeated. */
+describe('the survey’s thank-you card', () => {
+  const renderer = new CardRenderer();
+
+  it('thanks, repeats the rating and the comment, and offers nothing to press or fill in', () => {
+    const card = renderer.renderCustomerCard({ kind: 'csat-thanks', rating: 4, comment: 'Quick and kind' });
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(textBlocks(card)).toEqual([
+      'Thank you for your feedback.',
+      'You rated us 4 of 5.',
+      'Your comment:',
+      'Quick and kind',
+    ]);
+    const controls = allObjects(card).filter((object) => /^(Action|Input)\./.test(String(object['type'])));
+    expect(controls).toEqual([]);
+    expect(allStrings(card).filter((value) => value.includes('${'))).toEqual([]);
+  });
+
+  it('shows no comment lines without a comment', () => {
+    const card = renderer.renderCustomerCard({ kind: 'csat-thanks', rating: 1 });
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(textBlocks(card)).toEqual(['Thank you for your feedback.', 'You rated us 1 of 5.']);
+  });
+
+  it('keeps the customer’s comment inert: no markdown, no link, no template expression', () => {
+    const comment = '[click](https://evil.example) **bold** <at>Alex</at> ${surveyId}';
+    const card = renderer.renderCustomerCard({ kind: 'csat-thanks', rating: 5, comment });
+    const shown = textBlocks(card).at(-1)!;
+    expect(shown).not.toContain('<');
+    expect(shown).toContain('\\[click\\]');
+    expect(shown).toContain('\\*\\*bold\\*\\*');
+    expect(shown).toContain('$\\{surveyId\\}');
+  });
+});

@@ -9,7 +9,7 @@
  */
 import type { TestAgent, TestCustomer } from '../support/activities';
 import { customerMessage } from '../support/activities';
-import { cardOf, objectsOfType, textOf, visibleTexts } from '../support/cards';
+import { allObjects, cardOf, objectsOfType, textBlocks, textOf, visibleTexts } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
 import { QUEUED, alex } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
@@ -28,6 +28,13 @@ const lou: TestCustomer = { userId: 'csat-visitor-2', conversationId: 'conv-csat
 const max: TestCustomer = { userId: 'csat-visitor-3', conversationId: 'conv-csat-3' };
 const ned: TestCustomer = { userId: 'csat-visitor-4', conversationId: 'conv-csat-4' };
 const eve: TestCustomer = { userId: 'csat-stranger', conversationId: 'conv-csat-5' };
+const pat: TestCustomer = { userId: 'csat-visitor-6', conversationId: 'conv-csat-6' };
+const ron: TestCustomer = { userId: 'csat-visitor-7', conversationId: 'conv-csat-7' };
+const dee: TestCustomer = {
+  userId: 'csat-visitor-8',
+  conversationId: 'conv-csat-8',
+  channelId: 'directline',
+};
 
 const SURVEY = 'How did we do? (1–5)';
 const THANKS = 'Thank you for your feedback.';
@@ -37,6 +44,8 @@ const ANSWERED_ALREADY = "You've already answered this survey. Thank you!";
 const CLOSED_SURVEY = 'This survey has closed, so that answer was not recorded.';
 const ENDED_BY_ALEX = 'Alex Agent has ended the conversation. Send a message any time to start a new one.';
 const YOU_ENDED = 'You ended the conversation. Send a message any time to start a new one.';
+
+const customerIdOf = (customer: TestCustomer) => `${customer.channelId ?? 'emulator'}:${customer.userId}`;
 
 const toldTo = (calls: readonly RecordedCall[], customer: TestCustomer) =>
   saidTo(calls, customer.conversationId).map((call) => textOf(call) ?? '');
@@ -86,10 +95,31 @@ describe('the post-conversation survey (CSAT)', () => {
   async function alexTakes(customer: TestCustomer, text: string): Promise<string> {
     await team.say(customer, text);
     expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
-    const item = (await team.tables().customers.get(`emulator:${customer.userId}`))?.latestWorkItemId;
+    const item = (await team.tables().customers.get(customerIdOf(customer)))?.latestWorkItemId;
     expect((await team.tables().workItems.get(item!))?.item.state).toBe('active');
     return item!;
   }
+
+  /** The customer presses Send on the survey card: a message replying to the card, its data and inputs as value. */
+  const pressOnCard = (customer: TestCustomer, cardId: string, value: Record<string, unknown>) =>
+    team.send({
+      ...customerMessage(team.connector.serviceUrl, customer, ''),
+      text: undefined,
+      value,
+      replyToId: cardId,
+    });
+
+  /** Alex takes the customer's conversation and ends it: the survey the customer was sent. */
+  async function surveyedAfterEnd(customer: TestCustomer, text: string) {
+    const workItemId = await alexTakes(customer, text);
+    const ended = await team.press(alex, 'end', { sessionId: workItemId });
+    const sent = surveySent(ended.calls, customer);
+    expect(sent.data).toMatchObject({ workItemId });
+    return { workItemId, cardId: sent.call!.activityId, data: sent.data! };
+  }
+
+  const updatesTo = (calls: readonly RecordedCall[], customer: TestCustomer) =>
+    calls.filter((call) => call.kind === 'update' && call.conversationId === customer.conversationId);
 
   it('asks the customer after the agent’s End, once, as a card carrying the conversation and the survey', async () => {
     await team.tell(alex, 'hi');
@@ -317,6 +347,84 @@ describe('the post-conversation survey (CSAT)', () => {
     );
     expect(transcript.body).toMatch(/^CSAT: 4 of 5 \(answered \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/m);
     expect(transcript.body).toMatch(/^CSAT comment: Quick and kind Thanks !!!/m);
+  });
+
+  describe('the card the customer answered (Teams, the Emulator)', () => {
+    beforeAll(async () => {
+      // Those still queued from above leave, so each offer Alex is sent next is for the customer of the test.
+      await team.say(eve, 'end');
+      await team.say(lou, 'end');
+      expect(await team.queueLength()).toBe(0);
+      // The wrap-up's timeout above left Alex Inactive.
+      await team.tell(alex, 'presence available');
+    });
+
+    it('becomes a read-only thanks with the rating and comment, updated in place; a second press is refused', async () => {
+      const { workItemId, cardId, data } = await surveyedAfterEnd(pat, 'Is my order in?');
+      const pressed = await pressOnCard(pat, cardId, { ...data, rating: '5', comment: 'Quick *and* kind' });
+      expect(toldTo(pressed.calls, pat)).toEqual([]);
+      const [update, ...more] = updatesTo(pressed.calls, pat);
+      expect(more).toEqual([]);
+      expect(update?.activityId).toBe(cardId);
+      expect(textOf(update)).toBe(THANKS);
+      const thanks = cardOf(update);
+      expect(textBlocks(thanks)).toEqual([
+        THANKS,
+        'You rated us 5 of 5.',
+        'Your comment:',
+        'Quick \\*and\\* kind',
+      ]);
+      const controls = allObjects(thanks).filter((object) =>
+        /^(Action|Input)\./.test(String(object['type'])),
+      );
+      expect(controls).toEqual([]);
+      const answered = await surveyRow(workItemId);
+      expect(answered?.answer).toMatchObject({ rating: 5, comment: 'Quick *and* kind' });
+
+      const mark = refusals().length;
+      const again = await pressOnCard(pat, cardId, { ...data, rating: '1' });
+      expect(toldTo(again.calls, pat)).toEqual([ANSWERED_ALREADY]);
+      expect(updatesTo(again.calls, pat)).toEqual([]);
+      expect(await surveyRow(workItemId)).toEqual(answered);
+      expect(refusals().slice(mark)).toEqual([expect.objectContaining({ reason: 'answered-already' })]);
+    });
+
+    it('takes a replayed press once: no second update, nothing said', async () => {
+      const { workItemId, cardId, data } = await surveyedAfterEnd(ron, 'Can I change my address?');
+      const press = {
+        ...customerMessage(team.connector.serviceUrl, ron, ''),
+        text: undefined,
+        value: { ...data, rating: '3' },
+        replyToId: cardId,
+      };
+      const first = await team.send(press);
+      expect(updatesTo(first.calls, ron).map((call) => call.activityId)).toEqual([cardId]);
+      const replayed = await team.send(press);
+      expect(replayed.calls).toEqual([]);
+      expect((await surveyRow(workItemId))?.answer).toMatchObject({ rating: 3 });
+    });
+
+    it('posts the thanks as a new card when the answered card is gone; the answer is kept either way', async () => {
+      const { workItemId, data } = await surveyedAfterEnd(pat, 'One more question');
+      const pressed = await pressOnCard(pat, 'no-such-card', { ...data, rating: '2' });
+      expect(updatesTo(pressed.calls, pat)).toEqual([]);
+      const [posted, ...more] = saidTo(pressed.calls, pat.conversationId);
+      expect(more).toEqual([]);
+      expect(textOf(posted)).toBe(THANKS);
+      expect(textBlocks(cardOf(posted))).toEqual([THANKS, 'You rated us 2 of 5.']);
+      expect((await surveyRow(workItemId))?.answer).toMatchObject({ rating: 2 });
+    });
+
+    it('thanks with a message, as before, on a channel that cannot update a card (Direct Line)', async () => {
+      const { workItemId, cardId, data } = await surveyedAfterEnd(dee, 'Hello from the web');
+      const pressed = await pressOnCard(dee, cardId, { ...data, rating: '5' });
+      expect(updatesTo(pressed.calls, dee)).toEqual([]);
+      const [said, ...more] = saidTo(pressed.calls, dee.conversationId);
+      expect(more).toEqual([]);
+      expect(textOf(said)).toBe(THANKS);
+      expect(cardOf(said)).toBeUndefined();
+      expect((await surveyRow(workItemId))?.answer).toMatchObject({ rating: 5 });
+    });
   });
 });
 

@@ -3,7 +3,7 @@
  * Active conversation goes to its agent's wrap-up and the agent is told; a queued one closes and leaves the queue;
  * with nothing to end the customer is told so. Only `end` alone is the command.
  */
-import type { TestCustomer } from '../support/activities';
+import { customerMessage, type TestCustomer } from '../support/activities';
 import { textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
 import { SURVEY, alex } from '../support/fixtures';
@@ -64,5 +64,50 @@ describe('the customer ends the chat', () => {
       "Thanks! You're in the queue; an agent will be with you shortly.",
     ]);
     expect(await team.queueLength()).toBe(1);
+  });
+});
+
+describe('an End taken once', () => {
+  const team = useTeamworkDesk([alex], { AGENT_CAPACITY: '2', WRAP_UP_HOLD_S: '0' });
+  const pat: TestCustomer = { userId: 'end-visitor-4', conversationId: 'conv-end-4' };
+  const ALREADY_ENDED = 'Your conversation has already ended. Send a message any time to start a new one.';
+  let patItem: string;
+
+  const endedNotices = (calls: readonly RecordedCall[]) =>
+    cardTexts(calls, alex).filter((text) => text.endsWith('ended the conversation.'));
+
+  it('an End the channel sends again with the same activity id acts once: one notice to the agent, one survey', async () => {
+    await team.tell(alex, 'hi');
+    await team.say(pat, 'Where is my refund?');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    patItem = (await team.sessionsOf(alex))[0]!.id;
+    const end = customerMessage(team.connector.serviceUrl, pat, 'end');
+    const first = await team.send(end);
+    expect(toldTo(first.calls, pat)).toEqual([YOU_ENDED, SURVEY]);
+    expect(endedNotices(first.calls)).toEqual(['Visitor 1 ended the conversation.']);
+    const item = (await team.tables().workItems.get(patItem))?.item;
+    const survey = await team.tables().surveys.get(patItem);
+    expect(item?.state).toBe('wrap-up');
+
+    const replayed = await team.send(end);
+    expect(replayed.calls).toEqual([]);
+    expect((await team.tables().workItems.get(patItem))?.item).toEqual(item);
+    expect(await team.tables().surveys.get(patItem)).toEqual(survey);
+    expect(team.desk.lines.filter((line) => line.msg === 'customer ended the conversation')).toHaveLength(1);
+    expect(team.desk.lines.filter((line) => line.msg.startsWith('customer end replayed'))).toEqual([
+      expect.objectContaining({ activityId: end['id'] }),
+    ]);
+  });
+
+  it('an End of a conversation that has ended already says so and changes nothing', async () => {
+    const item = (await team.tables().workItems.get(patItem))?.item;
+    const survey = await team.tables().surveys.get(patItem);
+    const again = await team.say(pat, 'end');
+    expect(toldTo(again.calls, pat)).toEqual([ALREADY_ENDED]);
+    expect(endedNotices(again.calls)).toEqual([]);
+    expect(saidTo(again.calls, alex.conversationId)).toEqual([]);
+    expect((await team.tables().workItems.get(patItem))?.item).toEqual(item);
+    expect(await team.tables().surveys.get(patItem)).toEqual(survey);
+    expect(await team.queueLength()).toBe(0);
   });
 });

@@ -133,11 +133,12 @@ describe('exports: transcripts as text, conversations as CSV', () => {
     expect(answer.headers.get('content-disposition')).toBe(
       `attachment; filename="relaydesk-conversations-${today}-to-${today}.csv"`,
     );
-    // Oldest first; Lou, still queued, has no accepted, ended or outcome yet.
+    // Oldest first; Lou, still queued, has no accepted, ended or outcome yet. Kim's accepted is when Alex took
+    // it (30 s), not Alex's first line (45 s).
     expect(answer.body.split('\r\n')).toEqual([
       CSV_HEADER,
-      `${kimItem},emulator,Visitor 1,Alex Agent,${iso(createdAt)},${iso(createdAt + 45_000)},` +
-        `${iso(createdAt + 105_000)},45,60,Closed by a supervisor,`,
+      `${kimItem},emulator,Visitor 1,Alex Agent,${iso(createdAt)},${iso(createdAt + 30_000)},` +
+        `${iso(createdAt + 105_000)},30,75,Closed by a supervisor,`,
       `${louItem},emulator,Visitor 2,,${iso(createdAt + 45_000)},,,,,,`,
       '',
     ]);

@@ -54,6 +54,12 @@ describe.each(EDGE_BACKENDS)('conversations by creation time, a page at a time, 
       await surveys.ask({ workItemId: id, ...asked });
     }
     await surveys.answer('b', 's-b', { rating: 4, answeredAt: T0 + 60 });
+    // b was taken from the queue (kept since 0026); a, like rows written before it, keeps no take.
+    await repository.update('b', (current) =>
+      current
+        ? { ...current, item: { ...current.item, answered: { at: T0 + 7_000, waitedMs: 6_000 } } }
+        : current,
+    );
   });
 
   afterAll(async () => {
@@ -96,6 +102,17 @@ describe.each(EDGE_BACKENDS)('conversations by creation time, a page at a time, 
       ],
     });
     expect(first.writers).toEqual([]);
+  });
+
+  it('gives when an agent took it from the queue and the wait, as kept; none when not kept', async () => {
+    const all = (await readAll(10)).flat();
+    expect(all.map((summary) => [summary.workItemId, summary.answered])).toEqual([
+      ['first', undefined],
+      ['a', undefined],
+      ['b', { at: T0 + 7_000, waitedMs: 6_000 }],
+      ['c', undefined],
+      ['last', undefined],
+    ]);
   });
 
   it('gives the survey’s rating as CSAT once answered, none when unanswered or not asked', async () => {

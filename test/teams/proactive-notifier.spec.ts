@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { ConversationReference } from 'botbuilder';
+import type { CustomerCardView } from '../../src/app/customer-views';
 import type { AgentView } from '../../src/app/views';
 import { SqlCardSlots } from '../../src/store/sql/card-slots';
 import { SqlConversationReferences } from '../../src/store/sql/conversation-references';
@@ -284,6 +285,63 @@ describe('ProactiveNotifier', () => {
         ['pressed'],
         ['again'],
       ]);
+    });
+  });
+
+  describe('the survey card a customer answered', () => {
+    const renderCustomerCard = (view: CustomerCardView) => ({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        {
+          type: 'TextBlock',
+          text: view.kind === 'csat-thanks' ? `thanks ${view.rating} ${view.comment ?? ''}` : view.kind,
+        },
+      ],
+    });
+    const answeredCard = (activityId: string) => ({
+      activityId,
+      answer: { rating: 4, comment: 'kind' },
+    });
+
+    it('is updated in place with the thanks card, retried when the update fails, and nothing new is posted', async () => {
+      notifier = new ProactiveNotifier({ ...options, renderCustomerCard });
+      const customer = 'emulator:user-1';
+      const survey = { workItemId: 'wi-1', surveyId: 's-1' };
+      await notified(notifier.toCustomer(customer, 'How did we do?', { kind: 'survey', survey }));
+      const card = connector.posted(customerChat)[0]!.activityId;
+      connector.failNext(1, 503);
+      await notified(
+        notifier.toCustomer(customer, 'Thank you', {
+          kind: 'survey-reply',
+          replyToId: 'in-9',
+          answeredCard: answeredCard(card),
+        }),
+      );
+      expect(connector.refused.map((call) => call.status)).toEqual([503]);
+      expect(connector.posted(customerChat)).toHaveLength(1);
+      const [update, ...more] = connector.updates(customerChat, card);
+      expect(more).toEqual([]);
+      expect(textOf(update)).toBe('Thank you');
+      expect(textBlocks(cardOf(update))).toEqual(['thanks 4 kind']);
+      // What the web chat page reads says what the message is, not which card it replaced.
+      expect(update?.activity['channelData']).toMatchObject({
+        relaydesk: { kind: 'survey-reply', replyToId: 'in-9' },
+      });
+      expect(JSON.stringify(update?.activity['channelData'])).not.toContain('answeredCard');
+    });
+
+    it('is answered with a plain message when there is no customer card renderer (no card was sent)', async () => {
+      await notified(
+        notifier.toCustomer('emulator:user-1', 'Thank you', {
+          kind: 'survey-reply',
+          answeredCard: answeredCard('in-3'),
+        }),
+      );
+      expect(connector.updates(customerChat)).toEqual([]);
+      const [posted] = connector.posted(customerChat);
+      expect(textOf(posted)).toBe('Thank you');
+      expect(cardOf(posted)).toBeUndefined();
     });
   });
 

@@ -49,6 +49,8 @@ export async function createdBetween(
       'work_items.state_changed_at as state_changed_at',
       'work_items.outcome as outcome',
       'work_items.closed_reason as closed_reason',
+      'work_items.answered_at as answered_at',
+      'work_items.waited_ms as waited_ms',
       'csat_surveys.rating as rating',
     ])
     .where('work_items.workstream', '=', workstream)
@@ -81,5 +83,9 @@ export async function createdBetween(
     ...(row.closed_reason !== null ? { closedReason: row.closed_reason as ClosedReason } : {}),
     writers: writers.get(row.id) ?? [],
     ...(row.rating !== null ? { csat: Number(row.rating) } : {}),
+    // Both written together (0026); a bigint may come back as text on PostgreSQL.
+    ...(row.answered_at !== null && row.waited_ms !== null
+      ? { answered: { at: Number(row.answered_at), waitedMs: Number(row.waited_ms) } }
+      : {}),
   }));
 }
