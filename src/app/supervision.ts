@@ -26,7 +26,6 @@ import type { TransferPorts } from './transfers';
 import { withdrawnTransferCard } from './transfer-answers';
 import { endMonitoring } from './monitor-sessions';
 import { notice } from './view-builders';
-import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
 import { changeQueue } from './work-queue';
 
@@ -165,22 +164,6 @@ function withSupervising(floor: Floor, sessions: readonly Session[]): Floor {
 /** Where the desk's day began: midnight in the OPERATING_HOURS zone, else in UTC (the Floor's "today"). */
 function startOfDesksDay(deps: Pick<DeskPorts, 'settings'>, now: number): number {
   return startOfLocalDay(now, deps.settings.operatingHours?.timeZone ?? 'UTC');
-}
-
-/** `floor` typed in chat: the counts, the longest waits and the staff; anyone else is told it is for supervisors. */
-export async function floorCard(deps: SupervisionPorts, agentId: string): Promise<AgentView> {
-  if (!isSupervisor(deps, agentId)) {
-    deps.logger.info({ agentId, action: 'floor', reason: 'not-supervisor' }, 'agent action refused');
-    return notice('For supervisors', new NotSupervisorError().message, 'warning');
-  }
-  const floor = await readFloor(deps, agentId);
-  return {
-    kind: 'floor',
-    counts: floor.counts,
-    longestWaits: floor.longestWaits,
-    agents: floor.agents,
-    csatToday: floor.csatToday,
-  };
 }
 
 /** The agent the conversation is with now (Active or in wrap-up), whose session a Force close takes away. */

@@ -1,11 +1,13 @@
 import type { CsatAnswer } from '../domain/csat';
-import type { Floor } from '../domain/floor';
 import type { Draft, PanelMode, PanelRow, SessionKind } from '../domain/agent-sessions';
 import type { PresenceStatus } from '../domain/presence';
 import type { SentimentLevel } from '../domain/sentiment';
 import type { WorkItemState } from '../domain/work-item';
 import type { QuickReplyScope } from '../domain/quick-replies';
 import type { SupervisingRole } from '../domain/supervising';
+import type { FloorCardView } from './floor-view';
+
+export type { FloorCardView, FloorConfirm } from './floor-view';
 
 /** What the use cases ask the edge to show; the edge renders each view as an Adaptive Card. */
 
@@ -351,16 +353,6 @@ export interface NoticeView {
 
 export interface HelpView {
   readonly kind: 'help';
-}
-
-/** A supervisor's `floor` in chat: the counts, the longest waits and the staff, as the tab's Floor shows them. */
-export interface FloorCardView {
-  readonly kind: 'floor';
-  readonly counts: Floor['counts'];
-  readonly longestWaits: Floor['longestWaits'];
-  readonly agents: Floor['agents'];
-  /** The team's survey answers today; none counted when absent. */
-  readonly csatToday?: Floor['csatToday'];
 }
 
 export type AgentView =

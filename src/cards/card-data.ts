@@ -291,6 +291,6 @@ export function cardDataFor(view: AgentView, options: DataOptions = {}): CardDat
     case 'consult':
       return consultData(view, options);
     case 'floor':
-      return floorData(view);
+      return floorData(view, options);
   }
 }

@@ -38,6 +38,24 @@ export const VERBS = {
   consultLeave: 'consultLeave',
   /** `{ sessionId }` shows the private consult thread; with input `text`, adds a line (src/app/consult-thread.ts). */
   consultNote: 'consultNote',
+  /** `{}`: the supervisor's floor card again, read now (Refresh, and Cancel of what it asked). */
+  floor: 'floor',
+  /**
+   * Supervisors only, on the floor card (src/app/floor-chat.ts), each the use case of the tab's Floor:
+   * `{ sessionId }` (the conversation's work item id) opens it read-only on the supervisor's panel, nobody told.
+   */
+  monitor: 'monitor',
+  /** `{ sessionId }`: the supervisor joins the Active conversation; the agent and the customer are told. */
+  join: 'join',
+  /** `{ sessionId }`: the supervisor's monitoring (or joined) session on it closes. */
+  stopMonitor: 'stopMonitor',
+  /**
+   * `{ workItemId, agentId }`: an Open conversation offered to that agent. The floor card's Assign submits the
+   * agent chosen in the card's input `assignTo` instead; `overCapacity: true` confirms going over capacity.
+   */
+  assign: 'assign',
+  /** `{ sessionId }` asks to confirm; `{ sessionId, confirmed: true }` closes the conversation whatever its state. */
+  forceClose: 'forceClose',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -57,6 +75,8 @@ export const INPUTS = {
   note: 'note',
   /** The wrap-up's outcome (one of WRAP_UP_OUTCOMES). */
   outcome: 'outcome',
+  /** The floor card's agent choice: the agent a row's Assign offers the conversation to. */
+  assignTo: 'assignTo',
 } as const;
 
 /**

@@ -321,7 +321,6 @@ describe('the floor card', () => {
       ]),
     );
     expect(JSON.stringify(card)).not.toContain('<b>');
-    expect(actionsWithVerb(card, 'forceClose')).toEqual([]);
   });
 
   it('says so when nobody is waiting', () => {

@@ -33,6 +33,7 @@ import {
   panelRows,
   recordCustomerMessage,
 } from '../../src/domain/agent-sessions';
+import type { FloorConversation } from '../../src/domain/floor';
 import { PRESENCE_LABELS } from '../../src/domain/presence';
 import type { SentimentLevel } from '../../src/domain/sentiment';
 import type { SqlDatabase } from '../../src/store/sql/open-database';
@@ -481,13 +482,54 @@ export function representativeViews(): Array<[string, AgentView]> {
     ['consult, a consultant added, nothing written', consultView('consultant', { added: true, thread: [] })],
     ['floor', floorCardView()],
     ['floor, nobody waiting', floorCardView({ longestWaits: [] })],
+    [
+      'floor, monitoring one and asking to confirm an Assign over capacity',
+      floorCardView({
+        active: [floorActiveRow('Visitor 4', 'monitoring'), floorActiveRow('Visitor 5', 'joined')],
+        notice: { text: 'You are monitoring Visitor 4.', tone: 'good' },
+        confirm: {
+          kind: 'assign',
+          workItemId: 'wi-waiting-4980000',
+          title: 'Visitor 7',
+          agentId: 'aad-ada',
+          agentName: 'Ada Lovelace',
+          text: 'Ada Lovelace has 3 of 3 conversations; assigning makes 4.',
+        },
+      }),
+    ],
+    [
+      'floor, asking to confirm a Force close',
+      floorCardView({
+        confirm: {
+          kind: 'forceClose',
+          workItemId: 'wi-Visitor 4',
+          title: 'Visitor 4',
+          agentName: 'Ada Lovelace',
+        },
+      }),
+    ],
   ];
+}
+
+/** An Active row of the floor, Ada's, that the reading supervisor may monitor (or does). */
+export function floorActiveRow(title: string, supervising?: 'monitoring' | 'joined'): FloorConversation {
+  return {
+    workItemId: `wi-${title}`,
+    title,
+    channel: 'msteams',
+    state: 'active',
+    since: NOW - 600_000,
+    agentId: 'aad-ada',
+    agentName: 'Ada Lovelace',
+    sentiment: 'Neutral',
+    ...(supervising !== undefined ? { supervising } : {}),
+  };
 }
 
 /** A supervisor's `floor` card: two waiting (one not in the queue yet), one agent busy, a supervisor taking no work. */
 export function floorCardView(extra: Partial<FloorCardView> = {}): FloorCardView {
   const waiting = (title: string, waitMs: number, position?: number) => ({
-    workItemId: `wi-${title}`,
+    workItemId: `wi-waiting-${waitMs}`,
     title,
     channel: 'webchat',
     state: 'open' as const,
@@ -500,6 +542,7 @@ export function floorCardView(extra: Partial<FloorCardView> = {}): FloorCardView
     kind: 'floor',
     counts: { open: 2, active: 1, waiting: 0, 'wrap-up': 1 },
     longestWaits: [waiting('Visitor 7', 4_980_000, 1), waiting('Kenny <b>Lee</b>', 45_000)],
+    active: [floorActiveRow('Visitor 4')],
     csatToday: { answers: 3, average: 4.3 },
     agents: [
       {
