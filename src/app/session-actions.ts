@@ -1,5 +1,6 @@
 import { HOME_SESSION_ID, closeSession, findSession, focusSession } from '../domain/agent-sessions';
 import { HomeSessionNotClosableError, WrapUpOpenError } from '../domain/errors';
+import { sessionAccess } from '../domain/session-access';
 import { moveWorkItemToWaiting } from '../domain/work-item';
 import { guarded, requireLiveSession, threshold, updateOwnedItem, type ActionPorts } from './action-guards';
 import { ensureAgent, lockAgents, refreshPanel, updateAgent } from './agents';
@@ -44,7 +45,10 @@ export function focus(
       const doc = await deps.workItems.get(sessionId);
       if (doc) {
         const excerpt = await readExcerpt(deps, doc, SUMMARY_LINES);
-        const view = activeConversationView(doc, excerpt, session.readOnly, replyDraft(agent, sessionId), {
+        // A joined supervisor and an added consultant write to the customer here too, as in the tab.
+        const access = sessionAccess(doc.item, session, agentId);
+        const draft = access.readOnly ? '' : replyDraft(agent, sessionId);
+        const view = activeConversationView(doc, excerpt, access, draft, {
           ...(await teamworkOf(deps, sessionId, session)),
           ...(await surveyAnswerOf(deps, doc)),
         });

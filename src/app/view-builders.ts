@@ -6,6 +6,7 @@ import type { Offer } from '../domain/routing';
 import { conversationSentiment, isSentimentAlert } from '../domain/sentiment';
 import type { SentimentThreshold } from '../domain/sentiment';
 import { sessionIcon } from '../domain/session-icon';
+import type { SessionAccess } from '../domain/session-access';
 import type { AgentDocument, TranscriptMessage, WorkItemDocument, WorkItemIndexEntry } from './documents';
 import type { TranscriptExcerpt } from './transcripts';
 import type {
@@ -69,15 +70,20 @@ export function replyDraft(agent: AgentDocument, sessionId: string): string {
   return findSession(agent.panel, sessionId)?.draft.reply ?? '';
 }
 
-/** The Active Conversation view; `draft` is the session's saved reply draft (see replyDraft). */
+/**
+ * The Active Conversation view; `draft` is the session's saved reply draft (see replyDraft). `access` is read-only
+ * or not, or the session's access with why it is read-only (sessionAccess).
+ */
 export function activeConversationView(
   doc: WorkItemDocument,
   excerpt: TranscriptExcerpt,
-  readOnly: boolean,
+  access: boolean | Pick<SessionAccess, 'readOnly' | 'readOnlyReason'>,
   draft: string,
   teamwork: ConversationTeamwork = {},
 ): ActiveConversationView {
   const { item } = doc;
+  const { readOnly, readOnlyReason } =
+    typeof access === 'boolean' ? { readOnly: access, readOnlyReason: undefined } : access;
   return {
     kind: 'active-conversation',
     sessionId: item.id,
@@ -91,6 +97,7 @@ export function activeConversationView(
     sentiment: conversationSentiment(item.sentimentScores),
     prechat: doc.prechat,
     readOnly,
+    ...(readOnly && readOnlyReason ? { readOnlyReason } : {}),
     state: item.state,
     draft,
     ...openingAndLatest(excerpt),

@@ -5,6 +5,7 @@ import type { SentimentLevel } from '../domain/sentiment';
 import type { WorkItemState } from '../domain/work-item';
 import type { QuickReplyScope } from '../domain/quick-replies';
 import type { SupervisingRole } from '../domain/supervising';
+import type { ReadOnlyReason } from '../domain/session-access';
 import type { FloorCardView } from './floor-view';
 
 export type { FloorCardView, FloorConfirm } from './floor-view';
@@ -234,6 +235,8 @@ export interface ActiveConversationView {
   readonly sentiment: SentimentLevel;
   readonly prechat: readonly PrechatAnswer[];
   readonly readOnly: boolean;
+  /** Why it is read-only, when it is for another reason than being closed (monitoring, consulting). */
+  readonly readOnlyReason?: ReadOnlyReason;
   readonly state: WorkItemState;
   /** The agent's saved reply draft for this session ('' if none): the reply box starts with it. Agent text, literal. */
   readonly draft: string;

@@ -1,4 +1,5 @@
-import { findSession, type Session } from '../domain/agent-sessions';
+import { findSession } from '../domain/agent-sessions';
+import { sessionAccess } from '../domain/session-access';
 import { conversationSentiment, recordSentimentScore } from '../domain/sentiment';
 import { ensureAgent, type EnsureAgentPorts } from './agents';
 import { workItemIdOfSession } from './case-sessions';
@@ -91,26 +92,6 @@ export type SessionReadPorts = Pick<
   'agentRecords' | 'workItems' | 'messages' | 'kb' | 'notes' | 'settings' | 'clock' | 'consults' | 'surveys'
 >;
 
-/** What the session's agent may do with the conversation behind it: read it at all, and write to the customer. */
-function accessTo(
-  doc: WorkItemDocument,
-  session: Session,
-  agentId: string,
-): { readonly heldByOther: boolean; readonly readOnly: boolean } {
-  // A consultant reads the colleague's conversation as it goes on; anyone else's Active one stays closed to them.
-  const heldByOther =
-    doc.item.state === 'active' &&
-    doc.item.assignedAgentId !== agentId &&
-    session.consult === undefined &&
-    session.supervising === undefined;
-  // A consultant added to the conversation writes to the customer too, though the session takes no capacity.
-  // So does a supervisor who joined it, while it is Active.
-  const joined = session.supervising === 'joined' && doc.item.state === 'active';
-  const readOnly =
-    session.kind !== 'conversation' || (session.readOnly && session.consult !== 'added' && !joined);
-  return { heldByOther, readOnly };
-}
-
 export async function sessionDetail(
   deps: SessionReadPorts,
   agentId: string,
@@ -122,7 +103,8 @@ export async function sessionDetail(
   const workItemId = workItemIdOfSession(session);
   const doc = workItemId ? await deps.workItems.get(workItemId) : undefined;
   if (!workItemId || !doc) return undefined;
-  const { heldByOther, readOnly } = accessTo(doc, session, agentId);
+  const access = sessionAccess(doc.item, session, agentId);
+  const { heldByOther, readOnly } = access;
   if (session.kind === 'conversation' && !session.readOnly && heldByOther) return undefined;
   const [page, excerpt, previous] = heldByOther
     ? [[], { recent: [] }, []]
@@ -137,7 +119,7 @@ export async function sessionDetail(
   const conversation = activeConversationView(
     doc,
     excerpt,
-    readOnly,
+    access,
     readOnly ? '' : session.draft.reply,
     teamwork,
   );

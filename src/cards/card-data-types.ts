@@ -130,6 +130,8 @@ export interface ActiveConversationCardData {
   readonly hasSummary: boolean;
   readonly summary: readonly TranscriptLineData[];
   readonly readOnly: boolean;
+  /** What the card says instead of a reply box: closed, monitoring or consulting. */
+  readonly readOnlyText: string;
   readonly canReply: boolean;
   /** The reply box's starting value: the session's saved draft (replyBoxValue). */
   readonly draft: string;

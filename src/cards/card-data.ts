@@ -42,6 +42,7 @@ import {
   WORK_ITEM_STATE_LABELS,
   channelLabel,
   formatMoment,
+  readOnlyText,
 } from './format';
 
 import { messageDigestData } from './digest-data';
@@ -192,6 +193,7 @@ export function activeConversationData(
     hasSummary: summary.length > 0,
     summary,
     readOnly: view.readOnly,
+    readOnlyText: readOnlyText(view.readOnlyReason),
     canReply: !view.readOnly && view.state !== 'wrap-up',
     draft: view.readOnly ? '' : replyBoxValue(view.draft),
     canTransfer: !view.readOnly && view.state === 'active' && view.transferPendingTo === undefined,

@@ -1,6 +1,7 @@
 import type { PresenceStatus } from '../domain/presence';
 import type { WorkItemState } from '../domain/work-item';
 import type { NoticeTone, OfferStatus } from '../app/views';
+import type { ReadOnlyReason } from '../domain/session-access';
 
 /** Adaptive Card TextBlock colours used by the templates. */
 export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
@@ -78,3 +79,15 @@ export const NOTICE_COLORS: Readonly<Record<NoticeTone, CardColor>> = {
   warning: 'Warning',
   attention: 'Attention',
 };
+
+const READ_ONLY_TEXT: Readonly<Record<ReadOnlyReason, string>> = {
+  closed: 'Closed — read only',
+  monitoring:
+    'Monitoring — read only, and nobody is told. Join it from the floor card to write to the customer.',
+  consulting: 'Consulting — read only until its agent adds you to the conversation.',
+};
+
+/** What a conversation card says in place of its reply box: closed, monitored or consulted on. */
+export function readOnlyText(reason: ReadOnlyReason = 'closed'): string {
+  return READ_ONLY_TEXT[reason];
+}

@@ -5,6 +5,7 @@ export * from './presence';
 export * from './routing';
 export * from './sentiment';
 export * from './session-icon';
+export * from './session-access';
 export * from './session-title';
 export * from './unread';
 export * from './work-item';

@@ -64,6 +64,18 @@ describe('supervision in chat: the floor card’s actions', () => {
   const supervising = async (agent: TestAgent) =>
     (await team.sessionsOf(agent)).flatMap((s) => (s.supervising ? [[s.id, s.supervising, s.readOnly]] : []));
   const logged = (msg: string) => team.desk.lines.filter((line) => line.msg === msg);
+  /** Focuses the conversation on Sam's panel, as its row's button does, and returns the conversation card he got. */
+  const openOnPanel = async (workItemId: string) => {
+    const focused = await press(sam, 'focus', { sessionId: workItemId });
+    const cards = focused.calls.filter((call) => call.conversationId === sam.conversationId).map(cardOf);
+    const card = cards.find(
+      (candidate) =>
+        actionsWithVerb(candidate, 'reply').length > 0 ||
+        textBlocks(candidate).some((line) => line.includes('read only')),
+    );
+    if (!card) throw new Error('no conversation card after focus');
+    return { card, replyBoxes: objectsOfType(card, 'Input.Text').filter((input) => input['id'] === 'text') };
+  };
 
   it('starts with Alex holding Kim’s conversation and Lou and Max waiting in the queue', async () => {
     for (const agent of [alex, bea, sam]) await team.tell(agent, 'hi');
@@ -164,6 +176,15 @@ describe('supervision in chat: the floor card’s actions', () => {
     expect(actionsWithVerb(watched.card, 'monitor')).toEqual([]);
   });
 
+  it('the monitored conversation’s card says it is monitored, read only, and has no reply box', async () => {
+    const { card, replyBoxes } = await openOnPanel(kimItem);
+    expect(textBlocks(card)).toContain(
+      'Monitoring — read only, and nobody is told. Join it from the floor card to write to the customer.',
+    );
+    expect(textBlocks(card)).not.toContain('Closed — read only');
+    expect(replyBoxes).toEqual([]);
+  });
+
   it('Join tells the agent and the customer "<name> (supervisor) joined the conversation."', async () => {
     const joined = await press(sam, 'join', { sessionId: kimItem });
     expect(joined.texts).toContain(
@@ -172,6 +193,19 @@ describe('supervision in chat: the floor card’s actions', () => {
     expect(saidTo(joined.calls, kim.conversationId).map(textOf)).toEqual([SAM_JOINED]);
     expect(cardTexts(joined.calls, alex)).toContain(SAM_JOINED);
     expect(await supervising(sam)).toEqual([[kimItem, 'joined', true]]);
+  });
+
+  it('the joined conversation’s card has a reply box, and what Sam sends from it reaches the customer', async () => {
+    const { card, replyBoxes } = await openOnPanel(kimItem);
+    expect(replyBoxes).toHaveLength(1);
+    expect(textBlocks(card).filter((line) => line.includes('read only'))).toEqual([]);
+    const sent = await press(sam, 'reply', {
+      sessionId: kimItem,
+      text: 'Sam here: a replacement is on its way.',
+    });
+    expect(saidTo(sent.calls, kim.conversationId).map(textOf)).toEqual([
+      'Sam here: a replacement is on its way.',
+    ]);
   });
 
   it('Stop monitoring takes the conversation off the supervisor’s panel', async () => {
