@@ -89,6 +89,28 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     await tab.screenshot('03-joined-session');
   });
 
+  it('a joined conversation’s row offers Leave, not Stop monitoring; Leave ends the joined session', async () => {
+    await openFloor();
+    const visitorRow = row('Visitor 1');
+    await visitorRow.getByRole('button', { name: 'Leave Visitor 1', exact: true }).waitFor();
+    expect(
+      await visitorRow.getByRole('button', { name: 'Stop monitoring Visitor 1', exact: true }).count(),
+    ).toBe(0);
+    expect(await visitorRow.getByRole('button', { name: 'Join Visitor 1', exact: true }).count()).toBe(0);
+    await tab.screenshot('03b-joined-row-leave');
+    await visitorRow.getByRole('button', { name: 'Leave Visitor 1', exact: true }).click();
+    await page.locator('.notice').filter({ hasText: 'You left Visitor 1' }).waitFor();
+    await visitorRow.getByRole('button', { name: 'Monitor Visitor 1', exact: true }).waitFor();
+    expect(await visitorRow.getByRole('button', { name: 'Leave Visitor 1', exact: true }).count()).toBe(0);
+    expect(tab.desk.lines.find((line) => line.msg === 'supervisor stopped monitoring')).toMatchObject({
+      supervisorId: alex.aadObjectId,
+      role: 'joined',
+    });
+    // The Floor closed again, as the other actions leave it.
+    await page.getByRole('button', { name: 'Floor', exact: true }).click();
+    await floor().waitFor({ state: 'hidden' });
+  });
+
   it('Assign… lists the agents with their load, asks when it goes over capacity, and offers it to the one chosen', async () => {
     await tab.customerSays(visitor(2), 'Where is my refund?');
     await page.getByRole('button', { name: 'Accept Visitor 2' }).waitFor();
