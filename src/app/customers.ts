@@ -123,6 +123,8 @@ async function takeCustomerMessage(
     await dispatchOffers(deps);
     return { kind: 'queued', workItemId: item.id, isNew };
   }
+  // Still queued: its row's last message changed (the Floor, the dashboards), told once the message is committed.
+  await announceWorkItemChange(deps);
   return { kind: 'waiting-in-queue', workItemId: item.id };
 }
 
