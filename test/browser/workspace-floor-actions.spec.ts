@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
 import { alex, bea } from '../support/fixtures';
+import { api, devSignIn } from '../web/agent-api-support';
 import { openSecondTab, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor = (n: number): TestCustomer => ({
@@ -15,6 +16,8 @@ const FLOOR_DESK = {
   SUPERVISOR_IDS: alex.aadObjectId,
   AGENT_NAMES: `${alex.aadObjectId}=Alex Agent;${bea.aadObjectId}=Bea Agent`,
   AGENT_CAPACITY: '1',
+  // An agent found Offline has their conversations taken back at once (the last test).
+  OFFLINE_GRACE_S: '0',
 };
 
 describe('the Floor’s actions: Monitor and Join open the conversation in the workspace, Assign asks over capacity', () => {
@@ -159,5 +162,26 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     expect(
       tab.desk.lines.find((line) => line.msg === 'conversation transferred by a supervisor'),
     ).toMatchObject({ supervisorId: alex.aadObjectId, agentId: bea.aadObjectId, toQueue: true });
+  });
+
+  it('marks an Open row that came back from an away agent with who had it and when; other Open rows have no mark', async () => {
+    const beaToken = await devSignIn(tab.desk.app.baseUrl, bea.aadObjectId);
+    const offline = await api(tab.desk.app.baseUrl, 'POST', '/api/agent/actions', {
+      token: beaToken,
+      body: { verb: 'presence', sessionId: 'home', presence: 'offline' },
+    });
+    expect(offline.status).toBe(200);
+    // The away check's interval; OFFLINE_GRACE_S is 0, so the sweep that finds Bea away takes her work back.
+    tab.desk.clock.advance(15_000);
+    const returnedAt = tab.desk.clock.now();
+    await tab.desk.app.sweep();
+    const mark = row('Visitor 1').locator('.floor-returned');
+    await mark.waitFor();
+    expect(await row('Visitor 1').locator('td').nth(1).textContent()).toMatch(/^Open/);
+    expect(await mark.textContent()).toMatch(/^Returned from Bea Agent /);
+    expect(await mark.locator('time').getAttribute('datetime')).toBe(new Date(returnedAt).toISOString());
+    // Visitor 2 is Open too, sent back by a supervisor's Transfer: that is no away agent's.
+    expect(await row('Visitor 2').locator('.floor-returned').count()).toBe(0);
+    await tab.screenshot('08-returned-from-away');
   });
 });

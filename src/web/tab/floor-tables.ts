@@ -50,6 +50,21 @@ function timeCell(conversation: FloorConversation, at: number, now: number): HTM
   return h('td', {}, liveTime(conversation.since, 'since', now));
 }
 
+/** Open because its agent was away: who had it and when it came back, so a supervisor sees why it is queued. */
+function returnedMark(conversation: FloorConversation, now: number): HTMLElement | null {
+  const returned = conversation.returnedFrom;
+  if (returned === undefined) return null;
+  return h(
+    'span',
+    {
+      class: 'floor-returned',
+      title: `${returned.agentName} was away (Offline, or silent with no tab open), so it went back to the queue`,
+    },
+    `Returned from ${returned.agentName} `,
+    liveTime(returned.at, 'since', now),
+  );
+}
+
 /** What a supervisor does with a row of the Floor. */
 export interface FloorRowActions {
   forceClose(conversation: FloorConversation): void;
@@ -121,6 +136,7 @@ function conversationRow(
       'td',
       {},
       WORK_ITEM_STATE_LABELS[conversation.state],
+      returnedMark(conversation, now),
       conversation.csatRating !== undefined
         ? h(
             'span',
