@@ -74,6 +74,21 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     expect(await beaPage.getByText('Alex Agent').count()).toBe(0);
   });
 
+  it('the monitoring session counts what is written while Home is open, and opening it clears the badge', async () => {
+    const monitored = page
+      .locator('.session-row')
+      .filter({ has: page.locator('.session-title').getByText('Visitor 1', { exact: true }) })
+      .getByRole('tab');
+    await page.locator('.session-row[data-kind="home"] [role="tab"]').click();
+    await tab.customerSays(visitor(1), 'It was due on Monday.');
+    await beaPage.locator('#reply-text').fill('Let me check with the courier.');
+    await beaPage.keyboard.press('Enter');
+    await waitForText(monitored.locator('.session-badge'), '2');
+    await monitored.click();
+    await page.getByRole('log').getByText('Let me check with the courier.').waitFor();
+    await monitored.locator('.session-badge').waitFor({ state: 'detached' });
+  });
+
   it('Join from the Floor gives the session a reply box; the customer and the agent are told', async () => {
     await openFloor();
     const visitorRow = row('Visitor 1');
