@@ -18,6 +18,7 @@ import { findContact } from './contacts';
 import { capText, customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { CustomerDocument, WorkItemDocument } from './documents';
+import { countForSupervisors } from './monitor-sessions';
 import { dispatchOffers, type OfferPorts } from './offers';
 import { admitToQueue } from './queue-overflow';
 import { customerMessageView, previewOf } from './view-builders';
@@ -107,6 +108,7 @@ async function takeCustomerMessage(
   const { doc, isNew, resumedFor } = await appendToWorkItem(deps, message, { text, score, now }, customer);
   const item = doc.item;
   log.info({ workItemId: item.id, state: item.state, isNew, truncated }, 'customer message');
+  if (!isNew) await countForSupervisors(deps, item.id);
 
   if (item.state === 'active' && item.assignedAgentId) {
     await relayToAgent(deps, doc, text, truncated, now);
@@ -123,6 +125,8 @@ async function takeCustomerMessage(
     await dispatchOffers(deps);
     return { kind: 'queued', workItemId: item.id, isNew };
   }
+  // Still queued: its row's last message changed (the Floor, the dashboards), told once the message is committed.
+  await announceWorkItemChange(deps);
   return { kind: 'waiting-in-queue', workItemId: item.id };
 }
 

@@ -1,4 +1,5 @@
 import { closeSession, findSession } from '../domain/agent-sessions';
+import { countSupervisedMessage } from '../domain/supervising';
 import { refreshPanel, updateAgent } from './agents';
 import { notice } from './view-builders';
 import type { DeskPorts } from './desk-context';
@@ -26,6 +27,28 @@ export async function endMonitoring(
     );
     await refreshPanel(deps, left, `Monitoring ${doc.item.title} ended: ${why}.`);
     deps.logger.info({ supervisorId, workItemId: id, why }, 'monitoring ended: the conversation closed');
+  }
+}
+
+/**
+ * A message on a conversation, the customer's or an agent's: each supervisor watching it (but its writer) counts it
+ * unread on their session unless it is the one they have open, in the message's transaction, and their tab shows
+ * it. Supervisors are few, so their rows are read, and only the watching ones written.
+ */
+export async function countForSupervisors(
+  deps: Pick<DeskPorts, 'agentRecords' | 'notifier' | 'settings'>,
+  workItemId: string,
+  writerId?: string,
+): Promise<void> {
+  const supervisors = [...(deps.settings.supervisors ?? [])].filter((id) => id !== writerId);
+  if (supervisors.length === 0) return;
+  const records = await deps.agentRecords.getMany(supervisors);
+  for (const [supervisorId, record] of records) {
+    if (findSession(record.panel, workItemId)?.supervising === undefined) continue;
+    await deps.agentRecords.update(supervisorId, (current) =>
+      current ? { ...current, panel: countSupervisedMessage(current.panel, workItemId) } : current,
+    );
+    await deps.notifier.agentChanged?.(supervisorId);
   }
 }
 

@@ -10,13 +10,15 @@ import {
 } from './action-guards';
 import { ensureAgent, panelVersion, updateAgent } from './agents';
 import { capText } from './customer-wording';
+import { countForSupervisors } from './monitor-sessions';
 import { PANEL_CARD, type DeskPorts } from './desk-context';
 import { notice, panelView } from './view-builders';
 import type { AgentView } from './views';
 import { announceWorkItemChange } from './work-item-index';
 
 /** What sending a reply reads: the agent's session, the work item, a delivery id, the customer's channel. */
-export type ReplyPorts = ActionPorts & Pick<DeskPorts, 'workItems' | 'notifier' | 'ids' | 'consults'>;
+export type ReplyPorts = ActionPorts &
+  Pick<DeskPorts, 'workItems' | 'notifier' | 'ids' | 'consults' | 'unitOfWork'>;
 
 /** A reply to one session's customer, without changing focus. */
 export function reply(
@@ -39,22 +41,27 @@ export function reply(
     const consultants = asConsultant ? await deps.consults.of(sessionId) : [];
     const capped = capText(text, deps.settings.maxTextChars).text;
     const deliveryId = deps.ids.next();
-    const recorded = await deps.workItems.record(sessionId, (current) => {
-      const mayWrite = asConsultant
-        ? current !== undefined && mayWriteToCustomer(current.item, consultants, agentId)
-        : asSupervisor
-          ? current !== undefined && supervisorMayWrite(current.item, session.supervising)
-          : current?.item.state === 'active' && current.item.assignedAgentId === agentId;
-      if (!current || !mayWrite) throw new NoLongerAvailableError();
-      const message = {
-        from: 'agent',
-        text: capped,
-        at: now,
-        agentId,
-        deliveryId,
-        delivery: 'sending',
-      } as const;
-      return { doc: current, message };
+    // The supervisors watching it count it unread in the reply's own transaction.
+    const recorded = await deps.unitOfWork.run(async () => {
+      const written = await deps.workItems.record(sessionId, (current) => {
+        const mayWrite = asConsultant
+          ? current !== undefined && mayWriteToCustomer(current.item, consultants, agentId)
+          : asSupervisor
+            ? current !== undefined && supervisorMayWrite(current.item, session.supervising)
+            : current?.item.state === 'active' && current.item.assignedAgentId === agentId;
+        if (!current || !mayWrite) throw new NoLongerAvailableError();
+        const message = {
+          from: 'agent',
+          text: capped,
+          at: now,
+          agentId,
+          deliveryId,
+          delivery: 'sending',
+        } as const;
+        return { doc: current, message };
+      });
+      if (written) await countForSupervisors(deps, sessionId, agentId);
+      return written;
     });
     if (!recorded) throw new NoLongerAvailableError();
     const { doc } = recorded;

@@ -88,6 +88,29 @@ function isLive(state: string): state is LiveState {
   return (LIVE_STATES as readonly string[]).includes(state);
 }
 
+/** One live conversation as the floor reads it: the item, its latest message and its survey's rating. */
+function floorItemOf(
+  doc: WorkItemDocument,
+  state: LiveState,
+  last: number | undefined,
+  rating: number | undefined,
+): FloorItemInput {
+  const { item } = doc;
+  return {
+    workItemId: item.id,
+    title: item.title,
+    channel: item.channelId,
+    state,
+    since: item.stateChangedAt,
+    waitingSince: doc.waitingSince,
+    ...(item.assignedAgentId !== undefined ? { agentId: item.assignedAgentId } : {}),
+    sentimentScores: item.sentimentScores,
+    ...(last !== undefined ? { lastMessageAt: last } : {}),
+    ...(rating !== undefined ? { csatRating: rating } : {}),
+    ...(item.returnedFromAway !== undefined ? { returnedFromAway: item.returnedFromAway } : {}),
+  };
+}
+
 /** The floor as it is now, for a supervisor: every conversation not closed, every member of staff. */
 export async function readFloor(
   deps: SupervisionPorts,
@@ -121,23 +144,8 @@ export async function readFloor(
   const items = entries.flatMap((entry): FloorItemInput[] => {
     const doc = docs.get(entry.workItemId);
     if (!doc || !isLive(doc.item.state)) return [];
-    const { item } = doc;
-    const last = lastByItem.get(item.id);
-    const rating = surveys.get(item.id)?.answer?.rating;
-    return [
-      {
-        workItemId: item.id,
-        title: item.title,
-        channel: item.channelId,
-        state: doc.item.state,
-        since: item.stateChangedAt,
-        waitingSince: doc.waitingSince,
-        ...(item.assignedAgentId !== undefined ? { agentId: item.assignedAgentId } : {}),
-        sentimentScores: item.sentimentScores,
-        ...(last !== undefined ? { lastMessageAt: last } : {}),
-        ...(rating !== undefined ? { csatRating: rating } : {}),
-      },
-    ];
+    const rating = surveys.get(doc.item.id)?.answer?.rating;
+    return [floorItemOf(doc, doc.item.state, lastByItem.get(doc.item.id), rating)];
   });
   const floor = buildFloor({
     now,

@@ -31,6 +31,8 @@ export interface FloorItemInput {
   readonly lastMessageAt?: number;
   /** The customer's answer to the survey asked at its End (Wrap-up only), 1–5. */
   readonly csatRating?: number;
+  /** The latest time it was taken back from an agent for being away, and from whom. */
+  readonly returnedFromAway?: { readonly agentId: string; readonly at: number };
 }
 
 export interface FloorStaffInput {
@@ -61,6 +63,31 @@ export interface FloorConversation {
   readonly supervising?: SupervisingRole;
   /** Wrap-up: the customer's rating (1–5) once they answered the survey. */
   readonly csatRating?: number;
+  /** Open because it was taken back from an away agent (Offline, or silent): who had it, and when it came back. */
+  readonly returnedFrom?: ReturnedFrom;
+}
+
+export interface ReturnedFrom {
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly at: number;
+}
+
+/**
+ * An Open conversation is marked as returned from an away agent while that return is what keeps it Open (it has
+ * not been taken, nor left the queue another way, since); the agent is named as the floor names them.
+ */
+export function returnedFromAway(
+  item: FloorItemInput,
+  names: ReadonlyMap<string, string>,
+): ReturnedFrom | undefined {
+  const returned = item.returnedFromAway;
+  if (item.state !== 'open' || returned === undefined || returned.at !== item.since) return undefined;
+  return {
+    agentId: returned.agentId,
+    agentName: names.get(returned.agentId) ?? returned.agentId,
+    at: returned.at,
+  };
 }
 
 export interface FloorAgent extends FloorStaffInput {
@@ -99,6 +126,7 @@ function conversationOf(
 ): FloorConversation {
   const position = item.state === 'open' ? positions.get(item.workItemId) : undefined;
   const agentName = item.agentId !== undefined ? names.get(item.agentId) : undefined;
+  const returnedFrom = returnedFromAway(item, names);
   return {
     workItemId: item.workItemId,
     title: item.title,
@@ -112,6 +140,7 @@ function conversationOf(
     ...(item.lastMessageAt !== undefined ? { lastMessageAt: item.lastMessageAt } : {}),
     sentiment: conversationSentiment(item.sentimentScores),
     ...(item.state === 'wrap-up' && item.csatRating !== undefined ? { csatRating: item.csatRating } : {}),
+    ...(returnedFrom !== undefined ? { returnedFrom } : {}),
   };
 }
 

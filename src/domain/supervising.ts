@@ -1,4 +1,5 @@
-import type { PanelRow, Session } from './agent-sessions';
+import type { AgentSessions, PanelRow, Session } from './agent-sessions';
+import { unreadBadge, unreadTooltip } from './unread';
 import { DomainError } from './errors';
 import type { WorkItem, WorkItemState } from './work-item';
 
@@ -61,16 +62,36 @@ export function supervisorMayWrite(item: WorkItem, role: SupervisingRole | undef
   return role === 'joined' && item.state === 'active';
 }
 
-/** A supervisor's look at a colleague's conversation: no badge, no alert (the agent acts on it), and what it is. */
+/**
+ * A supervisor's look at a colleague's conversation: a badge of its new messages (as a consultant's session), no
+ * alert (the agent acts on the sentiment), and what it is.
+ */
 export function supervisingRow(session: Session, base: Omit<PanelRow, 'alert' | 'tooltip'>): PanelRow {
   const joined = session.supervising === 'joined';
+  const badge = unreadBadge(session.unread);
+  const unreadText = badge ? unreadTooltip(session.title, session.unread) : undefined;
   return {
     ...base,
     alert: false,
-    tooltip: joined
-      ? `${session.title}. Joined as a supervisor: you can write to the customer.`
-      : `${session.title}. Monitoring: read-only, and nobody is told.`,
+    tooltip:
+      unreadText ??
+      (joined
+        ? `${session.title}. Joined as a supervisor: you can write to the customer.`
+        : `${session.title}. Monitoring: read-only, and nobody is told.`),
+    ...(badge && unreadText ? { badge, unread: session.unread, unreadText } : {}),
     readOnly: true,
     statusText: joined ? JOINED_STATUS : MONITOR_STATUS,
+  };
+}
+
+/** A message on a conversation the supervisor watches counts unread on their session, unless it is focused. */
+export function countSupervisedMessage(panel: AgentSessions, sessionId: string): AgentSessions {
+  const session = panel.sessions.find((candidate) => candidate.id === sessionId);
+  if (session?.supervising === undefined || panel.focusedSessionId === sessionId) return panel;
+  return {
+    ...panel,
+    sessions: panel.sessions.map((candidate) =>
+      candidate.id === sessionId ? { ...candidate, unread: candidate.unread + 1 } : candidate,
+    ),
   };
 }

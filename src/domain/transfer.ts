@@ -181,8 +181,13 @@ export function clearTransfer(item: WorkItem): WorkItem {
  */
 export function returnAwayToQueue(item: WorkItem, now: number): WorkItem {
   if (item.state !== 'active') throw new IllegalTransitionError(item.id, item.state, 'return to the queue');
-  const { assignedAgentId: _assigned, consultants: _consultants, ...rest } = withoutTransfer(item);
-  return { ...rest, state: 'open', stateChangedAt: now };
+  const { assignedAgentId: agentId, consultants: _consultants, ...rest } = withoutTransfer(item);
+  return {
+    ...rest,
+    state: 'open',
+    stateChangedAt: now,
+    ...(agentId !== undefined ? { returnedFromAway: { agentId, at: now } } : {}),
+  };
 }
 
 export function transferToQueue(item: WorkItem, fromAgentId: string, now: number): WorkItem {

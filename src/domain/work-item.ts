@@ -46,6 +46,11 @@ export interface WorkItem {
    * average wait queued customers are told is made of.
    */
   readonly answered?: { readonly at: number; readonly waitedMs: number };
+  /**
+   * The latest time it was taken back from its agent for being away (Offline, or silent past AGENT_AWAY_S), and
+   * from whom (from 0029): the Floor marks it while that return is what keeps it Open.
+   */
+  readonly returnedFromAway?: { readonly agentId: string; readonly at: number };
 }
 
 /** The outcome of a wrap-up nobody finished within WRAP_UP_TIMEOUT_S. */

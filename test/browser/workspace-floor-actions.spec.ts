@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestCustomer } from '../support/activities';
 import { alex, bea } from '../support/fixtures';
+import { api, devSignIn } from '../web/agent-api-support';
 import { openSecondTab, useLiveTab, waitForText, type TabDesk } from './support/tab-desk';
 
 const visitor = (n: number): TestCustomer => ({
@@ -15,6 +16,8 @@ const FLOOR_DESK = {
   SUPERVISOR_IDS: alex.aadObjectId,
   AGENT_NAMES: `${alex.aadObjectId}=Alex Agent;${bea.aadObjectId}=Bea Agent`,
   AGENT_CAPACITY: '1',
+  // An agent found Offline has their conversations taken back at once (the last test).
+  OFFLINE_GRACE_S: '0',
 };
 
 describe('the Floor’s actions: Monitor and Join open the conversation in the workspace, Assign asks over capacity', () => {
@@ -71,6 +74,21 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     expect(await beaPage.getByText('Alex Agent').count()).toBe(0);
   });
 
+  it('the monitoring session counts what is written while Home is open, and opening it clears the badge', async () => {
+    const monitored = page
+      .locator('.session-row')
+      .filter({ has: page.locator('.session-title').getByText('Visitor 1', { exact: true }) })
+      .getByRole('tab');
+    await page.locator('.session-row[data-kind="home"] [role="tab"]').click();
+    await tab.customerSays(visitor(1), 'It was due on Monday.');
+    await beaPage.locator('#reply-text').fill('Let me check with the courier.');
+    await beaPage.keyboard.press('Enter');
+    await waitForText(monitored.locator('.session-badge'), '2');
+    await monitored.click();
+    await page.getByRole('log').getByText('Let me check with the courier.').waitFor();
+    await monitored.locator('.session-badge').waitFor({ state: 'detached' });
+  });
+
   it('Join from the Floor gives the session a reply box; the customer and the agent are told', async () => {
     await openFloor();
     const visitorRow = row('Visitor 1');
@@ -87,6 +105,28 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     );
     await beaPage.getByText('I am looking into it with Bea.').waitFor();
     await tab.screenshot('03-joined-session');
+  });
+
+  it('a joined conversation’s row offers Leave, not Stop monitoring; Leave ends the joined session', async () => {
+    await openFloor();
+    const visitorRow = row('Visitor 1');
+    await visitorRow.getByRole('button', { name: 'Leave Visitor 1', exact: true }).waitFor();
+    expect(
+      await visitorRow.getByRole('button', { name: 'Stop monitoring Visitor 1', exact: true }).count(),
+    ).toBe(0);
+    expect(await visitorRow.getByRole('button', { name: 'Join Visitor 1', exact: true }).count()).toBe(0);
+    await tab.screenshot('03b-joined-row-leave');
+    await visitorRow.getByRole('button', { name: 'Leave Visitor 1', exact: true }).click();
+    await page.locator('.notice').filter({ hasText: 'You left Visitor 1' }).waitFor();
+    await visitorRow.getByRole('button', { name: 'Monitor Visitor 1', exact: true }).waitFor();
+    expect(await visitorRow.getByRole('button', { name: 'Leave Visitor 1', exact: true }).count()).toBe(0);
+    expect(tab.desk.lines.find((line) => line.msg === 'supervisor stopped monitoring')).toMatchObject({
+      supervisorId: alex.aadObjectId,
+      role: 'joined',
+    });
+    // The Floor closed again, as the other actions leave it.
+    await page.getByRole('button', { name: 'Floor', exact: true }).click();
+    await floor().waitFor({ state: 'hidden' });
   });
 
   it('Assign… lists the agents with their load, asks when it goes over capacity, and offers it to the one chosen', async () => {
@@ -137,5 +177,26 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     expect(
       tab.desk.lines.find((line) => line.msg === 'conversation transferred by a supervisor'),
     ).toMatchObject({ supervisorId: alex.aadObjectId, agentId: bea.aadObjectId, toQueue: true });
+  });
+
+  it('marks an Open row that came back from an away agent with who had it and when; other Open rows have no mark', async () => {
+    const beaToken = await devSignIn(tab.desk.app.baseUrl, bea.aadObjectId);
+    const offline = await api(tab.desk.app.baseUrl, 'POST', '/api/agent/actions', {
+      token: beaToken,
+      body: { verb: 'presence', sessionId: 'home', presence: 'offline' },
+    });
+    expect(offline.status).toBe(200);
+    // The away check's interval; OFFLINE_GRACE_S is 0, so the sweep that finds Bea away takes her work back.
+    tab.desk.clock.advance(15_000);
+    const returnedAt = tab.desk.clock.now();
+    await tab.desk.app.sweep();
+    const mark = row('Visitor 1').locator('.floor-returned');
+    await mark.waitFor();
+    expect(await row('Visitor 1').locator('td').nth(1).textContent()).toMatch(/^Open/);
+    expect(await mark.textContent()).toMatch(/^Returned from Bea Agent /);
+    expect(await mark.locator('time').getAttribute('datetime')).toBe(new Date(returnedAt).toISOString());
+    // Visitor 2 is Open too, sent back by a supervisor's Transfer: that is no away agent's.
+    expect(await row('Visitor 2').locator('.floor-returned').count()).toBe(0);
+    await tab.screenshot('08-returned-from-away');
   });
 });

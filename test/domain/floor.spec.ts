@@ -113,4 +113,25 @@ describe('the floor', () => {
     ]);
     expect(rated.csatToday).toEqual({ answers: 3, average: 4.3 });
   });
+
+  it('marks an Open row returned from an away agent while that return keeps it Open, naming the agent', () => {
+    const returned = { agentId: 'ada', at: NOW - 10_000 };
+    const marked = buildFloor({
+      ...input,
+      items: [
+        item('first', 'open', { returnedFromAway: returned }),
+        // Open since later (taken and sent back another way), or no longer Open: the return is history.
+        item('second', 'open', { since: NOW - 2_000, returnedFromAway: returned }),
+        item('active-late', 'active', { agentId: 'sam', returnedFromAway: returned }),
+        item('in-flight', 'open', { returnedFromAway: { agentId: 'gone', at: NOW - 10_000 } }),
+      ],
+    });
+    expect(marked.conversations.map((row) => [row.workItemId, row.returnedFrom])).toEqual([
+      ['first', { agentId: 'ada', agentName: 'Ada', at: NOW - 10_000 }],
+      ['second', undefined],
+      // An agent no longer on the floor is named by their key.
+      ['in-flight', { agentId: 'gone', agentName: 'gone', at: NOW - 10_000 }],
+      ['active-late', undefined],
+    ]);
+  });
 });

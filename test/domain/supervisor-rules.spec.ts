@@ -7,11 +7,19 @@ import {
   checkAssignLoad,
   type AssignRequest,
 } from '../../src/domain/assign';
-import { dropSupervising, emptyAgentSessions, openSession, panelRows } from '../../src/domain/agent-sessions';
+import {
+  HOME_SESSION_ID,
+  dropSupervising,
+  emptyAgentSessions,
+  focusSession,
+  openSession,
+  panelRows,
+} from '../../src/domain/agent-sessions';
 import { acceptOffer, enqueue, emptyQueue } from '../../src/domain/routing';
 import {
   NotSupervisableError,
   OwnConversationError,
+  countSupervisedMessage,
   requireSupervisable,
   supervisorMayWrite,
 } from '../../src/domain/supervising';
@@ -78,7 +86,7 @@ describe('Monitor and Join: which conversations a supervisor may look at', () =>
     expect(supervisorMayWrite(endToWrapUp(active, T0 + 2), 'joined')).toBe(false);
   });
 
-  it('shows a supervisor’s session as Monitor or Joined, read-only, without a badge or an alert', () => {
+  it('shows a supervisor’s session as Monitor or Joined, read-only, without an alert (no badge while nothing is new)', () => {
     const panel = openSession(
       emptyAgentSessions(),
       { id: 'wi-1', kind: 'conversation', title: 'Visitor 1', readOnly: true, supervising: 'monitoring' },
@@ -91,6 +99,40 @@ describe('Monitor and Join: which conversations a supervisor may look at', () =>
       tooltip: 'Visitor 1. Monitoring: read-only, and nobody is told.',
     });
     expect(dropSupervising(panel, 'wi-1').sessions).toEqual([]);
+  });
+
+  it('counts a message on a supervisor’s session unread only while another session is open; the row shows it', () => {
+    const opened = openSession(
+      emptyAgentSessions(),
+      { id: 'wi-1', kind: 'conversation', title: 'Visitor 1', readOnly: true, supervising: 'joined' },
+      { maxSessions: 5, now: T0 },
+    );
+    expect(countSupervisedMessage(focusSession(opened, 'wi-1'), 'wi-1')).toEqual(
+      focusSession(opened, 'wi-1'),
+    );
+    let panel = focusSession(opened, HOME_SESSION_ID);
+    for (let n = 0; n < 10; n += 1) panel = countSupervisedMessage(panel, 'wi-1');
+    expect(panelRows(panel, 'slightly-negative')[1]).toMatchObject({
+      statusText: 'Joined',
+      alert: false,
+      badge: '9+',
+      unread: 10,
+      tooltip: 'Visitor 1. 10 new updates in your conversation.',
+    });
+    expect(panelRows(focusSession(panel, 'wi-1'), 'slightly-negative')[1]).not.toHaveProperty('badge');
+  });
+
+  it('counts nothing on a session that is not a supervisor’s', () => {
+    const own = focusSession(
+      openSession(
+        emptyAgentSessions(),
+        { id: 'wi-1', kind: 'conversation', title: 'Visitor 1' },
+        { maxSessions: 5, now: T0 },
+      ),
+      HOME_SESSION_ID,
+    );
+    expect(countSupervisedMessage(own, 'wi-1')).toBe(own);
+    expect(countSupervisedMessage(own, 'wi-none')).toBe(own);
   });
 });
 

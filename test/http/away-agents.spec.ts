@@ -4,11 +4,13 @@
  * OFFLINE_GRACE_S has passed; the customer is told, and the next free agent is offered it. Coming back in time
  * keeps it.
  */
-import type { TestCustomer } from '../support/activities';
+import type { TestAgent, TestCustomer } from '../support/activities';
 import { textOf } from '../support/cards';
 import { alex, bea } from '../support/fixtures';
 import { acceptLatestOffer, offersPosted } from '../support/offers';
 import { saidTo, useTeamworkDesk, type TeamworkDesk } from '../support/teamwork-desk';
+import { api, devSignIn } from '../web/agent-api-support';
+import type { Floor } from '../../src/domain/floor';
 
 const kim: TestCustomer = { userId: 'away-visitor-1', conversationId: 'conv-away-1' };
 const BACK_IN_QUEUE =
@@ -92,5 +94,73 @@ describe('an agent who goes away with Active work', () => {
         silent: true,
       },
     );
+  });
+});
+
+describe('the Floor marks a conversation that came back from an away agent', () => {
+  const sam: TestAgent = {
+    aadObjectId: 'aad-sam-away',
+    userId: '29:sam-away',
+    name: 'Sam Supervisor',
+    conversationId: 'a:chat-sam-away',
+  };
+  const lou: TestCustomer = { userId: 'away-visitor-2', conversationId: 'conv-away-2' };
+  const team = useTeamworkDesk([alex, bea], {
+    AGENT_AWAY_S: '600',
+    OFFLINE_GRACE_S: '60',
+    SUPERVISOR_IDS: sam.aadObjectId,
+    AGENT_NAMES: `${alex.aadObjectId}=Alex Agent;${bea.aadObjectId}=Bea Agent`,
+  });
+  let kimItem: string;
+  let returnedAt: number;
+
+  const floorRow = async (workItemId: string) => {
+    const token = await devSignIn(team.desk.app.baseUrl, sam.aadObjectId);
+    const floor = await api<Floor>(team.desk.app.baseUrl, 'GET', '/api/supervisor/floor', { token });
+    expect(floor.status).toBe(200);
+    return floor.body.conversations.find((row) => row.workItemId === workItemId);
+  };
+
+  it('an Open row taken back from Alex says so, with when it came back; a customer new to the queue has no mark', async () => {
+    await team.tell(alex, 'hi');
+    await team.tell(bea, 'hi');
+    await team.tell(bea, 'presence away');
+    await team.say(kim, 'My parcel is late');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    kimItem = (await team.sessionsOf(alex))[0]!.id;
+    await team.desk.app.sweep();
+    await team.tell(alex, 'presence offline');
+    await sweepAfter(team, 15_000);
+    expect(await floorRow(kimItem)).toMatchObject({ state: 'active' });
+    expect(await floorRow(kimItem)).not.toHaveProperty('returnedFrom');
+    team.desk.clock.advance(60_000);
+    returnedAt = team.desk.clock.now();
+    expect(saidTo(await sweepAfter(team, 0), kim.conversationId).map(textOf)).toContain(BACK_IN_QUEUE);
+    await team.say(lou, 'Hello, anyone?');
+    const louItem = (await team.tables().queue.get('default')).entries[1]!.workItemId;
+
+    expect(await floorRow(kimItem)).toMatchObject({
+      state: 'open',
+      position: 1,
+      returnedFrom: { agentId: alex.aadObjectId, agentName: 'Alex Agent', at: returnedAt },
+    });
+    expect(await floorRow(louItem)).toMatchObject({ state: 'open', position: 2 });
+    expect(await floorRow(louItem)).not.toHaveProperty('returnedFrom');
+  });
+
+  it('keeps the mark while it waits (a customer’s message, time passing), and drops it once an agent takes it', async () => {
+    team.desk.clock.advance(30_000);
+    await team.say(kim, 'Still waiting');
+    expect(await floorRow(kimItem)).toMatchObject({ returnedFrom: { at: returnedAt } });
+    await team.tell(bea, 'presence available');
+    await team.press(bea, 'pick', { workItemId: kimItem });
+    expect(await floorRow(kimItem)).toMatchObject({ state: 'active', agentName: 'Bea Agent' });
+    expect(await floorRow(kimItem)).not.toHaveProperty('returnedFrom');
+  });
+
+  it('back in the queue another way (Bea’s transfer to the queue), it has no mark', async () => {
+    await team.press(bea, 'transfer', { sessionId: kimItem, toQueue: true });
+    expect(await floorRow(kimItem)).toMatchObject({ state: 'open', position: 1 });
+    expect(await floorRow(kimItem)).not.toHaveProperty('returnedFrom');
   });
 });

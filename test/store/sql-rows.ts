@@ -109,6 +109,8 @@ export const EVERY_TABLE: Rows = {
     consultants: 0,
     answered_at: T0 + 9,
     waited_ms: 95_000,
+    returned_from_agent_id: 'agent-grace',
+    returned_at: T0 + 8,
     version: 5,
   },
   messages: {

@@ -1,4 +1,5 @@
 import type { OfferView } from '../../src/app/views';
+import { createDeskRepositories } from '../../src/store/sql/desk-repositories';
 import { AGENT_API, type WorkspaceState } from '../../src/web/agent-api';
 import { agentMessage, customerMessage, postActivity, type ActivityJson } from '../support/activities';
 import { FakeConnector } from '../support/fake-connector';
@@ -144,6 +145,35 @@ describe('the agent event stream (Server-Sent Events)', () => {
       customerMessage(connector.serviceUrl, { userId: 'web-user-2', conversationId: 'conv-2' }, 'Hi'),
     );
     await beaStream.waitForEvents('workspace', beaBefore + 1, BOUNDED_WAIT_MS);
+  });
+
+  it('a queued customer who writes again changes the queue’s rows (the Floor’s last message), so every open stream hears of it', async () => {
+    // What earlier changes sent has reached Bea's stream before the message is written.
+    await eventsBeforeMarker(beaStream, beaStream.named('workspace').length, await marker(bea));
+    desk.clock.advance(1);
+    const wroteAt = desk.clock.now();
+    const before = beaStream.named('workspace').length;
+    await send(
+      customerMessage(
+        connector.serviceUrl,
+        { userId: 'web-user-2', conversationId: 'conv-2' },
+        'Is anyone there?',
+      ),
+    );
+    // It is still queued (offered to Alex, not taken): nothing but the message changed.
+    const tables = createDeskRepositories(desk.app.database);
+    const [entry] = (await tables.queue.get('default')).entries;
+    const queued = await tables.workItems.get(entry?.workItemId ?? '');
+    expect(queued?.item).toMatchObject({ state: 'open', customerMessageCount: 2 });
+    await beaStream.waitFor(
+      'the second message’s event',
+      () =>
+        beaStream
+          .named('workspace')
+          .slice(before)
+          .some((event) => sentAt(event) === wroteAt),
+      BOUNDED_WAIT_MS,
+    );
   });
 
   it('an action in the chat reaches the tab too', async () => {

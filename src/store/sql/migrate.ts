@@ -24,6 +24,7 @@ import { createdIndex } from './migrations/0023-created-index';
 import { answeredWaits } from './migrations/0026-answered-waits';
 import { supervisorActions } from './migrations/0027-supervisor-actions';
 import { csatSurveys } from './migrations/0028-csat-surveys';
+import { returnedFromAway } from './migrations/0029-returned-from-away';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -54,6 +55,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0026-answered-waits': answeredWaits,
   '0027-supervisor-actions': supervisorActions,
   '0028-csat-surveys': csatSurveys,
+  '0029-returned-from-away': returnedFromAway,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */

@@ -115,6 +115,9 @@ export interface WorkItemsTable {
   /** When an agent last took it from the queue, and the customer's wait until then (from 0026). */
   answered_at: Millis | null;
   waited_ms: number | null;
+  /** Who it was last taken back from for being away, and when (from 0029): both set, or neither. */
+  returned_from_agent_id: string | null;
+  returned_at: Millis | null;
   version: Defaulted<number>;
 }
 

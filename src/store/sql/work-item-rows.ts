@@ -37,6 +37,9 @@ function itemOf(row: WorkItemRow): WorkItem {
     ...(row.answered_at !== null && row.waited_ms !== null
       ? { answered: { at: row.answered_at, waitedMs: row.waited_ms } }
       : {}),
+    ...(row.returned_from_agent_id !== null && row.returned_at !== null
+      ? { returnedFromAway: { agentId: row.returned_from_agent_id, at: row.returned_at } }
+      : {}),
   };
 }
 
@@ -113,6 +116,8 @@ export function columnsOf(doc: WorkItemDocument): WorkItemColumns {
     consultants: item.consultants ?? 0,
     answered_at: item.answered?.at ?? null,
     waited_ms: item.answered?.waitedMs ?? null,
+    returned_from_agent_id: item.returnedFromAway?.agentId ?? null,
+    returned_at: item.returnedFromAway?.at ?? null,
   };
 }
 

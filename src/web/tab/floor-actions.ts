@@ -43,7 +43,7 @@ export class FloorSupervisorActions {
     const { client, notices } = this.options;
     const done = await this.attempt(() => client.supervise(verb, conversation.workItemId));
     if (!done) return;
-    if (verb === 'stopMonitor') notices.show(notice(`You stopped monitoring ${conversation.title}`, 'good'));
+    if (verb === 'stopMonitor') notices.show(notice(stoppedWords(conversation), 'good'));
     else this.options.opened();
     await this.options.done();
   }
@@ -111,6 +111,13 @@ export class FloorSupervisorActions {
       notices.show(notice(error.message, 'warning'));
     else notices.show(describeProblem(error, 'action').notice);
   }
+}
+
+/** What the supervisor is told once their session on it ended: a joined conversation was left. */
+function stoppedWords(conversation: FloorConversation): string {
+  return conversation.supervising === 'joined'
+    ? `You left ${conversation.title}`
+    : `You stopped monitoring ${conversation.title}`;
 }
 
 function notice(title: string, tone: NoticeView['tone']): NoticeView {

@@ -50,12 +50,27 @@ function timeCell(conversation: FloorConversation, at: number, now: number): HTM
   return h('td', {}, liveTime(conversation.since, 'since', now));
 }
 
+/** Open because its agent was away: who had it and when it came back, so a supervisor sees why it is queued. */
+function returnedMark(conversation: FloorConversation, now: number): HTMLElement | null {
+  const returned = conversation.returnedFrom;
+  if (returned === undefined) return null;
+  return h(
+    'span',
+    {
+      class: 'floor-returned',
+      title: `${returned.agentName} was away (Offline, or silent with no tab open), so it went back to the queue`,
+    },
+    `Returned from ${returned.agentName} `,
+    liveTime(returned.at, 'since', now),
+  );
+}
+
 /** What a supervisor does with a row of the Floor. */
 export interface FloorRowActions {
   forceClose(conversation: FloorConversation): void;
   /** Saves the conversation's transcript as a text file. */
   transcript(conversation: FloorConversation): void;
-  /** Monitor, Join, Stop monitoring: the conversation on the supervisor's own panel. */
+  /** Monitor, Join, Stop monitoring (Leave once joined): the conversation on the supervisor's own panel. */
   supervise(conversation: FloorConversation, verb: 'monitor' | 'join' | 'stopMonitor'): void;
   /** Assign… an Open conversation to an agent they choose. */
   assign(conversation: FloorConversation): void;
@@ -80,8 +95,10 @@ function supervisorActions(conversation: FloorConversation, actions: FloorRowAct
   if (state === 'active' && supervising !== 'joined')
     list.push(['Join', `floor:join:${id}`, `Join ${title}`, () => actions.supervise(conversation, 'join')]);
   if (supervising !== undefined) {
+    // Both end the supervisor's session (the same verb); a joined one is left, which its agent is told.
     const stop = () => actions.supervise(conversation, 'stopMonitor');
-    list.push(['Stop monitoring', `floor:stop:${id}`, `Stop monitoring ${title}`, stop]);
+    const label = supervising === 'joined' ? 'Leave' : 'Stop monitoring';
+    list.push([label, `floor:stop:${id}`, `${label} ${title}`, stop]);
   }
   if (state === 'open')
     list.push(['Assign…', `floor:assign:${id}`, `Assign ${title}`, () => actions.assign(conversation)]);
@@ -119,6 +136,7 @@ function conversationRow(
       'td',
       {},
       WORK_ITEM_STATE_LABELS[conversation.state],
+      returnedMark(conversation, now),
       conversation.csatRating !== undefined
         ? h(
             'span',

@@ -207,8 +207,8 @@ export class SessionPanel {
     title.textContent = data.title;
     status.textContent = data.statusText ?? '';
     status.hidden = !data.statusText;
-    // The row carries a badge only where unread counts apply (a consult's, not a history view's); a read-only
-    // session never alerts.
+    // The row carries a badge only where unread counts apply (a consult's or a supervisor's, not a history
+    // view's); a read-only session never alerts.
     setBadge(icon, 'session-badge', data.badge);
     setBadge(icon, 'session-alert', data.alert && !data.readOnly ? '!' : undefined);
     if (data.closable) {

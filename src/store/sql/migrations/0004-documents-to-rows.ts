@@ -33,7 +33,7 @@ function messageRows(id: string, transcript: readonly TranscriptMessage[]): Inse
 
 /**
  * The columns the table had at 0004: later migrations' columns (0016's transfer, 0017's outcome, 0018's
- * consultants, 0026's answered wait) are left to them.
+ * consultants, 0026's answered wait, 0029's return from an away agent) are left to them.
  */
 function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
   const {
@@ -47,6 +47,8 @@ function columnsAt0004(columns: ReturnType<typeof columnsOf>) {
     consultants: _consultants,
     answered_at: _answeredAt,
     waited_ms: _waitedMs,
+    returned_from_agent_id: _returnedFrom,
+    returned_at: _returnedAt,
     ...row
   } = columns;
   return row;
