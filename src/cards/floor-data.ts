@@ -150,7 +150,12 @@ export function floorData(view: FloorCardView, options: { readonly now?: number 
   const waits = view.longestWaits.map((row) => ({
     workItemId: row.workItemId,
     title: text(row.title),
-    channel: text(channelLabel(row.channel)),
+    // Taken back from an away agent: the supervisor sees why it waits again (as the tab's Floor marks it).
+    channel: text(
+      row.returnedFrom !== undefined
+        ? `${channelLabel(row.channel)} · returned from ${row.returnedFrom.agentName}`
+        : channelLabel(row.channel),
+    ),
     wait: waitText(row.waitMs ?? 0),
     position: row.position !== undefined ? `#${row.position}` : '',
   }));

@@ -39,6 +39,21 @@ describe('the floor card’s supervisor actions', () => {
     });
   });
 
+  it('marks a waiting row taken back from an away agent with who had it; the others show their channel only', () => {
+    const base = floorCardView();
+    const [first, ...rest] = base.longestWaits;
+    const returned = {
+      ...first!,
+      returnedFrom: { agentId: 'aad-bea', agentName: 'Bea <b>Agent</b>', at: NOW },
+    };
+    const card = renderer.renderAgentView({ ...base, longestWaits: [returned, ...rest] }, { now: NOW });
+    const texts = visibleTexts(card);
+    expect(texts.filter((line) => line.includes('returned from'))).toEqual([
+      // Names are escaped as any text on a card: markup shows as the characters typed.
+      'Web chat · returned from Bea ＜b＞Agent＜/b＞',
+    ]);
+  });
+
   it('offers Monitor, Join and Force close… on each Active row, naming the conversation as sessionId', () => {
     const card = renderer.renderAgentView(floorCardView(), { now: NOW });
     expect(visibleTexts(card)).toEqual(
