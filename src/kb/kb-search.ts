@@ -80,6 +80,8 @@ export class KbSearch implements KnowledgeBase {
         boost: { title: 3 },
         prefix: true,
         fuzzy: 0.2,
+        // One typo per word at most: two let longer words match other words, and took twice the time per query.
+        maxFuzzy: 1,
         combineWith: 'OR',
         processTerm,
       },
