@@ -1,0 +1,352 @@
+/**
+ * The supervisor's routes under attack: Sam is a supervisor who takes no work, Alex and Bea agents taking one
+ * conversation at a time. Alex holds Kim's conversation, Lou's waits in the queue (Bea is away). Requests without a
+ * token, with a forged one, with broken or hostile bodies, with ids nobody has, for a conversation already closed,
+ * or sent twice at once are each answered with a status and a JSON `{code, message}`, logged with the ids, and
+ * change nothing they must not; the desk answers afterwards. The sweeper's clock is fake.
+ */
+import type { TestAgent, TestCustomer } from '../support/activities';
+import { readStored } from '../support/desk-tables';
+import { alex, bea, QUEUED } from '../support/fixtures';
+import { acceptLatestOffer } from '../support/offers';
+import { rawRequest } from '../support/raw-http';
+import { saidTo, useTeamworkDesk } from '../support/teamwork-desk';
+import { textOf } from '../support/cards';
+import { api, devSignIn, type ApiAnswer } from '../web/agent-api-support';
+
+const sam: TestAgent = {
+  aadObjectId: 'aad-sam',
+  userId: '29:sam',
+  name: 'Sam Supervisor',
+  conversationId: 'a:chat-sam',
+};
+const kim: TestCustomer = { userId: 'hostile-sup-visitor-1', conversationId: 'conv-hostile-sup-1' };
+const lou: TestCustomer = { userId: 'hostile-sup-visitor-2', conversationId: 'conv-hostile-sup-2' };
+
+const ACTIONS = '/api/supervisor/actions';
+const FLOOR = '/api/supervisor/floor';
+const CSV = '/api/supervisor/conversations.csv';
+
+describe('hostile requests to the supervisor routes', () => {
+  const team = useTeamworkDesk([alex, bea], {
+    AGENT_CAPACITY: '1',
+    SUPERVISOR_IDS: sam.aadObjectId,
+    AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
+  });
+  const tokens = new Map<string, string>();
+  let kimItem = '';
+  let louItem = '';
+
+  const tokenOf = async (agent: TestAgent) => {
+    const known = tokens.get(agent.aadObjectId);
+    if (known) return known;
+    const token = await devSignIn(team.desk.app.baseUrl, agent.aadObjectId);
+    tokens.set(agent.aadObjectId, token);
+    return token;
+  };
+  const actAs = async (agent: TestAgent, body: unknown): Promise<ApiAnswer<Record<string, unknown>>> =>
+    api(team.desk.app.baseUrl, 'POST', ACTIONS, { token: await tokenOf(agent), body });
+  const getAs = async (agent: TestAgent, path: string) =>
+    api<Record<string, unknown>>(team.desk.app.baseUrl, 'GET', path, { token: await tokenOf(agent) });
+  /** Everything an action could change: both conversations with their transcripts, the queue, the three staff. */
+  const stored = () =>
+    readStored({ database: team.desk.app.database }, [
+      `workitem/${kimItem}`,
+      `workitem/${louItem}`,
+      'queue/default',
+      `agent/${alex.aadObjectId}`,
+      `agent/${bea.aadObjectId}`,
+      `agent/${sam.aadObjectId}`,
+    ]);
+  const logged = (msg: string) => team.desk.lines.filter((line) => line.msg === msg);
+  const expectJsonError = (answer: ApiAnswer<Record<string, unknown>>, status: number) => {
+    expect([answer.status, typeof answer.body?.['code'], typeof answer.body?.['message']]).toEqual([
+      status,
+      'string',
+      'string',
+    ]);
+  };
+  const expectStillServing = async () => {
+    expect((await getAs(sam, FLOOR)).status).toBe(200);
+  };
+
+  it('starts with Alex holding Kim, Lou queued, Bea away and Sam signed in', async () => {
+    for (const agent of [alex, bea, sam]) await team.tell(agent, 'hi');
+    await team.tell(bea, 'presence away');
+    await team.say(kim, 'My parcel is late');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    kimItem = (await team.sessionsOf(alex))[0]!.id;
+    expect(
+      saidTo((await team.say(lou, 'Where is my refund?')).calls, lou.conversationId).map(textOf),
+    ).toEqual([QUEUED]);
+    louItem = (await team.tables().queue.get('default')).entries.at(-1)!.workItemId;
+    await tokenOf(sam);
+    await tokenOf(alex);
+  });
+
+  it('answers 401 JSON without a token or with a forged one, on every supervisor route, and changes nothing', async () => {
+    const before = await stored();
+    const mark = logged('agent api refused: not authenticated').length;
+    const forged = `${(await tokenOf(sam)).slice(0, -4)}AAAA`;
+    const requests: Array<[string, string, Record<string, string>]> = [
+      ['POST', ACTIONS, {}],
+      ['GET', FLOOR, {}],
+      ['GET', `${CSV}?from=2026-01-01&to=2026-01-31`, {}],
+      ['GET', `/api/supervisor/conversations/${kimItem}/transcript.txt`, {}],
+      ['POST', ACTIONS, { authorization: `Bearer ${forged}` }],
+      ['POST', ACTIONS, { authorization: 'Basic c2FtOnNhbQ==' }],
+      ['POST', ACTIONS, { authorization: `Bearer ${'x'.repeat(8000)}` }],
+    ];
+    for (const [method, path, headers] of requests) {
+      const answer = await api<Record<string, unknown>>(team.desk.app.baseUrl, method, path, {
+        headers,
+        ...(method === 'POST' ? { body: { verb: 'forceClose', workItemId: kimItem } } : {}),
+      });
+      expectJsonError(answer, 401);
+    }
+    expect(logged('agent api refused: not authenticated').length - mark).toBeGreaterThanOrEqual(4);
+    expect(await stored()).toEqual(before);
+    await expectStillServing();
+  });
+
+  it('answers 403 to an agent who is not a supervisor even with a hostile body, and changes nothing', async () => {
+    const before = await stored();
+    const mark = logged('supervisor api refused: not a supervisor').length;
+    for (const body of [[], 'null', { verb: 'forceClose', workItemId: 'x'.repeat(10_240) }]) {
+      expectJsonError(await actAs(alex, body), 403);
+    }
+    // A body that is no JSON is refused by the body parser, before anyone is signed in.
+    expectJsonError(await actAs(alex, '{"verb":'), 400);
+    expectJsonError(await getAs(alex, `${CSV}?from=0000-01-01&to=99999-01-01`), 403);
+    const refusals = logged('supervisor api refused: not a supervisor').slice(mark);
+    expect(refusals).toHaveLength(4);
+    expect(refusals.at(-1)).toMatchObject({ agentId: alex.aadObjectId, route: CSV });
+    expect(await stored()).toEqual(before);
+  });
+
+  it.each<[string, unknown]>([
+    ['JSON cut off', '{"verb":"forceClose","workItemId":'],
+    ['JSON null', 'null'],
+    ['a JSON string', '"forceClose"'],
+    ['a JSON number', '42'],
+    ['an array instead of an object', []],
+    ['an array of actions', [{ verb: 'forceClose', workItemId: 'x' }]],
+    ['no verb', { workItemId: 'x' }],
+    ['a verb it does not know', { verb: 'delete', workItemId: 'x' }],
+    ['a verb in capitals', { verb: 'FORCECLOSE', workItemId: 'x' }],
+    ['a verb from the prototype', { verb: '__proto__', workItemId: 'x' }],
+    ['an id that is a number', { verb: 'forceClose', workItemId: 42 }],
+    ['an id that is an array', { verb: 'monitor', workItemId: ['x'] }],
+    ['an id that is a query object', { verb: 'join', workItemId: { $ne: '' } }],
+    ['an id of blanks', { verb: 'stopMonitor', workItemId: ' \t ' }],
+    ['an id 10 KB long', { verb: 'forceClose', workItemId: 'k'.repeat(10_240) }],
+    ['an agent id 10 KB long', { verb: 'assign', workItemId: 'x', agentId: 'a'.repeat(10_240) }],
+    ['overCapacity as a string', { verb: 'assign', workItemId: 'x', agentId: 'y', overCapacity: 'true' }],
+    ['overCapacity as a number', { verb: 'assign', workItemId: 'x', agentId: 'y', overCapacity: 1 }],
+    ['a field it does not know', { verb: 'forceClose', workItemId: 'x', force: true }],
+    [
+      'a transfer to an agent and the queue',
+      { verb: 'transfer', workItemId: 'x', toAgentId: 'y', toQueue: true },
+    ],
+    ['a transfer to nowhere', { verb: 'transfer', workItemId: 'x' }],
+    ['a transfer with toQueue false', { verb: 'transfer', workItemId: 'x', toQueue: false }],
+    ['a __proto__ key', '{"verb":"forceClose","workItemId":"x","__proto__":{"admin":true}}'],
+  ])('answers 400 JSON to %s from a supervisor, and changes nothing', async (_name, body) => {
+    const before = await stored();
+    const answer = await actAs(sam, body);
+    expectJsonError(answer, 400);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('logs a malformed action with the supervisor and the reason, and a broken body with its route', async () => {
+    const mark = team.desk.lines.length;
+    await actAs(sam, { verb: 'assign', workItemId: louItem, agentId: bea.aadObjectId, overCapacity: 'yes' });
+    await actAs(sam, '{"verb":');
+    const lines = team.desk.lines.slice(mark);
+    expect(lines.find((line) => line.msg === 'malformed supervisor action')).toMatchObject({
+      agentId: sam.aadObjectId,
+      reason: expect.stringContaining('overCapacity'),
+    });
+    expect(lines.find((line) => line.msg === 'request refused')).toMatchObject({
+      path: ACTIONS,
+      statusCode: 400,
+    });
+  });
+
+  it('answers 400 to a body that is not JSON at all, or JSON sent as text', async () => {
+    const before = await stored();
+    const url = `${team.desk.app.baseUrl}${ACTIONS}`;
+    const authorization = `Bearer ${await tokenOf(sam)}`;
+    for (const [contentType, body] of [
+      ['text/plain', `{"verb":"forceClose","workItemId":"${kimItem}"}`],
+      ['application/x-www-form-urlencoded', `verb=forceClose&workItemId=${kimItem}`],
+      ['application/json', ''],
+      ['application/json', '\u0000\u0001\u0002'],
+    ] as const) {
+      const answer = await rawRequest(url, {
+        headers: { authorization, 'content-type': contentType },
+        body,
+      });
+      expect([contentType, body, answer.status]).toEqual([contentType, body, 400]);
+      expect(JSON.parse(answer.text)).toMatchObject({ message: expect.any(String) });
+    }
+    expect(await stored()).toEqual(before);
+  });
+
+  it.each<[string, (ids: { kim: string; lou: string }) => Record<string, unknown>]>([
+    ['Force close of an unknown conversation', () => ({ verb: 'forceClose', workItemId: 'no-such-item' })],
+    [
+      'Monitor of an id with control and bidi characters',
+      () => ({ verb: 'monitor', workItemId: '\u0000\u202e💥' }),
+    ],
+    ['Join of an unknown conversation', () => ({ verb: 'join', workItemId: 'wi-' + '9'.repeat(190) })],
+    [
+      'Stop monitoring a conversation never monitored',
+      ({ kim: id }) => ({ verb: 'stopMonitor', workItemId: id }),
+    ],
+    [
+      'Assign to an unknown agent',
+      ({ lou: id }) => ({ verb: 'assign', workItemId: id, agentId: 'aad-nobody' }),
+    ],
+    [
+      'Assign to a supervisor who takes no work',
+      ({ lou: id }) => ({ verb: 'assign', workItemId: id, agentId: sam.aadObjectId }),
+    ],
+    [
+      'Assign of an Active conversation',
+      ({ kim: id }) => ({ verb: 'assign', workItemId: id, agentId: bea.aadObjectId }),
+    ],
+    [
+      'Transfer to an unknown agent',
+      ({ kim: id }) => ({ verb: 'transfer', workItemId: id, toAgentId: 'aad-nobody' }),
+    ],
+    [
+      'Transfer to the agent who holds it',
+      ({ kim: id }) => ({ verb: 'transfer', workItemId: id, toAgentId: alex.aadObjectId }),
+    ],
+    [
+      'Transfer of an unknown conversation',
+      () => ({ verb: 'transfer', workItemId: 'no-such-item', toQueue: true }),
+    ],
+  ])('refuses %s with 409 JSON, logged with the ids, and changes nothing', async (_name, bodyOf) => {
+    const body = bodyOf({ kim: kimItem, lou: louItem });
+    const before = await stored();
+    const mark = logged('supervisor action refused').length;
+    const answer = await actAs(sam, body);
+    expectJsonError(answer, 409);
+    expect(logged('supervisor action refused').slice(mark)).toEqual([
+      expect.objectContaining({
+        supervisorId: sam.aadObjectId,
+        verb: body['verb'],
+        workItemId: body['workItemId'],
+        reason: answer.body['code'],
+      }),
+    ]);
+    expect(await stored()).toEqual(before);
+  });
+
+  it.each<[string, string]>([
+    ['a state it does not know', '?state=closed'],
+    ['a state in capitals', '?state=OPEN'],
+    ['a state as an array', '?state[]=open'],
+    ['an agent id 10 KB long', `?agent=${'a'.repeat(10_240)}`],
+    ['an empty agent id', '?agent='],
+    ['a filter it does not know', '?state=open&drop=1'],
+    ['a prototype key', '?__proto__=x'],
+  ])('answers 400 JSON to a floor read with %s', async (_name, query) => {
+    expectJsonError(await getAs(sam, `${FLOOR}${query}`), 400);
+  });
+
+  it.each<[string, string]>([
+    ['no range', ''],
+    ['only a start', '?from=2026-01-01'],
+    ['a reversed range', '?from=2026-01-31&to=2026-01-01'],
+    ['year 99999', '?from=2026-01-01&to=99999-01-01'],
+    ['a ten-year span', '?from=2016-01-01&to=2026-01-01'],
+    ['a day that does not exist', '?from=2026-02-30&to=2026-03-01'],
+    ['a day without its zeros', '?from=2026-1-5&to=2026-01-06'],
+    ['a time of day', '?from=2026-01-05T00:00:00Z&to=2026-01-06'],
+    ['a signed year', '?from=%2B02026-01-05&to=2026-01-06'],
+    ['a number of milliseconds', '?from=0&to=1767225600000'],
+    ['a parameter it does not know', '?from=2026-01-01&to=2026-01-02&limit=1'],
+    ['a start with control characters', '?from=2026-01-01%00&to=2026-01-02'],
+  ])('answers 400 JSON to the CSV export with %s, and sends no file', async (_name, query) => {
+    const answer = await getAs(sam, `${CSV}${query}`);
+    expectJsonError(answer, 400);
+    expect(answer.headers.get('content-disposition')).toBeNull();
+  });
+
+  it('exports year 0 and the last day of year 9999 as empty files, not an error', async () => {
+    for (const query of ['?from=0000-01-01&to=0000-01-02', '?from=9999-12-31&to=9999-12-31']) {
+      const answer = await api<string>(team.desk.app.baseUrl, 'GET', `${CSV}${query}`, {
+        token: await tokenOf(sam),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body.trim().split('\r\n')).toHaveLength(1);
+    }
+  });
+
+  it('answers 400 to a transcript export with an id 10 KB long, and 404 to an unknown or hostile one', async () => {
+    const long = await getAs(sam, `/api/supervisor/conversations/${'k'.repeat(10_240)}/transcript.txt`);
+    expect(long.status).toBeGreaterThanOrEqual(400);
+    expect(long.status).toBeLessThan(500);
+    for (const id of ['no-such-item', encodeURIComponent('\u0000\u202e💥'), '..%2F..%2Fetc%2Fpasswd']) {
+      expectJsonError(await getAs(sam, `/api/supervisor/conversations/${id}/transcript.txt`), 404);
+    }
+  });
+
+  it('takes the same Assign sent twice at once once: one offer, the other answered 409', async () => {
+    const body = { verb: 'assign', workItemId: louItem, agentId: alex.aadObjectId, overCapacity: true };
+    const answers = await Promise.all([actAs(sam, body), actAs(sam, body)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const offer = (await team.tables().queue.get('default')).entries.find(
+      (entry) => entry.workItemId === louItem,
+    )?.offer;
+    expect(offer).toMatchObject({ agentId: alex.aadObjectId, assignedBy: sam.aadObjectId });
+  });
+
+  it('takes the same Monitor sent twice at once once: one monitoring session for Sam', async () => {
+    const body = { verb: 'monitor', workItemId: kimItem };
+    const answers = await Promise.all([actAs(sam, body), actAs(sam, body)]);
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
+    const sessions = (await team.sessionsOf(sam)).filter((session) => session.id === kimItem);
+    expect(sessions).toHaveLength(1);
+  });
+
+  it('takes the same Transfer to the queue sent twice at once once: Kim at the head of the queue once', async () => {
+    const body = { verb: 'transfer', workItemId: kimItem, toQueue: true };
+    const answers = await Promise.all([actAs(sam, body), actAs(sam, body)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const entries = (await team.tables().queue.get('default')).entries.filter(
+      (entry) => entry.workItemId === kimItem,
+    );
+    expect(entries).toHaveLength(1);
+    expect((await team.sessionsOf(alex)).map((session) => session.id)).not.toContain(kimItem);
+  });
+
+  it('takes the same Force close sent twice at once once, then refuses every verb on the closed conversation', async () => {
+    const body = { verb: 'forceClose', workItemId: louItem };
+    const answers = await Promise.all([actAs(sam, body), actAs(sam, body)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    expect((await team.tables().workItems.get(louItem))?.item.state).toBe('closed');
+    const before = await stored();
+    const mark = logged('supervisor action refused').length;
+    const stale = [
+      { verb: 'forceClose', workItemId: louItem },
+      { verb: 'monitor', workItemId: louItem },
+      { verb: 'join', workItemId: louItem },
+      { verb: 'stopMonitor', workItemId: louItem },
+      { verb: 'assign', workItemId: louItem, agentId: bea.aadObjectId, overCapacity: true },
+      { verb: 'transfer', workItemId: louItem, toQueue: true },
+      { verb: 'transfer', workItemId: louItem, toAgentId: bea.aadObjectId },
+    ];
+    for (const action of stale) expectJsonError(await actAs(sam, action), 409);
+    expect(logged('supervisor action refused').slice(mark)).toHaveLength(stale.length);
+    expect(await stored()).toEqual(before);
+    await expectStillServing();
+  });
+
+  it('logged no error', () => {
+    expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+});
