@@ -11,7 +11,8 @@ import { alex, bea, QUEUED } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { rawRequest } from '../support/raw-http';
 import { saidTo, useTeamworkDesk } from '../support/teamwork-desk';
-import { textOf } from '../support/cards';
+import { cardOf, textBlocks, textOf } from '../support/cards';
+import type { RecordedCall } from '../support/fake-connector';
 import { api, devSignIn, type ApiAnswer } from '../web/agent-api-support';
 
 const sam: TestAgent = {
@@ -22,6 +23,7 @@ const sam: TestAgent = {
 };
 const kim: TestCustomer = { userId: 'hostile-sup-visitor-1', conversationId: 'conv-hostile-sup-1' };
 const lou: TestCustomer = { userId: 'hostile-sup-visitor-2', conversationId: 'conv-hostile-sup-2' };
+const max: TestCustomer = { userId: 'hostile-sup-visitor-3', conversationId: 'conv-hostile-sup-3' };
 
 const ACTIONS = '/api/supervisor/actions';
 const FLOOR = '/api/supervisor/floor';
@@ -344,6 +346,130 @@ describe('hostile requests to the supervisor routes', () => {
     expect(logged('supervisor action refused').slice(mark)).toHaveLength(stale.length);
     expect(await stored()).toEqual(before);
     await expectStillServing();
+  });
+
+  it('logged no error', () => {
+    expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+});
+
+describe('supervisor actions raced against each other', () => {
+  const team = useTeamworkDesk([alex, bea], {
+    AGENT_CAPACITY: '1',
+    SUPERVISOR_IDS: sam.aadObjectId,
+    AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
+  });
+  const SAM_JOINED = 'Sam Supervisor (supervisor) joined the conversation.';
+  const WITHDRAWN = 'This request is no longer available.';
+  let kimItem = '';
+  let louItem = '';
+  let token = '';
+
+  const actAs = async (body: unknown) => {
+    const answer = await api<Record<string, unknown>>(team.desk.app.baseUrl, 'POST', ACTIONS, {
+      token,
+      body,
+    });
+    return answer;
+  };
+  const both = async (first: unknown, second: unknown) => {
+    const mark = team.connector.calls.length;
+    const answers = await Promise.all([actAs(first), actAs(second)]);
+    await team.desk.app.drainOutbox();
+    return { statuses: answers.map((answer) => answer.status), calls: team.connector.calls.slice(mark) };
+  };
+  const one = async (body: unknown) => {
+    const mark = team.connector.calls.length;
+    const answer = await actAs(body);
+    await team.desk.app.drainOutbox();
+    return { status: answer.status, calls: team.connector.calls.slice(mark) };
+  };
+  const stateOf = async (workItemId: string) => (await team.tables().workItems.get(workItemId))?.item.state;
+  const queued = async () =>
+    (await team.tables().queue.get('default')).entries.map((entry) => entry.workItemId);
+
+  it('starts with Alex holding Kim and Lou queued', async () => {
+    for (const agent of [alex, bea, sam]) await team.tell(agent, 'hi');
+    await team.tell(bea, 'presence away');
+    await team.say(kim, 'My parcel is late');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    kimItem = (await team.sessionsOf(alex))[0]!.id;
+    await team.say(lou, 'Where is my refund?');
+    louItem = (await queued()).at(-1)!;
+    token = await devSignIn(team.desk.app.baseUrl, sam.aadObjectId);
+  });
+
+  it('a Join sent twice at once tells the customer and the agent once', async () => {
+    const join = { verb: 'join', workItemId: kimItem };
+    const raced = await both(join, join);
+    expect(raced.statuses).toEqual([200, 200]);
+    expect(saidTo(raced.calls, kim.conversationId).map(textOf)).toEqual([SAM_JOINED]);
+    expect(
+      saidTo(raced.calls, alex.conversationId).filter((call) =>
+        JSON.stringify(call.activity).includes(SAM_JOINED),
+      ),
+    ).toHaveLength(1);
+    expect((await team.sessionsOf(sam)).filter((session) => session.id === kimItem)).toHaveLength(1);
+  });
+
+  it('a Stop monitoring sent twice at once is taken once, the other refused with 409', async () => {
+    const stop = { verb: 'stopMonitor', workItemId: kimItem };
+    const raced = await both(stop, stop);
+    expect([...raced.statuses].sort()).toEqual([200, 409]);
+    expect((await team.sessionsOf(sam)).filter((session) => session.id === kimItem)).toEqual([]);
+  });
+
+  /** Bea's offer cards as they stand after `calls`: the texts of the last post or update of each. */
+  const offerCardTexts = (calls: readonly RecordedCall[]) =>
+    calls
+      .filter((call) => call.conversationId === bea.conversationId)
+      .map((call) => [call.kind, textBlocks(cardOf(call))]);
+
+  it('a Force close of a queued conversation offered to Bea withdraws her offer card in place', async () => {
+    const assigned = await one({
+      verb: 'assign',
+      workItemId: louItem,
+      agentId: bea.aadObjectId,
+      overCapacity: true,
+    });
+    expect(assigned.status).toBe(200);
+    expect(offerCardTexts(assigned.calls)).toEqual([
+      ['reply', expect.arrayContaining(['Accept within 120 s'])],
+    ]);
+    const closed = await one({ verb: 'forceClose', workItemId: louItem });
+    expect(closed.status).toBe(200);
+    expect(await stateOf(louItem)).toBe('closed');
+    expect(offerCardTexts(closed.calls)).toEqual([['update', expect.arrayContaining([WITHDRAWN])]]);
+  });
+
+  it('a Force close and an Assign of the same queued conversation at once leave it closed, out of the queue, with no live offer', async () => {
+    await team.say(max, 'Anyone there?');
+    const maxItem = (await queued()).at(-1)!;
+    const raced = await both(
+      { verb: 'assign', workItemId: maxItem, agentId: bea.aadObjectId, overCapacity: true },
+      { verb: 'forceClose', workItemId: maxItem },
+    );
+    expect(raced.statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(raced.statuses).toContain(200);
+    expect(await stateOf(maxItem)).toBe('closed');
+    expect(await queued()).not.toContain(maxItem);
+    expect((await team.sessionsOf(bea)).map((session) => session.id)).not.toContain(maxItem);
+    // Whichever came first, no card of Bea's is left showing Accept for it.
+    const [, lastCard = []] = offerCardTexts(raced.calls).at(-1) ?? [];
+    expect(lastCard).not.toContain('Accept within 120 s');
+  });
+
+  it('a Force close and a Transfer to the queue of the same Active conversation at once leave it closed, out of the queue and off Alex', async () => {
+    const raced = await both(
+      { verb: 'transfer', workItemId: kimItem, toQueue: true },
+      { verb: 'forceClose', workItemId: kimItem },
+    );
+    expect(raced.statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(raced.statuses).toContain(200);
+    expect(await stateOf(kimItem)).toBe('closed');
+    expect(await queued()).not.toContain(kimItem);
+    expect((await team.sessionsOf(alex)).map((session) => session.id)).not.toContain(kimItem);
+    expect(await api(team.desk.app.baseUrl, 'GET', FLOOR, { token })).toMatchObject({ status: 200 });
   });
 
   it('logged no error', () => {

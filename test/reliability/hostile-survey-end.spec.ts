@@ -6,7 +6,7 @@
  * each answered with a clear message (or a 4xx), logged with the ids, and change nothing they must not.
  */
 import { customerMessage, postActivity, type TestCustomer } from '../support/activities';
-import { textOf } from '../support/cards';
+import { cardOf, textBlocks, textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
 import { alex } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
@@ -17,6 +17,8 @@ const kim: TestCustomer = { userId: 'hostile-csat-1', conversationId: 'conv-host
 const lou: TestCustomer = { userId: 'hostile-csat-2', conversationId: 'conv-hostile-csat-2' };
 const max: TestCustomer = { userId: 'hostile-csat-3', conversationId: 'conv-hostile-csat-3' };
 const ned: TestCustomer = { userId: 'hostile-end-4', conversationId: 'conv-hostile-end-4' };
+const oli: TestCustomer = { userId: 'hostile-end-6', conversationId: 'conv-hostile-end-6' };
+const pam: TestCustomer = { userId: 'hostile-end-7', conversationId: 'conv-hostile-end-7' };
 const nobody: TestCustomer = { userId: 'hostile-end-5', conversationId: 'conv-hostile-end-5' };
 
 const SURVEY = 'How did we do? (1–5)';
@@ -187,6 +189,34 @@ describe('hostile survey answers and Ends from customers', () => {
     expect(
       logged('customer ended the conversation').filter((line) => line['workItemId'] === workItemId),
     ).toHaveLength(1);
+  });
+
+  it('an End while the conversation is offered to Alex withdraws his offer card in place', async () => {
+    const offered = await team.say(oli, 'Quick question');
+    expect(cardTexts(offered.calls, alex)).toContain('Accept within 120 s');
+    const workItemId = (await latestItemOf(oli))!;
+    const ended = await team.say(oli, 'end');
+    expect(toldTo(ended.calls, oli)).toEqual([YOU_ENDED]);
+    expect((await team.tables().workItems.get(workItemId))?.item.state).toBe('closed');
+    const toAlex = ended.calls.filter((call) => call.conversationId === alex.conversationId);
+    expect(toAlex.map((call) => [call.kind, textBlocks(cardOf(call))])).toEqual([
+      ['update', expect.arrayContaining(['This request is no longer available.'])],
+    ]);
+  });
+
+  it('a customer who leaves while offered to Alex has his offer card withdrawn in place', async () => {
+    await team.say(pam, 'Are you there?');
+    const workItemId = (await latestItemOf(pam))!;
+    const left = await team.send({
+      ...customerMessage(team.connector.serviceUrl, pam, ''),
+      type: 'endOfConversation',
+      text: undefined,
+    });
+    expect((await team.tables().workItems.get(workItemId))?.item.state).toBe('closed');
+    const toAlex = left.calls.filter((call) => call.conversationId === alex.conversationId);
+    expect(toAlex.map((call) => [call.kind, textBlocks(cardOf(call))])).toEqual([
+      ['update', expect.arrayContaining(['This request is no longer available.'])],
+    ]);
   });
 
   it('answers an End with no conversation "nothing to end", and starts none', async () => {
