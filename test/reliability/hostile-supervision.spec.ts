@@ -7,6 +7,7 @@
  */
 import type { TestAgent, TestCustomer } from '../support/activities';
 import { readStored } from '../support/desk-tables';
+import { faultSwitch } from '../support/failing-storage';
 import { alex, bea, QUEUED } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { rawRequest } from '../support/raw-http';
@@ -474,5 +475,93 @@ describe('supervisor actions raced against each other', () => {
 
   it('logged no error', () => {
     expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+});
+
+describe('supervisor routes while the store fails', () => {
+  const team = useTeamworkDesk([alex], {
+    AGENT_CAPACITY: '1',
+    SUPERVISOR_IDS: sam.aadObjectId,
+    AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
+  });
+  let kimItem = '';
+  let token = '';
+  let store: ReturnType<typeof faultSwitch>;
+
+  const call = (method: string, path: string, body?: unknown) =>
+    api<Record<string, unknown>>(team.desk.app.baseUrl, method, path, {
+      token,
+      ...(body !== undefined ? { body } : {}),
+    });
+  const stored = () =>
+    readStored({ database: team.desk.app.database }, [
+      `workitem/${kimItem}`,
+      'queue/default',
+      `agent/${alex.aadObjectId}`,
+      `agent/${sam.aadObjectId}`,
+    ]);
+
+  it('starts with Alex holding Kim and Sam signed in', async () => {
+    for (const agent of [alex, sam]) await team.tell(agent, 'hi');
+    await team.say(kim, 'My parcel is late');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    kimItem = (await team.sessionsOf(alex))[0]!.id;
+    token = await devSignIn(team.desk.app.baseUrl, sam.aadObjectId);
+    store = faultSwitch(team.desk.app.database);
+  });
+
+  it('answers every verb 503 JSON with Retry-After while writes fail, changes nothing, and logs each with its route', async () => {
+    const before = await stored();
+    const mark = team.desk.lines.length;
+    const verbs = [
+      { verb: 'monitor', workItemId: kimItem },
+      { verb: 'join', workItemId: kimItem },
+      { verb: 'transfer', workItemId: kimItem, toQueue: true },
+      { verb: 'forceClose', workItemId: kimItem },
+    ];
+    store.set('writes');
+    try {
+      for (const body of verbs) {
+        const answer = await call('POST', ACTIONS, body);
+        expect([body.verb, answer.status, answer.body['code']]).toEqual([
+          body.verb,
+          503,
+          'ServiceUnavailable',
+        ]);
+        expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+      }
+    } finally {
+      store.set('none');
+    }
+    expect(await stored()).toEqual(before);
+    const failures = team.desk.lines
+      .slice(mark)
+      .filter((line) => line.msg === 'request failed: the store failed');
+    expect(failures).toHaveLength(verbs.length);
+    expect(failures[0]).toMatchObject({ path: ACTIONS, statusCode: 503 });
+  });
+
+  it('answers the floor, the CSV and a transcript 503 JSON while the store cannot be read, sending no file', async () => {
+    store.set('reads-and-writes');
+    try {
+      for (const path of [
+        FLOOR,
+        `${CSV}?from=2026-01-01&to=2026-01-31`,
+        `/api/supervisor/conversations/${kimItem}/transcript.txt`,
+      ]) {
+        const answer = await call('GET', path);
+        expect([path, answer.status, answer.body?.['code']]).toEqual([path, 503, 'ServiceUnavailable']);
+        expect(answer.headers.get('content-disposition')).toBeNull();
+      }
+    } finally {
+      store.set('none');
+    }
+  });
+
+  it('answers again once the store is back: the floor, and a Force close that now takes', async () => {
+    store.restore();
+    expect((await call('GET', FLOOR)).status).toBe(200);
+    expect((await call('POST', ACTIONS, { verb: 'forceClose', workItemId: kimItem })).status).toBe(200);
+    expect((await team.tables().workItems.get(kimItem))?.item.state).toBe('closed');
   });
 });

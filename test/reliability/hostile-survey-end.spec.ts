@@ -8,6 +8,7 @@
 import { customerMessage, postActivity, type TestCustomer } from '../support/activities';
 import { cardOf, textBlocks, textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
+import { faultSwitch } from '../support/failing-storage';
 import { alex } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
@@ -28,6 +29,7 @@ const ANSWERED_ALREADY = "You've already answered this survey. Thank you!";
 const CLOSED_SURVEY = 'This survey has closed, so that answer was not recorded.';
 const YOU_ENDED = 'You ended the conversation. Send a message any time to start a new one.';
 const ALREADY_ENDED = 'Your conversation has already ended. Send a message any time to start a new one.';
+const WENT_WRONG = 'Sorry, something went wrong. Please try again.';
 const NOTHING_TO_END = "There's no conversation to end. Send a message any time to start one.";
 
 const customerIdOf = (customer: TestCustomer) => `${customer.channelId ?? 'emulator'}:${customer.userId}`;
@@ -249,4 +251,72 @@ describe('hostile survey answers and Ends from customers', () => {
   it('logged no error', () => {
     expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
+});
+
+describe('survey answers and Ends the store cannot keep', () => {
+  const team = useTeamworkDesk([alex], { AGENT_CAPACITY: '3', WRAP_UP_HOLD_S: '0' });
+  const ivy: TestCustomer = { userId: 'hostile-store-1', conversationId: 'conv-hostile-store-1' };
+  const joe: TestCustomer = { userId: 'hostile-store-2', conversationId: 'conv-hostile-store-2' };
+  let store: ReturnType<typeof faultSwitch>;
+  let ivySurvey: Record<string, string> = {};
+  const latestItemOf = async (customer: TestCustomer) =>
+    (await team.tables().customers.get(customerIdOf(customer)))?.latestWorkItemId;
+
+  /** Posts while writes fail: the status, and what reached the connector. */
+  async function whileWritesFail(activity: Record<string, unknown>) {
+    const mark = team.connector.calls.length;
+    store.set('writes');
+    try {
+      const result = await postActivity(team.desk.app.url, activity);
+      return { status: result.status, calls: team.connector.calls.slice(mark) };
+    } finally {
+      store.set('none');
+    }
+  }
+
+  it('asks Ivy after Alex’s End, and gives Joe an Active conversation with Alex', async () => {
+    await team.tell(alex, 'hi');
+    await team.say(ivy, 'Hello');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    const workItemId = (await latestItemOf(ivy))!;
+    await team.press(alex, 'end', { sessionId: workItemId });
+    ivySurvey = {
+      verb: 'csatAnswer',
+      workItemId,
+      surveyId: (await team.tables().surveys.get(workItemId))!.surveyId,
+    };
+    await team.say(joe, 'Hello');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    store = faultSwitch(team.desk.app.database);
+  });
+
+  it('answers a survey answer it could not keep 503, says only that something went wrong, and takes the same answer sent again', async () => {
+    const activity = {
+      ...customerMessage(team.connector.serviceUrl, ivy, ''),
+      text: undefined,
+      value: { ...ivySurvey, rating: 5 },
+    };
+    const refused = await whileWritesFail(activity);
+    expect(refused.status).toBe(503);
+    expect(toldTo(refused.calls, ivy)).toEqual([WENT_WRONG]);
+    expect((await team.tables().surveys.get(ivySurvey['workItemId']!))?.answer).toBeUndefined();
+    const again = await team.send(activity);
+    expect(toldTo(again.calls, ivy)).toEqual([THANKS]);
+    expect((await team.tables().surveys.get(ivySurvey['workItemId']!))?.answer?.rating).toBe(5);
+  });
+
+  it('answers an End it could not keep 503, says only that something went wrong, and takes the same End sent again', async () => {
+    const workItemId = (await latestItemOf(joe))!;
+    const end = customerMessage(team.connector.serviceUrl, joe, 'end');
+    const refused = await whileWritesFail(end);
+    expect(refused.status).toBe(503);
+    expect(toldTo(refused.calls, joe)).toEqual([WENT_WRONG]);
+    expect(saidTo(refused.calls, alex.conversationId)).toEqual([]);
+    expect((await team.tables().workItems.get(workItemId))?.item.state).toBe('active');
+    const again = await team.send(end);
+    expect(toldTo(again.calls, joe)).toEqual([YOU_ENDED, SURVEY]);
+    expect((await team.tables().workItems.get(workItemId))?.item.state).toBe('wrap-up');
+  });
+
+  afterAll(() => store?.restore());
 });
