@@ -11,6 +11,7 @@ import { faultSwitch } from '../support/failing-storage';
 import { alex, bea, QUEUED } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { rawRequest } from '../support/raw-http';
+import { seededRandom } from '../support/seeded-random';
 import { saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { cardOf, textBlocks, textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
@@ -563,5 +564,95 @@ describe('supervisor routes while the store fails', () => {
     expect((await call('GET', FLOOR)).status).toBe(200);
     expect((await call('POST', ACTIONS, { verb: 'forceClose', workItemId: kimItem })).status).toBe(200);
     expect((await team.tables().workItems.get(kimItem))?.item.state).toBe('closed');
+  });
+});
+
+describe('a burst of mixed supervisor actions (seeded)', () => {
+  const team = useTeamworkDesk([alex, bea], {
+    AGENT_CAPACITY: '2',
+    SUPERVISOR_IDS: sam.aadObjectId,
+    AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
+  });
+  const SEED = 20261207;
+  const ROUNDS = 8;
+  const AT_ONCE = 6;
+  const customers: TestCustomer[] = Array.from({ length: 4 }, (_, index) => ({
+    userId: `hostile-burst-${index}`,
+    conversationId: `conv-hostile-burst-${index}`,
+  }));
+  const items: string[] = [];
+  let token = '';
+
+  const act = (body: unknown) =>
+    api<Record<string, unknown>>(team.desk.app.baseUrl, 'POST', ACTIONS, { token, body });
+
+  /** Every conversation where the queue and the agents say it is, and nowhere else. */
+  async function expectConsistent() {
+    const queue = (await team.tables().queue.get('default')).entries.map((entry) => entry.workItemId);
+    const held = new Map<string, string[]>();
+    for (const agent of [alex, bea]) {
+      for (const session of await team.sessionsOf(agent)) {
+        if (session.supervising) continue;
+        held.set(session.id, [...(held.get(session.id) ?? []), agent.aadObjectId]);
+      }
+    }
+    for (const id of items) {
+      const item = (await team.tables().workItems.get(id))!.item;
+      const inQueue = queue.filter((queued) => queued === id).length;
+      const holders = held.get(id) ?? [];
+      const where = { id, state: item.state, inQueue, holders };
+      if (item.state === 'open') expect(where).toEqual({ ...where, inQueue: 1, holders: [] });
+      if (item.state === 'active') {
+        expect(where).toEqual({ ...where, inQueue: 0, holders: [item.assignedAgentId] });
+      }
+      if (item.state === 'closed') expect(where).toEqual({ ...where, inQueue: 0, holders: [] });
+    }
+  }
+
+  it('starts with two conversations Active and two queued', async () => {
+    for (const agent of [alex, bea, sam]) await team.tell(agent, 'hi');
+    for (const customer of customers) {
+      await team.say(customer, 'Hello?');
+      items.push((await team.tables().customers.get(`emulator:${customer.userId}`))!.latestWorkItemId!);
+    }
+    for (const agent of [alex, bea]) {
+      expect((await acceptLatestOffer(team.desk.app.url, team.connector, agent)).status).toBe(200);
+    }
+    await team.tell(alex, 'presence away');
+    await team.tell(bea, 'presence away');
+    token = await devSignIn(team.desk.app.baseUrl, sam.aadObjectId);
+    await expectConsistent();
+  });
+
+  it(`answers every action 200 or 409 and leaves each conversation in one place (${ROUNDS} rounds of ${AT_ONCE} at once, seed ${SEED})`, async () => {
+    const random = seededRandom(SEED);
+    const pick = <T>(choices: readonly T[]): T => choices[Math.floor(random() * choices.length)]!;
+    const agents = [alex.aadObjectId, bea.aadObjectId];
+    const bodies = [
+      (id: string) => ({ verb: 'monitor', workItemId: id }),
+      (id: string) => ({ verb: 'join', workItemId: id }),
+      (id: string) => ({ verb: 'stopMonitor', workItemId: id }),
+      (id: string) => ({ verb: 'assign', workItemId: id, agentId: pick(agents), overCapacity: true }),
+      (id: string) => ({ verb: 'transfer', workItemId: id, toQueue: true }),
+      (id: string) => ({ verb: 'transfer', workItemId: id, toAgentId: pick(agents) }),
+      (id: string) => ({ verb: 'forceClose', workItemId: id }),
+    ];
+    const statuses = new Map<number, number>();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const batch = Array.from({ length: AT_ONCE }, () => pick(bodies)(pick(items)));
+      const answers = await Promise.all(batch.map(act));
+      await team.desk.app.drainOutbox();
+      for (const [index, answer] of answers.entries()) {
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        expect([batch[index], answer.status === 200 || answer.status === 409]).toEqual([batch[index], true]);
+      }
+      await expectConsistent();
+    }
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    expect((await api(team.desk.app.baseUrl, 'GET', FLOOR, { token })).status).toBe(200);
+  });
+
+  it('logged no error', () => {
+    expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 });
