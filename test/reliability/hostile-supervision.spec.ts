@@ -229,6 +229,14 @@ describe('hostile requests to the supervisor routes', () => {
       ({ kim: id }) => ({ verb: 'transfer', workItemId: id, toAgentId: alex.aadObjectId }),
     ],
     [
+      'Transfer to a supervisor who takes no work',
+      ({ kim: id }) => ({ verb: 'transfer', workItemId: id, toAgentId: sam.aadObjectId }),
+    ],
+    [
+      'Assign to an agent named by their Teams user id instead of their key',
+      ({ lou: id }) => ({ verb: 'assign', workItemId: id, agentId: bea.userId }),
+    ],
+    [
       'Transfer of an unknown conversation',
       () => ({ verb: 'transfer', workItemId: 'no-such-item', toQueue: true }),
     ],
