@@ -3,8 +3,10 @@
  * once, and probes while the store fails or hangs. Each is answered (JSON, never a crash or a hang), /healthz stays
  * 200 whatever the store does, and the desk answers afterwards.
  */
+import { createHttpServer, httpUrl, type HttpServer } from '../../src/server/http-server';
+import { registerReadyz } from '../../src/server/readyz';
 import { faultSwitch } from '../support/failing-storage';
-import { startTestDesk, type TestDesk } from '../support/harness';
+import { collectingLogger, startTestDesk, type TestDesk } from '../support/harness';
 import { rawRequest } from '../support/raw-http';
 
 const PROBES = ['/healthz', '/readyz'] as const;
@@ -92,3 +94,63 @@ describe('the health probes under attack', () => {
     expect(desk.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 });
+
+describe('a flood of /readyz probes', () => {
+  const { logger } = collectingLogger();
+  let server: HttpServer;
+  let runs = 0;
+  let arrived = 0;
+  let open: () => void = () => undefined;
+  let gate = Promise.resolve();
+  const closeGate = () => {
+    gate = new Promise<void>((resolve) => (open = resolve));
+  };
+
+  beforeAll(async () => {
+    server = createHttpServer({
+      config: { host: '127.0.0.1', port: 0, maxBodyKb: 300 },
+      logger,
+      storeKind: 'memory',
+      version: '0.0.0-test',
+    });
+    // After the body parsers: the last step before the route, which starts (or joins) the checks at once.
+    server.restify.use((_req: unknown, _res: unknown, next: () => void) => {
+      arrived += 1;
+      next();
+    });
+    registerReadyz(server.restify, {
+      check: async () => {
+        runs += 1;
+        await gate;
+        return [{ name: 'database', ok: true, detail: 'answers' }];
+      },
+      stopping: () => false,
+      logger,
+    });
+    await server.listen();
+  });
+  afterAll(() => server.close());
+
+  it('runs the checks once for 200 probes that arrive while they run, and answers every probe', async () => {
+    const url = httpUrl(server.address()!, '/readyz');
+    closeGate();
+    const probes = Array.from({ length: 200 }, () => rawRequest(url, { method: 'GET', timeoutMs: 20_000 }));
+    await waitUntil(() => arrived === 200);
+    open();
+    const answers = await Promise.all(probes);
+    expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
+    expect(runs).toBe(1);
+    // Once answered, the next probe runs the checks afresh.
+    expect((await rawRequest(url, { method: 'GET' })).status).toBe(200);
+    expect(runs).toBe(2);
+  });
+});
+
+/** Resolves once `ready()` holds, checking every 5 ms for at most 5 s. */
+async function waitUntil(ready: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 1000; tries += 1) {
+    if (ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('waited 5 s in vain');
+}
