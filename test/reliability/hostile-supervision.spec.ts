@@ -307,6 +307,28 @@ describe('hostile requests to the supervisor routes', () => {
     }
   });
 
+  it('answers 4xx JSON to paths and queries with broken percent-encoding', async () => {
+    const authorization = `Bearer ${await tokenOf(sam)}`;
+    for (const [path, status] of [
+      ['/api/supervisor/conversations/%E0%A4%A/transcript.txt', 404],
+      ['/api/supervisor/conversations/%/transcript.txt', 404],
+      ['/api/supervisor/%E0%A4%A', 404],
+      [`${FLOOR}?state=%E0%A4%A`, 400],
+      [`${CSV}?from=%&to=%ZZ`, 400],
+    ] as const) {
+      const answer = await rawRequest(`${team.desk.app.baseUrl}${path}`, {
+        method: 'GET',
+        headers: { authorization },
+      });
+      expect([path, answer.status]).toEqual([path, status]);
+      expect(JSON.parse(answer.text)).toMatchObject({
+        code: expect.any(String),
+        message: expect.any(String),
+      });
+    }
+    await expectStillServing();
+  });
+
   it('takes the same Assign sent twice at once once: one offer, the other answered 409', async () => {
     const body = { verb: 'assign', workItemId: louItem, agentId: alex.aadObjectId, overCapacity: true };
     const answers = await Promise.all([actAs(sam, body), actAs(sam, body)]);
