@@ -329,6 +329,38 @@ describe('hostile requests to the supervisor routes', () => {
     await expectStillServing();
   });
 
+  it('refuses a JSON body nested 5,000 levels deep with 400 JSON on every route that reads one, and logs it', async () => {
+    const authorization = `Bearer ${await tokenOf(sam)}`;
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const before = await stored();
+    const mark = team.desk.lines.length;
+    const requests = [
+      ['POST', ACTIONS, `{"verb":"forceClose","workItemId":${deep}}`],
+      ['POST', '/api/agent/actions', `{"verb":${deep}}`],
+      ['PUT', `/api/agent/sessions/${kimItem}/draft`, `{"text":${deep}}`],
+      ['POST', '/api/agent/quick-replies', `{"title":"a","text":${deep}}`],
+      ['POST', '/api/agent/dev-sign-in', `{"agentId":${deep}}`],
+      ['POST', '/v3/directline/conversations', deep],
+      ['POST', '/webchat-connector/v3/conversations/x/activities', deep],
+    ] as const;
+    for (const [method, path, body] of requests) {
+      const answer = await rawRequest(`${team.desk.app.baseUrl}${path}`, {
+        method,
+        headers: { authorization, 'content-type': 'application/json' },
+        body,
+      });
+      expect([path, answer.status, JSON.parse(answer.text)]).toEqual([
+        path,
+        400,
+        { code: 'BadRequest', message: 'The body nests deeper than 64 levels.' },
+      ]);
+    }
+    const refusals = team.desk.lines.slice(mark).filter((line) => line.msg === 'request refused');
+    expect(refusals.map((line) => line['path'])).toEqual(requests.map(([, path]) => path));
+    expect(await stored()).toEqual(before);
+    await expectStillServing();
+  });
+
   it('takes the same Assign sent twice at once once: one offer, the other answered 409', async () => {
     const body = { verb: 'assign', workItemId: louItem, agentId: alex.aadObjectId, overCapacity: true };
     const answers = await Promise.all([actAs(sam, body), actAs(sam, body)]);

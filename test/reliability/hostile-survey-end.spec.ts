@@ -13,6 +13,7 @@ import { alex } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { WebchatCustomer } from '../support/webchat-client';
+import { rawRequest } from '../support/raw-http';
 
 const kim: TestCustomer = { userId: 'hostile-csat-1', conversationId: 'conv-hostile-csat-1' };
 const lou: TestCustomer = { userId: 'hostile-csat-2', conversationId: 'conv-hostile-csat-2' };
@@ -247,6 +248,32 @@ describe('hostile survey answers and Ends from customers', () => {
     ]);
     expect(ends.map((line) => line['customerId'])).not.toContain(`webchat:${alex.userId}`);
   });
+
+  it.each([100, 5_000])(
+    'refuses a web chat survey answer whose comment nests %i levels deep with 400 JSON: not kept, not handed on',
+    async (depth) => {
+      const page = await WebchatCustomer.start(team.desk.app.baseUrl);
+      const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+      const mark = team.desk.lines.length;
+      const answer = await rawRequest(page.activitiesUrl, {
+        headers: { authorization: `Bearer ${page.token}`, 'content-type': 'application/json' },
+        body: `{"type":"message","text":"Rating: 5 of 5","value":{"verb":"csatAnswer","workItemId":"x","surveyId":"y","rating":5,"comment":${deep}}}`,
+      });
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toEqual({
+        code: 'BadRequest',
+        message: 'The body nests deeper than 64 levels.',
+      });
+      expect((await page.read('0')).body.activities).toEqual([]);
+      expect(team.desk.lines.slice(mark)).toEqual([
+        expect.objectContaining({
+          msg: 'request refused',
+          path: `/v3/directline/conversations/${page.conversationId}/activities`,
+        }),
+      ]);
+      await page.say('Hello after all');
+    },
+  );
 
   it('logged no error', () => {
     expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
