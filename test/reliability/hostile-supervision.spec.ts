@@ -718,3 +718,79 @@ describe('a burst of mixed supervisor actions (seeded)', () => {
     expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 });
+
+describe('an agent and a supervisor acting on the same conversation at once', () => {
+  const team = useTeamworkDesk([alex, bea], {
+    AGENT_CAPACITY: '2',
+    WRAP_UP_HOLD_S: '0',
+    SUPERVISOR_IDS: sam.aadObjectId,
+    AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
+  });
+  let token = '';
+  const act = (body: unknown) =>
+    api<Record<string, unknown>>(team.desk.app.baseUrl, 'POST', ACTIONS, { token, body });
+  const itemOf = async (customer: TestCustomer) =>
+    (await team.tables().customers.get(`emulator:${customer.userId}`))!.latestWorkItemId!;
+  const holdersOf = async (workItemId: string) => {
+    const holders: string[] = [];
+    for (const agent of [alex, bea]) {
+      if (
+        (await team.sessionsOf(agent)).some((session) => session.id === workItemId && !session.supervising)
+      ) {
+        holders.push(agent.aadObjectId);
+      }
+    }
+    return holders;
+  };
+
+  it('starts with Alex available and Bea away, Sam signed in', async () => {
+    for (const agent of [alex, bea, sam]) await team.tell(agent, 'hi');
+    await team.tell(bea, 'presence away');
+    token = await devSignIn(team.desk.app.baseUrl, sam.aadObjectId);
+  });
+
+  it('Alex’s Accept and Sam’s Assign to Bea at once: the conversation has exactly one holder, the one its state names', async () => {
+    await team.say(kim, 'Hello?');
+    const workItemId = await itemOf(kim);
+    const [accepted, assigned] = await Promise.all([
+      acceptLatestOffer(team.desk.app.url, team.connector, alex),
+      act({ verb: 'assign', workItemId, agentId: bea.aadObjectId, overCapacity: true }),
+    ]);
+    await team.desk.app.drainOutbox();
+    expect(accepted.status).toBe(200);
+    expect([200, 409]).toContain(assigned.status);
+    const item = (await team.tables().workItems.get(workItemId))!.item;
+    const queued = (await team.tables().queue.get('default')).entries.filter(
+      (e) => e.workItemId === workItemId,
+    );
+    if (item.state === 'active') {
+      expect(await holdersOf(workItemId)).toEqual([item.assignedAgentId]);
+      expect(queued).toEqual([]);
+    } else {
+      expect(item.state).toBe('open');
+      expect(await holdersOf(workItemId)).toEqual([]);
+      expect(queued.map((entry) => entry.offer?.agentId)).toEqual([bea.aadObjectId]);
+    }
+  });
+
+  it('the customer’s End and Sam’s Force close at once: closed, held by nobody, out of the queue', async () => {
+    await team.say(lou, 'Hello again?');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    const workItemId = await itemOf(lou);
+    expect((await team.tables().workItems.get(workItemId))?.item.state).toBe('active');
+    const [ended, closed] = await Promise.all([
+      team.say(lou, 'end'),
+      act({ verb: 'forceClose', workItemId }),
+    ]);
+    expect(ended.status).toBe(200);
+    expect([200, 409]).toContain(closed.status);
+    expect((await team.tables().workItems.get(workItemId))?.item.state).toBe('closed');
+    expect(await holdersOf(workItemId)).toEqual([]);
+    const queued = (await team.tables().queue.get('default')).entries.map((entry) => entry.workItemId);
+    expect(queued).not.toContain(workItemId);
+  });
+
+  it('logged no error', () => {
+    expect(team.desk.lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+});
