@@ -773,6 +773,27 @@ describe('an agent and a supervisor acting on the same conversation at once', ()
     }
   });
 
+  it('refuses Transfer, Assign and Join of a conversation the customer ended (wrap-up) with 409: it stays with Alex', async () => {
+    const ned: TestCustomer = { userId: 'hostile-wrap-1', conversationId: 'conv-hostile-wrap-1' };
+    await team.say(ned, 'Hello?');
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    const workItemId = await itemOf(ned);
+    await team.say(ned, 'end');
+    const before = (await team.tables().workItems.get(workItemId))?.item;
+    expect(before?.state).toBe('wrap-up');
+    for (const body of [
+      { verb: 'transfer', workItemId, toQueue: true },
+      { verb: 'transfer', workItemId, toAgentId: bea.aadObjectId },
+      { verb: 'assign', workItemId, agentId: bea.aadObjectId, overCapacity: true },
+      { verb: 'join', workItemId },
+    ]) {
+      const answer = await act(body);
+      expect([body, answer.status, typeof answer.body['message']]).toEqual([body, 409, 'string']);
+    }
+    expect((await team.tables().workItems.get(workItemId))?.item).toEqual(before);
+    expect(await holdersOf(workItemId)).toEqual([alex.aadObjectId]);
+  });
+
   it('the customer’s End and Sam’s Force close at once: closed, held by nobody, out of the queue', async () => {
     await team.say(lou, 'Hello again?');
     expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
