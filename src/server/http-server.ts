@@ -85,7 +85,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
   server.use(refuseDeepBodies(logger));
 
-  server.get('/healthz', healthz({ version: options.version, storeKind: options.storeKind, clock }));
+  // HEAD too, as HTTP asks of every GET: some load balancers and monitors probe with it.
+  const health = healthz({ version: options.version, storeKind: options.storeKind, clock });
+  server.get('/healthz', health);
+  server.head('/healthz', health);
 
   server.on('restifyError', answerRequestError(logger));
   server.on('error', (err: unknown) => logger.error({ err }, 'http server error'));

@@ -24,7 +24,7 @@ export function registerReadyz(server: restify.Server, options: ReadyzOptions): 
     (running ??= options.check().finally(() => {
       running = undefined;
     }));
-  server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
+  const readyz = async (_req: restify.Request, res: restify.Response) => {
     res.header('Cache-Control', 'no-store');
     if (options.stopping()) {
       res.send(503, { status: 'shutting down', failing: ['shutdown'], checks: {} });
@@ -44,5 +44,8 @@ export function registerReadyz(server: restify.Server, options: ReadyzOptions): 
       failing: failing.map((check) => check.name),
       checks: Object.fromEntries(checks.map(({ name, ok, detail }) => [name, { ok, detail }])),
     });
-  });
+  };
+  server.get('/readyz', readyz);
+  // HEAD too, as HTTP asks of every GET: some load balancers and monitors probe with it.
+  server.head('/readyz', readyz);
 }

@@ -28,15 +28,35 @@ describe('the health probes under attack', () => {
     rawRequest(`${desk.app.baseUrl}${path}`, { method: 'GET', ...init });
   const jsonOf = (text: string): unknown => JSON.parse(text);
 
-  it.each(['POST', 'PUT', 'DELETE', 'PATCH'])('answers %s with 405 JSON on both probes', async (method) => {
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'])(
+    'answers %s with 405 JSON on both probes',
+    async (method) => {
+      for (const path of PROBES) {
+        const answer = await probe(path, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect([path, answer.status]).toEqual([path, 405]);
+        expect(jsonOf(answer.text)).toMatchObject({ code: 'MethodNotAllowed', message: expect.any(String) });
+      }
+    },
+  );
+
+  it('answers HEAD as GET without a body: 200 from both while the desk can work', async () => {
     for (const path of PROBES) {
-      const answer = await probe(path, {
-        method,
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect([path, answer.status]).toEqual([path, 405]);
-      expect(jsonOf(answer.text)).toMatchObject({ code: 'MethodNotAllowed', message: expect.any(String) });
+      const answer = await probe(path, { method: 'HEAD' });
+      expect([path, answer.status, answer.text]).toEqual([path, 200, '']);
+    }
+  });
+
+  it('answers HEAD /readyz 503 while the store fails, and /healthz 200', async () => {
+    store.set('reads-and-writes');
+    try {
+      expect((await probe('/readyz', { method: 'HEAD' })).status).toBe(503);
+      expect((await probe('/healthz', { method: 'HEAD' })).status).toBe(200);
+    } finally {
+      store.set('none');
     }
   });
 
