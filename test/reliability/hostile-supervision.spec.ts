@@ -265,8 +265,12 @@ describe('hostile requests to the supervisor routes', () => {
     ['an empty agent id', '?agent='],
     ['a filter it does not know', '?state=open&drop=1'],
     ['a prototype key', '?__proto__=x'],
-  ])('answers 400 JSON to a floor read with %s', async (_name, query) => {
+  ])('answers 400 JSON to a floor read with %s, and logs it with the supervisor', async (_name, query) => {
+    const mark = logged('floor read refused: malformed filter').length;
     expectJsonError(await getAs(sam, `${FLOOR}${query}`), 400);
+    expect(logged('floor read refused: malformed filter').slice(mark)).toEqual([
+      expect.objectContaining({ supervisorId: sam.aadObjectId, reason: expect.any(String) }),
+    ]);
   });
 
   it.each<[string, string]>([
@@ -282,10 +286,14 @@ describe('hostile requests to the supervisor routes', () => {
     ['a number of milliseconds', '?from=0&to=1767225600000'],
     ['a parameter it does not know', '?from=2026-01-01&to=2026-01-02&limit=1'],
     ['a start with control characters', '?from=2026-01-01%00&to=2026-01-02'],
-  ])('answers 400 JSON to the CSV export with %s, and sends no file', async (_name, query) => {
+  ])('answers 400 JSON to the CSV export with %s, sends no file, and logs it', async (_name, query) => {
+    const mark = logged('conversations export refused: malformed range').length;
     const answer = await getAs(sam, `${CSV}${query}`);
     expectJsonError(answer, 400);
     expect(answer.headers.get('content-disposition')).toBeNull();
+    expect(logged('conversations export refused: malformed range').slice(mark)).toEqual([
+      expect.objectContaining({ supervisorId: sam.aadObjectId, reason: expect.any(String) }),
+    ]);
   });
 
   it('exports year 0 and the last day of year 9999 as empty files, not an error', async () => {
@@ -298,10 +306,14 @@ describe('hostile requests to the supervisor routes', () => {
     }
   });
 
-  it('answers 400 to a transcript export with an id 10 KB long, and 404 to an unknown or hostile one', async () => {
+  it('answers 404 JSON to a transcript export with an id 10 KB long, unknown or hostile', async () => {
+    // The router takes path parameters of up to 100 characters: a longer id matches no route at all.
+    const mark = team.desk.lines.length;
     const long = await getAs(sam, `/api/supervisor/conversations/${'k'.repeat(10_240)}/transcript.txt`);
-    expect(long.status).toBeGreaterThanOrEqual(400);
-    expect(long.status).toBeLessThan(500);
+    expectJsonError(long, 404);
+    expect(team.desk.lines.slice(mark)).toEqual([
+      expect.objectContaining({ msg: 'request refused', statusCode: 404 }),
+    ]);
     for (const id of ['no-such-item', encodeURIComponent('\u0000\u202e💥'), '..%2F..%2Fetc%2Fpasswd']) {
       expectJsonError(await getAs(sam, `/api/supervisor/conversations/${id}/transcript.txt`), 404);
     }
