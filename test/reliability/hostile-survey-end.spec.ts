@@ -249,6 +249,35 @@ describe('hostile survey answers and Ends from customers', () => {
     expect(ends.map((line) => line['customerId'])).not.toContain(`webchat:${alex.userId}`);
   });
 
+  it('takes the first of ten answers posted at once from the web chat page: each stored and answered 200, one thanks', async () => {
+    const page = await WebchatCustomer.start(team.desk.app.baseUrl);
+    await page.say('Hello from the page');
+    await team.desk.app.drainOutbox();
+    expect((await acceptLatestOffer(team.desk.app.url, team.connector, alex)).status).toBe(200);
+    const customerId = `webchat:${(await page.news()).find((activity) => activity.from.role === 'user')!.from.id}`;
+    const workItemId = (await team.tables().customers.get(customerId))!.latestWorkItemId!;
+    await team.press(alex, 'end', { sessionId: workItemId });
+    await team.desk.app.drainOutbox();
+    const survey = (await team.tables().surveys.get(workItemId))!;
+    await page.news();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        page.post({
+          type: 'message',
+          text: `Rating: ${(index % 5) + 1} of 5`,
+          value: { verb: 'csatAnswer', workItemId, surveyId: survey.surveyId, rating: (index % 5) + 1 },
+        }),
+      ),
+    );
+    await team.desk.app.drainOutbox();
+    expect(answers.map((answer) => answer.status)).toEqual(Array<number>(10).fill(200));
+    const news = await page.news();
+    expect(news.filter((activity) => activity.from.role === 'user')).toHaveLength(10);
+    const said = news.filter((activity) => activity.from.role === 'bot').map((activity) => activity.text);
+    expect(said.sort()).toEqual([...Array<string>(9).fill(ANSWERED_ALREADY), THANKS].sort());
+    expect((await team.tables().surveys.get(workItemId))?.answer?.rating).toEqual(expect.any(Number));
+  });
+
   it.each([100, 5_000])(
     'refuses a web chat survey answer whose comment nests %i levels deep with 400 JSON: not kept, not handed on',
     async (depth) => {
