@@ -1,9 +1,9 @@
 import { MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
 import { acceptOffer, mightTakeWork, planOffers, rejectOffer } from '../domain/routing';
 import type { Offer, RoutingCandidate } from '../domain/routing';
+import { dequeue, findQueueEntry } from '../domain/work-queue';
 import { finishClaim, type ClaimPorts } from './claims';
 import { offerCard, type DeskPorts } from './desk-context';
-import { dequeue, findQueueEntry } from '../domain/work-queue';
 import { readExcerpt } from './transcripts';
 import { offerView, refusal } from './view-builders';
 import type { AgentView, OfferStatus } from './views';
