@@ -1,19 +1,17 @@
 import { findSession, startWrapUp } from '../domain/agent-sessions';
 import { isReplayedActivity, rememberActivity } from '../domain/inbound-activities';
 import { endByCustomer } from '../domain/work-item';
-import { dequeue } from '../domain/work-queue';
 import { lockAgents, refreshPanel, updateAgent } from './agents';
 import { dismissConsultants } from './consult-thread';
 import { askSurvey } from './csat-survey';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { CustomerDocument, WorkItemDocument } from './documents';
-import { dispatchOffers } from './offers';
+import { dispatchOffers, leaveQueue } from './offers';
 import type { SupervisionPorts } from './supervision';
 import { withdrawnTransferCard } from './transfer-answers';
 import { notice } from './view-builders';
 import { announceWorkItemChange } from './work-item-index';
-import { changeQueue } from './work-queue';
 import { endMonitoring } from './monitor-sessions';
 
 export type CustomerEndPorts = SupervisionPorts & Pick<DeskPorts, 'customers' | 'customerTurns'>;
@@ -67,7 +65,7 @@ export function customerEnds(
       });
       if (!doc || !prior) return { kind: 'nothing-to-end' };
       const from = prior.item.state as 'open' | 'active' | 'waiting';
-      if (from === 'open') await changeQueue(deps, (queue) => dequeue(queue, doc.item.id));
+      if (from === 'open') await leaveQueue(deps, doc.item.id);
       await withdrawnTransferCard(deps, prior);
       await dismissConsultants(deps, doc, prior.item.consultants, 'the customer ended the conversation');
       if (from === 'active' && agentId !== undefined) await toWrapUp(deps, agentId, doc, now);

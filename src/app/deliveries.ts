@@ -1,8 +1,7 @@
 import { abandonWorkItem, markCustomerLeft } from '../domain/work-item';
-import { dequeue } from '../domain/routing';
 import type { DeskPorts } from './desk-context';
+import { leaveQueue } from './offers';
 import type { WorkItemDocument } from './documents';
-import { changeQueue } from './work-queue';
 import { notice, previewOf } from './view-builders';
 import type { DeliveryState } from './views';
 import { announceWorkItemChange } from './work-item-index';
@@ -110,7 +109,7 @@ async function afterDelivery(
         ? { ...current, item: abandonWorkItem(current.item, deps.clock.now()) }
         : current,
     );
-    await changeQueue(deps, (queue) => dequeue(queue, item.id));
+    await leaveQueue(deps, item.id);
     if (closed) await announceWorkItemChange(deps);
     deps.logger.info(log, 'customer left while queued: the item left the queue');
     return;

@@ -1,6 +1,7 @@
 import { MaxSessionsReachedError, OfferNotFoundError } from '../domain/errors';
 import { acceptOffer, mightTakeWork, planOffers, rejectOffer } from '../domain/routing';
 import type { Offer, RoutingCandidate } from '../domain/routing';
+import { dequeue, findQueueEntry } from '../domain/work-queue';
 import { finishClaim, type ClaimPorts } from './claims';
 import { offerCard, type DeskPorts } from './desk-context';
 import { readExcerpt } from './transcripts';
@@ -70,6 +71,21 @@ export async function sendOfferCard(
     deps.settings.workstream.notificationTimeoutMs,
   );
   await deps.notifier.toAgent(offer.agentId, view, { target: offerCard(offer.id) });
+}
+
+/**
+ * Takes a conversation out of the queue as it closes. A live offer of it is withdrawn, its card updated in place to
+ * say so: left as it was, it would show Accept with a countdown for a conversation that is gone.
+ */
+export async function leaveQueue(
+  deps: Pick<DeskPorts, 'queue' | 'workItems' | 'messages' | 'notifier' | 'settings'>,
+  workItemId: string,
+): Promise<void> {
+  const offer = await updateQueue(deps, (queue) => ({
+    queue: dequeue(queue, workItemId),
+    result: findQueueEntry(queue, workItemId)?.offer,
+  }));
+  if (offer) await sendOfferCard(deps, offer, 'unavailable');
 }
 
 /** Offers every waiting item to an eligible agent, oldest first, and sends the offer cards. */

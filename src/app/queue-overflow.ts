@@ -1,14 +1,21 @@
 import { NO_QUEUE_LIMITS, hasWaitedTooLong, isQueueFull, overflowWording } from '../domain/overflow';
 import { closeOverflow } from '../domain/work-item';
-import { dequeue } from '../domain/work-queue';
+import { leaveQueue } from './offers';
 import type { DeskPorts } from './desk-context';
 import type { WorkItemDocument } from './documents';
 import { announceWorkItemChange } from './work-item-index';
-import { changeQueue } from './work-queue';
 
 export type OverflowPorts = Pick<
   DeskPorts,
-  'queue' | 'workItems' | 'positionNotices' | 'notifier' | 'clock' | 'logger' | 'settings' | 'unitOfWork'
+  | 'queue'
+  | 'workItems'
+  | 'messages'
+  | 'positionNotices'
+  | 'notifier'
+  | 'clock'
+  | 'logger'
+  | 'settings'
+  | 'unitOfWork'
 >;
 
 /**
@@ -91,7 +98,7 @@ async function endLongWait(deps: OverflowPorts, doc: WorkItemDocument, now: numb
       : current,
   );
   if (closed?.item.state !== 'closed') return;
-  await changeQueue(deps, (queue) => dequeue(queue, doc.item.id));
+  await leaveQueue(deps, doc.item.id);
   if (doc.item.customerLeftAt === undefined) {
     await deps.notifier.toCustomer(doc.item.customerId, overflowWording.waitEnded, { kind: 'ended' });
   }

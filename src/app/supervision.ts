@@ -14,20 +14,18 @@ import {
 } from '../domain/floor';
 import { csatSummary, startOfLocalDay } from '../domain/csat';
 import { forceCloseWorkItem } from '../domain/work-item';
-import { dequeue } from '../domain/work-queue';
 import { NoLongerAvailableError } from './action-guards';
 import { lockAgents, refreshPanel, updateAgent } from './agents';
 import { dismissConsultants } from './consult-thread';
 import { customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
 import type { AgentDocument, WorkItemDocument } from './documents';
-import { dispatchOffers, type OfferPorts } from './offers';
+import { dispatchOffers, leaveQueue, type OfferPorts } from './offers';
 import type { TransferPorts } from './transfers';
 import { withdrawnTransferCard } from './transfer-answers';
 import { endMonitoring } from './monitor-sessions';
 import { notice } from './view-builders';
 import { announceWorkItemChange } from './work-item-index';
-import { changeQueue } from './work-queue';
 
 /** What supervising reads and changes: the floor's rows, and what a Force close undoes. */
 export type SupervisionPorts = OfferPorts &
@@ -213,7 +211,7 @@ export async function forceClose(deps: SupervisionPorts, supervisorId: string, w
     if (!doc || !prior) throw new NoLongerAvailableError();
     // Not closed: the update above refused that.
     const state = prior.item.state as LiveState;
-    if (state === 'open') await changeQueue(deps, (queue) => dequeue(queue, workItemId));
+    if (state === 'open') await leaveQueue(deps, workItemId);
     await withdrawnTransferCard(deps, prior);
     await dismissConsultants(deps, doc, prior.item.consultants, 'a supervisor closed the conversation');
     await endMonitoring(deps, doc, 'a supervisor closed it');

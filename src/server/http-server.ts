@@ -3,6 +3,7 @@ import pino from 'pino';
 import restify from 'restify';
 import { systemClock, type Clock, type Logger } from '../app/ports';
 import type { Config, StoreKind } from '../config/config';
+import { MAX_BODY_DEPTH, nestingDepth } from '../shared/json';
 import { answerRequestError } from './request-errors';
 import { requestRefusal, type RequestGuardOptions } from './request-guards';
 
@@ -82,8 +83,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // the full bodyParser would also accept multipart uploads to temp files, which nothing here needs.
   server.use(restify.plugins.bodyReader({ maxBodySize: config.maxBodyKb * 1024 }));
   server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
+  server.use(refuseDeepBodies(logger));
 
-  server.get('/healthz', healthz({ version: options.version, storeKind: options.storeKind, clock }));
+  // HEAD too, as HTTP asks of every GET: some load balancers and monitors probe with it.
+  const health = healthz({ version: options.version, storeKind: options.storeKind, clock });
+  server.get('/healthz', health);
+  server.head('/healthz', health);
 
   server.on('restifyError', answerRequestError(logger));
   server.on('error', (err: unknown) => logger.error({ err }, 'http server error'));
@@ -117,6 +122,32 @@ function refuseFromHeaders(guards: RequestGuardOptions, logger: Logger): restify
     res.header('Connection', 'close');
     res.header('Cache-Control', 'no-store');
     res.send(refusal.status, { code: refusal.code, message: refusal.message });
+    next(false);
+  };
+}
+
+/**
+ * A JSON body nested deeper than MAX_BODY_DEPTH is refused (400) before any route reads it: no route takes one,
+ * and code that copies or prints a body (JSON.stringify, a log line) would overflow the stack on it.
+ */
+function refuseDeepBodies(logger: Logger): restify.RequestHandler {
+  return (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Buffer.isBuffer(body)) {
+      next();
+      return;
+    }
+    if (nestingDepth(body, MAX_BODY_DEPTH) <= MAX_BODY_DEPTH) {
+      next();
+      return;
+    }
+    const fields = { method: req.method, path: req.path(), remoteAddress: req.socket.remoteAddress };
+    logger.info(
+      { ...fields, status: 400, reason: `nested deeper than ${MAX_BODY_DEPTH} levels` },
+      'request refused',
+    );
+    res.header('Cache-Control', 'no-store');
+    res.send(400, { code: 'BadRequest', message: `The body nests deeper than ${MAX_BODY_DEPTH} levels.` });
     next(false);
   };
 }

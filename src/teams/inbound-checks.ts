@@ -1,31 +1,11 @@
 /** Cheap checks on a POST to /api/messages, made before botbuilder sees it. */
 
-import { isObject } from '../shared/json';
+import { isObject, MAX_BODY_DEPTH, nestingDepth } from '../shared/json';
+
+export { MAX_BODY_DEPTH, nestingDepth };
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_FIELD_CHARS = 1000;
-/** Deepest nesting of objects and arrays taken in a body; a card's content is a dozen levels deep. */
-export const MAX_BODY_DEPTH = 64;
-
-/**
- * How deep `value` nests, counted without recursion (a body 60,000 levels deep must not overflow the stack
- * here either), stopping as soon as it goes past `limit`.
- */
-export function nestingDepth(value: unknown, limit: number): number {
-  let deepest = 0;
-  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (pending.length > 0) {
-    const next = pending.pop();
-    if (next === undefined || typeof next.value !== 'object' || next.value === null) continue;
-    const depth = next.depth + 1;
-    deepest = Math.max(deepest, depth);
-    if (deepest > limit) return deepest;
-    for (const child of Object.values(next.value)) {
-      if (typeof child === 'object' && child !== null) pending.push({ value: child, depth });
-    }
-  }
-  return deepest;
-}
 
 /** The first field of an account or conversation that holds an object or an array (they hold plain values). */
 function nestedField(value: Record<string, unknown>, path: string): string | undefined {

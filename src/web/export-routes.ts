@@ -71,7 +71,9 @@ function conversationsCsvRoute(ports: ExportRoutePorts, logger: Logger): AgentHa
     if (!supervisorOnly(ports, logger, req, res, agent, NOT_A_SUPERVISOR)) return;
     const query = ExportRangeQuery.safeParse(queryOf(req));
     if (!query.success) {
-      sendError(res, 400, 'BadRequest', `conversations.csv: ${problemOf(query.error)}`);
+      const reason = problemOf(query.error);
+      logger.info({ supervisorId: agent.agentId, reason }, 'conversations export refused: malformed range');
+      sendError(res, 400, 'BadRequest', `conversations.csv: ${reason}`);
       return;
     }
     const { from, to, fromMs, toMs } = query.data;

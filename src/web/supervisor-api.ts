@@ -72,7 +72,9 @@ function floorRoute(ports: SupervisionPorts, logger: Logger): AgentHandler {
     if (!supervisorOnly(ports, logger, req, res, agent)) return;
     const query = floorQuery.safeParse(queryOf(req));
     if (!query.success) {
-      sendError(res, 400, 'BadRequest', `floor: ${problemOf(query.error)}`);
+      const reason = problemOf(query.error);
+      logger.info({ supervisorId: agent.agentId, reason }, 'floor read refused: malformed filter');
+      sendError(res, 400, 'BadRequest', `floor: ${reason}`);
       return;
     }
     const { state, agent: agentId } = query.data;
