@@ -1,6 +1,6 @@
 import { findSession, startWrapUp } from '../domain/agent-sessions';
 import { isReplayedActivity, rememberActivity } from '../domain/inbound-activities';
-import { endByCustomer } from '../domain/work-item';
+import { endByCustomer, type WorkItemState } from '../domain/work-item';
 import { lockAgents, refreshPanel, updateAgent } from './agents';
 import { dismissConsultants } from './consult-thread';
 import { askSurvey } from './csat-survey';
@@ -24,6 +24,9 @@ export type CustomerEndOutcome =
   | { readonly kind: 'replayed' }
   | { readonly kind: 'ended'; readonly workItemId: string; readonly from: 'open' | 'active' | 'waiting' };
 
+/** The states a customer's End ends: queued, with an agent, or waiting for the customer. */
+const ENDABLE: ReadonlySet<WorkItemState> = new Set(['open', 'active', 'waiting']);
+
 /**
  * The customer ends the chat (`end` typed, the web chat page's End chat): a queued or Waiting conversation closes;
  * an Active one goes to its agent's wrap-up, and the agent is told "<title> ended the conversation." The customer
@@ -46,11 +49,9 @@ export function customerEnds(
       const workItemId = taken.customer?.latestWorkItemId;
       const before = workItemId ? await deps.workItems.get(workItemId) : undefined;
       const state = before?.item.state;
-      if (before && (state === 'wrap-up' || state === 'closed')) {
-        await deps.notifier.toCustomer(customerId, customerWording.alreadyEnded);
-        return { kind: 'already-ended', workItemId: before.item.id };
-      }
-      if (!before || (state !== 'open' && state !== 'active' && state !== 'waiting')) {
+      if (before && (state === 'wrap-up' || state === 'closed'))
+        return alreadyEnded(deps, customerId, before);
+      if (!before || state === undefined || !ENDABLE.has(state)) {
         await deps.notifier.toCustomer(customerId, customerWording.nothingToEnd);
         return { kind: 'nothing-to-end' };
       }
@@ -58,11 +59,19 @@ export function customerEnds(
       if (agentId !== undefined) await lockAgents(deps, [agentId]);
       const now = deps.clock.now();
       let prior: WorkItemDocument | undefined;
+      let endedMeanwhile = false;
       const doc = await deps.workItems.update(before.item.id, (current) => {
         if (!current) return current;
+        // Closed or ended between the read and this write (a supervisor's Force close, the agent's End): the
+        // write sees it, and the customer hears it has ended already.
+        if (!ENDABLE.has(current.item.state)) {
+          endedMeanwhile = true;
+          return current;
+        }
         prior = current;
         return { ...current, item: endByCustomer(current.item, now) };
       });
+      if (doc && endedMeanwhile) return alreadyEnded(deps, customerId, doc, 'customer end: ended meanwhile');
       if (!doc || !prior) return { kind: 'nothing-to-end' };
       const from = prior.item.state as 'open' | 'active' | 'waiting';
       if (from === 'open') await leaveQueue(deps, doc.item.id);
@@ -80,6 +89,18 @@ export function customerEnds(
       return { kind: 'ended', workItemId: doc.item.id, from };
     }),
   );
+}
+
+/** An End of a conversation ended already (before it, or while it was taken): said so, nothing changed. */
+async function alreadyEnded(
+  deps: CustomerEndPorts,
+  customerId: string,
+  doc: WorkItemDocument,
+  logged?: string,
+): Promise<CustomerEndOutcome> {
+  if (logged) deps.logger.info({ customerId, workItemId: doc.item.id, state: doc.item.state }, logged);
+  await deps.notifier.toCustomer(customerId, customerWording.alreadyEnded);
+  return { kind: 'already-ended', workItemId: doc.item.id };
 }
 
 /**

@@ -147,6 +147,8 @@ export async function stopMonitoring(
 ): Promise<MonitorOutcome> {
   requireSupervisor(deps, supervisorId);
   const { doc, role } = await deps.unitOfWork.run(async () => {
+    // Behind the supervisor's row lock: of two Stops at once, the second reads the session gone (409).
+    await lockAgents(deps, [supervisorId]);
     const before = await deps.agentRecords.get(supervisorId);
     const had = before && findSession(before.panel, workItemId)?.supervising;
     if (!had) throw new NotMonitoringError();
