@@ -1,4 +1,5 @@
 import { closeSession, findSession } from '../domain/agent-sessions';
+import { displayName } from '../domain/agent-directory';
 import { countSupervisedMessage } from '../domain/supervising';
 import { refreshPanel, updateAgent } from './agents';
 import { notice } from './view-builders';
@@ -50,6 +51,33 @@ export async function countForSupervisors(
     );
     await deps.notifier.agentChanged?.(supervisorId);
   }
+}
+
+/**
+ * The supervisors who joined the conversation and are in it now, by name (but the one asking): its agent's view says so for as long as
+ * they are (the agent was told once, in chat; the tab shows it while it lasts). Supervisors are few: their rows are
+ * read, only when SUPERVISOR_IDS names any.
+ */
+export async function joinedSupervisors(
+  deps: Pick<DeskPorts, 'agentRecords' | 'settings'>,
+  workItemId: string,
+  viewerId?: string,
+): Promise<string[]> {
+  const supervisors = [...(deps.settings.supervisors ?? [])].filter((id) => id !== viewerId);
+  if (supervisors.length === 0) return [];
+  const records = await deps.agentRecords.getMany(supervisors);
+  const names: string[] = [];
+  for (const [supervisorId, record] of records) {
+    if (findSession(record.panel, workItemId)?.supervising !== 'joined') continue;
+    const configured = deps.settings.agentNames?.get(supervisorId);
+    names.push(
+      displayName(record.name, {
+        id: supervisorId,
+        ...(configured !== undefined ? { name: configured } : {}),
+      }),
+    );
+  }
+  return names;
 }
 
 /**

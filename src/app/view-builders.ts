@@ -106,6 +106,7 @@ export function activeConversationView(
     ...(teamwork.notes ? { notes: teamwork.notes } : {}),
     ...(teamwork.transferPendingTo !== undefined ? { transferPendingTo: teamwork.transferPendingTo } : {}),
     ...(teamwork.csat !== undefined ? { csat: teamwork.csat } : {}),
+    ...(teamwork.supervisorsJoined !== undefined ? { supervisorsJoined: teamwork.supervisorsJoined } : {}),
   };
 }
 
@@ -117,6 +118,8 @@ export interface ConversationTeamwork {
   readonly notes?: readonly NoteLine[];
   readonly transferPendingTo?: string;
   readonly csat?: CsatAnswer;
+  /** The supervisors in the conversation now (joined), by name. */
+  readonly supervisorsJoined?: readonly string[];
 }
 
 /** The customer's first and latest messages: what the conversation is about, and where it stands. */

@@ -256,6 +256,8 @@ export interface ActiveConversationView {
   readonly transferPendingTo?: string;
   /** Once it ended: the customer's answer to the survey (rating 1–5, comment). */
   readonly csat?: CsatAnswer;
+  /** Supervisors who joined the conversation and are in it now, by name: they write to the customer too. */
+  readonly supervisorsJoined?: readonly string[];
 }
 
 export interface PreviousConversation {

@@ -24,6 +24,7 @@ import { transferOfferView } from './transfers';
 import { wrapUpView } from './wrap-up';
 import { consultView } from './consult-thread';
 import { readWorkItemIndex } from './work-item-index';
+import { joinedSupervisors } from './monitor-sessions';
 
 /** KB articles the session detail lists for the customer's latest message. */
 export const DETAIL_KB_RESULTS = 5;
@@ -115,7 +116,11 @@ export async function sessionDetail(
       ]);
   const teamwork = heldByOther
     ? {}
-    : { ...(await teamworkOf(deps, workItemId, session)), ...(await surveyAnswerOf(deps, doc)) };
+    : {
+        ...(await teamworkOf(deps, workItemId, session)),
+        ...(await surveyAnswerOf(deps, doc)),
+        ...(await supervisorsIn(deps, doc, agentId)),
+      };
   const conversation = activeConversationView(
     doc,
     excerpt,
@@ -185,6 +190,17 @@ function suggestions(
     if (results.length > 0) return { query, results };
   }
   return { query: latest ?? '', results: [] };
+}
+
+/** The supervisors who joined an Active conversation, for the pane's line on them (none listed: no key). */
+async function supervisorsIn(
+  deps: Pick<DeskPorts, 'agentRecords' | 'settings'>,
+  doc: WorkItemDocument,
+  viewerId: string,
+): Promise<{ supervisorsJoined?: readonly string[] }> {
+  if (doc.item.state !== 'active') return {};
+  const names = await joinedSupervisors(deps, doc.item.id, viewerId);
+  return names.length > 0 ? { supervisorsJoined: names } : {};
 }
 
 /** Earlier conversations listed on the pane. */

@@ -105,6 +105,12 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     );
     await beaPage.getByText('I am looking into it with Bea.').waitFor();
     await tab.screenshot('03-joined-session');
+    // Bea, the conversation's agent, reads who joined in her tab for as long as Alex is in it (chat told her once).
+    await waitForText(
+      beaPage.locator('.supervisors-joined'),
+      'Alex Agent (supervisor) joined the conversation: their replies reach the customer too.',
+    );
+    expect(await page.locator('.supervisors-joined:visible').count()).toBe(0);
   });
 
   it('a joined conversation’s row offers Leave, not Stop monitoring; Leave ends the joined session', async () => {
@@ -120,6 +126,7 @@ describe('the Floor’s actions: Monitor and Join open the conversation in the w
     await page.locator('.notice').filter({ hasText: 'You left Visitor 1' }).waitFor();
     await visitorRow.getByRole('button', { name: 'Monitor Visitor 1', exact: true }).waitFor();
     expect(await visitorRow.getByRole('button', { name: 'Leave Visitor 1', exact: true }).count()).toBe(0);
+    await beaPage.locator('.supervisors-joined').waitFor({ state: 'hidden' });
     expect(tab.desk.lines.find((line) => line.msg === 'supervisor stopped monitoring')).toMatchObject({
       supervisorId: alex.aadObjectId,
       role: 'joined',

@@ -26,7 +26,7 @@ const SAM_JOINED = 'Sam Supervisor (supervisor) joined the conversation.';
 
 interface Detail {
   readonly transcript: readonly { readonly text: string }[];
-  readonly conversation: { readonly readOnly: boolean };
+  readonly conversation: { readonly readOnly: boolean; readonly supervisorsJoined?: readonly string[] };
   readonly consult?: unknown;
 }
 
@@ -134,6 +134,9 @@ describe('supervision: Monitor, Join and Stop monitoring', () => {
     expect(cardTexts(joined.calls, alex)).toContain(SAM_JOINED);
     expect(await supervising(sam)).toEqual([[kimItem, 'joined', true]]);
     expect((await detailFor(sam, kimItem)).body.conversation.readOnly).toBe(false);
+    // The agent's view says who joined for as long as they are in it; the supervisor's own view does not name him.
+    expect((await detailFor(alex, kimItem)).body.conversation.supervisorsJoined).toEqual(['Sam Supervisor']);
+    expect((await detailFor(sam, kimItem)).body.conversation.supervisorsJoined).toBeUndefined();
 
     const again = await actAs(sam, { verb: 'join', workItemId: kimItem });
     expect(again.body).toMatchObject({ role: 'joined', changed: false });
@@ -160,6 +163,7 @@ describe('supervision: Monitor, Join and Stop monitoring', () => {
     expect(stopped.status).toBe(200);
     expect(await supervising(sam)).toEqual([]);
     expect(cardTexts(stopped.calls, alex)).toContain('Sam Supervisor (supervisor) left the conversation.');
+    expect((await detailFor(alex, kimItem)).body.conversation.supervisorsJoined).toBeUndefined();
     expect(saidTo(stopped.calls, kim.conversationId)).toEqual([]);
     const twice = await actAs(sam, { verb: 'stopMonitor', workItemId: kimItem });
     expect(twice.status).toBe(409);

@@ -32,6 +32,8 @@ export class SessionTeamwork {
   private readonly consultButton: HTMLButtonElement | undefined;
   private readonly notes: NotesSection | undefined;
   private readonly consultSection: ConsultSection | undefined;
+  /** Who of the supervisors joined the conversation: a live line, shown while any is in it. */
+  private readonly supervisors: HTMLElement;
 
   constructor(detail: SessionDetail, actions: TeamworkViewActions, title: () => string) {
     const id = detail.sessionId;
@@ -59,7 +61,10 @@ export class SessionTeamwork {
           leave: (agentId) => actions.consultLeave(id, agentId),
         })
       : undefined;
-    this.paneParts = [this.consultSection?.element, this.notes?.element].filter((part) => part !== undefined);
+    this.supervisors = h('p', { class: 'supervisors-joined', role: 'status', hidden: true });
+    this.paneParts = [this.supervisors, this.consultSection?.element, this.notes?.element].filter(
+      (part) => part !== undefined,
+    );
   }
 
   /** Whether these parts can show `detail` (a consult that began or ended needs its section built or gone). */
@@ -89,6 +94,15 @@ export class SessionTeamwork {
       this.consultButton.title = 'Ask a colleague; the customer is not told';
     }
     this.notes?.update(conversation.notes ?? []);
+    this.supervisors.textContent = supervisorsLine(conversation.supervisorsJoined ?? []);
+    this.supervisors.hidden = this.supervisors.textContent === '';
     if (detail.consult) this.consultSection?.update(detail.consult);
   }
+}
+
+/** "Sam Lead (supervisor) joined the conversation: their replies reach the customer too." — '' with nobody. */
+export function supervisorsLine(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const who = names.map((name) => `${name} (supervisor)`).join(' and ');
+  return `${who} joined the conversation: their replies reach the customer too.`;
 }
