@@ -196,7 +196,13 @@ function withUnits(
         ? units.transaction(begin, work)
         : againWhileLocked(() => units.transaction(begin, work)),
     afterCommit: (hook, key) => units.afterCommit(hook, key),
-    close: rest.close,
+    close: async () => {
+      try {
+        await rest.close();
+      } finally {
+        units.close();
+      }
+    },
     ...(rest.snapshot ? { snapshot: rest.snapshot } : {}),
   };
 }
