@@ -62,6 +62,23 @@ function allSpecs() {
   return found.sort();
 }
 
+/**
+ * The specs that measure coverage: the rules (src/domain) and the store (src/store) are held to their threshold by
+ * the specs written for them and for the use cases and cards over them, not by whole desks passing through. Counted
+ * from every spec, coverage made the desk specs about a quarter slower (30 HTTP specs: 89 s → 114 s); counted from
+ * these, it measured 94.8 % of lines.
+ */
+const COVERAGE_DIRECTORIES = ['domain', 'store', 'app', 'cards'];
+
+/** The first pass's two parts: the specs measured for coverage, and the rest (run without instrumentation). */
+function coverageSpecs() {
+  return allSpecs().filter((spec) => COVERAGE_DIRECTORIES.includes(spec.split('/')[0]));
+}
+
+function otherSpecs() {
+  return allSpecs().filter((spec) => !COVERAGE_DIRECTORIES.includes(spec.split('/')[0]));
+}
+
 /** The specs the PostgreSQL pass runs. */
 function postgresSpecs() {
   return allSpecs().filter(
@@ -71,4 +88,13 @@ function postgresSpecs() {
   );
 }
 
-module.exports = { TEST_ROOT, LONG, BROWSER_ON_POSTGRES, allSpecs, postgresSpecs };
+module.exports = {
+  TEST_ROOT,
+  LONG,
+  BROWSER_ON_POSTGRES,
+  COVERAGE_DIRECTORIES,
+  allSpecs,
+  coverageSpecs,
+  otherSpecs,
+  postgresSpecs,
+};

@@ -2,6 +2,8 @@ interface Plan {
   readonly LONG: readonly string[];
   readonly BROWSER_ON_POSTGRES: readonly string[];
   allSpecs(): string[];
+  coverageSpecs(): string[];
+  otherSpecs(): string[];
   postgresSpecs(): string[];
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,5 +34,14 @@ describe("npm test's plan", () => {
     );
     expect(plan.allSpecs()).toContain('browser/workspace-tooltip.spec.ts');
     expect(specs).not.toContain('browser/workspace-tooltip.spec.ts');
+  });
+
+  it('runs every spec once in the first pass: the rules, store, use case and card specs with coverage, the rest without', () => {
+    const measured = plan.coverageSpecs();
+    const others = plan.otherSpecs();
+    expect([...measured, ...others].sort()).toEqual(plan.allSpecs());
+    expect(measured.filter((spec) => others.includes(spec))).toEqual([]);
+    expect(measured).toEqual(expect.arrayContaining(['domain/floor.spec.ts', 'store/unit-of-work.spec.ts']));
+    expect(others).toEqual(expect.arrayContaining(['http/journey.spec.ts', 'browser/webchat.spec.ts']));
   });
 });
