@@ -11,18 +11,13 @@ import type { TestAgent, TestCustomer } from '../support/activities';
 import { customerMessage } from '../support/activities';
 import { allObjects, cardOf, objectsOfType, textBlocks, textOf, visibleTexts } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
-import { QUEUED, alex } from '../support/fixtures';
+import { QUEUED, alex, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk, type TeamworkDesk } from '../support/teamwork-desk';
 import { api, devSignIn } from '../web/agent-api-support';
 import type { Floor } from '../../src/domain/floor';
 
-const sam: TestAgent = {
-  aadObjectId: 'aad-sam',
-  userId: '29:sam',
-  name: 'Sam Supervisor',
-  conversationId: 'a:chat-sam',
-};
+const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'csat-visitor-1', conversationId: 'conv-csat-1' };
 const lou: TestCustomer = { userId: 'csat-visitor-2', conversationId: 'conv-csat-2' };
 const max: TestCustomer = { userId: 'csat-visitor-3', conversationId: 'conv-csat-3' };

@@ -6,18 +6,13 @@
  */
 import type { TestAgent, TestCustomer } from '../support/activities';
 import { textOf } from '../support/cards';
-import { QUEUED, alex, bea } from '../support/fixtures';
+import { QUEUED, alex, bea, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer, offersPosted } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { api, devSignIn } from '../web/agent-api-support';
 import type { Floor } from '../../src/domain/floor';
 
-const sam: TestAgent = {
-  aadObjectId: 'aad-sam',
-  userId: '29:sam',
-  name: 'Sam Supervisor',
-  conversationId: 'a:chat-sam',
-};
+const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'floor-visitor-1', conversationId: 'conv-floor-1' };
 const lou: TestCustomer = { userId: 'floor-visitor-2', conversationId: 'conv-floor-2' };
 const max: TestCustomer = { userId: 'floor-visitor-3', conversationId: 'conv-floor-3' };

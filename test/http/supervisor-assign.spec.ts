@@ -7,17 +7,12 @@
  */
 import type { TestAgent, TestCustomer } from '../support/activities';
 import { actionData, cardOf, textOf } from '../support/cards';
-import { QUEUED, alex, bea, cleo } from '../support/fixtures';
+import { QUEUED, alex, bea, cleo, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer, latestOffer, offersPosted } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { api, devSignIn } from '../web/agent-api-support';
 
-const sam: TestAgent = {
-  aadObjectId: 'aad-sam',
-  userId: '29:sam',
-  name: 'Sam Supervisor',
-  conversationId: 'a:chat-sam',
-};
+const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'assign-visitor-1', conversationId: 'conv-assign-1' };
 const lou: TestCustomer = { userId: 'assign-visitor-2', conversationId: 'conv-assign-2' };
 const max: TestCustomer = { userId: 'assign-visitor-3', conversationId: 'conv-assign-3' };

@@ -18,16 +18,11 @@ import {
   visibleTexts,
   type CardObject,
 } from '../support/cards';
-import { alex, bea } from '../support/fixtures';
+import { alex, bea, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer, offersPosted } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 
-const sam: TestAgent = {
-  aadObjectId: 'aad-sam',
-  userId: '29:sam',
-  name: 'Sam Supervisor',
-  conversationId: 'a:chat-sam',
-};
+const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'chat-floor-visitor-1', conversationId: 'conv-chat-floor-1' };
 const lou: TestCustomer = { userId: 'chat-floor-visitor-2', conversationId: 'conv-chat-floor-2' };
 const max: TestCustomer = { userId: 'chat-floor-visitor-3', conversationId: 'conv-chat-floor-3' };

@@ -7,18 +7,13 @@
  */
 import type { TestAgent, TestCustomer } from '../support/activities';
 import { textOf } from '../support/cards';
-import { alex, bea } from '../support/fixtures';
+import { alex, bea, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { api, devSignIn } from '../web/agent-api-support';
 import type { Floor } from '../../src/domain/floor';
 
-const sam: TestAgent = {
-  aadObjectId: 'aad-sam',
-  userId: '29:sam',
-  name: 'Sam Supervisor',
-  conversationId: 'a:chat-sam',
-};
+const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'monitor-visitor-1', conversationId: 'conv-monitor-1' };
 const lou: TestCustomer = { userId: 'monitor-visitor-2', conversationId: 'conv-monitor-2' };
 const ned: TestCustomer = { userId: 'monitor-visitor-4', conversationId: 'conv-monitor-4' };

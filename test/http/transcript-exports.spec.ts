@@ -5,17 +5,12 @@
  * of it is logged as an error. The desk's clock is fake, so every time in the files is exact.
  */
 import type { TestAgent, TestCustomer } from '../support/activities';
-import { alex, bea } from '../support/fixtures';
+import { alex, bea, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { useTeamworkDesk } from '../support/teamwork-desk';
 import { api, devSignIn } from '../web/agent-api-support';
 
-const sam: TestAgent = {
-  aadObjectId: 'aad-sam',
-  userId: '29:sam',
-  name: 'Sam Supervisor',
-  conversationId: 'a:chat-sam',
-};
+const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'export-visitor-1', conversationId: 'conv-export-1' };
 const lou: TestCustomer = { userId: 'export-visitor-2', conversationId: 'conv-export-2' };
 

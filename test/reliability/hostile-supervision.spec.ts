@@ -8,7 +8,7 @@
 import type { TestAgent, TestCustomer } from '../support/activities';
 import { readStored } from '../support/desk-tables';
 import { faultSwitch } from '../support/failing-storage';
-import { alex, bea, QUEUED } from '../support/fixtures';
+import { alex, bea, QUEUED, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { rawRequest } from '../support/raw-http';
 import { seededRandom } from '../support/seeded-random';
@@ -17,12 +17,7 @@ import { cardOf, textBlocks, textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
 import { api, devSignIn, type ApiAnswer } from '../web/agent-api-support';
 
-const sam: TestAgent = {
-  aadObjectId: 'aad-sam',
-  userId: '29:sam',
-  name: 'Sam Supervisor',
-  conversationId: 'a:chat-sam',
-};
+const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'hostile-sup-visitor-1', conversationId: 'conv-hostile-sup-1' };
 const lou: TestCustomer = { userId: 'hostile-sup-visitor-2', conversationId: 'conv-hostile-sup-2' };
 const max: TestCustomer = { userId: 'hostile-sup-visitor-3', conversationId: 'conv-hostile-sup-3' };

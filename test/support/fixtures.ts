@@ -60,6 +60,14 @@ export const bea: TestAgent = {
   conversationId: 'a:chat-bea',
 };
 
+/** A supervisor who takes no work (SUPERVISOR_IDS), as the supervision specs name him. */
+export const samSupervisor: TestAgent = {
+  aadObjectId: 'aad-sam',
+  userId: '29:sam',
+  name: 'Sam Supervisor',
+  conversationId: 'a:chat-sam',
+};
+
 export const cleo: TestAgent = {
   aadObjectId: 'aad-cleo',
   userId: '29:cleo',
