@@ -14,7 +14,7 @@ import type { RecordedCall } from '../support/fake-connector';
 import { QUEUED, alex, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk, type TeamworkDesk } from '../support/teamwork-desk';
-import { api, devSignIn } from '../web/agent-api-support';
+import { api, signedInTokens } from '../web/agent-api-support';
 import type { Floor } from '../../src/domain/floor';
 
 const sam = samSupervisor;
@@ -67,17 +67,10 @@ describe('the post-conversation survey (CSAT)', () => {
     SUPERVISOR_IDS: sam.aadObjectId,
     AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
   });
-  const tokens = new Map<string, string>();
   let kimItem: string;
   let kimSurvey: Record<string, string>;
 
-  const tokenOf = async (agent: TestAgent) => {
-    const known = tokens.get(agent.aadObjectId);
-    if (known) return known;
-    const token = await devSignIn(team.desk.app.baseUrl, agent.aadObjectId);
-    tokens.set(agent.aadObjectId, token);
-    return token;
-  };
+  const tokenOf = signedInTokens(() => team.desk.app.baseUrl);
   const get = async <T>(agent: TestAgent, path: string) =>
     api<T>(team.desk.app.baseUrl, 'GET', path, { token: await tokenOf(agent) });
   /** The customer presses Send on the card: a message with the card's data and inputs as its value, no text. */

@@ -9,7 +9,7 @@ import { textOf } from '../support/cards';
 import { QUEUED, alex, bea, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer, offersPosted } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
-import { api, devSignIn } from '../web/agent-api-support';
+import { api, signedInTokens } from '../web/agent-api-support';
 import type { Floor } from '../../src/domain/floor';
 
 const sam = samSupervisor;
@@ -24,16 +24,9 @@ describe('supervision: the floor and Force close', () => {
     SUPERVISOR_IDS: `${bea.aadObjectId},${sam.aadObjectId}|${sam.userId}`,
     AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
   });
-  const tokens = new Map<string, string>();
   let kimItem: string;
 
-  const tokenOf = async (agent: TestAgent) => {
-    const known = tokens.get(agent.aadObjectId);
-    if (known) return known;
-    const token = await devSignIn(team.desk.app.baseUrl, agent.aadObjectId);
-    tokens.set(agent.aadObjectId, token);
-    return token;
-  };
+  const tokenOf = signedInTokens(() => team.desk.app.baseUrl);
   const floorAs = async (agent: TestAgent, query = '') =>
     api<Floor>(team.desk.app.baseUrl, 'GET', `/api/supervisor/floor${query}`, {
       token: await tokenOf(agent),

@@ -10,7 +10,7 @@ import { actionData, cardOf, textOf } from '../support/cards';
 import { QUEUED, alex, bea, cleo, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer, latestOffer, offersPosted } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
-import { api, devSignIn } from '../web/agent-api-support';
+import { api, signedInTokens } from '../web/agent-api-support';
 
 const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'assign-visitor-1', conversationId: 'conv-assign-1' };
@@ -23,16 +23,9 @@ describe('supervision: Assign and Transfer', () => {
     SUPERVISOR_IDS: `${sam.aadObjectId}|${sam.userId}`,
     AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
   });
-  const tokens = new Map<string, string>();
   const items = new Map<string, string>();
 
-  const tokenOf = async (agent: TestAgent) => {
-    const known = tokens.get(agent.aadObjectId);
-    if (known) return known;
-    const token = await devSignIn(team.desk.app.baseUrl, agent.aadObjectId);
-    tokens.set(agent.aadObjectId, token);
-    return token;
-  };
+  const tokenOf = signedInTokens(() => team.desk.app.baseUrl);
   const actAs = async (agent: TestAgent, body: unknown) => {
     const mark = team.connector.calls.length;
     const answer = await api<Record<string, unknown>>(

@@ -10,7 +10,7 @@ import { textOf } from '../support/cards';
 import { alex, bea, samSupervisor } from '../support/fixtures';
 import { acceptLatestOffer } from '../support/offers';
 import { cardTexts, saidTo, useTeamworkDesk } from '../support/teamwork-desk';
-import { api, devSignIn } from '../web/agent-api-support';
+import { api, signedInTokens } from '../web/agent-api-support';
 import type { Floor } from '../../src/domain/floor';
 
 const sam = samSupervisor;
@@ -30,16 +30,9 @@ describe('supervision: Monitor, Join and Stop monitoring', () => {
     SUPERVISOR_IDS: `${sam.aadObjectId}|${sam.userId},${bea.aadObjectId}`,
     AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
   });
-  const tokens = new Map<string, string>();
   let kimItem: string;
 
-  const tokenOf = async (agent: TestAgent) => {
-    const known = tokens.get(agent.aadObjectId);
-    if (known) return known;
-    const token = await devSignIn(team.desk.app.baseUrl, agent.aadObjectId);
-    tokens.set(agent.aadObjectId, token);
-    return token;
-  };
+  const tokenOf = signedInTokens(() => team.desk.app.baseUrl);
   const actAs = async (agent: TestAgent, body: unknown) => {
     const mark = team.connector.calls.length;
     const answer = await api<Record<string, unknown>>(

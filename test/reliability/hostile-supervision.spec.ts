@@ -15,7 +15,7 @@ import { seededRandom } from '../support/seeded-random';
 import { saidTo, useTeamworkDesk } from '../support/teamwork-desk';
 import { cardOf, textBlocks, textOf } from '../support/cards';
 import type { RecordedCall } from '../support/fake-connector';
-import { api, devSignIn, type ApiAnswer } from '../web/agent-api-support';
+import { api, devSignIn, type ApiAnswer, signedInTokens } from '../web/agent-api-support';
 
 const sam = samSupervisor;
 const kim: TestCustomer = { userId: 'hostile-sup-visitor-1', conversationId: 'conv-hostile-sup-1' };
@@ -32,17 +32,10 @@ describe('hostile requests to the supervisor routes', () => {
     SUPERVISOR_IDS: sam.aadObjectId,
     AGENT_NAMES: `${sam.aadObjectId}=Sam Supervisor`,
   });
-  const tokens = new Map<string, string>();
   let kimItem = '';
   let louItem = '';
 
-  const tokenOf = async (agent: TestAgent) => {
-    const known = tokens.get(agent.aadObjectId);
-    if (known) return known;
-    const token = await devSignIn(team.desk.app.baseUrl, agent.aadObjectId);
-    tokens.set(agent.aadObjectId, token);
-    return token;
-  };
+  const tokenOf = signedInTokens(() => team.desk.app.baseUrl);
   const actAs = async (agent: TestAgent, body: unknown): Promise<ApiAnswer<Record<string, unknown>>> =>
     api(team.desk.app.baseUrl, 'POST', ACTIONS, { token: await tokenOf(agent), body });
   const getAs = async (agent: TestAgent, path: string) =>

@@ -46,6 +46,23 @@ export async function devSignIn(baseUrl: string, agentId: string): Promise<strin
   return answer.body.token;
 }
 
+/**
+ * A token per agent, signed in (dev sign-in) the first time it is asked for and kept for the spec: the desk's address
+ * is read when first needed, so the spec's desk may start later.
+ */
+export function signedInTokens(
+  baseUrl: () => string,
+): (agent: { readonly aadObjectId: string }) => Promise<string> {
+  const tokens = new Map<string, string>();
+  return async (agent) => {
+    const known = tokens.get(agent.aadObjectId);
+    if (known) return known;
+    const token = await devSignIn(baseUrl(), agent.aadObjectId);
+    tokens.set(agent.aadObjectId, token);
+    return token;
+  };
+}
+
 export interface SseEvent {
   readonly event: string;
   readonly data: string;
