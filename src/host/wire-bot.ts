@@ -115,8 +115,7 @@ function createOutbox(
   const delivery = new Delivery({ ...options.sendRetry, logger: logger.child({ component: 'delivery' }) });
   const now = () => clock.now();
   const sender = new ProactiveSender({
-    adapter,
-    appId: config.microsoftAppId,
+    connectors: adapter,
     cardSlots,
     delivery,
     logger,

@@ -161,12 +161,31 @@ class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
 /** Proactive connector clients kept, at most (one per service URL in practice); beyond it they are made afresh. */
 const MAX_KEPT_CLIENTS = 100;
 
+/**
+ * The CloudAdapter, and the connector clients proactive sends go through (outside any turn): kept per service URL,
+ * for the bot's own identity, as a proactive turn would make them.
+ */
+export class RelaydeskAdapter extends CloudAdapter {
+  private readonly connectors: ConnectorFactoryOf;
+
+  constructor(authentication: RelaydeskAuthentication, appId: string) {
+    super(authentication);
+    this.connectors = authentication.createConnectorFactory(this.createClaimsIdentity(appId));
+  }
+
+  connectorFor(serviceUrl: string): Promise<ConnectorClient> {
+    return this.connectors.create(serviceUrl, undefined);
+  }
+}
+
+type ConnectorClient = Awaited<ReturnType<ConnectorFactoryOf['create']>>;
+
 /** The CloudAdapter for our Config: an empty MicrosoftAppId is anonymous mode (no JWT), as the local clients use. */
 export function createAdapter(
   config: AdapterConfig,
   logger: Logger,
   options: AdapterOptions = {},
-): CloudAdapter {
+): RelaydeskAdapter {
   const settings: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.microsoftAppId,
     MicrosoftAppPassword: config.microsoftAppPassword,
@@ -181,7 +200,7 @@ export function createAdapter(
       : {}),
   };
   const log = logger.child({ component: 'adapter' });
-  const adapter = new CloudAdapter(new RelaydeskAuthentication(settings, log));
+  const adapter = new RelaydeskAdapter(new RelaydeskAuthentication(settings, log), config.microsoftAppId);
   adapter.onTurnError = (context, error) => handleTurnError(log, context, error);
   return adapter;
 }

@@ -21,5 +21,5 @@ export function anonymousSender(options: {
     },
     logger,
   );
-  return new ProactiveSender({ adapter, appId: '', cardSlots, delivery, logger, now });
+  return new ProactiveSender({ connectors: adapter, cardSlots, delivery, logger, now });
 }

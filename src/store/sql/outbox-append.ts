@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { compiledOnce } from './compiled-once';
 import { outboxEntryColumns, recipientOf, takeOutboxSeq, type OutboxOwner } from './outbox';
 import type { Database } from './schema';
 
@@ -31,77 +32,102 @@ export interface AppendOutcome {
  */
 export const AGED_MS = 30_000;
 
-/** Delivery order: the most urgent first (an aged entry counts as most urgent), then the oldest in the queue. */
-function inDeliveryOrder<Q extends SelectQueryBuilder<Database, 'outbox_entries', object>>(
-  query: Q,
-  now: number,
-): Q {
-  return query.orderBy(deliveryRank(now)).orderBy('outbox_entries.seq') as Q;
+/**
+ * An entry's urgency: its priority, or 0 (the most urgent) once it has waited AGED_MS (enqueued at or before
+ * `agedBefore`, which is now − AGED_MS). Delivery order is the most urgent first, then the oldest in the queue.
+ */
+function deliveryRank(agedBefore: number) {
+  return sql`case when ${sql.ref('outbox_entries.enqueued_at')} <= ${agedBefore} then 0 else ${sql.ref('outbox_entries.priority')} end`;
 }
 
-/** An entry's urgency at `now`: its priority, or 0 (the most urgent) once it has waited AGED_MS. */
-function deliveryRank(now: number) {
-  return sql`case when ${sql.ref('outbox_entries.enqueued_at')} <= ${now - AGED_MS} then 0 else ${sql.ref('outbox_entries.priority')} end`;
-}
+const headStatement = compiledOnce((db, v: { recipient: string; agedBefore: number }) =>
+  db
+    .selectFrom('outbox_entries')
+    .select(['id', 'seq'])
+    .where('recipient', '=', v.recipient)
+    .orderBy(deliveryRank(v.agedBefore))
+    .orderBy('outbox_entries.seq')
+    .limit(1),
+);
 
 /** The entry sent next at `now`, or undefined when nothing is pending; an index lookup. */
-export function headOf(
+export async function headOf(
   db: Kysely<Database>,
   recipient: string,
   now: number,
 ): Promise<{ readonly id: string; readonly seq: number } | undefined> {
-  return inDeliveryOrder(
-    db.selectFrom('outbox_entries').select(['id', 'seq']).where('recipient', '=', recipient),
-    now,
-  )
-    .limit(1)
-    .executeTakeFirst();
+  return (await headStatement(db, { recipient, agedBefore: now - AGED_MS })).rows[0];
 }
 
+const headWithRecipientStatement = compiledOnce((db, v: { recipient: string; agedBefore: number }) =>
+  db
+    .selectFrom('outbox_entries')
+    .innerJoin('outbox_recipients', 'outbox_recipients.recipient', 'outbox_entries.recipient')
+    .selectAll('outbox_entries')
+    .select([
+      'outbox_recipients.owner_kind',
+      'outbox_recipients.owner_id',
+      'outbox_recipients.lease_holder',
+      'outbox_recipients.backoff_failures',
+      'outbox_recipients.call_log',
+    ])
+    // A slot update with a newer one of its slot queued behind it (renders coalesce behind the head only).
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('outbox_entries as newer')
+            .select('newer.seq')
+            .whereRef('newer.recipient', '=', 'outbox_entries.recipient')
+            .whereRef('newer.slot', '=', 'outbox_entries.slot')
+            .whereRef('newer.id', '!=', 'outbox_entries.id'),
+        )
+        .as('superseded'),
+    )
+    .where('outbox_entries.recipient', '=', v.recipient)
+    .orderBy(deliveryRank(v.agedBefore))
+    .orderBy('outbox_entries.seq')
+    .limit(1),
+);
+
 /** The whole entry sent next at `now` with its recipient's row (owner, lease, backoff, call log): one statement. */
-export function headWithRecipientOf(db: Kysely<Database>, recipient: string, now: number) {
-  return (
-    db
-      .selectFrom('outbox_entries')
-      .innerJoin('outbox_recipients', 'outbox_recipients.recipient', 'outbox_entries.recipient')
-      .selectAll('outbox_entries')
-      .select([
-        'outbox_recipients.owner_kind',
-        'outbox_recipients.owner_id',
-        'outbox_recipients.lease_holder',
-        'outbox_recipients.backoff_failures',
-        'outbox_recipients.call_log',
-      ])
-      // A slot update with a newer one of its slot queued behind it (renders coalesce behind the head only).
-      .select((eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom('outbox_entries as newer')
-              .select('newer.seq')
-              .whereRef('newer.recipient', '=', 'outbox_entries.recipient')
-              .whereRef('newer.slot', '=', 'outbox_entries.slot')
-              .whereRef('newer.id', '!=', 'outbox_entries.id'),
-          )
-          .as('superseded'),
-      )
-      .where('outbox_entries.recipient', '=', recipient)
-      .orderBy(deliveryRank(now))
-      .orderBy('outbox_entries.seq')
-      .limit(1)
-      .executeTakeFirst()
-  );
+export async function headWithRecipientOf(db: Kysely<Database>, recipient: string, now: number) {
+  return (await headWithRecipientStatement(db, { recipient, agedBefore: now - AGED_MS })).rows[0];
 }
+
+const headSeqStatement = compiledOnce((db, v: { recipient: string }) =>
+  db
+    .selectFrom('outbox_entries')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .where('recipient', '=', v.recipient),
+);
 
 /** The first entry's place in the queue, or undefined when nothing is pending. */
 export async function headSeqOf(db: Kysely<Database>, recipient: string): Promise<number | undefined> {
-  const first = await db
-    .selectFrom('outbox_entries')
-    .select((eb) => eb.fn.min('seq').as('seq'))
-    .where('recipient', '=', recipient)
-    .executeTakeFirst();
+  const first = (await headSeqStatement(db, { recipient })).rows[0];
   return first?.seq ?? undefined;
 }
+
+const recordSlotVersion = compiledOnce((db, v: { recipient: string; slot: string; version: number }) =>
+  db
+    .insertInto('outbox_slot_versions')
+    .values({ recipient: v.recipient, slot: v.slot, version: v.version })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['recipient', 'slot'])
+        .doUpdateSet({ version: v.version })
+        .where('outbox_slot_versions.version', '<=', v.version),
+    )
+    .returning('version'),
+);
+
+const slotVersionStatement = compiledOnce((db, v: { recipient: string; slot: string }) =>
+  db
+    .selectFrom('outbox_slot_versions')
+    .select('version')
+    .where('recipient', '=', v.recipient)
+    .where('slot', '=', v.slot),
+);
 
 /**
  * Records a versioned slot update's version (one conditional upsert), or returns the newer one already queued for
@@ -113,26 +139,22 @@ async function checkSlotVersion(
   slot: string,
   version: number,
 ): Promise<number | undefined> {
-  const recorded = await trx
-    .insertInto('outbox_slot_versions')
-    .values({ recipient, slot, version })
-    .onConflict((conflict) =>
-      conflict
-        .columns(['recipient', 'slot'])
-        .doUpdateSet({ version })
-        .where('outbox_slot_versions.version', '<=', version),
-    )
-    .returning('version')
-    .executeTakeFirst();
+  const recorded = (await recordSlotVersion(trx, { recipient, slot, version })).rows[0];
   if (recorded) return undefined;
-  const stored = await trx
-    .selectFrom('outbox_slot_versions')
-    .select('version')
-    .where('recipient', '=', recipient)
-    .where('slot', '=', slot)
-    .executeTakeFirst();
+  const stored = (await slotVersionStatement(trx, { recipient, slot })).rows[0];
   return stored?.version ?? version;
 }
+
+const coalescibleStatement = compiledOnce((db, v: { recipient: string; slot: string; headId: string }) =>
+  db
+    .selectFrom('outbox_entries')
+    .select('id')
+    .where('recipient', '=', v.recipient)
+    .where('slot', '=', v.slot)
+    .where('id', '!=', v.headId)
+    .orderBy('seq', 'desc')
+    .limit(1),
+);
 
 /** The newest pending entry of `slot` but the head (which may be on its way), which a new update replaces. */
 async function coalescible(
@@ -141,16 +163,49 @@ async function coalescible(
   slot: string,
   headId: string,
 ): Promise<{ readonly id: string } | undefined> {
-  return trx
-    .selectFrom('outbox_entries')
-    .select('id')
-    .where('recipient', '=', recipient)
-    .where('slot', '=', slot)
-    .where('id', '!=', headId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return (await coalescibleStatement(trx, { recipient, slot, headId })).rows[0];
 }
+
+type EntryColumns = ReturnType<typeof outboxEntryColumns>;
+
+const replaceEntry = compiledOnce(
+  (db, v: { takenId: string } & Omit<EntryColumns, 'enqueued_at'> & { id: string }) =>
+    db
+      .updateTable('outbox_entries')
+      .set({
+        id: v.id,
+        relaydesk_id: v.relaydesk_id,
+        slot: v.slot,
+        version: v.version,
+        replaces: v.replaces,
+        reply_to_id: v.reply_to_id,
+        label: v.label,
+        activity: v.activity,
+        priority: v.priority,
+        view: v.view,
+        batch: v.batch,
+      })
+      .where('id', '=', v.takenId),
+);
+
+const insertEntry = compiledOnce((db, v: EntryColumns & { id: string; recipient: string; seq: number }) =>
+  db.insertInto('outbox_entries').values({
+    id: v.id,
+    recipient: v.recipient,
+    seq: v.seq,
+    relaydesk_id: v.relaydesk_id,
+    slot: v.slot,
+    version: v.version,
+    replaces: v.replaces,
+    reply_to_id: v.reply_to_id,
+    label: v.label,
+    activity: v.activity,
+    enqueued_at: v.enqueued_at,
+    priority: v.priority,
+    view: v.view,
+    batch: v.batch,
+  }),
+);
 
 /**
  * Queues a message behind the recipient's pending entries, in the caller's transaction. A slot update coalesces with
@@ -175,19 +230,12 @@ export async function appendOutboxMessage(
   const head = slot !== undefined ? await headOf(trx, recipient, now) : undefined;
   const taken =
     slot !== undefined && head !== undefined ? await coalescible(trx, recipient, slot, head.id) : undefined;
+  const columns = outboxEntryColumns(message, now);
   if (taken) {
     // A fresh id for the new content, in the place (seq) of the entry it replaces, waiting since that one did.
-    const { enqueued_at: _waitingSince, ...columns } = outboxEntryColumns(message, now);
-    await trx
-      .updateTable('outbox_entries')
-      .set({ id: randomUUID(), ...columns })
-      .where('id', '=', taken.id)
-      .execute();
+    await replaceEntry(trx, { ...columns, id: randomUUID(), takenId: taken.id });
     return { length: seq - headSeq, replacedId: taken.id };
   }
-  await trx
-    .insertInto('outbox_entries')
-    .values({ id: randomUUID(), recipient, seq, ...outboxEntryColumns(message, now) })
-    .execute();
+  await insertEntry(trx, { ...columns, id: randomUUID(), recipient, seq });
   return { length: seq - headSeq + 1 };
 }

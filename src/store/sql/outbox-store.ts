@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Selectable } from 'kysely';
+import { compiledOnce } from './compiled-once';
 import { requireOneRow, retryOnConflict } from './conflicts';
 import type { SqlDatabase } from './open-database';
 import { releaseOutboxLease, removeDelivered, type OutboxOwner, type RemoveOutcome } from './outbox';
@@ -67,6 +68,28 @@ function ownerOf(kind: string, id: string): OutboxOwner {
   return { kind, id };
 }
 
+/** A claim's usual case: something pending, no backoff, and the lease free, lapsed or already `holder`'s. */
+const claimStatement = compiledOnce(
+  (db, v: { recipient: string; holder: string; now: number; until: number }) =>
+    db
+      .updateTable('outbox_recipients')
+      .set({ lease_holder: v.holder, lease_until: v.until })
+      .where('recipient', '=', v.recipient)
+      .where((eb) => eb.or([eb('backoff_not_before', 'is', null), eb('backoff_not_before', '<=', v.now)]))
+      .where((eb) =>
+        eb.or([
+          eb('lease_holder', 'is', null),
+          eb('lease_until', '<=', v.now),
+          eb('lease_holder', '=', v.holder),
+        ]),
+      )
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', v.recipient),
+        ),
+      ),
+);
+
 /**
  * The outbox on its tables: a row per recipient (sequence counter, backoff, lease), a row per pending entry, a row
  * per recipient and slot with the newest version queued. No operation reads or rewrites a whole queue: appending is
@@ -94,25 +117,8 @@ export class SqlOutboxStore {
     // Anything else (nothing to send, a live lease of another holder, which may have died, a backoff) is told
     // apart by the full claim below.
     const until = now + leaseMs;
-    const taken = await this.database.db
-      .updateTable('outbox_recipients')
-      .set({ lease_holder: holder, lease_until: until })
-      .where('recipient', '=', recipient)
-      .where((eb) => eb.or([eb('backoff_not_before', 'is', null), eb('backoff_not_before', '<=', now)]))
-      .where((eb) =>
-        eb.or([
-          eb('lease_holder', 'is', null),
-          eb('lease_until', '<=', now),
-          eb('lease_holder', '=', holder),
-        ]),
-      )
-      .where((eb) =>
-        eb.exists(
-          eb.selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', recipient),
-        ),
-      )
-      .executeTakeFirst();
-    if (taken.numUpdatedRows === 1n) return { kind: 'claimed', until };
+    const taken = await claimStatement(this.database.db, { recipient, holder, now, until });
+    if (taken.numAffectedRows === 1n) return { kind: 'claimed', until };
     return this.fullClaim(recipient, holder, now, leaseMs, isStale);
   }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { compiledOnce } from './compiled-once';
 import type { SqlDatabase } from './open-database';
 import type { Database, OutboxEntriesTable } from './schema';
 import type { CallLog } from '../../domain/call-budget';
-import { callLogColumn } from './teams-tenant-calls';
+import { callLogJson } from './teams-tenant-calls';
 
 /** Whose conversation a send reaches: an agent (their AGENT_IDS entry) or a customer (`channelId:from.id`). */
 export interface OutboxOwner {
@@ -38,6 +39,9 @@ export interface ClaimedOutboxEntry {
   readonly leaseUntil: number;
 }
 
+/** The priority of an entry queued without one (migration 0013's column default). */
+const DEFAULT_PRIORITY = 1;
+
 export function recipientOf(owner: OutboxOwner): string {
   return `${owner.kind}:${owner.id}`;
 }
@@ -53,7 +57,8 @@ export function outboxEntryColumns(entry: Omit<NewOutboxEntry, 'owner' | 'enqueu
     label: entry.label ?? null,
     activity: JSON.stringify(entry.activity),
     enqueued_at: enqueuedAt,
-    ...(entry.priority !== undefined ? { priority: entry.priority } : {}),
+    // The column's default, as a value: every entry's statement is then the same.
+    priority: entry.priority ?? DEFAULT_PRIORITY,
     view: entry.view !== undefined ? JSON.stringify(entry.view) : null,
     batch: entry.batch ?? null,
   };
@@ -65,18 +70,27 @@ export function outboxEntryColumns(entry: Omit<NewOutboxEntry, 'owner' | 'enqueu
  * it is current. A number taken by an update that is coalesced or not queued is left unused (a gap, harmless).
  */
 export async function takeOutboxSeq(trx: Kysely<Database>, owner: OutboxOwner): Promise<number> {
-  const { next_seq } = await trx
+  const taken = await takeSeqStatement(trx, {
+    recipient: recipientOf(owner),
+    kind: owner.kind,
+    id: owner.id,
+  });
+  const row = taken.rows[0];
+  if (!row) throw new Error(`No sequence number was taken for ${recipientOf(owner)}.`);
+  return row.next_seq - 1;
+}
+
+const takeSeqStatement = compiledOnce((db, v: { recipient: string; kind: OutboxOwner['kind']; id: string }) =>
+  db
     .insertInto('outbox_recipients')
-    .values({ recipient: recipientOf(owner), owner_kind: owner.kind, owner_id: owner.id, next_seq: 2 })
+    .values({ recipient: v.recipient, owner_kind: v.kind, owner_id: v.id, next_seq: 2 })
     .onConflict((conflict) =>
       conflict
         .column('recipient')
         .doUpdateSet((eb) => ({ next_seq: eb('outbox_recipients.next_seq', '+', 1) })),
     )
-    .returning('next_seq')
-    .executeTakeFirstOrThrow();
-  return next_seq - 1;
-}
+    .returning('next_seq'),
+);
 
 /** Appends an entry to its recipient's queue and returns its id and its sequence number there. */
 export async function enqueueOutboxEntry(
@@ -171,22 +185,84 @@ export async function completeOutboxEntry(trx: Kysely<Database>, entryId: string
     .execute();
 }
 
+const releaseStatement = compiledOnce((db, v: { recipient: string; holder: string }) =>
+  db
+    .updateTable('outbox_recipients')
+    .set({ lease_holder: null, lease_until: null })
+    .where('recipient', '=', v.recipient)
+    .where('lease_holder', '=', v.holder),
+);
+
 /** Lets go of the recipient's lease if `holder` still has it; another sender may take it at once. */
 export async function releaseOutboxLease(
   trx: Kysely<Database>,
   recipient: string,
   holder: string,
 ): Promise<void> {
-  await trx
-    .updateTable('outbox_recipients')
-    .set({ lease_holder: null, lease_until: null })
-    .where('recipient', '=', recipient)
-    .where('lease_holder', '=', holder)
-    .execute();
+  await releaseStatement(trx, { recipient, holder });
 }
 
 /** After a removal: more to send under the same lease, nothing left (the lease let go), or the lease lost. */
 export type RemoveOutcome = 'more' | 'empty' | 'lost';
+
+interface RemovalValues {
+  readonly recipient: string;
+  readonly holder: string;
+  readonly leaseUntil: number;
+  /** The recipient's call log as JSON, or null to keep the stored one. */
+  readonly callLog: string | null;
+}
+
+/**
+ * The recipient row's update of a removal: ends the backoff, and extends `holder`'s lease while entries other than
+ * `left` are pending, or lets it go. Both cases read the row as it was before this update, so `ours` is the lease
+ * as it stood.
+ */
+function removalUpdate(db: Kysely<Database>, v: RemovalValues, others: (left: AnySelect) => AnySelect) {
+  return db
+    .updateTable('outbox_recipients')
+    .set((eb) => {
+      const pending = eb.exists(
+        others(
+          eb.selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', v.recipient),
+        ),
+      );
+      const ours = eb('lease_holder', '=', v.holder);
+      return {
+        backoff_failures: 0,
+        backoff_not_before: null,
+        backoff_status: null,
+        call_log: eb.fn.coalesce(eb.val<string | null>(v.callLog), eb.ref('call_log')),
+        lease_holder: eb
+          .case()
+          .when(eb.and([ours, eb.not(pending)]))
+          .then(eb.val<string | null>(null))
+          .else(eb.ref('lease_holder'))
+          .end(),
+        // Bound values: Kysely writes a plain number here into the SQL text, a new statement every time.
+        lease_until: eb
+          .case()
+          .when(eb.and([ours, pending]))
+          .then(eb.val<number | null>(v.leaseUntil))
+          .when(ours)
+          .then(eb.val<number | null>(null))
+          .else(eb.ref('lease_until'))
+          .end(),
+      };
+    })
+    .where('recipient', '=', v.recipient)
+    .returning(['lease_holder']);
+}
+
+type AnySelect = SelectQueryBuilder<Database, 'outbox_entries', { seq: number }>;
+
+/** The usual removal, one delivered entry: both statements compiled once. */
+const removeOneUpdate = compiledOnce((db, v: RemovalValues & { entryId: string }) =>
+  removalUpdate(db, v, (left) => left.where('outbox_entries.id', '!=', v.entryId)),
+);
+const deleteOne = compiledOnce((db, v: { entryId: string }) =>
+  db.deleteFrom('outbox_entries').where('id', '=', v.entryId),
+);
 
 /**
  * Takes delivered entries off the queue in the caller's transaction: one update that ends the backoff and extends
@@ -203,44 +279,19 @@ export async function removeDelivered(
   },
 ): Promise<RemoveOutcome> {
   const { recipient, entryIds, holder, leaseUntil, callLog } = removal;
+  const values: RemovalValues = { recipient, holder, leaseUntil, callLog: callLogJson(callLog) };
   // The recipient row first, as append takes it (then the entries): two writers never wait on each other.
-  const row = await trx
-    .updateTable('outbox_recipients')
-    .set((eb) => {
-      let left = eb
-        .selectFrom('outbox_entries')
-        .select('seq')
-        .where('outbox_entries.recipient', '=', recipient);
-      if (entryIds.length > 0) left = left.where('outbox_entries.id', 'not in', entryIds);
-      const pending = eb.exists(left);
-      const ours = eb('lease_holder', '=', holder);
-      return {
-        backoff_failures: 0,
-        backoff_not_before: null,
-        backoff_status: null,
-        ...callLogColumn(callLog),
-        // Both cases read the row as it was before this update, so `ours` is the lease as it stood.
-        lease_holder: eb
-          .case()
-          .when(eb.and([ours, eb.not(pending)]))
-          .then(eb.val<string | null>(null))
-          .else(eb.ref('lease_holder'))
-          .end(),
-        // Bound values: Kysely writes a plain number here into the SQL text, a new statement every time.
-        lease_until: eb
-          .case()
-          .when(eb.and([ours, pending]))
-          .then(eb.val<number | null>(leaseUntil))
-          .when(ours)
-          .then(eb.val<number | null>(null))
-          .else(eb.ref('lease_until'))
-          .end(),
-      };
-    })
-    .where('recipient', '=', recipient)
-    .returning(['lease_holder'])
-    .executeTakeFirst();
-  if (entryIds.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', entryIds).execute();
+  let row: { readonly lease_holder: string | null } | undefined;
+  const [only] = entryIds;
+  if (entryIds.length === 1 && only !== undefined) {
+    row = (await removeOneUpdate(trx, { ...values, entryId: only })).rows[0];
+    await deleteOne(trx, { entryId: only });
+  } else {
+    row = await removalUpdate(trx, values, (left) =>
+      entryIds.length > 0 ? left.where('outbox_entries.id', 'not in', entryIds) : left,
+    ).executeTakeFirst();
+    if (entryIds.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', entryIds).execute();
+  }
   if (row?.lease_holder === holder) return 'more';
   return row && row.lease_holder === null ? 'empty' : 'lost';
 }

@@ -1,8 +1,22 @@
 import type { CallLog } from '../../domain/call-budget';
+import { compiledOnce } from './compiled-once';
 import type { SqlDatabase } from './open-database';
 
 /** How long reserved slots are kept: far past any tenant window, so a slot is never reused while it counts. */
 const KEEP_SLOTS_MS = 60_000;
+
+const reserveStatement = compiledOnce((db, v: { tenant: string; slot: number; max: number }) =>
+  db
+    .insertInto('teams_tenant_calls')
+    .values({ tenant: v.tenant, slot: v.slot, calls: 1 })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['tenant', 'slot'])
+        .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', 1) }))
+        .where('teams_tenant_calls.calls', '<', v.max),
+    )
+    .returning('calls'),
+);
 
 /**
  * Reserves one call in the tenant's slot when it has fewer than `max` calls: one upsert that only increments below
@@ -16,17 +30,7 @@ export async function reserveTenantCall(
   max: number,
 ): Promise<boolean> {
   // One statement, atomic by itself on both backends: no transaction around it (this runs before every call).
-  const reserved = await database.db
-    .insertInto('teams_tenant_calls')
-    .values({ tenant, slot, calls: 1 })
-    .onConflict((conflict) =>
-      conflict
-        .columns(['tenant', 'slot'])
-        .doUpdateSet((eb) => ({ calls: eb('teams_tenant_calls.calls', '+', 1) }))
-        .where('teams_tenant_calls.calls', '<', max),
-    )
-    .returning('calls')
-    .executeTakeFirst();
+  const reserved = (await reserveStatement(database.db, { tenant, slot, max })).rows[0];
   if (reserved?.calls === 1) {
     // The slot's first call: a good moment to forget the tenant's slots no window can see any more.
     await database.db
@@ -63,6 +67,11 @@ export function callLogOf(json: string | null): CallLog | undefined {
   if (json === null) return undefined;
   // Written by this module's callers from the same type.
   return JSON.parse(json) as CallLog;
+}
+
+/** The call log as the column holds it; null for none. */
+export function callLogJson(callLog: CallLog | undefined): string | null {
+  return callLog ? JSON.stringify(callLog) : null;
 }
 
 export function callLogColumn(callLog: CallLog | undefined): { call_log?: string } {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { rawStatement } from './compiled-once';
 import { isDeadlock } from './conflicts';
 import type { Database } from './schema';
 
@@ -101,20 +102,42 @@ export function unitsOfWork(): UnitsOfWork {
   };
 }
 
+/** The statements of the n-th savepoint of a transaction, made once (a use case nests a handful). */
+interface SavepointStatements {
+  readonly take: (db: Kysely<Database>) => Promise<unknown>;
+  readonly release: (db: Kysely<Database>) => Promise<unknown>;
+  readonly rollback: (db: Kysely<Database>) => Promise<unknown>;
+}
+
+const savepointStatements: SavepointStatements[] = [];
+
+function savepoint(n: number): SavepointStatements {
+  const known = savepointStatements[n];
+  if (known) return known;
+  const name = `"relaydesk_${n}"`;
+  const made = {
+    take: rawStatement(`savepoint ${name}`),
+    release: rawStatement(`release savepoint ${name}`),
+    rollback: rawStatement(`rollback to savepoint ${name}`),
+  };
+  if (n < 1000) savepointStatements[n] = made;
+  return made;
+}
+
 async function inSavepoint<T>(unit: Unit, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   unit.savepoints += 1;
-  const name = sql.id(`relaydesk_${unit.savepoints}`);
+  const statements = savepoint(unit.savepoints);
   const hooksBefore = unit.hooks.length;
-  await sql`savepoint ${name}`.execute(unit.trx);
+  await statements.take(unit.trx);
   try {
     const result = await work(unit.trx);
-    await sql`release savepoint ${name}`.execute(unit.trx);
+    await statements.release(unit.trx);
     return result;
   } catch (error) {
     // Undone alone: the enclosing work goes on (or retries this part) from where the savepoint was taken.
     unit.hooks.length = hooksBefore;
-    await sql`rollback to savepoint ${name}`.execute(unit.trx);
-    await sql`release savepoint ${name}`.execute(unit.trx);
+    await statements.rollback(unit.trx);
+    await statements.release(unit.trx);
     throw isDeadlock(error) ? new RestartTransactionError(error) : error;
   }
 }

@@ -1,0 +1,112 @@
+import type { KyselyPlugin, RootOperationNode } from 'kysely';
+import { compiledOnce, rawStatement } from '../../src/store/sql/compiled-once';
+import type { SqlDatabase } from '../../src/store/sql/open-database';
+import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+
+/** The references a recipient holds: one compiled statement, two values bound at each run. */
+const referenceOf = compiledOnce((db, v: { kind: 'agent' | 'customer'; id: string }) =>
+  db
+    .selectFrom('conversation_references')
+    .select(['owner_id', 'reference'])
+    .where('owner_kind', '=', v.kind)
+    .where('owner_id', '=', v.id)
+    .limit(1),
+);
+
+const putReference = compiledOnce((db, v: { id: string; reference: string; at: number }) =>
+  db
+    .insertInto('conversation_references')
+    .values({ owner_kind: 'agent', owner_id: v.id, reference: v.reference, updated_at: v.at })
+    .onConflict((conflict) =>
+      conflict.columns(['owner_kind', 'owner_id']).doUpdateSet({ reference: v.reference, updated_at: v.at }),
+    ),
+);
+
+/** A plugin that only records the kind of each query it is shown. */
+function watching(): KyselyPlugin & { readonly seen: string[] } {
+  const seen: string[] = [];
+  return {
+    seen,
+    transformQuery: ({ node }: { node: RootOperationNode }) => {
+      seen.push(node.kind);
+      return node;
+    },
+    transformResult: ({ result }) => Promise.resolve(result),
+  };
+}
+
+describe.each(EDGE_BACKENDS)('a statement compiled once, on $name', (backend) => {
+  let edge: EdgeDatabase;
+  let database: SqlDatabase;
+
+  beforeAll(async () => {
+    edge = await backend.create();
+    database = edge.connect();
+  });
+  afterAll(() => edge.dispose());
+  beforeEach(() => edge.reset());
+
+  it('runs with the values of each call, inserting and updating by the same statement', async () => {
+    for (const [id, text] of [
+      ['agent-1', 'one'],
+      ['agent-2', 'two'],
+      ['agent-1', 'three'],
+    ] as const) {
+      const inserted = await putReference(database.db, { id, reference: text, at: 5 });
+      expect(inserted.numAffectedRows).toBe(1n);
+    }
+    expect((await referenceOf(database.db, { kind: 'agent', id: 'agent-1' })).rows).toEqual([
+      { owner_id: 'agent-1', reference: 'three' },
+    ]);
+    expect((await referenceOf(database.db, { kind: 'agent', id: 'agent-2' })).rows).toEqual([
+      { owner_id: 'agent-2', reference: 'two' },
+    ]);
+    expect((await referenceOf(database.db, { kind: 'customer', id: 'agent-1' })).rows).toEqual([]);
+  });
+
+  it('is built and compiled once per dialect, then only has values bound', async () => {
+    let builds = 0;
+    const counted = compiledOnce((db, v: { id: string }) => {
+      builds += 1;
+      return db.selectFrom('conversation_references').select('owner_id').where('owner_id', '=', v.id);
+    });
+    await putReference(database.db, { id: 'agent-5', reference: 'r', at: 1 });
+    for (const id of ['agent-5', 'agent-6', 'agent-5']) await counted(database.db, { id });
+    await database.transaction(async (trx) => {
+      expect((await counted(trx, { id: 'agent-5' })).rows).toEqual([{ owner_id: 'agent-5' }]);
+    });
+    expect(builds).toBe(1);
+  });
+
+  it('joins the transaction it runs in: rolled back with it', async () => {
+    await expect(
+      database.transaction(async (trx) => {
+        await putReference(trx, { id: 'agent-9', reference: 'kept?', at: 1 });
+        expect((await referenceOf(database.db, { kind: 'agent', id: 'agent-9' })).rows).toHaveLength(1);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect((await referenceOf(database.db, { kind: 'agent', id: 'agent-9' })).rows).toEqual([]);
+  });
+
+  it('is shown to every plugin of the Kysely it runs on, which may refuse it', async () => {
+    const plugin = watching();
+    const watched = database.db.withPlugin(plugin);
+    await putReference(watched, { id: 'agent-3', reference: 'seen', at: 1 });
+    await referenceOf(watched, { kind: 'agent', id: 'agent-3' });
+    await rawStatement('select 1')(watched);
+    expect(plugin.seen).toEqual(['InsertQueryNode', 'SelectQueryNode', 'RawNode']);
+
+    const refusing = database.db.withPlugin({
+      transformQuery: () => {
+        throw new Error('disk full');
+      },
+      transformResult: ({ result }) => Promise.resolve(result),
+    });
+    await expect(putReference(refusing, { id: 'agent-4', reference: 'no', at: 1 })).rejects.toThrow(
+      'disk full',
+    );
+    await expect(rawStatement('select 1')(refusing)).rejects.toThrow('disk full');
+    expect((await referenceOf(database.db, { kind: 'agent', id: 'agent-4' })).rows).toEqual([]);
+  });
+});
