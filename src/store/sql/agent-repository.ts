@@ -13,6 +13,7 @@ import {
   type StoredSession,
 } from './agent-rows';
 import { changedColumns } from './changed-columns';
+import { compiledOnce } from './compiled-once';
 import { requireOneRow } from './conflicts';
 import type { SqlDatabase } from './open-database';
 import { requireInserted, transactWithRetry } from './retrying-transaction';
@@ -32,11 +33,9 @@ function present<T>(value: T | null, column: string): T {
   return value;
 }
 
-/** The agents and their sessions in one statement, so a reader sees both as one write left them. */
-async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Read>> {
-  const found = new Map<string, { row: AgentRow; sessions: Map<string, StoredSession> }>();
-  if (ids.length === 0) return found;
-  const rows = await db
+/** Agents joined to their sessions, every column of both. */
+function withSessions(db: Trx) {
+  return db
     .selectFrom('agents')
     .leftJoin('agent_sessions', 'agent_sessions.agent_key', 'agents.agent_key')
     .selectAll('agents')
@@ -56,11 +55,27 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
       'agent_sessions.wrap_up_since',
       'agent_sessions.consult',
       'agent_sessions.supervising',
-    ])
-    .where('agents.agent_key', 'in', ids)
-    .orderBy('agents.agent_key')
-    .orderBy('agent_sessions.opened_order')
-    .execute();
+    ]);
+}
+
+function inSessionOrder<Q extends ReturnType<typeof withSessions>>(query: Q): Q {
+  return query.orderBy('agents.agent_key').orderBy('agent_sessions.opened_order') as Q;
+}
+
+/** The usual read, one agent: compiled once. */
+const oneAgentStatement = compiledOnce((db, v: { id: string }) =>
+  withSessions(db).where('agents.agent_key', '=', v.id).$call(inSessionOrder),
+);
+
+/** The agents and their sessions in one statement, so a reader sees both as one write left them. */
+async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Read>> {
+  const found = new Map<string, { row: AgentRow; sessions: Map<string, StoredSession> }>();
+  if (ids.length === 0) return found;
+  const [only] = ids;
+  const rows =
+    ids.length === 1 && only !== undefined
+      ? (await oneAgentStatement(db, { id: only })).rows
+      : await withSessions(db).where('agents.agent_key', 'in', ids).$call(inSessionOrder).execute();
   for (const joined of rows) {
     const { session_id, kind, title, read_only, unread, sentiment, opened_at, opened_order, ...more } =
       joined;

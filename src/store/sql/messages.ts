@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema';
+import type { Insertable, Kysely } from 'kysely';
+import { compiledOnce } from './compiled-once';
+import type { Database, MessagesTable } from './schema';
 
 export interface NewMessage {
   readonly sender: 'customer' | 'agent';
@@ -23,27 +24,41 @@ export async function appendMessage(
   workItemId: string,
   message: NewMessage,
 ): Promise<number> {
-  const bumped = await trx
-    .updateTable('work_items')
-    .set((eb) => ({ last_message_seq: eb('last_message_seq', '+', 1) }))
-    .where('id', '=', workItemId)
-    .returning('last_message_seq')
-    .executeTakeFirst();
+  const bumped = (await takeMessageSeq(trx, { workItemId })).rows[0];
   if (!bumped) throw new Error(`There is no work item ${workItemId} to append a message to.`);
   const seq = bumped.last_message_seq;
-  await trx
-    .insertInto('messages')
-    .values({
-      work_item_id: workItemId,
-      seq,
-      sender: message.sender,
-      text: message.text,
-      at: message.at,
-      agent_id: message.agentId ?? null,
-      score: message.score ?? null,
-      delivery_id: message.deliveryId ?? null,
-      delivery_state: message.deliveryState ?? null,
-    })
-    .execute();
+  await insertMessage(trx, {
+    work_item_id: workItemId,
+    seq,
+    sender: message.sender,
+    text: message.text,
+    at: message.at,
+    agent_id: message.agentId ?? null,
+    score: message.score ?? null,
+    delivery_id: message.deliveryId ?? null,
+    delivery_state: message.deliveryState ?? null,
+  });
   return seq;
 }
+
+const takeMessageSeq = compiledOnce((db, v: { workItemId: string }) =>
+  db
+    .updateTable('work_items')
+    .set((eb) => ({ last_message_seq: eb('last_message_seq', '+', 1) }))
+    .where('id', '=', v.workItemId)
+    .returning('last_message_seq'),
+);
+
+const insertMessage = compiledOnce((db, v: Required<Insertable<MessagesTable>>) =>
+  db.insertInto('messages').values({
+    work_item_id: v.work_item_id,
+    seq: v.seq,
+    sender: v.sender,
+    text: v.text,
+    at: v.at,
+    agent_id: v.agent_id,
+    score: v.score,
+    delivery_id: v.delivery_id,
+    delivery_state: v.delivery_state,
+  }),
+);

@@ -3,6 +3,7 @@ import type { WorkItemDocument, WorkItemIndexEntry } from '../../app/documents';
 import type { WorkItemRepository, WorkItemWithMessage } from '../../app/repositories';
 import type { PrechatAnswer } from '../../app/views';
 import { changedColumns } from './changed-columns';
+import { compiledOnce } from './compiled-once';
 import { createdBetween } from './export-queries';
 import { requireOneRow, retryOnConflict, VersionConflictError } from './conflicts';
 import { appendMessage } from './messages';
@@ -56,8 +57,22 @@ async function readMany(db: Trx, ids: readonly string[]): Promise<Map<string, Re
   return found;
 }
 
+const workItemStatement = compiledOnce((db, v: { id: string }) =>
+  db.selectFrom('work_items').selectAll().where('id', '=', v.id),
+);
+const prechatStatement = compiledOnce((db, v: { id: string }) =>
+  db
+    .selectFrom('prechat_answers')
+    .select(['question', 'answer'])
+    .where('work_item_id', '=', v.id)
+    .orderBy('position'),
+);
+
+/** One work item: the usual read, by two statements compiled once. */
 async function readOne(db: Trx, id: string): Promise<Read | undefined> {
-  return (await readMany(db, [id])).get(id);
+  const [rows, prechat] = await Promise.all([workItemStatement(db, { id }), prechatStatement(db, { id })]);
+  const row = rows.rows[0];
+  return row && { doc: documentOf(row, prechat.rows), version: row.version };
 }
 
 /** Writes `next` over what was read at `version` (or creates it), conditional on nobody having changed it since. */
