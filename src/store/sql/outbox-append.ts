@@ -175,43 +175,40 @@ async function coalescible(
 
 type EntryColumns = ReturnType<typeof outboxEntryColumns>;
 
-const replaceEntry = compiledOnce(
-  (db, v: { takenId: string } & Omit<EntryColumns, 'enqueued_at'> & { id: string }) =>
-    db
-      .updateTable('outbox_entries')
-      .set({
-        id: v.id,
-        relaydesk_id: v.relaydesk_id,
-        slot: v.slot,
-        version: v.version,
-        replaces: v.replaces,
-        reply_to_id: v.reply_to_id,
-        label: v.label,
-        activity: v.activity,
-        priority: v.priority,
-        view: v.view,
-        batch: v.batch,
-      })
-      .where('id', '=', v.takenId),
+/** The columns of an entry's content: what an insert sets and a coalescing update replaces. */
+const CONTENT_COLUMNS = [
+  'relaydesk_id',
+  'slot',
+  'version',
+  'replaces',
+  'reply_to_id',
+  'label',
+  'activity',
+  'priority',
+  'view',
+  'batch',
+] as const;
+
+type EntryContent = Pick<EntryColumns, (typeof CONTENT_COLUMNS)[number]>;
+
+/** The content columns read one by one (the values may be a compiled statement's stand-ins, which cannot be spread). */
+function contentOf(values: EntryContent): EntryContent {
+  return Object.fromEntries(
+    CONTENT_COLUMNS.map((column) => [column, values[column]]),
+  ) as unknown as EntryContent;
+}
+
+const replaceEntry = compiledOnce((db, v: EntryContent & { id: string; takenId: string }) =>
+  db
+    .updateTable('outbox_entries')
+    .set({ id: v.id, ...contentOf(v) })
+    .where('id', '=', v.takenId),
 );
 
 const insertEntry = compiledOnce((db, v: EntryColumns & { id: string; recipient: string; seq: number }) =>
-  db.insertInto('outbox_entries').values({
-    id: v.id,
-    recipient: v.recipient,
-    seq: v.seq,
-    relaydesk_id: v.relaydesk_id,
-    slot: v.slot,
-    version: v.version,
-    replaces: v.replaces,
-    reply_to_id: v.reply_to_id,
-    label: v.label,
-    activity: v.activity,
-    enqueued_at: v.enqueued_at,
-    priority: v.priority,
-    view: v.view,
-    batch: v.batch,
-  }),
+  db
+    .insertInto('outbox_entries')
+    .values({ id: v.id, recipient: v.recipient, seq: v.seq, enqueued_at: v.enqueued_at, ...contentOf(v) }),
 );
 
 /**
