@@ -87,3 +87,6 @@ export const DEFAULTS = {
   /** How long a customer's POST waits for the card it queued for the agent to go out, at most (Outbox.settled). */
   settleMs: 1000,
 };
+
+/** How soon a recipient found busy (another dispatcher's lease) is looked at again. */
+export const BUSY_RECHECK_MS = 200;

@@ -29,9 +29,22 @@ export class RefreshPacer {
   /** How long the head entry must still wait for its turn (0: it goes now). */
   waitFor(ownerKey: string, entry: OutboxEntry, now: number): number {
     if (!this.isRefresh(entry) || this.due.delete(ownerKey)) return 0;
+    return this.holding(ownerKey, now);
+  }
+
+  /**
+   * How long a refresh to the recipient would wait now (0: it would go at once), and the priority from which a slot
+   * update is a refresh: a removal lets the lease go when only such refreshes are left, and the run comes back then.
+   */
+  held(ownerKey: string, now: number): { readonly waitMs: number; readonly priority: number } | undefined {
+    const waitMs = this.refresh && !this.due.has(ownerKey) ? this.holding(ownerKey, now) : 0;
+    return this.refresh && waitMs > 0 ? { waitMs, priority: this.refresh.priority } : undefined;
+  }
+
+  private holding(ownerKey: string, now: number): number {
     const last = this.sentAt.get(ownerKey);
     const interval = this.refresh?.intervalMs ?? 0;
-    if (last === undefined) return 0;
+    if (last === undefined || interval <= 0) return 0;
     const wait = last + interval - now;
     // A clock moved back (tests) leaves no longer wait than one interval.
     return wait > 0 ? Math.min(wait, interval) : 0;

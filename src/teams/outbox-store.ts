@@ -130,6 +130,8 @@ export interface OutboxStore {
    * Takes delivered (or dropped) entries off the queue (a batch sent as one message is several), ends the backoff,
    * and extends `holder`'s lease, or lets it go when nothing is left to send; with a call log, keeps it as the
    * recipient's. Says whether the lease is still `holder`'s ('more'), was let go ('empty'), or is another's.
+   * With `heldPriority`, refreshes (slot updates) of that priority or less urgent count as nothing left to send:
+   * the refresh pacer holds them back, and looks at the recipient again when their turn comes.
    */
   remove(
     recipient: string,
@@ -137,6 +139,7 @@ export interface OutboxStore {
     holder: string,
     leaseUntil: number,
     callLog?: CallLog,
+    heldPriority?: number,
   ): Promise<RemoveOutcome>;
   /** The entries of `batch` queued behind `after` for the recipient, oldest first, at most `limit`. */
   batchAfter(

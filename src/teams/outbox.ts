@@ -6,19 +6,18 @@ import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-ho
 import { PacedCards } from './outbox-paced-cards';
 import { RecipientTimers, RefreshPacer } from './outbox-refresh';
 import { settledWithin } from './within';
-import { DEFAULTS, type OutboxOptions } from './outbox-options';
+import { BUSY_RECHECK_MS, DEFAULTS, type OutboxOptions } from './outbox-options';
 import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
 
 export type { OutboxOptions } from './outbox-options';
 export type { OutboxEntry, OutboxMessage } from './outbox-store';
 
-/** How soon a recipient found busy (another dispatcher's lease) is looked at again. */
-const BUSY_RECHECK_MS = 200;
-
 /** How one recipient's run ended. */
 type RunResult = 'idle' | 'waiting' | 'busy' | 'stopped' | 'failed';
-/** How one head entry's turn ended. */
-/** `idle`: the removal of the last entry let the lease go; `later`: a backoff, Teams' budget or a refresh's turn. */
+/**
+ * How one head entry's turn ended. `idle`: the removal of the last entry let the lease go; `later`: a backoff, Teams'
+ * budget or a refresh's turn.
+ */
 type Step = 'next' | 'empty' | 'idle' | 'later' | 'lost' | 'stopped';
 
 interface ActiveRun {
@@ -353,18 +352,23 @@ export class Outbox {
 
   /** A slot update with a newer render of its slot queued behind it: taken off unsent, the newer one goes. */
   private dropSuperseded(ownerKey: string, entry: OutboxEntry): Promise<Step> {
-    this.logger.debug(
-      { recipient: ownerKey, entryId: entry.id, slot: entry.slot },
-      'slot update superseded; not sent',
-    );
+    const fields = { recipient: ownerKey, entryId: entry.id, slot: entry.slot };
+    this.logger.debug(fields, 'slot update superseded; not sent');
     return this.takeOff(ownerKey, [entry.id]);
   }
 
-  /** Takes entries off the queue; the lease goes on (more to send), was let go with the last one, or was lost. */
+  /**
+   * Takes entries off the queue; the lease goes on (more to send), was let go with the last one, or was lost. Panel
+   * refreshes the pacer holds back do not keep the lease: the recipient is let go in the same write, and run again
+   * when their turn comes (before, the run read the held refresh at the head and let go in a write of its own).
+   */
   private async takeOff(ownerKey: string, ids: readonly string[], callLog?: CallLog): Promise<Step> {
-    const until = this.options.now() + this.leaseMs;
-    const left = await this.store.remove(ownerKey, ids, this.holder, until, callLog);
+    const now = this.options.now();
+    const until = now + this.leaseMs;
+    const held = this.refreshes.held(ownerKey, now);
+    const left = await this.store.remove(ownerKey, ids, this.holder, until, callLog, held?.priority);
     if (left === 'more') this.leases.set(ownerKey, until);
+    if (left === 'empty' && held) this.refreshes.later(ownerKey, held.waitMs, () => void this.run(ownerKey));
     return left === 'more' ? 'next' : left === 'empty' ? 'idle' : 'lost';
   }
 

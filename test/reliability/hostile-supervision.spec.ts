@@ -498,7 +498,7 @@ describe('supervisor actions raced against each other', () => {
     });
     expect(assigned.status).toBe(200);
     expect(offerCardTexts(assigned.calls)).toEqual([
-      ['reply', expect.arrayContaining(['Accept within 120 s'])],
+      ['send', expect.arrayContaining(['Accept within 120 s'])],
     ]);
     const closed = await one({ verb: 'forceClose', workItemId: louItem });
     expect(closed.status).toBe(200);

@@ -89,6 +89,25 @@ describe.each(EDGE_BACKENDS)('a statement compiled once, on $name', (backend) =>
     expect((await referenceOf(database.db, { kind: 'agent', id: 'agent-9' })).rows).toEqual([]);
   });
 
+  it('inside a transaction on SQLite, runs on the connection at once, not through Kysely; NULs replaced alike', async () => {
+    let throughKysely = 0;
+    await database.transaction(async (trx) => {
+      const executeQuery = jest.spyOn(trx, 'executeQuery');
+      await putReference(trx, { id: 'agent-7', reference: 'a\u0000b', at: 2 });
+      expect((await referenceOf(trx, { kind: 'agent', id: 'agent-7' })).rows).toEqual([
+        { owner_id: 'agent-7', reference: 'a\uFFFDb' },
+      ]);
+      await rawStatement('select 1')(trx);
+      throughKysely = executeQuery.mock.calls.length;
+      executeQuery.mockRestore();
+    });
+    // PostgreSQL's statements go through its pool's connection, as every other query does.
+    expect(throughKysely).toBe(backend.name === 'SQLite' ? 0 : 3);
+    expect((await referenceOf(database.db, { kind: 'agent', id: 'agent-7' })).rows).toEqual([
+      { owner_id: 'agent-7', reference: 'a\uFFFDb' },
+    ]);
+  });
+
   it('is shown to every plugin of the Kysely it runs on, which may refuse it', async () => {
     const plugin = watching();
     const watched = database.db.withPlugin(plugin);

@@ -122,6 +122,37 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect((await storeB.head(recipient, T0)).leaseHolder).toBe('worker-b');
   });
 
+  it('a removal lets the lease go when only refreshes the pacer holds are left, and keeps it for anything else', async () => {
+    const recipient = 'agent:agent-bo';
+    const PANEL = 3;
+    await storeA.append(message('agent-bo', 'relayed', { priority: 2 }), T0);
+    await storeA.append(message('agent-bo', 'panel', { priority: PANEL, slot: 'panel', version: 1 }), T0);
+    await storeA.append(message('agent-bo', 'offer', { priority: 1, slot: 'offer:1', version: 1 }), T0);
+    expect((await storeA.claim(recipient, 'worker-a', T0, LEASE_MS, () => false)).kind).toBe('claimed');
+    const offer = (await storeA.head(recipient, T0)).entry!;
+    expect(offer.relaydeskId).toBe('offer');
+    // A relayed message is still pending: the lease stays, however the refreshes are held.
+    expect(await storeA.remove(recipient, [offer.id], 'worker-a', T0 + LEASE_MS, undefined, PANEL)).toBe(
+      'more',
+    );
+    const relayed = (await storeA.head(recipient, T0)).entry!;
+    expect(relayed.relaydeskId).toBe('relayed');
+    // Only the held panel render is left: let go in the same write; the render stays queued for its turn.
+    expect(await storeA.remove(recipient, [relayed.id], 'worker-a', T0 + LEASE_MS, undefined, PANEL)).toBe(
+      'empty',
+    );
+    const left = await storeB.head(recipient, T0);
+    expect(left.leaseHolder).toBeUndefined();
+    expect(left.entry?.relaydeskId).toBe('panel');
+    expect(await storeB.pending()).toBe(1);
+    // Without a held priority the same render keeps the lease, as any pending entry does.
+    await storeA.append(message('agent-bo', 'relayed-2', { priority: 2 }), T0);
+    expect((await storeA.claim(recipient, 'worker-a', T0, LEASE_MS, () => false)).kind).toBe('claimed');
+    const next = (await storeA.head(recipient, T0)).entry!;
+    expect(next.relaydeskId).toBe('relayed-2');
+    expect(await storeA.remove(recipient, [next.id], 'worker-a', T0 + LEASE_MS)).toBe('more');
+  });
+
   it('keeps each recipient’s order, whichever connection queued and which one sends', async () => {
     for (let n = 1; n <= 30; n += 1) {
       const store = n % 2 === 0 ? storeA : storeB;

@@ -29,6 +29,31 @@ function slotsFor<P extends object>(): P {
   });
 }
 
+/** Runs a statement's SQL with its parameters at once, on the connection of an open transaction. */
+export type DirectRunner = (text: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+
+/** The SQLite transactions open now (each the Kysely on its connection), and how to run a statement on it directly. */
+const directRunners = new WeakMap<Kysely<Database>, DirectRunner>();
+
+/**
+ * Runs `work` with `connection`'s statements compiled once run directly on it: SQLite runs a statement synchronously,
+ * and the connection is this transaction's alone until it ends (nothing else runs on it meanwhile), so they need none
+ * of Kysely's per-query connection handling, a chain of promises for every statement, each costing the unit of
+ * work's async tracking too.
+ */
+export async function withDirectStatements<T>(
+  connection: Kysely<Database>,
+  runner: DirectRunner,
+  work: () => Promise<T>,
+): Promise<T> {
+  directRunners.set(connection, runner);
+  try {
+    return await work();
+  } finally {
+    directRunners.delete(connection);
+  }
+}
+
 /** The query compiled once for a dialect, its parameters either fixed or the name of the value bound there. */
 interface Template {
   readonly compiled: CompiledQuery;
@@ -64,6 +89,8 @@ export function compiledOnce<P extends object, R>(
     const parameters = bindings.map((binding) =>
       typeof binding === 'string' ? named[binding] : binding.fixed,
     );
+    const direct = directRunners.get(db);
+    if (direct) return direct(compiled.sql, parameters) as QueryResult<R>;
     return db.executeQuery<R>({ ...compiled, parameters });
   };
 }
@@ -71,6 +98,9 @@ export function compiledOnce<P extends object, R>(
 /** A statement with neither values nor identifiers that vary (a savepoint's), run as its text. */
 export function rawStatement(text: string): (db: Kysely<Database>) => Promise<QueryResult<unknown>> {
   const compiled = CompiledQuery.raw(text);
-  return (db) =>
-    db.getExecutor().plugins.length > 0 ? sql.raw(text).execute(db) : db.executeQuery(compiled);
+  return async (db) => {
+    if (db.getExecutor().plugins.length > 0) return sql.raw(text).execute(db);
+    const direct = directRunners.get(db);
+    return direct ? direct(text, []) : db.executeQuery(compiled);
+  };
 }

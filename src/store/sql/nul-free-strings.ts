@@ -14,15 +14,16 @@ function hasNul(value: unknown): value is string {
   return typeof value === 'string' && value.includes('\u0000');
 }
 
+/** The parameters with every NUL in their strings replaced; the very same array when there is none (the usual case). */
+export function nulFreeParameters(parameters: readonly unknown[]): readonly unknown[] {
+  if (!parameters.some(hasNul)) return parameters;
+  return parameters.map((value) => (hasNul(value) ? value.replaceAll('\u0000', REPLACEMENT) : value));
+}
+
 /** The query with every NUL in its bound strings replaced; the very same query when there is none (the usual case). */
 function cleaned(query: CompiledQuery): CompiledQuery {
-  if (!query.parameters.some(hasNul)) return query;
-  return {
-    ...query,
-    parameters: query.parameters.map((value) =>
-      hasNul(value) ? value.replaceAll('\u0000', REPLACEMENT) : value,
-    ),
-  };
+  const parameters = nulFreeParameters(query.parameters);
+  return parameters === query.parameters ? query : { ...query, parameters };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type QueryResult, type SqliteDatabase } from 'kysely';
 import { Pool, types } from 'pg';
 import { isLockConflict, retryOnConflict, type RetryLimits } from './conflicts';
-import { nulFree } from './nul-free-strings';
+import { withDirectStatements, type DirectRunner } from './compiled-once';
+import { nulFree, nulFreeParameters } from './nul-free-strings';
 import { cachingStatements } from './statement-cache';
 import type { Database } from './schema';
 import { unitsOfWork, type CommitHook } from './unit-of-work';
@@ -112,24 +113,43 @@ function sqliteHandle(source: string | Buffer, busyTimeoutMs: number): BetterSql
   return raw;
 }
 
+/** A statement run on the handle at once, answered as Kysely's SQLite driver answers it; NULs replaced as nulFree does. */
+function runDirectly(
+  handle: SqliteDatabase,
+  text: string,
+  parameters: readonly unknown[],
+): QueryResult<unknown> {
+  const statement = handle.prepare(text);
+  const bound = nulFreeParameters(parameters);
+  if (statement.reader) return { rows: statement.all(bound) };
+  const { changes, lastInsertRowid } = statement.run(bound);
+  return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+}
+
 function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDatabase {
   const busyTimeoutMs = target.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
   const { startFrom } = target;
   // A copy of an image is made when Kysely first connects; any other database is opened now, so a bad path fails here.
   let raw = startFrom ? undefined : sqliteHandle(target.path, busyTimeoutMs);
+  let handle = raw ? cachingStatements(raw) : undefined;
   const connect = async () => {
     raw ??= sqliteHandle(await startFrom!(), busyTimeoutMs);
-    return cachingStatements(raw);
+    handle ??= cachingStatements(raw);
+    return handle;
   };
   const db = new Kysely<Database>({
-    dialect: nulFree(new SqliteDialect({ database: raw ? cachingStatements(raw) : connect })),
+    dialect: nulFree(new SqliteDialect({ database: handle ?? connect })),
   });
+  const direct: DirectRunner = (text, parameters) => {
+    if (!handle) throw new Error('The database is not open.');
+    return runDirectly(handle, text, parameters);
+  };
   const begin = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.connection().execute(async (connection) => {
       await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
       try {
-        const result = await work(connection);
+        const result = await withDirectStatements(connection, direct, () => work(connection));
         await sql`commit`.execute(connection);
         return result;
       } catch (error) {

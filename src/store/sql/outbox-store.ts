@@ -220,9 +220,17 @@ export class SqlOutboxStore {
     holder: string,
     leaseUntil: number,
     callLog?: CallLog,
+    heldPriority?: number,
   ): Promise<RemoveOutcome> {
     return this.database.transaction((trx) =>
-      removeDelivered(trx, { recipient, entryIds, holder, leaseUntil, ...(callLog ? { callLog } : {}) }),
+      removeDelivered(trx, {
+        recipient,
+        entryIds,
+        holder,
+        leaseUntil,
+        ...(callLog ? { callLog } : {}),
+        ...(heldPriority !== undefined ? { heldPriority } : {}),
+      }),
     );
   }
 

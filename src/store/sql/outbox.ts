@@ -211,7 +211,12 @@ interface RemovalValues {
   readonly leaseUntil: number;
   /** The recipient's call log as JSON, or null to keep the stored one. */
   readonly callLog: string | null;
+  /** Slot updates of this priority or above (less urgent) do not count as pending: the refresh pacer holds them. */
+  readonly heldPriority: number;
 }
+
+/** A priority no entry has: nothing is held back. */
+const NOTHING_HELD = 2 ** 31 - 1;
 
 /**
  * The recipient row's update of a removal: ends the backoff, and extends `holder`'s lease while entries other than
@@ -224,7 +229,16 @@ function removalUpdate(db: Kysely<Database>, v: RemovalValues, others: (left: An
     .set((eb) => {
       const pending = eb.exists(
         others(
-          eb.selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', v.recipient),
+          eb
+            .selectFrom('outbox_entries')
+            .select('seq')
+            .where('outbox_entries.recipient', '=', v.recipient)
+            .where((held) =>
+              held.or([
+                held('outbox_entries.slot', 'is', null),
+                held('outbox_entries.priority', '<', v.heldPriority),
+              ]),
+            ),
         ),
       );
       const ours = eb('lease_holder', '=', v.holder);
@@ -276,10 +290,17 @@ export async function removeDelivered(
     readonly holder: string;
     readonly leaseUntil: number;
     readonly callLog?: CallLog;
+    readonly heldPriority?: number;
   },
 ): Promise<RemoveOutcome> {
   const { recipient, entryIds, holder, leaseUntil, callLog } = removal;
-  const values: RemovalValues = { recipient, holder, leaseUntil, callLog: callLogJson(callLog) };
+  const values: RemovalValues = {
+    recipient,
+    holder,
+    leaseUntil,
+    callLog: callLogJson(callLog),
+    heldPriority: removal.heldPriority ?? NOTHING_HELD,
+  };
   // The recipient row first, as append takes it (then the entries): two writers never wait on each other.
   let row: { readonly lease_holder: string | null } | undefined;
   const [only] = entryIds;
