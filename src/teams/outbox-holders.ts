@@ -35,3 +35,17 @@ export function isStaleHolder(holder: string): boolean {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/** Whether `holder` may send to a pending recipient now: no backoff runs, and its lease is free, ours, lapsed or stale. */
+export function sendableBy(
+  holder: string,
+  pending: {
+    readonly lease?: { readonly holder: string; readonly until: number };
+    readonly notBefore?: number;
+  },
+  now: number,
+): boolean {
+  const { lease, notBefore } = pending;
+  if (notBefore !== undefined && notBefore > now) return false;
+  return !lease || lease.holder === holder || lease.until <= now || isStaleHolder(lease.holder);
+}

@@ -73,6 +73,14 @@ export interface AppendResult {
   readonly length: number;
   readonly replacedId?: string;
   readonly outdated?: { readonly version: number; readonly newest: number };
+  /** The lease asked for with the append was taken, until then (in the same transaction as the entry). */
+  readonly claimedUntil?: number;
+}
+
+/** A lease to take with an append, when the recipient is free to be sent to: the run starts without a claim. */
+export interface AppendClaim {
+  readonly holder: string;
+  readonly until: number;
 }
 
 export type ClaimResult =
@@ -108,8 +116,10 @@ export interface OutboxStore {
    * Queues the message behind the recipient's pending entries. A slot update coalesces with a pending update of
    * the same slot that is not at the head (the head may be on its way): it takes that entry's place, and the older
    * card is never sent. A versioned slot update older than the newest queued for its slot is not queued at all.
+   * With `claim`, the recipient's lease is taken for its holder in the same transaction when no backoff runs and no
+   * other holder's lease is live (`claimedUntil` says it was).
    */
-  append(message: OutboxMessage, now: number): Promise<AppendResult>;
+  append(message: OutboxMessage, now: number, claim?: AppendClaim): Promise<AppendResult>;
   /**
    * Takes the recipient's lease for `holder` when there is something to send: not while its backoff lasts, nor
    * while another holder's lease is live (`isStale` tells a lease left by a dead process).

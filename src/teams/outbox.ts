@@ -2,7 +2,7 @@ import type { LogFields, Logger } from '../app/ports';
 import type { CallLog } from '../domain/call-budget';
 import { messageOf } from './delivery';
 import { EntrySender, OutboxStopped, fieldsOf, type Delivered } from './outbox-entry-sender';
-import { holderGone, holderStarted, isStaleHolder, newHolder } from './outbox-holders';
+import { holderGone, holderStarted, isStaleHolder, newHolder, sendableBy } from './outbox-holders';
 import { PacedCards } from './outbox-paced-cards';
 import { RecipientTimers, RefreshPacer } from './outbox-refresh';
 import { settledWithin } from './within';
@@ -92,7 +92,13 @@ export class Outbox {
    */
   async enqueue(message: OutboxMessage): Promise<void> {
     const ownerKey = ownerKeyOf(message.owner);
-    const { length, replacedId, outdated } = await this.store.append(message, this.options.now());
+    const now = this.options.now();
+    // The lease is taken with the entry when nothing of ours is sending to the recipient: the run after the commit
+    // then starts sending without a claim of its own (a write, and a commit, per relayed message).
+    const sendsAfter = (this.autoDrain || this.options.awaitDelivery) && !this.stopping;
+    const claim =
+      sendsAfter && !this.runs.has(ownerKey) ? { holder: this.holder, until: now + this.leaseMs } : undefined;
+    const { length, replacedId, outdated, claimedUntil } = await this.store.append(message, now, claim);
     if (outdated) {
       this.logger.debug(
         { recipient: ownerKey, slot: message.slot, relaydeskId: message.relaydeskId, ...outdated },
@@ -113,10 +119,11 @@ export class Outbox {
         'slot update coalesced with a pending one',
       );
     }
-    if (!this.options.awaitDelivery && !this.autoDrain) return;
-    const start = this.options.awaitDelivery ? () => this.run(ownerKey) : () => void this.run(ownerKey);
-    if (this.options.afterCommit) await this.options.afterCommit(start, `outbox:${ownerKey}`);
-    else await start();
+    if (!sendsAfter) return;
+    const start = () => this.run(ownerKey, claimedUntil);
+    const started = this.options.awaitDelivery ? start : () => void start();
+    if (this.options.afterCommit) await this.options.afterCommit(started, `outbox:${ownerKey}`);
+    else await started();
   }
 
   /**
@@ -228,17 +235,14 @@ export class Outbox {
 
   private async anythingDue(): Promise<boolean> {
     const now = this.options.now();
-    return (await this.store.recipients()).some(({ lease, notBefore }) => {
-      if (notBefore !== undefined && notBefore > now) return false;
-      return !lease || lease.holder === this.holder || lease.until <= now || isStaleHolder(lease.holder);
-    });
+    return (await this.store.recipients()).some((pending) => sendableBy(this.holder, pending, now));
   }
 
   /**
    * Sends to one recipient until its queue is empty or must wait; one run per recipient at a time. A run asked
    * for while one is under way makes that one look again before it ends, so no entry is left behind.
    */
-  private run(ownerKey: string): Promise<RunResult> {
+  private run(ownerKey: string, claimedUntil?: number): Promise<RunResult> {
     const active = this.runs.get(ownerKey);
     if (active) {
       active.again = true;
@@ -248,9 +252,9 @@ export class Outbox {
     this.runs.set(ownerKey, entry);
     entry.promise = (async (): Promise<RunResult> => {
       try {
-        for (;;) {
+        for (let claimed = claimedUntil; ; claimed = undefined) {
           entry.again = false;
-          const result = await this.runOnce(ownerKey);
+          const result = await this.runOnce(ownerKey, claimed);
           // Checked and ended in one synchronous step, so a run asked for now starts afresh.
           if (!entry.again || this.stopping || result === 'busy' || result === 'failed') {
             this.runs.delete(ownerKey);
@@ -269,15 +273,13 @@ export class Outbox {
     return entry.promise;
   }
 
-  private async runOnce(ownerKey: string): Promise<RunResult> {
+  /** One look at the recipient: its lease claimed (or already taken with an append, until `claimedUntil`), then sends. */
+  private async runOnce(ownerKey: string, claimedUntil?: number): Promise<RunResult> {
     if (this.stopping) return 'stopped';
-    const claim = await this.store.claim(
-      ownerKey,
-      this.holder,
-      this.options.now(),
-      this.leaseMs,
-      isStaleHolder,
-    );
+    const claim =
+      claimedUntil !== undefined
+        ? { kind: 'claimed' as const, until: claimedUntil }
+        : await this.store.claim(ownerKey, this.holder, this.options.now(), this.leaseMs, isStaleHolder);
     if (claim.kind === 'idle' || claim.kind === 'waiting') return claim.kind;
     if (claim.kind === 'busy') {
       // Another dispatcher is sending to this recipient, and may let it go without having seen what was just queued

@@ -153,6 +153,39 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect(await storeA.remove(recipient, [next.id], 'worker-a', T0 + LEASE_MS)).toBe('more');
   });
 
+  it('an append takes the lease with its entry when the recipient is free, never over a live lease or a backoff', async () => {
+    const recipient = 'agent:agent-cy';
+    const claimA = { holder: 'worker-a', until: T0 + LEASE_MS };
+    const first = await storeA.append(message('agent-cy', 'first'), T0, claimA);
+    expect(first.claimedUntil).toBe(T0 + LEASE_MS);
+    expect((await storeB.head(recipient, T0)).leaseHolder).toBe('worker-a');
+    // worker-b's append while worker-a holds the lease queues the entry and leaves the lease alone.
+    const second = await storeB.append(message('agent-cy', 'second'), T0, {
+      holder: 'worker-b',
+      until: T0 + 1,
+    });
+    expect(second.claimedUntil).toBeUndefined();
+    expect(second.length).toBe(2);
+    expect((await storeB.claim(recipient, 'worker-b', T0, LEASE_MS, () => false)).kind).toBe('busy');
+    // The holder's own append keeps its lease; once the lease lapses, another's append takes it.
+    expect((await storeA.append(message('agent-cy', 'third'), T0, claimA)).claimedUntil).toBe(T0 + LEASE_MS);
+    const later = T0 + LEASE_MS + 1;
+    const fourth = await storeB.append(message('agent-cy', 'fourth'), later, {
+      holder: 'worker-b',
+      until: later + 5,
+    });
+    expect(fourth.claimedUntil).toBe(later + 5);
+    // A backoff running: nobody takes the lease with an append.
+    await storeB.backOff(recipient, 'worker-b', { failures: 1, notBefore: later + 10_000 });
+    const fifth = await storeA.append(message('agent-cy', 'fifth'), later, {
+      holder: 'worker-a',
+      until: later + 9,
+    });
+    expect(fifth.claimedUntil).toBeUndefined();
+    expect((await storeA.head(recipient, later)).leaseHolder).toBeUndefined();
+    expect(await storeA.pending()).toBe(5);
+  });
+
   it('keeps each recipient’s order, whichever connection queued and which one sends', async () => {
     for (let n = 1; n <= 30; n += 1) {
       const store = n % 2 === 0 ? storeA : storeB;

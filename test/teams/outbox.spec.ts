@@ -186,6 +186,26 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
   });
 
   describe('order', () => {
+    it('sends a message queued to a free recipient under the lease its own write took: no claim, let go after', async () => {
+      const claims = jest.spyOn(SqlOutboxStore.prototype, 'claim');
+      try {
+        const { outbox, database } = rig({ awaitDelivery: true });
+        await outbox.enqueue(text(ALICE, 'first'));
+        await outbox.enqueue(text(ALICE, 'second'));
+        expect(texts(ALICE)).toEqual(['first', 'second']);
+        expect(claims).not.toHaveBeenCalled();
+        const row = await database.db
+          .selectFrom('outbox_recipients')
+          .select(['lease_holder', 'lease_until'])
+          .where('recipient', '=', 'customer:emulator:alice')
+          .executeTakeFirstOrThrow();
+        expect(row).toEqual({ lease_holder: null, lease_until: null });
+        expect(await outbox.pending()).toBe(0);
+      } finally {
+        claims.mockRestore();
+      }
+    });
+
     it('delivers one recipient’s messages in the order they were queued, through 503s, each once', async () => {
       const { outbox, delays } = rig();
       for (let n = 1; n <= 3; n += 1) await outbox.enqueue(text(ALICE, `message ${n}`));

@@ -24,6 +24,43 @@ export interface AppendOutcome {
   readonly length: number;
   readonly replacedId?: string;
   readonly outdated?: { readonly version: number; readonly newest: number };
+  readonly claimedUntil?: number;
+}
+
+/** The lease an append takes for its dispatcher when the recipient is free. */
+export interface AppendClaim {
+  readonly holder: string;
+  readonly until: number;
+}
+
+/** Takes the lease when no backoff runs and no other holder's lease is live; the entry was just queued. */
+const claimWithAppend = compiledOnce(
+  (db, v: { recipient: string; holder: string; now: number; until: number }) =>
+    db
+      .updateTable('outbox_recipients')
+      .set({ lease_holder: v.holder, lease_until: v.until })
+      .where('recipient', '=', v.recipient)
+      .where((eb) => eb.or([eb('backoff_not_before', 'is', null), eb('backoff_not_before', '<=', v.now)]))
+      .where((eb) =>
+        eb.or([
+          eb('lease_holder', 'is', null),
+          eb('lease_until', '<=', v.now),
+          eb('lease_holder', '=', v.holder),
+        ]),
+      ),
+);
+
+/** The outcome, with the lease taken for `claim` when the recipient is free. */
+async function claimed(
+  trx: Kysely<Database>,
+  recipient: string,
+  outcome: AppendOutcome,
+  now: number,
+  claim: AppendClaim | undefined,
+): Promise<AppendOutcome> {
+  if (!claim) return outcome;
+  const taken = await claimWithAppend(trx, { recipient, holder: claim.holder, now, until: claim.until });
+  return taken.numAffectedRows === 1n ? { ...outcome, claimedUntil: claim.until } : outcome;
 }
 
 /**
@@ -222,6 +259,7 @@ export async function appendOutboxMessage(
   trx: Kysely<Database>,
   message: OutboxMessageRow,
   now: number,
+  claim?: AppendClaim,
 ): Promise<AppendOutcome> {
   const recipient = recipientOf(message.owner);
   const seq = await takeOutboxSeq(trx, message.owner);
@@ -238,8 +276,8 @@ export async function appendOutboxMessage(
   if (taken) {
     // A fresh id for the new content, in the place (seq) of the entry it replaces, waiting since that one did.
     await replaceEntry(trx, { ...columns, id: randomUUID(), takenId: taken.id });
-    return { length: seq - headSeq, replacedId: taken.id };
+    return claimed(trx, recipient, { length: seq - headSeq, replacedId: taken.id }, now, claim);
   }
   await insertEntry(trx, { ...columns, id: randomUUID(), recipient, seq });
-  return { length: seq - headSeq + 1 };
+  return claimed(trx, recipient, { length: seq - headSeq + 1 }, now, claim);
 }

@@ -8,6 +8,7 @@ import {
   appendOutboxMessage,
   headWithRecipientOf,
   headSeqOf,
+  type AppendClaim,
   type AppendOutcome,
   type OutboxMessageRow,
 } from './outbox-append';
@@ -15,7 +16,7 @@ import type { OutboxEntriesTable } from './schema';
 import type { CallLog } from '../../domain/call-budget';
 import { callLogColumn, callLogOf, chargeTenantCalls, reserveTenantCall } from './teams-tenant-calls';
 
-export type { AppendOutcome, OutboxMessageRow } from './outbox-append';
+export type { AppendClaim, AppendOutcome, OutboxMessageRow } from './outbox-append';
 export type { RemoveOutcome } from './outbox';
 
 export interface StoredOutboxEntry extends OutboxMessageRow {
@@ -98,8 +99,8 @@ const claimStatement = compiledOnce(
 export class SqlOutboxStore {
   constructor(private readonly database: SqlDatabase) {}
 
-  append(message: OutboxMessageRow, now: number): Promise<AppendOutcome> {
-    return this.database.transaction((trx) => appendOutboxMessage(trx, message, now));
+  append(message: OutboxMessageRow, now: number, claim?: AppendClaim): Promise<AppendOutcome> {
+    return this.database.transaction((trx) => appendOutboxMessage(trx, message, now, claim));
   }
 
   /**
