@@ -33,22 +33,32 @@ export interface AppendClaim {
   readonly until: number;
 }
 
-/** Takes the lease when no backoff runs and no other holder's lease is live; the entry was just queued. */
-const claimWithAppend = compiledOnce(
-  (db, v: { recipient: string; holder: string; now: number; until: number }) =>
-    db
-      .updateTable('outbox_recipients')
-      .set({ lease_holder: v.holder, lease_until: v.until })
-      .where('recipient', '=', v.recipient)
-      .where((eb) => eb.or([eb('backoff_not_before', 'is', null), eb('backoff_not_before', '<=', v.now)]))
-      .where((eb) =>
-        eb.or([
-          eb('lease_holder', 'is', null),
-          eb('lease_until', '<=', v.now),
-          eb('lease_holder', '=', v.holder),
-        ]),
-      ),
-);
+/** What taking a recipient's lease needs: the holder, its deadline, and now. */
+export interface LeaseTaking {
+  readonly recipient: string;
+  readonly holder: string;
+  readonly now: number;
+  readonly until: number;
+}
+
+/** Takes the lease when no backoff runs and the lease is free, lapsed or already `holder`'s. */
+export function takeFreeLease(db: Kysely<Database>, v: LeaseTaking) {
+  return db
+    .updateTable('outbox_recipients')
+    .set({ lease_holder: v.holder, lease_until: v.until })
+    .where('recipient', '=', v.recipient)
+    .where((eb) => eb.or([eb('backoff_not_before', 'is', null), eb('backoff_not_before', '<=', v.now)]))
+    .where((eb) =>
+      eb.or([
+        eb('lease_holder', 'is', null),
+        eb('lease_until', '<=', v.now),
+        eb('lease_holder', '=', v.holder),
+      ]),
+    );
+}
+
+/** The lease taken with an append: the entry was just queued, so there is something to send. */
+const claimWithAppend = compiledOnce((db, v: LeaseTaking) => takeFreeLease(db, v));
 
 /** The outcome, with the lease taken for `claim` when the recipient is free. */
 async function claimed(

@@ -8,8 +8,10 @@ import {
   appendOutboxMessage,
   headWithRecipientOf,
   headSeqOf,
+  takeFreeLease,
   type AppendClaim,
   type AppendOutcome,
+  type LeaseTaking,
   type OutboxMessageRow,
 } from './outbox-append';
 import type { OutboxEntriesTable } from './schema';
@@ -70,25 +72,12 @@ function ownerOf(kind: string, id: string): OutboxOwner {
 }
 
 /** A claim's usual case: something pending, no backoff, and the lease free, lapsed or already `holder`'s. */
-const claimStatement = compiledOnce(
-  (db, v: { recipient: string; holder: string; now: number; until: number }) =>
-    db
-      .updateTable('outbox_recipients')
-      .set({ lease_holder: v.holder, lease_until: v.until })
-      .where('recipient', '=', v.recipient)
-      .where((eb) => eb.or([eb('backoff_not_before', 'is', null), eb('backoff_not_before', '<=', v.now)]))
-      .where((eb) =>
-        eb.or([
-          eb('lease_holder', 'is', null),
-          eb('lease_until', '<=', v.now),
-          eb('lease_holder', '=', v.holder),
-        ]),
-      )
-      .where((eb) =>
-        eb.exists(
-          eb.selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', v.recipient),
-        ),
-      ),
+const claimStatement = compiledOnce((db, v: LeaseTaking) =>
+  takeFreeLease(db, v).where((eb) =>
+    eb.exists(
+      eb.selectFrom('outbox_entries').select('seq').where('outbox_entries.recipient', '=', v.recipient),
+    ),
+  ),
 );
 
 /**
