@@ -51,8 +51,7 @@ export interface ProactiveSenderOptions {
  *
  * Each call goes straight to the conversation's connector client, addressed as botbuilder addresses a proactive
  * message (TurnContext.applyConversationReference), without a proactive turn: botbuilder's made a turn context, ran
- * the middleware and built a user-token client with its own HTTP pipeline for every send, about a fifth of the CPU
- * a relayed message cost.
+ * the middleware and built a user-token client with its own HTTP pipeline for every send.
  */
 export class ProactiveSender {
   private readonly logger: Logger;
