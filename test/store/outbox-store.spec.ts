@@ -169,6 +169,12 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect((await storeB.claim(recipient, 'worker-b', T0, LEASE_MS, () => false)).kind).toBe('busy');
     // The holder's own append keeps its lease; once the lease lapses, another's append takes it.
     expect((await storeA.append(message('agent-cy', 'third'), T0, claimA)).claimedUntil).toBe(T0 + LEASE_MS);
+    // A lease the holder has is not taken again (a card and its panel queued in one transaction): it keeps its deadline.
+    const again = await storeA.append(message('agent-cy', 'third-b'), T0, {
+      holder: 'worker-a',
+      until: T0 + 2 * LEASE_MS,
+    });
+    expect(again.claimedUntil).toBe(T0 + LEASE_MS);
     const later = T0 + LEASE_MS + 1;
     const fourth = await storeB.append(message('agent-cy', 'fourth'), later, {
       holder: 'worker-b',
@@ -183,7 +189,7 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     });
     expect(fifth.claimedUntil).toBeUndefined();
     expect((await storeA.head(recipient, later)).leaseHolder).toBeUndefined();
-    expect(await storeA.pending()).toBe(5);
+    expect(await storeA.pending()).toBe(6);
   });
 
   it('keeps each recipient’s order, whichever connection queued and which one sends', async () => {

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { sql, type Expression, type Kysely } from 'kysely';
 import { compiledOnce } from './compiled-once';
-import { outboxEntryColumns, recipientOf, takeOutboxSeq, type OutboxOwner } from './outbox';
+import {
+  outboxEntryColumns,
+  recipientOf,
+  takeOutboxPlace,
+  type OutboxOwner,
+  type OutboxPlace,
+} from './outbox';
 import type { Database } from './schema';
 
 /** One message on its way to the connector, as the outbox queues it. */
@@ -60,15 +66,23 @@ export function takeFreeLease(db: Kysely<Database>, v: LeaseTaking) {
 /** The lease taken with an append: the entry was just queued, so there is something to send. */
 const claimWithAppend = compiledOnce((db, v: LeaseTaking) => takeFreeLease(db, v));
 
-/** The outcome, with the lease taken for `claim` when the recipient is free. */
+/**
+ * The outcome, with the lease taken for `claim` when the recipient is free. A lease the holder already has (taken by
+ * an earlier append of the same transaction: a relayed card, then the panel) is not taken again.
+ */
 async function claimed(
   trx: Kysely<Database>,
   recipient: string,
   outcome: AppendOutcome,
+  place: OutboxPlace,
   now: number,
   claim: AppendClaim | undefined,
 ): Promise<AppendOutcome> {
   if (!claim) return outcome;
+  const { leaseHolder, leaseUntil } = place;
+  if (leaseHolder === claim.holder && leaseUntil !== null && leaseUntil > now) {
+    return { ...outcome, claimedUntil: leaseUntil };
+  }
   const taken = await claimWithAppend(trx, { recipient, holder: claim.holder, now, until: claim.until });
   return taken.numAffectedRows === 1n ? { ...outcome, claimedUntil: claim.until } : outcome;
 }
@@ -83,8 +97,8 @@ export const AGED_MS = 30_000;
  * An entry's urgency: its priority, or 0 (the most urgent) once it has waited AGED_MS (enqueued at or before
  * `agedBefore`, which is now − AGED_MS). Delivery order is the most urgent first, then the oldest in the queue.
  */
-function deliveryRank(table: 'h', agedBefore: number) {
-  return sql`case when ${sql.ref(`${table}.enqueued_at`)} <= ${agedBefore} then 0 else ${sql.ref(`${table}.priority`)} end`;
+function deliveryRank(agedBefore: number) {
+  return sql`case when ${sql.ref('h.enqueued_at')} <= ${agedBefore} then 0 else ${sql.ref('h.priority')} end`;
 }
 
 /**
@@ -97,7 +111,7 @@ function headIdOf(db: Kysely<Database>, recipient: string | Expression<string>, 
     .selectFrom('outbox_entries as h')
     .select('h.id')
     .where('h.recipient', '=', recipient)
-    .orderBy(deliveryRank('h', agedBefore))
+    .orderBy(deliveryRank(agedBefore))
     .orderBy('h.seq')
     .limit(1);
 }
@@ -272,7 +286,8 @@ export async function appendOutboxMessage(
   claim?: AppendClaim,
 ): Promise<AppendOutcome> {
   const recipient = recipientOf(message.owner);
-  const seq = await takeOutboxSeq(trx, message.owner);
+  const place = await takeOutboxPlace(trx, message.owner);
+  const { seq } = place;
   const { slot, version } = message;
   if (slot !== undefined && version !== undefined) {
     const newest = await checkSlotVersion(trx, recipient, slot, version);
@@ -286,8 +301,8 @@ export async function appendOutboxMessage(
   if (taken) {
     // A fresh id for the new content, in the place (seq) of the entry it replaces, waiting since that one did.
     await replaceEntry(trx, { ...columns, id: randomUUID(), takenId: taken.id });
-    return claimed(trx, recipient, { length: seq - headSeq, replacedId: taken.id }, now, claim);
+    return claimed(trx, recipient, { length: seq - headSeq, replacedId: taken.id }, place, now, claim);
   }
   await insertEntry(trx, { ...columns, id: randomUUID(), recipient, seq });
-  return claimed(trx, recipient, { length: seq - headSeq + 1 }, now, claim);
+  return claimed(trx, recipient, { length: seq - headSeq + 1 }, place, now, claim);
 }

@@ -70,6 +70,18 @@ export function outboxEntryColumns(entry: Omit<NewOutboxEntry, 'owner' | 'enqueu
  * it is current. A number taken by an update that is coalesced or not queued is left unused (a gap, harmless).
  */
 export async function takeOutboxSeq(trx: Kysely<Database>, owner: OutboxOwner): Promise<number> {
+  return (await takeOutboxPlace(trx, owner)).seq;
+}
+
+/** The recipient's lease as the row holds it, read with the sequence number (the same statement). */
+export interface OutboxPlace {
+  readonly seq: number;
+  readonly leaseHolder: string | null;
+  readonly leaseUntil: number | null;
+}
+
+/** takeOutboxSeq, also telling the lease as it stands once the row is locked: an append need not take it twice. */
+export async function takeOutboxPlace(trx: Kysely<Database>, owner: OutboxOwner): Promise<OutboxPlace> {
   const taken = await takeSeqStatement(trx, {
     recipient: recipientOf(owner),
     kind: owner.kind,
@@ -77,7 +89,7 @@ export async function takeOutboxSeq(trx: Kysely<Database>, owner: OutboxOwner): 
   });
   const row = taken.rows[0];
   if (!row) throw new Error(`No sequence number was taken for ${recipientOf(owner)}.`);
-  return row.next_seq - 1;
+  return { seq: row.next_seq - 1, leaseHolder: row.lease_holder, leaseUntil: row.lease_until };
 }
 
 const takeSeqStatement = compiledOnce((db, v: { recipient: string; kind: OutboxOwner['kind']; id: string }) =>
@@ -89,7 +101,7 @@ const takeSeqStatement = compiledOnce((db, v: { recipient: string; kind: OutboxO
         .column('recipient')
         .doUpdateSet((eb) => ({ next_seq: eb('outbox_recipients.next_seq', '+', 1) })),
     )
-    .returning('next_seq'),
+    .returning(['next_seq', 'lease_holder', 'lease_until']),
 );
 
 /** Appends an entry to its recipient's queue and returns its id and its sequence number there. */

@@ -75,5 +75,6 @@ export function callLogJson(callLog: CallLog | undefined): string | null {
 }
 
 export function callLogColumn(callLog: CallLog | undefined): { call_log?: string } {
-  return callLog ? { call_log: JSON.stringify(callLog) } : {};
+  const json = callLogJson(callLog);
+  return json === null ? {} : { call_log: json };
 }
