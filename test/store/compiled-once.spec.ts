@@ -108,6 +108,39 @@ describe.each(EDGE_BACKENDS)('a statement compiled once, on $name', (backend) =>
     ]);
   });
 
+  it('outside transactions on SQLite, runs at once while none is open, and waits its turn while one is', async () => {
+    const outside = database.db;
+    const executeQuery = jest.spyOn(outside, 'executeQuery');
+    await putReference(outside, { id: 'agent-5', reference: 'committed', at: 1 });
+    expect((await referenceOf(outside, { kind: 'agent', id: 'agent-5' })).rows).toHaveLength(1);
+    expect(executeQuery).toHaveBeenCalledTimes(backend.name === 'SQLite' ? 0 : 2);
+
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let written = () => {};
+    const wasWritten = new Promise<void>((resolve) => (written = resolve));
+    const undone = database.transaction(async (trx) => {
+      await putReference(trx, { id: 'agent-5', reference: 'never committed', at: 2 });
+      written();
+      await gate;
+      throw new Error('undo');
+    });
+    await wasWritten;
+    let answered = false;
+    const read = referenceOf(outside, { kind: 'agent', id: 'agent-5' }).then((result) => {
+      answered = true;
+      return result;
+    });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const answeredDuring = answered;
+    release();
+    await expect(undone).rejects.toThrow('undo');
+    // SQLite's one connection is the transaction's until it ends (PostgreSQL reads from another connection).
+    if (backend.name === 'SQLite') expect(answeredDuring).toBe(false);
+    expect((await read).rows).toEqual([{ owner_id: 'agent-5', reference: 'committed' }]);
+    executeQuery.mockRestore();
+  });
+
   it('is shown to every plugin of the Kysely it runs on, which may refuse it', async () => {
     const plugin = watching();
     const watched = database.db.withPlugin(plugin);

@@ -29,11 +29,28 @@ function slotsFor<P extends object>(): P {
   });
 }
 
-/** Runs a statement's SQL with its parameters at once, on the connection of an open transaction. */
-export type DirectRunner = (text: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+/**
+ * Runs a statement's SQL with its parameters at once, on the connection; undefined when it cannot now (the statement
+ * then goes through Kysely, which waits its turn for the connection).
+ */
+export type DirectRunner = (text: string, parameters: readonly unknown[]) => QueryResult<unknown> | undefined;
 
-/** The SQLite transactions open now (each the Kysely on its connection), and how to run a statement on it directly. */
+/**
+ * The Kyselys whose statements may run directly on their SQLite connection, and how: each open transaction's, and
+ * the database's own (outside transactions), which runs a statement directly only while no transaction is open on
+ * the connection.
+ */
 const directRunners = new WeakMap<Kysely<Database>, DirectRunner>();
+
+/**
+ * Lets `db`'s statements compiled once run directly through `runner` for as long as `db` lives: the SQLite database's
+ * Kysely outside transactions. better-sqlite3 runs a statement synchronously, so a runner that checks the connection
+ * has no transaction open and runs the statement cannot be interleaved with another query: the statement commits by
+ * itself, as it would through Kysely, without Kysely's per-query promises (about 40 µs a statement under load).
+ */
+export function directStatementsOn(db: Kysely<Database>, runner: DirectRunner): void {
+  directRunners.set(db, runner);
+}
 
 /**
  * Runs `work` with `connection`'s statements compiled once run directly on it: SQLite runs a statement synchronously,
@@ -89,8 +106,8 @@ export function compiledOnce<P extends object, R>(
     const parameters = bindings.map((binding) =>
       typeof binding === 'string' ? named[binding] : binding.fixed,
     );
-    const direct = directRunners.get(db);
-    if (direct) return direct(compiled.sql, parameters) as QueryResult<R>;
+    const direct = directRunners.get(db)?.(compiled.sql, parameters);
+    if (direct) return direct as QueryResult<R>;
     return db.executeQuery<R>({ ...compiled, parameters });
   };
 }
@@ -100,7 +117,6 @@ export function rawStatement(text: string): (db: Kysely<Database>) => Promise<Qu
   const compiled = CompiledQuery.raw(text);
   return async (db) => {
     if (db.getExecutor().plugins.length > 0) return sql.raw(text).execute(db);
-    const direct = directRunners.get(db);
-    return direct ? direct(text, []) : db.executeQuery(compiled);
+    return directRunners.get(db)?.(text, []) ?? db.executeQuery(compiled);
   };
 }

@@ -3,6 +3,7 @@ import type { LatestMessageTime, MessageLog, StoredMessage } from '../../app/rep
 import type { DeliveryState } from '../../app/views';
 import type { SqlDatabase } from './open-database';
 import type { MessagesTable } from './schema';
+import { ONE_ROW } from './one-row';
 
 function messageOf(row: Selectable<MessagesTable>): StoredMessage {
   return {
@@ -36,7 +37,7 @@ export function createMessageLog(database: SqlDatabase): MessageLog {
     firstFromCustomer: async (workItemId, since) => {
       let query = ofItem(workItemId).where('sender', '=', 'customer');
       if (since !== undefined) query = query.where('at', '>=', since);
-      const row = await query.orderBy('seq').limit(1).executeTakeFirst();
+      const row = await query.orderBy('seq').limit(ONE_ROW).executeTakeFirst();
       return row ? messageOf(row) : undefined;
     },
 
@@ -44,7 +45,7 @@ export function createMessageLog(database: SqlDatabase): MessageLog {
       const row = await ofItem(workItemId)
         .where('sender', '=', 'customer')
         .orderBy('seq', 'desc')
-        .limit(1)
+        .limit(ONE_ROW)
         .executeTakeFirst();
       return row ? messageOf(row) : undefined;
     },

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type QueryResult, type SqliteDatabase } from 'kysely';
 import { Pool, types } from 'pg';
 import { isLockConflict, retryOnConflict, type RetryLimits } from './conflicts';
-import { withDirectStatements, type DirectRunner } from './compiled-once';
+import { directStatementsOn, withDirectStatements, type DirectRunner } from './compiled-once';
 import { nulFree, nulFreeParameters } from './nul-free-strings';
 import { cachingStatements } from './statement-cache';
 import type { Database } from './schema';
@@ -54,6 +54,8 @@ export interface SqlDatabase {
    * with the same `key` in one transaction run once.
    */
   afterCommit(hook: CommitHook, key?: string): Promise<void>;
+  /** Whether a transaction is open in this async flow (work done now joins it). */
+  inTransaction(): boolean;
   /** SQLite only: the whole database serialized, for another in-memory database to start from (`startFrom`). */
   snapshot?(): Buffer;
   close(): Promise<void>;
@@ -145,6 +147,10 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
     if (!handle) throw new Error('The database is not open.');
     return runDirectly(handle, text, parameters);
   };
+  // Outside transactions: directly only while none is open on the connection, and once Kysely has opened it.
+  directStatementsOn(db, (text, parameters) =>
+    handle && raw?.open && !raw.inTransaction ? runDirectly(handle, text, parameters) : undefined,
+  );
   const begin = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.connection().execute(async (connection) => {
       await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
@@ -216,6 +222,7 @@ function withUnits(
         ? units.transaction(begin, work)
         : againWhileLocked(() => units.transaction(begin, work)),
     afterCommit: (hook, key) => units.afterCommit(hook, key),
+    inTransaction: () => units.current() !== undefined,
     close: async () => {
       try {
         await rest.close();

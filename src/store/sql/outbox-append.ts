@@ -10,6 +10,7 @@ import {
   type OutboxPlace,
 } from './outbox';
 import type { Database } from './schema';
+import { ONE_ROW } from './one-row';
 
 /** One message on its way to the connector, as the outbox queues it. */
 export interface OutboxMessageRow {
@@ -113,7 +114,7 @@ function headIdOf(db: Kysely<Database>, recipient: string | Expression<string>, 
     .where('h.recipient', '=', recipient)
     .orderBy(deliveryRank(agedBefore))
     .orderBy('h.seq')
-    .limit(1);
+    .limit(ONE_ROW);
 }
 
 const headStatement = compiledOnce((db, v: { recipient: string; agedBefore: number }) =>
@@ -221,7 +222,7 @@ const coalescibleStatement = compiledOnce((db, v: { recipient: string; slot: str
     .where('slot', '=', v.slot)
     .where('id', '!=', v.headId)
     .orderBy('seq', 'desc')
-    .limit(1),
+    .limit(ONE_ROW),
 );
 
 /** The newest pending entry of `slot` but the head (which may be on its way), which a new update replaces. */

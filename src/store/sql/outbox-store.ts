@@ -3,7 +3,8 @@ import type { Selectable } from 'kysely';
 import { compiledOnce } from './compiled-once';
 import { requireOneRow, retryOnConflict } from './conflicts';
 import type { SqlDatabase } from './open-database';
-import { releaseOutboxLease, removeDelivered, type OutboxOwner, type RemoveOutcome } from './outbox';
+import { GroupedRemovals } from './grouped-removals';
+import { releaseOutboxLease, type OutboxOwner, type RemoveOutcome } from './outbox';
 import {
   appendOutboxMessage,
   headWithRecipientOf,
@@ -86,7 +87,11 @@ const claimStatement = compiledOnce((db, v: LeaseTaking) =>
  * one insert (or one update of a coalesced entry) and a recipient row update, and sending reads the head by index.
  */
 export class SqlOutboxStore {
-  constructor(private readonly database: SqlDatabase) {}
+  private readonly removals: GroupedRemovals;
+
+  constructor(private readonly database: SqlDatabase) {
+    this.removals = new GroupedRemovals(database);
+  }
 
   append(message: OutboxMessageRow, now: number, claim?: AppendClaim): Promise<AppendOutcome> {
     return this.database.transaction((trx) => appendOutboxMessage(trx, message, now, claim));
@@ -202,7 +207,8 @@ export class SqlOutboxStore {
   /**
    * Takes delivered entries off the queue (a batch goes as one message), in one transaction: one update that ends
    * the backoff and extends `holder`'s lease, or lets it go when nothing else is pending, then the delete; a run
-   * that emptied the queue needs no further look and no release.
+   * that emptied the queue needs no further look and no release. On SQLite, removals asked for in the same turn of
+   * the event loop share one transaction (GroupedRemovals).
    */
   remove(
     recipient: string,
@@ -212,16 +218,14 @@ export class SqlOutboxStore {
     callLog?: CallLog,
     heldPriority?: number,
   ): Promise<RemoveOutcome> {
-    return this.database.transaction((trx) =>
-      removeDelivered(trx, {
-        recipient,
-        entryIds,
-        holder,
-        leaseUntil,
-        ...(callLog ? { callLog } : {}),
-        ...(heldPriority !== undefined ? { heldPriority } : {}),
-      }),
-    );
+    return this.removals.remove({
+      recipient,
+      entryIds,
+      holder,
+      leaseUntil,
+      ...(callLog ? { callLog } : {}),
+      ...(heldPriority !== undefined ? { heldPriority } : {}),
+    });
   }
 
   /** The entries of `batch` queued behind `after` for the recipient, oldest first, at most `limit`; by index. */

@@ -5,6 +5,7 @@ import type { SqlDatabase } from './open-database';
 import type { Database, OutboxEntriesTable } from './schema';
 import type { CallLog } from '../../domain/call-budget';
 import { callLogJson } from './teams-tenant-calls';
+import { ONE_ROW } from './one-row';
 
 /** Whose conversation a send reaches: an agent (their AGENT_IDS entry) or a customer (`channelId:from.id`). */
 export interface OutboxOwner {
@@ -161,7 +162,7 @@ export async function claimOutboxEntry(
           .whereRef('h.recipient', '=', 'r.recipient'),
       )
       .orderBy('r.recipient')
-      .limit(1)
+      .limit(ONE_ROW)
       .$if(database.kind === 'postgres', (query) => query.forUpdate().skipLocked())
       .executeTakeFirst();
     if (!candidate) return undefined;
@@ -176,7 +177,7 @@ export async function claimOutboxEntry(
       .selectAll()
       .where('recipient', '=', candidate.recipient)
       .orderBy('seq')
-      .limit(1)
+      .limit(ONE_ROW)
       .executeTakeFirstOrThrow();
     return { recipient: candidate.recipient, entry, leaseUntil };
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '../../app/ports';
 import type { SqlDatabase } from './open-database';
+import { ONE_ROW } from './one-row';
 
 /**
  * Which agents have a workspace tab open, on any instance of the desk: each instance keeps one row per agent with
@@ -94,7 +95,7 @@ export class TabPresence {
       .where('agent_key', '=', agentId)
       .where('open_streams', '>', 0)
       .where('seen_at', '>=', this.options.clock.now() - this.staleMs)
-      .limit(1)
+      .limit(ONE_ROW)
       .executeTakeFirst();
     return row !== undefined;
   }
