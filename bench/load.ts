@@ -52,6 +52,11 @@ export interface LoadOptions {
   /** How long to wait for the last deliveries once every POST was answered. */
   readonly deliveryWaitMs: number;
   readonly requestTimeoutMs: number;
+  /**
+   * Keep-alive connections to use, kept open afterwards: a row sent in rounds goes on over the same connections.
+   * Without it the load opens its own and closes them at the end.
+   */
+  readonly agent?: Agent;
 }
 
 export interface LoadResult {
@@ -115,10 +120,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const sample = (text: string) => {
     if (errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(text);
   };
-  const posts0 = connector.counts.posts;
-  const updates0 = connector.counts.updates;
+  // Calls to the conversations this load writes to: a bot's late panel update lands in its own row's count, not in
+  // the other bot's round that runs meanwhile.
+  const conversations = new Set(messages.map((message) => message.deliverTo));
+  let connectorPosts = 0;
+  let connectorUpdates = 0;
 
   const stopListening = connector.onArrival((arrival: Arrival) => {
+    if (conversations.has(arrival.conversationId)) {
+      if (arrival.kind === 'post') connectorPosts += 1;
+      else connectorUpdates += 1;
+    }
     if (arrival.kind !== 'post') return;
     for (const token of arrival.tokens) {
       const index = indexOf.get(token);
@@ -141,7 +153,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   });
 
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const agent = options.agent ?? new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const phaseStart = performance.now();
   const sendDeadline = phaseStart + options.sendWindowMs;
   let next = 0;
@@ -188,7 +200,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     await connector.quiet(250, options.deliveryWaitMs);
   } finally {
     stopListening();
-    agent.destroy();
+    if (!options.agent) agent.destroy();
   }
 
   const firstStart = startedAt.reduce(
@@ -219,8 +231,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     lastTenthDeliveryMs: tenthOf(count - tenth),
     wallMs: delivered > 0 ? lastDelivery - firstStart : 0,
     postWallMs: Number.isNaN(lastAnswer) ? 0 : lastAnswer - firstStart,
-    connectorPosts: connector.counts.posts - posts0,
-    connectorUpdates: connector.counts.updates - updates0,
+    connectorPosts,
+    connectorUpdates,
     errorSamples,
   };
 }
@@ -252,4 +264,35 @@ export async function runBounded<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return done;
+}
+
+/**
+ * One row's result from its rounds, sent one after another: counts and latencies added up, the windows too. The
+ * first and last tenth are those of the first and the last round (a backlog growing over the row shows there).
+ */
+export function mergedResults(rounds: readonly LoadResult[]): LoadResult {
+  const first = rounds[0];
+  const last = rounds[rounds.length - 1];
+  if (!first || !last) throw new Error('mergedResults: no rounds');
+  const sum = (pick: (result: LoadResult) => number) =>
+    rounds.reduce((total, result) => total + pick(result), 0);
+  return {
+    planned: sum((result) => result.planned),
+    sent: sum((result) => result.sent),
+    accepted: sum((result) => result.accepted),
+    failed: sum((result) => result.failed),
+    delivered: sum((result) => result.delivered),
+    lost: sum((result) => result.lost),
+    duplicated: sum((result) => result.duplicated),
+    misdelivered: sum((result) => result.misdelivered),
+    postMs: rounds.flatMap((result) => result.postMs),
+    deliveryMs: rounds.flatMap((result) => result.deliveryMs),
+    firstTenthDeliveryMs: first.firstTenthDeliveryMs,
+    lastTenthDeliveryMs: last.lastTenthDeliveryMs,
+    wallMs: sum((result) => result.wallMs),
+    postWallMs: sum((result) => result.postWallMs),
+    connectorPosts: sum((result) => result.connectorPosts),
+    connectorUpdates: sum((result) => result.connectorUpdates),
+    errorSamples: rounds.flatMap((result) => result.errorSamples).slice(0, MAX_ERROR_SAMPLES),
+  };
 }

@@ -32,7 +32,7 @@ import {
 import { startPostgres } from '../test/support/postgres-server';
 import { growthRows, growthTable } from './growth';
 import { delaySvg, pacedRun, pacedTable, type PacedRun } from './paced';
-import { runLoad, type LoadMessage, type LoadResult } from './load';
+import { mergedResults, runLoad, type LoadMessage, type LoadResult } from './load';
 import type { Probe, TargetKind, TargetSpec } from './protocol';
 import { renderReport, rowErrors, throughput, type IdleRow, type MemoryRow, type RelayRow } from './report';
 import { readSettings, SETTINGS_HELP, type BenchSettings } from './settings';
@@ -44,6 +44,8 @@ const SETUP_CONCURRENCY = 4;
 const START_TIMEOUT_MS = 60_000;
 /** How long a stopping server may take to send what its outbox still holds (a panel waiting for its turn). */
 const OUTBOX_SETTLE_MS = 3000;
+/** The connector is quiet once no call came for this long (as after each load). */
+const QUIET_MS = 250;
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
@@ -172,8 +174,14 @@ class Bench {
     log(summary);
   }
 
-  load(target: TargetProcess, messages: readonly LoadMessage[], concurrency: number): Promise<LoadResult> {
+  load(
+    target: TargetProcess,
+    messages: readonly LoadMessage[],
+    concurrency: number,
+    agent?: Agent,
+  ): Promise<LoadResult> {
     return runLoad({
+      ...(agent ? { agent } : {}),
       url: target.url,
       messages,
       concurrency,
@@ -268,38 +276,49 @@ class Bench {
       const warmed = new Set<TargetProcess>();
       for (const concurrency of settings.concurrency) {
         for (const { target, scenario, deliverTo } of targets) {
+          if (settings.warmup === 0 || warmed.has(target)) continue;
           const label = `${scenario.split(':')[0]} at concurrency ${concurrency}`;
-          if (settings.warmup > 0 && !warmed.has(target)) {
-            await this.warmUp(
-              target,
-              label,
-              (count) => this.messages(count, customers, deliverTo),
-              concurrency,
-            );
-            warmed.add(target);
-          }
-          const messages = this.messages(settings.messages, customers, deliverTo);
-          const before = await target.probe(true);
-          const windowStart = performance.now();
-          const clientCpu = process.cpuUsage();
-          const result = await this.load(target, messages, concurrency);
-          const clientCpuUsed = process.cpuUsage(clientCpu);
-          const windowMs = performance.now() - windowStart;
-          const after = await target.probe(false);
-          const row: RelayRow = {
-            scenario,
+          await this.warmUp(
+            target,
+            label,
+            (count) => this.messages(count, customers, deliverTo),
             concurrency,
-            result,
-            ...serverCost(before, after),
-            clientCpuMs: (clientCpuUsed.user + clientCpuUsed.system) / 1000,
-            windowMs,
-            cores: cpus().length,
-          };
+          );
+          warmed.add(target);
+        }
+        // Calls counted over the whole row, per bot: a late panel update of one round arrives during the other bot's.
+        const rows = targets.map(
+          ({ deliverTo }) => new RoundsTally(this.connector, customers.map(deliverTo)),
+        );
+        // Each bot's connections stay open from round to round, as a row sent at once keeps them.
+        const connections = targets.map(() => new Agent({ keepAlive: true, maxSockets: concurrency }));
+        const rounds = Math.min(settings.rounds, settings.messages);
+        for (let round = 0; round < rounds; round += 1) {
+          const count = roundShare(settings.messages, rounds, round);
+          for (const [index, { target, deliverTo }] of targets.entries()) {
+            const messages = this.messages(count, customers, deliverTo);
+            // Collected before the row only: a collection between rounds would take the row's garbage out of it.
+            const before = await target.probe(round === 0);
+            const windowStart = performance.now();
+            const clientCpu = process.cpuUsage();
+            const result = await this.load(target, messages, concurrency, connections[index]);
+            const clientCpuUsed = process.cpuUsage(clientCpu);
+            rows[index]!.add(result, before, await target.probe(false), {
+              clientCpuMs: (clientCpuUsed.user + clientCpuUsed.system) / 1000,
+              windowMs: performance.now() - windowStart,
+            });
+          }
+        }
+        await this.connector.quiet(QUIET_MS, STEP_TIMEOUT_MS);
+        for (const connection of connections) connection.destroy();
+        for (const [index, { scenario }] of targets.entries()) {
+          const label = `${scenario.split(':')[0]} at concurrency ${concurrency}`;
+          const row: RelayRow = { scenario, concurrency, ...rows[index]!.row(), cores: cpus().length };
           this.relay.push(row);
-          this.check(label, result);
+          this.check(label, row.result);
           log(
-            `${label}: ${throughput(result).toFixed(0)} msg/s, ${result.delivered}/${result.planned} delivered, ` +
-              `${rowErrors(result)} error(s)`,
+            `${label}: ${throughput(row.result).toFixed(0)} msg/s, ${row.result.delivered}/${row.result.planned} ` +
+              `delivered in ${rounds} round(s), ${rowErrors(row.result)} error(s)`,
           );
         }
       }
@@ -483,6 +502,62 @@ class Bench {
 const WARMUP_BATCH = 1000;
 const WARMUP_SETTLED = 0.05;
 
+/** Messages of a row sent in round `round` of `rounds`: equal shares, the remainder in the first rounds. */
+function roundShare(messages: number, rounds: number, round: number): number {
+  return Math.floor(messages / rounds) + (round < messages % rounds ? 1 : 0);
+}
+
+/** A row's figures added up over its rounds, and the connector calls to its conversations from start to end. */
+class RoundsTally {
+  private readonly results: LoadResult[] = [];
+  private readonly calls = { posts: 0, updates: 0 };
+  private readonly stopCounting: () => void;
+  private serverCpuMs = 0;
+  private eluActive = 0;
+  private eluIdle = 0;
+  private clientCpuMs = 0;
+  private windowMs = 0;
+
+  constructor(connector: BenchConnector, conversationIds: readonly string[]) {
+    const ours = new Set(conversationIds);
+    this.stopCounting = connector.onArrival((arrival) => {
+      if (!ours.has(arrival.conversationId)) return;
+      if (arrival.kind === 'post') this.calls.posts += 1;
+      else this.calls.updates += 1;
+    });
+  }
+
+  add(
+    result: LoadResult,
+    before: Probe,
+    after: Probe,
+    client: { clientCpuMs: number; windowMs: number },
+  ): void {
+    this.results.push(result);
+    this.serverCpuMs += (after.cpuMicros - before.cpuMicros) / 1000;
+    this.eluActive += after.elu.active - before.elu.active;
+    this.eluIdle += after.elu.idle - before.elu.idle;
+    this.clientCpuMs += client.clientCpuMs;
+    this.windowMs += client.windowMs;
+  }
+
+  row(): Omit<RelayRow, 'scenario' | 'concurrency' | 'cores'> {
+    this.stopCounting();
+    const busy = this.eluActive + this.eluIdle;
+    return {
+      result: {
+        ...mergedResults(this.results),
+        connectorPosts: this.calls.posts,
+        connectorUpdates: this.calls.updates,
+      },
+      serverCpuMs: this.serverCpuMs,
+      serverElu: busy > 0 ? this.eluActive / busy : 0,
+      clientCpuMs: this.clientCpuMs,
+      windowMs: this.windowMs,
+    };
+  }
+}
+
 function serverCost(before: Probe, after: Probe): { serverCpuMs: number; serverElu: number } {
   const active = after.elu.active - before.elu.active;
   const idle = after.elu.idle - before.elu.idle;
@@ -531,7 +606,7 @@ function machineFacts(settings: BenchSettings): [string, string][] {
     ],
     [
       'Load',
-      `${settings.messages} timed messages per row, each server first warmed with at least ${settings.warmup} untimed ones until its CPU per message settled (see Notes), from ${settings.agents} customers in turn ` +
+      `${settings.messages} timed messages per row, sent in ${settings.rounds} round(s) with the echo bot's and Relaydesk's rows in turn, each server first warmed with at least ${settings.warmup} untimed ones until its CPU per message settled (see Notes), from ${settings.agents} customers in turn ` +
         `(customer i % ${settings.agents}); memory: ${settings.sessions} items after ${settings.memoryWarmup} untimed`,
     ],
   ];

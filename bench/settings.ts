@@ -6,6 +6,12 @@ export interface BenchSettings {
   readonly messages: number;
   /** One row per level, for each of the echo bot and Relaydesk. */
   readonly concurrency: readonly number[];
+  /**
+   * A row's messages are sent in this many rounds, the echo bot's and Relaydesk's in turn, so both rows of a level
+   * see the same machine: this VM's speed drifts by ±20 % within minutes, and one row after the other compared the
+   * bots at different speeds.
+   */
+  readonly rounds: number;
   /** Agents in the relay scenario, each with one Active session (and as many customers). */
   readonly agents: number;
   /**
@@ -36,6 +42,7 @@ export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
 export const SETTINGS_HELP: readonly [string, string][] = [
   ['BENCH_MESSAGES', 'timed messages per row (default 2000)'],
   ['BENCH_CONCURRENCY', 'comma-separated POSTs in flight, one row each (default 1,16)'],
+  ['BENCH_ROUNDS', 'rounds a row is sent in, the two bots in turn (default 5)'],
   ['BENCH_AGENTS', 'agents = customers = Active sessions in the relay scenario (default 20)'],
   [
     'BENCH_WARMUP',
@@ -94,6 +101,7 @@ export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string):
   return {
     messages: integer(env, 'BENCH_MESSAGES', 2000, 1, 100_000),
     concurrency: integers(env, 'BENCH_CONCURRENCY', [1, 16], 1, 256),
+    rounds: integer(env, 'BENCH_ROUNDS', 5, 1, 50),
     agents: integer(env, 'BENCH_AGENTS', 20, 1, 200),
     warmup: integer(env, 'BENCH_WARMUP', 5000, 0, 50_000),
     sessions: integer(env, 'BENCH_SESSIONS', 200, 1, 2000),
