@@ -117,22 +117,6 @@ function headIdOf(db: Kysely<Database>, recipient: string | Expression<string>, 
     .limit(ONE_ROW);
 }
 
-const headStatement = compiledOnce((db, v: { recipient: string; agedBefore: number }) =>
-  db
-    .selectFrom('outbox_entries')
-    .select(['id', 'seq'])
-    .where('id', '=', headIdOf(db, v.recipient, v.agedBefore)),
-);
-
-/** The entry sent next at `now`, or undefined when nothing is pending; an index lookup. */
-export async function headOf(
-  db: Kysely<Database>,
-  recipient: string,
-  now: number,
-): Promise<{ readonly id: string; readonly seq: number } | undefined> {
-  return (await headStatement(db, { recipient, agedBefore: now - AGED_MS })).rows[0];
-}
-
 const headWithRecipientStatement = compiledOnce((db, v: { recipient: string; agedBefore: number }) =>
   db
     .selectFrom('outbox_recipients as r')
@@ -214,25 +198,26 @@ async function checkSlotVersion(
   return stored?.version ?? version;
 }
 
-const coalescibleStatement = compiledOnce((db, v: { recipient: string; slot: string; headId: string }) =>
+const coalescibleStatement = compiledOnce((db, v: { recipient: string; slot: string; agedBefore: number }) =>
   db
     .selectFrom('outbox_entries')
     .select('id')
     .where('recipient', '=', v.recipient)
     .where('slot', '=', v.slot)
-    .where('id', '!=', v.headId)
+    // Never the head, which may be on its way (and with nothing pending, the comparison with null finds no row).
+    .where('id', '!=', headIdOf(db, v.recipient, v.agedBefore))
     .orderBy('seq', 'desc')
     .limit(ONE_ROW),
 );
 
-/** The newest pending entry of `slot` but the head (which may be on its way), which a new update replaces. */
+/** The newest pending entry of `slot` but the head at `now`, which a new update replaces: one statement. */
 async function coalescible(
   trx: Kysely<Database>,
   recipient: string,
   slot: string,
-  headId: string,
+  now: number,
 ): Promise<{ readonly id: string } | undefined> {
-  return (await coalescibleStatement(trx, { recipient, slot, headId })).rows[0];
+  return (await coalescibleStatement(trx, { recipient, slot, agedBefore: now - AGED_MS })).rows[0];
 }
 
 type EntryColumns = ReturnType<typeof outboxEntryColumns>;
@@ -277,8 +262,8 @@ const insertEntry = compiledOnce((db, v: EntryColumns & { id: string; recipient:
  * Queues a message behind the recipient's pending entries, in the caller's transaction. A slot update coalesces with
  * a pending update of the same slot that is not at the head (the head may be on its way): it takes that entry's
  * place, and the older card is never sent. A versioned slot update older than the newest queued for its slot is not
- * queued. Three statements for a message (the recipient row, the first place, the insert), six at most for a slot
- * update; no queue is read whole.
+ * queued. Two statements for a message (the recipient row with the first place, the insert), four at most for a
+ * slot update (and the lease, when the append takes it); no queue is read whole.
  */
 export async function appendOutboxMessage(
   trx: Kysely<Database>,
@@ -294,10 +279,8 @@ export async function appendOutboxMessage(
     const newest = await checkSlotVersion(trx, recipient, slot, version);
     if (newest !== undefined) return { length: 0, outdated: { version, newest } };
   }
-  const headSeq = (await headSeqOf(trx, recipient)) ?? seq;
-  const head = slot !== undefined ? await headOf(trx, recipient, now) : undefined;
-  const taken =
-    slot !== undefined && head !== undefined ? await coalescible(trx, recipient, slot, head.id) : undefined;
+  const headSeq = place.headSeq ?? seq;
+  const taken = slot !== undefined ? await coalescible(trx, recipient, slot, now) : undefined;
   const columns = outboxEntryColumns(message, now);
   if (taken) {
     // A fresh id for the new content, in the place (seq) of the entry it replaces, waiting since that one did.

@@ -74,11 +74,13 @@ export async function takeOutboxSeq(trx: Kysely<Database>, owner: OutboxOwner): 
   return (await takeOutboxPlace(trx, owner)).seq;
 }
 
-/** The recipient's lease as the row holds it, read with the sequence number (the same statement). */
+/** The recipient's lease as the row holds it, and its first entry's place, read with the sequence number. */
 export interface OutboxPlace {
   readonly seq: number;
   readonly leaseHolder: string | null;
   readonly leaseUntil: number | null;
+  /** The first pending entry's sequence number, before this append; null when nothing is pending. */
+  readonly headSeq: number | null;
 }
 
 /** takeOutboxSeq, also telling the lease as it stands once the row is locked: an append need not take it twice. */
@@ -90,7 +92,12 @@ export async function takeOutboxPlace(trx: Kysely<Database>, owner: OutboxOwner)
   });
   const row = taken.rows[0];
   if (!row) throw new Error(`No sequence number was taken for ${recipientOf(owner)}.`);
-  return { seq: row.next_seq - 1, leaseHolder: row.lease_holder, leaseUntil: row.lease_until };
+  return {
+    seq: row.next_seq - 1,
+    leaseHolder: row.lease_holder,
+    leaseUntil: row.lease_until,
+    headSeq: row.head_seq ?? null,
+  };
 }
 
 const takeSeqStatement = compiledOnce((db, v: { recipient: string; kind: OutboxOwner['kind']; id: string }) =>
@@ -102,7 +109,17 @@ const takeSeqStatement = compiledOnce((db, v: { recipient: string; kind: OutboxO
         .column('recipient')
         .doUpdateSet((eb) => ({ next_seq: eb('outbox_recipients.next_seq', '+', 1) })),
     )
-    .returning(['next_seq', 'lease_holder', 'lease_until']),
+    .returning((eb) => [
+      'next_seq',
+      'lease_holder',
+      'lease_until',
+      // The queue's length comes with the place (a statement of its own before, for every append).
+      eb
+        .selectFrom('outbox_entries')
+        .select((inner) => inner.fn.min('outbox_entries.seq').as('seq'))
+        .whereRef('outbox_entries.recipient', '=', 'outbox_recipients.recipient')
+        .as('head_seq'),
+    ]),
 );
 
 /** Appends an entry to its recipient's queue and returns its id and its sequence number there. */
