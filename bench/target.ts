@@ -115,14 +115,15 @@ function logCounts(
 }
 
 function probe(collect: boolean): Probe {
-  const cpu = process.cpuUsage();
-  const elu = performance.eventLoopUtilization();
   const gc = (globalThis as { gc?: () => void }).gc;
   const collected = collect && typeof gc === 'function';
   if (collected) {
     gc();
     gc();
   }
+  // Read after the collections: their CPU is not the next row's.
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
   const memory = process.memoryUsage();
   return {
     cpuMicros: cpu.user + cpu.system,
