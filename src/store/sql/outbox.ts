@@ -79,7 +79,11 @@ export interface OutboxPlace {
   readonly seq: number;
   readonly leaseHolder: string | null;
   readonly leaseUntil: number | null;
-  /** The first pending entry's sequence number, before this append; null when nothing is pending. */
+  /**
+   * The first pending entry's sequence number, before this append; null when nothing is pending. Read by the same
+   * statement, so on PostgreSQL a removal committed while the statement waited for the row lock may not be seen yet:
+   * the queue's length (only logged, for a long queue) may then be one too many.
+   */
   readonly headSeq: number | null;
 }
 
