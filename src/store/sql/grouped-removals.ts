@@ -25,9 +25,7 @@ export class GroupedRemovals {
   constructor(private readonly database: SqlDatabase) {}
 
   remove(removal: Removal): Promise<RemoveOutcome> {
-    if (this.database.kind !== 'sqlite' || this.database.inTransaction()) {
-      return this.database.transaction((trx) => removeDelivered(trx, removal));
-    }
+    if (this.database.kind !== 'sqlite' || this.database.inTransaction()) return this.alone(removal);
     return new Promise<RemoveOutcome>((resolve, reject) => {
       if (!this.waiting) {
         this.waiting = [];
@@ -54,6 +52,7 @@ export class GroupedRemovals {
     }
   }
 
+  /** One removal in a transaction of its own (or in the open one, which it joins). */
   private alone(removal: Removal): Promise<RemoveOutcome> {
     return this.database.transaction((trx) => removeDelivered(trx, removal));
   }

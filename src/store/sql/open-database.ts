@@ -149,7 +149,7 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
   };
   // Outside transactions: directly only while none is open on the connection, and once Kysely has opened it.
   directStatementsOn(db, (text, parameters) =>
-    handle && raw?.open && !raw.inTransaction ? runDirectly(handle, text, parameters) : undefined,
+    handle && raw?.open && !raw.inTransaction ? direct(text, parameters) : undefined,
   );
   const begin = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.connection().execute(async (connection) => {
