@@ -40,6 +40,8 @@ export class BenchConnector {
   /** Every accepted call while `keepActivities` is on (setup); empty otherwise. */
   readonly kept: Arrival[] = [];
   readonly counts: ConnectorCounts = { posts: 0, updates: 0, other: 0 };
+  /** Posts and updates per conversation: a bot's own calls, counted apart from the other bot's running meanwhile. */
+  private readonly perConversation = new Map<string, { posts: number; updates: number }>();
   keepActivities = false;
   private readonly listeners = new Set<(arrival: Arrival) => void>();
   private nextId = 1;
@@ -56,6 +58,17 @@ export class BenchConnector {
     const connector = new BenchConnector(server, `http://127.0.0.1:${port}/`);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => connector.handle(req, res));
     return connector;
+  }
+
+  /** Posts and updates so far to these conversations. */
+  callsTo(conversationIds: Iterable<string>): { posts: number; updates: number } {
+    const total = { posts: 0, updates: 0 };
+    for (const id of new Set(conversationIds)) {
+      const calls = this.perConversation.get(id);
+      total.posts += calls?.posts ?? 0;
+      total.updates += calls?.updates ?? 0;
+    }
+    return total;
   }
 
   /** Calls `listener` for every accepted call from now on; returns the function that stops it. */
@@ -134,8 +147,15 @@ export class BenchConnector {
         activityId,
         ...(this.keepActivities ? { activity: parseObject(text) } : {}),
       };
-      if (isPost) this.counts.posts += 1;
-      else this.counts.updates += 1;
+      const ours = this.perConversation.get(conversationId) ?? { posts: 0, updates: 0 };
+      this.perConversation.set(conversationId, ours);
+      if (isPost) {
+        this.counts.posts += 1;
+        ours.posts += 1;
+      } else {
+        this.counts.updates += 1;
+        ours.updates += 1;
+      }
       if (this.keepActivities) this.kept.push(arrival);
       for (const listener of [...this.listeners]) listener(arrival);
       reply(res, 200, { id: activityId });

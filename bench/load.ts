@@ -122,15 +122,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   // Calls to the conversations this load writes to: a bot's late panel update lands in its own row's count, not in
   // the other bot's round that runs meanwhile.
-  const conversations = new Set(messages.map((message) => message.deliverTo));
-  let connectorPosts = 0;
-  let connectorUpdates = 0;
+  const conversations = messages.map((message) => message.deliverTo);
+  const calls0 = connector.callsTo(conversations);
 
   const stopListening = connector.onArrival((arrival: Arrival) => {
-    if (conversations.has(arrival.conversationId)) {
-      if (arrival.kind === 'post') connectorPosts += 1;
-      else connectorUpdates += 1;
-    }
     if (arrival.kind !== 'post') return;
     for (const token of arrival.tokens) {
       const index = indexOf.get(token);
@@ -214,6 +209,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     Array.from({ length: tenth }, (_, offset) => from + offset)
       .filter((index) => index < count && !Number.isNaN(deliveredAt[index]!))
       .map(latencyOf);
+  const calls = connector.callsTo(conversations);
   if (sent < count)
     sample(`${count - sent} message(s) not sent: the ${options.sendWindowMs} ms send window closed`);
   return {
@@ -231,8 +227,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     lastTenthDeliveryMs: tenthOf(count - tenth),
     wallMs: delivered > 0 ? lastDelivery - firstStart : 0,
     postWallMs: Number.isNaN(lastAnswer) ? 0 : lastAnswer - firstStart,
-    connectorPosts,
-    connectorUpdates,
+    connectorPosts: calls.posts - calls0.posts,
+    connectorUpdates: calls.updates - calls0.updates,
     errorSamples,
   };
 }

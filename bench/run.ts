@@ -511,21 +511,18 @@ function roundShare(messages: number, rounds: number, round: number): number {
 /** A row's figures added up over its rounds, and the connector calls to its conversations from start to end. */
 class RoundsTally {
   private readonly results: LoadResult[] = [];
-  private readonly calls = { posts: 0, updates: 0 };
-  private readonly stopCounting: () => void;
+  private readonly calls0: { readonly posts: number; readonly updates: number };
   private serverCpuMs = 0;
   private eluActive = 0;
   private eluIdle = 0;
   private clientCpuMs = 0;
   private windowMs = 0;
 
-  constructor(connector: BenchConnector, conversationIds: readonly string[]) {
-    const ours = new Set(conversationIds);
-    this.stopCounting = connector.onArrival((arrival) => {
-      if (!ours.has(arrival.conversationId)) return;
-      if (arrival.kind === 'post') this.calls.posts += 1;
-      else this.calls.updates += 1;
-    });
+  constructor(
+    private readonly connector: BenchConnector,
+    private readonly conversationIds: readonly string[],
+  ) {
+    this.calls0 = connector.callsTo(conversationIds);
   }
 
   add(
@@ -543,13 +540,13 @@ class RoundsTally {
   }
 
   row(): Omit<RelayRow, 'scenario' | 'concurrency' | 'cores'> {
-    this.stopCounting();
+    const calls = this.connector.callsTo(this.conversationIds);
     const busy = this.eluActive + this.eluIdle;
     return {
       result: {
         ...mergedResults(this.results),
-        connectorPosts: this.calls.posts,
-        connectorUpdates: this.calls.updates,
+        connectorPosts: calls.posts - this.calls0.posts,
+        connectorUpdates: calls.updates - this.calls0.updates,
       },
       serverCpuMs: this.serverCpuMs,
       serverElu: busy > 0 ? this.eluActive / busy : 0,
