@@ -14,10 +14,12 @@ import {
 } from './agent-rows';
 import { changedColumns } from './changed-columns';
 import { compiledOnce } from './compiled-once';
-import { requireOneRow } from './conflicts';
 import type { SqlDatabase } from './open-database';
+import { versionedUpdate } from './versioned-update';
 import { requireInserted, transactWithRetry } from './retrying-transaction';
 import type { Database } from './schema';
+
+const updateAgentRow = versionedUpdate('agents', 'agent_key', 'revision');
 
 type Trx = Kysely<Database>;
 
@@ -127,13 +129,8 @@ async function writeAgentRow(
     return 1;
   }
   const revision = read.row.revision + 1;
-  const result = await trx
-    .updateTable('agents')
-    .set({ ...changedColumns(read.row, agentColumns(next)), revision })
-    .where('agent_key', '=', id)
-    .where('revision', '=', read.row.revision)
-    .executeTakeFirst();
-  requireOneRow(result, `Agent ${id}`);
+  const write = { key: id, version: read.row.revision, next: revision };
+  await updateAgentRow(trx, changedColumns(read.row, agentColumns(next)), write, `Agent ${id}`);
   return revision;
 }
 

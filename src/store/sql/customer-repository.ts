@@ -1,10 +1,12 @@
 import type { CustomerRepository } from '../../app/repositories';
 import { changedColumns } from './changed-columns';
 import { compiledOnce } from './compiled-once';
-import { requireOneRow } from './conflicts';
 import { customerColumns, customerOf } from './customer-rows';
 import type { SqlDatabase } from './open-database';
+import { versionedUpdate } from './versioned-update';
 import { requireInserted, transactWithRetry } from './retrying-transaction';
+
+const updateCustomer = versionedUpdate('customers', 'id', 'version');
 
 const customerStatement = compiledOnce((db, v: { id: string }) =>
   db.selectFrom('customers').selectAll().where('id', '=', v.id),
@@ -38,13 +40,8 @@ export function createCustomerRepository(database: SqlDatabase): CustomerReposit
             .executeTakeFirst();
           requireInserted(result, `Customer ${id}`);
         } else {
-          const result = await trx
-            .updateTable('customers')
-            .set({ ...changedColumns(row, columns), version: row.version + 1 })
-            .where('id', '=', id)
-            .where('version', '=', row.version)
-            .executeTakeFirst();
-          requireOneRow(result, `Customer ${id}`);
+          const write = { key: id, version: row.version, next: row.version + 1 };
+          await updateCustomer(trx, changedColumns(row, columns), write, `Customer ${id}`);
         }
         return next;
       }),

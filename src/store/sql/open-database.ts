@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type QueryResult, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type QueryResult, type SqliteDatabase } from 'kysely';
 import { Pool, types } from 'pg';
 import { isLockConflict, retryOnConflict, type RetryLimits } from './conflicts';
 import { directStatementsOn, withDirectStatements, type DirectRunner } from './compiled-once';
@@ -151,16 +151,18 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
   directStatementsOn(db, (text, parameters) =>
     handle && raw?.open && !raw.inTransaction ? direct(text, parameters) : undefined,
   );
+  // The connection is the transaction's alone while Kysely lends it (db.connection()): its begin, commit and rollback
+  // run on the handle directly, as its statements do.
   const begin = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.connection().execute(async (connection) => {
-      await retryOnConflict(() => sql`begin immediate`.execute(connection), BEGIN_LIMITS);
+      await retryOnConflict(() => Promise.resolve().then(() => direct('begin immediate', [])), BEGIN_LIMITS);
       try {
         const result = await withDirectStatements(connection, direct, () => work(connection));
-        await sql`commit`.execute(connection);
+        direct('commit', []);
         return result;
       } catch (error) {
         // Some errors end the transaction by themselves; a rollback then has nothing to undo.
-        if (raw?.inTransaction) await sql`rollback`.execute(connection);
+        if (raw?.inTransaction) direct('rollback', []);
         throw error;
       }
     });

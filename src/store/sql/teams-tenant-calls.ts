@@ -18,6 +18,10 @@ const reserveStatement = compiledOnce((db, v: { tenant: string; slot: number; ma
     .returning('calls'),
 );
 
+const forgetStatement = compiledOnce((db, v: { tenant: string; before: number }) =>
+  db.deleteFrom('teams_tenant_calls').where('tenant', '=', v.tenant).where('slot', '<', v.before),
+);
+
 /**
  * Reserves one call in the tenant's slot when it has fewer than `max` calls: one upsert that only increments below
  * the limit, so instances racing for the last call of a slot cannot both get it (on PostgreSQL the upsert takes
@@ -33,11 +37,7 @@ export async function reserveTenantCall(
   const reserved = (await reserveStatement(database.db, { tenant, slot, max })).rows[0];
   if (reserved?.calls === 1) {
     // The slot's first call: a good moment to forget the tenant's slots no window can see any more.
-    await database.db
-      .deleteFrom('teams_tenant_calls')
-      .where('tenant', '=', tenant)
-      .where('slot', '<', slot - KEEP_SLOTS_MS)
-      .execute();
+    await forgetStatement(database.db, { tenant, before: slot - KEEP_SLOTS_MS });
   }
   return reserved !== undefined;
 }

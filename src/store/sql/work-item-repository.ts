@@ -5,13 +5,16 @@ import type { PrechatAnswer } from '../../app/views';
 import { changedColumns } from './changed-columns';
 import { compiledOnce } from './compiled-once';
 import { createdBetween } from './export-queries';
-import { requireOneRow, retryOnConflict, VersionConflictError } from './conflicts';
+import { retryOnConflict, VersionConflictError } from './conflicts';
 import { appendMessage } from './messages';
 import type { SqlDatabase } from './open-database';
+import { versionedUpdate } from './versioned-update';
 import type { Database } from './schema';
 import { pendingTransfers } from './transfer-queries';
 import { answeredSince, inWrapUp } from './wrap-up-queries';
 import { columnsOf, documentOf, prechatRows, samePrechat } from './work-item-rows';
+
+const updateWorkItem = versionedUpdate('work_items', 'id', 'version');
 
 type Trx = Kysely<Database>;
 
@@ -85,13 +88,8 @@ async function write(trx: Trx, id: string, read: Read | undefined, next: WorkIte
       .values({ id, ...columns })
       .execute();
   } else {
-    const result = await trx
-      .updateTable('work_items')
-      .set({ ...changedColumns(columnsOf(read.doc), columns), version: read.version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', read.version)
-      .executeTakeFirst();
-    requireOneRow(result, `Work item ${id}`);
+    const write = { key: id, version: read.version, next: read.version + 1 };
+    await updateWorkItem(trx, changedColumns(columnsOf(read.doc), columns), write, `Work item ${id}`);
   }
   if (read === undefined || !samePrechat(read.doc.prechat, next.prechat)) {
     await trx.deleteFrom('prechat_answers').where('work_item_id', '=', id).execute();

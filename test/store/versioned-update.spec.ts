@@ -1,0 +1,117 @@
+import type { KyselyPlugin, RootOperationNode } from 'kysely';
+import { VersionConflictError } from '../../src/store/sql/conflicts';
+import type { SqlDatabase } from '../../src/store/sql/open-database';
+import { versionedUpdate } from '../../src/store/sql/versioned-update';
+import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+
+async function addAgent(database: SqlDatabase, key: string): Promise<void> {
+  await database.db
+    .insertInto('agents')
+    .values({ agent_key: key, name: 'Alex Agent', presence: 'available', first_seen_at: 1, revision: 1 })
+    .execute();
+}
+
+function agentRow(database: SqlDatabase, key: string) {
+  return database.db
+    .selectFrom('agents')
+    .select(['name', 'presence', 'last_offered_at', 'revision'])
+    .where('agent_key', '=', key)
+    .executeTakeFirstOrThrow();
+}
+
+/** A plugin that counts the update trees it is shown: Kysely builds and shows a tree for every statement it runs. */
+function countingUpdates(): KyselyPlugin & { readonly counted: { updates: number } } {
+  const counted = { updates: 0 };
+  return {
+    counted,
+    transformQuery: ({ node }: { node: RootOperationNode }) => {
+      if (node.kind === 'UpdateQueryNode') counted.updates += 1;
+      return node;
+    },
+    transformResult: ({ result }) => Promise.resolve(result),
+  };
+}
+
+describe.each(EDGE_BACKENDS)('an update of the changed columns at a version, on $name', (backend) => {
+  let edge: EdgeDatabase;
+  let database: SqlDatabase;
+
+  beforeAll(async () => {
+    edge = await backend.create();
+    database = edge.connect();
+  });
+  afterAll(() => edge.dispose());
+  beforeEach(() => edge.reset());
+
+  it('writes only the columns given and the next version, where the row is at the version read', async () => {
+    const update = versionedUpdate('agents', 'agent_key', 'revision');
+    await addAgent(database, 'agent-1');
+    await update(database.db, { presence: 'busy' }, { key: 'agent-1', version: 1, next: 2 }, 'Agent agent-1');
+    await update(
+      database.db,
+      { name: 'Alex A.', last_offered_at: 50 },
+      { key: 'agent-1', version: 2, next: 3 },
+      'Agent agent-1',
+    );
+    expect(await agentRow(database, 'agent-1')).toEqual({
+      name: 'Alex A.',
+      presence: 'busy',
+      last_offered_at: 50,
+      revision: 3,
+    });
+  });
+
+  it('changes nothing and throws a version conflict when another writer changed the row first', async () => {
+    const update = versionedUpdate('agents', 'agent_key', 'revision');
+    await addAgent(database, 'agent-2');
+    await update(database.db, { presence: 'busy' }, { key: 'agent-2', version: 1, next: 2 }, 'Agent agent-2');
+    const stale = update(
+      database.db,
+      { presence: 'away' },
+      { key: 'agent-2', version: 1, next: 2 },
+      'Agent agent-2',
+    );
+    await expect(stale).rejects.toThrow(VersionConflictError);
+    await expect(stale).rejects.toThrow('Agent agent-2 was changed by another writer.');
+    await expect(
+      update(database.db, { presence: 'away' }, { key: 'nobody', version: 1, next: 2 }, 'Agent nobody'),
+    ).rejects.toThrow(VersionConflictError);
+    expect(await agentRow(database, 'agent-2')).toMatchObject({ presence: 'busy', revision: 2 });
+  });
+
+  it('leaves out columns whose value is undefined, as Kysely leaves them out of set', async () => {
+    const update = versionedUpdate('agents', 'agent_key', 'revision');
+    await addAgent(database, 'agent-3');
+    await update(
+      database.db,
+      { presence: undefined, last_offered_at: 7 },
+      { key: 'agent-3', version: 1, next: 2 },
+      'Agent agent-3',
+    );
+    expect(await agentRow(database, 'agent-3')).toMatchObject({ presence: 'available', last_offered_at: 7 });
+  });
+
+  it('runs inside a transaction and is undone with it', async () => {
+    const update = versionedUpdate('agents', 'agent_key', 'revision');
+    await addAgent(database, 'agent-4');
+    await expect(
+      database.transaction(async (trx) => {
+        await update(trx, { presence: 'dnd' }, { key: 'agent-4', version: 1, next: 2 }, 'Agent agent-4');
+        expect(await agentRow(database, 'agent-4')).toMatchObject({ presence: 'dnd', revision: 2 });
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await agentRow(database, 'agent-4')).toMatchObject({ presence: 'available', revision: 1 });
+  });
+
+  it('with a plugin, every run is built as Kysely builds any query, so the plugin sees and may rewrite it', async () => {
+    const update = versionedUpdate('agents', 'agent_key', 'revision');
+    await addAgent(database, 'agent-5');
+    const plugin = countingUpdates();
+    const watched = database.db.withPlugin(plugin);
+    await update(watched, { presence: 'busy' }, { key: 'agent-5', version: 1, next: 2 }, 'Agent agent-5');
+    await update(watched, { presence: 'away' }, { key: 'agent-5', version: 2, next: 3 }, 'Agent agent-5');
+    expect(plugin.counted.updates).toBe(2);
+    expect(await agentRow(database, 'agent-5')).toMatchObject({ presence: 'away', revision: 3 });
+  });
+});
