@@ -74,21 +74,25 @@ function sameAddress(a: Partial<ConversationReference>, b: Partial<ConversationR
 }
 
 /**
- * How long an agent's reference read for a send is used again without reading it: an agent's chat with the bot
- * keeps its address (Teams' 1:1 conversation), and a change made here replaces it at once; one made through another
- * instance is seen within this time. Customers' references are read for every send (a new web chat conversation
- * moves them).
+ * How long a reference read or written here is used again without reading it. For sends: an agent's chat with the
+ * bot keeps its address (Teams' 1:1 conversation), and a change made here replaces it at once; one made through
+ * another instance is seen within this time. Customers' references are read for every send (a new web chat
+ * conversation moves them). For saves: whether an inbound activity's address is the one stored is told from what
+ * this instance last read or wrote, for either kind, so a run of messages from one customer reads nothing; an
+ * address another instance stored in between is written over within this time (the latest inbound wins).
  */
-const AGENT_REFERENCE_REUSE_MS = 30_000;
-/** Agents' references kept for reuse, at most; beyond it the cache starts afresh. */
+const REFERENCE_REUSE_MS = 30_000;
+/** References kept for reuse, at most (per kind); beyond it the cache starts afresh. */
 const MAX_REUSED = 10_000;
 
 /** The ConversationReferences proactive sends go through, captured from every inbound activity. */
 export class ConversationReferences {
   /** Owners known to have a reference; references are never deleted, so once known it stays true. */
   private readonly known = new Set<string>();
-  /** Agents' references as last read or written here, with when. */
-  private readonly agents = new Map<string, { readonly stored: StoredReference; readonly readAt: number }>();
+  /** Agents' references as last read or written here, with when: reused for sends. */
+  private readonly agents = new Map<string, Kept>();
+  /** Every owner's reference as last read or written here, with when: what an inbound address is compared with. */
+  private readonly seen = new Map<string, Kept>();
 
   constructor(
     private readonly store: ReferenceStore,
@@ -103,12 +107,15 @@ export class ConversationReferences {
   async save(owner: ReferenceOwner, reference: Partial<ConversationReference>): Promise<void> {
     const next = storedReference(reference);
     const now = this.clock.now();
-    const current = await this.store.get(owner);
+    const key = keyOf(owner);
+    const current = reused(this.seen, key, now) ?? (await this.store.get(owner));
+    if (current) keep(this.seen, key, current, now);
     if (current && now - current.updatedAt < REFRESH_MS && sameAddress(current.reference, next)) return;
     const stored = { reference: next, updatedAt: now };
     await this.store.put(owner, stored);
-    this.known.add(keyOf(owner));
-    if (owner.kind === 'agent') this.agents.set(keyOf(owner), { stored, readAt: now });
+    this.known.add(key);
+    keep(this.seen, key, stored, now);
+    if (owner.kind === 'agent') keep(this.agents, key, stored, now);
   }
 
   /** Whether the owner has a reference: asked before every send is queued, so a known one is not read again. */
@@ -128,12 +135,29 @@ export class ConversationReferences {
   private async agentReference(owner: ReferenceOwner): Promise<StoredReference | undefined> {
     const key = keyOf(owner);
     const now = this.clock.now();
-    const kept = this.agents.get(key);
-    if (kept && now - kept.readAt >= 0 && now - kept.readAt < AGENT_REFERENCE_REUSE_MS) return kept.stored;
+    const kept = reused(this.agents, key, now);
+    if (kept) return kept;
     const stored = await this.store.get(owner);
-    if (this.agents.size >= MAX_REUSED) this.agents.clear();
-    if (stored) this.agents.set(key, { stored, readAt: now });
+    if (stored) keep(this.agents, key, stored, now);
     else this.agents.delete(key);
     return stored;
   }
+}
+
+interface Kept {
+  readonly stored: StoredReference;
+  readonly readAt: number;
+}
+
+/** The reference kept for `key`, while it may be used again (a clock moved back counts as too old). */
+function reused(kept: Map<string, Kept>, key: string, now: number): StoredReference | undefined {
+  const found = kept.get(key);
+  return found && now - found.readAt >= 0 && now - found.readAt < REFERENCE_REUSE_MS
+    ? found.stored
+    : undefined;
+}
+
+function keep(kept: Map<string, Kept>, key: string, stored: StoredReference, now: number): void {
+  if (kept.size >= MAX_REUSED && !kept.has(key)) kept.clear();
+  kept.set(key, { stored, readAt: now });
 }

@@ -145,4 +145,30 @@ describe('conversation references', () => {
     clock.advance(1);
     expect((await references.get(alex))?.serviceUrl).toBe('https://smba.example/apac/');
   });
+
+  it('reads a stored reference once for a run of inbound messages; one stored through another instance is written over within 30 s', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    const store = countingStore();
+    const references = new ConversationReferences(store, clock);
+    await references.save(ann, inbound('in-1'));
+    const reads = store.gets;
+    for (let n = 2; n < 6; n += 1) {
+      clock.advance(1_000);
+      await references.save(ann, inbound(`in-${n}`));
+    }
+    expect(store.gets).toBe(reads);
+    expect(store.puts).toBe(1);
+
+    // Another instance took a message from Ann's new web chat conversation.
+    await store.put(ann, {
+      reference: inbound('in-7', 'https://smba.example/amer/'),
+      updatedAt: clock.now(),
+    });
+    await references.save(ann, inbound('in-8'));
+    expect(store.puts).toBe(2);
+    clock.advance(30_000);
+    await references.save(ann, inbound('in-9'));
+    expect(store.puts).toBe(3);
+    expect((await references.get(ann))?.serviceUrl).toBe('https://smba.example/emea/');
+  });
 });
