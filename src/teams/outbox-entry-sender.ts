@@ -83,7 +83,8 @@ export class EntrySender {
     if (budget) {
       // The conversation first: a tenant call is reserved only for a send that goes now.
       const conversationAt = budget.conversationReadyAt(callLog, now);
-      const readyAt = conversationAt > now ? conversationAt : await budget.reserveTenant(reference, now);
+      const readyAt =
+        conversationAt > now ? conversationAt : await budget.reserveTenant(ownerKey, reference, now);
       if (readyAt > now) return { outcome: { paced: readyAt } };
     }
     const paced = budget?.isShort(callLog, now) ?? false;

@@ -75,12 +75,27 @@ export interface AppendResult {
   readonly outdated?: { readonly version: number; readonly newest: number };
   /** The lease asked for with the append was taken, until then (in the same transaction as the entry). */
   readonly claimedUntil?: number;
+  /** The tenant call asked for with the lease was reserved too: the run's first send uses it. */
+  readonly callReserved?: boolean;
 }
 
-/** A lease to take with an append, when the recipient is free to be sent to: the run starts without a claim. */
+/** One call of a tenant's slot (Teams' per-tenant limit), reserved for a send. */
+export interface TenantCall {
+  readonly tenant: string;
+  readonly slot: number;
+  /** The slot's share: taken only while the slot holds fewer calls. */
+  readonly max: number;
+}
+
+/**
+ * A lease to take with an append, when the recipient is free to be sent to: the run starts without a claim. With
+ * `call`, the tenant call of the run's first send is reserved too when the lease is taken, in the same transaction
+ * (a commit fewer per relayed message than reserving it as the send starts).
+ */
 export interface AppendClaim {
   readonly holder: string;
   readonly until: number;
+  readonly call?: TenantCall;
 }
 
 export type ClaimResult =

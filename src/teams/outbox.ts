@@ -8,6 +8,7 @@ import { RecipientTimers, RefreshPacer } from './outbox-refresh';
 import { settledWithin } from './within';
 import { BUSY_RECHECK_MS, DEFAULTS, type OutboxOptions } from './outbox-options';
 import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
+import { AppendClaims, reportAppend } from './outbox-claims';
 
 export type { OutboxOptions } from './outbox-options';
 export type { OutboxEntry, OutboxMessage } from './outbox-store';
@@ -43,6 +44,7 @@ export class Outbox {
   private readonly leases = new Map<string, number>();
   /** The entry on its way to each recipient. */
   private readonly inFlight = new Map<string, string>();
+  private readonly claims: AppendClaims;
   private readonly pacedCards: PacedCards;
   private readonly refreshes: RefreshPacer;
   private readonly rechecks = new RecipientTimers();
@@ -77,6 +79,7 @@ export class Outbox {
       ...(options.budget ? { budget: options.budget } : {}),
     });
     this.refreshes = new RefreshPacer(options.refresh);
+    this.claims = new AppendClaims(options, this.holder, this.leaseMs);
     this.pacedCards = new PacedCards({
       budget: options.budget,
       store: this.store,
@@ -97,30 +100,15 @@ export class Outbox {
     // then starts sending without a claim of its own (a write, and a commit, per relayed message).
     const sendsAfter = (this.autoDrain || this.options.awaitDelivery) && !this.stopping;
     const claim =
-      sendsAfter && !this.runs.has(ownerKey) ? { holder: this.holder, until: now + this.leaseMs } : undefined;
-    const { length, replacedId, outdated, claimedUntil } = await this.store.append(message, now, claim);
-    if (outdated) {
-      this.logger.debug(
-        { recipient: ownerKey, slot: message.slot, relaydeskId: message.relaydeskId, ...outdated },
-        'slot update older than one already queued; not sent',
-      );
-      return;
-    }
-    const limit = this.options.queueWarnLength ?? DEFAULTS.queueWarnLength;
-    if (length > limit && (length - limit - 1) % 100 === 0) {
-      this.logger.error(
-        { recipient: ownerKey, pending: length, limit },
-        'outbox queue is long: the connector is not taking messages for this recipient (all are kept)',
-      );
-    }
-    if (replacedId) {
-      this.logger.debug(
-        { recipient: ownerKey, slot: message.slot, relaydeskId: message.relaydeskId, replaced: replacedId },
-        'slot update coalesced with a pending one',
-      );
-    }
+      sendsAfter && !this.runs.has(ownerKey) ? await this.claims.claimFor(message, ownerKey, now) : undefined;
+    const appended = await this.store.append(message, now, claim);
+    if (!reportAppend(this.logger, this.options.queueWarnLength, ownerKey, message, appended)) return;
+    const { claimedUntil, callReserved } = appended;
     if (!sendsAfter) return;
-    const start = () => this.run(ownerKey, claimedUntil);
+    const start = () => {
+      this.claims.committed(ownerKey, claim, callReserved);
+      return this.run(ownerKey, claimedUntil);
+    };
     const started = this.options.awaitDelivery ? start : () => void start();
     if (this.options.afterCommit) await this.options.afterCommit(started, `outbox:${ownerKey}`);
     else await started();
@@ -334,6 +322,7 @@ export class Outbox {
     } finally {
       this.inFlight.delete(ownerKey);
     }
+    this.claims.noteCallLog(ownerKey, delivered.callLog ?? callLog);
     const { outcome } = delivered;
     // Abandoned by stop(): the entry stays, to be sent again after a restart (at least once).
     if (this.halted) return 'stopped';

@@ -9,7 +9,7 @@ import {
   type CallLog,
   type RateWindow,
 } from '../domain/call-budget';
-import type { OutboxStore } from './outbox-store';
+import type { OutboxStore, TenantCall } from './outbox-store';
 
 export interface TeamsLimits {
   /** Per bot and conversation (thread). */
@@ -28,6 +28,9 @@ const SLOTS_PER_WINDOW = 4;
 
 const DEFAULT_TENANT = 'default';
 
+/** Recipients with a call reserved ahead, past which the ones of earlier slots are forgotten (they lapsed unused). */
+const MAX_AHEAD = 1000;
+
 function tenantOf(reference: Partial<ConversationReference>): string {
   return reference.conversation?.tenantId || DEFAULT_TENANT;
 }
@@ -39,6 +42,8 @@ function tenantOf(reference: Partial<ConversationReference>): string {
  * the other channels have no such limits.
  */
 export class TeamsBudget {
+  /** Calls reserved ahead, per recipient: the slot each was taken in (used by the next send, or left to lapse). */
+  private readonly ahead = new Map<string, number>();
   private readonly slotMs: number;
   /** Calls per slot: any window spans at most SLOTS_PER_WINDOW + 1 slots, so a window never holds more than its limit. */
   private readonly perSlot: number;
@@ -66,11 +71,46 @@ export class TeamsBudget {
     return isBudgetShort(callLog ?? EMPTY_CALL_LOG, this.limits.conversation, now);
   }
 
-  /** Takes one call of the tenant's budget now and answers `now`, or answers when to try again. */
-  async reserveTenant(reference: Partial<ConversationReference>, now: number): Promise<number> {
+  /**
+   * Takes one call of the tenant's budget now and answers `now`, or answers when to try again. A call reserved ahead
+   * for the recipient in this slot (with the append that started its run) is used instead; one from an earlier slot
+   * is left unused, so a window never counts a call in a slot it does not span.
+   */
+  async reserveTenant(
+    recipient: string,
+    reference: Partial<ConversationReference>,
+    now: number,
+  ): Promise<number> {
     const slot = this.slotOf(now);
+    const ahead = this.ahead.get(recipient);
+    this.ahead.delete(recipient);
+    if (ahead === slot) return now;
     if (await this.store.reserveTenantCall(tenantOf(reference), slot, this.perSlot)) return now;
     return slot + this.slotMs;
+  }
+
+  /**
+   * The tenant call to reserve ahead for the recipient's next send, with the append that starts its run: none when
+   * the conversation's own budget (as last known here) will hold that send back, or one is held for this slot already.
+   */
+  callAhead(
+    recipient: string,
+    reference: Partial<ConversationReference>,
+    callLog: CallLog | undefined,
+    now: number,
+  ): TenantCall | undefined {
+    if (!this.applies(reference) || this.conversationReadyAt(callLog, now) > now) return undefined;
+    const slot = this.slotOf(now);
+    if (this.ahead.get(recipient) === slot) return undefined;
+    return { tenant: tenantOf(reference), slot, max: this.perSlot };
+  }
+
+  /** A call asked for ahead was reserved (and committed): the recipient's next send in that slot uses it. */
+  reservedAhead(recipient: string, call: TenantCall): void {
+    if (this.ahead.size >= MAX_AHEAD) {
+      for (const [held, slot] of this.ahead) if (slot < call.slot) this.ahead.delete(held);
+    }
+    this.ahead.set(recipient, call.slot);
   }
 
   /**

@@ -192,6 +192,62 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect(await storeA.pending()).toBe(6);
   });
 
+  it("an append that takes the lease reserves the run's first tenant call with it, only while the slot has room", async () => {
+    const recipient = 'agent:agent-di';
+    const call = { tenant: 'contoso', slot: T0, max: 1 };
+    const calls = async () =>
+      (
+        await b.db
+          .selectFrom('teams_tenant_calls')
+          .select('calls')
+          .where('tenant', '=', 'contoso')
+          .where('slot', '=', T0)
+          .executeTakeFirst()
+      )?.calls;
+    const first = await storeA.append(message('agent-di', 'first'), T0, {
+      holder: 'worker-a',
+      until: T0 + LEASE_MS,
+      call,
+    });
+    expect(first).toMatchObject({ claimedUntil: T0 + LEASE_MS, callReserved: true });
+    expect(await calls()).toBe(1);
+    // The lease is held already (the panel queued in the same transaction): no second call is reserved.
+    const panel = await storeA.append(message('agent-di', 'panel'), T0, {
+      holder: 'worker-a',
+      until: T0 + LEASE_MS,
+      call,
+    });
+    expect(panel.callReserved).toBeUndefined();
+    expect(await calls()).toBe(1);
+    // Another recipient of the tenant takes its lease, but the slot's share is spent: no call is reserved.
+    const other = await storeA.append(message('agent-ed', 'first'), T0, {
+      holder: 'worker-a',
+      until: T0 + LEASE_MS,
+      call,
+    });
+    expect(other).toMatchObject({ claimedUntil: T0 + LEASE_MS, callReserved: false });
+    expect(await calls()).toBe(1);
+    // Undone with the append's transaction.
+    await expect(
+      a.transaction(async () => {
+        await storeA.append(message('agent-fa', 'first'), T0, {
+          holder: 'worker-a',
+          until: T0 + LEASE_MS,
+          call: { ...call, slot: T0 + 250 },
+        });
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(
+      await b.db
+        .selectFrom('teams_tenant_calls')
+        .select('slot')
+        .where('slot', '=', T0 + 250)
+        .execute(),
+    ).toEqual([]);
+    expect((await storeB.head(recipient, T0)).leaseHolder).toBe('worker-a');
+  });
+
   it('keeps each recipient’s order, whichever connection queued and which one sends', async () => {
     for (let n = 1; n <= 30; n += 1) {
       const store = n % 2 === 0 ? storeA : storeB;

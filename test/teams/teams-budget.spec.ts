@@ -34,17 +34,60 @@ describe('the Teams budget', () => {
 
   it('gives a tenant 10 calls per quarter second (50 in any second), each tenant its own', async () => {
     const granted: number[] = [];
-    for (let call = 0; call < 12; call += 1) granted.push(await budget.reserveTenant(chat(`a:${call}`), T0));
+    for (let call = 0; call < 12; call += 1)
+      granted.push(await budget.reserveTenant(`agent:${call}`, chat(`a:${call}`), T0));
     expect(granted.filter((at) => at === T0)).toHaveLength(10);
     expect(granted.slice(10)).toEqual([T0 + 250, T0 + 250]);
-    expect(await budget.reserveTenant(chat('a:other', 'fabrikam'), T0)).toBe(T0);
-    expect(await budget.reserveTenant(chat('a:1'), T0 + 250)).toBe(T0 + 250);
+    expect(await budget.reserveTenant('agent:a:other', chat('a:other', 'fabrikam'), T0)).toBe(T0);
+    expect(await budget.reserveTenant('agent:a:1', chat('a:1'), T0 + 250)).toBe(T0 + 250);
   });
 
   it('makes later sends wait for calls made without a reservation (a card gone from Teams posted anew)', async () => {
-    for (let call = 0; call < 8; call += 1) await budget.reserveTenant(chat('a:1'), T0);
+    for (let call = 0; call < 8; call += 1) await budget.reserveTenant('agent:a:1', chat('a:1'), T0);
     await budget.chargeTenant(chat('a:1'), 2, T0 + 10);
-    expect(await budget.reserveTenant(chat('a:2'), T0 + 20)).toBe(T0 + 250);
+    expect(await budget.reserveTenant('agent:a:2', chat('a:2'), T0 + 20)).toBe(T0 + 250);
+  });
+
+  it('asks for a call ahead only for a Teams conversation whose own budget lets its next send go now', () => {
+    expect(budget.callAhead('agent:a:1', chat('a:1'), undefined, T0)).toEqual({
+      tenant: 'contoso',
+      slot: T0,
+      max: 10,
+    });
+    expect(budget.callAhead('customer:w:1', { channelId: 'webchat' }, undefined, T0)).toBeUndefined();
+    let spent: CallLog | undefined;
+    for (let call = 0; call < 7; call += 1) spent = budget.record(spent, 1, T0);
+    expect(budget.callAhead('agent:a:1', chat('a:1'), spent, T0 + 10)).toBeUndefined();
+  });
+
+  it('uses a call reserved ahead in its slot without reserving again; one from an earlier slot lapses unused', async () => {
+    const store = new SqlOutboxStore(database);
+    const reserved: number[] = [];
+    const counting = new TeamsBudget({
+      reserveTenantCall: (tenant, slot, max) => {
+        reserved.push(slot - T0);
+        return store.reserveTenantCall(tenant, slot, max);
+      },
+      chargeTenantCalls: (tenant, slot, calls) => store.chargeTenantCalls(tenant, slot, calls),
+    });
+    counting.reservedAhead(
+      'agent:alex',
+      counting.callAhead('agent:alex', chat('a:alex'), undefined, T0 + 5)!,
+    );
+    // Held for this slot: no second call is asked for.
+    expect(counting.callAhead('agent:alex', chat('a:alex'), undefined, T0 + 6)).toBeUndefined();
+    expect(await counting.reserveTenant('agent:alex', chat('a:alex'), T0 + 7)).toBe(T0 + 7);
+    expect(reserved).toEqual([]);
+    // Used once: the next send reserves its own.
+    expect(await counting.reserveTenant('agent:alex', chat('a:alex'), T0 + 8)).toBe(T0 + 8);
+    expect(reserved).toEqual([0]);
+
+    counting.reservedAhead(
+      'agent:alex',
+      counting.callAhead('agent:alex', chat('a:alex'), undefined, T0 + 9)!,
+    );
+    expect(await counting.reserveTenant('agent:alex', chat('a:alex'), T0 + 250)).toBe(T0 + 250);
+    expect(reserved).toEqual([0, 250]);
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from './outbox';
 import type { Database } from './schema';
 import { ONE_ROW } from './one-row';
+import { reserveTenantCall } from './teams-tenant-calls';
 
 /** One message on its way to the connector, as the outbox queues it. */
 export interface OutboxMessageRow {
@@ -32,12 +33,14 @@ export interface AppendOutcome {
   readonly replacedId?: string;
   readonly outdated?: { readonly version: number; readonly newest: number };
   readonly claimedUntil?: number;
+  readonly callReserved?: boolean;
 }
 
-/** The lease an append takes for its dispatcher when the recipient is free. */
+/** The lease an append takes for its dispatcher when the recipient is free, and the tenant call to reserve with it. */
 export interface AppendClaim {
   readonly holder: string;
   readonly until: number;
+  readonly call?: { readonly tenant: string; readonly slot: number; readonly max: number };
 }
 
 /** What taking a recipient's lease needs: the holder, its deadline, and now. */
@@ -85,7 +88,11 @@ async function claimed(
     return { ...outcome, claimedUntil: leaseUntil };
   }
   const taken = await claimWithAppend(trx, { recipient, holder: claim.holder, now, until: claim.until });
-  return taken.numAffectedRows === 1n ? { ...outcome, claimedUntil: claim.until } : outcome;
+  if (taken.numAffectedRows !== 1n) return outcome;
+  const { call } = claim;
+  if (!call) return { ...outcome, claimedUntil: claim.until };
+  const callReserved = await reserveTenantCall(trx, call.tenant, call.slot, call.max);
+  return { ...outcome, claimedUntil: claim.until, callReserved };
 }
 
 /**

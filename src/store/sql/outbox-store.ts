@@ -284,7 +284,7 @@ export class SqlOutboxStore {
   }
 
   reserveTenantCall(tenant: string, slot: number, max: number): Promise<boolean> {
-    return reserveTenantCall(this.database, tenant, slot, max);
+    return reserveTenantCall(this.database.db, tenant, slot, max);
   }
 
   chargeTenantCalls(tenant: string, slot: number, calls: number): Promise<void> {

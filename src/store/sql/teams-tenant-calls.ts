@@ -1,6 +1,8 @@
+import type { Kysely } from 'kysely';
 import type { CallLog } from '../../domain/call-budget';
 import { compiledOnce } from './compiled-once';
 import type { SqlDatabase } from './open-database';
+import type { Database } from './schema';
 
 /** How long reserved slots are kept: far past any tenant window, so a slot is never reused while it counts. */
 const KEEP_SLOTS_MS = 60_000;
@@ -28,16 +30,16 @@ const forgetStatement = compiledOnce((db, v: { tenant: string; before: number })
  * the row's lock; SQLite runs one writer at a time). Old slots are deleted as they go.
  */
 export async function reserveTenantCall(
-  database: SqlDatabase,
+  db: Kysely<Database>,
   tenant: string,
   slot: number,
   max: number,
 ): Promise<boolean> {
   // One statement, atomic by itself on both backends: no transaction around it (this runs before every call).
-  const reserved = (await reserveStatement(database.db, { tenant, slot, max })).rows[0];
+  const reserved = (await reserveStatement(db, { tenant, slot, max })).rows[0];
   if (reserved?.calls === 1) {
     // The slot's first call: a good moment to forget the tenant's slots no window can see any more.
-    await forgetStatement(database.db, { tenant, before: slot - KEEP_SLOTS_MS });
+    await forgetStatement(db, { tenant, before: slot - KEEP_SLOTS_MS });
   }
   return reserved !== undefined;
 }
