@@ -93,8 +93,16 @@ export class SqlOutboxStore {
     this.removals = new GroupedRemovals(database);
   }
 
+  /**
+   * Queues the message, taking the lease with it when asked. The tenant call asked for with the lease is reserved
+   * on SQLite only: there the append's transaction holds the one writer lock anyway. On PostgreSQL the tenant's slot
+   * row would stay locked until the use case that queued the message commits, holding up every instance's sends to
+   * that tenant (and meeting agents' row locks in another order); the send reserves its call by itself there.
+   */
   append(message: OutboxMessageRow, now: number, claim?: AppendClaim): Promise<AppendOutcome> {
-    return this.database.transaction((trx) => appendOutboxMessage(trx, message, now, claim));
+    const asked =
+      claim?.call && this.database.kind !== 'sqlite' ? { holder: claim.holder, until: claim.until } : claim;
+    return this.database.transaction((trx) => appendOutboxMessage(trx, message, now, asked));
   }
 
   /**
