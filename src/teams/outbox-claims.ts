@@ -7,10 +7,11 @@ import type { AppendClaim, AppendResult, OutboxMessage } from './outbox-store';
 const MAX_CALL_LOGS = 10_000;
 
 /**
- * What an append takes and says besides its entry. The lease it takes for this dispatcher and, for an agent's Teams chat, the tenant call of the run's first
- * send, reserved in the append's transaction instead of in one of its own as the send starts (a commit fewer per
- * relayed message). Whether that send may go at once is told from the chat's call log as its last send here left it;
- * a log another instance changed since can only make the call go unused (the send is paced), never one too many.
+ * What an append takes besides its entry: the lease for this dispatcher and, for an agent's Teams chat, the tenant
+ * call of the run's first send, reserved in the append's transaction instead of in one of its own as the send starts
+ * (a commit fewer per relayed message). Whether that send may go at once is told from the chat's call log as its
+ * last send here left it; a log another instance changed since can only make the call go unused (the send is
+ * paced), never one too many.
  */
 export class AppendClaims {
   /** Each recipient's call log as its last send here left it. */
@@ -71,7 +72,8 @@ export function reportAppend(
       'outbox queue is long: the connector is not taking messages for this recipient (all are kept)',
     );
   }
-  if (replacedId)
+  if (replacedId) {
     logger.debug({ ...fields, replaced: replacedId }, 'slot update coalesced with a pending one');
+  }
   return true;
 }

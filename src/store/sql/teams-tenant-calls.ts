@@ -35,7 +35,8 @@ export async function reserveTenantCall(
   slot: number,
   max: number,
 ): Promise<boolean> {
-  // One statement, atomic by itself on both backends: no transaction around it (this runs before every call).
+  // One statement, atomic by itself on both backends: autocommitted as a send starts, or in the transaction of the
+  // append that started the run (SQLite).
   const reserved = (await reserveStatement(db, { tenant, slot, max })).rows[0];
   if (reserved?.calls === 1) {
     // The slot's first call: a good moment to forget the tenant's slots no window can see any more.
