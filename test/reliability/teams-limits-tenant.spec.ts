@@ -1,22 +1,8 @@
-import type { ConversationReference } from 'botbuilder';
 import type { CustomerMessageView, PanelView } from '../../src/app/views';
-import { CardRenderer } from '../../src/cards/render-card';
-import { SqlCardSlots } from '../../src/store/sql/card-slots';
-import { SqlConversationReferences } from '../../src/store/sql/conversation-references';
-import { migrateToLatest } from '../../src/store/sql/migrate';
-import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
-import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
-import { composeActivity } from '../../src/teams/compose-activity';
-import { ConversationReferences } from '../../src/teams/conversation-references';
-import { Delivery } from '../../src/teams/delivery';
-import { Outbox } from '../../src/teams/outbox';
-import { ProactiveNotifier } from '../../src/teams/proactive-notifier';
-import { TeamsBudget } from '../../src/teams/teams-budget';
 import { cardOf, textBlocks } from '../support/cards';
-import { anonymousSender } from '../support/anonymous-sender';
-import { FakeConnector } from '../support/fake-connector';
-import { FakeClock, collectingLogger } from '../support/harness';
+import { FakeClock } from '../support/harness';
 import { recordReliabilityRow } from '../support/reliability-rows';
+import { startTeamsOutbox, type TeamsOutbox } from '../support/teams-outbox';
 
 /**
  * Sixty agents of one tenant, each with 10 sessions whose customers write 3 messages a minute (one relayed
@@ -58,63 +44,17 @@ const panel = (agent: number, unread: number): PanelView => ({
 });
 
 describe('sixty agents of one tenant at the issue’s load', () => {
-  let database: SqlDatabase;
-  let connector: FakeConnector;
-  let outbox: Outbox;
+  let teams: TeamsOutbox | undefined;
 
   afterAll(async () => {
-    await outbox?.stop();
-    await connector?.close();
-    await database?.close();
+    await teams?.close();
   });
 
   it('stays inside the tenant’s 50 calls a second: no 429, every message shown once, in order', async () => {
     const clock = new FakeClock(START);
-    connector = await FakeConnector.start({ teamsLimits: { now: () => clock.now() } });
-    database = openDatabase({ kind: 'sqlite', path: ':memory:' });
-    await migrateToLatest(database);
-    const { logger, lines } = collectingLogger();
-    const now = () => clock.now();
-    const cardSlots = new SqlCardSlots(database);
-    const references = new ConversationReferences(new SqlConversationReferences(database), clock);
-    const store = new SqlOutboxStore(database);
-    const renderer = new CardRenderer();
-    const renderCard = (view: Parameters<typeof renderer.renderAgentView>[0]) =>
-      renderer.renderAgentView(view, { now: clock.now() });
-    outbox = new Outbox({
-      store,
-      budget: new TeamsBudget(store),
-      cardSlots,
-      references,
-      sender: anonymousSender({
-        cardSlots,
-        delivery: new Delivery({ logger, delay: () => Promise.resolve(), random: () => 0.5 }),
-        logger: logger,
-        now,
-      }),
-      logger,
-      now,
-      compose: composeActivity(renderCard),
-      autoDrain: false,
-      pollMs: 0,
-      concurrency: 64,
-    });
-    const notifier = new ProactiveNotifier({
-      outbox,
-      references,
-      renderCard,
-      ids: { next: () => crypto.randomUUID() },
-      logger,
-    });
-    for (let agent = 0; agent < AGENTS; agent += 1) {
-      await references.save({ kind: 'agent', id: `agent-${agent}` }, {
-        channelId: 'msteams',
-        serviceUrl: connector.serviceUrl,
-        conversation: { id: `a:chat-${agent}`, tenantId: TENANT },
-        user: { id: `29:agent-${agent}` },
-        bot: { id: 'relaydesk-bot' },
-      } as Partial<ConversationReference>);
-    }
+    teams = await startTeamsOutbox(clock, { outbox: { autoDrain: false, concurrency: 64 } });
+    const { connector, outbox, notifier, lines } = teams;
+    for (let agent = 0; agent < AGENTS; agent += 1) await teams.addAgent(`agent-${agent}`, TENANT);
 
     const sent = new Map<number, string[]>();
     for (let second = 0; second < SECONDS; second += 1) {
@@ -157,7 +97,7 @@ describe('sixty agents of one tenant at the issue’s load', () => {
     let duplicated = 0;
     for (let agent = 0; agent < AGENTS; agent += 1) {
       const shown = connector
-        .posted(`a:chat-${agent}`)
+        .posted(`a:chat-agent-${agent}`)
         .flatMap((call) => textBlocks(cardOf(call) ?? {}))
         .filter((text) => text.startsWith(`Agent ${agent} message `));
       expect(bySession(shown)).toEqual(bySession(sent.get(agent) ?? []));

@@ -1,7 +1,7 @@
-import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { compiledOnce, rawStatement } from '../../src/store/sql/compiled-once';
 import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+import { watching } from '../support/watching-plugin';
 
 /** The references a recipient holds: one compiled statement, two values bound at each run. */
 const referenceOf = compiledOnce((db, v: { kind: 'agent' | 'customer'; id: string }) =>
@@ -21,19 +21,6 @@ const putReference = compiledOnce((db, v: { id: string; reference: string; at: n
       conflict.columns(['owner_kind', 'owner_id']).doUpdateSet({ reference: v.reference, updated_at: v.at }),
     ),
 );
-
-/** A plugin that only records the kind of each query it is shown. */
-function watching(): KyselyPlugin & { readonly seen: string[] } {
-  const seen: string[] = [];
-  return {
-    seen,
-    transformQuery: ({ node }: { node: RootOperationNode }) => {
-      seen.push(node.kind);
-      return node;
-    },
-    transformResult: ({ result }) => Promise.resolve(result),
-  };
-}
 
 describe.each(EDGE_BACKENDS)('a statement compiled once, on $name', (backend) => {
   let edge: EdgeDatabase;

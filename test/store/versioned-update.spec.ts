@@ -1,8 +1,8 @@
-import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { VersionConflictError } from '../../src/store/sql/conflicts';
 import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { versionedUpdate } from '../../src/store/sql/versioned-update';
 import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+import { watching } from '../support/watching-plugin';
 
 async function addAgent(database: SqlDatabase, key: string): Promise<void> {
   await database.db
@@ -17,19 +17,6 @@ function agentRow(database: SqlDatabase, key: string) {
     .select(['name', 'presence', 'last_offered_at', 'revision'])
     .where('agent_key', '=', key)
     .executeTakeFirstOrThrow();
-}
-
-/** A plugin that counts the update trees it is shown: Kysely builds and shows a tree for every statement it runs. */
-function countingUpdates(): KyselyPlugin & { readonly counted: { updates: number } } {
-  const counted = { updates: 0 };
-  return {
-    counted,
-    transformQuery: ({ node }: { node: RootOperationNode }) => {
-      if (node.kind === 'UpdateQueryNode') counted.updates += 1;
-      return node;
-    },
-    transformResult: ({ result }) => Promise.resolve(result),
-  };
 }
 
 describe.each(EDGE_BACKENDS)('an update of the changed columns at a version, on $name', (backend) => {
@@ -107,11 +94,11 @@ describe.each(EDGE_BACKENDS)('an update of the changed columns at a version, on 
   it('with a plugin, every run is built as Kysely builds any query, so the plugin sees and may rewrite it', async () => {
     const update = versionedUpdate('agents', 'agent_key', 'revision');
     await addAgent(database, 'agent-5');
-    const plugin = countingUpdates();
+    const plugin = watching();
     const watched = database.db.withPlugin(plugin);
     await update(watched, { presence: 'busy' }, { key: 'agent-5', version: 1, next: 2 }, 'Agent agent-5');
     await update(watched, { presence: 'away' }, { key: 'agent-5', version: 2, next: 3 }, 'Agent agent-5');
-    expect(plugin.counted.updates).toBe(2);
+    expect(plugin.seen.filter((kind) => kind === 'UpdateQueryNode')).toHaveLength(2);
     expect(await agentRow(database, 'agent-5')).toMatchObject({ presence: 'away', revision: 3 });
   });
 });

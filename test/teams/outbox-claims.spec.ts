@@ -1,20 +1,7 @@
-import type { ConversationReference } from 'botbuilder';
 import type { CustomerMessageView } from '../../src/app/views';
-import { CardRenderer } from '../../src/cards/render-card';
-import { SqlCardSlots } from '../../src/store/sql/card-slots';
-import { SqlConversationReferences } from '../../src/store/sql/conversation-references';
-import { migrateToLatest } from '../../src/store/sql/migrate';
-import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
-import { SqlOutboxStore } from '../../src/store/sql/outbox-store';
-import { composeActivity } from '../../src/teams/compose-activity';
-import { ConversationReferences } from '../../src/teams/conversation-references';
-import { Delivery } from '../../src/teams/delivery';
-import { Outbox } from '../../src/teams/outbox';
-import { ProactiveNotifier } from '../../src/teams/proactive-notifier';
 import { TeamsBudget } from '../../src/teams/teams-budget';
-import { anonymousSender } from '../support/anonymous-sender';
-import { FakeConnector } from '../support/fake-connector';
-import { FakeClock, collectingLogger } from '../support/harness';
+import { FakeClock } from '../support/harness';
+import { startTeamsOutbox, type TeamsOutbox } from '../support/teams-outbox';
 
 const TENANT = 'contoso-tenant';
 const START = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -33,68 +20,28 @@ const relayed = (n: number): CustomerMessageView => ({
 });
 
 describe("the tenant call of a run's first send", () => {
-  let database: SqlDatabase;
-  let connector: FakeConnector;
-  let outbox: Outbox;
+  let teams: TeamsOutbox | undefined;
 
   afterEach(async () => {
-    await outbox?.stop();
-    await connector?.close();
-    await database?.close();
+    await teams?.close();
   });
 
   it('is reserved with the append that takes the lease, and each call the chat gets is counted once', async () => {
     const clock = new FakeClock(START);
-    connector = await FakeConnector.start({ teamsLimits: { now: () => clock.now() } });
-    database = openDatabase({ kind: 'sqlite', path: ':memory:' });
-    await migrateToLatest(database);
-    const { logger } = collectingLogger();
-    const now = () => clock.now();
-    const cardSlots = new SqlCardSlots(database);
-    const references = new ConversationReferences(new SqlConversationReferences(database), clock);
-    const store = new SqlOutboxStore(database);
     let reservedAtSend = 0;
-    const budget = new TeamsBudget({
-      reserveTenantCall: (tenant, slot, max) => {
-        reservedAtSend += 1;
-        return store.reserveTenantCall(tenant, slot, max);
-      },
-      chargeTenantCalls: (tenant, slot, calls) => store.chargeTenantCalls(tenant, slot, calls),
+    teams = await startTeamsOutbox(clock, {
+      budget: (store) =>
+        new TeamsBudget({
+          reserveTenantCall: (tenant, slot, max) => {
+            reservedAtSend += 1;
+            return store.reserveTenantCall(tenant, slot, max);
+          },
+          chargeTenantCalls: (tenant, slot, calls) => store.chargeTenantCalls(tenant, slot, calls),
+        }),
+      outbox: { awaitDelivery: true },
     });
-    const renderer = new CardRenderer();
-    const renderCard = (view: Parameters<typeof renderer.renderAgentView>[0]) =>
-      renderer.renderAgentView(view, { now: clock.now() });
-    outbox = new Outbox({
-      store,
-      budget,
-      cardSlots,
-      references,
-      sender: anonymousSender({
-        cardSlots,
-        delivery: new Delivery({ logger, delay: () => Promise.resolve(), random: () => 0.5 }),
-        logger,
-        now,
-      }),
-      logger,
-      now,
-      compose: composeActivity(renderCard),
-      awaitDelivery: true,
-      pollMs: 0,
-    });
-    const notifier = new ProactiveNotifier({
-      outbox,
-      references,
-      renderCard,
-      ids: { next: () => crypto.randomUUID() },
-      logger,
-    });
-    await references.save({ kind: 'agent', id: 'alex' }, {
-      channelId: 'msteams',
-      serviceUrl: connector.serviceUrl,
-      conversation: { id: 'a:chat-alex', tenantId: TENANT },
-      user: { id: '29:alex' },
-      bot: { id: 'relaydesk-bot' },
-    } as Partial<ConversationReference>);
+    const { connector, outbox, notifier, database } = teams;
+    await teams.addAgent('alex', TENANT);
 
     // One message a second: each append finds the chat idle, takes its lease and reserves the send's call with it.
     for (let n = 1; n <= 5; n += 1) {
