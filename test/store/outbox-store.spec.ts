@@ -260,6 +260,30 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect((await storeB.head(recipient, T0)).leaseHolder).toBe('worker-a');
   });
 
+  it("reads a batch's entries queued behind the head in queue order, past other batches and renders, at most the limit", async () => {
+    const recipient = 'agent:agent-gu';
+    const relayed = (n: number) => message('agent-gu', `relayed-${n}`, { batch: 'relayed', priority: 2 });
+    await storeA.append(relayed(1), T0);
+    await storeA.append(message('agent-gu', 'panel', { priority: 3, slot: 'panel', version: 1 }), T0);
+    await storeA.append(relayed(2), T0);
+    await storeA.append(message('agent-gu', 'note', { batch: 'other', priority: 2 }), T0);
+    for (let n = 3; n <= 6; n += 1) await storeA.append(relayed(n), T0);
+    const head = (await storeA.head(recipient, T0)).entry!;
+    expect(head.relaydeskId).toBe('relayed-1');
+    const behind = await storeB.batchAfter(recipient, 'relayed', head, 4);
+    expect(behind.map((entry) => entry.relaydeskId)).toEqual([
+      'relayed-2',
+      'relayed-3',
+      'relayed-4',
+      'relayed-5',
+    ]);
+    expect(behind.every((entry) => entry.owner.id === 'agent-gu' && entry.batch === 'relayed')).toBe(true);
+    expect((await storeB.batchAfter(recipient, 'other', head, 4)).map((entry) => entry.relaydeskId)).toEqual([
+      'note',
+    ]);
+    expect(await storeB.batchAfter('agent:nobody', 'relayed', head, 4)).toEqual([]);
+  });
+
   it('keeps each recipient’s order, whichever connection queued and which one sends', async () => {
     for (let n = 1; n <= 30; n += 1) {
       const store = n % 2 === 0 ? storeA : storeB;

@@ -25,6 +25,7 @@ import { answeredWaits } from './migrations/0026-answered-waits';
 import { supervisorActions } from './migrations/0027-supervisor-actions';
 import { csatSurveys } from './migrations/0028-csat-surveys';
 import { returnedFromAway } from './migrations/0029-returned-from-away';
+import { outboxBatchIndex } from './migrations/0030-outbox-batch-index';
 import type { SqlDatabase } from './open-database';
 import type { Database } from './schema';
 
@@ -56,6 +57,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0027-supervisor-actions': supervisorActions,
   '0028-csat-surveys': csatSurveys,
   '0029-returned-from-away': returnedFromAway,
+  '0030-outbox-batch-index': outboxBatchIndex,
 };
 
 /** Raised when a migration fails; every migration of that run is rolled back with it. */
