@@ -108,8 +108,12 @@ export class ConversationReferences {
     const next = storedReference(reference);
     const now = this.clock.now();
     const key = keyOf(owner);
-    const current = reused(this.seen, key, now) ?? (await this.store.get(owner));
-    if (current) keep(this.seen, key, current, now);
+    // Kept from when it was read or written, not from each use: a stream of messages reads it again every 30 s.
+    let current = reused(this.seen, key, now);
+    if (!current) {
+      current = await this.store.get(owner);
+      if (current) keep(this.seen, key, current, now);
+    }
     if (current && now - current.updatedAt < REFRESH_MS && sameAddress(current.reference, next)) return;
     const stored = { reference: next, updatedAt: now };
     await this.store.put(owner, stored);
