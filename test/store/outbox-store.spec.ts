@@ -216,27 +216,17 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
           .where('slot', '=', T0)
           .executeTakeFirst()
       )?.calls;
-    const first = await storeA.append(message('agent-di', 'first'), T0, {
-      holder: 'worker-a',
-      until: T0 + LEASE_MS,
-      call,
-    });
+    const claimingWith = (owner: string, id: string) =>
+      storeA.append(message(owner, id), T0, { holder: 'worker-a', until: T0 + LEASE_MS, call });
+    const first = await claimingWith('agent-di', 'first');
     expect(first).toMatchObject({ claimedUntil: T0 + LEASE_MS, callReserved: true });
     expect(await calls()).toBe(1);
     // The lease is held already (the panel queued in the same transaction): no second call is reserved.
-    const panel = await storeA.append(message('agent-di', 'panel'), T0, {
-      holder: 'worker-a',
-      until: T0 + LEASE_MS,
-      call,
-    });
+    const panel = await claimingWith('agent-di', 'panel');
     expect(panel.callReserved).toBeUndefined();
     expect(await calls()).toBe(1);
     // Another recipient of the tenant takes its lease, but the slot's share is spent: no call is reserved.
-    const other = await storeA.append(message('agent-ed', 'first'), T0, {
-      holder: 'worker-a',
-      until: T0 + LEASE_MS,
-      call,
-    });
+    const other = await claimingWith('agent-ed', 'first');
     expect(other).toMatchObject({ claimedUntil: T0 + LEASE_MS, callReserved: false });
     expect(await calls()).toBe(1);
     // Undone with the append's transaction.

@@ -155,7 +155,8 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
   // run on the handle directly, as its statements do.
   const begin = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.connection().execute(async (connection) => {
-      await retryOnConflict(() => Promise.resolve().then(() => direct('begin immediate', [])), BEGIN_LIMITS);
+      // A refused begin (SQLITE_BUSY) throws as it is attempted, inside the retry.
+      await retryOnConflict(() => Promise.resolve(direct('begin immediate', [])), BEGIN_LIMITS);
       try {
         const result = await withDirectStatements(connection, direct, () => work(connection));
         direct('commit', []);
