@@ -110,11 +110,11 @@ export async function tellConsultants(
   if (!doc.item.consultants) return;
   const id = doc.item.id;
   for (const consultant of await deps.consults.of(id)) {
-    await deps.agentRecords.update(consultant.agentId, (current) =>
-      current && findSession(current.panel, id)?.consult !== undefined
-        ? { ...current, panel: recordCustomerMessage(current.panel, id, sentiment) }
-        : current,
-    );
+    await deps.agentRecords.update(consultant.agentId, (current) => {
+      if (!current || findSession(current.panel, id)?.consult === undefined) return current;
+      const panel = recordCustomerMessage(current.panel, id, sentiment);
+      return panel === current.panel ? current : { ...current, panel };
+    });
     await deps.notifier.agentChanged?.(consultant.agentId);
   }
 }

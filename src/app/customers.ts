@@ -305,11 +305,16 @@ async function relayToAgent(
   const agentId = doc.item.assignedAgentId;
   if (!agentId) return;
   const sentiment = conversationSentiment(doc.item.sentimentScores);
-  const agent = await updateAgent(deps, agentId, (current) =>
-    findSession(current.panel, doc.item.id)
-      ? { ...current, panel: recordCustomerMessage(current.panel, doc.item.id, sentiment) }
-      : current,
-  );
+  // A message to the session the agent has open, its sentiment unchanged, changes nothing on the panel: neither the
+  // agent's row nor their panel card is written again (an update in place that shows nothing new spends a call).
+  let panelChanged = false;
+  const agent = await updateAgent(deps, agentId, (current) => {
+    const panel = findSession(current.panel, doc.item.id)
+      ? recordCustomerMessage(current.panel, doc.item.id, sentiment)
+      : current.panel;
+    panelChanged = panel !== current.panel;
+    return panelChanged ? { ...current, panel } : current;
+  });
   await deps.notifier.toAgent(
     agentId,
     customerMessageView(
@@ -319,7 +324,7 @@ async function relayToAgent(
       deps.settings.workstream.sentimentThreshold,
     ),
   );
-  await refreshPanel(deps, agent);
+  if (panelChanged) await refreshPanel(deps, agent);
   // Consultants follow it in the tab; the item's own count keeps a conversation without any from reading them.
   await tellConsultants(deps, doc, sentiment);
 }

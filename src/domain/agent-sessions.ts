@@ -192,6 +192,8 @@ export function recordCustomerMessage(
 ): AgentSessions {
   const session = requireSession(panel, sessionId);
   const unread = panel.focusedSessionId === sessionId ? 0 : session.unread + 1;
+  // The session the agent has open, its sentiment as it was: the panel shows nothing new.
+  if (unread === session.unread && sentiment === session.sentiment) return panel;
   return replaceSession(panel, { ...session, unread, sentiment });
 }
 

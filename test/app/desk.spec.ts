@@ -297,16 +297,46 @@ describe('desk', () => {
       ).toBeUndefined();
     });
 
+    /** Alice accepts a conversation opened with a line of neutral sentiment. */
+    async function neutralWithAlice() {
+      const harness = createDesk({ agents: ['alice'] });
+      const { ports, notifier } = harness;
+      await showPanel(ports, 'alice', 'Alice');
+      const opened = await receiveCustomerMessage(ports, customer('c1', 'Hello, a question about my bill'));
+      const offer = notifier.viewsTo('alice', 'offer').at(-1);
+      if (opened.kind !== 'queued' || !offer) throw new Error('expected an offer to alice');
+      await accept(ports, { agentId: 'alice', workItemId: opened.workItemId, offerId: offer.offerId });
+      return { ...harness, workItemId: opened.workItemId };
+    }
+
     it('a negative conversation raises the sentiment alert on the row', async () => {
-      const { ports, notifier, workItemId } = await activeWithAlice();
+      const { ports, notifier, workItemId } = await neutralWithAlice();
+      const rowOf = () => notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId);
+      expect(rowOf()).toMatchObject({ alert: false, tooltip: 'Visitor 1' });
       await receiveCustomerMessage(
         ports,
         customer('c1', 'This is terrible, I am furious and want a refund!!'),
       );
-      const row = notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId);
-      expect(row).toMatchObject({
+      expect(rowOf()).toMatchObject({
         alert: true,
         tooltip: 'Visitor 1. Urgent attention is needed in your conversation.',
+      });
+    });
+
+    it('a message to the session the agent has open, its sentiment unchanged, sends no panel update', async () => {
+      const { ports, notifier, workItemId } = await neutralWithAlice();
+      notifier.clear();
+      await receiveCustomerMessage(ports, customer('c1', 'It is the invoice from March'));
+      await receiveCustomerMessage(ports, customer('c1', 'The number is 4521'));
+      expect(notifier.viewsTo('alice', 'customer-message').map((view) => view.text)).toEqual([
+        'It is the invoice from March',
+        'The number is 4521',
+      ]);
+      expect(notifier.viewsTo('alice', 'panel')).toEqual([]);
+      await focus(ports, 'alice', 'home');
+      await receiveCustomerMessage(ports, customer('c1', 'Are you there?'));
+      expect(notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId)).toMatchObject({
+        badge: '1',
       });
     });
 

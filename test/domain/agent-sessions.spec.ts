@@ -139,6 +139,14 @@ describe('session panel', () => {
       expect(panelRows(panel, 'off')[1]?.badge).toBeUndefined();
     });
 
+    it('leaves the panel as it was for a message to the focused session with the same sentiment', () => {
+      const panel = withSessions('1');
+      expect(recordCustomerMessage(panel, '1', 'Neutral')).toBe(panel);
+      const worse = recordCustomerMessage(panel, '1', 'Very negative');
+      expect(worse).not.toBe(panel);
+      expect(findSession(worse, '1')?.sentiment).toBe('Very negative');
+    });
+
     it('shows 9+ from the tenth message', () => {
       let panel = withSessions('1', '2');
       for (let i = 0; i < 12; i += 1) panel = recordCustomerMessage(panel, '1', 'Neutral');
