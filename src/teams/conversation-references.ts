@@ -66,11 +66,23 @@ function keyOf(owner: ReferenceOwner): string {
 /** A stored reference is written again after this long even when nothing changed. */
 const REFRESH_MS = 3_600_000;
 
+/** The fields of a reference that say where it goes: all it keeps but the activity id. */
+const ADDRESS_FIELDS = REFERENCE_FIELDS.filter((field) => field !== 'activityId');
+
+function sameFields(a: unknown, b: unknown, fields: readonly string[]): boolean {
+  const left = (a ?? {}) as Record<string, unknown>;
+  const right = (b ?? {}) as Record<string, unknown>;
+  return fields.every((field) => left[field] === right[field]);
+}
+
 /** Whether two stored references address the same conversation the same way (all but the activity id). */
 function sameAddress(a: Partial<ConversationReference>, b: Partial<ConversationReference>): boolean {
-  const { activityId: _a, ...left } = a;
-  const { activityId: _b, ...right } = b;
-  return JSON.stringify(left) === JSON.stringify(right);
+  return (
+    sameFields(a, b, ADDRESS_FIELDS) &&
+    sameFields(a.conversation, b.conversation, CONVERSATION_FIELDS) &&
+    sameFields(a.user, b.user, ACCOUNT_FIELDS) &&
+    sameFields(a.bot, b.bot, ACCOUNT_FIELDS)
+  );
 }
 
 /**
@@ -130,10 +142,13 @@ export class ConversationReferences {
     return found;
   }
 
-  /** A fresh copy the caller may hand to botbuilder, which is free to modify it. */
+  /**
+   * A fresh copy the caller may hand to botbuilder, which is free to modify it: made as what is kept of a reference
+   * (plain fields, two levels), which is all a stored one holds. structuredClone cost about 40 µs per send.
+   */
   async get(owner: ReferenceOwner): Promise<Partial<ConversationReference> | undefined> {
     const stored = owner.kind === 'agent' ? await this.agentReference(owner) : await this.store.get(owner);
-    return stored ? structuredClone(stored.reference) : undefined;
+    return stored ? storedReference(stored.reference) : undefined;
   }
 
   private async agentReference(owner: ReferenceOwner): Promise<StoredReference | undefined> {

@@ -94,6 +94,46 @@ describe('conversation references', () => {
     expect((await references.get(ann))?.serviceUrl).toBe('https://smba.example/amer/');
   });
 
+  it('tells an address from its fields, not their order; a change in a nested field is a change', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    const store = countingStore();
+    const references = new ConversationReferences(store, clock);
+    await references.save(ann, inbound('in-1'));
+    const reordered = {
+      bot: { id: 'relaydesk' },
+      user: { id: '29:ann' },
+      conversation: { tenantId: 'contoso', id: 'a:chat-1' },
+      serviceUrl: 'https://smba.example/emea/',
+      channelId: 'msteams',
+      activityId: 'in-2',
+    } as Partial<ConversationReference>;
+    await references.save(ann, reordered);
+    expect(store.puts).toBe(1);
+    await references.save(ann, {
+      ...reordered,
+      conversation: { id: 'a:chat-1', tenantId: 'fabrikam' },
+    } as Partial<ConversationReference>);
+    expect(store.puts).toBe(2);
+  });
+
+  it('hands out a copy each time: what a sender changes in one is not in the next', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
+    const references = new ConversationReferences(countingStore(), clock);
+    const alex: ReferenceOwner = { kind: 'agent', id: 'aad-alex' };
+    for (const owner of [alex, ann]) {
+      await references.save(owner, inbound('in-1'));
+      const first = await references.get(owner);
+      if (!first?.conversation || !first.user) throw new Error('expected a reference');
+      first.conversation.id = 'a:chat-1;messageid=42';
+      first.user.id = 'changed';
+      first.serviceUrl = 'https://elsewhere.example/';
+      expect(await references.get(owner)).toEqual({
+        ...inbound('in-1'),
+        conversation: { id: 'a:chat-1', tenantId: 'contoso' },
+      });
+    }
+  });
+
   it('writes an unchanged address again after an hour, so its time stays recent', async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 5, 10, 0, 0));
     const store = countingStore();
