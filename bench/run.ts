@@ -224,30 +224,37 @@ class Bench {
   /** The relay scenario: the echo bot and Relaydesk side by side, one row each per concurrency level. */
   async relayScenario(): Promise<void> {
     const { settings } = this;
-    const agents = Array.from({ length: settings.agents }, (_, index) => benchAgent(index + 1));
+    const perAgent = settings.relaySessionsPerAgent;
+    const agents = Array.from({ length: Math.ceil(settings.agents / perAgent) }, (_, index) =>
+      benchAgent(index + 1),
+    );
     const customers = Array.from({ length: settings.agents }, (_, index) =>
       benchCustomer('relay', index + 1),
     );
-    log(`starting the echo bot and Relaydesk (${settings.agents} agents)`);
+    log(`starting the echo bot and Relaydesk (${agents.length} agents)`);
+    const capacity = perAgent > 1 ? { MAX_SESSIONS: String(perAgent), AGENT_CAPACITY: String(perAgent) } : {};
     const [echo, desk] = await Promise.all([
       this.start('echo', 'echo'),
-      this.start('relaydesk', 'relay', { AGENT_IDS: agents.map((agent) => agent.aadObjectId).join(',') }),
+      this.start('relaydesk', 'relay', {
+        AGENT_IDS: agents.map((agent) => agent.aadObjectId).join(','),
+        ...capacity,
+      }),
     ]);
     const http = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
     try {
       const setupStart = performance.now();
       const sessions = await this.activeSessions(desk, http, agents, customers);
-      const perAgent = new Map<string, number>();
+      const byAgent = new Map<string, number>();
       for (const session of sessions)
-        perAgent.set(session.agent.aadObjectId, (perAgent.get(session.agent.aadObjectId) ?? 0) + 1);
-      const spread = [...perAgent.values()];
+        byAgent.set(session.agent.aadObjectId, (byAgent.get(session.agent.aadObjectId) ?? 0) + 1);
+      const spread = [...byAgent.values()];
       log(
-        `${sessions.length} Active sessions on ${perAgent.size} agents (${Math.min(...spread)}–${Math.max(...spread)} each) ` +
+        `${sessions.length} Active sessions on ${byAgent.size} agents (${Math.min(...spread)}–${Math.max(...spread)} each) ` +
           `in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`,
       );
-      if (perAgent.size !== agents.length) {
+      if (byAgent.size !== agents.length) {
         this.notes.push(
-          `Routing put the ${sessions.length} relay sessions on ${perAgent.size} of ${agents.length} agents.`,
+          `Routing put the ${sessions.length} relay sessions on ${byAgent.size} of ${agents.length} agents.`,
         );
       }
       const agentOf = new Map(
@@ -268,7 +275,9 @@ class Bench {
         },
         {
           target: desk,
-          scenario: `Relaydesk: customer POST → card in agent chat (${settings.agents} Active sessions)`,
+          scenario:
+            `Relaydesk: customer POST → card in agent chat (${settings.agents} Active sessions` +
+            (perAgent > 1 ? `, ${perAgent} per agent)` : ')'),
           deliverTo: (c: TestCustomer) => agentOf.get(c.userId)!,
         },
       ];

@@ -12,8 +12,14 @@ export interface BenchSettings {
    * bots at different speeds.
    */
   readonly rounds: number;
-  /** Agents in the relay scenario, each with one Active session (and as many customers). */
+  /** Active sessions (and customers) in the relay scenario: one per agent unless relaySessionsPerAgent says more. */
   readonly agents: number;
+  /**
+   * Sessions each agent of the relay scenario works at once. With one (the default), every message is for the session
+   * the agent has open, and their panel shows nothing new; with more, most are for sessions in the background, so
+   * each one changes the panel (its unread count) and the panel card is updated too.
+   */
+  readonly relaySessionsPerAgent: number;
   /**
    * Untimed messages before a server's first timed row, at least: warm-up goes on in batches until the server's
    * CPU per message settles (two batches within WARMUP_SETTLED of each other), at most 4× this.
@@ -43,7 +49,11 @@ export const SETTINGS_HELP: readonly [string, string][] = [
   ['BENCH_MESSAGES', 'timed messages per row (default 2000)'],
   ['BENCH_CONCURRENCY', 'comma-separated POSTs in flight, one row each (default 1,16)'],
   ['BENCH_ROUNDS', 'rounds a row is sent in, the two bots in turn (default 5)'],
-  ['BENCH_AGENTS', 'agents = customers = Active sessions in the relay scenario (default 20)'],
+  ['BENCH_AGENTS', 'customers = Active sessions in the relay scenario (default 20)'],
+  [
+    'BENCH_RELAY_SESSIONS_PER_AGENT',
+    'sessions each relay agent works at once (default 1: every message is for the open session)',
+  ],
   [
     'BENCH_WARMUP',
     'untimed messages at least before a server is timed, until its CPU per message settles (default 5000)',
@@ -103,6 +113,7 @@ export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string):
     concurrency: integers(env, 'BENCH_CONCURRENCY', [1, 16], 1, 256),
     rounds: integer(env, 'BENCH_ROUNDS', 5, 1, 50),
     agents: integer(env, 'BENCH_AGENTS', 20, 1, 200),
+    relaySessionsPerAgent: integer(env, 'BENCH_RELAY_SESSIONS_PER_AGENT', 1, 1, 20),
     warmup: integer(env, 'BENCH_WARMUP', 5000, 0, 50_000),
     sessions: integer(env, 'BENCH_SESSIONS', 200, 1, 2000),
     memoryWarmup: integer(env, 'BENCH_MEMORY_WARMUP', 100, 0, 2000),
