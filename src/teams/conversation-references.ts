@@ -48,15 +48,15 @@ function primitives(
  * whatever else a sender nests in `from` or `conversation` is neither stored nor walked.
  */
 export function storedReference(reference: Partial<ConversationReference>): Partial<ConversationReference> {
+  // Assigned field by field, not spread: it is made for every inbound message and every send.
+  const kept: Record<string, unknown> = primitives(reference, REFERENCE_FIELDS) ?? {};
   const user = primitives(reference.user, ACCOUNT_FIELDS);
+  if (user) kept['user'] = user;
   const bot = primitives(reference.bot, ACCOUNT_FIELDS);
+  if (bot) kept['bot'] = bot;
   const conversation = primitives(reference.conversation, CONVERSATION_FIELDS);
-  return {
-    ...primitives(reference, REFERENCE_FIELDS),
-    ...(user ? { user } : {}),
-    ...(bot ? { bot } : {}),
-    ...(conversation ? { conversation } : {}),
-  } as unknown as Partial<ConversationReference>;
+  if (conversation) kept['conversation'] = conversation;
+  return kept;
 }
 
 function keyOf(owner: ReferenceOwner): string {
