@@ -102,6 +102,21 @@ export async function refreshPanel(
   );
 }
 
+/**
+ * Re-sends the agent's panel card only when it would show something other than `before` (the agent as they were
+ * before a change): a session's sentiment can change without crossing the alert threshold, and the panel shows no
+ * more than the alert.
+ */
+export async function refreshPanelIfShown(
+  deps: Pick<DeskPorts, 'notifier' | 'settings'>,
+  before: AgentDocument,
+  agent: AgentDocument,
+): Promise<void> {
+  const threshold = deps.settings.workstream.sentimentThreshold;
+  if (JSON.stringify(panelView(before, threshold)) === JSON.stringify(panelView(agent, threshold))) return;
+  await refreshPanel(deps, agent);
+}
+
 /** What the panel says to an agent the desk set Inactive after they let an offer time out. */
 export const INACTIVE_AFTER_MISS =
   'You missed a conversation request, so your presence is now Inactive: choose a presence to get requests again.';

@@ -12,12 +12,12 @@ import {
   recordCustomerMessageOnWorkItem,
   routeCustomerMessage,
 } from '../domain/work-item';
-import { refreshPanel, updateAgent } from './agents';
+import { refreshPanelIfShown, updateAgent } from './agents';
 import { tellConsultants } from './consult-thread';
 import { findContact } from './contacts';
 import { capText, customerWording } from './customer-wording';
 import type { DeskPorts } from './desk-context';
-import type { CustomerDocument, WorkItemDocument } from './documents';
+import type { AgentDocument, CustomerDocument, WorkItemDocument } from './documents';
 import { countForSupervisors } from './monitor-sessions';
 import { dispatchOffers, type OfferPorts } from './offers';
 import { admitToQueue } from './queue-overflow';
@@ -307,13 +307,13 @@ async function relayToAgent(
   const sentiment = conversationSentiment(doc.item.sentimentScores);
   // A message to the session the agent has open, its sentiment unchanged, changes nothing on the panel: neither the
   // agent's row nor their panel card is written again (an update in place that shows nothing new spends a call).
-  let panelChanged = false;
+  let before: AgentDocument | undefined;
   const agent = await updateAgent(deps, agentId, (current) => {
     const panel = findSession(current.panel, doc.item.id)
       ? recordCustomerMessage(current.panel, doc.item.id, sentiment)
       : current.panel;
-    panelChanged = panel !== current.panel;
-    return panelChanged ? { ...current, panel } : current;
+    before = panel !== current.panel ? current : undefined;
+    return before ? { ...current, panel } : current;
   });
   await deps.notifier.toAgent(
     agentId,
@@ -324,7 +324,7 @@ async function relayToAgent(
       deps.settings.workstream.sentimentThreshold,
     ),
   );
-  if (panelChanged) await refreshPanel(deps, agent);
+  if (before) await refreshPanelIfShown(deps, before, agent);
   // Consultants follow it in the tab; the item's own count keeps a conversation without any from reading them.
   await tellConsultants(deps, doc, sentiment);
 }

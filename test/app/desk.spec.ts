@@ -323,6 +323,18 @@ describe('desk', () => {
       });
     });
 
+    it('a change of sentiment the panel does not show (no alert either way) is kept, with no panel update', async () => {
+      const { ports, notifier, workItemId } = await neutralWithAlice();
+      notifier.clear();
+      await receiveCustomerMessage(ports, customer('c1', 'Thanks, that is great, you are wonderful!'));
+      expect(notifier.viewsTo('alice', 'customer-message')).toHaveLength(1);
+      expect(notifier.viewsTo('alice', 'panel')).toEqual([]);
+      const alice = await ports.agentRecords.get('alice');
+      expect(alice?.panel.sessions.find((session) => session.id === workItemId)?.sentiment).toMatch(
+        /positive/i,
+      );
+    });
+
     it('a message to the session the agent has open, its sentiment unchanged, sends no panel update', async () => {
       const { ports, notifier, workItemId } = await neutralWithAlice();
       notifier.clear();
@@ -334,6 +346,7 @@ describe('desk', () => {
       ]);
       expect(notifier.viewsTo('alice', 'panel')).toEqual([]);
       await focus(ports, 'alice', 'home');
+      notifier.clear();
       await receiveCustomerMessage(ports, customer('c1', 'Are you there?'));
       expect(notifier.lastPanel('alice')?.rows.find((r) => r.id === workItemId)).toMatchObject({
         badge: '1',
