@@ -305,8 +305,9 @@ async function relayToAgent(
   const agentId = doc.item.assignedAgentId;
   if (!agentId) return;
   const sentiment = conversationSentiment(doc.item.sentimentScores);
-  // A message to the session the agent has open, its sentiment unchanged, changes nothing on the panel: neither the
-  // agent's row nor their panel card is written again (an update in place that shows nothing new spends a call).
+  // A message to the session the agent has open, its sentiment unchanged, changes nothing on the panel: the agent's
+  // row is not written again. The panel card is updated only when it would show something else (an update in place
+  // that shows nothing new spends a call): a sentiment that changes without crossing the alert threshold is kept.
   let before: AgentDocument | undefined;
   const agent = await updateAgent(deps, agentId, (current) => {
     const panel = findSession(current.panel, doc.item.id)
