@@ -1,4 +1,5 @@
 import { receiveCustomerMessage } from '../../src/app/customers';
+import { focus } from '../../src/app/session-actions';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,9 +129,17 @@ describe('a store written by 0.1, opened by this version', () => {
       text: 'It works now, thanks',
     });
     expect(outcome).toEqual({ kind: 'relayed', workItemId: 'id-1', agentId: 'alice' });
-    // Alice's panel goes on from revision 6, so no card 0.1 sent is taken for a newer one.
+    expect(harness.notifier.viewsTo('alice', 'customer-message').map((view) => view.text)).toEqual([
+      'It works now, thanks',
+    ]);
+    // Alice's row goes on from revision 6 (the session's sentiment changed; her panel, focused on it, shows nothing
+    // new), so no card 0.1 sent is taken for a newer one: her next panel carries revision 8.
+    const alice = await harness.ports.agentRecords.get('alice');
+    expect(alice?.revision).toBe(7);
+    expect(alice?.panel.sessions[0]?.sentiment).not.toBe('Neutral');
+    await focus(harness.ports, 'alice', 'home');
     expect(harness.notifier.lastPanel('alice')?.rows.map((row) => row.id)).toEqual(['home', 'id-1']);
-    expect(harness.notifier.sent.filter((sent) => sent.target?.kind === 'panel').at(-1)?.version).toBe(7);
+    expect(harness.notifier.sent.filter((sent) => sent.target?.kind === 'panel').at(-1)?.version).toBe(8);
     expect((await harness.workItem('id-1'))?.transcript.at(-1)).toMatchObject({
       seq: 4,
       from: 'customer',
