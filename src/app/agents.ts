@@ -3,6 +3,7 @@ import { emptyAgentSessions, usedCapacityUnits } from '../domain/agent-sessions'
 import { presenceAfterCapacityChange } from '../domain/presence';
 import { PANEL_CARD, type DeskPorts } from './desk-context';
 import type { AgentDocument } from './documents';
+import type { PanelView } from './views';
 import { panelView } from './view-builders';
 
 /** The revision a panel card rendered from this agent shows. */
@@ -92,14 +93,11 @@ export async function refreshPanel(
   agent: AgentDocument,
   notice?: string,
 ): Promise<void> {
-  await deps.notifier.toAgent(
-    agent.id,
-    panelView(agent, deps.settings.workstream.sentimentThreshold, notice),
-    {
-      target: PANEL_CARD,
-      version: panelVersion(agent),
-    },
-  );
+  await sendPanel(deps, agent, panelView(agent, deps.settings.workstream.sentimentThreshold, notice));
+}
+
+function sendPanel(deps: Pick<DeskPorts, 'notifier'>, agent: AgentDocument, view: PanelView): Promise<void> {
+  return deps.notifier.toAgent(agent.id, view, { target: PANEL_CARD, version: panelVersion(agent) });
 }
 
 /**
@@ -113,8 +111,10 @@ export async function refreshPanelIfShown(
   agent: AgentDocument,
 ): Promise<void> {
   const threshold = deps.settings.workstream.sentimentThreshold;
-  if (JSON.stringify(panelView(before, threshold)) === JSON.stringify(panelView(agent, threshold))) return;
-  await refreshPanel(deps, agent);
+  const view = panelView(agent, threshold);
+  // Both views are made by panelView from the same fields, so their JSON compares them.
+  if (JSON.stringify(panelView(before, threshold)) === JSON.stringify(view)) return;
+  await sendPanel(deps, agent, view);
 }
 
 /** What the panel says to an agent the desk set Inactive after they let an offer time out. */
