@@ -1,10 +1,12 @@
 import type { Logger } from '../app/ports';
 import type { CallLog } from '../domain/call-budget';
 import { DEFAULTS, type OutboxOptions } from './outbox-options';
-import type { AppendClaim, AppendResult, OutboxMessage } from './outbox-store';
+import type { AppendClaim, AppendResult, OutboxMessage, RecipientHead } from './outbox-store';
 
 /** Recipients whose call logs are kept, at most; beyond it the map starts afresh (a log is only a hint here). */
 const MAX_CALL_LOGS = 10_000;
+/** Heads handed over and not taken, at most: only appends whose transaction rolled back leave one behind. */
+const MAX_HANDED_HEADS = 10_000;
 
 /**
  * What an append takes besides its entry: the lease for this dispatcher and, for an agent's Teams chat, the tenant
@@ -46,6 +48,31 @@ export class AppendClaims {
     if (!callLog) return;
     if (this.callLogs.size >= MAX_CALL_LOGS && !this.callLogs.has(ownerKey)) this.callLogs.clear();
     this.callLogs.set(ownerKey, callLog);
+  }
+}
+
+/**
+ * The head each recipient's last append handed over (AppendResult.head), until the run that append starts takes it.
+ * Every append to the recipient replaces it or, handing none, removes it: a run never sends as the head an entry that
+ * another append may have put something before (a more urgent one) or behind (a newer render of its slot).
+ */
+export class HandedHeads {
+  private readonly heads = new Map<string, RecipientHead>();
+
+  keep(ownerKey: string, head: RecipientHead | undefined): void {
+    if (!head) {
+      this.heads.delete(ownerKey);
+      return;
+    }
+    if (this.heads.size >= MAX_HANDED_HEADS) this.heads.clear();
+    this.heads.set(ownerKey, head);
+  }
+
+  /** `head` when it is still the recipient's last append's (it is then taken), else undefined: the run reads the head. */
+  take(ownerKey: string, head: RecipientHead | undefined): RecipientHead | undefined {
+    if (!head || this.heads.get(ownerKey) !== head) return undefined;
+    this.heads.delete(ownerKey);
+    return head;
   }
 }
 

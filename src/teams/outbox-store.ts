@@ -77,6 +77,11 @@ export interface AppendResult {
   readonly claimedUntil?: number;
   /** The tenant call asked for with the lease was reserved too: the run's first send uses it. */
   readonly callReserved?: boolean;
+  /**
+   * The recipient's head as `head` would read it once the append commits, when the store can tell it (SQLite, the
+   * entry alone in the queue, the lease taken with it): the run the append starts need not read it back.
+   */
+  readonly head?: RecipientHead;
 }
 
 /** One call of a tenant's slot (Teams' per-tenant limit), reserved for a send. */

@@ -7,8 +7,14 @@ import { PacedCards } from './outbox-paced-cards';
 import { RecipientTimers, RefreshPacer } from './outbox-refresh';
 import { settledWithin } from './within';
 import { BUSY_RECHECK_MS, DEFAULTS, type OutboxOptions } from './outbox-options';
-import { ownerKeyOf, type OutboxEntry, type OutboxMessage, type OutboxStore } from './outbox-store';
-import { AppendClaims, reportAppend } from './outbox-claims';
+import {
+  ownerKeyOf,
+  type OutboxEntry,
+  type OutboxMessage,
+  type OutboxStore,
+  type RecipientHead,
+} from './outbox-store';
+import { AppendClaims, HandedHeads, reportAppend } from './outbox-claims';
 
 export type { OutboxOptions } from './outbox-options';
 export type { OutboxEntry, OutboxMessage } from './outbox-store';
@@ -45,6 +51,7 @@ export class Outbox {
   /** The entry on its way to each recipient. */
   private readonly inFlight = new Map<string, string>();
   private readonly claims: AppendClaims;
+  private readonly handedHeads = new HandedHeads();
   private readonly pacedCards: PacedCards;
   private readonly refreshes: RefreshPacer;
   private readonly rechecks = new RecipientTimers();
@@ -102,12 +109,13 @@ export class Outbox {
     const claim =
       sendsAfter && !this.runs.has(ownerKey) ? await this.claims.claimFor(message, ownerKey, now) : undefined;
     const appended = await this.store.append(message, now, claim);
+    const { claimedUntil, callReserved, head } = appended;
+    this.handedHeads.keep(ownerKey, head);
     if (!reportAppend(this.logger, this.options.queueWarnLength, ownerKey, message, appended)) return;
-    const { claimedUntil, callReserved } = appended;
     if (!sendsAfter) return;
     const start = () => {
       this.claims.committed(ownerKey, claim, callReserved);
-      return this.run(ownerKey, claimedUntil);
+      return this.run(ownerKey, claimedUntil, this.handedHeads.take(ownerKey, head));
     };
     const started = this.options.awaitDelivery ? start : () => void start();
     if (this.options.afterCommit) await this.options.afterCommit(started, `outbox:${ownerKey}`);
@@ -230,7 +238,7 @@ export class Outbox {
    * Sends to one recipient until its queue is empty or must wait; one run per recipient at a time. A run asked
    * for while one is under way makes that one look again before it ends, so no entry is left behind.
    */
-  private run(ownerKey: string, claimedUntil?: number): Promise<RunResult> {
+  private run(ownerKey: string, claimedUntil?: number, handed?: RecipientHead): Promise<RunResult> {
     const active = this.runs.get(ownerKey);
     if (active) {
       active.again = true;
@@ -240,9 +248,9 @@ export class Outbox {
     this.runs.set(ownerKey, entry);
     entry.promise = (async (): Promise<RunResult> => {
       try {
-        for (let claimed = claimedUntil; ; claimed = undefined) {
+        for (let claimed = claimedUntil, head = handed; ; claimed = undefined, head = undefined) {
           entry.again = false;
-          const result = await this.runOnce(ownerKey, claimed);
+          const result = await this.runOnce(ownerKey, claimed, head);
           // Checked and ended in one synchronous step, so a run asked for now starts afresh.
           if (!entry.again || this.stopping || result === 'busy' || result === 'failed') {
             this.runs.delete(ownerKey);
@@ -261,8 +269,11 @@ export class Outbox {
     return entry.promise;
   }
 
-  /** One look at the recipient: its lease claimed (or already taken with an append, until `claimedUntil`), then sends. */
-  private async runOnce(ownerKey: string, claimedUntil?: number): Promise<RunResult> {
+  /**
+   * One look at the recipient: its lease claimed (or already taken with an append, until `claimedUntil`), then sends,
+   * the first time the head the append handed over, if any.
+   */
+  private async runOnce(ownerKey: string, claimedUntil?: number, handed?: RecipientHead): Promise<RunResult> {
     if (this.stopping) return 'stopped';
     const claim =
       claimedUntil !== undefined
@@ -277,8 +288,8 @@ export class Outbox {
     }
     this.leases.set(ownerKey, claim.until);
     try {
-      for (;;) {
-        const step = this.stopping ? 'stopped' : await this.sendHead(ownerKey);
+      for (let head = handed; ; head = undefined) {
+        const step = this.stopping ? 'stopped' : await this.sendHead(ownerKey, head);
         switch (step) {
           case 'next':
             continue;
@@ -301,10 +312,11 @@ export class Outbox {
     }
   }
 
-  /** Sends the recipient's head entry and takes it off the queue, or leaves it there for later. */
-  private async sendHead(ownerKey: string): Promise<Step> {
+  /** Sends the recipient's head entry (read, or as an append handed it over) and takes it off the queue, or leaves it. */
+  private async sendHead(ownerKey: string, handed?: RecipientHead): Promise<Step> {
     const now = this.options.now();
-    const { entry, leaseHolder, failures, callLog, superseded } = await this.store.head(ownerKey, now);
+    const { entry, leaseHolder, failures, callLog, superseded } =
+      handed ?? (await this.store.head(ownerKey, now));
     if (!entry) return 'empty';
     if (leaseHolder !== this.holder) return 'lost';
     if (superseded) return this.dropSuperseded(ownerKey, entry);

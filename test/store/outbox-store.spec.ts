@@ -192,6 +192,49 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     expect(await storeA.pending()).toBe(6);
   });
 
+  it('an append that makes its entry the only one and takes the lease hands over the head as head() reads it, on SQLite', async () => {
+    const recipient = 'agent:agent-hh';
+    const claimAt = (now: number) => ({ holder: 'worker-a', until: now + LEASE_MS });
+    const callLog = { recent: [T0 - 500], minutes: [[T0 - 60_000, 1]] as [number, number][] };
+    // A send before: its call log stays on the recipient's row.
+    const before = await storeA.append(message('agent-hh', 'before'), T0, claimAt(T0));
+    const { entry: sent } = await storeA.head(recipient, T0);
+    expect(await storeA.remove(recipient, [sent!.id], 'worker-a', T0 + LEASE_MS, callLog)).toBe('empty');
+    const card = message('agent-hh', 'card', {
+      slot: 'relay',
+      version: 3,
+      replyToId: 'activity-1',
+      label: 'relayed',
+      priority: 1,
+      view: { kind: 'customer-message', text: 'my router' },
+      batch: 'relay',
+    });
+    const handed = await storeA.append(card, T0 + 10, claimAt(T0 + 10));
+    const read = await storeA.head(recipient, T0 + 10);
+    if (backend.name !== 'SQLite') {
+      // PostgreSQL: another instance's entry could stand before it unseen by the append; the run reads the head.
+      expect([before.head, handed.head]).toEqual([undefined, undefined]);
+      return;
+    }
+    expect(before.head?.entry?.relaydeskId).toBe('before');
+    expect(read.entry?.relaydeskId).toBe('card');
+    expect(read.callLog).toEqual(callLog);
+    expect(handed.head).toEqual(read);
+    // Text that does not read back as written (half a surrogate pair, a NUL): the head is read as stored.
+    const hostile = { replyToId: '\ud800', label: 'a\u0000b' };
+    const lone = await storeA.append(message('agent-jj', 'lone', hostile), T0, claimAt(T0));
+    expect(lone.claimedUntil).toBe(T0 + LEASE_MS);
+    expect(lone.head).toBeUndefined();
+    const stored = (await storeA.head('agent:agent-jj', T0)).entry;
+    expect(stored?.label).toBe('a\ufffdb');
+    expect(stored?.replyToId).toMatch(/^\ufffd+$/);
+    // Behind an entry, or without the lease: nothing is handed over.
+    expect(
+      (await storeA.append(message('agent-hh', 'second'), T0 + 10, claimAt(T0 + 10))).head,
+    ).toBeUndefined();
+    expect((await storeA.append(message('agent-ii', 'free'), T0)).head).toBeUndefined();
+  });
+
   it("an append that takes the lease reserves the run's first tenant call with it on SQLite, only while the slot has room", async () => {
     if (backend.name !== 'SQLite') {
       // PostgreSQL: the send reserves its call by itself (the slot's row is not held locked by the use case).

@@ -206,6 +206,38 @@ describe.each(EDGE_BACKENDS)('the outbox on $name', (backend) => {
       }
     });
 
+    it('sends the entry an append found the queue empty for without reading it back, unless another append came since', async () => {
+      const heads = jest.spyOn(SqlOutboxStore.prototype, 'head');
+      try {
+        const made: { rig?: Rig } = {};
+        const afterCommit = (hook: () => unknown, key: string) => made.rig!.database.afterCommit(hook, key);
+        made.rig = rig({ awaitDelivery: true, afterCommit });
+        const { outbox, database } = made.rig;
+        await database.transaction(() => outbox.enqueue(text(ALICE, 'alone')));
+        expect(texts(ALICE)).toEqual(['alone']);
+        // SQLite hands the head over; on PostgreSQL another instance's entry could stand before it, so it is read.
+        expect(heads.mock.calls.length).toBe(backend.name === 'SQLite' ? 0 : 1);
+        // A more urgent message queued in the same transaction, after the one that found the queue empty, goes first.
+        await database.transaction(async () => {
+          await outbox.enqueue({ ...text(BOB, 'notice'), priority: 2 });
+          await outbox.enqueue({ ...text(BOB, 'urgent'), priority: 0 });
+        });
+        expect(texts(BOB)).toEqual(['urgent', 'notice']);
+        // An append whose transaction rolled back hands nothing over: only what was committed is sent.
+        await expect(
+          database.transaction(async () => {
+            await outbox.enqueue(text(ALICE, 'rolled back'));
+            throw new Error('the use case failed');
+          }),
+        ).rejects.toThrow('the use case failed');
+        await database.transaction(() => outbox.enqueue(text(ALICE, 'committed')));
+        expect(texts(ALICE)).toEqual(['alone', 'committed']);
+        expect(await outbox.pending()).toBe(0);
+      } finally {
+        heads.mockRestore();
+      }
+    });
+
     it('delivers one recipient’s messages in the order they were queued, through 503s, each once', async () => {
       const { outbox, delays } = rig();
       for (let n = 1; n <= 3; n += 1) await outbox.enqueue(text(ALICE, `message ${n}`));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
-import { sql, type Expression, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable } from 'kysely';
 import { compiledOnce } from './compiled-once';
 import {
   outboxEntryColumns,
@@ -9,7 +9,7 @@ import {
   type OutboxOwner,
   type OutboxPlace,
 } from './outbox';
-import type { Database } from './schema';
+import type { Database, OutboxEntriesTable } from './schema';
 import { ONE_ROW } from './one-row';
 import { reserveTenantCall } from './teams-tenant-calls';
 
@@ -34,6 +34,15 @@ export interface AppendOutcome {
   readonly outdated?: { readonly version: number; readonly newest: number };
   readonly claimedUntil?: number;
   readonly callReserved?: boolean;
+  /** The queue's head as it stands after this append, when `handHead` asked for it and it can be told (see there). */
+  readonly head?: AppendedHead;
+}
+
+/** The entry an append made the head of an empty queue, as stored, with its recipient's backoff count and call log. */
+export interface AppendedHead {
+  readonly row: Selectable<OutboxEntriesTable>;
+  readonly failures: number;
+  readonly callLog: string | null;
 }
 
 /** The lease an append takes for its dispatcher when the recipient is free, and the tenant call to reserve with it. */
@@ -265,18 +274,36 @@ const insertEntry = compiledOnce((db, v: EntryColumns & { id: string; recipient:
     .values({ id: v.id, recipient: v.recipient, seq: v.seq, enqueued_at: v.enqueued_at, ...contentOf(v) }),
 );
 
+/** Half a surrogate pair, which SQLite's UTF-8 text cannot hold: it reads back as U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether every string of the row reads back as it was written: none holds a NUL (replaced as it is bound) or half a
+ * surrogate pair. A hostile activity id does (a reply is threaded to it), and the head is then read back as stored.
+ */
+function readsBackAsWritten(row: Readonly<Record<string, unknown>>): boolean {
+  return Object.values(row).every(
+    (value) => typeof value !== 'string' || !(value.includes('\u0000') || LONE_SURROGATE.test(value)),
+  );
+}
+
 /**
  * Queues a message behind the recipient's pending entries, in the caller's transaction. A slot update coalesces with
  * a pending update of the same slot that is not at the head (the head may be on its way): it takes that entry's
  * place, and the older card is never sent. A versioned slot update older than the newest queued for its slot is not
  * queued. Two statements for a message (the recipient row with the first place, the insert), four at most for a
  * slot update (and the lease, when the append takes it); no queue is read whole.
+ *
+ * With `handHead`, an append that made its entry the only one in the queue and took the lease returns the entry as
+ * stored: the head the dispatcher would read next, as long as nothing else is appended meanwhile (the caller makes
+ * sure; on SQLite only, where transactions run one at a time, so no other writer's entry can stand unseen before it).
  */
 export async function appendOutboxMessage(
   trx: Kysely<Database>,
   message: OutboxMessageRow,
   now: number,
   claim?: AppendClaim,
+  handHead = false,
 ): Promise<AppendOutcome> {
   const recipient = recipientOf(message.owner);
   const place = await takeOutboxPlace(trx, message.owner);
@@ -294,6 +321,11 @@ export async function appendOutboxMessage(
     await replaceEntry(trx, { ...columns, id: randomUUID(), takenId: taken.id });
     return claimed(trx, recipient, { length: seq - headSeq, replacedId: taken.id }, place, now, claim);
   }
-  await insertEntry(trx, { ...columns, id: randomUUID(), recipient, seq });
-  return claimed(trx, recipient, { length: seq - headSeq + 1 }, place, now, claim);
+  const row = { ...columns, id: randomUUID(), recipient, seq };
+  await insertEntry(trx, row);
+  const outcome = await claimed(trx, recipient, { length: seq - headSeq + 1 }, place, now, claim);
+  // The only entry, and the lease this append's: the run it starts sends this row first without reading it back.
+  const alone =
+    handHead && place.headSeq === null && outcome.claimedUntil !== undefined && readsBackAsWritten(row);
+  return alone ? { ...outcome, head: { row, failures: place.failures, callLog: place.callLog } } : outcome;
 }

@@ -85,6 +85,9 @@ export interface OutboxPlace {
    * the queue's length (only logged, for a long queue) may then be one too many.
    */
   readonly headSeq: number | null;
+  /** The recipient's backoff count and call log (JSON), as the row holds them. */
+  readonly failures: number;
+  readonly callLog: string | null;
 }
 
 /** takeOutboxSeq, also telling the lease as it stands once the row is locked: an append need not take it twice. */
@@ -101,6 +104,8 @@ export async function takeOutboxPlace(trx: Kysely<Database>, owner: OutboxOwner)
     leaseHolder: row.lease_holder,
     leaseUntil: row.lease_until,
     headSeq: row.head_seq ?? null,
+    failures: row.backoff_failures,
+    callLog: row.call_log,
   };
 }
 
@@ -117,6 +122,8 @@ const takeSeqStatement = compiledOnce((db, v: { recipient: string; kind: OutboxO
       'next_seq',
       'lease_holder',
       'lease_until',
+      'backoff_failures',
+      'call_log',
       // The queue's length comes with the place (a statement of its own before, for every append).
       eb
         .selectFrom('outbox_entries')
