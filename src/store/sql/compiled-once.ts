@@ -112,11 +112,16 @@ export function compiledOnce<P extends object, R>(
   };
 }
 
-/** A statement with neither values nor identifiers that vary (a savepoint's), run as its text. */
-export function rawStatement(text: string): (db: Kysely<Database>) => Promise<QueryResult<unknown>> {
+/**
+ * A statement with neither values nor identifiers that vary (a savepoint's), run as its text: at once when it can run
+ * directly (then there is nothing to wait for: undefined), or else through Kysely, whose promise is returned. A
+ * savepoint's statements run four times per nested transaction, and awaiting each cost promises the unit of work's
+ * async tracking pays for too.
+ */
+export function rawStatement(text: string): (db: Kysely<Database>) => Promise<unknown> | undefined {
   const compiled = CompiledQuery.raw(text);
-  return async (db) => {
+  return (db) => {
     if (db.getExecutor().plugins.length > 0) return sql.raw(text).execute(db);
-    return directRunners.get(db)?.(text, []) ?? db.executeQuery(compiled);
+    return directRunners.get(db)?.(text, []) ? undefined : db.executeQuery(compiled);
   };
 }

@@ -71,26 +71,9 @@ export function unitsOfWork(): UnitsOfWork {
   };
   return {
     current: () => openUnit()?.trx,
-    async transaction(begin, work) {
+    transaction(begin, work) {
       const unit = openUnit();
-      if (unit) return inSavepoint(unit, work);
-      let hooks: Unit['hooks'] = [];
-      const result = await begin(async (trx) => {
-        const fresh: Unit = { trx, open: true, hooks: [], savepoints: 0 };
-        hooks = fresh.hooks;
-        try {
-          return await storage.run(fresh, () => work(trx));
-        } finally {
-          fresh.open = false;
-        }
-      }).catch((error: unknown) => {
-        throw error instanceof RestartTransactionError ? error.conflict : error;
-      });
-      // In order, outside the finished transaction's async context: what they start begins transactions of its own.
-      await storage.exit(async () => {
-        for (const { hook } of hooks) await hook();
-      });
-      return result;
+      return unit ? inSavepoint(unit, work) : outermost(begin, work);
     },
     async afterCommit(hook, key) {
       const unit = openUnit();
@@ -100,13 +83,36 @@ export function unitsOfWork(): UnitsOfWork {
     },
     close: () => storage.disable(),
   };
+
+  async function outermost<T>(
+    begin: <R>(inside: (trx: Kysely<Database>) => Promise<R>) => Promise<R>,
+    work: (trx: Kysely<Database>) => Promise<T>,
+  ): Promise<T> {
+    let hooks: Unit['hooks'] = [];
+    const result = await begin(async (trx) => {
+      const fresh: Unit = { trx, open: true, hooks: [], savepoints: 0 };
+      hooks = fresh.hooks;
+      try {
+        return await storage.run(fresh, () => work(trx));
+      } finally {
+        fresh.open = false;
+      }
+    }).catch((error: unknown) => {
+      throw error instanceof RestartTransactionError ? error.conflict : error;
+    });
+    // In order, outside the finished transaction's async context: what they start begins transactions of its own.
+    await storage.exit(async () => {
+      for (const { hook } of hooks) await hook();
+    });
+    return result;
+  }
 }
 
 /** The statements of the n-th savepoint of a transaction, made once (a use case nests a handful). */
 interface SavepointStatements {
-  readonly take: (db: Kysely<Database>) => Promise<unknown>;
-  readonly release: (db: Kysely<Database>) => Promise<unknown>;
-  readonly rollback: (db: Kysely<Database>) => Promise<unknown>;
+  readonly take: (db: Kysely<Database>) => Promise<unknown> | undefined;
+  readonly release: (db: Kysely<Database>) => Promise<unknown> | undefined;
+  readonly rollback: (db: Kysely<Database>) => Promise<unknown> | undefined;
 }
 
 const savepointStatements: SavepointStatements[] = [];
@@ -128,16 +134,21 @@ async function inSavepoint<T>(unit: Unit, work: (trx: Kysely<Database>) => Promi
   unit.savepoints += 1;
   const statements = savepoint(unit.savepoints);
   const hooksBefore = unit.hooks.length;
-  await statements.take(unit.trx);
+  // Each statement is awaited only when it went through Kysely (it ran at once otherwise).
+  const taking = statements.take(unit.trx);
+  if (taking) await taking;
   try {
     const result = await work(unit.trx);
-    await statements.release(unit.trx);
+    const releasing = statements.release(unit.trx);
+    if (releasing) await releasing;
     return result;
   } catch (error) {
     // Undone alone: the enclosing work goes on (or retries this part) from where the savepoint was taken.
     unit.hooks.length = hooksBefore;
-    await statements.rollback(unit.trx);
-    await statements.release(unit.trx);
+    const rolling = statements.rollback(unit.trx);
+    if (rolling) await rolling;
+    const releasing = statements.release(unit.trx);
+    if (releasing) await releasing;
     throw isDeadlock(error) ? new RestartTransactionError(error) : error;
   }
 }
