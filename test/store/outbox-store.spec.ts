@@ -228,6 +228,13 @@ describe.each(EDGE_BACKENDS)('the outbox tables on $name', (backend) => {
     const stored = (await storeA.head('agent:agent-jj', T0)).entry;
     expect(stored?.label).toBe('a\ufffdb');
     expect(stored?.replyToId).toMatch(/^\ufffd+$/);
+    // In the JSON columns the same text is escaped, so it reads back as written: that head is handed over.
+    const inJson = message('agent-kk', 'in json', {
+      view: { kind: 'customer-message', text: 'a\ud800\u0000b' },
+    });
+    const escaped = await storeA.append(inJson, T0, claimAt(T0));
+    expect(escaped.head).toEqual(await storeA.head('agent:agent-kk', T0));
+    expect(escaped.head?.entry?.view).toEqual({ kind: 'customer-message', text: 'a\ud800\u0000b' });
     // Behind an entry, or without the lease: nothing is handed over.
     expect(
       (await storeA.append(message('agent-hh', 'second'), T0 + 10, claimAt(T0 + 10))).head,

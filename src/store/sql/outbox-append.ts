@@ -277,13 +277,20 @@ const insertEntry = compiledOnce((db, v: EntryColumns & { id: string; recipient:
 /** Half a surrogate pair, which SQLite's UTF-8 text cannot hold: it reads back as U+FFFD. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** The columns JSON.stringify wrote: it escapes NULs and half surrogate pairs, so they read back as written. */
+const JSON_COLUMNS: ReadonlySet<string> = new Set(['activity', 'view']);
+
 /**
  * Whether every string of the row reads back as it was written: none holds a NUL (replaced as it is bound) or half a
  * surrogate pair. A hostile activity id does (a reply is threaded to it), and the head is then read back as stored.
+ * The JSON columns, a card's kilobytes, are not scanned for every message.
  */
 function readsBackAsWritten(row: Readonly<Record<string, unknown>>): boolean {
-  return Object.values(row).every(
-    (value) => typeof value !== 'string' || !(value.includes('\u0000') || LONE_SURROGATE.test(value)),
+  return Object.entries(row).every(
+    ([column, value]) =>
+      typeof value !== 'string' ||
+      JSON_COLUMNS.has(column) ||
+      !(value.includes('\u0000') || LONE_SURROGATE.test(value)),
   );
 }
 
