@@ -21,6 +21,8 @@ export interface MemoryFigures {
   readonly rss: number;
   readonly external: number;
   readonly arrayBuffers: number;
+  /** The largest RSS the process has had since it started (getrusage's maxrss), bytes. */
+  readonly peakRss: number;
 }
 
 export interface Probe {

@@ -38,6 +38,8 @@ export interface ReportInput {
   readonly facts: readonly [string, string][];
   readonly relay: readonly RelayRow[];
   readonly idle: readonly IdleRow[];
+  /** Peak RSS of the relay scenario's servers, over their lives. */
+  readonly peak: readonly IdleRow[];
   readonly memory: readonly MemoryRow[];
   readonly notes: readonly string[];
   readonly problems: readonly string[];
@@ -203,6 +205,21 @@ export function idleTable(rows: readonly IdleRow[]): string {
   );
 }
 
+export function peakTable(rows: readonly IdleRow[]): string {
+  const echo = rows.find((row) => row.process === 'echo bot')?.memory.peakRss;
+  return table(
+    ['Process', 'Peak RSS', 'Over the echo bot'],
+    ['l', 'r', 'r'],
+    rows.map(({ process, memory }) => [
+      process,
+      mb(memory.peakRss),
+      echo === undefined || process === 'echo bot'
+        ? ''
+        : `${memory.peakRss >= echo ? '+' : '−'}${mb(Math.abs(memory.peakRss - echo))}`,
+    ]),
+  );
+}
+
 export function renderReport(input: ReportInput): string {
   const collected = input.memory.every((row) => row.collected);
   return [
@@ -233,6 +250,14 @@ export function renderReport(input: ReportInput): string {
           '',
           idleTable(input.idle),
           '',
+          ...(input.peak.length > 0
+            ? [
+                "Peak RSS of the relay scenario's servers since they started (warm-up and timed rows included):",
+                '',
+                peakTable(input.peak),
+                '',
+              ]
+            : []),
         ]
       : []),
     ...(input.notes.length > 0 ? ['## Notes', '', ...input.notes.map((note) => `- ${note}`), ''] : []),

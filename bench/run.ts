@@ -54,6 +54,8 @@ class Bench {
   readonly notes: string[] = [];
   readonly relay: RelayRow[] = [];
   readonly idle: IdleRow[] = [];
+  /** Each server's peak RSS over its life, read after the relay rows (warm-up included). */
+  readonly peak: IdleRow[] = [];
   readonly memory: MemoryRow[] = [];
   private readonly running = new Set<TargetProcess>();
   private nextToken = 1;
@@ -91,6 +93,7 @@ class Bench {
     const target = await TargetProcess.start(spec, {
       startTimeoutMs: START_TIMEOUT_MS,
       lifetimeMs: this.settings.totalTimeoutMs,
+      nodeFlags: this.settings.nodeFlags,
       ...(this.settings.cpuProfileDir ? { cpuProfileDir: this.settings.cpuProfileDir } : {}),
     });
     this.running.add(target);
@@ -332,6 +335,8 @@ class Bench {
           );
         }
       }
+      this.peak.push({ process: 'echo bot', memory: (await echo.probe(false)).memory });
+      this.peak.push({ process: 'Relaydesk', memory: (await desk.probe(false)).memory });
       await this.stop(echo, 'echo bot');
       await this.stop(desk, 'Relaydesk (relay scenario)');
     } finally {
@@ -602,6 +607,10 @@ function machineFacts(settings: BenchSettings): [string, string][] {
     ],
     ['Node', process.version],
     [
+      'Node options of both servers',
+      settings.nodeFlags.length > 0 ? settings.nodeFlags.join(' ') : "none (Node's defaults)",
+    ],
+    [
       'Load average at start (1 / 5 / 15 min)',
       loadavg()
         .map((value) => value.toFixed(2))
@@ -711,6 +720,7 @@ async function main(): Promise<number> {
     ],
     relay: bench.relay,
     idle: bench.idle,
+    peak: bench.peak,
     memory: bench.memory,
     notes: bench.notes,
     problems: bench.problems,

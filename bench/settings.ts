@@ -1,5 +1,6 @@
 /** The benchmark's sizes, from BENCH_* environment variables; every one is bounded. */
 import { resolve } from 'node:path';
+import { checkNodeFlags, packageStartFlags } from '../scripts/start-flags';
 
 export interface BenchSettings {
   /** Timed messages per scenario row. */
@@ -40,6 +41,8 @@ export interface BenchSettings {
   readonly cpuProfileDir?: string;
   /** The parts of the run to do (all by default): a profile or a quick check can run the relay rows alone. */
   readonly scenarios: ReadonlySet<BenchScenario>;
+  /** The Node options both servers run with: `npm start`'s unless BENCH_NODE_FLAGS says otherwise. */
+  readonly nodeFlags: readonly string[];
 }
 
 export const BENCH_SCENARIOS = ['relay', 'postgres', 'memory', 'growth', 'paced'] as const;
@@ -65,6 +68,10 @@ export const SETTINGS_HELP: readonly [string, string][] = [
   ['BENCH_REPORT', 'where the Markdown report goes (default test-artifacts/bench/report.md)'],
   ['BENCH_CPU_PROF', 'a folder: each server process writes a V8 .cpuprofile there (off by default)'],
   ['BENCH_SCENARIOS', `comma-separated parts to run (default all: ${BENCH_SCENARIOS.join(',')})`],
+  [
+    'BENCH_NODE_FLAGS',
+    'Node options of both servers, space-separated, or none (default: those npm start gives Relaydesk)',
+  ],
 ];
 
 function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -106,6 +113,20 @@ function scenarios(env: NodeJS.ProcessEnv): ReadonlySet<BenchScenario> {
   return new Set(names.filter(known));
 }
 
+/**
+ * The Node options of both servers: those `npm start` gives Relaydesk, so the bench measures the server as it is
+ * run, and the echo bot the same ones, so both stand on the same heap settings. BENCH_NODE_FLAGS (space-separated,
+ * or "none" for Node's defaults) replaces them, to measure a change of them in turn.
+ */
+function nodeFlags(env: NodeJS.ProcessEnv): string[] {
+  const raw = env['BENCH_NODE_FLAGS']?.trim();
+  if (raw === undefined || raw === '') return packageStartFlags(resolve(__dirname, '..'));
+  if (raw === 'none') return [];
+  const flags = raw.split(/\s+/);
+  checkNodeFlags(flags, 'BENCH_NODE_FLAGS');
+  return flags;
+}
+
 export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string): BenchSettings {
   const sessionsPerAgent = 10;
   return {
@@ -123,5 +144,6 @@ export function readSettings(env: NodeJS.ProcessEnv, defaultReportPath: string):
     reportPath: env['BENCH_REPORT']?.trim() || defaultReportPath,
     ...(env['BENCH_CPU_PROF']?.trim() ? { cpuProfileDir: resolve(env['BENCH_CPU_PROF'].trim()) } : {}),
     scenarios: scenarios(env),
+    nodeFlags: nodeFlags(env),
   };
 }

@@ -11,7 +11,8 @@ type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> 
 
 /**
  * A server under test in its own process (bench/target.ts), started with --expose-gc so memory is read after a
- * full collection. Every request has a time limit, and the process is SIGKILLed at `lifetimeMs` at the latest.
+ * full collection, and with the Node options `npm start` gives Relaydesk (scripts/start-flags.ts). Every request has
+ * a time limit, and the process is SIGKILLed at `lifetimeMs` at the latest.
  */
 export class TargetProcess {
   private nextId = 1;
@@ -46,14 +47,19 @@ export class TargetProcess {
 
   static start(
     spec: TargetSpec,
-    options: { startTimeoutMs: number; lifetimeMs: number; cpuProfileDir?: string },
+    options: {
+      startTimeoutMs: number;
+      lifetimeMs: number;
+      nodeFlags: readonly string[];
+      cpuProfileDir?: string;
+    },
   ): Promise<TargetProcess> {
     // One folder per process: V8 names the files by pid and thread (the tsx loader thread writes one too).
     const profile = options.cpuProfileDir
       ? ['--cpu-prof', `--cpu-prof-dir=${join(options.cpuProfileDir, `${spec.kind}-${basename(spec.dir)}`)}`]
       : [];
     const child = fork(targetPath, [JSON.stringify(spec)], {
-      execArgv: ['--expose-gc', ...profile, '--import', tsxLoader],
+      execArgv: ['--expose-gc', ...options.nodeFlags, ...profile, '--import', tsxLoader],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {

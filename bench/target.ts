@@ -134,6 +134,7 @@ function probe(collect: boolean): Probe {
       rss: memory.rss,
       external: memory.external,
       arrayBuffers: memory.arrayBuffers,
+      peakRss: process.resourceUsage().maxRSS * 1024,
     },
     collected,
   };

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEnvFile } from '../../src/config/config';
+import { packageStartFlags, startScriptFlags } from '../../scripts/start-flags';
 import { copyOf, envOf, execForm, readDockerfile, type Stage } from '../../scripts/dockerfile';
 
 /*
@@ -19,6 +20,15 @@ const tracked = new Set(
 );
 const exists = (path: string) =>
   tracked.has(path) || [...tracked].some((file) => file.startsWith(`${path.replace(/\/$/, '')}/`));
+
+describe("npm start's Node options", () => {
+  it('are read from the node … dist/main.js part of the start script, and nothing a shell would expand passes', () => {
+    expect(startScriptFlags('npm run build && node --a=1 --b dist/main.js')).toEqual(['--a=1', '--b']);
+    expect(startScriptFlags('node dist/main.js')).toEqual([]);
+    expect(() => startScriptFlags('npm run build')).toThrow(/no "node … dist\/main.js"/);
+    expect(() => startScriptFlags('node --a=$(id) dist/main.js')).toThrow(/"--a=\$\(id\)" is not a --name/);
+  });
+});
 
 describe('the Dockerfile', () => {
   it('builds in stages from node:20-slim: a build stage that compiles and runs npm run build, then the runtime', () => {
@@ -52,7 +62,11 @@ describe('the Dockerfile', () => {
     const probe = execForm(healthcheck ?? '');
     expect(probe[0]).toBe('node');
     expect(probe.join(' ')).toContain('/healthz');
-    expect(execForm(args(final, 'CMD')[0] ?? '')).toEqual(['node', 'dist/main.js']);
+    expect(execForm(args(final, 'CMD')[0] ?? '')).toEqual([
+      'node',
+      ...packageStartFlags(ROOT),
+      'dist/main.js',
+    ]);
   });
 
   it('copies only paths that exist in the repo, and that .dockerignore keeps in the context', () => {

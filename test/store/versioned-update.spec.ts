@@ -2,6 +2,7 @@ import { VersionConflictError } from '../../src/store/sql/conflicts';
 import type { SqlDatabase } from '../../src/store/sql/open-database';
 import { versionedUpdate } from '../../src/store/sql/versioned-update';
 import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
+import { seedQueuedItem } from './sql-rows';
 import { watching } from '../support/watching-plugin';
 
 async function addAgent(database: SqlDatabase, key: string): Promise<void> {
@@ -100,5 +101,32 @@ describe.each(EDGE_BACKENDS)('an update of the changed columns at a version, on 
     await update(watched, { presence: 'away' }, { key: 'agent-5', version: 2, next: 3 }, 'Agent agent-5');
     expect(plugin.seen.filter((kind) => kind === 'UpdateQueryNode')).toHaveLength(2);
     expect(await agentRow(database, 'agent-5')).toMatchObject({ presence: 'away', revision: 3 });
+  });
+
+  it('with a counter, takes its next value in the same statement as the change, and not when the version is stale', async () => {
+    const update = versionedUpdate('work_items', 'id', 'version', 'last_message_seq');
+    await database.transaction((trx) => seedQueuedItem(trx, 'wi-count'));
+    const plugin = watching();
+    const watched = database.db.withPlugin(plugin);
+    // A new row is at version 0.
+    const write = (version: number) => ({ key: 'wi-count', version, next: version + 1 });
+    expect(await update.counting(watched, { preview: 'hello' }, write(0), 'Work item wi-count')).toBe(1);
+    expect(await update.counting(watched, { preview: 'again' }, write(1), 'Work item wi-count')).toBe(2);
+    await update(watched, { preview: 'no message' }, write(2), 'Work item wi-count');
+    expect(plugin.seen).toEqual(['UpdateQueryNode', 'UpdateQueryNode', 'UpdateQueryNode']);
+    await expect(
+      update.counting(database.db, { preview: 'stale' }, write(1), 'Work item wi-count'),
+    ).rejects.toThrow(VersionConflictError);
+    // The counter is not a column to set: given one, it is left to the statement.
+    expect(await update.counting(database.db, { last_message_seq: 99 }, write(3), 'Work item wi-count')).toBe(
+      3,
+    );
+    expect(
+      await database.db
+        .selectFrom('work_items')
+        .select(['preview', 'last_message_seq', 'version'])
+        .where('id', '=', 'wi-count')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ preview: 'no message', last_message_seq: 3, version: 4 });
   });
 });

@@ -1,9 +1,12 @@
+import { packageStartFlags } from '../../scripts/start-flags';
 import { UNLIMITED_TEAMS } from './harness';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const mainPath = join(__dirname, '..', '..', 'src', 'main.ts');
+// The Node options `npm start` runs the server with (package.json).
+const startFlags = packageStartFlags(join(__dirname, '..', '..'));
 // An absolute loader URL, so the child can run from a temp dir without its own node_modules.
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 
@@ -43,7 +46,7 @@ export class RelaydeskProcess {
     env: Record<string, string>,
     options: { startTimeoutMs?: number; timeLimitMs?: number } = {},
   ): Promise<{ process: RelaydeskProcess; url: string; baseUrl: string }> {
-    const child = spawn(process.execPath, ['--import', tsxLoader, mainPath], {
+    const child = spawn(process.execPath, [...startFlags, '--import', tsxLoader, mainPath], {
       cwd,
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...UNLIMITED_TEAMS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,16 +17,21 @@ export interface NewMessage {
  * inside a transaction: the number is taken by bumping the work item's counter, whose row lock (PostgreSQL) or
  * write lock (SQLite) holds other appends to the same conversation until this one commits, so the numbers have
  * neither gaps nor duplicates. The work item's version is left alone: a message does not conflict with a change
- * of state.
+ * of state. `taken` is a number this transaction already took with its update of the item (the repository's
+ * record), used as it is.
  */
 export async function appendMessage(
   trx: Kysely<Database>,
   workItemId: string,
   message: NewMessage,
+  taken?: number,
 ): Promise<number> {
-  const bumped = (await takeMessageSeq(trx, { workItemId })).rows[0];
-  if (!bumped) throw new Error(`There is no work item ${workItemId} to append a message to.`);
-  const seq = bumped.last_message_seq;
+  let seq = taken;
+  if (seq === undefined) {
+    const bumped = (await takeMessageSeq(trx, { workItemId })).rows[0];
+    if (!bumped) throw new Error(`There is no work item ${workItemId} to append a message to.`);
+    seq = bumped.last_message_seq;
+  }
   await insertMessage(trx, {
     work_item_id: workItemId,
     seq,

@@ -14,7 +14,8 @@ import { pendingTransfers } from './transfer-queries';
 import { answeredSince, inWrapUp } from './wrap-up-queries';
 import { columnsOf, documentOf, prechatRows, samePrechat } from './work-item-rows';
 
-const updateWorkItem = versionedUpdate('work_items', 'id', 'version');
+// A message's change of the item takes the message's sequence number in the same statement.
+const updateWorkItem = versionedUpdate('work_items', 'id', 'version', 'last_message_seq');
 
 type Trx = Kysely<Database>;
 
@@ -78,24 +79,38 @@ async function readOne(db: Trx, id: string): Promise<Read | undefined> {
   return row && { doc: documentOf(row, prechat.rows), version: row.version };
 }
 
-/** Writes `next` over what was read at `version` (or creates it), conditional on nobody having changed it since. */
-async function write(trx: Trx, id: string, read: Read | undefined, next: WorkItemDocument): Promise<void> {
+/**
+ * Writes `next` over what was read at `version` (or creates it), conditional on nobody having changed it since.
+ * With `takeSeq`, the same statement also takes the next message sequence number of the item, and returns it.
+ */
+async function write(
+  trx: Trx,
+  id: string,
+  read: Read | undefined,
+  next: WorkItemDocument,
+  takeSeq = false,
+): Promise<number | undefined> {
   if (next.item.id !== id) throw new Error(`A change of work item ${id} returned item ${next.item.id}.`);
   const columns = columnsOf(next);
+  let seq: number | undefined;
   if (read === undefined) {
     await trx
       .insertInto('work_items')
-      .values({ id, ...columns })
+      .values({ id, ...columns, ...(takeSeq ? { last_message_seq: 1 } : {}) })
       .execute();
+    if (takeSeq) seq = 1;
   } else {
     const write = { key: id, version: read.version, next: read.version + 1 };
-    await updateWorkItem(trx, changedColumns(columnsOf(read.doc), columns), write, `Work item ${id}`);
+    const changes = changedColumns(columnsOf(read.doc), columns);
+    if (takeSeq) seq = await updateWorkItem.counting(trx, changes, write, `Work item ${id}`);
+    else await updateWorkItem(trx, changes, write, `Work item ${id}`);
   }
   if (read === undefined || !samePrechat(read.doc.prechat, next.prechat)) {
     await trx.deleteFrom('prechat_answers').where('work_item_id', '=', id).execute();
     const rows = prechatRows(id, next.prechat);
     if (rows.length > 0) await trx.insertInto('prechat_answers').values(rows).execute();
   }
+  return seq;
 }
 
 /** One attempt in one transaction; a duplicate create becomes a version conflict so it is retried. */
@@ -163,17 +178,23 @@ async function record(
   const read = await readOne(trx, id);
   const next: WorkItemWithMessage | undefined = change(read?.doc);
   if (next === undefined) return undefined;
-  if (next.doc !== read?.doc) await write(trx, id, read, next.doc);
+  // A changed item takes the message's number as it is written: one statement on the row, not two.
+  const taken = next.doc !== read?.doc ? await write(trx, id, read, next.doc, true) : undefined;
   const { from, text, at, agentId, score, deliveryId, delivery } = next.message;
-  const seq = await appendMessage(trx, id, {
-    sender: from,
-    text,
-    at,
-    ...(agentId !== undefined ? { agentId } : {}),
-    ...(score !== undefined ? { score } : {}),
-    ...(deliveryId !== undefined ? { deliveryId } : {}),
-    ...(delivery !== undefined ? { deliveryState: delivery } : {}),
-  });
+  const seq = await appendMessage(
+    trx,
+    id,
+    {
+      sender: from,
+      text,
+      at,
+      ...(agentId !== undefined ? { agentId } : {}),
+      ...(score !== undefined ? { score } : {}),
+      ...(deliveryId !== undefined ? { deliveryId } : {}),
+      ...(delivery !== undefined ? { deliveryState: delivery } : {}),
+    },
+    taken,
+  );
   return { doc: next.doc, seq };
 }
 
