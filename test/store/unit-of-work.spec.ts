@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { retryOnConflict } from '../../src/store/sql/conflicts';
+import { migrateToLatest } from '../../src/store/sql/migrate';
 import { openDatabase, type SqlDatabase } from '../../src/store/sql/open-database';
 import { EDGE_BACKENDS, type EdgeDatabase } from '../support/edge-databases';
 
@@ -170,6 +171,62 @@ describe.each(EDGE_BACKENDS)('one use case, one transaction ($name)', (backend) 
     });
     await later;
     expect(await recipients(other)).toEqual(['later', 'now']);
+  });
+
+  it('two use cases at once: the one ending first leaves the other in its own transaction', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const undone = new Error('the second use case failed at its end');
+    const second = database.transaction(async () => {
+      await addRecipient(database, 'second-before');
+      await gate;
+      // Joins the second use case's transaction: undone with it below, though the first one ended meanwhile.
+      await database.transaction(() => addRecipient(database, 'second-after'));
+      throw undone;
+    });
+    // Begun outside the second one's flow. PostgreSQL runs both at once and the first ends while the second waits;
+    // SQLite's one connection runs it after the second.
+    const first = database.transaction(() => addRecipient(database, 'first'));
+    if (backend.name === 'PostgreSQL') await first;
+    open();
+    await expect(second).rejects.toBe(undone);
+    await first;
+    expect(await recipients(other)).toEqual(['first']);
+  });
+});
+
+describe('a database follows async flows only while a transaction is open', () => {
+  it('stops following them when its last transaction ends, and follows the next one from its start', async () => {
+    // Node runs an enabled AsyncLocalStorage's hook for every promise the process makes, whatever made it.
+    const database = openDatabase({ kind: 'sqlite', path: ':memory:' });
+    const disable = jest.spyOn(AsyncLocalStorage.prototype, 'disable');
+    // `exit` (the commit hooks run outside the transaction) disables and enables by itself: not counted here.
+    const exit = jest
+      .spyOn(AsyncLocalStorage.prototype, 'exit')
+      .mockImplementation((callback: (...args: unknown[]) => unknown, ...args: unknown[]) =>
+        callback(...args),
+      );
+    try {
+      await migrateToLatest(database);
+      disable.mockClear();
+      await database.transaction(async () => {
+        await addRecipient(database, 'one');
+        expect(disable).not.toHaveBeenCalled();
+      });
+      expect(disable).toHaveBeenCalledTimes(1);
+      await database
+        .transaction(async () => {
+          // Found again in the flow: the nested transaction joins, and both are undone together.
+          await database.transaction(() => addRecipient(database, 'two'));
+          throw new Error('undo');
+        })
+        .catch(() => undefined);
+      expect(await recipients(database)).toEqual(['one']);
+    } finally {
+      disable.mockRestore();
+      exit.mockRestore();
+      await database.close();
+    }
   });
 });
 

@@ -65,6 +65,13 @@ export interface UnitsOfWork {
 
 export function unitsOfWork(): UnitsOfWork {
   const storage = new AsyncLocalStorage<Unit>();
+  /**
+   * Outermost transactions running their work now. While there is none, nothing can be found in a flow (every unit
+   * there is closed), so the storage is disabled: Node then drops its hook on every promise the process makes (the
+   * HTTP parsing, the Bot Framework turn, the card rendering and the connector calls between two transactions), and
+   * `run` enables it again for the next one. On SQLite's one connection, transactions run one at a time.
+   */
+  let running = 0;
   const openUnit = (): Unit | undefined => {
     const unit = storage.getStore();
     return unit?.open ? unit : undefined;
@@ -92,15 +99,19 @@ export function unitsOfWork(): UnitsOfWork {
     const result = await begin(async (trx) => {
       const fresh: Unit = { trx, open: true, hooks: [], savepoints: 0 };
       hooks = fresh.hooks;
+      running += 1;
       try {
         return await storage.run(fresh, () => work(trx));
       } finally {
         fresh.open = false;
+        running -= 1;
+        if (running === 0) storage.disable();
       }
     }).catch((error: unknown) => {
       throw error instanceof RestartTransactionError ? error.conflict : error;
     });
     // In order, outside the finished transaction's async context: what they start begins transactions of its own.
+    // (With the storage disabled, exit runs them as they are.)
     await storage.exit(async () => {
       for (const { hook } of hooks) await hook();
     });
