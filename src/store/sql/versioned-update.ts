@@ -31,20 +31,13 @@ export interface VersionedWrite {
   readonly next: number;
 }
 
-export type VersionedUpdate = (
-  db: Kysely<Database>,
-  changes: Values,
-  write: VersionedWrite,
-  what: string,
-) => Promise<void>;
+/** An update of `changes` at `write`'s version; `what` names the row in the conflict's message. */
+type UpdateAt<R> = (db: Kysely<Database>, changes: Values, write: VersionedWrite, what: string) => Promise<R>;
+
+export type VersionedUpdate = UpdateAt<void>;
 
 /** A versioned update that also adds one to the table's counter column, and answers the counter's new value. */
-export type CountingUpdate = (
-  db: Kysely<Database>,
-  changes: Values,
-  write: VersionedWrite,
-  what: string,
-) => Promise<number>;
+export type CountingUpdate = UpdateAt<number>;
 
 /**
  * An update of a row's changed columns and its version, conditional on the version it was read at; throws
