@@ -48,4 +48,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Migrations run at every start. SIGTERM (docker stop) drains within SHUTDOWN_GRACE_S (default 10 s), and a send
 # still under way then gets as long again: give `docker stop -t` / stop_grace_period more than twice that.
+# The Node options are npm start's (package.json; the README's "Heap" says why): test/deploy checks they match.
 CMD ["node", "--max-old-space-size=1024", "dist/main.js"]
