@@ -286,12 +286,13 @@ const JSON_COLUMNS: ReadonlySet<string> = new Set(['activity', 'view']);
  * The JSON columns, a card's kilobytes, are not scanned for every message.
  */
 function readsBackAsWritten(row: Readonly<Record<string, unknown>>): boolean {
-  return Object.entries(row).every(
-    ([column, value]) =>
-      typeof value !== 'string' ||
-      JSON_COLUMNS.has(column) ||
-      !(value.includes('\u0000') || LONE_SURROGATE.test(value)),
-  );
+  // A loop over the keys: no array of pairs made for every append.
+  for (const column in row) {
+    const value = row[column];
+    if (typeof value !== 'string' || JSON_COLUMNS.has(column)) continue;
+    if (value.includes('\u0000') || LONE_SURROGATE.test(value)) return false;
+  }
+  return true;
 }
 
 /**
