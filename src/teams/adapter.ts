@@ -84,8 +84,51 @@ function isAuthenticationError(error: unknown): error is Error & { statusCode: n
   );
 }
 
+/**
+ * Promises of clients kept by key and used again; at most `max` of them, beyond which they are all let go.
+ * A promise that fails is not kept: the next caller tries again.
+ */
+class KeptClients<T> {
+  private readonly kept = new Map<string, Promise<T>>();
+
+  constructor(private readonly max: number) {}
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    const kept = this.kept.get(key);
+    if (kept) return kept;
+    if (this.kept.size >= this.max) this.kept.clear();
+    const made = make();
+    this.kept.set(key, made);
+    made.catch(() => {
+      if (this.kept.get(key) === made) this.kept.delete(key);
+    });
+    return made;
+  }
+}
+
+/** Clients kept, at most, of each kind (one per service URL in practice); beyond it they are made afresh. */
+const MAX_KEPT_CLIENTS = 100;
+
+/** botframework-connector's AuthenticationConstants.AudienceClaim and AppIdClaim (botbuilder does not re-export it). */
+const AUDIENCE_CLAIM = 'aud';
+const APP_ID_CLAIM = 'appid';
+
+type UserTokenClientOf = Awaited<
+  ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>
+>;
+
+/**
+ * What botbuilder makes a turn's clients for: the app id it reads from the claims (the audience claim, else the
+ * app id claim; neither for an anonymous request). Nothing else in the claims changes the client it makes.
+ */
+function clientIdentityOf(claimsIdentity: ClaimsIdentityOf): string {
+  const appId = claimsIdentity.getClaimValue(AUDIENCE_CLAIM) ?? claimsIdentity.getClaimValue(APP_ID_CLAIM);
+  return appId === null ? 'anonymous' : `app ${appId}`;
+}
+
 class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
-  private readonly clients = new Map<string, ReturnType<ConnectorFactoryOf['create']>>();
+  private readonly clients = new KeptClients<ConnectorClient>(MAX_KEPT_CLIENTS);
+  private readonly tokenClients = new KeptClients<UserTokenClientOf>(MAX_KEPT_CLIENTS);
 
   constructor(
     settings: ConfigurationBotFrameworkAuthenticationOptions,
@@ -113,7 +156,9 @@ class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
       throw error;
     }
     const factory = result.connectorFactory;
-    return factory ? { ...result, connectorFactory: withoutPipelineRetry(factory, this.logger) } : result;
+    return factory
+      ? { ...result, connectorFactory: this.keptClientsOf(factory, clientIdentityOf(result.claimsIdentity)) }
+      : result;
   }
 
   /**
@@ -132,34 +177,37 @@ class RelaydeskAuthentication extends ConfigurationBotFrameworkAuthentication {
     else this.logger.warn(fields, 'token refused: it could not be checked');
   }
 
-  /**
-   * The factory of proactive sends. Their clients are kept per bot identity, service URL and audience and used
-   * again: botbuilder builds a new client, with a new HTTP pipeline, for every proactive turn, and that was a
-   * share of every send's cost. A client holds no per-request state; its credentials fetch and refresh tokens.
-   */
+  /** The factory of proactive sends: its clients are kept as a turn's are. */
   override createConnectorFactory(claimsIdentity: ClaimsIdentityOf): ConnectorFactoryOf {
-    const factory = withoutPipelineRetry(super.createConnectorFactory(claimsIdentity), this.logger);
-    const identity = JSON.stringify(claimsIdentity.claims);
+    return this.keptClientsOf(super.createConnectorFactory(claimsIdentity), clientIdentityOf(claimsIdentity));
+  }
+
+  /**
+   * botbuilder makes a user token client (a second HTTP pipeline) for every turn, proactive ones included;
+   * Relaydesk signs no one in through it, and it holds no per-turn state, so one per app id is kept.
+   */
+  override createUserTokenClient(claimsIdentity: ClaimsIdentityOf): Promise<UserTokenClientOf> {
+    return this.tokenClients.get(clientIdentityOf(claimsIdentity), () =>
+      super.createUserTokenClient(claimsIdentity),
+    );
+  }
+
+  /**
+   * Connector clients, kept per app id, service URL and audience and used again. botbuilder builds a new client,
+   * with a new HTTP pipeline, for every turn (the turn's own, which Relaydesk's turns never send through) and
+   * every proactive send, and that was a share of every message's cost. A client holds no per-request state;
+   * its credentials fetch and refresh tokens.
+   */
+  private keptClientsOf(factory: ConnectorFactoryOf, identity: string): ConnectorFactoryOf {
+    const made = withoutPipelineRetry(factory, this.logger);
     return {
-      create: (serviceUrl: string, audience?: string) => {
-        const key = `${identity} ${serviceUrl} ${audience ?? ''}`;
-        const kept = this.clients.get(key);
-        if (kept) return kept;
-        if (this.clients.size >= MAX_KEPT_CLIENTS) this.clients.clear();
-        const made = factory.create(serviceUrl, audience);
-        this.clients.set(key, made);
-        // A client that could not be made is not kept: the next send tries again.
-        made.catch(() => {
-          if (this.clients.get(key) === made) this.clients.delete(key);
-        });
-        return made;
-      },
+      create: (serviceUrl: string, audience?: string) =>
+        this.clients.get(`${identity} ${serviceUrl} ${audience ?? ''}`, () =>
+          made.create(serviceUrl, audience),
+        ),
     };
   }
 }
-
-/** Proactive connector clients kept, at most (one per service URL in practice); beyond it they are made afresh. */
-const MAX_KEPT_CLIENTS = 100;
 
 /**
  * The CloudAdapter, and the connector clients proactive sends go through (outside any turn): kept per service URL,
