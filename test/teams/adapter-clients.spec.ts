@@ -10,6 +10,14 @@ const reference = (serviceUrl: string): Partial<ConversationReference> => ({
   user: { id: '29:ann', name: 'Ann' },
 });
 
+/** Anonymous mode, as the local clients use. */
+const config = {
+  microsoftAppId: '',
+  microsoftAppPassword: '',
+  microsoftAppTenantId: '',
+  microsoftAppType: 'MultiTenant',
+} as const;
+
 /** The connector client a proactive turn was given (botbuilder keeps it in the turn state). */
 async function clientOf(adapter: ReturnType<typeof createAdapter>, serviceUrl: string): Promise<unknown> {
   let client: unknown;
@@ -46,13 +54,6 @@ async function inboundClientsOf(
 }
 
 describe("inbound turns' clients", () => {
-  const config = {
-    microsoftAppId: '',
-    microsoftAppPassword: '',
-    microsoftAppTenantId: '',
-    microsoftAppType: 'MultiTenant',
-  } as const;
-
   it('are made once per service URL and given to every later turn from it', async () => {
     const adapter = createAdapter(config, silentLogger);
     const first = await inboundClientsOf(adapter, 'http://127.0.0.1:9/emea/');
@@ -71,13 +72,6 @@ describe("inbound turns' clients", () => {
 });
 
 describe('proactive connector clients', () => {
-  const config = {
-    microsoftAppId: '',
-    microsoftAppPassword: '',
-    microsoftAppTenantId: '',
-    microsoftAppType: 'MultiTenant',
-  } as const;
-
   it('are made once per service URL and used again by later sends', async () => {
     const adapter = createAdapter(config, silentLogger);
     const first = await clientOf(adapter, 'http://127.0.0.1:9/emea/');
