@@ -61,8 +61,6 @@ parentPort.on('message', (message) => {
 export class WalCheckpointer {
   private commits = 0;
   private worker: Worker | undefined;
-  /** Resolves when the thread has ended, whatever ended it. */
-  private exited: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -75,17 +73,12 @@ export class WalCheckpointer {
   committed(): void {
     if (this.stopped) return;
     this.commits += 1;
-    // Called once a transaction has committed: nothing here may fail it.
-    try {
-      if (!this.worker) {
-        if (this.commits >= (this.options.afterCommits ?? DEFAULT_AFTER_COMMITS)) this.start();
-        return;
-      }
-      if (this.commits % (this.options.everyCommits ?? DEFAULT_EVERY_COMMITS) === 0) {
-        this.worker.postMessage('checkpoint');
-      }
-    } catch (error) {
-      this.failed(error instanceof Error ? error : new Error(String(error)));
+    if (!this.worker) {
+      if (this.commits >= (this.options.afterCommits ?? DEFAULT_AFTER_COMMITS)) this.start();
+      return;
+    }
+    if (this.commits % (this.options.everyCommits ?? DEFAULT_EVERY_COMMITS) === 0) {
+      this.worker.postMessage('checkpoint');
     }
   }
 
@@ -100,18 +93,15 @@ export class WalCheckpointer {
     // The thread never keeps the process alive; close() stops it.
     worker.unref();
     this.worker = worker;
-    this.exited = new Promise<void>((resolve) => {
-      worker.once('exit', () => {
-        if (!this.stopped) this.failed(new Error('the checkpoint thread stopped'));
-        resolve();
-      });
-    });
     this.commits = 0;
     this.connection.pragma('wal_autocheckpoint = 0');
     worker.on('message', (message: { error?: string }) => {
       if (message.error !== undefined) this.failed(new Error(message.error));
     });
     worker.on('error', (error) => this.failed(error));
+    worker.on('exit', () => {
+      if (!this.stopped) this.failed(new Error('the checkpoint thread stopped'));
+    });
   }
 
   private failed(error: Error): void {
@@ -127,13 +117,15 @@ export class WalCheckpointer {
     this.stopped = true;
     if (!worker) return;
     this.worker = undefined;
-    // A thread that has ended already (it failed) takes no message and has nothing to close.
+    const exited = new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+    });
     worker.postMessage('stop');
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), STOP_WAIT_MS);
     });
-    if ((await Promise.race([this.exited, late])) === 'late') await worker.terminate();
+    if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
     clearTimeout(timer);
   }
 }
