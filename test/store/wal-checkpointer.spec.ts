@@ -48,19 +48,20 @@ describe('checkpoints of a SQLite file on a thread of their own', () => {
     return size;
   }
 
-  it('copies committed pages into the database file as the commits go on, from the thread', async () => {
-    const { path, db } = await open({ afterCommits: 1, everyCommits: 5 });
+  it('copies committed pages into the database file with no further commit', async () => {
+    const { path, db } = await open({ afterCommits: 1, intervalMs: 20 });
     const before = statSync(path).size;
     // About 60 pages: far below the 1,000 at which a commit would checkpoint by itself.
     await commitRows(db, 30);
+    expect(statSync(path).size).toBeLessThan(before + 30 * 2 * PAGE);
     expect(await fileGrowsTo(path, before + 30 * 2 * PAGE, 5_000)).toBeGreaterThanOrEqual(
       before + 30 * 2 * PAGE,
     );
   });
 
   it('leaves checkpoints to the thread: commits past 1,000 pages no longer checkpoint themselves', async () => {
-    // The thread starts, but is not asked to checkpoint in these commits.
-    const { path, db } = await open({ afterCommits: 1, everyCommits: 1_000_000 });
+    // The thread starts, but would first checkpoint in an hour.
+    const { path, db } = await open({ afterCommits: 1, intervalMs: 3_600_000 });
     const before = statSync(path).size;
     await commitRows(db, 600);
     expect(statSync(path).size).toBe(before);
@@ -79,7 +80,7 @@ describe('checkpoints of a SQLite file on a thread of their own', () => {
   });
 
   it('starts no thread for a database used fewer times than asked', async () => {
-    const { path, db } = await open({ afterCommits: 1_000, everyCommits: 1 });
+    const { path, db } = await open({ afterCommits: 1_000, intervalMs: 20 });
     const before = statSync(path).size;
     await commitRows(db, 30);
     await new Promise((resolve) => setTimeout(resolve, 200));

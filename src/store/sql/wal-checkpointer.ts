@@ -5,48 +5,47 @@ import type BetterSqlite3 from 'better-sqlite3';
 export interface BackgroundCheckpoints {
   /** Commits on the connection before the thread starts: a database used for a moment never starts one. */
   readonly afterCommits?: number;
-  /**
-   * Commits between two checkpoints: about SQLite's own 1,000 pages of log for a relayed message's ten. The thread
-   * is asked then, not on a timer, so an idle desk makes none and a busy one no more than before.
-   */
-  readonly everyCommits?: number;
+  /** How often the thread copies what the log holds into the database file. */
+  readonly intervalMs?: number;
   /** The thread failed or stopped early: the committing connection checkpoints again, as SQLite does by default. */
   readonly onError?: (error: Error) => void;
 }
 
 const DEFAULT_AFTER_COMMITS = 100;
-const DEFAULT_EVERY_COMMITS = 100;
+const DEFAULT_INTERVAL_MS = 200;
 /** SQLite's own default: a commit that leaves the log past this many pages checkpoints it. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 const STOP_WAIT_MS = 5000;
 
 /**
  * The thread's code, plain JavaScript: it runs in a worker without the TypeScript loader. It opens its own connection
- * to the file and, when asked, checkpoints PASSIVE: it copies what it can without waiting for any lock, so the
+ * to the file and, every interval, checkpoints PASSIVE: it copies what it can without waiting for any lock, so the
  * committing connection never waits for it. A failure is posted and ends the thread.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 let db;
-const end = () => {
+let timer;
+const fail = (error) => {
+  clearInterval(timer);
+  parentPort.postMessage({ error: String((error && error.message) || error) });
   try { if (db) db.close(); } catch {}
   parentPort.close();
 };
 try {
   db = new Database(workerData.path, { fileMustExist: true, timeout: 0 });
+  timer = setInterval(() => {
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { fail(error); }
+  }, workerData.intervalMs);
 } catch (error) {
-  parentPort.postMessage({ error: String((error && error.message) || error) });
-  end();
+  fail(error);
 }
 parentPort.on('message', (message) => {
-  if (message === 'stop') return end();
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (error) {
-    parentPort.postMessage({ error: String((error && error.message) || error) });
-    end();
-  }
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  try { if (db) db.close(); } catch {}
+  parentPort.close();
 });
 `;
 
@@ -54,9 +53,9 @@ parentPort.on('message', (message) => {
  * Takes the checkpoints of a SQLite file off the connection that commits (the server's event loop). A checkpoint
  * copies the log's pages into the database file and syncs both to disk; made by a commit (SQLite's default, every
  * 1,000 pages), it held the event loop for that long: 15 ms each about every hundred relayed messages on a VM whose
- * disk syncs slowly. Once the connection has committed `afterCommits` times, a worker thread checkpoints on a
- * connection of its own, asked every `everyCommits` commits, and the committing connection's automatic checkpoints are
- * turned off. If the thread fails, they are turned on again.
+ * disk syncs slowly. Once the connection has committed `afterCommits` times, a worker thread checkpoints every
+ * `intervalMs` on a connection of its own and the committing connection's automatic checkpoints are turned off. If
+ * the thread fails, they are turned on again.
  */
 export class WalCheckpointer {
   private commits = 0;
@@ -69,17 +68,11 @@ export class WalCheckpointer {
     private readonly options: BackgroundCheckpoints = {},
   ) {}
 
-  /** Called after each commit on the connection: starts the thread once there were enough, then asks it in turn. */
+  /** Called after each commit on the connection; starts the thread once there were enough. */
   committed(): void {
-    if (this.stopped) return;
+    if (this.worker || this.stopped) return;
     this.commits += 1;
-    if (!this.worker) {
-      if (this.commits >= (this.options.afterCommits ?? DEFAULT_AFTER_COMMITS)) this.start();
-      return;
-    }
-    if (this.commits % (this.options.everyCommits ?? DEFAULT_EVERY_COMMITS) === 0) {
-      this.worker.postMessage('checkpoint');
-    }
+    if (this.commits >= (this.options.afterCommits ?? DEFAULT_AFTER_COMMITS)) this.start();
   }
 
   private start(): void {
@@ -88,12 +81,12 @@ export class WalCheckpointer {
       workerData: {
         driver: require.resolve('better-sqlite3'),
         path: this.path,
+        intervalMs: this.options.intervalMs ?? DEFAULT_INTERVAL_MS,
       },
     });
     // The thread never keeps the process alive; close() stops it.
     worker.unref();
     this.worker = worker;
-    this.commits = 0;
     this.connection.pragma('wal_autocheckpoint = 0');
     worker.on('message', (message: { error?: string }) => {
       if (message.error !== undefined) this.failed(new Error(message.error));
