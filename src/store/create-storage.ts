@@ -65,17 +65,7 @@ export function migratedMemoryImage(): Promise<Buffer> {
 export function databaseTarget(settings: StoreSettings, logger: Logger = silentLogger): DatabaseTarget {
   switch (settings.store) {
     case 'sqlite':
-      return {
-        kind: 'sqlite',
-        path: settings.sqlitePath,
-        checkpoints: {
-          onError: (error) =>
-            logger.warn(
-              { reason: error.message },
-              'the SQLite checkpoint thread failed; commits checkpoint the log again',
-            ),
-        },
-      };
+      return { kind: 'sqlite', path: settings.sqlitePath };
     case 'memory':
       return { kind: 'sqlite', path: ':memory:', startFrom: migratedMemoryImage };
     case 'postgres':

@@ -9,7 +9,6 @@ import { nulFree, nulFreeParameters } from './nul-free-strings';
 import { cachingStatements } from './statement-cache';
 import type { Database } from './schema';
 import { unitsOfWork, type CommitHook } from './unit-of-work';
-import { WalCheckpointer, type BackgroundCheckpoints } from './wal-checkpointer';
 
 export type DatabaseTarget =
   | {
@@ -26,8 +25,6 @@ export type DatabaseTarget =
        * from an image of the migrated schema instead of migrating), read on first use.
        */
       readonly startFrom?: () => Promise<Buffer>;
-      /** A file's checkpoints made on a thread of their own (see WalCheckpointer); by the committing connection without. */
-      readonly checkpoints?: BackgroundCheckpoints;
     }
   | {
       readonly kind: 'postgres';
@@ -138,10 +135,6 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
   // A copy of an image is made when Kysely first connects; any other database is opened now, so a bad path fails here.
   let raw = startFrom ? undefined : sqliteHandle(target.path, busyTimeoutMs);
   let handle = raw ? cachingStatements(raw) : undefined;
-  const checkpointer =
-    raw && target.checkpoints && target.path !== ':memory:'
-      ? new WalCheckpointer(target.path, raw, target.checkpoints)
-      : undefined;
   const connect = async () => {
     raw ??= sqliteHandle(await startFrom!(), busyTimeoutMs);
     handle ??= cachingStatements(raw);
@@ -167,7 +160,6 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
       try {
         const result = await withDirectStatements(connection, direct, () => work(connection));
         direct('commit', []);
-        checkpointer?.committed();
         return result;
       } catch (error) {
         // Some errors end the transaction by themselves; a rollback then has nothing to undo.
@@ -177,9 +169,6 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): SqlDat
     });
   return withUnits('sqlite', db, begin, {
     close: async () => {
-      // The checkpoint thread stops first: none of its checkpoints runs while this connection closes, which
-      // checkpoints the whole log.
-      await checkpointer?.close();
       await db.destroy();
       // Kysely closes the handle only if it was ever used.
       if (raw?.open) raw.close();
