@@ -37,6 +37,7 @@ import type { Probe, TargetKind, TargetSpec } from './protocol';
 import { renderReport, rowErrors, throughput, type IdleRow, type MemoryRow, type RelayRow } from './report';
 import { readSettings, SETTINGS_HELP, type BenchSettings } from './settings';
 import { TargetProcess } from './target-process';
+import { buildServer } from './build';
 
 const repoRoot = resolve(__dirname, '..');
 const STEP_TIMEOUT_MS = 15_000;
@@ -606,6 +607,7 @@ function machineFacts(settings: BenchSettings): [string, string][] {
       `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${process.platform} ${process.arch}`,
     ],
     ['Node', process.version],
+    ['Relaydesk runs from', 'its build (dist/, made by npm run build before the run), as npm start runs it'],
     [
       'Node options of both servers',
       settings.nodeFlags.length > 0 ? settings.nodeFlags.join(' ') : "none (Node's defaults)",
@@ -673,6 +675,7 @@ async function main(): Promise<number> {
     );
     return 0;
   }
+  buildServer();
   const settings = readSettings(process.env, join(repoRoot, 'test-artifacts', 'bench', 'report.md'));
   const facts = machineFacts(settings);
   const connector = await BenchConnector.start();
