@@ -23,7 +23,7 @@ const ERROR_SAMPLES = 5;
 /**
  * A module of the build (`dist/`, tsc's JavaScript), which is what `npm start` runs. Imported from the sources it ran
  * through tsx, whose transform wraps every function made at run time in a call that keeps its name (and more): in CPU
- * profiles of the relay rows Relaydesk's steady-state work was about 12 % larger from the sources than from the build.
+ * profiles of the relay rows Relaydesk's steady-state work was about 12 % smaller from the build than from the sources.
  */
 function fromBuild<T>(module: string): Promise<T> {
   return import(pathToFileURL(join(BUILD_DIR, `${module}.js`)).href) as Promise<T>;
