@@ -23,7 +23,7 @@ export interface BenchSettings {
   readonly relaySessionsPerAgent: number;
   /**
    * Untimed messages before a server's first timed row, at least: warm-up goes on in batches until the server's
-   * CPU per message settles (two batches within WARMUP_SETTLED of each other), at most 4× this.
+   * CPU per message settles (three batches in a row within WARMUP_SETTLED of each other), at most 4× this.
    */
   readonly warmup: number;
   /** Sessions (and queued work items) opened for the memory figures. */
