@@ -159,18 +159,20 @@ class Bench {
   ): Promise<void> {
     const { warmup } = this.settings;
     const costs: number[] = [];
+    let settled = false;
     for (let sent = 0; sent < warmup * 4; sent += WARMUP_BATCH) {
       const before = await target.probe(false);
       const result = await this.load(target, messages(WARMUP_BATCH), concurrency);
       const after = await target.probe(false);
       this.check(`${label}, warm-up`, result);
       costs.push(serverCost(before, after).serverCpuMs / Math.max(1, result.delivered));
-      if (sent + WARMUP_BATCH >= warmup && isSettled(costs.slice(-WARMUP_SETTLED_BATCHES))) break;
+      settled = isSettled(costs.slice(-WARMUP_SETTLED_BATCHES));
+      if (sent + WARMUP_BATCH >= warmup && settled) break;
     }
     const summary =
       `${label.split(' at ')[0] ?? label} warmed with ${costs.length * WARMUP_BATCH} untimed messages: server CPU ` +
       `per message ${costs[0]?.toFixed(2)} ms in the first batch of ${WARMUP_BATCH}, ${costs.at(-1)?.toFixed(2)} ms ` +
-      (isSettled(costs.slice(-WARMUP_SETTLED_BATCHES))
+      (settled
         ? `in the last (the last ${WARMUP_SETTLED_BATCHES} within ${WARMUP_SETTLED * 100} % of each other)`
         : `in the last (NOT settled: ${WARMUP_SETTLED_BATCHES} in a row within ${WARMUP_SETTLED * 100} % never came)`);
     this.notes.push(summary);
